@@ -1,0 +1,71 @@
+import type { NetworkId } from './network.js';
+
+/** Where a person or an action came from. `system` is Greenlight itself (scheduler, expiry). */
+export const CHAT_PLATFORMS = ['slack', 'teams', 'cli', 'playground', 'system'] as const;
+export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+
+export interface Person {
+  id: number;
+  platform: ChatPlatform;
+  /** The id the chat platform uses (Slack `U…`, Teams AAD object id). */
+  platformUserId: string;
+  displayName: string;
+  /** IANA zone, e.g. `Europe/Berlin`; null until the chat platform told us. */
+  timezone: string | null;
+}
+
+export const POST_STATUSES = [
+  'draft',
+  'pending',
+  'changes_requested',
+  'approved',
+  'rejected',
+  'cancelled',
+  'expired',
+  'published',
+] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export interface Post {
+  id: number;
+  status: PostStatus;
+  authorId: number;
+  currentRevisionId: number;
+  /** UTC instant to publish at; null means "as soon as approved". */
+  publishAt: Date | null;
+  /** IANA zone the publish time was entered in, so it can be shown as the author meant it. */
+  publishZone: string;
+  originPlatform: ChatPlatform;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What the author wrote. Approvals bind to one revision (DESIGN rule 1). */
+export interface Revision {
+  id: number;
+  postId: number;
+  /** 1, 2, 3 … within the post. */
+  number: number;
+  text: string;
+  networks: NetworkId[];
+  mediaUrl: string | null;
+  /** sha256 over text + networks + media: what an approval is an approval of. */
+  contentHash: string;
+  authorId: number;
+  aiAssisted: boolean;
+  createdAt: Date;
+}
+
+export const DECISION_KINDS = ['approve', 'request_changes', 'reject'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+export interface Decision {
+  id: number;
+  postId: number;
+  revisionId: number;
+  approver: Person;
+  kind: DecisionKind;
+  comment: string | null;
+  platform: ChatPlatform;
+  createdAt: Date;
+}

@@ -1,0 +1,51 @@
+import type { NetworkId } from './network.js';
+
+/**
+ * One post on one network. At most one row per (post, network) exists, and it is claimed
+ * in the database before its network is called (DESIGN rule 2).
+ *
+ * - scheduled: waiting for `dueAt`
+ * - publishing: claimed by `claimOwner` until `leaseUntil`; the network call is in flight
+ * - published: done, `externalId` and `url` are set
+ * - failed: the network refused it for good (or retries ran out); an approver may retry
+ * - needs_attention: the outcome is unknown (timeout, crash mid-call); never retried blindly
+ * - cancelled: the post was edited, cancelled or rejected before this went out
+ */
+export const PUBLICATION_STATUSES = [
+  'scheduled',
+  'publishing',
+  'published',
+  'failed',
+  'needs_attention',
+  'cancelled',
+] as const;
+export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
+
+export interface Publication {
+  id: number;
+  postId: number;
+  revisionId: number;
+  network: NetworkId;
+  status: PublicationStatus;
+  dueAt: Date;
+  claimOwner: string | null;
+  leaseUntil: Date | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  externalId: string | null;
+  url: string | null;
+  lastError: string | null;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Engagement figures normalised across networks; null where a network gives no figure (never an estimate). */
+export interface EngagementMetrics {
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  impressions: number | null;
+  clicks: number | null;
+  saves: number | null;
+}

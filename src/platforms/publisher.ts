@@ -1,0 +1,72 @@
+import type { NetworkId } from '../domain/network.js';
+import type { EngagementMetrics } from '../domain/publication.js';
+import { UserFacingError } from '../domain/errors.js';
+import type { NetworkRules } from './rules/types.js';
+
+export interface PublishRequest {
+  /** Stable per (post, network): used for idempotency keys and deterministic record keys. */
+  publicationId: number;
+  text: string;
+  mediaUrl: string | null;
+  /** Aborts the call (shutdown). An abort after the request was sent is an unknown outcome. */
+  signal?: AbortSignal;
+}
+
+export interface PublishResult {
+  externalId: string;
+  /** Public link to the post on the network. */
+  url: string;
+}
+
+export interface MetricsTarget {
+  externalId: string;
+  url: string | null;
+  publishedAt: Date;
+}
+
+/**
+ * One social network behind one interface. Publishers know nothing of chat or of the
+ * database; the scheduler claims a publication before it calls `publish`.
+ */
+export interface Publisher {
+  readonly network: NetworkId;
+  /** May change after `init` (Mastodon reads its instance's limit). */
+  readonly rules: NetworkRules;
+  /** Called once at start-up; may read limits from the network. */
+  init?(): Promise<void>;
+  /** Throws `PublishError` on failure. */
+  publish(request: PublishRequest): Promise<PublishResult>;
+  /** Figures keyed by external id; a post the network no longer knows is left out. */
+  fetchMetrics(targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>>;
+}
+
+/**
+ * - retryable: the network did not take the post (429, 5xx, its transient codes); try again after `retryAfterMs`
+ * - permanent: the network refused the post for good (duplicate, bad token, policy)
+ * - unknown: the request may have reached the network (timeout after send, connection reset):
+ *   never retry blindly; a person checks the account first
+ */
+export type FailureKind = 'retryable' | 'permanent' | 'unknown';
+
+export class PublishError extends UserFacingError {
+  readonly kind: FailureKind;
+  readonly network: NetworkId;
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  constructor(args: {
+    kind: FailureKind;
+    network: NetworkId;
+    /** Words a marketer understands: "X refused this post as duplicate content". */
+    message: string;
+    retryAfterMs?: number;
+    status?: number;
+    cause?: unknown;
+  }) {
+    super(args.message, { cause: args.cause });
+    this.name = 'PublishError';
+    this.kind = args.kind;
+    this.network = args.network;
+    this.retryAfterMs = args.retryAfterMs;
+    this.status = args.status;
+  }
+}
