@@ -1,4 +1,5 @@
 import type { NetworkId } from './network.js';
+import type { Publication } from './publication.js';
 
 /** Where a person or an action came from. `system` is Greenlight itself (scheduler, expiry). */
 export const CHAT_PLATFORMS = ['slack', 'teams', 'cli', 'playground', 'system'] as const;
@@ -68,4 +69,15 @@ export interface Decision {
   comment: string | null;
   platform: ChatPlatform;
   createdAt: Date;
+}
+
+/** A post with everything needed to decide on it or show it. */
+export interface PostAggregate {
+  post: Post;
+  /** The current revision: the one an approval would bind to. */
+  revision: Revision;
+  author: Person;
+  /** All decisions on all revisions, oldest first. */
+  decisions: Decision[];
+  publications: Publication[];
 }

@@ -1,0 +1,102 @@
+/** Converts SQLite rows (ms integers, JSON text) to domain types and back. */
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { NetworkId } from '../../src/domain/network.js';
+import type { ChatPlatform, Decision, DecisionKind, Person, Post, PostStatus, Revision } from '../../src/domain/post.js';
+import type { Publication, PublicationStatus } from '../../src/domain/publication.js';
+import type * as schema from './schema.js';
+
+const date = (ms: number) => new Date(ms);
+const maybeDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+export const ms = (d: Date) => d.getTime();
+export const maybeMs = (d: Date | null | undefined) => (d ? d.getTime() : null);
+export const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+export function toPerson(row: typeof schema.people.$inferSelect): Person {
+  return {
+    id: row.id,
+    platform: row.platform as ChatPlatform,
+    platformUserId: row.platformUserId,
+    displayName: row.displayName,
+    timezone: row.timezone,
+  };
+}
+
+export function toPost(row: typeof schema.posts.$inferSelect): Post {
+  return {
+    id: row.id,
+    status: row.status as PostStatus,
+    authorId: row.authorId,
+    currentRevisionId: row.currentRevisionId,
+    publishAt: maybeDate(row.publishAt),
+    publishZone: row.publishZone,
+    originPlatform: row.originPlatform as ChatPlatform,
+    createdAt: date(row.createdAt),
+    updatedAt: date(row.updatedAt),
+  };
+}
+
+export function toRevision(row: typeof schema.revisions.$inferSelect): Revision {
+  return {
+    id: row.id,
+    postId: row.postId,
+    number: row.number,
+    text: row.text,
+    networks: JSON.parse(row.networks) as NetworkId[],
+    mediaUrl: row.mediaUrl,
+    contentHash: row.contentHash,
+    authorId: row.authorId,
+    aiAssisted: row.aiAssisted,
+    createdAt: date(row.createdAt),
+  };
+}
+
+export function toDecision(row: typeof schema.decisions.$inferSelect, approver: Person): Decision {
+  return {
+    id: row.id,
+    postId: row.postId,
+    revisionId: row.revisionId,
+    approver,
+    kind: row.kind as DecisionKind,
+    comment: row.comment,
+    platform: row.platform as ChatPlatform,
+    createdAt: date(row.createdAt),
+  };
+}
+
+export function toPublication(row: typeof schema.publications.$inferSelect): Publication {
+  return {
+    id: row.id,
+    postId: row.postId,
+    revisionId: row.revisionId,
+    network: row.network as NetworkId,
+    status: row.status as PublicationStatus,
+    dueAt: date(row.dueAt),
+    claimOwner: row.claimOwner,
+    leaseUntil: maybeDate(row.leaseUntil),
+    attempts: row.attempts,
+    nextAttemptAt: maybeDate(row.nextAttemptAt),
+    externalId: row.externalId,
+    url: row.url,
+    lastError: row.lastError,
+    publishedAt: maybeDate(row.publishedAt),
+    createdAt: date(row.createdAt),
+    updatedAt: date(row.updatedAt),
+  };
+}
+
+export function toAuditEntry(row: typeof schema.auditLog.$inferSelect): AuditEntry {
+  return {
+    id: row.id,
+    at: date(row.at),
+    platform: row.platform as ChatPlatform,
+    actorId: row.actorId,
+    actorLabel: row.actorLabel,
+    action: row.action,
+    postId: row.postId,
+    revisionId: row.revisionId,
+    details: parse<Record<string, unknown>>(row.details) ?? {},
+  };
+}
+
+export const parseReference = (text: string | null) => parse<Record<string, unknown>>(text);

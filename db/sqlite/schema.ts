@@ -1,0 +1,193 @@
+/**
+ * The SQLite schema. Times are UTC instants stored as integer milliseconds since the epoch
+ * (DESIGN rule 5); the zone a time was entered in is stored beside it. JSON columns hold
+ * small lists and objects as text. Both are converted to domain types in `rows.ts`: the
+ * columns stay plain so prepared statements can bind them directly (the hot path).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at').notNull();
+const updatedAt = () => integer('updated_at').notNull();
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey(),
+    platform: text('platform').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    displayName: text('display_name').notNull(),
+    timezone: text('timezone'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('people_platform_user').on(t.platform, t.platformUserId)],
+);
+
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: integer('id').primaryKey(),
+    status: text('status').notNull(),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => people.id),
+    // Points at revisions.id; no FK because the two rows are created in one transaction in either order.
+    currentRevisionId: integer('current_revision_id').notNull().default(0),
+    publishAt: integer('publish_at'),
+    publishZone: text('publish_zone').notNull(),
+    originPlatform: text('origin_platform').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('posts_status_publish_at').on(t.status, t.publishAt),
+    // Not (author, status): a status change would then rewrite this index too.
+    index('posts_author').on(t.authorId),
+  ],
+);
+
+export const revisions = sqliteTable(
+  'revisions',
+  {
+    id: integer('id').primaryKey(),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    number: integer('number').notNull(),
+    text: text('text').notNull(),
+    networks: text('networks').notNull(),
+    mediaUrl: text('media_url'),
+    contentHash: text('content_hash').notNull(),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => people.id),
+    aiAssisted: integer('ai_assisted', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('revisions_post_number').on(t.postId, t.number)],
+);
+
+export const decisions = sqliteTable(
+  'decisions',
+  {
+    id: integer('id').primaryKey(),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    revisionId: integer('revision_id')
+      .notNull()
+      .references(() => revisions.id),
+    approverId: integer('approver_id')
+      .notNull()
+      .references(() => people.id),
+    kind: text('kind').notNull(),
+    comment: text('comment'),
+    platform: text('platform').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // One decision per approver per revision: the policy refuses a second click, and the
+    // database refuses it too should two requests race past the policy. Revision ids are
+    // unique, so leading with the post id costs nothing and serves "decisions of a post".
+    uniqueIndex('decisions_post_revision_approver').on(t.postId, t.revisionId, t.approverId),
+  ],
+);
+
+export const publications = sqliteTable(
+  'publications',
+  {
+    id: integer('id').primaryKey(),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    revisionId: integer('revision_id')
+      .notNull()
+      .references(() => revisions.id),
+    network: text('network').notNull(),
+    status: text('status').notNull(),
+    dueAt: integer('due_at').notNull(),
+    claimOwner: text('claim_owner'),
+    leaseUntil: integer('lease_until'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    externalId: text('external_id'),
+    url: text('url'),
+    lastError: text('last_error'),
+    // Publisher-specific progress that must survive a crash (Instagram's container id, say).
+    checkpoint: text('checkpoint'),
+    publishedAt: integer('published_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // At most one publication per (post, network), ever (DESIGN rule 2).
+    uniqueIndex('publications_post_network').on(t.postId, t.network),
+    // Partial indexes: only rows still to be published, and only published rows (for
+    // metrics), are indexed, so most writes touch fewer index pages.
+    index('publications_open_due')
+      .on(t.status, t.dueAt)
+      .where(sql`status IN ('scheduled', 'publishing')`),
+    index('publications_published_at')
+      .on(t.publishedAt)
+      .where(sql`published_at IS NOT NULL`),
+  ],
+);
+
+export const metricSnapshots = sqliteTable(
+  'metric_snapshots',
+  {
+    id: integer('id').primaryKey(),
+    publicationId: integer('publication_id')
+      .notNull()
+      .references(() => publications.id),
+    takenAt: integer('taken_at').notNull(),
+    likes: integer('likes'),
+    comments: integer('comments'),
+    shares: integer('shares'),
+    impressions: integer('impressions'),
+    clicks: integer('clicks'),
+    saves: integer('saves'),
+  },
+  (t) => [
+    index('metric_snapshots_publication_taken').on(t.publicationId, t.takenAt),
+    index('metric_snapshots_taken').on(t.takenAt),
+  ],
+);
+
+export const chatMessages = sqliteTable(
+  'chat_messages',
+  {
+    id: integer('id').primaryKey(),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    platform: text('platform').notNull(),
+    /** What the message is for: `approval_card`, `author_receipt`, … */
+    purpose: text('purpose').notNull(),
+    channelId: text('channel_id').notNull(),
+    /** Slack `ts`, Teams activity id. */
+    messageId: text('message_id').notNull(),
+    /** Slack thread `ts` / Teams conversation reference: whatever the bot needs to reply in place. */
+    reference: text('reference'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('chat_messages_post_purpose').on(t.postId, t.platform, t.purpose)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey(),
+    at: integer('at').notNull(),
+    platform: text('platform').notNull(),
+    actorId: integer('actor_id').references(() => people.id),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    postId: integer('post_id').references(() => posts.id),
+    revisionId: integer('revision_id').references(() => revisions.id),
+    details: text('details').notNull().default(sql`'{}'`),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);

@@ -1,0 +1,423 @@
+import type Database from 'better-sqlite3';
+import { and, asc, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { NetworkId } from '../../src/domain/network.js';
+import type { ChatPlatform, Person, PostAggregate } from '../../src/domain/post.js';
+import type { PublicationStatus } from '../../src/domain/publication.js';
+import {
+  isRefusal,
+  type AuditQuery,
+  type ChatMessageRef,
+  type NewAuditEntry,
+  type NewPost,
+  type PersonInput,
+  type PostChange,
+  type PostQuery,
+  type Refusal,
+  type Store,
+  type UpcomingPublication,
+  type UpdateResult,
+} from '../store.js';
+import { migrateSqlite, openSqlite } from './connection.js';
+import { json, maybeMs, ms, parseReference, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
+import * as schema from './schema.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+type Db = BetterSQLite3Database<typeof schema>;
+
+/** Most units of work one commit may carry; keeps a burst from holding the write lock long. */
+const MAX_GROUP = 256;
+
+interface QueuedWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The Store over better-sqlite3.
+ *
+ * Writes use group commit: every write asked for while the event loop is busy joins one
+ * `BEGIN IMMEDIATE … COMMIT`, each in its own savepoint, in the order they were asked for.
+ * A unit that throws is rolled back to its savepoint alone; a caller's promise settles only
+ * after the commit, so nothing is reported done before it is durable. One commit per burst
+ * instead of one per click is what lets many approvers click at once; a lone write still
+ * commits on the next turn of the event loop. `BEGIN IMMEDIATE` makes a second process
+ * wait for the write lock (busy timeout) instead of deciding on stale state.
+ */
+export class SqliteStore implements Store {
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  readonly #q: Statements;
+  readonly #queue: QueuedWrite[] = [];
+  #flushScheduled = false;
+  #inGroup = false;
+  readonly #tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+
+  constructor(sqlite: Database.Database) {
+    this.sqlite = sqlite;
+    this.db = drizzle(sqlite, { schema });
+    this.#q = prepareStatements(this.db);
+    this.#tx = {
+      begin: sqlite.prepare('BEGIN IMMEDIATE'),
+      commit: sqlite.prepare('COMMIT'),
+      rollback: sqlite.prepare('ROLLBACK'),
+      savepoint: sqlite.prepare('SAVEPOINT unit'),
+      release: sqlite.prepare('RELEASE unit'),
+      rollbackTo: sqlite.prepare('ROLLBACK TO unit'),
+    };
+  }
+
+  static open(file: string): SqliteStore {
+    const sqlite = openSqlite(file);
+    migrateSqlite(sqlite);
+    return new SqliteStore(sqlite);
+  }
+
+  /** Runs `work` (synchronous) atomically in the next group commit. */
+  #write<T>(work: () => T): Promise<T> {
+    if (this.#inGroup) return Promise.resolve(this.#unit(work)); // called from inside a unit: join it
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #unit<T>(work: () => T): T {
+    this.#tx.savepoint.run();
+    try {
+      const value = work();
+      this.#tx.release.run();
+      return value;
+    } catch (error) {
+      this.#tx.rollbackTo.run();
+      this.#tx.release.run();
+      throw error;
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const group = this.#queue.splice(0, MAX_GROUP);
+    if (this.#queue.length) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+    if (!group.length) return;
+    if (!this.sqlite.open) {
+      for (const item of group) item.reject(new Error('the database is closed'));
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.#tx.begin.run();
+      this.#inGroup = true;
+      for (const item of group) {
+        try {
+          outcomes.push({ ok: true, value: this.#unit(item.work) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.#tx.commit.run();
+    } catch (error) {
+      // BEGIN or COMMIT failed (lock timeout, disk full): nothing in the group happened.
+      if (this.sqlite.inTransaction) this.#tx.rollback.run();
+      for (const item of group) item.reject(error);
+      return;
+    } finally {
+      this.#inGroup = false;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Let writes already asked for commit first.
+    while (this.#queue.length) this.#flush();
+    if (this.sqlite.open) this.sqlite.close();
+  }
+
+  // People -------------------------------------------------------------------------------
+
+  async upsertPerson(input: PersonInput, at: Date): Promise<Person> {
+    const set: Partial<typeof schema.people.$inferInsert> = { displayName: input.displayName, updatedAt: ms(at) };
+    if (input.timezone !== undefined) set.timezone = input.timezone;
+    const existing = this.#q.personByPlatformId.get({ platform: input.platform, platformUserId: input.platformUserId });
+    // Most calls are the same person clicking again: skip the write when nothing changed.
+    if (existing && existing.displayName === input.displayName && (input.timezone === undefined || input.timezone === existing.timezone)) {
+      return toPerson(existing);
+    }
+    return this.#write(() => {
+      const row = this.db
+      .insert(schema.people)
+      .values({
+        platform: input.platform,
+        platformUserId: input.platformUserId,
+        displayName: input.displayName,
+        timezone: input.timezone ?? null,
+        createdAt: ms(at),
+        updatedAt: ms(at),
+      })
+      .onConflictDoUpdate({ target: [schema.people.platform, schema.people.platformUserId], set })
+      .returning()
+      .get();
+      return toPerson(row);
+    });
+  }
+
+  async getPerson(id: number): Promise<Person | undefined> {
+    const row = this.#q.personById.get({ id });
+    return row && toPerson(row);
+  }
+
+  async findPerson(platform: ChatPlatform, platformUserId: string): Promise<Person | undefined> {
+    const row = this.#q.personByPlatformId.get({ platform, platformUserId });
+    return row && toPerson(row);
+  }
+
+  // Posts --------------------------------------------------------------------------------
+
+  async createPost(input: NewPost): Promise<PostAggregate> {
+    return this.#write(() => {
+      const at = ms(input.at);
+      const post = this.#q.insertPost.get({
+        status: input.status,
+        authorId: input.author.id,
+        publishAt: maybeMs(input.publishAt),
+        publishZone: input.publishZone,
+        originPlatform: input.originPlatform,
+        at,
+      })!;
+      const revision = this.#q.insertRevision.get({
+        ...input.revision,
+        networks: JSON.stringify(input.revision.networks),
+        aiAssisted: input.revision.aiAssisted ? 1 : 0,
+        authorId: input.author.id,
+        postId: post.id,
+        number: 1,
+        at,
+      })!;
+      this.#q.updatePost.run({
+        id: post.id,
+        status: input.status,
+        currentRevisionId: revision.id,
+        publishAt: maybeMs(input.publishAt),
+        publishZone: input.publishZone,
+        at,
+      });
+      this.#insertAudit(input.audit, input.at, post.id, revision.id);
+      // Everything in the new post is known here; reading it back would only cost time.
+      return {
+        post: {
+          id: post.id,
+          status: input.status,
+          authorId: input.author.id,
+          currentRevisionId: revision.id,
+          publishAt: input.publishAt,
+          publishZone: input.publishZone,
+          originPlatform: input.originPlatform,
+          createdAt: input.at,
+          updatedAt: input.at,
+        },
+        revision: { ...input.revision, networks: [...input.revision.networks], id: revision.id, postId: post.id, number: 1, authorId: input.author.id, createdAt: input.at },
+        author: input.author,
+        decisions: [],
+        publications: [],
+      };
+    });
+  }
+
+  async getPost(id: number): Promise<PostAggregate | undefined> {
+    return this.#load(id);
+  }
+
+  async listPosts(query: PostQuery): Promise<PostAggregate[]> {
+    const conditions: SQL[] = [];
+    if (query.statuses?.length) conditions.push(inArray(schema.posts.status, query.statuses));
+    if (query.authorId !== undefined) conditions.push(eq(schema.posts.authorId, query.authorId));
+    // One read transaction, so the list is a consistent snapshot.
+    return this.sqlite.transaction(() => {
+      const rows = this.db
+        .select({ id: schema.posts.id })
+        .from(schema.posts)
+        .where(conditions.length ? and(...conditions) : undefined)
+        .orderBy(query.oldestFirst ? asc(schema.posts.id) : desc(schema.posts.id))
+        .limit(query.limit ?? 100)
+        .all();
+      return rows.map((r) => this.#load(r.id)!);
+    })();
+  }
+
+  async updatePost(postId: number, decide: (post: PostAggregate) => PostChange | Refusal): Promise<UpdateResult> {
+    return this.#write((): UpdateResult => {
+      const before = this.#load(postId);
+      if (!before) return { ok: false, refusal: { code: 'not_found', refused: `There is no post #${postId}.` } };
+      const change = decide(before);
+      if (isRefusal(change)) return { ok: false, refusal: change, post: before };
+      return { ok: true, before, after: this.#apply(before, change) };
+    });
+  }
+
+  /** Writes `change` and returns the post as it now is, without reading back what it just wrote. */
+  #apply(before: PostAggregate, change: PostChange): PostAggregate {
+    const postId = before.post.id;
+    const at = ms(change.at);
+    let revision = before.revision;
+    if (change.revision) {
+      const number = before.revision.number + 1;
+      const { id } = this.#q.insertRevision.get({
+        ...change.revision,
+        networks: JSON.stringify(change.revision.networks),
+        aiAssisted: change.revision.aiAssisted ? 1 : 0,
+        postId,
+        number,
+        at,
+      })!;
+      revision = { ...change.revision, networks: [...change.revision.networks], id, postId, number, createdAt: change.at };
+    }
+    const post = {
+      ...before.post,
+      status: change.status ?? before.post.status,
+      currentRevisionId: revision.id,
+      publishAt: change.publishAt === undefined ? before.post.publishAt : change.publishAt,
+      publishZone: change.publishZone ?? before.post.publishZone,
+      updatedAt: change.at,
+    };
+    this.#q.updatePost.run({
+      id: postId,
+      status: post.status,
+      currentRevisionId: post.currentRevisionId,
+      publishAt: maybeMs(post.publishAt),
+      publishZone: post.publishZone,
+      at,
+    });
+    let decisions = before.decisions;
+    if (change.decision) {
+      const { approver, ...decision } = change.decision;
+      const { id } = this.#q.insertDecision.get({ ...decision, approverId: approver.id, postId, at })!;
+      decisions = [...decisions, { ...decision, id, postId, approver, createdAt: change.at }];
+    }
+    let publications = before.publications;
+    if (change.cancelScheduledPublications) this.#q.cancelScheduledPublications.run({ postId, at });
+    for (const publication of change.createPublications ?? []) {
+      const result = this.#q.upsertPublication.run({ ...publication, dueAt: ms(publication.dueAt), postId, at });
+      // Any existing row that is not cancelled means something asked to publish twice,
+      // which must never happen: undo the whole change.
+      if (result.changes !== 1) throw new Error(`post ${postId} already has a live ${publication.network} publication`);
+    }
+    if (change.cancelScheduledPublications || change.createPublications?.length) {
+      publications = this.#q.postPublications.all({ postId }).map(toPublication);
+    }
+    this.#insertAudit(change.audit, change.at, postId, revision.id);
+    return { post, revision, author: before.author, decisions, publications };
+  }
+
+  #insertAudit(entries: NewAuditEntry[], at: Date, postId: number | null, revisionId: number | null): void {
+    for (const e of entries) {
+      this.#q.insertAudit.run({
+        at: ms(at),
+        platform: e.platform,
+        actorId: e.actorId,
+        actorLabel: e.actorLabel,
+        action: e.action,
+        postId: e.postId === undefined ? postId : e.postId,
+        revisionId: e.revisionId === undefined ? revisionId : e.revisionId,
+        details: JSON.stringify(e.details ?? {}),
+      });
+    }
+  }
+
+  #load(postId: number): PostAggregate | undefined {
+    const head = this.#q.postHead.get({ id: postId });
+    if (!head) return undefined;
+    return {
+      post: toPost(head.post),
+      revision: toRevision(head.revision),
+      author: toPerson(head.author),
+      decisions: this.#q.postDecisions.all({ postId }).map((r) => toDecision(r.decision, toPerson(r.approver))),
+      publications: this.#q.postPublications.all({ postId }).map(toPublication),
+    };
+  }
+
+  async nextDuePublication(): Promise<UpcomingPublication | undefined> {
+    const row = this.db
+      .select({
+        postId: schema.publications.postId,
+        network: schema.publications.network,
+        dueAt: schema.publications.dueAt,
+        status: schema.publications.status,
+      })
+      .from(schema.publications)
+      .where(eq(schema.publications.status, 'scheduled'))
+      .orderBy(asc(schema.publications.dueAt))
+      .limit(1)
+      .get();
+    return row && { postId: row.postId, network: row.network as NetworkId, dueAt: new Date(row.dueAt), status: row.status as PublicationStatus };
+  }
+
+  // Chat message references ----------------------------------------------------------------
+
+  async saveChatMessage(ref: ChatMessageRef, at: Date): Promise<void> {
+    const reference = json(ref.reference);
+    await this.#write(() =>
+      this.db
+      .insert(schema.chatMessages)
+      .values({ ...ref, reference, createdAt: ms(at), updatedAt: ms(at) })
+      .onConflictDoUpdate({
+        target: [schema.chatMessages.postId, schema.chatMessages.platform, schema.chatMessages.purpose],
+        set: { channelId: ref.channelId, messageId: ref.messageId, reference, updatedAt: ms(at) },
+      })
+      .run(),
+    );
+  }
+
+  async getChatMessage(postId: number, platform: ChatPlatform, purpose: string): Promise<ChatMessageRef | undefined> {
+    const row = this.#q.chatMessage.get({ postId, platform, purpose });
+    if (!row) return undefined;
+    return {
+      postId: row.postId,
+      platform: row.platform as ChatPlatform,
+      purpose: row.purpose,
+      channelId: row.channelId,
+      messageId: row.messageId,
+      reference: parseReference(row.reference),
+    };
+  }
+
+  // Audit ----------------------------------------------------------------------------------
+
+  async appendAudit(entries: NewAuditEntry[], at: Date): Promise<void> {
+    await this.#write(() => this.#insertAudit(entries, at, null, null));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    const conditions = [];
+    if (query.since) conditions.push(gte(schema.auditLog.at, ms(query.since)));
+    if (query.until) conditions.push(lt(schema.auditLog.at, ms(query.until)));
+    if (query.afterId !== undefined) conditions.push(gt(schema.auditLog.id, query.afterId));
+    return this.db
+      .select()
+      .from(schema.auditLog)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(asc(schema.auditLog.id))
+      .limit(query.limit ?? 1000)
+      .all()
+      .map(toAuditEntry);
+  }
+}

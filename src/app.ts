@@ -1,0 +1,91 @@
+/**
+ * The composition root: config → database → workflows → bots → scheduler → HTTP.
+ * `main.ts` runs it as a process; tests start it in-process with their own clock,
+ * publishers and fake API URLs.
+ */
+import { openStore } from '../db/open.js';
+import type { Store } from '../db/store.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { featureLines } from './features.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createCatalog } from './platforms/catalog.js';
+import type { Publisher } from './platforms/publisher.js';
+import { SandboxPublisher } from './platforms/sandbox/publisher.js';
+import { healthRoute } from './server/health.js';
+import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
+import { WorkTracker } from './server/work-tracker.js';
+import { approversByPlatform } from './workflows/approvers.js';
+import { EventBus } from './workflows/events.js';
+import { createGreenlight, type Greenlight } from './workflows/greenlight.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces the publishers built from configuration (tests). */
+  publishers?: Publisher[];
+  host?: string;
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly port: number;
+  readonly greenlight: Greenlight;
+  readonly store: Store;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  /** Graceful: stop taking requests, finish work in flight, close the database. */
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const store = await openStore(config.databaseUrl);
+  const work = new WorkTracker();
+  let http: HttpServer | undefined;
+  try {
+    const publishers: Publisher[] = options.publishers ?? [new SandboxPublisher({ now: () => clock.now() })];
+    for (const publisher of publishers) await publisher.init?.();
+    const catalog = createCatalog(publishers);
+    const events = new EventBus(logger.child('events'));
+    const greenlight = createGreenlight({
+      store,
+      clock,
+      catalog,
+      approvers: approversByPlatform({}),
+      policy: config.policy,
+      events,
+      logger,
+    });
+
+    const routes: Record<string, Route> = {
+      'GET /healthz': healthRoute({ store, schedulerRunning: () => false }),
+    };
+    http = await startHttpServer({ port: config.port, host: options.host, routes, logger });
+
+    for (const line of featureLines(config, catalog.available())) logger.info(line);
+    logger.info(`listening on port ${http.port}`);
+
+    const server = http;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      port: server.port,
+      greenlight,
+      store,
+      events,
+      logger,
+      stop: () =>
+        (stopping ??= (async () => {
+          await server.close();
+          if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
+          await store.close();
+        })()),
+    };
+  } catch (error) {
+    await http?.close();
+    await store.close();
+    throw error;
+  }
+}

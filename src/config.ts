@@ -1,0 +1,292 @@
+/**
+ * The whole configuration contract (DESIGN §4), read from the environment and validated
+ * once. An invalid value stops start-up with one line per problem naming the variable.
+ */
+import fs from 'node:fs';
+import cronParser from 'cron-parser';
+import { z } from 'zod';
+import { isValidTimeZone } from './domain/time.js';
+import { registerSecret } from './observability/redact.js';
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), 'must be an http(s) URL, e.g. https://example.com')
+  .transform((v) => v.replace(/\/+$/, ''));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const bool = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+const cron = z.string().refine((v) => {
+  if (v.split(/\s+/).length < 5) return false;
+  try {
+    cronParser.parseExpression(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a cron expression like "0 9 * * *" (minute hour day month weekday)');
+const zone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC');
+const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123456789 (not a #name)');
+const slackApprovers = list.refine(
+  (ids) => ids.length > 0 && ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)),
+  'must be comma-separated Slack user ids (U…, W…) and/or user-group ids (S…)',
+);
+
+const EnvSchema = z.object({
+  PORT: withDefault(int(1, 65535), '3000'),
+  DATABASE_URL: withDefault(
+    z.string().refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v), 'must be file:path/to.db or postgres://…'),
+    'file:./data/greenlight.db',
+  ),
+  LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+
+  SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
+  SLACK_SIGNING_SECRET: optional(z.string().regex(/^[A-Za-z0-9]{16,}$/, 'must be the app’s signing secret (letters and digits)')),
+  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-')),
+  SLACK_API_URL: withDefault(httpUrl, 'https://slack.com/api/'),
+  SLACK_APPROVAL_CHANNEL: optional(slackChannel),
+  SLACK_DIGEST_CHANNEL: optional(slackChannel),
+  SLACK_APPROVERS: optional(slackApprovers),
+
+  MICROSOFT_APP_ID: optional(z.string()),
+  MICROSOFT_APP_PASSWORD: optional(z.string()),
+  MICROSOFT_APP_TENANT_ID: optional(z.string()),
+  MICROSOFT_APP_TYPE: withDefault(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']), 'SingleTenant'),
+  TEAMS_APPROVERS: optional(list),
+
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_BASE_URL: optional(httpUrl),
+  OPENAI_MODEL: withDefault(z.string(), 'gpt-4.1-mini'),
+
+  DIGEST_CRON: withDefault(cron, '0 9 * * *'),
+  DIGEST_TIMEZONE: withDefault(zone, 'UTC'),
+  METRICS_CRON: withDefault(cron, '0 * * * *'),
+  PUBLISH_GRACE_MINUTES: withDefault(int(0, 10080), '60'),
+  ALLOW_SELF_APPROVAL: withDefault(bool, 'false'),
+  REQUIRED_APPROVALS: withDefault(int(1, 10), '1'),
+
+  X_ACCESS_TOKEN: optional(z.string()),
+  X_API_URL: withDefault(httpUrl, 'https://api.x.com'),
+  LINKEDIN_ACCESS_TOKEN: optional(z.string()),
+  LINKEDIN_AUTHOR_URN: optional(
+    z.string().regex(/^urn:li:(person|organization):[A-Za-z0-9_-]+$/, 'must be urn:li:person:… or urn:li:organization:…'),
+  ),
+  LINKEDIN_API_URL: withDefault(httpUrl, 'https://api.linkedin.com'),
+  FACEBOOK_PAGE_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric Page id')),
+  FACEBOOK_PAGE_TOKEN: optional(z.string()),
+  INSTAGRAM_USER_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric Instagram professional account id')),
+  INSTAGRAM_ACCESS_TOKEN: optional(z.string()),
+  FACEBOOK_GRAPH_URL: withDefault(httpUrl, 'https://graph.facebook.com'),
+  PINTEREST_ACCESS_TOKEN: optional(z.string()),
+  PINTEREST_BOARD_ID: optional(z.string().regex(/^\d+$/, 'must be the numeric board id')),
+  PINTEREST_API_URL: withDefault(httpUrl, 'https://api.pinterest.com'),
+  MASTODON_URL: withDefault(httpUrl, 'https://mastodon.social'),
+  MASTODON_ACCESS_TOKEN: optional(z.string()),
+  BLUESKY_IDENTIFIER: optional(z.string()),
+  BLUESKY_APP_PASSWORD: optional(z.string()),
+  BLUESKY_SERVICE_URL: withDefault(httpUrl, 'https://bsky.social'),
+});
+
+type ParsedEnv = z.output<typeof EnvSchema>;
+
+export interface SlackConfig {
+  mode: 'http' | 'socket';
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  apiUrl: string;
+  approvalChannel: string;
+  digestChannel: string;
+  approvers: string[];
+}
+
+export interface TeamsConfig {
+  appId: string;
+  appPassword: string;
+  tenantId: string | undefined;
+  appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  approvers: string[];
+}
+
+export interface OpenAIConfig {
+  apiKey: string;
+  baseUrl: string | undefined;
+  model: string;
+}
+
+export interface NetworkConfigs {
+  x: { accessToken: string; apiUrl: string } | null;
+  linkedin: { accessToken: string; authorUrn: string; apiUrl: string } | null;
+  facebook: { pageId: string; pageToken: string; graphUrl: string } | null;
+  instagram: { userId: string; accessToken: string; graphUrl: string } | null;
+  pinterest: { accessToken: string; boardId: string; apiUrl: string } | null;
+  mastodon: { url: string; accessToken: string } | null;
+  bluesky: { identifier: string; appPassword: string; serviceUrl: string } | null;
+}
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  slack: SlackConfig | null;
+  teams: TeamsConfig | null;
+  openai: OpenAIConfig | null;
+  digest: { cron: string; timezone: string };
+  metricsCron: string;
+  publishGraceMinutes: number;
+  policy: { requiredApprovals: number; allowSelfApproval: boolean };
+  networks: NetworkConfigs;
+}
+
+/** An all-or-nothing group of variables: true when all are set; a problem per missing one when only some are. */
+function requireTogether(env: ParsedEnv, problems: string[], names: (keyof ParsedEnv)[], what: string): boolean {
+  const set = names.filter((n) => env[n] !== undefined);
+  if (set.length === 0) return false;
+  for (const missing of names.filter((n) => env[n] === undefined)) {
+    problems.push(`${missing}: required for ${what} because ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`);
+  }
+  return set.length === names.length;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        const value = env[name];
+        const shown = value && !/TOKEN|SECRET|PASSWORD|KEY/.test(name) ? ` (got "${value}")` : '';
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let slack: SlackConfig | null = null;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required for Slack (the xoxb- bot token from "OAuth & Permissions")');
+    if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+      problems.push('SLACK_SIGNING_SECRET: required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    if (!e.SLACK_APPROVAL_CHANNEL) problems.push('SLACK_APPROVAL_CHANNEL: required for Slack (the channel id where approval cards go)');
+    if (!e.SLACK_APPROVERS) problems.push('SLACK_APPROVERS: required for Slack (comma-separated user ids and/or user-group ids)');
+    if (e.SLACK_BOT_TOKEN && e.SLACK_APPROVAL_CHANNEL && e.SLACK_APPROVERS && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+      slack = {
+        mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        appToken: e.SLACK_APP_TOKEN,
+        // Bolt's WebClient joins method names onto this, so it must end in a slash.
+        apiUrl: `${e.SLACK_API_URL}/`,
+        approvalChannel: e.SLACK_APPROVAL_CHANNEL,
+        digestChannel: e.SLACK_DIGEST_CHANNEL ?? e.SLACK_APPROVAL_CHANNEL,
+        approvers: e.SLACK_APPROVERS,
+      };
+    }
+  }
+
+  let teams: TeamsConfig | null = null;
+  if (requireTogether(e, problems, ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD'], 'Teams')) {
+    if (!e.TEAMS_APPROVERS?.length) problems.push('TEAMS_APPROVERS: required for Teams (comma-separated AAD object ids or emails)');
+    if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+      problems.push('MICROSOFT_APP_TENANT_ID: required for a SingleTenant Teams bot (or set MICROSOFT_APP_TYPE=MultiTenant)');
+    }
+    teams = {
+      appId: e.MICROSOFT_APP_ID!,
+      appPassword: e.MICROSOFT_APP_PASSWORD!,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      approvers: e.TEAMS_APPROVERS ?? [],
+    };
+  }
+
+  const networks: NetworkConfigs = {
+    x: e.X_ACCESS_TOKEN ? { accessToken: e.X_ACCESS_TOKEN, apiUrl: e.X_API_URL } : null,
+    linkedin: requireTogether(e, problems, ['LINKEDIN_ACCESS_TOKEN', 'LINKEDIN_AUTHOR_URN'], 'LinkedIn')
+      ? { accessToken: e.LINKEDIN_ACCESS_TOKEN!, authorUrn: e.LINKEDIN_AUTHOR_URN!, apiUrl: e.LINKEDIN_API_URL }
+      : null,
+    facebook: requireTogether(e, problems, ['FACEBOOK_PAGE_ID', 'FACEBOOK_PAGE_TOKEN'], 'Facebook')
+      ? { pageId: e.FACEBOOK_PAGE_ID!, pageToken: e.FACEBOOK_PAGE_TOKEN!, graphUrl: e.FACEBOOK_GRAPH_URL }
+      : null,
+    instagram: requireTogether(e, problems, ['INSTAGRAM_USER_ID', 'INSTAGRAM_ACCESS_TOKEN'], 'Instagram')
+      ? { userId: e.INSTAGRAM_USER_ID!, accessToken: e.INSTAGRAM_ACCESS_TOKEN!, graphUrl: e.FACEBOOK_GRAPH_URL }
+      : null,
+    pinterest: requireTogether(e, problems, ['PINTEREST_ACCESS_TOKEN', 'PINTEREST_BOARD_ID'], 'Pinterest')
+      ? { accessToken: e.PINTEREST_ACCESS_TOKEN!, boardId: e.PINTEREST_BOARD_ID!, apiUrl: e.PINTEREST_API_URL }
+      : null,
+    mastodon: e.MASTODON_ACCESS_TOKEN ? { url: e.MASTODON_URL, accessToken: e.MASTODON_ACCESS_TOKEN } : null,
+    bluesky: requireTogether(e, problems, ['BLUESKY_IDENTIFIER', 'BLUESKY_APP_PASSWORD'], 'Bluesky')
+      ? { identifier: e.BLUESKY_IDENTIFIER!, appPassword: e.BLUESKY_APP_PASSWORD!, serviceUrl: e.BLUESKY_SERVICE_URL }
+      : null,
+  };
+
+  if (problems.length) throw new ConfigError(problems);
+
+  for (const secret of [
+    e.SLACK_BOT_TOKEN,
+    e.SLACK_SIGNING_SECRET,
+    e.SLACK_APP_TOKEN,
+    e.MICROSOFT_APP_PASSWORD,
+    e.OPENAI_API_KEY,
+    e.X_ACCESS_TOKEN,
+    e.LINKEDIN_ACCESS_TOKEN,
+    e.FACEBOOK_PAGE_TOKEN,
+    e.INSTAGRAM_ACCESS_TOKEN,
+    e.PINTEREST_ACCESS_TOKEN,
+    e.MASTODON_ACCESS_TOKEN,
+    e.BLUESKY_APP_PASSWORD,
+  ]) {
+    registerSecret(secret);
+  }
+
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    slack,
+    teams,
+    openai: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL } : null,
+    digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
+    metricsCron: e.METRICS_CRON,
+    publishGraceMinutes: e.PUBLISH_GRACE_MINUTES,
+    policy: { requiredApprovals: e.REQUIRED_APPROVALS, allowSelfApproval: e.ALLOW_SELF_APPROVAL },
+    networks,
+  };
+}
+
+/** Reads `.env` into the environment if present; variables already set win. */
+export function loadDotEnv(file = '.env'): boolean {
+  if (!fs.existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
+}

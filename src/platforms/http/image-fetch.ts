@@ -1,0 +1,209 @@
+import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
+import type { Logger } from '../../observability/logger.js';
+import { redact } from '../../observability/redact.js';
+import { PublishError, type FailureKind } from '../publisher.js';
+import { classifyFetchError, describeWait } from './classify.js';
+import type { FetchLike } from './http-client.js';
+import {
+  detectImageType,
+  IMAGE_EXTENSIONS,
+  IMAGE_TYPE_NAMES,
+  imageSize,
+  SNIFF_BYTES,
+  type ImageType,
+} from './image-format.js';
+
+export interface FetchImageOptions {
+  /** The network's limit: Instagram 8 MiB, Bluesky 2,000,000 bytes, … */
+  maxBytes: number;
+  acceptedTypes: readonly ImageType[];
+  /** Whose post needs the image: named in messages and carried by errors. */
+  network: NetworkId;
+  timeoutMs: number;
+  fetch?: FetchLike;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface FetchedImage {
+  bytes: Buffer;
+  /** From the bytes, not from the server's Content-Type. */
+  contentType: ImageType;
+  /** A safe file name with the extension of the real type (uploads want one). */
+  filename: string;
+  width?: number;
+  height?: number;
+  /** JPEG EXIF orientation, when present (5–8: shown turned a quarter). */
+  orientation?: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Sizes as marketers read them: "9.4 MB". A size is rounded up and a limit down, so they never look equal when one exceeds the other. */
+export function formatMegabytes(bytes: number, round: 'up' | 'down'): string {
+  const tenths = (bytes / MiB) * 10;
+  const value = (round === 'up' ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10;
+  return `${value} MB`;
+}
+
+/** The link as shown to people: no query string (signatures, tokens), not too long. */
+function shownUrl(url: URL): string {
+  const base = `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+  return redact(base.length > 120 ? `${base.slice(0, 119)}…` : base);
+}
+
+function listOfTypes(types: readonly ImageType[]): string {
+  const names = types.map((t) => IMAGE_TYPE_NAMES[t]);
+  if (names.length <= 1) return `${names[0] ?? 'no images'} only`;
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+function filenameFor(url: URL, type: ImageType): string {
+  const extension = IMAGE_EXTENSIONS[type];
+  let last = url.pathname.split('/').pop() ?? '';
+  try {
+    last = decodeURIComponent(last);
+  } catch {
+    // keep it encoded
+  }
+  const stem = last
+    .replace(/\.[A-Za-z0-9]{1,5}$/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 100);
+  return `${stem || 'image'}.${extension}`;
+}
+
+/**
+ * Downloads the image a post links to, for networks that want the bytes (X, LinkedIn,
+ * Bluesky, Mastodon) or its measurements (Instagram's aspect ratios).
+ *
+ * Streams with a byte cap: a declared Content-Length over the limit is refused before
+ * the body is read, and the bytes are counted while they arrive in case the server does
+ * not say or lies. The type comes from the first bytes, so a web page served at an
+ * image-looking link is recognised as one.
+ */
+export async function fetchImage(link: string, options: FetchImageOptions): Promise<FetchedImage> {
+  const { network, maxBytes } = options;
+  const label = NETWORK_LABELS[network];
+  const fail = (kind: FailureKind, message: string, extra: { status?: number; cause?: unknown } = {}) =>
+    new PublishError({ kind, network, message: redact(message), ...extra });
+
+  let url: URL;
+  try {
+    url = new URL(link.trim());
+  } catch {
+    throw fail('permanent', `The image link "${redact(link.slice(0, 120))}" is not a valid web address.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw fail('permanent', `The image link ${shownUrl(url)} must start with http:// or https://.`);
+  }
+  const where = shownUrl(url);
+
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  /** Downloading has no side effects, so a broken download can always be tried again. */
+  const transportFailure = (error: unknown) => {
+    const classified = classifyFetchError(error, { network });
+    if (classified.kind === 'permanent') return classified;
+    const reason = timeout.aborted
+      ? `it did not arrive within ${describeWait(options.timeoutMs)}`
+      : options.signal?.aborted
+        ? 'the download was cancelled'
+        : 'the connection failed';
+    return fail('retryable', `Could not download the image at ${where} (${reason}); try again later.`, {
+      cause: classified.cause,
+    });
+  };
+
+  options.logger?.debug('downloading image', { network, url: where });
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { headers: { accept: 'image/*' }, redirect: 'follow', signal });
+  } catch (error) {
+    throw transportFailure(error);
+  }
+
+  const discard = () => response.body?.cancel().catch(() => undefined);
+  const status = response.status;
+  if (!response.ok) {
+    await discard();
+    if (status === 404 || status === 410) {
+      throw fail('permanent', `The image at ${where} was not found (HTTP ${status}).`, { status });
+    }
+    if (status === 401 || status === 403) {
+      throw fail('permanent', `The image at ${where} is not public (HTTP ${status}).`, { status });
+    }
+    if (status === 429 || status >= 500) {
+      throw fail('retryable', `The server hosting the image at ${where} had a temporary problem (HTTP ${status}); try again later.`, { status });
+    }
+    throw fail('permanent', `The image at ${where} could not be downloaded (HTTP ${status}).`, { status });
+  }
+
+  const declaredType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const declaredLength = Number(response.headers.get('content-length') ?? NaN);
+  const limit = formatMegabytes(maxBytes, 'down');
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  let checkedType = false;
+
+  /** Runs once the first bytes are in: what is it, may this network have it, will it fit? */
+  const checkType = (head: Uint8Array): ImageType => {
+    const type = detectImageType(head);
+    if (!type) {
+      const isOurs = declaredType in IMAGE_TYPE_NAMES;
+      throw fail(
+        'permanent',
+        declaredType && !isOurs
+          ? `The link ${where} is not an image (it is ${declaredType}).`
+          : `The link ${where} is not a JPEG, PNG, GIF or WebP image.`,
+      );
+    }
+    if (!options.acceptedTypes.includes(type)) {
+      throw fail('permanent', `The image at ${where} is a ${IMAGE_TYPE_NAMES[type]}; ${label} accepts ${listOfTypes(options.acceptedTypes)}.`);
+    }
+    if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+      throw fail('permanent', `The image is ${formatMegabytes(declaredLength, 'up')}; ${label} accepts at most ${limit}.`);
+    }
+    return type;
+  };
+
+  let type: ImageType | undefined;
+  try {
+    if (reader) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.byteLength;
+        if (!checkedType && received >= SNIFF_BYTES) {
+          type = checkType(Buffer.concat(chunks));
+          checkedType = true;
+        }
+        if (received > maxBytes) {
+          throw fail('permanent', `The image is larger than ${limit}; ${label} accepts at most ${limit}.`);
+        }
+      }
+    }
+  } catch (error) {
+    await reader?.cancel().catch(() => undefined);
+    if (error instanceof PublishError) throw error;
+    throw transportFailure(error);
+  }
+
+  const bytes = Buffer.concat(chunks);
+  if (!checkedType) type = checkType(bytes);
+  const contentType = type!;
+  const size = imageSize(bytes, contentType);
+  options.logger?.debug('downloaded image', { network, url: where, bytes: bytes.byteLength, type: contentType });
+  return {
+    bytes,
+    contentType,
+    filename: filenameFor(url, contentType),
+    ...(size ? { width: size.width, height: size.height } : {}),
+    ...(size?.orientation !== undefined ? { orientation: size.orientation } : {}),
+  };
+}

@@ -1,0 +1,40 @@
+import type { NetworkId } from '../../domain/network.js';
+import type { NetworkRules, PostContent, RuleViolation } from './types.js';
+import { blueskyRules } from './bluesky.js';
+import { facebookRules } from './facebook.js';
+import { defaultInstagramRules } from './instagram.js';
+import { linkedinRules } from './linkedin.js';
+import { defaultMastodonRules } from './mastodon.js';
+import { pinterestRules } from './pinterest.js';
+import { sandboxRules } from './sandbox.js';
+import { xRules } from './x.js';
+
+export type { NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
+export { blueskyRules, BLUESKY_MAX_BYTES } from './bluesky.js';
+export { facebookRules } from './facebook.js';
+export { defaultInstagramRules, instagramRules, type InstagramLimits } from './instagram.js';
+export { linkedinRules } from './linkedin.js';
+export { defaultMastodonRules, mastodonRules, type MastodonLimits } from './mastodon.js';
+export { pinterestRules } from './pinterest.js';
+export { sandboxRules } from './sandbox.js';
+export { xRules } from './x.js';
+
+/**
+ * Each network's rules as shipped. Mastodon's are stock Mastodon's until its publisher
+ * has read the instance's real limits (`mastodonRules(...)`) at start-up.
+ */
+export const defaultRules: Readonly<Record<NetworkId, NetworkRules>> = Object.freeze({
+  sandbox: sandboxRules,
+  x: xRules,
+  linkedin: linkedinRules,
+  facebook: facebookRules,
+  instagram: defaultInstagramRules,
+  pinterest: pinterestRules,
+  mastodon: defaultMastodonRules,
+  bluesky: blueskyRules,
+});
+
+/** Everything a draft breaks on the given networks, network by network, in their order. */
+export function validateContent(content: PostContent, rulesList: readonly NetworkRules[]): RuleViolation[] {
+  return rulesList.flatMap((rules) => rules.validate(content));
+}

@@ -1,0 +1,10 @@
+import { defineRules } from './define-rules.js';
+
+export const linkedinRules = defineRules({
+  network: 'linkedin',
+  limit: 3000,
+  unit: 'characters',
+  requiresMedia: false,
+  // UTF-16 units: LinkedIn documents no unit, and UTF-16 is the largest plausible count (emoji 2), so a post approved here is never over there.
+  count: (text) => text.length,
+});

@@ -1,0 +1,10 @@
+import { defineRules } from './define-rules.js';
+
+export const pinterestRules = defineRules({
+  network: 'pinterest',
+  limit: 500,
+  unit: 'characters',
+  requiresMedia: true,
+  // UTF-16 units: Pinterest documents no unit (500 in its docs, maxLength 800 in the v5 spec), and UTF-16 is the largest plausible count, so a pin approved here is never over there.
+  count: (text) => text.length,
+});

@@ -1,0 +1,15 @@
+import twitterText from 'twitter-text';
+import { defineRules } from './define-rules.js';
+
+/**
+ * X counts "weighted" characters: twitter-text's `parseTweet` is X's own published
+ * implementation (every URL, with or without scheme, is 23; emoji and CJK are 2; text is
+ * NFC-normalised first), so the count is exactly X's.
+ */
+export const xRules = defineRules({
+  network: 'x',
+  limit: 280,
+  unit: 'characters',
+  requiresMedia: false,
+  count: (text) => twitterText.parseTweet(text).weightedLength,
+});

@@ -1,0 +1,49 @@
+import type { EngagementMetrics } from '../../domain/publication.js';
+import type { MetricsTarget, PublishRequest, PublishResult, Publisher } from '../publisher.js';
+import { sandboxRules } from '../rules/sandbox.js';
+
+export interface SandboxPost {
+  publicationId: number;
+  externalId: string;
+  text: string;
+  mediaUrl: string | null;
+  at: Date;
+}
+
+/**
+ * Publishes nowhere: records what it would have posted. Always available, so a team can
+ * try the whole approval flow before connecting a real account.
+ */
+export class SandboxPublisher implements Publisher {
+  readonly network = 'sandbox' as const;
+  readonly rules = sandboxRules;
+  /** What would have been posted, newest last; bounded so a long-running process stays small. */
+  readonly posted: SandboxPost[] = [];
+  readonly #now: () => Date;
+  readonly #capacity: number;
+
+  constructor(options: { now?: () => Date; capacity?: number } = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.#capacity = options.capacity ?? 1000;
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    // Deterministic per publication, so a repeated call could never look like a second post.
+    const externalId = `sandbox-${request.publicationId}`;
+    this.posted.push({
+      publicationId: request.publicationId,
+      externalId,
+      text: request.text,
+      mediaUrl: request.mediaUrl,
+      at: this.#now(),
+    });
+    if (this.posted.length > this.#capacity) this.posted.shift();
+    return { externalId, url: `https://sandbox.greenlight.invalid/posts/${externalId}` };
+  }
+
+  /** The sandbox has no audience: every figure is zero, which is the truth. */
+  async fetchMetrics(targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> {
+    const zero: EngagementMetrics = { likes: 0, comments: 0, shares: 0, impressions: 0, clicks: null, saves: null };
+    return new Map(targets.map((t) => [t.externalId, { ...zero }]));
+  }
+}

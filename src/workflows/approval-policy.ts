@@ -1,0 +1,168 @@
+import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domain/post.js';
+import { formatInstant } from '../domain/time.js';
+import type { PostChange, Refusal } from '../../db/store.js';
+import { STATUS_PHRASES } from './post-lifecycle.js';
+
+export interface ApprovalPolicy {
+  /** Distinct approvers needed on one revision (REQUIRED_APPROVALS). */
+  requiredApprovals: number;
+  /** May an approver approve a post they wrote (ALLOW_SELF_APPROVAL)? */
+  allowSelfApproval: boolean;
+}
+
+export interface DecisionCommand {
+  kind: DecisionKind;
+  /** The revision the approver was looking at: decisions bind to it (DESIGN rule 1). */
+  revisionId: number;
+  comment: string | null;
+  actor: Person;
+  actorIsApprover: boolean;
+  platform: ChatPlatform;
+  now: Date;
+}
+
+export type DecisionOutcome = 'approved' | 'approval_recorded' | 'changes_requested' | 'rejected';
+
+export function approvalsOnCurrentRevision(post: PostAggregate) {
+  return post.decisions.filter((d) => d.revisionId === post.revision.id && d.kind === 'approve');
+}
+
+export function remainingApprovals(post: PostAggregate, policy: ApprovalPolicy): number {
+  return Math.max(0, policy.requiredApprovals - approvalsOnCurrentRevision(post).length);
+}
+
+const refuse = (code: string, refused: string): Refusal => ({ code, refused });
+
+const VERB: Record<DecisionKind, string> = {
+  approve: 'approved',
+  reject: 'rejected',
+  request_changes: 'asked for changes to',
+};
+
+/**
+ * Decides whether `command` may be applied to `post` as it is right now, and if so what it
+ * writes. Pure: the store calls it inside the write transaction, so its view of the post
+ * is the committed truth even when two approvers click at the same moment.
+ */
+export function evaluateDecision(
+  post: PostAggregate,
+  command: DecisionCommand,
+  policy: ApprovalPolicy,
+): { change: PostChange; outcome: DecisionOutcome } | Refusal {
+  const ref = `post #${post.post.id}`;
+  const { actor } = command;
+
+  if (!command.actorIsApprover) {
+    return refuse(
+      'not_approver',
+      `Only approvers can approve, reject or ask for changes, so your click changed nothing. Ask an approver to review ${ref}.`,
+    );
+  }
+  if (post.post.status !== 'pending') {
+    const last = post.decisions.at(-1);
+    const by =
+      last && last.revisionId === post.revision.id && (post.post.status === 'approved' || post.post.status === 'rejected' || post.post.status === 'changes_requested')
+        ? ` (${VERB[last.kind]} by ${last.approver.displayName})`
+        : '';
+    return refuse('not_pending', `Nothing to decide: ${ref} is ${STATUS_PHRASES[post.post.status]}${by}.`);
+  }
+  if (command.revisionId !== post.revision.id) {
+    return refuse(
+      'outdated_revision',
+      `You were looking at an older version of ${ref}. The author has changed it since (now revision ${post.revision.number}); review the latest version.`,
+    );
+  }
+  if (actor.id === post.post.authorId && !(command.kind === 'approve' && policy.allowSelfApproval)) {
+    return refuse(
+      'own_post',
+      command.kind === 'approve'
+        ? `You wrote ${ref}, so another approver has to approve it.`
+        : `You wrote ${ref}, so another approver has to review it. To withdraw it, cancel it instead.`,
+    );
+  }
+  const mine = post.decisions.find((d) => d.revisionId === post.revision.id && d.approver.id === actor.id);
+  if (mine) {
+    const left = remainingApprovals(post, policy);
+    const still = left > 0 ? ` It still needs ${left} more approval${left === 1 ? '' : 's'} from other approvers.` : '';
+    return refuse('already_decided', `You already ${VERB[mine.kind]} this version of ${ref}.${still}`);
+  }
+  if (post.post.publishAt && post.post.publishAt.getTime() <= command.now.getTime()) {
+    return refuse(
+      'time_passed',
+      `${ref} was due at ${formatInstant(post.post.publishAt, post.post.publishZone)}, before it was approved. It will not be published late without a fresh decision: reschedule it or approve it to publish now.`,
+    );
+  }
+  const comment = command.comment?.trim() || null;
+  if (command.kind === 'request_changes' && !comment) {
+    return refuse('comment_required', 'Say what should change: a comment is required when asking for changes.');
+  }
+
+  const decision = {
+    revisionId: post.revision.id,
+    approver: actor,
+    kind: command.kind,
+    comment,
+    platform: command.platform,
+  };
+  const auditBase = {
+    platform: command.platform,
+    actorId: actor.id,
+    actorLabel: `${actor.displayName} (${actor.platform}:${actor.platformUserId})`,
+  };
+  const decisionAudit = {
+    ...auditBase,
+    action: `decision.${command.kind}`,
+    details: { comment, revision: post.revision.number, contentHash: post.revision.contentHash },
+  };
+
+  if (command.kind === 'reject') {
+    return {
+      outcome: 'rejected',
+      change: {
+        at: command.now,
+        status: 'rejected',
+        decision,
+        audit: [decisionAudit, { ...auditBase, action: 'post.rejected' }],
+      },
+    };
+  }
+  if (command.kind === 'request_changes') {
+    return {
+      outcome: 'changes_requested',
+      change: {
+        at: command.now,
+        status: 'changes_requested',
+        decision,
+        audit: [decisionAudit, { ...auditBase, action: 'post.changes_requested' }],
+      },
+    };
+  }
+
+  const approvals = approvalsOnCurrentRevision(post).length + 1;
+  if (approvals < policy.requiredApprovals) {
+    return { outcome: 'approval_recorded', change: { at: command.now, decision, audit: [decisionAudit] } };
+  }
+  const dueAt = post.post.publishAt ?? command.now;
+  return {
+    outcome: 'approved',
+    change: {
+      at: command.now,
+      status: 'approved',
+      decision,
+      createPublications: post.revision.networks.map((network) => ({ network, revisionId: post.revision.id, dueAt })),
+      audit: [
+        decisionAudit,
+        {
+          ...auditBase,
+          action: 'post.approved',
+          details: {
+            approvals,
+            networks: post.revision.networks,
+            dueAt: dueAt.toISOString(),
+            contentHash: post.revision.contentHash,
+          },
+        },
+      ],
+    },
+  };
+}

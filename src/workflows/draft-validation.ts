@@ -1,0 +1,101 @@
+import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
+import { formatInstant, isValidTimeZone } from '../domain/time.js';
+import type { NetworkCatalog } from '../platforms/catalog.js';
+
+/** What an author submits, as raw as the chat platform delivers it. */
+export interface DraftInput {
+  text: string;
+  networks: readonly string[];
+  /** null: publish as soon as approved. */
+  publishAt: Date | null;
+  /** IANA zone the author entered the time in (their own). */
+  timezone: string;
+  mediaUrl: string | null;
+  aiAssisted?: boolean;
+}
+
+export interface ValidDraft {
+  text: string;
+  networks: NetworkId[];
+  publishAt: Date | null;
+  timezone: string;
+  mediaUrl: string | null;
+  aiAssisted: boolean;
+}
+
+export type DraftField = 'text' | 'networks' | 'publishAt' | 'mediaUrl' | 'timezone';
+/** One message per field, because dialogs show one message next to each field. */
+export type DraftErrors = Partial<Record<DraftField, string>>;
+
+export type DraftValidation = { ok: true; draft: ValidDraft } | { ok: false; errors: DraftErrors };
+
+const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+const MAX_URL_LENGTH = 2000;
+
+/**
+ * Checks a draft against the workflow's rules and every chosen network's rules. Pure:
+ * nothing is stored, so a dialog can call it on submit and show every problem at once.
+ */
+export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: Date): DraftValidation {
+  const errors: Partial<Record<DraftField, string[]>> = {};
+  const add = (field: DraftField, message: string) => (errors[field] ??= []).push(message);
+
+  const text = input.text.trim();
+  if (!text) add('text', 'Write the text of the post.');
+
+  const networks: NetworkId[] = [];
+  for (const raw of new Set(input.networks.map((n) => n.trim().toLowerCase()).filter(Boolean))) {
+    if (!isNetworkId(raw)) add('networks', `“${raw}” is not a network Greenlight knows.`);
+    else if (!catalog.has(raw)) add('networks', `${NETWORK_LABELS[raw]} is not connected in this workspace.`);
+    else networks.push(raw);
+  }
+  if (!input.networks.some((n) => n.trim())) add('networks', 'Choose at least one network.');
+
+  const timezone = input.timezone || 'UTC';
+  if (!isValidTimeZone(timezone)) add('timezone', `“${timezone}” is not a time zone (expected a name like Europe/Berlin).`);
+
+  if (input.publishAt) {
+    const zone = isValidTimeZone(timezone) ? timezone : 'UTC';
+    if (Number.isNaN(input.publishAt.getTime())) add('publishAt', 'That is not a valid date and time.');
+    else if (input.publishAt.getTime() <= now.getTime())
+      add(
+        'publishAt',
+        `${formatInstant(input.publishAt, zone)} is in the past. Choose a later time, or leave it empty to publish as soon as it is approved.`,
+      );
+    else if (input.publishAt.getTime() - now.getTime() > MAX_AHEAD_MS)
+      add('publishAt', 'Choose a time within the next year.');
+  }
+
+  let mediaUrl: string | null = input.mediaUrl?.trim() || null;
+  if (mediaUrl) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(mediaUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      add('mediaUrl', 'The image link must be a web address starting with https:// (or http://).');
+      mediaUrl = null;
+    } else if (mediaUrl.length > MAX_URL_LENGTH) {
+      add('mediaUrl', `The image link is longer than ${MAX_URL_LENGTH} characters.`);
+    }
+  }
+
+  if (text) {
+    for (const network of networks) {
+      for (const violation of catalog.rules(network).validate({ text, mediaUrl })) {
+        add(violation.field, violation.message);
+      }
+    }
+  }
+
+  const fields = Object.keys(errors) as DraftField[];
+  if (fields.length) {
+    return { ok: false, errors: Object.fromEntries(fields.map((f) => [f, errors[f]!.join('\n')])) };
+  }
+  return {
+    ok: true,
+    draft: { text, networks, publishAt: input.publishAt, timezone, mediaUrl, aiAssisted: input.aiAssisted ?? false },
+  };
+}

@@ -1,0 +1,163 @@
+import type { Refusal } from '../../db/store.js';
+import type { Person, PostAggregate } from '../domain/post.js';
+import { contentHash } from './content-hash.js';
+import type { WorkflowContext } from './context.js';
+import { validateDraft, type DraftErrors, type DraftInput } from './draft-validation.js';
+import { canMove, EDITABLE, STATUS_PHRASES } from './post-lifecycle.js';
+
+export type DraftResult =
+  | { ok: true; post: PostAggregate }
+  | { ok: false; errors: DraftErrors }
+  | { ok: false; refusal: Refusal };
+
+const actorLabel = (p: Person) => `${p.displayName} (${p.platform}:${p.platformUserId})`;
+
+/** Creates a post from a draft and puts it in front of approvers. Invalid input stores nothing. */
+export async function submitDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<DraftResult> {
+  const now = ctx.clock.now();
+  const validation = validateDraft(input, ctx.catalog, now);
+  if (!validation.ok) return validation;
+  const { draft } = validation;
+  const hash = contentHash(draft);
+  const audit = { platform: author.platform, actorId: author.id, actorLabel: actorLabel(author) };
+  const post = await ctx.store.createPost({
+    at: now,
+    author,
+    status: 'pending',
+    publishAt: draft.publishAt,
+    publishZone: draft.timezone,
+    originPlatform: author.platform,
+    revision: {
+      text: draft.text,
+      networks: draft.networks,
+      mediaUrl: draft.mediaUrl,
+      contentHash: hash,
+      aiAssisted: draft.aiAssisted,
+    },
+    audit: [
+      {
+        ...audit,
+        action: 'post.submitted',
+        details: {
+          networks: draft.networks,
+          publishAt: draft.publishAt?.toISOString() ?? null,
+          zone: draft.timezone,
+          contentHash: hash,
+          aiAssisted: draft.aiAssisted,
+        },
+      },
+    ],
+  });
+  await ctx.events.notify({ type: 'post.submitted', post, actor: author });
+  return { ok: true, post };
+}
+
+/**
+ * The author edits a post: a new revision, approvals reset (they bound to the old one),
+ * back in front of approvers. `basedOnRevisionId` is the revision the author was editing,
+ * so two open edit dialogs cannot silently overwrite each other.
+ */
+export async function reviseDraft(
+  ctx: WorkflowContext,
+  author: Person,
+  postId: number,
+  basedOnRevisionId: number | null,
+  input: DraftInput,
+): Promise<DraftResult> {
+  const now = ctx.clock.now();
+  const validation = validateDraft(input, ctx.catalog, now);
+  if (!validation.ok) return validation;
+  const { draft } = validation;
+  const hash = contentHash(draft);
+
+  const result = await ctx.store.updatePost(postId, (post) => {
+    const ref = `post #${post.post.id}`;
+    if (post.post.authorId !== author.id) return { code: 'not_author', refused: `Only the author can edit ${ref}.` };
+    if (!EDITABLE.includes(post.post.status)) {
+      return { code: 'not_editable', refused: `${ref} can no longer be edited: it is ${STATUS_PHRASES[post.post.status]}.` };
+    }
+    if (post.publications.some((p) => p.status !== 'scheduled' && p.status !== 'cancelled')) {
+      return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be edited.` };
+    }
+    if (basedOnRevisionId !== null && basedOnRevisionId !== post.revision.id) {
+      return {
+        code: 'outdated_revision',
+        refused: `You were editing an older version of ${ref}; it is now at revision ${post.revision.number}. Open the latest version and edit that.`,
+      };
+    }
+    const unchanged =
+      hash === post.revision.contentHash &&
+      (draft.publishAt?.getTime() ?? null) === (post.post.publishAt?.getTime() ?? null) &&
+      draft.timezone === post.post.publishZone;
+    if (unchanged) return { code: 'unchanged', refused: `Nothing changed in ${ref}, so there is nothing new to approve.` };
+
+    const status = post.post.status === 'draft' ? 'draft' : 'pending';
+    if (!canMove(post.post.status, status)) {
+      return { code: 'not_editable', refused: `${ref} can no longer be edited.` };
+    }
+    return {
+      at: now,
+      status,
+      publishAt: draft.publishAt,
+      publishZone: draft.timezone,
+      revision: {
+        text: draft.text,
+        networks: draft.networks,
+        mediaUrl: draft.mediaUrl,
+        contentHash: hash,
+        authorId: author.id,
+        aiAssisted: draft.aiAssisted,
+      },
+      cancelScheduledPublications: true,
+      audit: [
+        {
+          platform: author.platform,
+          actorId: author.id,
+          actorLabel: actorLabel(author),
+          action: 'post.revised',
+          details: {
+            fromRevision: post.revision.number,
+            previousStatus: post.post.status,
+            networks: draft.networks,
+            publishAt: draft.publishAt?.toISOString() ?? null,
+            zone: draft.timezone,
+            contentHash: hash,
+            aiAssisted: draft.aiAssisted,
+          },
+        },
+      ],
+    };
+  });
+  if (!result.ok) return { ok: false, refusal: result.refusal };
+  await ctx.events.notify({ type: 'post.revised', post: result.after, previous: result.before, actor: author });
+  return { ok: true, post: result.after };
+}
+
+export type CancelResult = { ok: true; post: PostAggregate } | { ok: false; refusal: Refusal };
+
+/** The author or an approver withdraws a post that has not started publishing. */
+export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: number): Promise<CancelResult> {
+  const isApprover = await ctx.approvers.isApprover(actor);
+  const now = ctx.clock.now();
+  const result = await ctx.store.updatePost(postId, (post) => {
+    const ref = `post #${post.post.id}`;
+    if (post.post.authorId !== actor.id && !isApprover) {
+      return { code: 'not_allowed', refused: `Only the author or an approver can cancel ${ref}.` };
+    }
+    if (!canMove(post.post.status, 'cancelled')) {
+      return { code: 'not_cancellable', refused: `${ref} cannot be cancelled: it is ${STATUS_PHRASES[post.post.status]}.` };
+    }
+    if (post.publications.some((p) => p.status !== 'scheduled' && p.status !== 'cancelled')) {
+      return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be cancelled.` };
+    }
+    return {
+      at: now,
+      status: 'cancelled',
+      cancelScheduledPublications: true,
+      audit: [{ platform: actor.platform, actorId: actor.id, actorLabel: actorLabel(actor), action: 'post.cancelled' }],
+    };
+  });
+  if (!result.ok) return { ok: false, refusal: result.refusal };
+  await ctx.events.notify({ type: 'post.cancelled', post: result.after, actor });
+  return { ok: true, post: result.after };
+}

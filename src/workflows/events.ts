@@ -1,0 +1,66 @@
+import type { Decision, Person, PostAggregate } from '../domain/post.js';
+import type { Publication } from '../domain/publication.js';
+import type { Logger } from '../observability/logger.js';
+import type { DecisionOutcome } from './approval-policy.js';
+
+/**
+ * What happened, for the chat bots to show. Workflows emit these after the database
+ * committed; a bot that fails to show one never undoes the state change.
+ */
+export type DomainEvent =
+  | { type: 'post.submitted'; post: PostAggregate; actor: Person }
+  | {
+      type: 'post.decided';
+      post: PostAggregate;
+      decision: Decision;
+      outcome: DecisionOutcome;
+      /** Approvals still needed on this revision (0 once approved). */
+      remainingApprovals: number;
+    }
+  | { type: 'post.revised'; post: PostAggregate; previous: PostAggregate; actor: Person }
+  | { type: 'post.cancelled'; post: PostAggregate; actor: Person }
+  | { type: 'post.expired'; post: PostAggregate }
+  | { type: 'publication.published'; post: PostAggregate; publication: Publication }
+  | { type: 'publication.failed'; post: PostAggregate; publication: Publication; willRetry: boolean }
+  | { type: 'publication.needs_attention'; post: PostAggregate; publication: Publication };
+
+export type DomainEventType = DomainEvent['type'];
+
+/** Implemented by each chat bot (Slack, Teams, the playground). */
+export interface Notifier {
+  notify(event: DomainEvent): Promise<void>;
+}
+
+/**
+ * Fans each event out to every subscribed notifier. A failing notifier is logged and
+ * does not stop the others or the workflow that emitted the event.
+ */
+export class EventBus implements Notifier {
+  readonly #subscribers: Notifier[] = [];
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  subscribe(notifier: Notifier): () => void {
+    this.#subscribers.push(notifier);
+    return () => {
+      const i = this.#subscribers.indexOf(notifier);
+      if (i >= 0) this.#subscribers.splice(i, 1);
+    };
+  }
+
+  async notify(event: DomainEvent): Promise<void> {
+    const results = await Promise.allSettled(this.#subscribers.map((s) => s.notify(event)));
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.#logger.error('a chat notifier failed; the change itself is saved', {
+          event: event.type,
+          post: event.post.post.id,
+          error: result.reason,
+        });
+      }
+    }
+  }
+}

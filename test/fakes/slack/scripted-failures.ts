@@ -1,0 +1,27 @@
+export interface ScriptedFailure {
+  /** Slack error code to answer, e.g. `ratelimited`, `channel_not_found`. Omit for a delay only. */
+  error?: string;
+  /** For `ratelimited`: the Retry-After header (seconds). Slack sends one on every 429. */
+  retryAfterSeconds?: number;
+  /** Hold the response this long first (timeouts, slow Slack). */
+  delayMs?: number;
+  /** Answer with this HTTP status instead (e.g. 500/503 to exercise retries). */
+  status?: number;
+}
+
+/** Failures queued per method; each is used by exactly one upcoming call to that method. */
+export class ScriptedFailures {
+  private readonly queues = new Map<string, ScriptedFailure[]>();
+
+  push(method: string, failure: ScriptedFailure): void {
+    this.queues.set(method, [...(this.queues.get(method) ?? []), failure]);
+  }
+
+  take(method: string): ScriptedFailure | undefined {
+    return this.queues.get(method)?.shift();
+  }
+
+  clear(): void {
+    this.queues.clear();
+  }
+}

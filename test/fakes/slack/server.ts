@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BodyParseError, parseApiArgs, parseUploadBytes } from './body-parsing.js';
+import { IdSource } from './ids.js';
+import { chatMethods } from './methods/chat.js';
+import { fileMethods } from './methods/files.js';
+import { viewMethods } from './methods/views.js';
+import { workspaceInfoMethods } from './methods/workspace-info.js';
+import { CallRecorder, type CallListener, type RecordedCall } from './recorder.js';
+import { applyResponse, ResponseUrls, type ResponseTarget } from './response-urls.js';
+import { fail, type SlackResult } from './results.js';
+import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
+import { FakeSlackState } from './state.js';
+import { resolveWorkspace, type FakeSlackOptions, type MethodContext, type MethodHandler, type Workspace } from './workspace.js';
+
+const METHODS: Record<string, MethodHandler> = {
+  ...workspaceInfoMethods,
+  ...chatMethods,
+  ...viewMethods,
+  ...fileMethods,
+};
+
+export interface FakeSlackApi {
+  /** Base URL for `clientOptions.slackApiUrl` / `SLACK_API_URL`, e.g. `http://127.0.0.1:51234/api/`. */
+  readonly url: string;
+  /** `http://127.0.0.1:PORT`; upload and response URLs live under it. */
+  readonly origin: string;
+  /** The workspace identity (bot token, team, bot user…) with defaults filled in. */
+  readonly workspace: Readonly<Workspace>;
+  /** Every request so far, in arrival order (cleared by reset). */
+  readonly calls: readonly RecordedCall[];
+  readonly state: FakeSlackState;
+  callsTo(method: string): RecordedCall[];
+  /** First call to `method` matching `predicate`, already made or still to come. */
+  waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** The next call to `method` gets this failure (queue several by calling again). */
+  failNext(method: string, failure: ScriptedFailure): void;
+  /** A response_url for a signed request; what the app posts there lands in `state`. */
+  responseUrl(target: ResponseTarget): string;
+  /** Called after each recorded call; returns the unsubscribe function. */
+  subscribe(listener: CallListener): () => void;
+  /**
+   * Forget calls, state, scripted failures and used triggers; keeps the seeded users/groups.
+   * A request still in flight (e.g. held by `delayMs`) lands after the reset: await it first.
+   */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: SlackResult, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Slack accepts the token as a Bearer header or, for form posts only, as a `token` field
+ * (JSON bodies must use the header). Missing → not_authed, anything else → invalid_auth.
+ */
+function authError(req: IncomingMessage, args: Record<string, unknown>, isJson: boolean, botToken: string): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer ?? (!isJson && typeof args.token === 'string' ? args.token : undefined);
+  if (token === undefined || token === '') return 'not_authed';
+  return token === botToken ? undefined : 'invalid_auth';
+}
+
+export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
+  const workspace = resolveWorkspace(options);
+  const state = new FakeSlackState();
+  const ids = new IdSource(workspace.now);
+  const recorder = new CallRecorder();
+  const failures = new ScriptedFailures();
+  const responseUrls = new ResponseUrls();
+  let origin = '';
+
+  const context = (args: Record<string, unknown>): MethodContext => ({ args, workspace, state, ids, origin });
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    const at = workspace.now();
+    const contentType = req.headers['content-type'] ?? '';
+    const finish = (args: Record<string, unknown>, status: number, response: SlackResult, headers?: Record<string, string>) => {
+      send(res, status, response, headers);
+      recorder.record({ method, args, at, status, response });
+    };
+    let args: Record<string, unknown>;
+    try {
+      args = await parseApiArgs(contentType, await readBody(req), query);
+    } catch (error) {
+      if (error instanceof BodyParseError) return finish({}, 200, fail(error.slackError));
+      throw error;
+    }
+    const { token: _token, ...recordedArgs } = args;
+    const auth = authError(req, args, contentType.startsWith('application/json'), workspace.botToken);
+    if (auth) return finish(recordedArgs, 200, fail(auth));
+
+    const scripted = failures.take(method);
+    if (scripted?.delayMs) await sleep(scripted.delayMs);
+    if (scripted?.error === 'ratelimited') {
+      const retryAfter = String(scripted.retryAfterSeconds ?? 1);
+      return finish(recordedArgs, scripted.status ?? 429, fail('ratelimited'), { 'retry-after': retryAfter });
+    }
+    if (scripted?.error !== undefined || scripted?.status !== undefined) {
+      return finish(recordedArgs, scripted.status ?? 200, fail(scripted.error ?? 'fatal_error'));
+    }
+
+    const handler = METHODS[method];
+    finish(recordedArgs, 200, handler ? handler(context(recordedArgs)) : fail('unknown_method'));
+  }
+
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {
+    const file = state.files.get(fileId);
+    const bytes = await parseUploadBytes(req.headers['content-type'] ?? '', await readBody(req));
+    if (!file) {
+      res.writeHead(404).end('file not found');
+      return;
+    }
+    file.bytes = bytes;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
+  }
+
+  async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const at = workspace.now();
+    const target = responseUrls.get(id);
+    const args = await parseApiArgs(req.headers['content-type'] ?? '', await readBody(req), new URLSearchParams()).catch(() => ({}));
+    const response = target ? applyResponse(context(args), target) : fail('expired_url');
+    // Slack's response_url answers a bare status: 200 "ok", or 4xx with the error as text.
+    const status = response.ok ? 200 : target ? 400 : 404;
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(response.ok ? 'ok' : String(response.error));
+    recorder.record({ method: 'response_url', args, at, status, response });
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const [, root, ...rest] = url.pathname.split('/');
+    const name = decodeURIComponent(rest.join('/'));
+    const route =
+      root === 'api' ? handleApi(req, res, name, url.searchParams)
+      : root === 'upload' && req.method === 'POST' ? handleUpload(req, res, name.replace(/^v1\//, ''))
+      : root === 'response' && req.method === 'POST' ? handleResponseUrl(req, res, name)
+      : Promise.resolve(void res.writeHead(404).end());
+    route.catch((error: unknown) => {
+      // A bug in the fake must show up in the test, not hang it: answer like Slack's fatal_error.
+      if (!res.headersSent) send(res, 500, fail('fatal_error', { detail: String(error) }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/api/`,
+    origin,
+    workspace,
+    calls: recorder.calls,
+    state,
+    callsTo: (method) => recorder.callsTo(method),
+    waitFor: (method, predicate, timeoutMs) => recorder.waitFor(method, predicate, timeoutMs),
+    failNext: (method, failure) => failures.push(method, failure),
+    responseUrl: (target) => responseUrls.mint(origin, target),
+    subscribe: (listener) => recorder.subscribe(listener),
+    reset() {
+      recorder.clear();
+      state.clear();
+      failures.clear();
+      responseUrls.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // fetch keeps connections alive; without this close() waits for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type Env } from '../../src/config.js';
+import { featureLines } from '../../src/features.js';
+import { clearRegisteredSecrets, redact } from '../../src/observability/redact.js';
+
+function problems(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const slack: Env = {
+  SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl',
+  SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+  SLACK_APPROVAL_CHANNEL: 'C0APPROVALS',
+  SLACK_APPROVERS: 'U0ALICE, S0MANAGERS',
+};
+
+afterEach(() => clearRegisteredSecrets());
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: 'file:./data/greenlight.db',
+      slack: null,
+      teams: null,
+      openai: null,
+      digest: { cron: '0 9 * * *', timezone: 'UTC' },
+      publishGraceMinutes: 60,
+      policy: { requiredApprovals: 1, allowSelfApproval: false },
+    });
+    expect(Object.values(config.networks).every((n) => n === null)).toBe(true);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '', SLACK_BOT_TOKEN: '  ' }).port).toBe(3000);
+  });
+
+  it('parses Slack over HTTP and over Socket Mode, with the digest channel defaulting to the approval channel', () => {
+    const http = loadConfig(slack).slack!;
+    expect(http).toMatchObject({ mode: 'http', approvalChannel: 'C0APPROVALS', digestChannel: 'C0APPROVALS', approvers: ['U0ALICE', 'S0MANAGERS'] });
+    expect(http.apiUrl).toBe('https://slack.com/api/');
+    const socket = loadConfig({ ...slack, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-A111-222-abc', SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slack!;
+    expect(socket.mode).toBe('socket');
+    expect(socket.apiUrl).toBe('http://127.0.0.1:9999/api/');
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT: must be between 1 and 65535 (got "70000")'],
+    [{ PORT: 'eighty' }, 'PORT: must be a whole number (got "eighty")'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must be file:path/to.db or postgres://… (got "mysql://x")'],
+    [{ REQUIRED_APPROVALS: '0' }, 'REQUIRED_APPROVALS: must be between 1 and 10 (got "0")'],
+    [{ ALLOW_SELF_APPROVAL: 'maybe' }, 'ALLOW_SELF_APPROVAL: must be true or false (got "maybe")'],
+    [{ DIGEST_TIMEZONE: 'Europe/Atlantis' }, 'DIGEST_TIMEZONE: must be an IANA time zone such as Europe/Berlin or UTC (got "Europe/Atlantis")'],
+    [{ DIGEST_CRON: 'every morning' }, 'DIGEST_CRON: must be a cron expression like "0 9 * * *" (minute hour day month weekday) (got "every morning")'],
+    [{ X_API_URL: 'ftp://proxy' }, 'X_API_URL: must be an http(s) URL, e.g. https://example.com (got "ftp://proxy")'],
+    [{ LINKEDIN_AUTHOR_URN: 'me', LINKEDIN_ACCESS_TOKEN: 't' }, 'LINKEDIN_AUTHOR_URN: must be urn:li:person:… or urn:li:organization:… (got "me")'],
+  ])('names the variable and the problem: %j', (env, expected) => {
+    expect(problems(env)).toEqual([expected]);
+  });
+
+  it('never echoes a secret value in a problem', () => {
+    const [problem] = problems({ SLACK_BOT_TOKEN: 'not-a-bot-token-secret' });
+    expect(problem).toBe('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+  });
+
+  it('names each missing variable of a half-configured feature', () => {
+    expect(problems({ SLACK_BOT_TOKEN: slack.SLACK_BOT_TOKEN })).toEqual([
+      'SLACK_SIGNING_SECRET: required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+      'SLACK_APPROVAL_CHANNEL: required for Slack (the channel id where approval cards go)',
+      'SLACK_APPROVERS: required for Slack (comma-separated user ids and/or user-group ids)',
+    ]);
+    expect(problems({ FACEBOOK_PAGE_TOKEN: 'page-token' })).toEqual(['FACEBOOK_PAGE_ID: required for Facebook because FACEBOOK_PAGE_TOKEN is set']);
+    expect(problems({ PINTEREST_ACCESS_TOKEN: 'pina_token' })).toEqual(['PINTEREST_BOARD_ID: required for Pinterest because PINTEREST_ACCESS_TOKEN is set']);
+    expect(problems({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw' })).toEqual([
+      'TEAMS_APPROVERS: required for Teams (comma-separated AAD object ids or emails)',
+      'MICROSOFT_APP_TENANT_ID: required for a SingleTenant Teams bot (or set MICROSOFT_APP_TYPE=MultiTenant)',
+    ]);
+  });
+
+  it('refuses channel names and malformed approver lists', () => {
+    expect(problems({ ...slack, SLACK_APPROVAL_CHANNEL: '#approvals' })[0]).toMatch(/^SLACK_APPROVAL_CHANNEL: must be a Slack channel id/);
+    expect(problems({ ...slack, SLACK_APPROVERS: 'alice,bob' })[0]).toMatch(/^SLACK_APPROVERS: must be comma-separated Slack user ids/);
+  });
+
+  it('registers every secret for redaction', () => {
+    loadConfig({ ...slack, X_ACCESS_TOKEN: 'x-token-1234567890' });
+    expect(redact(`failed with ${slack.SLACK_SIGNING_SECRET} and x-token-1234567890`)).toBe('failed with [redacted] and [redacted]');
+  });
+
+  it('prints one feature line per feature, naming the variables that turn off features on', () => {
+    const lines = featureLines(loadConfig({}), ['sandbox']);
+    expect(lines).toHaveLength(13);
+    expect(lines[0]).toBe('on   database     SQLite ./data/greenlight.db');
+    expect(lines.find((l) => l.includes(' slack '))).toMatch(/^off .*set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/);
+    expect(lines.find((l) => l.includes('ai captions'))).toMatch(/^off .*OPENAI_API_KEY/);
+    expect(lines.find((l) => l.includes(' x '))).toBe('off  x            set X_ACCESS_TOKEN');
+    expect(lines.find((l) => l.includes('sandbox'))).toMatch(/^on /);
+    const on = featureLines(loadConfig({ ...slack, OPENAI_API_KEY: 'sk-test-1234567890abcdef' }), ['sandbox']);
+    expect(on.find((l) => l.includes(' slack '))).toBe('on   slack        HTTP at POST /slack/events, approvals in C0APPROVALS');
+    expect(on.find((l) => l.includes('digest'))).toBe('on   digest       0 9 * * * UTC to C0APPROVALS');
+  });
+});
