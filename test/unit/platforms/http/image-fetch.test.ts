@@ -3,7 +3,7 @@ import { fetchImage, formatMegabytes, type FetchImageOptions } from '../../../..
 import type { ImageType } from '../../../../src/platforms/http/image-format.js';
 import { PublishError } from '../../../../src/platforms/publisher.js';
 import { closedPortUrl, startServer, type LocalServer } from './local-server.js';
-import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from './image-fixtures.js';
+import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from '../../../support/image-fixtures.js';
 
 const MiB = 1024 * 1024;
 const ALL: ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
