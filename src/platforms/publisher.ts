@@ -10,6 +10,13 @@ export interface PublishRequest {
   mediaUrl: string | null;
   /** Aborts the call (shutdown). An abort after the request was sent is an unknown outcome. */
   signal?: AbortSignal;
+  /** Progress an earlier attempt of this same publication saved (e.g. Instagram's container id). */
+  checkpoint?: Record<string, unknown> | null;
+  /**
+   * Saves progress durably before a step whose outcome could be unknown, so a later attempt
+   * can look before it leaps (Instagram: is the container already PUBLISHED?).
+   */
+  saveCheckpoint?: (progress: Record<string, unknown>) => Promise<void>;
 }
 
 export interface PublishResult {
