@@ -15,6 +15,7 @@ import { SandboxPublisher } from './platforms/sandbox/publisher.js';
 import { healthRoute } from './server/health.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
+import { createSlackBot, type SlackBot } from './bots/slack/slack-bot.js';
 import { approversByPlatform } from './workflows/approvers.js';
 import { EventBus } from './workflows/events.js';
 import { createGreenlight, type Greenlight } from './workflows/greenlight.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** Replaces the publishers built from configuration (tests). */
   publishers?: Publisher[];
   host?: string;
+  /** Overrides PORT (tests pass 0 for a free port). */
+  port?: number;
 }
 
 export interface RunningApp {
@@ -34,6 +37,7 @@ export interface RunningApp {
   readonly store: Store;
   readonly events: EventBus;
   readonly logger: Logger;
+  readonly slack: SlackBot | undefined;
   /** Graceful: stop taking requests, finish work in flight, close the database. */
   stop(): Promise<void>;
 }
@@ -44,25 +48,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const store = await openStore(config.databaseUrl);
   const work = new WorkTracker();
   let http: HttpServer | undefined;
+  let slack: SlackBot | undefined;
   try {
     const publishers: Publisher[] = options.publishers ?? [new SandboxPublisher({ now: () => clock.now() })];
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
+    slack = config.slack ? createSlackBot(config.slack, { logger, clock, work }) : undefined;
     const greenlight = createGreenlight({
       store,
       clock,
       catalog,
-      approvers: approversByPlatform({}),
+      approvers: approversByPlatform({ slack: slack?.approvers }),
       policy: config.policy,
       events,
       logger,
     });
+    const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
+    if (slack) events.subscribe(slack.attach(greenlight, { aiHint }));
 
     const routes: Record<string, Route> = {
       'GET /healthz': healthRoute({ store, schedulerRunning: () => false }),
     };
-    http = await startHttpServer({ port: config.port, host: options.host, routes, logger });
+    if (slack?.route) routes['POST /slack/events'] = slack.route;
+    http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
+    await slack?.start();
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
     logger.info(`listening on port ${http.port}`);
@@ -76,14 +86,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       store,
       events,
       logger,
+      slack,
       stop: () =>
         (stopping ??= (async () => {
           await server.close();
+          await slack?.stop();
           if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
           await store.close();
         })()),
     };
   } catch (error) {
+    await slack?.stop().catch(() => undefined);
     await http?.close();
     await store.close();
     throw error;

@@ -17,6 +17,30 @@ export type DecideResult =
   | { ok: false; refusal: Refusal; post?: PostAggregate };
 
 /**
+ * Would `request` be accepted right now? Runs the same policy without writing, so a chat
+ * can refuse a click at once instead of opening a comment dialog that cannot succeed.
+ */
+export async function checkDecision(ctx: WorkflowContext, actor: Person, request: DecideRequest): Promise<Refusal | null> {
+  const post = await ctx.store.getPost(request.postId);
+  if (!post) return { code: 'not_found', refused: `There is no post #${request.postId}.` };
+  const evaluated = evaluateDecision(
+    post,
+    {
+      kind: request.kind,
+      revisionId: request.revisionId,
+      // The comment is asked for next; only the rest of the policy is checked here.
+      comment: request.kind === 'request_changes' ? (request.comment ?? 'pending comment') : (request.comment ?? null),
+      actor,
+      actorIsApprover: await ctx.approvers.isApprover(actor),
+      platform: request.platform ?? actor.platform,
+      now: ctx.clock.now(),
+    },
+    ctx.policy,
+  );
+  return 'refused' in evaluated ? evaluated : null;
+}
+
+/**
  * An approver approves, rejects or asks for changes. The policy runs inside the store's
  * write transaction; a refused decision changes nothing and says why.
  */

@@ -1,8 +1,8 @@
-import type { Refusal } from '../../db/store.js';
+import type { PostChange, Refusal } from '../../db/store.js';
 import type { Person, PostAggregate } from '../domain/post.js';
 import { contentHash } from './content-hash.js';
 import type { WorkflowContext } from './context.js';
-import { validateDraft, type DraftErrors, type DraftInput } from './draft-validation.js';
+import { validateDraft, type DraftErrors, type DraftInput, type ValidDraft } from './draft-validation.js';
 import { canMove, EDITABLE, STATUS_PHRASES } from './post-lifecycle.js';
 
 export type DraftResult =
@@ -53,6 +53,74 @@ export async function submitDraft(ctx: WorkflowContext, author: Person, input: D
 }
 
 /**
+ * May `author` turn `post` into a new revision with `draft` now? Pure: the store runs it
+ * inside the write transaction, and a dialog can run it first to show a refusal in place.
+ */
+export function evaluateRevision(
+  post: PostAggregate,
+  author: Person,
+  basedOnRevisionId: number | null,
+  draft: ValidDraft,
+  hash: string,
+  now: Date,
+): PostChange | Refusal {
+  const ref = `post #${post.post.id}`;
+  if (post.post.authorId !== author.id) return { code: 'not_author', refused: `Only the author can edit ${ref}.` };
+  if (!EDITABLE.includes(post.post.status)) {
+    return { code: 'not_editable', refused: `${ref} can no longer be edited: it is ${STATUS_PHRASES[post.post.status]}.` };
+  }
+  if (post.publications.some((p) => p.status !== 'scheduled' && p.status !== 'cancelled')) {
+    return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be edited.` };
+  }
+  if (basedOnRevisionId !== null && basedOnRevisionId !== post.revision.id) {
+    return {
+      code: 'outdated_revision',
+      refused: `You were editing an older version of ${ref}; it is now at revision ${post.revision.number}. Open the latest version and edit that.`,
+    };
+  }
+  const unchanged =
+    hash === post.revision.contentHash &&
+    (draft.publishAt?.getTime() ?? null) === (post.post.publishAt?.getTime() ?? null) &&
+    draft.timezone === post.post.publishZone;
+  if (unchanged) return { code: 'unchanged', refused: `Nothing changed in ${ref}, so there is nothing new to approve.` };
+
+  const status = post.post.status === 'draft' ? 'draft' : 'pending';
+  if (!canMove(post.post.status, status)) return { code: 'not_editable', refused: `${ref} can no longer be edited.` };
+  return {
+    at: now,
+    status,
+    publishAt: draft.publishAt,
+    publishZone: draft.timezone,
+    revision: {
+      text: draft.text,
+      networks: draft.networks,
+      mediaUrl: draft.mediaUrl,
+      contentHash: hash,
+      authorId: author.id,
+      aiAssisted: draft.aiAssisted,
+    },
+    cancelScheduledPublications: true,
+    audit: [
+      {
+        platform: author.platform,
+        actorId: author.id,
+        actorLabel: actorLabel(author),
+        action: 'post.revised',
+        details: {
+          fromRevision: post.revision.number,
+          previousStatus: post.post.status,
+          networks: draft.networks,
+          publishAt: draft.publishAt?.toISOString() ?? null,
+          zone: draft.timezone,
+          contentHash: hash,
+          aiAssisted: draft.aiAssisted,
+        },
+      },
+    ],
+  };
+}
+
+/**
  * The author edits a post: a new revision, approvals reset (they bound to the old one),
  * back in front of approvers. `basedOnRevisionId` is the revision the author was editing,
  * so two open edit dialogs cannot silently overwrite each other.
@@ -69,68 +137,27 @@ export async function reviseDraft(
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
-
-  const result = await ctx.store.updatePost(postId, (post) => {
-    const ref = `post #${post.post.id}`;
-    if (post.post.authorId !== author.id) return { code: 'not_author', refused: `Only the author can edit ${ref}.` };
-    if (!EDITABLE.includes(post.post.status)) {
-      return { code: 'not_editable', refused: `${ref} can no longer be edited: it is ${STATUS_PHRASES[post.post.status]}.` };
-    }
-    if (post.publications.some((p) => p.status !== 'scheduled' && p.status !== 'cancelled')) {
-      return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be edited.` };
-    }
-    if (basedOnRevisionId !== null && basedOnRevisionId !== post.revision.id) {
-      return {
-        code: 'outdated_revision',
-        refused: `You were editing an older version of ${ref}; it is now at revision ${post.revision.number}. Open the latest version and edit that.`,
-      };
-    }
-    const unchanged =
-      hash === post.revision.contentHash &&
-      (draft.publishAt?.getTime() ?? null) === (post.post.publishAt?.getTime() ?? null) &&
-      draft.timezone === post.post.publishZone;
-    if (unchanged) return { code: 'unchanged', refused: `Nothing changed in ${ref}, so there is nothing new to approve.` };
-
-    const status = post.post.status === 'draft' ? 'draft' : 'pending';
-    if (!canMove(post.post.status, status)) {
-      return { code: 'not_editable', refused: `${ref} can no longer be edited.` };
-    }
-    return {
-      at: now,
-      status,
-      publishAt: draft.publishAt,
-      publishZone: draft.timezone,
-      revision: {
-        text: draft.text,
-        networks: draft.networks,
-        mediaUrl: draft.mediaUrl,
-        contentHash: hash,
-        authorId: author.id,
-        aiAssisted: draft.aiAssisted,
-      },
-      cancelScheduledPublications: true,
-      audit: [
-        {
-          platform: author.platform,
-          actorId: author.id,
-          actorLabel: actorLabel(author),
-          action: 'post.revised',
-          details: {
-            fromRevision: post.revision.number,
-            previousStatus: post.post.status,
-            networks: draft.networks,
-            publishAt: draft.publishAt?.toISOString() ?? null,
-            zone: draft.timezone,
-            contentHash: hash,
-            aiAssisted: draft.aiAssisted,
-          },
-        },
-      ],
-    };
-  });
+  const result = await ctx.store.updatePost(postId, (post) => evaluateRevision(post, author, basedOnRevisionId, draft, hash, now));
   if (!result.ok) return { ok: false, refusal: result.refusal };
   await ctx.events.notify({ type: 'post.revised', post: result.after, previous: result.before, actor: author });
   return { ok: true, post: result.after };
+}
+
+/** Would this edit be accepted right now? (Nothing is written.) */
+export async function checkRevision(
+  ctx: WorkflowContext,
+  author: Person,
+  postId: number,
+  basedOnRevisionId: number | null,
+  input: DraftInput,
+): Promise<DraftErrors | Refusal | null> {
+  const now = ctx.clock.now();
+  const validation = validateDraft(input, ctx.catalog, now);
+  if (!validation.ok) return validation.errors;
+  const post = await ctx.store.getPost(postId);
+  if (!post) return { code: 'not_found', refused: `There is no post #${postId}.` };
+  const evaluated = evaluateRevision(post, author, basedOnRevisionId, validation.draft, contentHash(validation.draft), now);
+  return 'refused' in evaluated ? evaluated : null;
 }
 
 export type CancelResult = { ok: true; post: PostAggregate } | { ok: false; refusal: Refusal };

@@ -1,10 +1,12 @@
-import type { PersonInput } from '../../db/store.js';
+import type { ChatMessageRef, PersonInput } from '../../db/store.js';
 import type { Person } from '../domain/post.js';
 import type { WorkflowContext } from './context.js';
-import { decide, type DecideRequest } from './deciding.js';
+import { checkDecision, decide, type DecideRequest } from './deciding.js';
 import { validateDraft, type DraftInput } from './draft-validation.js';
-import { cancelPost, reviseDraft, submitDraft } from './drafting.js';
+import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
+import { describePost } from './post-view.js';
 import { queueFor } from './queue.js';
+import type { ChatPlatform, PostAggregate } from '../domain/post.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
@@ -22,10 +24,17 @@ export function createGreenlight(ctx: WorkflowContext) {
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
       reviseDraft(ctx, author, postId, basedOnRevisionId, input),
+    checkRevision: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
+      checkRevision(ctx, author, postId, basedOnRevisionId, input),
     cancel: (actor: Person, postId: number) => cancelPost(ctx, actor, postId),
     decide: (approver: Person, request: DecideRequest) => decide(ctx, approver, request),
+    checkDecision: (approver: Person, request: DecideRequest) => checkDecision(ctx, approver, request),
+    describe: (post: PostAggregate) => describePost(post, ctx.catalog, ctx.policy),
     getPost: (postId: number) => ctx.store.getPost(postId),
     queue: (person: Person) => queueFor(ctx, person),
+    /** Which chat message shows a post (so a bot can update its card in place). */
+    rememberMessage: (ref: ChatMessageRef) => ctx.store.saveChatMessage(ref, ctx.clock.now()),
+    findMessage: (postId: number, platform: ChatPlatform, purpose: string) => ctx.store.getChatMessage(postId, platform, purpose),
   };
 }
 

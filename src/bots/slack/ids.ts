@@ -1,0 +1,55 @@
+/**
+ * The ids Slack echoes back to us: action ids on buttons, callback ids on dialogs, block ids
+ * on inputs, and the small values buttons carry. One place, so listeners and builders agree.
+ */
+import { z } from 'zod';
+
+export const ACTION = {
+  approve: 'gl_approve',
+  requestChanges: 'gl_request_changes',
+  reject: 'gl_reject',
+  editDraft: 'gl_edit_draft',
+  cancelPost: 'gl_cancel_post',
+  fullText: 'gl_full_text',
+  /** Link buttons (open the card) still send an action; it is acknowledged and ignored. */
+  openLink: 'gl_open_link',
+  /** Typing in the draft text / changing networks: refreshes the live limits. */
+  draftChanged: 'gl_draft_changed',
+} as const;
+
+export const CALLBACK = {
+  draft: 'gl_draft',
+  decisionComment: 'gl_decision_comment',
+  fullText: 'gl_full_text',
+} as const;
+
+export const BLOCK = {
+  text: 'text',
+  networks: 'networks',
+  publishAt: 'publish_at',
+  mediaUrl: 'media_url',
+  limits: 'limits',
+  comment: 'comment',
+  cardActions: 'card_actions',
+} as const;
+
+/** The one action id inside each input block. */
+export const INPUT_ACTION = 'value';
+
+/** A button's value: which post, at which revision (decisions bind to the revision shown). */
+export interface PostRef {
+  postId: number;
+  revisionId: number;
+}
+
+export const encodeRef = (ref: PostRef): string => `${ref.postId}:${ref.revisionId}`;
+
+const RefSchema = z.string().regex(/^\d+:\d+$/).transform((v) => {
+  const [postId, revisionId] = v.split(':').map(Number);
+  return { postId: postId!, revisionId: revisionId! };
+});
+
+export function decodeRef(value: unknown): PostRef | undefined {
+  const parsed = RefSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}

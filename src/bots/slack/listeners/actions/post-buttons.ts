@@ -1,0 +1,51 @@
+import type { App, BlockAction } from '@slack/bolt';
+import { EDITABLE, STATUS_PHRASES } from '../../../../workflows/post-lifecycle.js';
+import { buildFullTextModal } from '../../blocks/full-text-modal.js';
+import { privateNotice } from '../../blocks/messages.js';
+import { editDraftDialog } from '../../draft-dialog.js';
+import { ACTION, decodeRef } from '../../ids.js';
+import { SlackPeople } from '../../slack-people.js';
+import { afterAck, type SlackDeps } from '../deps.js';
+import { buttonValue, clickContext } from './click-context.js';
+
+/** Edit draft (in the author's DM), Show full text (on long cards), and link buttons. */
+export function register(app: App, deps: SlackDeps): void {
+  app.action<BlockAction>(ACTION.editDraft, async ({ ack, body }) => {
+    await ack();
+    const where = clickContext(body);
+    await afterAck(deps, where, 'opening your draft', async () => {
+      const ref = decodeRef(buttonValue(body));
+      const post = ref && (await deps.gl.getPost(ref.postId));
+      if (!post) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That post no longer exists.'));
+      const person = await deps.people.identify(where.userId);
+      if (post.post.authorId !== person.id) {
+        return deps.notices.ephemeral(where.userId, where.channelId, privateNotice(`Only the author can edit post #${post.post.id}.`));
+      }
+      if (!EDITABLE.includes(post.post.status)) {
+        return deps.notices.ephemeral(
+          where.userId,
+          where.channelId,
+          privateNotice(`Post #${post.post.id} can no longer be edited: it is ${STATUS_PHRASES[post.post.status]}.`),
+        );
+      }
+      await deps.client.views.open({ trigger_id: where.triggerId, view: editDraftDialog(deps, post, SlackPeople.zoneOf(person)) });
+    });
+  });
+
+  app.action<BlockAction>(ACTION.fullText, async ({ ack, body }) => {
+    await ack();
+    const where = clickContext(body);
+    await afterAck(deps, where, 'showing the full text', async () => {
+      const ref = decodeRef(buttonValue(body));
+      const post = ref && (await deps.gl.getPost(ref.postId));
+      if (!post) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That post no longer exists.'));
+      await deps.client.views.open({
+        trigger_id: where.triggerId,
+        view: buildFullTextModal(post.post.id, post.revision.number, post.revision.text),
+      });
+    });
+  });
+
+  // A link button opens its URL in the browser; Slack still tells the app, which must acknowledge.
+  app.action<BlockAction>(ACTION.openLink, async ({ ack }) => ack());
+}

@@ -1,0 +1,45 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../../domain/clock.js';
+import { UserFacingError } from '../../../domain/errors.js';
+import type { Logger } from '../../../observability/logger.js';
+import type { Greenlight } from '../../../workflows/greenlight.js';
+import { privateNotice } from '../blocks/messages.js';
+import type { PrivateNotices } from '../private-notices.js';
+import type { SlackPeople } from '../slack-people.js';
+
+/** What every listener needs; built once by the Slack bot. */
+export interface SlackDeps {
+  gl: Greenlight;
+  client: WebClient;
+  people: SlackPeople;
+  notices: PrivateNotices;
+  logger: Logger;
+  clock: Clock;
+  /** Shown in the draft dialog while AI captions are off. */
+  aiHint: string | undefined;
+}
+
+/**
+ * Runs the slow part of a listener (after it acknowledged). A problem the person can act on
+ * is told to them privately; anything else is logged and they hear that it failed, never
+ * the internals.
+ */
+export async function afterAck(
+  deps: SlackDeps,
+  where: { userId: string; channelId?: string },
+  what: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const message =
+      error instanceof UserFacingError
+        ? error.userMessage
+        : `Sorry, something went wrong while ${what}. Please try again; if it keeps happening, tell your Greenlight admin.`;
+    if (!(error instanceof UserFacingError)) deps.logger.error(`failed while ${what}`, { user: where.userId, error });
+    await deps.notices.ephemeral(where.userId, where.channelId, privateNotice(message)).catch((e: unknown) => {
+      deps.logger.error('could not tell the user about a failure', { user: where.userId, error: e });
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import type { App } from '@slack/bolt';
+import * as decisionButtons from './actions/decision-buttons.js';
+import * as draftChanged from './actions/draft-changed.js';
+import * as postButtons from './actions/post-buttons.js';
+import * as draftCommand from './commands/draft.js';
+import * as queueCommand from './commands/queue.js';
+import type { SlackDeps } from './deps.js';
+import * as appHomeOpened from './events/app-home-opened.js';
+import * as decisionComment from './views/decision-comment.js';
+import * as draftSubmitted from './views/draft-submitted.js';
+
+/** Every listener, one module each (commands, actions, views, events). */
+export function registerListeners(app: App, deps: SlackDeps): void {
+  for (const listener of [draftCommand, queueCommand, decisionButtons, draftChanged, postButtons, draftSubmitted, decisionComment, appHomeOpened]) {
+    listener.register(app, deps);
+  }
+}
