@@ -1,0 +1,162 @@
+/**
+ * LinkedIn through its versioned REST API (`/rest/posts`, `/rest/images`,
+ * `/rest/socialActions`), by hand on the shared HTTP client. LinkedIn's own JavaScript
+ * client (`linkedin-api-client`, not installed) hardwires `https://api.linkedin.com/rest`
+ * as its base, sends through axios rather than a `fetch` we could hand it, and does not
+ * cover the image byte upload; the shared client already gives the timeouts, limiter,
+ * redaction and failure classification such a library would have to be taught.
+ */
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { UserFacingError } from '../../domain/errors.js';
+import type { EngagementMetrics } from '../../domain/publication.js';
+import type { Logger } from '../../observability/logger.js';
+import { registerSecret } from '../../observability/redact.js';
+import type { NetworkConfigs } from '../../config.js';
+import type { Sleep } from '../http/backoff.js';
+import { createHttpClient, type FetchLike, type HttpClient } from '../http/http-client.js';
+import { fetchImage } from '../http/image-fetch.js';
+import { createRateLimiter } from '../http/rate-limiter.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { linkedinRules } from '../rules/linkedin.js';
+import { LINKEDIN_REST_HEADERS, restliDecode } from './api-version.js';
+import { linkedinErrorReader } from './errors.js';
+import { checkLinkedInPixels, LINKEDIN_IMAGE_MAX_BYTES, LINKEDIN_IMAGE_TYPES, uploadLinkedInImage } from './images.js';
+import { toLittleText } from './little-text.js';
+import { LinkedInMetricsReader } from './metrics.js';
+
+export type LinkedInConfig = NonNullable<NetworkConfigs['linkedin']>;
+
+export interface LinkedInPublisherDeps {
+  logger: Logger;
+  clock?: Clock;
+  fetch?: FetchLike;
+  /** One request attempt (and one image download); default 30 s. */
+  timeoutMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * LinkedIn's limits are per day and unpublished (each app sees its own in the developer
+ * portal); a member can post on the order of 150 times a day. Greenlight makes a handful
+ * of calls per post, so a small burst and one call per second is far inside any of them
+ * while keeping a metrics run of many batches from bursting.
+ */
+const RATE = { capacity: 5, refillPerSecond: 1 };
+
+const AUTHOR_URN = /^urn:li:(person|organization):[A-Za-z0-9_-]+$/;
+const POST_URN = /^urn:li:(share|ugcPost):[A-Za-z0-9_-]+$/;
+
+export class LinkedInPublisher implements Publisher {
+  readonly network = 'linkedin' as const;
+  readonly rules = linkedinRules;
+  readonly #client: HttpClient;
+  readonly #config: LinkedInConfig;
+  readonly #logger: Logger;
+  readonly #fetch: FetchLike | undefined;
+  readonly #timeoutMs: number;
+  readonly #readError;
+  readonly #metrics: LinkedInMetricsReader;
+
+  constructor(client: HttpClient, config: LinkedInConfig, deps: { logger: Logger; clock: Clock; timeoutMs: number; fetch?: FetchLike | undefined }) {
+    this.#client = client;
+    this.#config = config;
+    this.#logger = deps.logger;
+    this.#fetch = deps.fetch;
+    this.#timeoutMs = deps.timeoutMs;
+    this.#readError = linkedinErrorReader(() => deps.clock.now());
+    this.#metrics = new LinkedInMetricsReader(client, {
+      authorUrn: config.authorUrn,
+      logger: deps.logger,
+      messageFromError: this.#readError,
+    });
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const signal = request.signal;
+    let imageUrn: string | undefined;
+    if (request.mediaUrl) {
+      const image = await fetchImage(request.mediaUrl, {
+        network: 'linkedin',
+        maxBytes: LINKEDIN_IMAGE_MAX_BYTES,
+        acceptedTypes: LINKEDIN_IMAGE_TYPES,
+        timeoutMs: this.#timeoutMs,
+        logger: this.#logger,
+        ...(this.#fetch ? { fetch: this.#fetch } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      checkLinkedInPixels(image);
+      imageUrn = await uploadLinkedInImage(this.#client, image, {
+        owner: this.#config.authorUrn,
+        signal,
+        messageFromError: this.#readError,
+        timeoutMs: this.#timeoutMs * 2,
+      });
+    }
+
+    // The one call that creates the post: never retried here (DESIGN rule 2); LinkedIn has no idempotency key.
+    const answer = await this.#client.request({
+      method: 'POST',
+      path: '/rest/posts',
+      headers: { ...LINKEDIN_REST_HEADERS },
+      json: {
+        author: this.#config.authorUrn,
+        commentary: toLittleText(request.text),
+        visibility: 'PUBLIC',
+        distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
+        ...(imageUrn ? { content: { media: { id: imageUrn } } } : {}),
+        lifecycleState: 'PUBLISHED',
+        isReshareDisabledByAuthor: false,
+      },
+      // 201 with an empty body: the new post's URN is in the x-restli-id header.
+      expect: 'none',
+      retry: false,
+      messageFromError: this.#readError,
+      ...(signal ? { signal } : {}),
+    });
+    const header = answer.headers.get('x-restli-id') ?? answer.headers.get('x-linkedin-id');
+    const urn = header ? restliDecode(header.trim()) : '';
+    if (!POST_URN.test(urn)) {
+      throw new PublishError({
+        kind: 'unknown',
+        network: 'linkedin',
+        status: answer.status,
+        message: `LinkedIn accepted the post (HTTP ${answer.status}) but did not say its id: check the account before retrying.`,
+      });
+    }
+    this.#logger.info('published on LinkedIn', { network: 'linkedin', publicationId: request.publicationId, externalId: urn });
+    return { externalId: urn, url: `https://www.linkedin.com/feed/update/${urn}` };
+  }
+
+  fetchMetrics(targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> {
+    return this.#metrics.read(targets);
+  }
+}
+
+export function createLinkedInPublisher(config: LinkedInConfig, deps: LinkedInPublisherDeps): LinkedInPublisher {
+  if (!AUTHOR_URN.test(config.authorUrn)) {
+    throw new UserFacingError('LINKEDIN_AUTHOR_URN: must be urn:li:person:… (a member) or urn:li:organization:… (a company page).');
+  }
+  if (/^bearer\s/i.test(config.accessToken) || /\s/.test(config.accessToken)) {
+    throw new UserFacingError('LINKEDIN_ACCESS_TOKEN: paste the access token alone, without "Bearer " or spaces.');
+  }
+  registerSecret(config.accessToken);
+  const clock = deps.clock ?? systemClock;
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const logger = deps.logger.child('linkedin');
+  const client = createHttpClient({
+    network: 'linkedin',
+    baseUrl: config.apiUrl,
+    timeoutMs,
+    logger,
+    clock,
+    rateLimiter: createRateLimiter({ ...RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
+    // Only the token is sent everywhere: the version headers go on /rest/ calls, not to the upload host.
+    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
+    retryPolicy: { ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.random ? { random: deps.random } : {}) },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  return new LinkedInPublisher(client, config, { logger, clock, timeoutMs, fetch: deps.fetch });
+}

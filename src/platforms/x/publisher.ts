@@ -1,0 +1,177 @@
+/**
+ * X (formerly Twitter) through the v2 API, by hand on the shared HTTP client.
+ *
+ * Why not twitter-api-v2 (installed, 1.29): it sends every request with Node's
+ * `https.request`, so it cannot take our `fetch`: the shared timeout, rate limiter, redacted
+ * logging and the "was it sent?" classification of transport failures would all be
+ * bypassed, and its errors (`ApiRequestError` around a raw socket error, "Request timeout.")
+ * cannot tell "never sent" from "may have been sent". Its base URL can be moved (`prefix`),
+ * but a plain-http base needs an `http.Agent` smuggled in as `httpAgent`, and a few paths
+ * ignore the prefix (the cached `users/me`, the OAuth form check on api.x.com). We need four
+ * endpoints; writing them on the shared client is smaller than working around the library.
+ */
+import { z } from 'zod';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { UserFacingError } from '../../domain/errors.js';
+import type { EngagementMetrics } from '../../domain/publication.js';
+import type { Logger } from '../../observability/logger.js';
+import { registerSecret } from '../../observability/redact.js';
+import type { NetworkConfigs } from '../../config.js';
+import type { Sleep } from '../http/backoff.js';
+import { createHttpClient, type FetchLike, type HttpClient } from '../http/http-client.js';
+import { fetchImage } from '../http/image-fetch.js';
+import { createRateLimiter } from '../http/rate-limiter.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { xRules } from '../rules/x.js';
+import { xErrorReader } from './errors.js';
+import { uploadXImage, X_IMAGE_MAX_BYTES, X_IMAGE_TYPES } from './media.js';
+import { fetchXMetrics } from './metrics.js';
+
+export type XConfig = NonNullable<NetworkConfigs['x']>;
+
+export interface XPublisherDeps {
+  logger: Logger;
+  clock?: Clock;
+  fetch?: FetchLike;
+  /** One request attempt (and one image download); default 30 s. */
+  timeoutMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * X allows a user 100 posts per 15 minutes (POST /2/tweets, the tightest per-user limit
+ * Greenlight meets); reads are far more generous. A small burst, then that sustained rate,
+ * keeps one busy morning from spending the window; the reset headers do the rest.
+ */
+const RATE = { capacity: 10, refillPerSecond: 100 / (15 * 60) };
+
+const CreateAnswer = z.object({ data: z.object({ id: z.string().regex(/^\d+$/), text: z.string().optional() }) });
+const MeAnswer = z.object({ data: z.object({ id: z.string(), username: z.string().regex(/^\w{1,15}$/) }) });
+
+/** Catches tokens that can never post, at start-up, without saying the token. */
+function checkToken(token: string): void {
+  if (/^bearer\s/i.test(token) || /\s/.test(token)) {
+    throw new UserFacingError('X_ACCESS_TOKEN: paste the access token alone, without "Bearer " or spaces.');
+  }
+  if (token.startsWith('AAAAAAAAAAAAAAAAAAAAA')) {
+    throw new UserFacingError(
+      'X_ACCESS_TOKEN: this is an app-only bearer token, which X does not accept for posting; use an OAuth 2.0 user access token (see the X section of the README).',
+    );
+  }
+  if (/^\d+-[A-Za-z0-9]+$/.test(token)) {
+    throw new UserFacingError(
+      'X_ACCESS_TOKEN: this looks like an OAuth 1.0a access token (your numeric user id, a dash, then letters); Greenlight needs an OAuth 2.0 user access token.',
+    );
+  }
+}
+
+export class XPublisher implements Publisher {
+  readonly network = 'x' as const;
+  readonly rules = xRules;
+  readonly #client: HttpClient;
+  readonly #deps: XPublisherDeps;
+  readonly #timeoutMs: number;
+  readonly #readError;
+  /** From GET /2/users/me at start-up, for links that show the account; null until known. */
+  #username: string | null = null;
+
+  constructor(client: HttpClient, deps: XPublisherDeps & { timeoutMs: number; clock: Clock }) {
+    this.#client = client;
+    this.#deps = deps;
+    this.#timeoutMs = deps.timeoutMs;
+    this.#readError = xErrorReader(() => deps.clock.now());
+  }
+
+  get username(): string | null {
+    return this.#username;
+  }
+
+  /**
+   * Learns the account's @name once. A failure is logged, not thrown: a network hiccup or an
+   * expired token at start-up must not stop the whole bot, and links fall back to the
+   * username-less form X redirects from.
+   */
+  async init(): Promise<void> {
+    try {
+      const answer = await this.#client.request({ method: 'GET', path: '/2/users/me', retry: true, messageFromError: this.#readError });
+      const parsed = MeAnswer.safeParse(answer.body);
+      if (parsed.success) this.#username = parsed.data.data.username;
+      else this.#deps.logger.warn('X did not say the account name; post links will use x.com/i/web/status', { network: 'x' });
+    } catch (error) {
+      this.#deps.logger.warn('could not read the X account name; post links will use x.com/i/web/status', {
+        network: 'x',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const signal = request.signal;
+    let mediaId: string | undefined;
+    if (request.mediaUrl) {
+      const image = await fetchImage(request.mediaUrl, {
+        network: 'x',
+        maxBytes: X_IMAGE_MAX_BYTES,
+        acceptedTypes: X_IMAGE_TYPES,
+        timeoutMs: this.#timeoutMs,
+        logger: this.#deps.logger,
+        ...(this.#deps.fetch ? { fetch: this.#deps.fetch } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      mediaId = await uploadXImage(this.#client, image, { signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 });
+    }
+
+    // The one call that creates the post: never retried here (DESIGN rule 2); X has no idempotency key.
+    const answer = await this.#client.request({
+      method: 'POST',
+      path: '/2/tweets',
+      json: { text: request.text, ...(mediaId ? { media: { media_ids: [mediaId] } } : {}) },
+      retry: false,
+      messageFromError: this.#readError,
+      ...(signal ? { signal } : {}),
+    });
+    const parsed = CreateAnswer.safeParse(answer.body);
+    if (!parsed.success) {
+      throw new PublishError({
+        kind: 'unknown',
+        network: 'x',
+        status: answer.status,
+        message: `X accepted the post (HTTP ${answer.status}) but did not say its id: check the account before retrying.`,
+      });
+    }
+    const id = parsed.data.data.id;
+    this.#deps.logger.info('published on X', { network: 'x', publicationId: request.publicationId, externalId: id });
+    return { externalId: id, url: this.postUrl(id) };
+  }
+
+  postUrl(id: string): string {
+    return this.#username ? `https://x.com/${this.#username}/status/${id}` : `https://x.com/i/web/status/${id}`;
+  }
+
+  fetchMetrics(targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> {
+    return fetchXMetrics(this.#client, targets, { logger: this.#deps.logger, messageFromError: this.#readError });
+  }
+}
+
+export function createXPublisher(config: XConfig, deps: XPublisherDeps): XPublisher {
+  checkToken(config.accessToken);
+  registerSecret(config.accessToken);
+  const clock = deps.clock ?? systemClock;
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const logger = deps.logger.child('x');
+  const client = createHttpClient({
+    network: 'x',
+    baseUrl: config.apiUrl,
+    timeoutMs,
+    logger,
+    clock,
+    rateLimiter: createRateLimiter({ ...RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
+    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
+    retryPolicy: { ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.random ? { random: deps.random } : {}) },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  return new XPublisher(client, { ...deps, logger, clock, timeoutMs });
+}

@@ -1,0 +1,271 @@
+/**
+ * A local fake of the X API v2 endpoints Greenlight uses, following X's documented request
+ * and response shapes:
+ * - POST /2/tweets {text, media:{media_ids}} → 201 {data:{id,text,edit_history_tweet_ids}}
+ * - POST /2/media/upload (multipart media, media_category=tweet_image, media_type) → {data:{id,media_key,size,…}}
+ * - GET /2/tweets?ids=…&tweet.fields=public_metrics → {data:[…], errors:[resource-not-found…]}
+ * - GET /2/users/me → {data:{id,name,username}}
+ * It checks what X checks (the user token, JSON and multipart bodies, the text's weighted
+ * length, known media ids, duplicate text, ≤100 numeric ids), answers with X's problem JSON
+ * when something is wrong, and sends x-rate-limit-* headers on every answer.
+ */
+import twitterText from 'twitter-text';
+import { detectImageType } from '../../../src/platforms/http/image-format.js';
+import {
+  startFakeNetworkServer,
+  type Fault,
+  type FakeNetworkServer,
+  type FakeRequest,
+  type FakeResponse,
+} from '../network/server.js';
+
+export interface XPublicMetrics {
+  retweet_count: number;
+  reply_count: number;
+  like_count: number;
+  quote_count: number;
+  bookmark_count: number;
+  impression_count: number;
+}
+
+export interface XTweet {
+  id: string;
+  text: string;
+  mediaIds: string[];
+  publicMetrics: XPublicMetrics;
+}
+
+export interface XMedia {
+  id: string;
+  bytes: Buffer;
+  contentType: string;
+  category: string;
+}
+
+export interface XFakeOptions {
+  /** The OAuth 2.0 user token the fake accepts as `Authorization: Bearer …`. */
+  token?: string;
+  username?: string;
+  userId?: string;
+}
+
+export interface XFake {
+  readonly url: string;
+  readonly token: string;
+  readonly username: string;
+  readonly server: FakeNetworkServer;
+  readonly tweets: XTweet[];
+  readonly media: Map<string, XMedia>;
+  /** A post that already exists (published earlier), for metrics tests. */
+  addTweet(text: string, metrics?: Partial<XPublicMetrics>): XTweet;
+  setMetrics(id: string, metrics: Partial<XPublicMetrics>): void;
+  deleteTweet(id: string): void;
+  failNext: FakeNetworkServer['failNext'];
+  requestsTo: FakeNetworkServer['requestsTo'];
+  close(): Promise<void>;
+}
+
+export const X_IMAGE_LIMIT = 5 * 1024 * 1024;
+const ZERO_METRICS: XPublicMetrics = {
+  retweet_count: 0,
+  reply_count: 0,
+  like_count: 0,
+  quote_count: 0,
+  bookmark_count: 0,
+  impression_count: 0,
+};
+
+/** X's RFC 7807 problem body. */
+export function xProblem(status: number, title: string, detail: string, type = 'about:blank', extra: Record<string, unknown> = {}) {
+  return { title, type, status, detail, ...extra };
+}
+
+export const X_DUPLICATE_PROBLEM = xProblem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
+
+/** A 429 as X sends it: the v1-style code 88 body and the window's reset as epoch seconds. */
+export function xRateLimitFault(resetEpochSeconds: number, options: { window?: '15min' | '24hour'; body?: 'code88' | 'problem' } = {}): Fault {
+  const headers: Record<string, string> =
+    options.window === '24hour'
+      ? {
+          'x-rate-limit-limit': '100',
+          'x-rate-limit-remaining': '97',
+          'x-rate-limit-reset': String(resetEpochSeconds - 3600),
+          'x-user-limit-24hour-limit': '17',
+          'x-user-limit-24hour-remaining': '0',
+          'x-user-limit-24hour-reset': String(resetEpochSeconds),
+        }
+      : { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetEpochSeconds) };
+  const json =
+    options.body === 'problem'
+      ? xProblem(429, 'Too Many Requests', 'Too Many Requests')
+      : { errors: [{ code: 88, message: 'Rate limit exceeded' }] };
+  return { kind: 'status', status: 429, headers, json };
+}
+
+function invalidRequest(parameter: string, message: string): FakeResponse {
+  return {
+    status: 400,
+    json: {
+      errors: [{ parameters: { [parameter]: [] }, message }],
+      title: 'Invalid Request',
+      detail: 'One or more parameters to your request was invalid.',
+      type: 'https://api.twitter.com/2/problems/invalid-request',
+    },
+  };
+}
+
+export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
+  const token = options.token ?? 'x-oauth2-user-token-AbCdEf0123456789';
+  const username = options.username ?? 'greenlight_hq';
+  const userId = options.userId ?? '1500000000000000001';
+  const server = await startFakeNetworkServer({ name: 'X' });
+  const tweets: XTweet[] = [];
+  const media = new Map<string, XMedia>();
+  let nextId = 1_860_000_000_000_000_000n;
+  const newId = () => String((nextId += 1n));
+
+  // One 15-minute window per endpoint, counted down like X does.
+  const windows = new Map<string, { limit: number; used: number; reset: number }>();
+  const rateHeaders = (endpoint: string, limit: number): Record<string, string> => {
+    const now = Math.floor(Date.now() / 1000);
+    let w = windows.get(endpoint);
+    if (!w || w.reset <= now) windows.set(endpoint, (w = { limit, used: 0, reset: now + 900 }));
+    w.used += 1;
+    return {
+      'x-rate-limit-limit': String(w.limit),
+      'x-rate-limit-remaining': String(Math.max(0, w.limit - w.used)),
+      'x-rate-limit-reset': String(w.reset),
+    };
+  };
+
+  /** Wraps a handler with X's checks every endpoint shares: the user token, then the window headers. */
+  const endpoint =
+    (name: string, limit: number, handler: (req: FakeRequest) => FakeResponse) =>
+    (req: FakeRequest): FakeResponse => {
+      const headers = rateHeaders(name, limit);
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        return { status: 401, headers, json: xProblem(401, 'Unauthorized', 'Unauthorized') };
+      }
+      const answer = handler(req);
+      return { ...answer, headers: { ...headers, ...answer.headers } };
+    };
+
+  server.route(
+    'POST',
+    '/2/tweets',
+    endpoint('POST /2/tweets', 100, (req) => {
+      if (!String(req.headers['content-type'] ?? '').includes('application/json') || !req.json || typeof req.json !== 'object') {
+        return { status: 400, json: xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request') };
+      }
+      const body = req.json as { text?: unknown; media?: { media_ids?: unknown } };
+      const mediaIds = body.media?.media_ids;
+      if (body.media !== undefined && (!Array.isArray(mediaIds) || mediaIds.length < 1 || mediaIds.length > 4)) {
+        return invalidRequest('media.media_ids', 'media.media_ids must hold 1 to 4 media ids.');
+      }
+      const ids = (mediaIds as unknown[] | undefined) ?? [];
+      if (ids.some((id) => typeof id !== 'string' || !media.has(id) || media.get(id)!.category !== 'tweet_image')) {
+        return invalidRequest('media.media_ids', 'Your media IDs are invalid.');
+      }
+      if (typeof body.text !== 'string' || (body.text.trim() === '' && ids.length === 0)) {
+        return invalidRequest('text', 'The text field is required when no media is attached.');
+      }
+      if (twitterText.parseTweet(body.text).weightedLength > 280) {
+        return invalidRequest('text', 'The text is longer than 280 weighted characters.');
+      }
+      if (tweets.some((t) => t.text === body.text)) return { status: 403, json: X_DUPLICATE_PROBLEM };
+      const tweet: XTweet = { id: newId(), text: body.text, mediaIds: ids as string[], publicMetrics: { ...ZERO_METRICS } };
+      tweets.push(tweet);
+      return { status: 201, json: { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } } };
+    }),
+  );
+
+  server.route(
+    'POST',
+    '/2/media/upload',
+    endpoint('POST /2/media/upload', 500, (req) => {
+      if (!String(req.headers['content-type'] ?? '').includes('multipart/form-data')) {
+        return invalidRequest('media', 'The upload must be multipart/form-data.');
+      }
+      const file = req.files.find((f) => f.field === 'media');
+      if (!file) return invalidRequest('media', 'The media field is required.');
+      const category = req.form?.media_category;
+      if (category !== 'tweet_image') return invalidRequest('media_category', 'media_category must be one of tweet_image, dm_image, subtitles.');
+      if (file.bytes.length > X_IMAGE_LIMIT) return invalidRequest('media', `File size exceeds ${X_IMAGE_LIMIT} bytes.`);
+      const detected = detectImageType(file.bytes);
+      if (!detected || detected === 'image/gif') return invalidRequest('media', 'Unsupported media type for tweet_image.');
+      const declared = req.form?.media_type;
+      if (declared !== undefined && declared !== detected) return invalidRequest('media_type', `media_type ${String(declared)} does not match the file.`);
+      const id = newId();
+      media.set(id, { id, bytes: file.bytes, contentType: detected, category });
+      return {
+        status: 200,
+        json: { data: { id, media_key: `3_${id}`, size: file.bytes.length, expires_after_secs: 86_400, image: { image_type: detected } } },
+      };
+    }),
+  );
+
+  server.route(
+    'GET',
+    '/2/tweets',
+    endpoint('GET /2/tweets', 900, (req) => {
+      const raw = req.query.get('ids');
+      if (!raw) return invalidRequest('ids', 'The ids query parameter is required.');
+      const ids = raw.split(',');
+      if (ids.length > 100) return invalidRequest('ids', 'ids accepts at most 100 ids.');
+      const bad = ids.find((id) => !/^\d{1,19}$/.test(id));
+      if (bad !== undefined) return invalidRequest('ids', `The \`ids\` query parameter value [${bad}] is not valid.`);
+      const withMetrics = (req.query.get('tweet.fields') ?? '').split(',').includes('public_metrics');
+      const data = [];
+      const errors = [];
+      for (const id of ids) {
+        const tweet = tweets.find((t) => t.id === id);
+        if (tweet) {
+          data.push({ id, text: tweet.text, edit_history_tweet_ids: [id], ...(withMetrics ? { public_metrics: tweet.publicMetrics } : {}) });
+        } else {
+          errors.push({
+            value: id,
+            detail: `Could not find tweet with ids: [${id}].`,
+            title: 'Not Found Error',
+            resource_type: 'tweet',
+            parameter: 'ids',
+            resource_id: id,
+            type: 'https://api.twitter.com/2/problems/resource-not-found',
+          });
+        }
+      }
+      return { status: 200, json: { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) } };
+    }),
+  );
+
+  server.route(
+    'GET',
+    '/2/users/me',
+    endpoint('GET /2/users/me', 75, () => ({ status: 200, json: { data: { id: userId, name: 'Greenlight HQ', username } } })),
+  );
+
+  return {
+    url: server.url,
+    token,
+    username,
+    server,
+    tweets,
+    media,
+    addTweet(text, metrics = {}) {
+      const tweet: XTweet = { id: newId(), text, mediaIds: [], publicMetrics: { ...ZERO_METRICS, ...metrics } };
+      tweets.push(tweet);
+      return tweet;
+    },
+    setMetrics(id, metrics) {
+      const tweet = tweets.find((t) => t.id === id);
+      if (!tweet) throw new Error(`X fake: no tweet ${id}`);
+      tweet.publicMetrics = { ...tweet.publicMetrics, ...metrics };
+    },
+    deleteTweet(id) {
+      const at = tweets.findIndex((t) => t.id === id);
+      if (at >= 0) tweets.splice(at, 1);
+    },
+    failNext: (match, fault, times) => server.failNext(match, fault, times),
+    requestsTo: (method, path) => server.requestsTo(method, path),
+    close: () => server.close(),
+  };
+}
