@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { NetworkConfigs } from '../../config.js';
+import { registerSecret } from '../../observability/redact.js';
+import { createGraphClient, DEFAULT_TIMEOUT_MS, type GraphClient, type MetaPublisherDeps } from '../meta-graph/graph-client.js';
+import { checkMetaToken } from '../meta-graph/config-checks.js';
+import { graphPath } from '../meta-graph/version.js';
+import type { MetricsTarget, PublishRequest, PublishResult, Publisher } from '../publisher.js';
+import { facebookRules } from '../rules/facebook.js';
+import { facebookErrorVerdict } from './errors.js';
+import { fetchFacebookMetrics } from './metrics.js';
+import { uploadUnpublishedPhoto } from './photo-upload.js';
+
+export type FacebookConfig = NonNullable<NetworkConfigs['facebook']>;
+
+export const FACEBOOK_TOKEN_SETTING = 'FACEBOOK_PAGE_TOKEN';
+
+/**
+ * Pages are limited per 24 hours by business use case (Meta's "Rate Limiting": Page calls
+ * scale with the Page's engaged users), not per second; this only keeps bursts (a metrics
+ * run over many posts) polite. Meta's own throttle answers pause it further.
+ */
+const FACEBOOK_RATE_LIMIT = { capacity: 10, refillPerSecond: 2 };
+
+const Created = z.object({ id: z.string().min(1) });
+const Permalink = z.object({ permalink_url: z.string().url() });
+
+/**
+ * Publishes to one Facebook Page with a Page access token over the Graph API by hand:
+ * Meta's only Node SDK (facebook-nodejs-business-sdk) targets the Marketing API, fixes its
+ * own host and transport, and is not installed; the Page endpoints are three small calls.
+ */
+export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublisherDeps): Publisher {
+  checkMetaToken(config.pageToken, FACEBOOK_TOKEN_SETTING);
+  registerSecret(config.pageToken);
+  const logger = deps.logger.child('facebook');
+  const graph: GraphClient = createGraphClient({
+    network: 'facebook',
+    graphUrl: config.graphUrl,
+    token: config.pageToken,
+    tokenSetting: FACEBOOK_TOKEN_SETTING,
+    rateLimit: FACEBOOK_RATE_LIMIT,
+    specificErrors: facebookErrorVerdict,
+    deps: { ...deps, logger },
+  });
+
+  /** The post's public link; a published post is never reported as failed for want of one. */
+  const permalinkOf = async (postId: string, signal?: AbortSignal): Promise<string> => {
+    try {
+      const found = await graph.get({
+        path: graphPath(postId),
+        query: { fields: 'permalink_url' },
+        schema: Permalink,
+        retry: true,
+        ...(signal ? { signal } : {}),
+      });
+      return found.permalink_url;
+    } catch (error) {
+      logger.warn('Facebook post published, but its link could not be read; using the id link', {
+        postId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      // facebook.com/{page}_{post} resolves to the post.
+      return `https://www.facebook.com/${encodeURIComponent(postId)}`;
+    }
+  };
+
+  return {
+    network: 'facebook',
+    rules: facebookRules,
+
+    async publish(request: PublishRequest): Promise<PublishResult> {
+      const { signal } = request;
+      const body: Record<string, unknown> = { message: request.text, published: true };
+      if (request.mediaUrl) {
+        const mediaFbid = await uploadUnpublishedPhoto({
+          graph,
+          pageId: config.pageId,
+          mediaUrl: request.mediaUrl,
+          timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          logger,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        body.attached_media = [{ media_fbid: mediaFbid }];
+      }
+      const created = await graph.post({
+        path: graphPath(config.pageId, 'feed'),
+        json: body,
+        schema: Created,
+        retry: false,
+        ...(signal ? { signal } : {}),
+      });
+      logger.info('published to Facebook', { publicationId: request.publicationId, postId: created.id });
+      return { externalId: created.id, url: await permalinkOf(created.id, signal) };
+    },
+
+    async fetchMetrics(targets: MetricsTarget[]) {
+      return fetchFacebookMetrics(graph, targets.map((t) => t.externalId));
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import type { NetworkConfigs } from '../../config.js';
+import { systemClock } from '../../domain/clock.js';
+import { UserFacingError } from '../../domain/errors.js';
+import { registerSecret } from '../../observability/redact.js';
+import { createGraphClient, type GraphClient, type MetaPublisherDeps } from '../meta-graph/graph-client.js';
+import { checkMetaToken } from '../meta-graph/config-checks.js';
+import { graphPath } from '../meta-graph/version.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { defaultInstagramRules } from '../rules/instagram.js';
+import { readCheckpoint, saveProgress, type InstagramCheckpoint } from './checkpoint.js';
+import { createImageContainer, waitForContainer, type ContainerState } from './container.js';
+import { instagramErrorVerdict, INSTAGRAM_TOKEN_SETTING } from './errors.js';
+import { checkInstagramImage } from './image-check.js';
+import { fetchInstagramMetrics } from './metrics.js';
+import { ensurePublishingQuota } from './publishing-limit.js';
+import { findPublishedMedia, type FoundMedia } from './recovery.js';
+
+export type InstagramConfig = NonNullable<NetworkConfigs['instagram']>;
+
+/**
+ * Instagram's business use case limit is per 24 hours (scaled by the account's impressions);
+ * publishing itself is capped at 50 posts a day. This limiter only smooths bursts: container
+ * polls and a metrics run.
+ */
+const INSTAGRAM_RATE_LIMIT = { capacity: 5, refillPerSecond: 1 };
+
+const Published = z.object({ id: z.string().min(1) });
+const Permalink = z.object({ permalink: z.string().url() });
+
+/**
+ * Tokens from "Business Login for Instagram" (they start IGAA/IGQV) only work on
+ * graph.instagram.com, while Greenlight uses the Instagram API with Facebook Login on
+ * graph.facebook.com; Meta's answer to the mix-up is a bare "Invalid OAuth access token".
+ */
+function checkTokenMatchesHost(token: string, graphUrl: string): void {
+  let host = '';
+  try {
+    host = new URL(graphUrl).hostname;
+  } catch {
+    return; // config.ts already validated the URL
+  }
+  if (host === 'graph.facebook.com' && /^IG(AA|QV)/.test(token)) {
+    throw new UserFacingError(
+      `${INSTAGRAM_TOKEN_SETTING} looks like an Instagram Login token (it starts with "IG"), which graph.facebook.com does not accept. Use a Facebook Page or system user token (starting "EAA") with the instagram_content_publish permission.`,
+    );
+  }
+}
+
+type Plan = { kind: 'done'; media: FoundMedia } | { kind: 'publish'; checkpoint: InstagramCheckpoint } | { kind: 'fresh' };
+
+/**
+ * Publishes to an Instagram professional account over the Graph API by hand (no maintained
+ * Node client for the Instagram Graph API exists; the calls are few): check the image, create
+ * a container, wait for it, publish it. Progress is checkpointed so that a retry after an
+ * unknown outcome looks at the container before it leaps, and never publishes it twice.
+ */
+export function createInstagramPublisher(config: InstagramConfig, deps: MetaPublisherDeps): Publisher {
+  checkMetaToken(config.accessToken, INSTAGRAM_TOKEN_SETTING);
+  checkTokenMatchesHost(config.accessToken, config.graphUrl);
+  registerSecret(config.accessToken);
+  const logger = deps.logger.child('instagram');
+  const clock = deps.clock ?? systemClock;
+  const graph: GraphClient = createGraphClient({
+    network: 'instagram',
+    graphUrl: config.graphUrl,
+    token: config.accessToken,
+    tokenSetting: INSTAGRAM_TOKEN_SETTING,
+    rateLimit: INSTAGRAM_RATE_LIMIT,
+    specificErrors: instagramErrorVerdict,
+    deps: { ...deps, logger },
+  });
+  const userId = config.userId;
+
+  const permalinkOf = async (mediaId: string, signal?: AbortSignal): Promise<string> => {
+    try {
+      const found = await graph.get({
+        path: graphPath(mediaId),
+        query: { fields: 'permalink' },
+        schema: Permalink,
+        retry: true,
+        ...(signal ? { signal } : {}),
+      });
+      return found.permalink;
+    } catch (error) {
+      // The post is live; a missing link must not turn success into a failure.
+      logger.warn('Instagram post published, but its link could not be read', {
+        mediaId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return 'https://www.instagram.com/';
+    }
+  };
+
+  const result = async (media: FoundMedia, signal?: AbortSignal): Promise<PublishResult> => ({
+    externalId: media.id,
+    url: media.permalink ?? (await permalinkOf(media.id, signal)),
+  });
+
+  const lookForPost = (checkpoint: InstagramCheckpoint, caption: string, signal?: AbortSignal) =>
+    findPublishedMedia({ graph, userId, caption, notBefore: new Date(checkpoint.createdAt), ...(signal ? { signal } : {}) });
+
+  const unknownOutcome = (message: string) => new PublishError({ kind: 'unknown', network: 'instagram', message });
+
+  /** "Before any re-publish, check whether the container is already PUBLISHED." */
+  const resume = async (checkpoint: InstagramCheckpoint, request: PublishRequest): Promise<Plan> => {
+    const { signal } = request;
+    const state: ContainerState = await waitForContainer({
+      graph,
+      containerId: checkpoint.containerId,
+      logger,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    logger.info('resuming Instagram publication', { publicationId: request.publicationId, containerId: checkpoint.containerId, status: state.status });
+    const publishMayHaveHappened = checkpoint.publishRequestedAt !== undefined;
+
+    if (state.status === 'PUBLISHED') {
+      const media = await lookForPost(checkpoint, request.text, signal);
+      if (media) return { kind: 'done', media };
+      throw unknownOutcome(
+        "Instagram reports this post as published, but Greenlight could not find it among the account's recent posts. Check the account; Greenlight will not publish it again.",
+      );
+    }
+    if (publishMayHaveHappened) {
+      const media = await lookForPost(checkpoint, request.text, signal);
+      if (media) return { kind: 'done', media };
+    }
+    if (state.status === 'FINISHED') return { kind: 'publish', checkpoint };
+    if (state.status === 'GONE' && publishMayHaveHappened) {
+      throw unknownOutcome(
+        'Instagram no longer knows the prepared post from the earlier attempt, and it is not among the recent posts: check the account before retrying.',
+      );
+    }
+    // ERROR or EXPIRED containers were never published, and a GONE one never reached media_publish.
+    return { kind: 'fresh' };
+  };
+
+  const prepare = async (request: PublishRequest, mediaUrl: string): Promise<Exclude<Plan, { kind: 'fresh' }>> => {
+    const { signal } = request;
+    await checkInstagramImage({ mediaUrl, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(signal ? { signal } : {}) });
+    await ensurePublishingQuota(graph, userId, logger, signal);
+    const containerId = await createImageContainer(graph, userId, mediaUrl, request.text, signal);
+    const checkpoint: InstagramCheckpoint = { containerId, createdAt: clock.now().toISOString() };
+    await saveProgress(request.saveCheckpoint, checkpoint);
+    const state = await waitForContainer({ graph, containerId, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(signal ? { signal } : {}) });
+    switch (state.status) {
+      case 'FINISHED':
+        return { kind: 'publish', checkpoint };
+      case 'ERROR':
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'instagram',
+          message: `Instagram could not prepare the post from this image${state.detail ? ` (It said: "${state.detail}")` : ''}.`,
+        });
+      case 'PUBLISHED': {
+        const media = await lookForPost(checkpoint, request.text, signal);
+        if (media) return { kind: 'done', media };
+        throw unknownOutcome('Instagram reports the new post as already published: check the account before retrying.');
+      }
+      default:
+        throw new PublishError({
+          kind: 'retryable',
+          network: 'instagram',
+          message: `Instagram dropped the prepared post (${state.status === 'GONE' ? 'it no longer exists' : 'it expired'}); nothing was published, so it can be tried again.`,
+        });
+    }
+  };
+
+  const publishContainer = async (request: PublishRequest, checkpoint: InstagramCheckpoint): Promise<PublishResult> => {
+    const { signal } = request;
+    // From here on the post may exist: a later attempt must look before it publishes again.
+    await saveProgress(request.saveCheckpoint, { ...checkpoint, publishRequestedAt: clock.now().toISOString() });
+    const published = await graph.post({
+      path: graphPath(userId, 'media_publish'),
+      json: { creation_id: checkpoint.containerId },
+      schema: Published,
+      retry: false,
+      ...(signal ? { signal } : {}),
+    });
+    logger.info('published to Instagram', { publicationId: request.publicationId, mediaId: published.id });
+    return { externalId: published.id, url: await permalinkOf(published.id, signal) };
+  };
+
+  return {
+    network: 'instagram',
+    rules: defaultInstagramRules,
+
+    async publish(request: PublishRequest): Promise<PublishResult> {
+      if (!request.mediaUrl) {
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'instagram',
+          message: 'Instagram posts need an image: add a JPEG image link to the draft.',
+        });
+      }
+      const checkpoint = readCheckpoint(request.checkpoint);
+      const resumed: Plan = checkpoint ? await resume(checkpoint, request) : { kind: 'fresh' };
+      const plan = resumed.kind === 'fresh' ? await prepare(request, request.mediaUrl) : resumed;
+      if (plan.kind === 'done') return result(plan.media, request.signal);
+      return publishContainer(request, plan.checkpoint);
+    },
+
+    async fetchMetrics(targets: MetricsTarget[]) {
+      return fetchInstagramMetrics(graph, targets.map((t) => t.externalId));
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { NetworkConfigs } from '../../config.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { UserFacingError } from '../../domain/errors.js';
+import type { EngagementMetrics } from '../../domain/publication.js';
+import type { Logger } from '../../observability/logger.js';
+import { registerSecret } from '../../observability/redact.js';
+import { realSleep, type Sleep } from '../http/backoff.js';
+import { createHttpClient, type FetchLike } from '../http/http-client.js';
+import { fetchImage } from '../http/image-fetch.js';
+import type { ImageType } from '../http/image-format.js';
+import { createRateLimiter } from '../http/rate-limiter.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { pinterestRules } from '../rules/pinterest.js';
+import { createPinErrors } from './errors.js';
+import { fetchPinMetrics } from './metrics.js';
+import { pinBody, pinUrl } from './pin-content.js';
+
+export type PinterestConfig = NonNullable<NetworkConfigs['pinterest']>;
+
+export interface PinterestPublisherDeps {
+  logger: Logger;
+  clock?: Clock;
+  fetch?: FetchLike;
+  /** One request attempt (and the image check); default 30 s. */
+  timeoutMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Pinterest's image pins take BMP, JPEG, PNG, TIFF, GIF or WebP up to 20 MB (its product
+ * specs, not the API reference; uncertain). We check the four we can recognise.
+ */
+export const PINTEREST_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+const ACCEPTED_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+const CreatedPin = z.object({ id: z.string().min(1) });
+
+/**
+ * Publishes image pins to one board through Pinterest API v5, by hand over the shared
+ * HTTP client: there is no maintained JavaScript client for v5 that takes a base URL.
+ */
+export function createPinterestPublisher(config: PinterestConfig, deps: PinterestPublisherDeps): Publisher {
+  if (!/^\d+$/.test(config.boardId)) {
+    throw new UserFacingError(
+      'PINTEREST_BOARD_ID must be the numeric board id (from the API\'s GET /v5/boards), not the board\'s name or link.',
+    );
+  }
+  if (config.accessToken.trim() === '' || /\s/.test(config.accessToken.trim())) {
+    throw new UserFacingError('PINTEREST_ACCESS_TOKEN must be the access token alone, without "Bearer " or spaces.');
+  }
+  registerSecret(config.accessToken);
+
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? realSleep;
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const logger = deps.logger.child('pinterest');
+  // Standard access allows 100 requests a second per user, and fewer per category a
+  // minute; two a second (bursts of ten) stays well inside both for a publishing bot.
+  const rateLimiter = createRateLimiter({ capacity: 10, refillPerSecond: 2, clock, sleep });
+  const client = createHttpClient({
+    network: 'pinterest',
+    baseUrl: config.apiUrl,
+    timeoutMs,
+    rateLimiter,
+    logger,
+    clock,
+    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    retryPolicy: { sleep, ...(deps.random ? { random: deps.random } : {}) },
+  });
+  const createErrors = createPinErrors(config.boardId);
+
+  async function publish(request: PublishRequest): Promise<PublishResult> {
+    const imageUrl = request.mediaUrl?.trim();
+    if (!imageUrl) {
+      throw new PublishError({ kind: 'permanent', network: 'pinterest', message: 'Pinterest needs an image for every pin; add one and approve again.' });
+    }
+    // Pinterest downloads the image itself, after the pin is accepted, and a pin whose
+    // image it cannot fetch fails late and vaguely. Checking first turns a dead link or a
+    // web page into a clear message before anything is created.
+    await fetchImage(imageUrl, {
+      network: 'pinterest',
+      maxBytes: PINTEREST_MAX_IMAGE_BYTES,
+      acceptedTypes: ACCEPTED_TYPES,
+      timeoutMs,
+      logger,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+
+    const { body } = await client.request({
+      method: 'POST',
+      path: '/v5/pins',
+      json: pinBody({ boardId: config.boardId, text: request.text, imageUrl }),
+      retry: false, // the scheduler decides; a repeated create would be a second pin
+      messageFromError: createErrors,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const created = CreatedPin.safeParse(body);
+    if (!created.success) {
+      throw new PublishError({
+        kind: 'unknown',
+        network: 'pinterest',
+        message: 'Pinterest accepted the pin but did not say its id: check the board before retrying.',
+        cause: created.error,
+      });
+    }
+    logger.info('Pinterest pin created', { publication: request.publicationId, pin: created.data.id });
+    return { externalId: created.data.id, url: pinUrl(created.data.id) };
+  }
+
+  return {
+    network: 'pinterest',
+    rules: pinterestRules,
+    publish,
+    fetchMetrics: (targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> =>
+      fetchPinMetrics(client, targets, { clock, logger }),
+  };
+}
