@@ -139,6 +139,7 @@ export interface Store {
   createPost(input: NewPost): Promise<PostAggregate>;
   getPost(id: number): Promise<PostAggregate | undefined>;
   listPosts(query: PostQuery): Promise<PostAggregate[]>;
+  countPosts(query: Omit<PostQuery, 'limit' | 'oldestFirst'>): Promise<number>;
   /**
    * Loads the post and calls `decide` inside one write transaction, then applies what it
    * returns. `decide` must be synchronous and pure: it sees the post as it is at this

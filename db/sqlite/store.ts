@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, asc, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
@@ -262,6 +262,18 @@ export class SqliteStore implements Store {
         .all();
       return rows.map((r) => this.#load(r.id)!);
     })();
+  }
+
+  async countPosts(query: Omit<PostQuery, 'limit' | 'oldestFirst'>): Promise<number> {
+    const conditions: SQL[] = [];
+    if (query.statuses?.length) conditions.push(inArray(schema.posts.status, query.statuses));
+    if (query.authorId !== undefined) conditions.push(eq(schema.posts.authorId, query.authorId));
+    const row = this.db
+      .select({ n: count() })
+      .from(schema.posts)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .get();
+    return row?.n ?? 0;
   }
 
   async updatePost(postId: number, decide: (post: PostAggregate) => PostChange | Refusal): Promise<UpdateResult> {

@@ -1,4 +1,4 @@
-import type { Person, PostAggregate } from '../domain/post.js';
+import type { Person, PostAggregate, PostStatus } from '../domain/post.js';
 import type { WorkflowContext } from './context.js';
 
 export interface Queue {
@@ -9,6 +9,8 @@ export interface Queue {
   pending: PostAggregate[];
   /** Approved and not yet out, soonest first (approvers see all, others their own). */
   scheduled: PostAggregate[];
+  /** How many there are in all (the lists are cut at `limit`). */
+  totals: { mine: number; pending: number; scheduled: number };
 }
 
 const nextDue = (p: PostAggregate) =>
@@ -16,18 +18,23 @@ const nextDue = (p: PostAggregate) =>
 
 export async function queueFor(ctx: WorkflowContext, person: Person, limit = 20): Promise<Queue> {
   const isApprover = await ctx.approvers.isApprover(person);
-  const mine = await ctx.store.listPosts({
-    authorId: person.id,
-    statuses: ['draft', 'pending', 'changes_requested', 'approved', 'expired'],
-    limit,
-  });
-  const pending = isApprover
-    ? await ctx.store.listPosts({ statuses: ['pending', 'expired'], oldestFirst: true, limit })
-    : [];
+  const open = { authorId: person.id, statuses: ['draft', 'pending', 'changes_requested', 'approved', 'expired'] as PostStatus[] };
+  const waiting = { statuses: ['pending', 'expired'] as PostStatus[] };
+  const mine = await ctx.store.listPosts({ ...open, limit });
+  const pending = isApprover ? await ctx.store.listPosts({ ...waiting, oldestFirst: true, limit }) : [];
   const approved = isApprover ? await ctx.store.listPosts({ statuses: ['approved'], limit: 500 }) : mine;
-  const scheduled = approved
+  const due = approved
     .filter((p) => p.post.status === 'approved' && Number.isFinite(nextDue(p)))
-    .sort((a, b) => nextDue(a) - nextDue(b))
-    .slice(0, limit);
-  return { isApprover, mine, pending, scheduled };
+    .sort((a, b) => nextDue(a) - nextDue(b));
+  return {
+    isApprover,
+    mine,
+    pending,
+    scheduled: due.slice(0, limit),
+    totals: {
+      mine: await ctx.store.countPosts(open),
+      pending: isApprover ? await ctx.store.countPosts(waiting) : 0,
+      scheduled: due.length,
+    },
+  };
 }

@@ -19,6 +19,7 @@ export async function loadQueue(deps: Pick<SlackDeps, 'gl' | 'clock'>, person: P
     mine: queue.mine.map(deps.gl.describe),
     pending: queue.pending.map(deps.gl.describe),
     scheduled: queue.scheduled.map(deps.gl.describe),
+    totals: queue.totals,
     permalinks,
     now: deps.clock.now(),
     timezone: SlackPeople.zoneOf(person),

@@ -14,6 +14,7 @@ export interface QueueModel {
   mine: PostView[];
   pending: PostView[];
   scheduled: PostView[];
+  totals: { mine: number; pending: number; scheduled: number };
   /** Card links by post id, where a card exists. */
   permalinks: ReadonlyMap<number, string>;
   now: Date;
@@ -28,7 +29,7 @@ function when(view: PostView, zone: string): string {
   return view.publishAt ? formatInstant(view.publishAt, zone) : 'as soon as approved';
 }
 
-function line(view: PostView, model: QueueModel, extra: string): string {
+function line(view: PostView, extra: string): string {
   return (
     `*#${view.id}* · ${view.statusLabel} · ${extra}\n` +
     `> ${escapeMrkdwn(truncate(view.text.replace(/\s+/g, ' '), EXCERPT))}`
@@ -37,14 +38,15 @@ function line(view: PostView, model: QueueModel, extra: string): string {
 
 function item(view: PostView, model: QueueModel, extra: string): KnownBlock {
   const link = model.permalinks.get(view.id);
-  return section(line(view, model, extra), link ? { accessory: button({ text: 'Open card', actionId: ACTION.openLink, url: link }) } : {});
+  return section(line(view, extra), link ? { accessory: button({ text: 'Open card', actionId: ACTION.openLink, url: link }) } : {});
 }
 
-function list(title: string, views: PostView[], render: (v: PostView) => KnownBlock[], empty: string): KnownBlock[] {
+function list(title: string, views: PostView[], total: number, render: (v: PostView) => KnownBlock[], empty: string): KnownBlock[] {
   const blocks: KnownBlock[] = [section(`*${title}*`)];
   if (!views.length) return [...blocks, context(empty)];
-  for (const v of views.slice(0, PER_LIST)) blocks.push(...render(v));
-  if (views.length > PER_LIST) blocks.push(context(`…and ${views.length - PER_LIST} more.`));
+  const shown = views.slice(0, PER_LIST);
+  for (const v of shown) blocks.push(...render(v));
+  if (total > shown.length) blocks.push(context(`…and ${total - shown.length} more.`));
   return blocks;
 }
 
@@ -66,7 +68,7 @@ function decisionButtons(view: PostView): KnownBlock {
 function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[] {
   const zone = model.timezone;
   const blocks: KnownBlock[] = [
-    ...list('Your posts', model.mine, (v) => [item(v, model, `publishes ${when(v, zone)}`)], 'Nothing in progress. Start one with `/draft`.'),
+    ...list('Your posts', model.mine, model.totals.mine, (v) => [item(v, model, `publishes ${when(v, zone)}`)], 'Nothing in progress. Start one with `/draft`.'),
   ];
   if (model.isApprover) {
     blocks.push(divider());
@@ -74,6 +76,7 @@ function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[]
       ...list(
         'Waiting for approval',
         model.pending,
+        model.totals.pending,
         (v) => [
           item(v, model, `by ${who(v.author)}, waiting ${formatDuration(model.now.getTime() - v.submittedAt.getTime())}`),
           ...(withDecisionButtons && v.decidable ? [decisionButtons(v)] : []),
@@ -83,7 +86,7 @@ function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[]
     );
   }
   blocks.push(divider());
-  blocks.push(...list('Scheduled next', model.scheduled, (v) => [item(v, model, `publishes ${when(v, zone)}`)], 'Nothing is scheduled.'));
+  blocks.push(...list('Scheduled next', model.scheduled, model.totals.scheduled, (v) => [item(v, model, `publishes ${when(v, zone)}`)], 'Nothing is scheduled.'));
   return blocks;
 }
 
