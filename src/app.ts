@@ -11,7 +11,7 @@ import { featureLines } from './features.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createCatalog } from './platforms/catalog.js';
 import type { Publisher } from './platforms/publisher.js';
-import { SandboxPublisher } from './platforms/sandbox/publisher.js';
+import { buildPublishers } from './platforms/index.js';
 import { healthRoute } from './server/health.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
@@ -50,7 +50,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let http: HttpServer | undefined;
   let slack: SlackBot | undefined;
   try {
-    const publishers: Publisher[] = options.publishers ?? [new SandboxPublisher({ now: () => clock.now() })];
+    const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock });
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));

@@ -46,14 +46,7 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
       continue;
     }
     const on = networks.includes(network);
-    const configured = config.networks[network] !== null;
-    lines.push(
-      line(
-        NETWORK_LABELS[network].toLowerCase(),
-        on,
-        on ? 'publishing enabled' : configured ? 'configured, but its publisher is not part of this version yet' : `set ${NETWORK_VARIABLES[network]}`,
-      ),
-    );
+    lines.push(line(NETWORK_LABELS[network].toLowerCase(), on, on ? 'publishing enabled' : `set ${NETWORK_VARIABLES[network]}`));
   }
   return lines;
 }

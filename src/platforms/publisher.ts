@@ -1,6 +1,10 @@
 import type { NetworkId } from '../domain/network.js';
 import type { EngagementMetrics } from '../domain/publication.js';
+import type { Clock } from '../domain/clock.js';
 import { UserFacingError } from '../domain/errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Sleep } from './http/backoff.js';
+import type { FetchLike } from './http/http-client.js';
 import type { NetworkRules } from './rules/types.js';
 
 export interface PublishRequest {
@@ -29,6 +33,18 @@ export interface MetricsTarget {
   externalId: string;
   url: string | null;
   publishedAt: Date;
+}
+
+/** What every network's publisher factory takes besides its configuration. */
+export interface PublisherDeps {
+  logger: Logger;
+  clock?: Clock;
+  /** Replaces global fetch (tests, proxies). */
+  fetch?: FetchLike;
+  /** One request attempt (and one image download); default 30 s. */
+  timeoutMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
 }
 
 /**

@@ -1,16 +1,15 @@
 import { AtUri, type AppBskyFeedDefs, type BlobRef } from '@atproto/api';
 import type { NetworkConfigs } from '../../config.js';
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { systemClock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import type { Logger } from '../../observability/logger.js';
 import { registerSecret } from '../../observability/redact.js';
-import { realSleep, withRetries, type Sleep } from '../http/backoff.js';
-import { createHttpClient, DEFAULT_RETRY_POLICY, type FetchLike } from '../http/http-client.js';
+import { realSleep, withRetries } from '../http/backoff.js';
+import { createHttpClient, DEFAULT_RETRY_POLICY } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import type { ImageType } from '../http/image-format.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { blueskyRules } from '../rules/bluesky.js';
 import { classifyBlueskyError, isRecordNotFound, type BlueskyStep } from './errors.js';
 import { fetchPostMetrics } from './metrics.js';
@@ -20,15 +19,7 @@ import { BlueskySession } from './session.js';
 
 export type BlueskyConfig = NonNullable<NetworkConfigs['bluesky']>;
 
-export interface BlueskyPublisherDeps {
-  logger: Logger;
-  clock?: Clock;
-  fetch?: FetchLike;
-  /** One request attempt (and the image download); default 30 s. */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+export type BlueskyPublisherDeps = PublisherDeps;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -12,11 +12,10 @@ import type { EngagementMetrics } from '../../domain/publication.js';
 import type { Logger } from '../../observability/logger.js';
 import { registerSecret } from '../../observability/redact.js';
 import type { NetworkConfigs } from '../../config.js';
-import type { Sleep } from '../http/backoff.js';
 import { createHttpClient, type FetchLike, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { linkedinRules } from '../rules/linkedin.js';
 import { LINKEDIN_REST_HEADERS, restliDecode } from './api-version.js';
 import { linkedinErrorReader } from './errors.js';
@@ -26,15 +25,7 @@ import { LinkedInMetricsReader } from './metrics.js';
 
 export type LinkedInConfig = NonNullable<NetworkConfigs['linkedin']>;
 
-export interface LinkedInPublisherDeps {
-  logger: Logger;
-  clock?: Clock;
-  fetch?: FetchLike;
-  /** One request attempt (and one image download); default 30 s. */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+export type LinkedInPublisherDeps = PublisherDeps;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 

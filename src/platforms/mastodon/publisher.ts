@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { NetworkConfigs } from '../../config.js';
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { systemClock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import type { Logger } from '../../observability/logger.js';
 import { registerSecret } from '../../observability/redact.js';
-import { realSleep, type Sleep } from '../http/backoff.js';
-import { createHttpClient, type FetchLike } from '../http/http-client.js';
+import { realSleep } from '../http/backoff.js';
+import { createHttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { mastodonRules } from '../rules/mastodon.js';
 import type { NetworkRules } from '../rules/types.js';
 import { statusErrors } from './errors.js';
@@ -19,15 +18,7 @@ import { fetchStatusMetrics } from './metrics.js';
 
 export type MastodonConfig = NonNullable<NetworkConfigs['mastodon']>;
 
-export interface MastodonPublisherDeps {
-  logger: Logger;
-  clock?: Clock;
-  fetch?: FetchLike;
-  /** One request attempt (and the image download); default 30 s. */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+export type MastodonPublisherDeps = PublisherDeps;
 
 export interface MastodonPublisher extends Publisher {
   /** What the instance told us in `init` (stock Mastodon's until then). */

@@ -1,25 +1,15 @@
+import type { PublisherDeps } from '../publisher.js';
 import type { z } from 'zod';
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { systemClock } from '../../domain/clock.js';
 import { NETWORK_LABELS } from '../../domain/network.js';
-import type { Logger } from '../../observability/logger.js';
-import type { Sleep } from '../http/backoff.js';
 import type { ErrorResponse, ErrorVerdict } from '../http/classify.js';
-import { createHttpClient, type FetchLike, type QueryValue } from '../http/http-client.js';
+import { createHttpClient, type QueryValue } from '../http/http-client.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type FailureKind } from '../publisher.js';
 import { graphErrorVerdict, type MetaNetwork } from './classify.js';
 import type { GraphError } from './graph-error.js';
 
-/** What every Meta publisher factory receives besides its config. */
-export interface MetaPublisherDeps {
-  logger: Logger;
-  clock?: Clock;
-  fetch?: FetchLike;
-  /** Per request, API calls; uploads and image downloads get longer. */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+export type MetaPublisherDeps = PublisherDeps;
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 

@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import type { NetworkConfigs } from '../../config.js';
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { systemClock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import type { Logger } from '../../observability/logger.js';
 import { registerSecret } from '../../observability/redact.js';
-import { realSleep, type Sleep } from '../http/backoff.js';
-import { createHttpClient, type FetchLike } from '../http/http-client.js';
+import { realSleep } from '../http/backoff.js';
+import { createHttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import type { ImageType } from '../http/image-format.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { pinterestRules } from '../rules/pinterest.js';
 import { createPinErrors } from './errors.js';
 import { fetchPinMetrics } from './metrics.js';
@@ -18,15 +17,7 @@ import { pinBody, pinUrl } from './pin-content.js';
 
 export type PinterestConfig = NonNullable<NetworkConfigs['pinterest']>;
 
-export interface PinterestPublisherDeps {
-  logger: Logger;
-  clock?: Clock;
-  fetch?: FetchLike;
-  /** One request attempt (and the image check); default 30 s. */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+export type PinterestPublisherDeps = PublisherDeps;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -14,14 +14,12 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import type { Logger } from '../../observability/logger.js';
 import { registerSecret } from '../../observability/redact.js';
 import type { NetworkConfigs } from '../../config.js';
-import type { Sleep } from '../http/backoff.js';
-import { createHttpClient, type FetchLike, type HttpClient } from '../http/http-client.js';
+import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { xRules } from '../rules/x.js';
 import { xErrorReader } from './errors.js';
 import { uploadXImage, X_IMAGE_MAX_BYTES, X_IMAGE_TYPES } from './media.js';
@@ -29,15 +27,7 @@ import { fetchXMetrics } from './metrics.js';
 
 export type XConfig = NonNullable<NetworkConfigs['x']>;
 
-export interface XPublisherDeps {
-  logger: Logger;
-  clock?: Clock;
-  fetch?: FetchLike;
-  /** One request attempt (and one image download); default 30 s. */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+export type XPublisherDeps = PublisherDeps;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
