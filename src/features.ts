@@ -32,7 +32,12 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
   );
   lines.push(
     config.openai
-      ? line('ai captions', true, `model ${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''}`)
+      ? line(
+          'ai captions',
+          true,
+          `model ${config.openai.model}${config.openai.baseUrl ? ` at ${config.openai.baseUrl}` : ''}, ` +
+            `${config.openai.suggestionsPerHour} an hour per person${config.openai.brandVoice ? ', with a brand voice' : ''}`,
+        )
       : line('ai captions', false, 'set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)'),
   );
   lines.push(

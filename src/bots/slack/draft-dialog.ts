@@ -1,18 +1,39 @@
 import type { NetworkId } from '../../domain/network.js';
 import type { PostAggregate } from '../../domain/post.js';
+import { DEFAULT_TONE, isTone, type Tone } from '../../workflows/captions/types.js';
 import { networkUsage } from '../../workflows/post-view.js';
 import type { DraftInput } from '../../workflows/draft-validation.js';
-import { buildDraftModal, type DraftModalState } from './blocks/draft-modal.js';
+import { buildDraftModal, type CaptionPanel, type CaptionsState, type DraftModalState } from './blocks/draft-modal.js';
 import type { SlackDeps } from './listeners/deps.js';
+
+type DialogDeps = Pick<SlackDeps, 'gl' | 'aiHint'>;
+
+/** The suggestions part as it should look now; suggestions come from the server, by batch id. */
+function captionPanel(deps: DialogDeps, captions: CaptionsState | undefined): CaptionPanel {
+  if (!captions) return { status: 'idle' };
+  switch (captions.status) {
+    case 'ready': {
+      const batch = deps.gl.captionBatch(captions.batchId);
+      // Kept in memory for hours; gone after a restart.
+      return batch
+        ? { status: 'ready', suggestions: batch.suggestions }
+        : { status: 'failed', reason: 'these suggestions have expired. Ask again.' };
+    }
+    default:
+      return captions;
+  }
+}
 
 /** The draft dialog for a new post (prefilled with `/draft`'s text) or for editing one. */
 export function draftDialog(
-  deps: Pick<SlackDeps, 'gl' | 'aiHint'>,
+  deps: DialogDeps,
   state: DraftModalState,
   values: Pick<DraftInput, 'text' | 'networks' | 'publishAt' | 'mediaUrl'>,
+  options: { tone?: string | null } = {},
 ) {
   const available = deps.gl.networks();
   const selected = values.networks.filter((n): n is NetworkId => available.includes(n as NetworkId));
+  const tone: Tone = isTone(options.tone) ? options.tone : DEFAULT_TONE;
   return buildDraftModal({
     ...state,
     text: values.text,
@@ -22,16 +43,17 @@ export function draftDialog(
     mediaUrl: values.mediaUrl,
     usage: networkUsage(values.text, selected, deps.gl.ctx.catalog),
     aiHint: deps.aiHint,
+    ai: deps.gl.captionsEnabled() ? { tone, panel: captionPanel(deps, state.captions) } : undefined,
   });
 }
 
-export function newDraftDialog(deps: Pick<SlackDeps, 'gl' | 'aiHint'>, timezone: string, text: string) {
+export function newDraftDialog(deps: DialogDeps, timezone: string, text: string) {
   const available = deps.gl.networks();
   // With only the sandbox available there is nothing to choose: tick it.
   return draftDialog(deps, { mode: 'create', timezone }, { text, networks: available.length === 1 ? available : [], publishAt: null, mediaUrl: null });
 }
 
-export function editDraftDialog(deps: Pick<SlackDeps, 'gl' | 'aiHint'>, post: PostAggregate, timezone: string) {
+export function editDraftDialog(deps: DialogDeps, post: PostAggregate, timezone: string) {
   return draftDialog(
     deps,
     { mode: 'edit', postId: post.post.id, revisionId: post.revision.id, timezone, aiAssisted: post.revision.aiAssisted },

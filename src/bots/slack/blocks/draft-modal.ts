@@ -1,9 +1,51 @@
-import type { ModalView, Option, InputBlock, KnownBlock } from '@slack/types';
+import type { ModalView, Option, InputBlock, KnownBlock, PlainTextOption } from '@slack/types';
 import type { NetworkId } from '../../../domain/network.js';
 import { NETWORK_LABELS } from '../../../domain/network.js';
+import { TONES, type CaptionSuggestion, type Tone } from '../../../workflows/captions/types.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
 import { BLOCK, CALLBACK, INPUT_ACTION } from '../ids.js';
-import { context, LIMITS, plain, truncate } from './block-kit.js';
+import { actions, button, capBlocks, context, divider, escapeMrkdwn, LIMITS, plain, section, truncate } from './block-kit.js';
+
+/** The caption suggestion controls in the draft dialog. */
+export const CAPTION_ACTION = {
+  suggest: 'gl_suggest_captions',
+  use: 'gl_use_caption',
+} as const;
+
+export const CAPTION_BLOCK = {
+  tone: 'caption_tone',
+  actions: 'caption_actions',
+  /** One per suggestion: `caption_<n>`. */
+  suggestionPrefix: 'caption_',
+} as const;
+
+/**
+ * The text input's block id. Slack keeps what a person typed across views.update as long
+ * as the block and action ids stay the same, and then ignores `initial_value`; so putting
+ * a suggestion into the field needs a new block id, `text_<version>`.
+ */
+export function textBlockId(version: string | undefined): string {
+  return version ? `${BLOCK.text}_${version}` : BLOCK.text;
+}
+
+/** Matches every version of the text block's id. */
+export const TEXT_BLOCK_PATTERN = /^text(?:_[a-z0-9]+)?$/;
+
+/** The suggestions part of the dialog, as kept in `private_metadata` (suggestions themselves stay server-side). */
+export type CaptionsState =
+  | { status: 'writing' }
+  | { status: 'ready'; batchId: string }
+  | { status: 'failed'; reason: string }
+  /** Something to fix before asking (no text, no network). */
+  | { status: 'notice'; message: string };
+
+/** What the suggestions part shows, resolved from CaptionsState. */
+export type CaptionPanel =
+  | { status: 'idle' }
+  | { status: 'writing' }
+  | { status: 'failed'; reason: string }
+  | { status: 'notice'; message: string }
+  | { status: 'ready'; suggestions: readonly CaptionSuggestion[] };
 
 /** What the draft dialog carries between Slack round-trips (in `private_metadata`). */
 export interface DraftModalState {
@@ -15,6 +57,9 @@ export interface DraftModalState {
   timezone: string;
   /** The text came from an AI suggestion. */
   aiAssisted?: boolean;
+  /** Which version of the text block is shown (see textBlockId); changes when a suggestion is used. */
+  textVersion?: string;
+  captions?: CaptionsState;
 }
 
 export interface DraftModalInput extends DraftModalState {
@@ -27,7 +72,13 @@ export interface DraftModalInput extends DraftModalState {
   usage: readonly NetworkUsage[];
   /** Shown under the text when AI captions are off: which variable turns them on. */
   aiHint?: string;
+  /** Present when AI captions are on. */
+  ai?: { tone: Tone; panel: CaptionPanel };
 }
+
+const TONE_LABELS: Record<Tone, string> = { professional: 'Professional', friendly: 'Friendly', playful: 'Playful' };
+/** Reasons and notices are short; the cap keeps the state well inside private_metadata. */
+const MAX_STATE_MESSAGE = 500;
 
 const NETWORK_OPTION_LABEL: Partial<Record<NetworkId, string>> = { sandbox: 'Sandbox (publishes nowhere)' };
 const numbers = new Intl.NumberFormat('en-US');
@@ -44,6 +95,34 @@ export function usageHint(usage: readonly NetworkUsage[]): string {
     .join(' · ');
 }
 
+type EncodedCaptions = ['w'] | ['r', string] | ['f', string] | ['n', string];
+
+function encodeCaptions(state: CaptionsState | undefined): EncodedCaptions | undefined {
+  switch (state?.status) {
+    case 'writing':
+      return ['w'];
+    case 'ready':
+      return ['r', state.batchId];
+    case 'failed':
+      return ['f', truncate(state.reason, MAX_STATE_MESSAGE)];
+    case 'notice':
+      return ['n', truncate(state.message, MAX_STATE_MESSAGE)];
+    default:
+      return undefined;
+  }
+}
+
+function decodeCaptions(raw: unknown): CaptionsState | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const [kind, value] = raw as unknown[];
+  if (kind === 'w') return { status: 'writing' };
+  if (typeof value !== 'string') return undefined;
+  if (kind === 'r') return { status: 'ready', batchId: value };
+  if (kind === 'f') return { status: 'failed', reason: value };
+  if (kind === 'n') return { status: 'notice', message: value };
+  return undefined;
+}
+
 export function encodeDraftState(state: DraftModalState): string {
   const json = JSON.stringify({
     m: state.mode,
@@ -51,6 +130,8 @@ export function encodeDraftState(state: DraftModalState): string {
     r: state.revisionId,
     tz: state.timezone,
     ai: state.aiAssisted ? 1 : undefined,
+    tv: state.textVersion,
+    c: encodeCaptions(state.captions),
   });
   if (json.length > LIMITS.privateMetadata) throw new Error('draft dialog state does not fit private_metadata');
   return json;
@@ -58,12 +139,87 @@ export function encodeDraftState(state: DraftModalState): string {
 
 export function decodeDraftState(metadata: string): DraftModalState | undefined {
   try {
-    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number };
+    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number; tv?: unknown; c?: unknown };
     if ((raw.m !== 'create' && raw.m !== 'edit') || typeof raw.tz !== 'string') return undefined;
-    return { mode: raw.m, postId: raw.p, revisionId: raw.r, timezone: raw.tz, aiAssisted: raw.ai === 1 };
+    const textVersion = typeof raw.tv === 'string' && TEXT_BLOCK_PATTERN.test(textBlockId(raw.tv)) ? raw.tv : undefined;
+    return {
+      mode: raw.m,
+      postId: raw.p,
+      revisionId: raw.r,
+      timezone: raw.tz,
+      aiAssisted: raw.ai === 1,
+      textVersion,
+      captions: decodeCaptions(raw.c),
+    };
   } catch {
     return undefined;
   }
+}
+
+function toneInput(tone: Tone): InputBlock {
+  const options: PlainTextOption[] = TONES.map((t) => ({ text: plain(TONE_LABELS[t], 75), value: t }));
+  return {
+    type: 'input',
+    block_id: CAPTION_BLOCK.tone,
+    label: plain('Tone of suggestions'),
+    // Only read when suggestions are asked for; submitting the post ignores it.
+    optional: true,
+    element: {
+      type: 'static_select',
+      action_id: INPUT_ACTION,
+      options,
+      initial_option: options[TONES.indexOf(tone)]!,
+    },
+  };
+}
+
+function suggestionBlocks(suggestions: readonly CaptionSuggestion[]): KnownBlock[] {
+  if (!suggestions.length) return [context('The AI model wrote nothing usable this time. Try again.')];
+  const blocks: KnownBlock[] = [];
+  let network: NetworkId | undefined;
+  suggestions.forEach((s, i) => {
+    if (s.network !== network) {
+      network = s.network;
+      blocks.push(context(`*${NETWORK_LABELS[s.network]}* · up to ${numbers.format(s.limit)} ${s.unit}`));
+    }
+    blocks.push({
+      type: 'section',
+      block_id: `${CAPTION_BLOCK.suggestionPrefix}${i}`,
+      // Plain text: a suggestion is shown exactly as it would be posted, never as markup.
+      text: plain(s.text, LIMITS.sectionText),
+      accessory: button({ text: 'Use this', actionId: CAPTION_ACTION.use, value: s.id }),
+    });
+    blocks.push(context(`${numbers.format(s.used)}/${numbers.format(s.limit)} ${s.unit}${s.shortened ? ' · ✂️ shortened to fit' : ''}`));
+  });
+  return blocks;
+}
+
+function panelBlocks(panel: CaptionPanel): KnownBlock[] {
+  switch (panel.status) {
+    case 'idle':
+      return [];
+    case 'writing':
+      return [context('⏳ Writing suggestions…')];
+    case 'notice':
+      return [context(escapeMrkdwn(panel.message))];
+    case 'failed':
+      return [section(`⚠️ Suggestions unavailable: ${escapeMrkdwn(panel.reason)}`)];
+    case 'ready':
+      return suggestionBlocks(panel.suggestions);
+  }
+}
+
+/** Tone, the suggest button, what is sent, and the suggestions (or why there are none). */
+function captionBlocks(ai: { tone: Tone; panel: CaptionPanel }): KnownBlock[] {
+  return [
+    divider(),
+    toneInput(ai.tone),
+    actions(CAPTION_BLOCK.actions, [
+      button({ text: ai.panel.status === 'ready' ? '✨ Suggest again' : '✨ Suggest captions', actionId: CAPTION_ACTION.suggest }),
+    ]),
+    context('Sends only the text above, the networks chosen and the tone to the AI model.'),
+    ...panelBlocks(ai.panel),
+  ];
 }
 
 /** The draft dialog: text with live limits, networks, publish time in the author's zone, image. */
@@ -73,7 +229,7 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
 
   const text: InputBlock = {
     type: 'input',
-    block_id: BLOCK.text,
+    block_id: textBlockId(input.textVersion),
     label: plain('Text'),
     // Typing refreshes the limits in the hint (Slack sends an action as the author types).
     dispatch_action: true,
@@ -129,8 +285,10 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
     hint: plain('Instagram and Pinterest need an image.'),
   };
 
-  const blocks: KnownBlock[] = [text, networks, publishAt, mediaUrl];
-  if (input.aiHint) blocks.push(context(input.aiHint));
+  let blocks: KnownBlock[] = [text, networks, publishAt, mediaUrl];
+  if (input.ai) blocks.push(...captionBlocks(input.ai));
+  else if (input.aiHint) blocks.push(context(input.aiHint));
+  blocks = capBlocks(blocks, LIMITS.viewBlocks, (hidden) => context(`${hidden} more suggestions are not shown.`)) as KnownBlock[];
 
   return {
     type: 'modal',

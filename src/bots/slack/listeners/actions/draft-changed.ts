@@ -1,7 +1,7 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { decodeDraftState } from '../../blocks/draft-modal.js';
+import { decodeDraftState, TEXT_BLOCK_PATTERN } from '../../blocks/draft-modal.js';
 import { draftDialog } from '../../draft-dialog.js';
-import { readDraftForm } from '../../draft-form.js';
+import { readCaptionTone, readDraftForm } from '../../draft-form.js';
 import { BLOCK, INPUT_ACTION } from '../../ids.js';
 import type { SlackDeps } from '../deps.js';
 
@@ -19,12 +19,14 @@ export function register(app: App, deps: SlackDeps): void {
     if (!state) return;
     try {
       const input = readDraftForm(view.state?.values, state);
-      await deps.client.views.update({ view_id: view.id, hash: view.hash, view: draftDialog(deps, state, input) });
+      const tone = readCaptionTone(view.state?.values);
+      await deps.client.views.update({ view_id: view.id, hash: view.hash, view: draftDialog(deps, state, input, { tone }) });
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code !== 'hash_conflict') deps.logger.warn('could not refresh the draft limits', { error });
     }
   };
-  app.action<BlockAction>({ block_id: BLOCK.text, action_id: INPUT_ACTION }, refresh);
+  // Every version of the text block: its id changes when a suggestion is put in.
+  app.action<BlockAction>({ block_id: TEXT_BLOCK_PATTERN, action_id: INPUT_ACTION }, refresh);
   app.action<BlockAction>({ block_id: BLOCK.networks, action_id: INPUT_ACTION }, refresh);
 }

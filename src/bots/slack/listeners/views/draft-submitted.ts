@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { decodeDraftState } from '../../blocks/draft-modal.js';
 import { privateNotice } from '../../blocks/messages.js';
-import { errorsByBlock, readDraftForm } from '../../draft-form.js';
-import { BLOCK, CALLBACK } from '../../ids.js';
+import { errorsByBlock, readDraftForm, textBlockIn } from '../../draft-form.js';
+import { CALLBACK } from '../../ids.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 
 /**
@@ -13,8 +13,10 @@ import { afterAck, type SlackDeps } from '../deps.js';
 export function register(app: App, deps: SlackDeps): void {
   app.view(CALLBACK.draft, async ({ ack, body, view }) => {
     const state = decodeDraftState(view.private_metadata);
+    // Errors go next to whichever version of the text block the dialog shows.
+    const textBlock = textBlockIn(view.state.values, state);
     if (!state) {
-      await ack({ response_action: 'errors', errors: { [BLOCK.text]: 'This dialog is out of date. Close it and run /draft again.' } });
+      await ack({ response_action: 'errors', errors: { [textBlock]: 'This dialog is out of date. Close it and run /draft again.' } });
       return;
     }
     const input = readDraftForm(view.state.values, state);
@@ -22,14 +24,14 @@ export function register(app: App, deps: SlackDeps): void {
     if (state.mode === 'edit' && state.postId) {
       const problem = await deps.gl.checkRevision(person, state.postId, state.revisionId ?? null, input);
       if (problem) {
-        const errors = 'refused' in problem ? { [BLOCK.text]: problem.refused } : errorsByBlock(problem);
+        const errors = 'refused' in problem ? { [textBlock]: problem.refused } : errorsByBlock(problem, textBlock);
         await ack({ response_action: 'errors', errors });
         return;
       }
     } else {
       const validation = deps.gl.validateDraft(input);
       if (!validation.ok) {
-        await ack({ response_action: 'errors', errors: errorsByBlock(validation.errors) });
+        await ack({ response_action: 'errors', errors: errorsByBlock(validation.errors, textBlock) });
         return;
       }
     }
