@@ -11,7 +11,7 @@ import type {
   PostAggregate,
   PostStatus,
 } from '../src/domain/post.js';
-import type { PublicationStatus } from '../src/domain/publication.js';
+import type { EngagementMetrics, Publication, PublicationStatus } from '../src/domain/publication.js';
 
 export interface PersonInput {
   platform: ChatPlatform;
@@ -57,12 +57,31 @@ export interface NewAuditEntry {
   details?: Record<string, unknown>;
 }
 
+/**
+ * A person's decision about one publication (retry, publish now, mark as published),
+ * applied only if the publication is still in one of `from` (else the change is undone).
+ */
+export interface PublicationChange {
+  id: number;
+  from: readonly PublicationStatus[];
+  status: PublicationStatus;
+  dueAt?: Date;
+  /** Reset the retry budget (a person decided to try again). */
+  resetAttempts?: boolean;
+  url?: string | null;
+  externalId?: string | null;
+  publishedAt?: Date | null;
+  lastError?: string | null;
+}
+
 /** Everything one state change writes, applied atomically by `updatePost`. */
 export interface PostChange {
   at: Date;
   status?: PostStatus;
   publishAt?: Date | null;
   publishZone?: string;
+  remindedFor?: Date | null;
+  publicationChanges?: PublicationChange[];
   /** Appended as the next revision number and made current. */
   revision?: NewRevision;
   decision?: NewDecision;
@@ -127,6 +146,66 @@ export interface UpcomingPublication {
   status: PublicationStatus;
 }
 
+/** A publication claimed for sending, with what to send. */
+export interface ClaimedPublication {
+  publication: Publication;
+  post: PostAggregate;
+  checkpoint: Record<string, unknown> | null;
+}
+
+/** How one attempt at publishing ended, as the scheduler records it. */
+export type PublishOutcome =
+  | { status: 'published'; externalId: string; url: string }
+  /** Try again at `retryAt` (a retryable failure within the retry budget). */
+  | { status: 'scheduled'; retryAt: Date; error: string }
+  | { status: 'failed' | 'needs_attention'; error: string };
+
+export interface SettledPublication {
+  publication: Publication;
+  post: PostAggregate;
+}
+
+export interface DueItem {
+  /** `stale`: a claim whose lease runs out then (its process may have died mid-call). */
+  kind: 'publication' | 'expiry' | 'reminder' | 'stale';
+  /** Publication id for `publication` and `stale`, post id otherwise. */
+  id: number;
+  at: Date;
+}
+
+export interface PublishedTarget {
+  publicationId: number;
+  postId: number;
+  network: NetworkId;
+  externalId: string;
+  url: string | null;
+  publishedAt: Date;
+}
+
+export interface MetricSnapshotInput {
+  publicationId: number;
+  takenAt: Date;
+  metrics: EngagementMetrics;
+}
+
+/** A published publication with what the digest shows about its post. */
+export interface DigestPublication {
+  publicationId: number;
+  postId: number;
+  network: NetworkId;
+  url: string | null;
+  publishedAt: Date;
+  text: string;
+}
+
+export interface ScheduledPublication {
+  publicationId: number;
+  postId: number;
+  network: NetworkId;
+  dueAt: Date;
+  text: string;
+}
+
 export interface Store {
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -149,6 +228,44 @@ export interface Store {
 
   /** The earliest publication still waiting to go out, for /healthz and the scheduler. */
   nextDuePublication(): Promise<UpcomingPublication | undefined>;
+
+  // Scheduling -----------------------------------------------------------------------------
+  /**
+   * What falls due up to `until`, soonest first: publications to send (at their due time or
+   * retry time), pending posts to expire at their publish time, and reminders 2 h before.
+   */
+  dueItems(until: Date, limit: number, reminderLeadMs: number): Promise<DueItem[]>;
+  /**
+   * Atomically takes a due publication for sending (status publishing, owner, lease), if it
+   * is still scheduled, due, and belongs to its post's approved current revision.
+   */
+  claimPublication(id: number, claim: { owner: string; now: Date; leaseUntil: Date }): Promise<ClaimedPublication | undefined>;
+  /** Extends a claim while the network call is still running; false if the claim was lost. */
+  renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean>;
+  saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void>;
+  /** Records how an attempt ended (only by the claim's owner); marks the post published when all are. */
+  settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date): Promise<SettledPublication | undefined>;
+  /** Claims whose lease ran out while publishing (a crash mid-call): their outcome is unknown. */
+  abandonStaleClaims(now: Date): Promise<SettledPublication[]>;
+  /** Scheduled publications due before `cutoff` (beyond the grace period) become `missed`. */
+  markMissed(cutoff: Date, at: Date): Promise<SettledPublication[]>;
+
+  // Metrics -------------------------------------------------------------------------------
+  publishedSince(since: Date): Promise<PublishedTarget[]>;
+  saveMetricSnapshots(rows: MetricSnapshotInput[]): Promise<void>;
+
+  // Digest --------------------------------------------------------------------------------
+  /** Publications published in [from, to), oldest first. */
+  publishedBetween(from: Date, to: Date): Promise<DigestPublication[]>;
+  /** Each publication's latest figures taken at or before `at` (absent when none yet). */
+  latestMetrics(publicationIds: readonly number[], at: Date): Promise<Map<number, EngagementMetrics>>;
+  /**
+   * Per network, likes + comments + shares as of `at` (each publication's latest snapshot
+   * then), over publications published since `publishedSince`.
+   */
+  engagementByNetwork(at: Date, publishedSince: Date): Promise<Map<NetworkId, number>>;
+  /** Publications scheduled to go out in [from, to), soonest first. */
+  scheduledBetween(from: Date, to: Date, limit: number): Promise<ScheduledPublication[]>;
 
   saveChatMessage(ref: ChatMessageRef, at: Date): Promise<void>;
   getChatMessage(postId: number, platform: ChatPlatform, purpose: string): Promise<ChatMessageRef | undefined>;

@@ -3,6 +3,8 @@
  * `main.ts` runs it as a process; tests start it in-process with their own clock,
  * publishers and fake API URLs.
  */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { openStore } from '../db/open.js';
 import type { Store } from '../db/store.js';
 import type { Config } from './config.js';
@@ -12,11 +14,18 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createCatalog } from './platforms/catalog.js';
 import type { Publisher } from './platforms/publisher.js';
 import { buildPublishers } from './platforms/index.js';
+import type { Timers } from './domain/timers.js';
+import { deliverDigest } from './workflows/digest/deliver-digest.js';
+import { collectMetrics } from './workflows/metrics/collect-metrics.js';
+import { nodeScheduleTimers } from './workflows/publishing/node-timers.js';
+import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './workflows/publishing/scheduler.js';
+import { RecurringJob } from './workflows/schedule/recurring.js';
 import { healthRoute } from './server/health.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
 import { createSlackBot, type SlackBot } from './bots/slack/slack-bot.js';
 import { approversByPlatform } from './workflows/approvers.js';
+import { captionsFromConfig } from './workflows/captions/from-config.js';
 import { EventBus } from './workflows/events.js';
 import { createGreenlight, type Greenlight } from './workflows/greenlight.js';
 
@@ -28,6 +37,10 @@ export interface AppOptions {
   host?: string;
   /** Overrides PORT (tests pass 0 for a free port). */
   port?: number;
+  /** Replaces node-schedule (tests move a manual clock instead of waiting). */
+  timers?: Timers;
+  /** Names this process as the owner of the publications it claims. */
+  owner?: string;
 }
 
 export interface RunningApp {
@@ -38,6 +51,8 @@ export interface RunningApp {
   readonly events: EventBus;
   readonly logger: Logger;
   readonly slack: SlackBot | undefined;
+  readonly scheduler: Scheduler;
+  readonly jobs: readonly RecurringJob[];
   /** Graceful: stop taking requests, finish work in flight, close the database. */
   stop(): Promise<void>;
 }
@@ -49,6 +64,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const work = new WorkTracker();
   let http: HttpServer | undefined;
   let slack: SlackBot | undefined;
+  let scheduler: Scheduler | undefined;
+  let jobs: RecurringJob[] = [];
   try {
     const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock });
     for (const publisher of publishers) await publisher.init?.();
@@ -63,16 +80,37 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       policy: config.policy,
       events,
       logger,
-    });
+    }, { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined });
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
-    if (slack) events.subscribe(slack.attach(greenlight, { aiHint }));
+    if (slack) events.subscribe(slack.attach(greenlight, { aiHint, digestZone: config.digest.timezone }));
 
+    const timers = options.timers ?? nodeScheduleTimers;
+    scheduler = new Scheduler(greenlight.ctx, timers, {
+      ...DEFAULT_SCHEDULER_OPTIONS,
+      owner: options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseMs: config.publishLeaseSeconds * 1000,
+      graceMs: config.publishGraceMinutes * 60_000,
+    });
+    events.subscribe(scheduler);
+    const sinks = slack ? [slack.digestSink] : [];
+    jobs = [
+      new RecurringJob('metrics collection', config.metricsCron, 'UTC', { timers, clock, logger }, () => collectMetrics(greenlight.ctx)),
+      ...(sinks.length
+        ? [new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>
+            deliverDigest(greenlight.ctx, sinks, { kind: 'daily', zone: config.digest.timezone }),
+          )]
+        : []),
+    ];
+
+    const running = scheduler;
     const routes: Record<string, Route> = {
-      'GET /healthz': healthRoute({ store, schedulerRunning: () => false }),
+      'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running }),
     };
     if (slack?.route) routes['POST /slack/events'] = slack.route;
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
     await slack?.start();
+    scheduler.start();
+    for (const job of jobs) job.start();
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
     logger.info(`listening on port ${http.port}`);
@@ -87,15 +125,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       events,
       logger,
       slack,
+      scheduler: running,
+      jobs,
       stop: () =>
         (stopping ??= (async () => {
           await server.close();
           await slack?.stop();
+          for (const job of jobs) job.stop();
+          await running.stop();
           if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
           await store.close();
         })()),
     };
   } catch (error) {
+    for (const job of jobs) job.stop();
+    await scheduler?.stop().catch(() => undefined);
     await slack?.stop().catch(() => undefined);
     await http?.close();
     await store.close();

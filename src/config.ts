@@ -45,6 +45,13 @@ const int = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+/** Seconds, fractions allowed (tests use a fraction of a second), within [min, max]. */
+const seconds = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds, e.g. 30 or 2.5')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max} seconds`);
 const cron = z.string().refine((v) => {
   if (v.split(/\s+/).length < 5) return false;
   try {
@@ -60,6 +67,9 @@ const slackApprovers = list.refine(
   (ids) => ids.length > 0 && ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)),
   'must be comma-separated Slack user ids (U…, W…) and/or user-group ids (S…)',
 );
+
+/** A brand voice is guidance, not a handbook: this keeps every request's prompt small. */
+export const BRAND_VOICE_MAX_CHARS = 4000;
 
 const EnvSchema = z.object({
   PORT: withDefault(int(1, 65535), '3000'),
@@ -86,11 +96,17 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optional(z.string()),
   OPENAI_BASE_URL: optional(httpUrl),
   OPENAI_MODEL: withDefault(z.string(), 'gpt-4.1-mini'),
+  BRAND_VOICE: optional(z.string()),
+  BRAND_VOICE_FILE: optional(z.string()),
+  AI_SUGGESTIONS_PER_HOUR: withDefault(int(1, 10_000), '20'),
+  AI_TIMEOUT_SECONDS: withDefault(seconds(0.1, 300), '30'),
+  AI_MAX_TOKENS_PER_REQUEST: withDefault(int(256, 100_000), '4000'),
 
   DIGEST_CRON: withDefault(cron, '0 9 * * *'),
   DIGEST_TIMEZONE: withDefault(zone, 'UTC'),
   METRICS_CRON: withDefault(cron, '0 * * * *'),
   PUBLISH_GRACE_MINUTES: withDefault(int(0, 10080), '60'),
+  PUBLISH_LEASE_SECONDS: withDefault(int(2, 3600), '60'),
   ALLOW_SELF_APPROVAL: withDefault(bool, 'false'),
   REQUIRED_APPROVALS: withDefault(int(1, 10), '1'),
 
@@ -141,6 +157,14 @@ export interface OpenAIConfig {
   apiKey: string;
   baseUrl: string | undefined;
   model: string;
+  /** BRAND_VOICE, or the contents of BRAND_VOICE_FILE (read once at start). */
+  brandVoice: string | undefined;
+  /** Per person, over a sliding hour. */
+  suggestionsPerHour: number;
+  /** For one suggestion request in all, the one regeneration included. */
+  timeoutMs: number;
+  /** The most tokens the model may write in one call. */
+  maxTokensPerRequest: number;
 }
 
 export interface NetworkConfigs {
@@ -163,6 +187,8 @@ export interface Config {
   digest: { cron: string; timezone: string };
   metricsCron: string;
   publishGraceMinutes: number;
+  /** How long a claim on a publication lasts without renewal (a crash leaves it "needs attention" after this). */
+  publishLeaseSeconds: number;
   policy: { requiredApprovals: number; allowSelfApproval: boolean };
   networks: NetworkConfigs;
 }
@@ -250,6 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
       : null,
   };
 
+  const brandVoice = readBrandVoice(e, problems);
+
   if (problems.length) throw new ConfigError(problems);
 
   for (const secret of [
@@ -275,13 +303,57 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     slack,
     teams,
-    openai: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL } : null,
+    openai: e.OPENAI_API_KEY
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseUrl: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          brandVoice,
+          suggestionsPerHour: e.AI_SUGGESTIONS_PER_HOUR,
+          timeoutMs: Math.round(e.AI_TIMEOUT_SECONDS * 1000),
+          maxTokensPerRequest: e.AI_MAX_TOKENS_PER_REQUEST,
+        }
+      : null,
     digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
     metricsCron: e.METRICS_CRON,
     publishGraceMinutes: e.PUBLISH_GRACE_MINUTES,
+    publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     policy: { requiredApprovals: e.REQUIRED_APPROVALS, allowSelfApproval: e.ALLOW_SELF_APPROVAL },
     networks,
   };
+}
+
+/**
+ * The brand voice for caption prompts: BRAND_VOICE, or BRAND_VOICE_FILE read once here, so
+ * a wrong path stops start-up instead of the first suggestion. Checked even while AI
+ * captions are off, so the mistake shows before someone turns them on.
+ */
+function readBrandVoice(e: ParsedEnv, problems: string[]): string | undefined {
+  if (e.BRAND_VOICE && e.BRAND_VOICE_FILE) {
+    problems.push('BRAND_VOICE_FILE: set either BRAND_VOICE or BRAND_VOICE_FILE, not both');
+    return undefined;
+  }
+  let name = 'BRAND_VOICE';
+  let text = e.BRAND_VOICE;
+  if (e.BRAND_VOICE_FILE) {
+    name = 'BRAND_VOICE_FILE';
+    try {
+      text = fs.readFileSync(e.BRAND_VOICE_FILE, 'utf8').trim();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : 'unreadable';
+      problems.push(`BRAND_VOICE_FILE: cannot read ${e.BRAND_VOICE_FILE} (${why})`);
+      return undefined;
+    }
+  }
+  if (!text) return undefined;
+  // Not echoed back: a brand voice is long, and the count says what to fix.
+  const length = Array.from(text).length;
+  if (length > BRAND_VOICE_MAX_CHARS) {
+    problems.push(`${name}: must be at most ${BRAND_VOICE_MAX_CHARS} characters (it has ${length}); keep the essentials`);
+    return undefined;
+  }
+  return text;
 }
 
 /** Reads `.env` into the environment if present; variables already set win. */

@@ -31,6 +31,7 @@ export function toPost(row: typeof schema.posts.$inferSelect): Post {
     publishAt: maybeDate(row.publishAt),
     publishZone: row.publishZone,
     originPlatform: row.originPlatform as ChatPlatform,
+    remindedFor: maybeDate(row.remindedFor),
     createdAt: date(row.createdAt),
     updatedAt: date(row.updatedAt),
   };

@@ -37,6 +37,8 @@ export const posts = sqliteTable(
     publishAt: integer('publish_at'),
     publishZone: text('publish_zone').notNull(),
     originPlatform: text('origin_platform').notNull(),
+    /** The publish time approvers were last reminded about (a reschedule earns a new reminder). */
+    remindedFor: integer('reminded_for'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -69,6 +69,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         currentRevisionId: v('currentRevisionId'),
         publishAt: v('publishAt'),
         publishZone: v('publishZone'),
+        remindedFor: v('remindedFor'),
         updatedAt: v('at'),
       })
       .where(eq(posts.id, p('id')))

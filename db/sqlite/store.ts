@@ -4,11 +4,19 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
 import type { ChatPlatform, Person, PostAggregate } from '../../src/domain/post.js';
-import type { PublicationStatus } from '../../src/domain/publication.js';
+import type { EngagementMetrics, PublicationStatus } from '../../src/domain/publication.js';
 import {
   isRefusal,
   type AuditQuery,
   type ChatMessageRef,
+  type ClaimedPublication,
+  type DigestPublication,
+  type ScheduledPublication,
+  type DueItem,
+  type MetricSnapshotInput,
+  type PublishOutcome,
+  type PublishedTarget,
+  type SettledPublication,
   type NewAuditEntry,
   type NewPost,
   type PersonInput,
@@ -22,12 +30,17 @@ import {
 import { migrateSqlite, openSqlite } from './connection.js';
 import { json, maybeMs, ms, parseReference, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
 import * as schema from './schema.js';
+import { DigestQueries } from './digest-queries.js';
+import { applyPublicationChange, publicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 type Db = BetterSQLite3Database<typeof schema>;
 
 /** Most units of work one commit may carry; keeps a burst from holding the write lock long. */
 const MAX_GROUP = 256;
+
+/** Greenlight itself, as the actor of what the scheduler does. */
+const SYSTEM = { platform: 'system' as const, actorId: null, actorLabel: 'Greenlight' };
 
 interface QueuedWrite {
   work: () => unknown;
@@ -50,6 +63,7 @@ export class SqliteStore implements Store {
   readonly db: Db;
   readonly sqlite: Database.Database;
   readonly #q: Statements;
+  readonly #digest: DigestQueries;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
   #inGroup = false;
@@ -59,6 +73,7 @@ export class SqliteStore implements Store {
     this.sqlite = sqlite;
     this.db = drizzle(sqlite, { schema });
     this.#q = prepareStatements(this.db);
+    this.#digest = new DigestQueries(this.db, sqlite);
     this.#tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
@@ -219,6 +234,7 @@ export class SqliteStore implements Store {
         currentRevisionId: revision.id,
         publishAt: maybeMs(input.publishAt),
         publishZone: input.publishZone,
+        remindedFor: null,
         at,
       });
       this.#insertAudit(input.audit, input.at, post.id, revision.id);
@@ -232,6 +248,7 @@ export class SqliteStore implements Store {
           publishAt: input.publishAt,
           publishZone: input.publishZone,
           originPlatform: input.originPlatform,
+          remindedFor: null,
           createdAt: input.at,
           updatedAt: input.at,
         },
@@ -309,6 +326,7 @@ export class SqliteStore implements Store {
       currentRevisionId: revision.id,
       publishAt: change.publishAt === undefined ? before.post.publishAt : change.publishAt,
       publishZone: change.publishZone ?? before.post.publishZone,
+      remindedFor: change.remindedFor === undefined ? before.post.remindedFor : change.remindedFor,
       updatedAt: change.at,
     };
     this.#q.updatePost.run({
@@ -317,6 +335,7 @@ export class SqliteStore implements Store {
       currentRevisionId: post.currentRevisionId,
       publishAt: maybeMs(post.publishAt),
       publishZone: post.publishZone,
+      remindedFor: maybeMs(post.remindedFor),
       at,
     });
     let decisions = before.decisions;
@@ -333,7 +352,8 @@ export class SqliteStore implements Store {
       // which must never happen: undo the whole change.
       if (result.changes !== 1) throw new Error(`post ${postId} already has a live ${publication.network} publication`);
     }
-    if (change.cancelScheduledPublications || change.createPublications?.length) {
+    for (const pc of change.publicationChanges ?? []) applyPublicationChange(this.db, postId, pc, change.at);
+    if (change.cancelScheduledPublications || change.createPublications?.length || change.publicationChanges?.length) {
       publications = this.#q.postPublications.all({ postId }).map(toPublication);
     }
     this.#insertAudit(change.audit, change.at, postId, revision.id);
@@ -381,6 +401,112 @@ export class SqliteStore implements Store {
       .limit(1)
       .get();
     return row && { postId: row.postId, network: row.network as NetworkId, dueAt: new Date(row.dueAt), status: row.status as PublicationStatus };
+  }
+
+  // Scheduling -----------------------------------------------------------------------------
+
+  async dueItems(until: Date, limit: number, reminderLeadMs: number): Promise<DueItem[]> {
+    return publicationQueries.dueItems(this.db, until, limit, reminderLeadMs);
+  }
+
+  async claimPublication(id: number, claim: { owner: string; now: Date; leaseUntil: Date }): Promise<ClaimedPublication | undefined> {
+    return this.#write(() => {
+      const row = publicationQueries.claim(this.db, id, claim.owner, claim.now, claim.leaseUntil);
+      if (!row) return undefined;
+      return { publication: toPublication(row), post: this.#load(row.postId)!, checkpoint: parseReference(row.checkpoint) };
+    });
+  }
+
+  async renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean> {
+    return this.#write(() => publicationQueries.renew(this.db, id, owner, leaseUntil));
+  }
+
+  async saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void> {
+    await this.#write(() => publicationQueries.saveCheckpoint(this.db, id, owner, checkpoint));
+  }
+
+  async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date): Promise<SettledPublication | undefined> {
+    return this.#write(() => {
+      const row = publicationQueries.settle(this.db, id, owner, outcome, at);
+      if (!row) return undefined;
+      const details: Record<string, unknown> = { network: row.network, publicationId: row.id, attempts: row.attempts };
+      if (outcome.status === 'published') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
+      else Object.assign(details, { error: outcome.error, ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}) });
+      const action = outcome.status === 'scheduled' ? 'publication.retry_scheduled' : `publication.${outcome.status}`;
+      const done = publicationQueries.completePostIfDone(this.db, row.postId, at);
+      this.#insertAudit(
+        [{ ...SYSTEM, action, details }, ...(done ? [{ ...SYSTEM, action: 'post.published' }] : [])],
+        at,
+        row.postId,
+        row.revisionId,
+      );
+      return { publication: toPublication(row), post: this.#load(row.postId)! };
+    });
+  }
+
+  async abandonStaleClaims(now: Date): Promise<SettledPublication[]> {
+    return this.#write(() =>
+      publicationQueries
+        .abandonStale(this.db, now, 'Greenlight stopped while this was being published, so whether it went out is unknown.')
+        .map((row) => {
+          this.#insertAudit([{ ...SYSTEM, action: 'publication.needs_attention', details: { network: row.network, publicationId: row.id, reason: 'claim expired' } }], now, row.postId, row.revisionId);
+          return { publication: toPublication(row), post: this.#load(row.postId)! };
+        }),
+    );
+  }
+
+  async markMissed(cutoff: Date, at: Date): Promise<SettledPublication[]> {
+    return this.#write(() =>
+      publicationQueries
+        .markMissed(this.db, cutoff, at, 'It fell due while Greenlight was not running, later than the grace period allows.')
+        .map((row) => {
+          this.#insertAudit([{ ...SYSTEM, action: 'publication.missed', details: { network: row.network, publicationId: row.id, dueAt: new Date(row.dueAt).toISOString() } }], at, row.postId, row.revisionId);
+          return { publication: toPublication(row), post: this.#load(row.postId)! };
+        }),
+    );
+  }
+
+  // Metrics ------------------------------------------------------------------------------
+
+  async publishedSince(since: Date): Promise<PublishedTarget[]> {
+    return publicationQueries.publishedSince(this.db, since).map((r) => ({
+      publicationId: r.publicationId,
+      postId: r.postId,
+      network: r.network as NetworkId,
+      externalId: r.externalId ?? '',
+      url: r.url,
+      publishedAt: new Date(r.publishedAt!),
+    }));
+  }
+
+  async saveMetricSnapshots(rows: MetricSnapshotInput[]): Promise<void> {
+    if (!rows.length) return;
+    await this.#write(() => {
+      for (let i = 0; i < rows.length; i += 500) {
+        this.db
+          .insert(schema.metricSnapshots)
+          .values(rows.slice(i, i + 500).map((r) => ({ publicationId: r.publicationId, takenAt: ms(r.takenAt), ...r.metrics })))
+          .run();
+      }
+    });
+  }
+
+  // Digest ---------------------------------------------------------------------------------
+
+  async publishedBetween(from: Date, to: Date): Promise<DigestPublication[]> {
+    return this.#digest.publishedBetween(from, to);
+  }
+
+  async latestMetrics(publicationIds: readonly number[], at: Date): Promise<Map<number, EngagementMetrics>> {
+    return this.#digest.latestMetrics(publicationIds, at);
+  }
+
+  async engagementByNetwork(at: Date, publishedSince: Date): Promise<Map<NetworkId, number>> {
+    return this.#digest.engagementByNetwork(at, publishedSince);
+  }
+
+  async scheduledBetween(from: Date, to: Date, limit: number): Promise<ScheduledPublication[]> {
+    return this.#digest.scheduledBetween(from, to, limit);
   }
 
   // Chat message references ----------------------------------------------------------------

@@ -37,6 +37,8 @@ export interface Post {
   /** IANA zone the publish time was entered in, so it can be shown as the author meant it. */
   publishZone: string;
   originPlatform: ChatPlatform;
+  /** The publish time approvers were last reminded about, if any. */
+  remindedFor: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

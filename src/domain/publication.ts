@@ -9,6 +9,8 @@ import type { NetworkId } from './network.js';
  * - published: done, `externalId` and `url` are set
  * - failed: the network refused it for good (or retries ran out); an approver may retry
  * - needs_attention: the outcome is unknown (timeout, crash mid-call); never retried blindly
+ * - missed: it fell due while Greenlight was not running and is later than the grace period
+ *   allows; it is not published late without a person deciding (publish now, or reschedule)
  * - cancelled: the post was edited, cancelled or rejected before this went out
  */
 export const PUBLICATION_STATUSES = [
@@ -17,8 +19,12 @@ export const PUBLICATION_STATUSES = [
   'published',
   'failed',
   'needs_attention',
+  'missed',
   'cancelled',
 ] as const;
+
+/** Waiting for a person: failed for good, outcome unknown, or missed during downtime. */
+export const PUBLICATION_NEEDS_PERSON: readonly PublicationStatus[] = ['failed', 'needs_attention', 'missed'];
 export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
 
 export interface Publication {

@@ -20,9 +20,17 @@ export type DomainEvent =
   | { type: 'post.revised'; post: PostAggregate; previous: PostAggregate; actor: Person }
   | { type: 'post.cancelled'; post: PostAggregate; actor: Person }
   | { type: 'post.expired'; post: PostAggregate }
+  /** A pending post is close to its publish time: approvers are reminded once. */
+  | { type: 'post.reminder'; post: PostAggregate }
+  /** An approver rescheduled or chose to publish now (after expiry or downtime). */
+  | { type: 'post.rescheduled'; post: PostAggregate; actor: Person }
   | { type: 'publication.published'; post: PostAggregate; publication: Publication }
   | { type: 'publication.failed'; post: PostAggregate; publication: Publication; willRetry: boolean }
-  | { type: 'publication.needs_attention'; post: PostAggregate; publication: Publication };
+  | { type: 'publication.needs_attention'; post: PostAggregate; publication: Publication }
+  /** Due while Greenlight was down, later than the grace period: waits for a person. */
+  | { type: 'publication.missed'; post: PostAggregate; publication: Publication }
+  /** A person retried or marked a publication as published. */
+  | { type: 'publication.resolved'; post: PostAggregate; publication: Publication; actor: Person; action: 'retry' | 'mark_published' };
 
 export type DomainEventType = DomainEvent['type'];
 

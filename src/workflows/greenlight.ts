@@ -4,15 +4,28 @@ import type { WorkflowContext } from './context.js';
 import { checkDecision, decide, type DecideRequest } from './deciding.js';
 import { validateDraft, type DraftInput } from './draft-validation.js';
 import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
+import { buildDigest, type Digest, type DigestRequest } from './digest/build-digest.js';
+import { chartFor } from './digest/deliver-digest.js';
 import { describePost } from './post-view.js';
+import {
+  approveAndPublishNow,
+  markPublished,
+  publishMissedNow,
+  reschedulePost,
+  retryPublication,
+} from './publishing/publication-actions.js';
 import { queueFor } from './queue.js';
 import type { ChatPlatform, PostAggregate } from '../domain/post.js';
+import { createCaptionService, type CaptionsSetup } from './captions/caption-service.js';
+import { checkCaptionRequest, type CaptionInput } from './captions/caption-request.js';
+import type { CaptionOutcome } from './captions/types.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
  * all call it the same way: identify the person, then ask for what they clicked.
  */
-export function createGreenlight(ctx: WorkflowContext) {
+export function createGreenlight(ctx: WorkflowContext, extras: { captions?: CaptionsSetup } = {}) {
+  const captions = extras.captions ? createCaptionService(extras.captions, ctx) : undefined;
   return {
     ctx,
     /** Records (or refreshes) who is acting; every other call takes the returned person. */
@@ -35,6 +48,26 @@ export function createGreenlight(ctx: WorkflowContext) {
     /** Which chat message shows a post (so a bot can update its card in place). */
     rememberMessage: (ref: ChatMessageRef) => ctx.store.saveChatMessage(ref, ctx.clock.now()),
     findMessage: (postId: number, platform: ChatPlatform, purpose: string) => ctx.store.getChatMessage(postId, platform, purpose),
+    /** Approvers' decisions about publishing itself (after failures, expiry or downtime). */
+    retryPublication: (actor: Person, postId: number, publicationId: number) => retryPublication(ctx, actor, postId, publicationId),
+    markPublished: (actor: Person, postId: number, publicationId: number, url: string | null = null) =>
+      markPublished(ctx, actor, postId, publicationId, url),
+    publishMissedNow: (actor: Person, postId: number) => publishMissedNow(ctx, actor, postId),
+    reschedule: (actor: Person, postId: number, publishAt: Date, zone: string) => reschedulePost(ctx, actor, postId, publishAt, zone),
+    approveAndPublishNow: (actor: Person, postId: number, revisionId: number) => approveAndPublishNow(ctx, actor, postId, revisionId),
+    /** The engagement digest as data (daily: yesterday in `zone`; recent: the last 24 hours). */
+    buildDigest: (request: DigestRequest) => buildDigest(ctx, request),
+    digestChart: (digest: Digest) => chartFor(ctx, digest),
+    /** AI caption suggestions are configured (OPENAI_API_KEY). */
+    captionsEnabled: () => captions !== undefined,
+    /** Whether suggestions can be asked for now: a message for the author if not. Pure. */
+    checkCaptionRequest: (input: CaptionInput) => checkCaptionRequest(input, ctx.catalog),
+    /** Suggestions for the draft's text, within the person's hourly allowance. */
+    suggestCaptions: (person: Person, input: CaptionInput): Promise<CaptionOutcome> =>
+      captions ? captions.suggest(person, input) : Promise.resolve({ ok: false, kind: 'unavailable', reason: 'AI caption suggestions are off.' }),
+    captionBatch: (batchId: string) => captions?.batch(batchId),
+    /** One suggestion's full text, for "Use this"; only its owner gets it. */
+    captionSuggestion: (person: Person, suggestionId: string) => captions?.suggestion(person, suggestionId),
   };
 }
 

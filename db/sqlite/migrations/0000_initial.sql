@@ -77,6 +77,7 @@ CREATE TABLE `posts` (
 	`publish_at` integer,
 	`publish_zone` text NOT NULL,
 	`origin_platform` text NOT NULL,
+	`reminded_for` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`author_id`) REFERENCES `people`(`id`) ON UPDATE no action ON DELETE no action

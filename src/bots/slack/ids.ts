@@ -15,12 +15,20 @@ export const ACTION = {
   openLink: 'gl_open_link',
   /** Typing in the draft text / changing networks: refreshes the live limits. */
   draftChanged: 'gl_draft_changed',
+  /** Publishing: value `postId:publicationId`. */
+  retry: 'gl_retry',
+  markPublished: 'gl_mark_published',
+  /** After expiry or downtime: value `postId:revisionId`. */
+  approveNow: 'gl_approve_now',
+  publishNow: 'gl_publish_now',
+  reschedule: 'gl_reschedule',
 } as const;
 
 export const CALLBACK = {
   draft: 'gl_draft',
   decisionComment: 'gl_decision_comment',
   fullText: 'gl_full_text',
+  reschedule: 'gl_reschedule',
 } as const;
 
 export const BLOCK = {
@@ -52,4 +60,10 @@ const RefSchema = z.string().regex(/^\d+:\d+$/).transform((v) => {
 export function decodeRef(value: unknown): PostRef | undefined {
   const parsed = RefSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** A publishing button's value: which publication of which post. */
+export function decodePublicationRef(value: unknown): { postId: number; publicationId: number } | undefined {
+  const pair = decodeRef(value);
+  return pair && { postId: pair.postId, publicationId: pair.revisionId };
 }

@@ -12,6 +12,8 @@ import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import { PrivateNotices } from './private-notices.js';
 import { SlackApproverDirectory } from './slack-approvers.js';
+import { SlackDigestSink } from './slack-digest.js';
+import type { DigestSink } from '../../workflows/digest/deliver-digest.js';
 import { SlackNotifier } from './slack-notifier.js';
 import { SlackPeople } from './slack-people.js';
 
@@ -22,7 +24,9 @@ export interface SlackBot {
   /** `POST /slack/events` over HTTP; absent in Socket Mode. */
   readonly route: Route | undefined;
   /** Registers every listener; returns what shows workflow events in Slack. */
-  attach(gl: Greenlight, options: { aiHint?: string }): Notifier;
+  attach(gl: Greenlight, options: { aiHint?: string; digestZone: string }): Notifier;
+  /** Posts digests to SLACK_DIGEST_CHANNEL. */
+  readonly digestSink: DigestSink;
   /** Connects Socket Mode (nothing to do over HTTP). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -67,15 +71,27 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
 
   const approvers = new SlackApproverDirectory(app.client, config.approvers, deps.clock, logger);
   const notices = new PrivateNotices(app.client, logger);
+  const digestSink = new SlackDigestSink(app.client, config.digestChannel);
 
   return {
     client: app.client,
     approvers,
+    digestSink,
     route: receiver ? (req, res) => deps.work.track(Promise.resolve(receiver.requestListener(req, res))) : undefined,
     attach(gl, options) {
       const people = new SlackPeople(app.client, gl, deps.clock, logger);
-      registerListeners(app, { gl, client: app.client, people, notices, logger, clock: deps.clock, aiHint: options.aiHint });
-      return new SlackNotifier(app.client, gl, config.approvalChannel, notices, logger);
+      registerListeners(app, {
+        gl,
+        client: app.client,
+        people,
+        notices,
+        logger,
+        clock: deps.clock,
+        aiHint: options.aiHint,
+        digest: { channel: config.digestChannel, zone: options.digestZone, sink: digestSink },
+      });
+      const mentions = config.approvers.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');
+      return new SlackNotifier(app.client, gl, config.approvalChannel, notices, logger, mentions);
     },
     start: async () => {
       if (!receiver) await app.start();

@@ -8,7 +8,18 @@ import {
   cancelledThreadLine,
   decisionNotice,
   decisionThreadLine,
+  expiredLine,
+  expiredNotice,
+  failedLine,
+  failedNotice,
+  missedLine,
+  needsAttentionLine,
   privateNotice,
+  publishedLine,
+  publishedNotice,
+  reminderLine,
+  rescheduledLine,
+  resolvedLine,
   revisedThreadLine,
   submittedReceipt,
   type Message,
@@ -47,6 +58,8 @@ export class SlackNotifier implements Notifier {
     private readonly approvalChannel: string,
     private readonly notices: PrivateNotices,
     private readonly logger: Logger,
+    /** Who a reminder mentions: the approvers as Slack mentions (users and user groups). */
+    private readonly approverMentions: string,
   ) {}
 
   notify(event: DomainEvent): Promise<void> {
@@ -82,9 +95,53 @@ export class SlackNotifier implements Notifier {
         await this.#thread(card, cancelledThreadLine(event.actor));
         return;
       }
-      default:
-        // Expiry and publishing results are shown once the scheduler exists.
-        await this.#refreshCard(event.post.post.id);
+      case 'post.expired': {
+        const card = await this.#refreshCard(event.post.post.id);
+        const view = this.gl.describe(event.post);
+        await this.#thread(card, expiredLine(view));
+        await this.#toAuthor(event.post, expiredNotice(view));
+        return;
+      }
+      case 'post.reminder': {
+        const card = await this.#refreshCard(event.post.post.id);
+        await this.#thread(card, reminderLine(this.gl.describe(event.post), this.approverMentions, this.gl.ctx.clock.now()));
+        return;
+      }
+      case 'post.rescheduled': {
+        const card = await this.#refreshCard(event.post.post.id);
+        await this.#thread(card, rescheduledLine(this.gl.describe(event.post), event.actor));
+        return;
+      }
+      case 'publication.published': {
+        const card = await this.#refreshCard(event.post.post.id);
+        await this.#thread(card, publishedLine(event.publication));
+        await this.#toAuthor(event.post, publishedNotice(this.gl.describe(event.post), event.publication));
+        return;
+      }
+      case 'publication.failed': {
+        const card = await this.#refreshCard(event.post.post.id);
+        const view = this.gl.describe(event.post);
+        await this.#thread(card, failedLine(view, event.publication, event.willRetry));
+        if (!event.willRetry) await this.#toAuthor(event.post, failedNotice(view, event.publication));
+        return;
+      }
+      case 'publication.needs_attention': {
+        const card = await this.#refreshCard(event.post.post.id);
+        const view = this.gl.describe(event.post);
+        await this.#thread(card, needsAttentionLine(view, event.publication));
+        await this.#toAuthor(event.post, failedNotice(view, event.publication));
+        return;
+      }
+      case 'publication.missed': {
+        const card = await this.#refreshCard(event.post.post.id);
+        await this.#thread(card, missedLine(this.gl.describe(event.post), event.publication));
+        return;
+      }
+      case 'publication.resolved': {
+        const card = await this.#refreshCard(event.post.post.id);
+        await this.#thread(card, resolvedLine(event.publication, event.actor, event.action));
+        return;
+      }
     }
   }
 

@@ -31,6 +31,7 @@ function post(overrides: { status?: PostStatus; decisions?: Decision[]; publishA
       publishAt: overrides.publishAt === undefined ? new Date('2026-03-03T09:00:00Z') : overrides.publishAt,
       publishZone: 'Europe/Berlin',
       originPlatform: 'slack',
+      remindedFor: null,
       createdAt: now,
       updatedAt: now,
     },

@@ -71,6 +71,8 @@ function publicationLine(p: PublicationView, zone: string): string {
       return `✗ *${p.label}* ${escapeMrkdwn(truncate(p.error ?? 'failed', 300))}`;
     case 'needs_attention':
       return `⚠️ *${p.label}* outcome unknown: check the account before retrying`;
+    case 'missed':
+      return `⏸ *${p.label}* missed while Greenlight was down: waiting for a decision`;
     case 'cancelled':
       return `*${p.label}* cancelled`;
   }

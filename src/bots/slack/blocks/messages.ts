@@ -2,8 +2,11 @@
  * The short messages around a card: what the author is told privately, and the history
  * line posted in the card's thread. Each returns `{ text, blocks }` for chat.postMessage.
  */
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
+import { NETWORK_LABELS } from '../../../domain/network.js';
 import type { Decision, Person } from '../../../domain/post.js';
+import type { Publication } from '../../../domain/publication.js';
+import { formatDuration, formatInstant } from '../../../domain/time.js';
 import type { DecisionOutcome } from '../../../workflows/approval-policy.js';
 import type { PostView } from '../../../workflows/post-view.js';
 import { ACTION, encodeRef } from '../ids.js';
@@ -83,4 +86,101 @@ export function cancelledThreadLine(actor: Person): Message {
 /** A refusal or problem, shown privately to the person who clicked. */
 export function privateNotice(text: string): Message {
   return simple(escapeMrkdwn(text));
+}
+
+// Publishing ---------------------------------------------------------------------------------
+
+const publicationRef = (postId: number, publicationId: number) => `${postId}:${publicationId}`;
+
+function retryButton(view: PostView, publication: Publication): Button {
+  return button({ text: 'Retry', actionId: ACTION.retry, value: publicationRef(view.id, publication.id), style: 'primary' });
+}
+
+function rescheduleButtons(view: PostView, first: Button): KnownBlock {
+  const ref = encodeRef({ postId: view.id, revisionId: view.revisionId });
+  return actions(undefined, [first, button({ text: 'Reschedule', actionId: ACTION.reschedule, value: ref })]);
+}
+
+export function publishedLine(publication: Publication): Message {
+  const where = NETWORK_LABELS[publication.network];
+  return simple(publication.url ? `✓ Published on ${where}: <${publication.url}|view post>` : `✓ Published on ${where}.`);
+}
+
+export function publishedNotice(view: PostView, publication: Publication): Message {
+  const where = NETWORK_LABELS[publication.network];
+  return simple(`🚀 Post #${view.id} is live on ${where}${publication.url ? `: <${publication.url}|view post>` : '.'}`);
+}
+
+/** A failed attempt: with a retry coming, a note; when it has failed for good, a Retry button for approvers. */
+export function failedLine(view: PostView, publication: Publication, willRetry: boolean): Message {
+  const where = NETWORK_LABELS[publication.network];
+  const reason = escapeMrkdwn(publication.lastError ?? 'unknown error');
+  if (willRetry) {
+    const at = publication.nextAttemptAt ? ` Trying again at ${formatInstant(publication.nextAttemptAt, view.publishZone)}.` : '';
+    return simple(`⚠️ ${where} did not take post #${view.id} yet: ${reason}.${at}`);
+  }
+  const text = `✗ ${where} failed for post #${view.id}: ${reason}`;
+  return { text, blocks: [section(text), actions(undefined, [retryButton(view, publication)])] };
+}
+
+export function failedNotice(view: PostView, publication: Publication): Message {
+  return simple(`✗ Post #${view.id} could not be published on ${NETWORK_LABELS[publication.network]}: ${escapeMrkdwn(publication.lastError ?? 'unknown error')}. Approvers can retry it from the card’s thread.`);
+}
+
+/** The outcome is unknown: a person checks the account, then says what happened. */
+export function needsAttentionLine(view: PostView, publication: Publication): Message {
+  const where = NETWORK_LABELS[publication.network];
+  const text = `⚠️ ${where}: the outcome for post #${view.id} is unknown, so it is not retried by itself. Check the account before retrying. ${escapeMrkdwn(publication.lastError ?? '')}`.trim();
+  return {
+    text,
+    blocks: [
+      section(text),
+      actions(undefined, [
+        button({
+          text: 'Mark as published',
+          actionId: ACTION.markPublished,
+          value: publicationRef(view.id, publication.id),
+          confirm: { title: 'Mark as published?', text: `Only if the post is on ${where}: it will not be sent again.`, confirm: 'It is published', deny: 'Back' },
+        }),
+        button({
+          text: 'Retry',
+          actionId: ACTION.retry,
+          value: publicationRef(view.id, publication.id),
+          confirm: { title: 'Send it again?', text: `Only if the post is NOT on ${where}: otherwise it will appear twice.`, confirm: 'Send again', deny: 'Back', style: 'danger' },
+        }),
+      ]),
+    ],
+  };
+}
+
+export function missedLine(view: PostView, publication: Publication): Message {
+  const where = NETWORK_LABELS[publication.network];
+  const text = `⏸ ${where}: post #${view.id} was due at ${formatInstant(publication.dueAt, view.publishZone)} while Greenlight was not running, so it was not published late. Approvers decide:`;
+  const ref = encodeRef({ postId: view.id, revisionId: view.revisionId });
+  return { text, blocks: [section(text), rescheduleButtons(view, button({ text: 'Publish now', actionId: ACTION.publishNow, value: ref, style: 'primary' }))] };
+}
+
+export function expiredLine(view: PostView): Message {
+  const due = view.publishAt ? formatInstant(view.publishAt, view.publishZone) : 'its publish time';
+  const text = `⌛ Post #${view.id} was due at ${due} but was not approved in time, so it was not published. Approvers decide:`;
+  const ref = encodeRef({ postId: view.id, revisionId: view.revisionId });
+  return { text, blocks: [section(text), rescheduleButtons(view, button({ text: 'Approve and publish now', actionId: ACTION.approveNow, value: ref, style: 'primary' }))] };
+}
+
+export function expiredNotice(view: PostView): Message {
+  return simple(`⌛ Post #${view.id} was not approved before its publish time, so it was not published. An approver can still publish it now or reschedule it.`);
+}
+
+export function reminderLine(view: PostView, approverMentions: string, now: Date): Message {
+  const left = view.publishAt ? formatDuration(view.publishAt.getTime() - now.getTime()) : '';
+  return simple(`⏰ ${approverMentions} post #${view.id} publishes in ${left} and still needs approval.`.replace(/\s+/g, ' '));
+}
+
+export function rescheduledLine(view: PostView, actor: Person): Message {
+  return simple(`🗓 ${who(actor)} ${view.status === 'pending' ? 'put it back for approval. ' : 'rescheduled it. '}${publishTimeLine(view).replace('🗓 ', '')}.`);
+}
+
+export function resolvedLine(publication: Publication, actor: Person, action: 'retry' | 'mark_published'): Message {
+  const where = NETWORK_LABELS[publication.network];
+  return simple(action === 'retry' ? `🔁 ${who(actor)} retried ${where}.` : `✓ ${who(actor)} marked ${where} as published.`);
 }

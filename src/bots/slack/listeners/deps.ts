@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../../domain/clock.js';
 import { UserFacingError } from '../../../domain/errors.js';
 import type { Logger } from '../../../observability/logger.js';
+import type { DigestSink } from '../../../workflows/digest/deliver-digest.js';
 import type { Greenlight } from '../../../workflows/greenlight.js';
 import { privateNotice } from '../blocks/messages.js';
 import type { PrivateNotices } from '../private-notices.js';
@@ -17,6 +18,8 @@ export interface SlackDeps {
   clock: Clock;
   /** Shown in the draft dialog while AI captions are off. */
   aiHint: string | undefined;
+  /** Where `/digest` posts for approvers, and the zone its days are counted in. */
+  digest: { channel: string; zone: string; sink: DigestSink } | undefined;
 }
 
 /**

@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import { buildDigestMessage } from '../../blocks/digest.js';
+import { SlackPeople } from '../../slack-people.js';
+import { afterAck, type SlackDeps } from '../deps.js';
+
+/**
+ * `/digest`: the last 24 hours now. Approvers post it to the digest channel (with the chart);
+ * anyone else sees it privately.
+ */
+export function register(app: App, deps: SlackDeps): void {
+  app.command('/digest', async ({ ack, command, respond }) => {
+    await ack();
+    await afterAck(deps, { userId: command.user_id, channelId: command.channel_id }, 'building the digest', async () => {
+      const person = await deps.people.identify(command.user_id);
+      if (deps.digest && (await deps.gl.isApprover(person))) {
+        const digest = await deps.gl.buildDigest({ kind: 'recent', zone: deps.digest.zone });
+        await deps.digest.sink.postDigest(digest, deps.gl.digestChart(digest));
+        await respond({ response_type: 'ephemeral', text: `Posted the digest to <#${deps.digest.channel}>.` });
+        return;
+      }
+      const digest = await deps.gl.buildDigest({ kind: 'recent', zone: deps.digest?.zone ?? SlackPeople.zoneOf(person) });
+      const message = buildDigestMessage(digest);
+      await respond({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
+    });
+  });
+}

@@ -1,0 +1,83 @@
+import type { PublishOutcome, SettledPublication } from '../../../db/store.js';
+import { NETWORK_LABELS } from '../../domain/network.js';
+import type { WorkflowContext } from '../context.js';
+import type { DomainEvent } from '../events.js';
+import { afterFailure, type RetryPolicy } from './retry-policy.js';
+
+export interface PublishOneOptions {
+  /** Who claims (this process). */
+  owner: string;
+  /** How long a claim lasts without renewal; renewed every third of it while the call runs. */
+  leaseMs: number;
+  retry: RetryPolicy;
+  /** Aborted at shutdown: a call cut off after sending is an unknown outcome. */
+  signal?: AbortSignal;
+}
+
+/** The event that tells people how an attempt ended. */
+export function eventFor(settled: SettledPublication, outcome: PublishOutcome['status']): DomainEvent {
+  const { post, publication } = settled;
+  switch (outcome) {
+    case 'published':
+      return { type: 'publication.published', post, publication };
+    case 'scheduled':
+      return { type: 'publication.failed', post, publication, willRetry: true };
+    case 'failed':
+      return { type: 'publication.failed', post, publication, willRetry: false };
+    case 'needs_attention':
+      return { type: 'publication.needs_attention', post, publication };
+  }
+}
+
+/**
+ * Sends one due publication, at most once (DESIGN rule 2): it is claimed in the database
+ * first (only one process can), the network is called with the approved revision's content,
+ * and the outcome is recorded by the claim's owner. Returns undefined when another process
+ * (or nobody: not due, no longer approved) has it.
+ */
+export async function publishOne(ctx: WorkflowContext, publicationId: number, options: PublishOneOptions): Promise<SettledPublication | undefined> {
+  const { store, clock, logger } = ctx;
+  const now = clock.now();
+  const claimed = await store.claimPublication(publicationId, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
+  if (!claimed) return undefined;
+  const { publication, post, checkpoint } = claimed;
+
+  const heartbeat = setInterval(() => {
+    void store.renewLease(publication.id, options.owner, new Date(clock.now().getTime() + options.leaseMs)).catch((error: unknown) => {
+      logger.warn('could not renew a publishing claim', { publication: publication.id, error });
+    });
+  }, Math.max(1000, options.leaseMs / 3));
+  heartbeat.unref();
+
+  let outcome: PublishOutcome;
+  try {
+    if (!ctx.catalog.has(publication.network)) {
+      outcome = { status: 'failed', error: `${NETWORK_LABELS[publication.network]} is no longer connected in this workspace.` };
+    } else {
+      const result = await ctx.catalog.publisher(publication.network).publish({
+        publicationId: publication.id,
+        text: post.revision.text,
+        mediaUrl: post.revision.mediaUrl,
+        signal: options.signal,
+        checkpoint,
+        saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
+      });
+      outcome = { status: 'published', externalId: result.externalId, url: result.url };
+    }
+  } catch (error) {
+    outcome = afterFailure(error, publication.attempts, clock.now(), options.retry);
+    logger.warn('publishing failed', { post: post.post.id, network: publication.network, attempt: publication.attempts, outcome: outcome.status, error });
+  } finally {
+    clearInterval(heartbeat);
+  }
+
+  const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now());
+  if (!settled) {
+    // The claim was lost (its lease ran out and it was marked needs_attention): the record
+    // already says "unknown", which is the truth as far as the database knows.
+    logger.error('a publishing claim was lost before its outcome was recorded', { publication: publication.id, outcome: outcome.status });
+    return undefined;
+  }
+  await ctx.events.notify(eventFor(settled, outcome.status));
+  return settled;
+}

@@ -1,0 +1,220 @@
+import type { DueItem } from '../../../db/store.js';
+import type { Cancellable, Timers } from '../../domain/timers.js';
+import type { WorkflowContext } from '../context.js';
+import type { DomainEvent, Notifier } from '../events.js';
+import { expirePost, remindApprovers } from './expiry.js';
+import { eventFor, publishOne } from './publish-one.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+
+/** Sensible defaults; owner, lease and grace come from configuration. */
+export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'owner' | 'leaseMs' | 'graceMs'> = {
+  windowMs: 15 * 60_000,
+  windowLimit: 1000,
+  refillEveryMs: 60_000,
+  reminderLeadMs: 2 * 3600_000,
+  concurrency: 16,
+  retry: DEFAULT_RETRY_POLICY,
+};
+
+export interface SchedulerOptions {
+  /** This process, as the owner of the publications it claims. */
+  owner: string;
+  /** Only what is due this soon gets a timer; the rest waits in the database. */
+  windowMs: number;
+  /** At most this many items (and timers) per window. */
+  windowLimit: number;
+  /** How often the window is reloaded from the database. */
+  refillEveryMs: number;
+  leaseMs: number;
+  /** A publication more than this late (downtime) is not published without a person deciding. */
+  graceMs: number;
+  reminderLeadMs: number;
+  /** Network calls in flight at once. */
+  concurrency: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * Publishes approved posts on time, from the database, which is the only truth. Timers exist
+ * only for what is due within the window, which is reloaded regularly and whenever a workflow
+ * event may have changed it, so 100,000 scheduled posts are 100,000 rows, not timers. Every
+ * send is claimed in the database first, so several processes may run a scheduler on one
+ * database and each publication still goes out once.
+ */
+export class Scheduler implements Notifier {
+  readonly #timers: Cancellable[] = [];
+  #refillTimer: Cancellable | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #needRun = false;
+  #needRefill = false;
+  readonly #abort = new AbortController();
+
+  constructor(
+    private readonly ctx: WorkflowContext,
+    private readonly timers: Timers,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /**
+   * Rebuilds everything from the database: claims left by a crash become "needs attention",
+   * what fell due during downtime beyond the grace period becomes "missed", the rest of what
+   * is due is published now, and the window of timers is loaded, in the background.
+   */
+  start(): void {
+    this.#running = true;
+    this.#needRefill = true; // the refill recovers crashed claims and missed posts first
+    this.#needRun = true;
+    // Not awaited: start-up must not wait for a slow network; `idle()` waits when needed.
+    void this.#ensureLoop();
+  }
+
+  /** Stops taking new work and waits for sends in flight (a send cut off is aborted: unknown outcome). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.#running = false;
+    this.#cancelTimers();
+    this.#refillTimer?.cancel();
+    if (this.#loop) {
+      const timer = setTimeout(() => this.#abort.abort(new Error('Greenlight is shutting down')), timeoutMs);
+      await this.#loop.catch(() => undefined);
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Workflow events that change what is due (approvals, edits, retries) reload the window.
+   * Never waits for the work itself: events are also emitted from inside it.
+   */
+  async notify(event: DomainEvent): Promise<void> {
+    switch (event.type) {
+      case 'post.decided':
+      case 'post.revised':
+      case 'post.cancelled':
+      case 'post.rescheduled':
+      case 'post.submitted':
+      case 'publication.resolved':
+      case 'publication.failed':
+        this.#needRun = true;
+        this.#needRefill = true;
+        void this.#ensureLoop();
+    }
+  }
+
+  /** Processes everything due now (a timer fired). */
+  kick(): Promise<void> {
+    this.#needRun = true;
+    return this.#ensureLoop();
+  }
+
+  /** Resolves when nothing is being processed or waiting to be (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#loop) await this.#loop;
+  }
+
+  /** One loop at a time does all the work, so runs and refills never overlap. */
+  #ensureLoop(): Promise<void> {
+    if (!this.#running) return Promise.resolve();
+    this.#loop ??= (async () => {
+      try {
+        while (this.#running && (this.#needRun || this.#needRefill)) {
+          if (this.#needRefill) {
+            this.#needRefill = false;
+            await this.#refill();
+          }
+          if (this.#needRun) {
+            this.#needRun = false;
+            await this.#runDue();
+          }
+        }
+      } catch (error) {
+        this.ctx.logger.error('the scheduler failed a round; the next timer tries again', { error });
+      } finally {
+        this.#loop = undefined;
+      }
+    })();
+    return this.#loop;
+  }
+
+  /** Claims whose lease ran out mid-call (their process died): outcome unknown, never resent. */
+  async #abandonStale(): Promise<number> {
+    const abandoned = await this.ctx.store.abandonStaleClaims(this.ctx.clock.now());
+    for (const settled of abandoned) await this.ctx.events.notify(eventFor(settled, 'needs_attention'));
+    return abandoned.length;
+  }
+
+  async #recover(): Promise<void> {
+    const now = this.ctx.clock.now();
+    await this.#abandonStale();
+    for (const missed of await this.ctx.store.markMissed(new Date(now.getTime() - this.options.graceMs), now)) {
+      await this.ctx.events.notify({ type: 'publication.missed', post: missed.post, publication: missed.publication });
+    }
+  }
+
+  async #runDue(): Promise<void> {
+    const batch = Math.max(this.options.concurrency * 8, 64);
+    for (;;) {
+      const due = await this.ctx.store.dueItems(this.ctx.clock.now(), batch, this.options.reminderLeadMs);
+      if (!due.length || !this.#running) return;
+      let progressed = false;
+      await this.#inParallel(due, async (item) => {
+        if (await this.#handle(item)) progressed = true;
+      });
+      // A full batch may mean more is due; an unproductive one must not spin.
+      if (due.length < batch || !progressed) return;
+    }
+  }
+
+  /** True when the item changed something (a send settled, a post expired, a reminder went). */
+  async #handle(item: DueItem): Promise<boolean> {
+    try {
+      if (item.kind === 'publication') {
+        return (await publishOne(this.ctx, item.id, { owner: this.options.owner, leaseMs: this.options.leaseMs, retry: this.options.retry, signal: this.#abort.signal })) !== undefined;
+      }
+      if (item.kind === 'expiry') return await expirePost(this.ctx, item.id);
+      if (item.kind === 'stale') return (await this.#abandonStale()) > 0;
+      return await remindApprovers(this.ctx, item.id, this.options.reminderLeadMs);
+    } catch (error) {
+      this.ctx.logger.error('scheduled work failed; it will be tried again', { kind: item.kind, id: item.id, error });
+      return false;
+    }
+  }
+
+  async #inParallel<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await run(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, worker));
+  }
+
+  async #refill(): Promise<void> {
+    if (!this.#running) return;
+    const now = this.ctx.clock.now();
+    this.#cancelTimers();
+    this.#refillTimer?.cancel();
+    await this.#recover();
+    const upcoming = await this.ctx.store.dueItems(new Date(now.getTime() + this.options.windowMs), this.options.windowLimit, this.options.reminderLeadMs);
+    // One timer per distinct instant: a thousand posts due at 09:00 are one wake-up.
+    for (const at of new Set(upcoming.map((i) => i.at.getTime()))) {
+      this.#timers.push(this.timers.at(new Date(Math.max(at, now.getTime())), () => this.kick()));
+    }
+    this.#refillTimer = this.timers.at(new Date(now.getTime() + this.options.refillEveryMs), () => {
+      this.#needRefill = true;
+      this.#needRun = true;
+      return this.#ensureLoop();
+    });
+  }
+
+  #cancelTimers(): void {
+    for (const timer of this.#timers.splice(0)) timer.cancel();
+  }
+
+  /** How many timers the window holds now (for health and tests). */
+  get timerCount(): number {
+    return this.#timers.length;
+  }
+}
