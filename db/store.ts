@@ -236,10 +236,10 @@ export interface Store {
    */
   dueItems(until: Date, limit: number, reminderLeadMs: number): Promise<DueItem[]>;
   /**
-   * Atomically takes a due publication for sending (status publishing, owner, lease), if it
-   * is still scheduled, due, and belongs to its post's approved current revision.
+   * Atomically takes due publications for sending (status publishing, owner, lease): those of
+   * `ids` still scheduled, due, and belonging to their post's approved current revision.
    */
-  claimPublication(id: number, claim: { owner: string; now: Date; leaseUntil: Date }): Promise<ClaimedPublication | undefined>;
+  claimPublications(ids: readonly number[], claim: { owner: string; now: Date; leaseUntil: Date }): Promise<ClaimedPublication[]>;
   /** Extends a claim while the network call is still running; false if the claim was lost. */
   renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean>;
   saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void>;
@@ -272,6 +272,15 @@ export interface Store {
 
   appendAudit(entries: NewAuditEntry[], at: Date): Promise<void>;
   listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+
+  // Credentials Greenlight rotates itself (X refresh tokens) --------------------------------
+  getCredential(key: string): Promise<string | undefined>;
+  /**
+   * Compare-and-set: writes `value` only if the stored value is still `expectedPrevious`
+   * (undefined: no value stored yet). False means another writer got there first; read again.
+   * Processes sharing the database use this to agree on one newest value.
+   */
+  saveCredential(key: string, value: string, expectedPrevious: string | undefined, at: Date): Promise<boolean>;
 }
 
 export function isRefusal(value: PostChange | Refusal): value is Refusal {

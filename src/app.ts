@@ -67,7 +67,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let scheduler: Scheduler | undefined;
   let jobs: RecurringJob[] = [];
   try {
-    const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock });
+    const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store });
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));

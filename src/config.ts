@@ -111,6 +111,9 @@ const EnvSchema = z.object({
   REQUIRED_APPROVALS: withDefault(int(1, 10), '1'),
 
   X_ACCESS_TOKEN: optional(z.string()),
+  X_CLIENT_ID: optional(z.string().regex(/^\S+$/, 'must be the OAuth 2.0 Client ID from the app’s "Keys and tokens" page')),
+  X_CLIENT_SECRET: optional(z.string()),
+  X_REFRESH_TOKEN: optional(z.string()),
   X_API_URL: withDefault(httpUrl, 'https://api.x.com'),
   LINKEDIN_ACCESS_TOKEN: optional(z.string()),
   LINKEDIN_AUTHOR_URN: optional(
@@ -167,8 +170,26 @@ export interface OpenAIConfig {
   maxTokensPerRequest: number;
 }
 
+/**
+ * X with a fixed user access token, or kept authorised by OAuth 2.0 refresh (then the
+ * access token is optional: the first refresh gets one).
+ */
+export interface XNetworkConfig {
+  accessToken: string | undefined;
+  apiUrl: string;
+  refresh?: XRefreshConfig | undefined;
+}
+
+export interface XRefreshConfig {
+  clientId: string;
+  /** Confidential clients (Web App, Automated App or Bot) only; public clients have none. */
+  clientSecret: string | undefined;
+  /** The refresh token an admin got by authorising with `offline.access`. */
+  refreshToken: string;
+}
+
 export interface NetworkConfigs {
-  x: { accessToken: string; apiUrl: string } | null;
+  x: XNetworkConfig | null;
   linkedin: { accessToken: string; authorUrn: string; apiUrl: string } | null;
   facebook: { pageId: string; pageToken: string; graphUrl: string } | null;
   instagram: { userId: string; accessToken: string; graphUrl: string } | null;
@@ -257,7 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const networks: NetworkConfigs = {
-    x: e.X_ACCESS_TOKEN ? { accessToken: e.X_ACCESS_TOKEN, apiUrl: e.X_API_URL } : null,
+    x: readX(e, problems),
     linkedin: requireTogether(e, problems, ['LINKEDIN_ACCESS_TOKEN', 'LINKEDIN_AUTHOR_URN'], 'LinkedIn')
       ? { accessToken: e.LINKEDIN_ACCESS_TOKEN!, authorUrn: e.LINKEDIN_AUTHOR_URN!, apiUrl: e.LINKEDIN_API_URL }
       : null,
@@ -287,6 +308,8 @@ export function loadConfig(env: Env = process.env): Config {
     e.MICROSOFT_APP_PASSWORD,
     e.OPENAI_API_KEY,
     e.X_ACCESS_TOKEN,
+    e.X_CLIENT_SECRET,
+    e.X_REFRESH_TOKEN,
     e.LINKEDIN_ACCESS_TOKEN,
     e.FACEBOOK_PAGE_TOKEN,
     e.INSTAGRAM_ACCESS_TOKEN,
@@ -320,6 +343,26 @@ export function loadConfig(env: Env = process.env): Config {
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     policy: { requiredApprovals: e.REQUIRED_APPROVALS, allowSelfApproval: e.ALLOW_SELF_APPROVAL },
     networks,
+  };
+}
+
+/**
+ * X is on with an access token, with refresh (client id + refresh token), or both. A client
+ * secret or a client id alone is half a refresh configuration and names what is missing.
+ */
+function readX(e: ParsedEnv, problems: string[]): XNetworkConfig | null {
+  const refreshing = requireTogether(e, problems, ['X_CLIENT_ID', 'X_REFRESH_TOKEN'], 'X token refresh');
+  if (e.X_CLIENT_SECRET && !e.X_CLIENT_ID && !e.X_REFRESH_TOKEN) {
+    problems.push(
+      'X_CLIENT_ID: required for X token refresh because X_CLIENT_SECRET is set',
+      'X_REFRESH_TOKEN: required for X token refresh because X_CLIENT_SECRET is set',
+    );
+  }
+  if (!refreshing && !e.X_ACCESS_TOKEN) return null;
+  return {
+    accessToken: e.X_ACCESS_TOKEN,
+    apiUrl: e.X_API_URL,
+    refresh: refreshing ? { clientId: e.X_CLIENT_ID!, clientSecret: e.X_CLIENT_SECRET, refreshToken: e.X_REFRESH_TOKEN! } : undefined,
   };
 }
 

@@ -2,7 +2,7 @@ import { NETWORK_IDS, NETWORK_LABELS, type NetworkId } from './domain/network.js
 import type { Config } from './config.js';
 
 const NETWORK_VARIABLES: Record<Exclude<NetworkId, 'sandbox'>, string> = {
-  x: 'X_ACCESS_TOKEN',
+  x: 'X_ACCESS_TOKEN (or X_CLIENT_ID and X_REFRESH_TOKEN)',
   linkedin: 'LINKEDIN_ACCESS_TOKEN and LINKEDIN_AUTHOR_URN',
   facebook: 'FACEBOOK_PAGE_ID and FACEBOOK_PAGE_TOKEN',
   instagram: 'INSTAGRAM_USER_ID and INSTAGRAM_ACCESS_TOKEN',

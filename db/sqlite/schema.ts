@@ -193,3 +193,16 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_at').on(t.at)],
 );
+
+/**
+ * Small secrets Greenlight rotates itself and must not lose on a restart: X hands out a new
+ * refresh token with every access token and retires the old one, so the newest pair lives
+ * here rather than only in one process's memory. Writes are compare-and-set on `value`, so
+ * processes sharing the database agree on one newest pair.
+ */
+export const credentials = sqliteTable('credentials', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});

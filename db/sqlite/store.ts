@@ -30,8 +30,9 @@ import {
 import { migrateSqlite, openSqlite } from './connection.js';
 import { json, maybeMs, ms, parseReference, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
 import * as schema from './schema.js';
+import { compareAndSetCredential, readCredential } from './credential-queries.js';
 import { DigestQueries } from './digest-queries.js';
-import { applyPublicationChange, publicationQueries } from './publication-queries.js';
+import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 type Db = BetterSQLite3Database<typeof schema>;
@@ -64,6 +65,7 @@ export class SqliteStore implements Store {
   readonly sqlite: Database.Database;
   readonly #q: Statements;
   readonly #digest: DigestQueries;
+  readonly #pubs: PublicationQueries;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
   #inGroup = false;
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
     this.db = drizzle(sqlite, { schema });
     this.#q = prepareStatements(this.db);
     this.#digest = new DigestQueries(this.db, sqlite);
+    this.#pubs = new PublicationQueries(this.db);
     this.#tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
@@ -406,34 +409,35 @@ export class SqliteStore implements Store {
   // Scheduling -----------------------------------------------------------------------------
 
   async dueItems(until: Date, limit: number, reminderLeadMs: number): Promise<DueItem[]> {
-    return publicationQueries.dueItems(this.db, until, limit, reminderLeadMs);
+    return this.#pubs.dueItems(until, limit, reminderLeadMs);
   }
 
-  async claimPublication(id: number, claim: { owner: string; now: Date; leaseUntil: Date }): Promise<ClaimedPublication | undefined> {
-    return this.#write(() => {
-      const row = publicationQueries.claim(this.db, id, claim.owner, claim.now, claim.leaseUntil);
-      if (!row) return undefined;
-      return { publication: toPublication(row), post: this.#load(row.postId)!, checkpoint: parseReference(row.checkpoint) };
-    });
+  async claimPublications(ids: readonly number[], claim: { owner: string; now: Date; leaseUntil: Date }): Promise<ClaimedPublication[]> {
+    return this.#write(() =>
+      ids.flatMap((id) => {
+        const row = this.#pubs.claim(id, claim.owner, claim.now, claim.leaseUntil);
+        return row ? [{ publication: toPublication(row), post: this.#load(row.postId)!, checkpoint: parseReference(row.checkpoint) }] : [];
+      }),
+    );
   }
 
   async renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean> {
-    return this.#write(() => publicationQueries.renew(this.db, id, owner, leaseUntil));
+    return this.#write(() => this.#pubs.renew(id, owner, leaseUntil));
   }
 
   async saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void> {
-    await this.#write(() => publicationQueries.saveCheckpoint(this.db, id, owner, checkpoint));
+    await this.#write(() => this.#pubs.saveCheckpoint(id, owner, checkpoint));
   }
 
   async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date): Promise<SettledPublication | undefined> {
     return this.#write(() => {
-      const row = publicationQueries.settle(this.db, id, owner, outcome, at);
+      const row = this.#pubs.settle(id, owner, outcome, at);
       if (!row) return undefined;
       const details: Record<string, unknown> = { network: row.network, publicationId: row.id, attempts: row.attempts };
       if (outcome.status === 'published') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
       else Object.assign(details, { error: outcome.error, ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}) });
       const action = outcome.status === 'scheduled' ? 'publication.retry_scheduled' : `publication.${outcome.status}`;
-      const done = publicationQueries.completePostIfDone(this.db, row.postId, at);
+      const done = this.#pubs.completePostIfDone(row.postId, at);
       this.#insertAudit(
         [{ ...SYSTEM, action, details }, ...(done ? [{ ...SYSTEM, action: 'post.published' }] : [])],
         at,
@@ -446,8 +450,8 @@ export class SqliteStore implements Store {
 
   async abandonStaleClaims(now: Date): Promise<SettledPublication[]> {
     return this.#write(() =>
-      publicationQueries
-        .abandonStale(this.db, now, 'Greenlight stopped while this was being published, so whether it went out is unknown.')
+      this.#pubs
+        .abandonStale(now, 'Greenlight stopped while this was being published, so whether it went out is unknown.')
         .map((row) => {
           this.#insertAudit([{ ...SYSTEM, action: 'publication.needs_attention', details: { network: row.network, publicationId: row.id, reason: 'claim expired' } }], now, row.postId, row.revisionId);
           return { publication: toPublication(row), post: this.#load(row.postId)! };
@@ -457,8 +461,8 @@ export class SqliteStore implements Store {
 
   async markMissed(cutoff: Date, at: Date): Promise<SettledPublication[]> {
     return this.#write(() =>
-      publicationQueries
-        .markMissed(this.db, cutoff, at, 'It fell due while Greenlight was not running, later than the grace period allows.')
+      this.#pubs
+        .markMissed(cutoff, at, 'It fell due while Greenlight was not running, later than the grace period allows.')
         .map((row) => {
           this.#insertAudit([{ ...SYSTEM, action: 'publication.missed', details: { network: row.network, publicationId: row.id, dueAt: new Date(row.dueAt).toISOString() } }], at, row.postId, row.revisionId);
           return { publication: toPublication(row), post: this.#load(row.postId)! };
@@ -469,7 +473,7 @@ export class SqliteStore implements Store {
   // Metrics ------------------------------------------------------------------------------
 
   async publishedSince(since: Date): Promise<PublishedTarget[]> {
-    return publicationQueries.publishedSince(this.db, since).map((r) => ({
+    return this.#pubs.publishedSince(since).map((r) => ({
       publicationId: r.publicationId,
       postId: r.postId,
       network: r.network as NetworkId,
@@ -507,6 +511,16 @@ export class SqliteStore implements Store {
 
   async scheduledBetween(from: Date, to: Date, limit: number): Promise<ScheduledPublication[]> {
     return this.#digest.scheduledBetween(from, to, limit);
+  }
+
+  // Credentials ----------------------------------------------------------------------------
+
+  async getCredential(key: string): Promise<string | undefined> {
+    return readCredential(this.db, key);
+  }
+
+  async saveCredential(key: string, value: string, expectedPrevious: string | undefined, at: Date): Promise<boolean> {
+    return this.#write(() => compareAndSetCredential(this.db, key, value, expectedPrevious, at));
   }
 
   // Chat message references ----------------------------------------------------------------

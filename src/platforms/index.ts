@@ -7,13 +7,14 @@ import { createMastodonPublisher } from './mastodon/publisher.js';
 import { createPinterestPublisher } from './pinterest/publisher.js';
 import type { Publisher, PublisherDeps } from './publisher.js';
 import { SandboxPublisher } from './sandbox/publisher.js';
-import { createXPublisher } from './x/publisher.js';
+import { createXPublisher, type XPublisherDeps } from './x/publisher.js';
 
 /**
  * One publisher per configured network, plus the sandbox (always). A factory throws a
  * `UserFacingError` naming the variable when a network's configuration cannot work.
+ * `credentials` (the Store) keeps X's rotating refresh token across restarts.
  */
-export function buildPublishers(networks: NetworkConfigs, deps: PublisherDeps): Publisher[] {
+export function buildPublishers(networks: NetworkConfigs, deps: PublisherDeps & Pick<XPublisherDeps, 'credentials'>): Publisher[] {
   const publishers: Publisher[] = [new SandboxPublisher({ now: () => (deps.clock ? deps.clock.now() : new Date()) })];
   if (networks.x) publishers.push(createXPublisher(networks.x, deps));
   if (networks.linkedin) publishers.push(createLinkedInPublisher(networks.linkedin, deps));

@@ -23,7 +23,7 @@ export type DomainEvent =
   /** A pending post is close to its publish time: approvers are reminded once. */
   | { type: 'post.reminder'; post: PostAggregate }
   /** An approver rescheduled or chose to publish now (after expiry or downtime). */
-  | { type: 'post.rescheduled'; post: PostAggregate; actor: Person }
+  | { type: 'post.rescheduled'; post: PostAggregate; actor: Person; action: 'reschedule' | 'publish_now' }
   | { type: 'publication.published'; post: PostAggregate; publication: Publication }
   | { type: 'publication.failed'; post: PostAggregate; publication: Publication; willRetry: boolean }
   | { type: 'publication.needs_attention'; post: PostAggregate; publication: Publication }

@@ -92,7 +92,8 @@ export function describePost(post: PostAggregate, catalog: NetworkCatalog, polic
         status: p.status,
         url: p.url,
         error: p.lastError,
-        dueAt: p.dueAt,
+        // A retry waiting is due at its retry time, not at the time already passed.
+        dueAt: p.status === 'scheduled' && p.nextAttemptAt ? p.nextAttemptAt : p.dueAt,
       })),
   };
 }

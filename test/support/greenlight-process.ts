@@ -26,7 +26,10 @@ export async function startGreenlightProcess(env: Record<string, string>, cwd?: 
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const deadline = Date.now() + 20_000;
   while (!output.includes(`listening on port ${port}`)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Greenlight did not start:\n${output}`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`Greenlight did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

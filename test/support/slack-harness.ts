@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Env } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { ManualTimers } from '../../src/domain/timers.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import type { Publisher } from '../../src/platforms/publisher.js';
 import { startFakeSlackApi, WORKSPACE_DEFAULTS, type FakeMessage, type FakeSlackApi, type FakeView, type RecordedCall } from '../fakes/slack/index.js';
@@ -36,6 +37,8 @@ export interface SlackHarness {
   app: RunningApp;
   fake: FakeSlackApi;
   clock: ManualClock;
+  /** With `manualTimers: true`: the scheduler's and cron jobs' timers, fired by moving `clock` (`timers.advance`). */
+  timers: ManualTimers | undefined;
   logs: string[];
   eventsUrl: string;
   send(body: SlackRequestBody): Promise<SignedResponse>;
@@ -54,7 +57,22 @@ export interface SlackHarness {
   /** Waits for the next call to `method` after `since` calls were recorded. */
   next(method: string, predicate?: (call: RecordedCall) => boolean, since?: number): Promise<RecordedCall>;
   view(id: string): FakeView;
+  /**
+   * Stops Greenlight (graceful, as at a deploy), runs `whileDown` (move the clock: the fake
+   * Slack and the timers stay), then starts a new Greenlight on the same database file with
+   * the same configuration, clock, timers and publishers. `app` and `eventsUrl` then point at
+   * the new one. Resolves once it has started (its scheduler may still be catching up: `idle()`).
+   */
+  restart(whileDown?: () => unknown): Promise<RunningApp>;
   close(): Promise<void>;
+}
+
+export interface SlackHarnessOptions {
+  publishers?: Publisher[];
+  /** Drive the scheduler and cron jobs with `ManualTimers` on the harness clock instead of node-schedule. */
+  manualTimers?: boolean;
+  /** Where the manual clock starts (default: the real now). */
+  startAt?: Date | string | number;
 }
 
 export interface DraftValues {
@@ -73,7 +91,7 @@ export function draftValues(values: Partial<DraftValues>): InputValues {
   };
 }
 
-export async function slackHarness(env: Env = {}, options: { publishers?: Publisher[] } = {}): Promise<SlackHarness> {
+export async function slackHarness(env: Env = {}, options: SlackHarnessOptions = {}): Promise<SlackHarness> {
   const fake = await startFakeSlackApi({
     users: [
       { id: AUTHOR, realName: 'Ann Author', displayName: 'ann', tz: 'Europe/Berlin' },
@@ -94,21 +112,28 @@ export async function slackHarness(env: Env = {}, options: { publishers?: Publis
     DATABASE_URL: `file:${tmp.file()}`,
     ...env,
   });
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(options.startAt ?? Date.now());
+  const timers = options.manualTimers ? new ManualTimers(clock) : undefined;
   const logger = createMemoryLogger('debug');
-  const app = await startApp(config, { clock, logger, port: 0, host: '127.0.0.1', publishers: options.publishers });
-  const eventsUrl = `${app.url}/slack/events`;
+  const launch = () => startApp(config, { clock, logger, port: 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}) });
+  let app = await launch();
+  let eventsUrl = `${app.url}/slack/events`;
 
   const send = (body: SlackRequestBody) => postSigned(eventsUrl, body, { signingSecret: SIGNING_SECRET });
   const next = (method: string, predicate: (call: RecordedCall) => boolean = () => true, since = fake.calls.length) =>
     fake.waitFor(method, (c) => fake.calls.indexOf(c) >= since && predicate(c));
 
   const h: SlackHarness = {
-    app,
+    get app() {
+      return app;
+    },
     fake,
     clock,
+    timers,
     logs: logger.lines,
-    eventsUrl,
+    get eventsUrl() {
+      return eventsUrl;
+    },
     send,
     command: (userId, command, text = '', channelId = 'C0GENERAL') =>
       send(slashCommand({ command, text, userId, channelId, responseUrl: fake.responseUrl({ channel: channelId, user: userId }) })),
@@ -147,6 +172,13 @@ export async function slackHarness(env: Env = {}, options: { publishers?: Publis
     cards: () => fake.state.messagesIn(APPROVALS).filter((m) => !m.thread_ts || m.thread_ts === m.ts),
     next,
     view: (id) => fake.state.views.get(id)!,
+    async restart(whileDown) {
+      await app.stop();
+      await whileDown?.();
+      app = await launch();
+      eventsUrl = `${app.url}/slack/events`;
+      return app;
+    },
     async close() {
       await app.stop();
       await fake.close();

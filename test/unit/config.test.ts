@@ -84,6 +84,43 @@ describe('configuration', () => {
     ]);
   });
 
+  it('turns X on with an access token, with OAuth 2.0 refresh, or with both', () => {
+    expect(loadConfig({ X_ACCESS_TOKEN: 'x-token-1234567890' }).networks.x).toEqual({
+      accessToken: 'x-token-1234567890',
+      apiUrl: 'https://api.x.com',
+      refresh: undefined,
+    });
+    expect(loadConfig({ X_CLIENT_ID: 'client-id-123', X_REFRESH_TOKEN: 'x-refresh-1234567890' }).networks.x).toEqual({
+      accessToken: undefined,
+      apiUrl: 'https://api.x.com',
+      refresh: { clientId: 'client-id-123', clientSecret: undefined, refreshToken: 'x-refresh-1234567890' },
+    });
+    const confidential = loadConfig({
+      X_ACCESS_TOKEN: 'x-token-1234567890',
+      X_CLIENT_ID: 'client-id-123',
+      X_CLIENT_SECRET: 'client-secret-123456',
+      X_REFRESH_TOKEN: 'x-refresh-1234567890',
+    }).networks.x;
+    expect(confidential?.refresh).toEqual({ clientId: 'client-id-123', clientSecret: 'client-secret-123456', refreshToken: 'x-refresh-1234567890' });
+    expect(confidential?.accessToken).toBe('x-token-1234567890');
+  });
+
+  it('names what is missing from half an X refresh configuration', () => {
+    expect(problems({ X_REFRESH_TOKEN: 'x-refresh-1234567890' })).toEqual(['X_CLIENT_ID: required for X token refresh because X_REFRESH_TOKEN is set']);
+    expect(problems({ X_ACCESS_TOKEN: 'x-token-1234567890', X_CLIENT_ID: 'client-id-123' })).toEqual([
+      'X_REFRESH_TOKEN: required for X token refresh because X_CLIENT_ID is set',
+    ]);
+    expect(problems({ X_CLIENT_SECRET: 'client-secret-123456' })).toEqual([
+      'X_CLIENT_ID: required for X token refresh because X_CLIENT_SECRET is set',
+      'X_REFRESH_TOKEN: required for X token refresh because X_CLIENT_SECRET is set',
+    ]);
+  });
+
+  it('registers the X refresh token and client secret for redaction', () => {
+    loadConfig({ X_CLIENT_ID: 'client-id-123', X_CLIENT_SECRET: 'client-secret-123456', X_REFRESH_TOKEN: 'x-refresh-1234567890' });
+    expect(redact('sent x-refresh-1234567890 with client-secret-123456')).toBe('sent [redacted] with [redacted]');
+  });
+
   it('refuses channel names and malformed approver lists', () => {
     expect(problems({ ...slack, SLACK_APPROVAL_CHANNEL: '#approvals' })[0]).toMatch(/^SLACK_APPROVAL_CHANNEL: must be a Slack channel id/);
     expect(problems({ ...slack, SLACK_APPROVERS: 'alice,bob' })[0]).toMatch(/^SLACK_APPROVERS: must be comma-separated Slack user ids/);
@@ -100,7 +137,7 @@ describe('configuration', () => {
     expect(lines[0]).toBe('on   database     SQLite ./data/greenlight.db');
     expect(lines.find((l) => l.includes(' slack '))).toMatch(/^off .*set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/);
     expect(lines.find((l) => l.includes('ai captions'))).toMatch(/^off .*OPENAI_API_KEY/);
-    expect(lines.find((l) => l.includes(' x '))).toBe('off  x            set X_ACCESS_TOKEN');
+    expect(lines.find((l) => l.includes(' x '))).toBe('off  x            set X_ACCESS_TOKEN (or X_CLIENT_ID and X_REFRESH_TOKEN)');
     expect(lines.find((l) => l.includes('sandbox'))).toMatch(/^on /);
     const on = featureLines(loadConfig({ ...slack, OPENAI_API_KEY: 'sk-test-1234567890abcdef' }), ['sandbox']);
     expect(on.find((l) => l.includes(' slack '))).toBe('on   slack        HTTP at POST /slack/events, approvals in C0APPROVALS');

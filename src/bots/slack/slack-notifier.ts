@@ -14,6 +14,7 @@ import {
   failedNotice,
   missedLine,
   needsAttentionLine,
+  needsAttentionNotice,
   privateNotice,
   publishedLine,
   publishedNotice,
@@ -109,7 +110,7 @@ export class SlackNotifier implements Notifier {
       }
       case 'post.rescheduled': {
         const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, rescheduledLine(this.gl.describe(event.post), event.actor));
+        await this.#thread(card, rescheduledLine(this.gl.describe(event.post), event.actor, event.action));
         return;
       }
       case 'publication.published': {
@@ -129,7 +130,7 @@ export class SlackNotifier implements Notifier {
         const card = await this.#refreshCard(event.post.post.id);
         const view = this.gl.describe(event.post);
         await this.#thread(card, needsAttentionLine(view, event.publication));
-        await this.#toAuthor(event.post, failedNotice(view, event.publication));
+        await this.#toAuthor(event.post, needsAttentionNotice(view, event.publication));
         return;
       }
       case 'publication.missed': {

@@ -60,11 +60,15 @@ const quoted = (message: string, detail: string | undefined) => (detail ? `${mes
  * read from X's epoch-second reset headers is measured from the same "now" as everything else.
  */
 export const xErrorReader =
-  (now: () => Date): MessageFromError =>
+  (now: () => Date, options: { refreshes?: boolean } = {}): MessageFromError =>
   (response) =>
-    readXError(response, now());
+    readXError(response, now(), options.refreshes ?? false);
 
-function readXError(response: ErrorResponse, now: Date): ErrorVerdict {
+/** With refresh on, a 401 reaches a person only when X refused a token it had just issued. */
+const REFRESHED_TOKEN_REJECTED =
+  'X rejected the access token (401) although Greenlight had just refreshed it: the account may have revoked Greenlight\'s access. Authorise Greenlight on X again and set X_REFRESH_TOKEN to the new refresh token.';
+
+function readXError(response: ErrorResponse, now: Date, refreshes: boolean): ErrorVerdict {
   const { status, json, text: raw } = response;
   const words = allWords(json, raw);
   const detail = specificDetail(json, raw);
@@ -84,6 +88,7 @@ function readXError(response: ErrorResponse, now: Date): ErrorVerdict {
     };
   }
   if (status === 401) {
+    if (refreshes) return { kind: 'permanent', message: quoted(REFRESHED_TOKEN_REJECTED, detail) };
     return {
       kind: 'permanent',
       message: quoted(

@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { describeWait, type MessageFromError } from '../http/classify.js';
-import type { HttpClient } from '../http/http-client.js';
 import type { FetchedImage } from '../http/image-fetch.js';
 import type { ImageType } from '../http/image-format.js';
 import { PublishError } from '../publisher.js';
+import type { XApi } from './authorized-client.js';
 
 /** X's limit for a post image (animated GIFs go through the chunked flow and are not offered). */
 export const X_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
@@ -51,7 +51,7 @@ async function uploadOnly<T>(upload: Promise<T>): Promise<T> {
 }
 
 export async function uploadXImage(
-  client: HttpClient,
+  client: XApi,
   image: FetchedImage,
   options: { signal?: AbortSignal | undefined; messageFromError: MessageFromError; timeoutMs?: number },
 ): Promise<string> {

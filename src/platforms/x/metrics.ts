@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import type { Logger } from '../../observability/logger.js';
 import type { MessageFromError } from '../http/classify.js';
-import type { HttpClient } from '../http/http-client.js';
 import { PublishError, type MetricsTarget } from '../publisher.js';
+import type { XApi } from './authorized-client.js';
 
 export const X_METRICS_BATCH_SIZE = 100;
 
@@ -52,7 +52,7 @@ export function normaliseXMetrics(m: PublicMetrics | undefined): EngagementMetri
 }
 
 export async function fetchXMetrics(
-  client: HttpClient,
+  client: XApi,
   targets: readonly MetricsTarget[],
   options: { logger: Logger; messageFromError: MessageFromError },
 ): Promise<Map<string, EngagementMetrics>> {

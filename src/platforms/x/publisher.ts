@@ -8,7 +8,9 @@
  * cannot tell "never sent" from "may have been sent". Its base URL can be moved (`prefix`),
  * but a plain-http base needs an `http.Agent` smuggled in as `httpAgent`, and a few paths
  * ignore the prefix (the cached `users/me`, the OAuth form check on api.x.com). We need four
- * endpoints; writing them on the shared client is smaller than working around the library.
+ * endpoints and the token refresh; writing them on the shared client is smaller than working
+ * around the library. The bearer token comes from a token source (token-source.ts): the fixed
+ * X_ACCESS_TOKEN, or OAuth 2.0 refresh with the rotating pair kept in the database.
  */
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../domain/clock.js';
@@ -16,18 +18,28 @@ import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import { registerSecret } from '../../observability/redact.js';
 import type { NetworkConfigs } from '../../config.js';
+import type { Logger } from '../../observability/logger.js';
+import { realSleep } from '../http/backoff.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { xRules } from '../rules/x.js';
+import { authorizedClient, type XApi } from './authorized-client.js';
 import { xErrorReader } from './errors.js';
 import { uploadXImage, X_IMAGE_MAX_BYTES, X_IMAGE_TYPES } from './media.js';
 import { fetchXMetrics } from './metrics.js';
+import { RefreshingTokenSource } from './refreshing-token-source.js';
+import type { CredentialStore } from './stored-tokens.js';
+import { requestTokenRefresh } from './token-endpoint.js';
+import { fixedTokenSource, type TokenSource } from './token-source.js';
 
 export type XConfig = NonNullable<NetworkConfigs['x']>;
 
-export type XPublisherDeps = PublisherDeps;
+export interface XPublisherDeps extends PublisherDeps {
+  /** Where the rotating refresh token is kept (the Store); required when refresh is configured. */
+  credentials?: CredentialStore;
+}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -61,18 +73,18 @@ function checkToken(token: string): void {
 export class XPublisher implements Publisher {
   readonly network = 'x' as const;
   readonly rules = xRules;
-  readonly #client: HttpClient;
+  readonly #client: XApi;
   readonly #deps: XPublisherDeps;
   readonly #timeoutMs: number;
   readonly #readError;
   /** From GET /2/users/me at start-up, for links that show the account; null until known. */
   #username: string | null = null;
 
-  constructor(client: HttpClient, deps: XPublisherDeps & { timeoutMs: number; clock: Clock }) {
+  constructor(client: XApi, deps: XPublisherDeps & { timeoutMs: number; clock: Clock; refreshes?: boolean }) {
     this.#client = client;
     this.#deps = deps;
     this.#timeoutMs = deps.timeoutMs;
-    this.#readError = xErrorReader(() => deps.clock.now());
+    this.#readError = xErrorReader(() => deps.clock.now(), { refreshes: deps.refreshes ?? false });
   }
 
   get username(): string | null {
@@ -147,21 +159,58 @@ export class XPublisher implements Publisher {
 }
 
 export function createXPublisher(config: XConfig, deps: XPublisherDeps): XPublisher {
-  checkToken(config.accessToken);
-  registerSecret(config.accessToken);
+  if (config.accessToken !== undefined) {
+    checkToken(config.accessToken);
+    registerSecret(config.accessToken);
+  }
   const clock = deps.clock ?? systemClock;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const logger = deps.logger.child('x');
-  const client = createHttpClient({
-    network: 'x',
+  const base = {
+    network: 'x' as const,
     baseUrl: config.apiUrl,
     timeoutMs,
     logger,
     clock,
-    rateLimiter: createRateLimiter({ ...RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
-    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
     retryPolicy: { ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.random ? { random: deps.random } : {}) },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  };
+  const api = createHttpClient({
+    ...base,
+    rateLimiter: createRateLimiter({ ...RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
   });
-  return new XPublisher(client, { ...deps, logger, clock, timeoutMs });
+  const tokens = tokenSource(config, deps, { logger, clock, timeoutMs, tokenClient: () => createHttpClient(base) });
+  return new XPublisher(authorizedClient(api, tokens), { ...deps, logger, clock, timeoutMs, refreshes: config.refresh !== undefined });
+}
+
+/** The fixed X_ACCESS_TOKEN, or OAuth 2.0 refresh with the pair kept in the database. */
+function tokenSource(
+  config: XConfig,
+  deps: XPublisherDeps,
+  shared: { logger: Logger; clock: Clock; timeoutMs: number; tokenClient: () => HttpClient },
+): TokenSource {
+  const refresh = config.refresh;
+  if (!refresh) {
+    if (config.accessToken === undefined) throw new UserFacingError('X_ACCESS_TOKEN: required for X (or set X_CLIENT_ID and X_REFRESH_TOKEN).');
+    return fixedTokenSource(config.accessToken);
+  }
+  if (!deps.credentials) {
+    // Without the database a restart would fall back to a refresh token X has already retired.
+    throw new Error('X token refresh needs the database to keep the rotating refresh token (pass `credentials`).');
+  }
+  registerSecret(refresh.refreshToken);
+  registerSecret(refresh.clientSecret);
+  // The token endpoint gets its own client: no bearer token, and not held back by the posting rate limiter.
+  const tokenClient = shared.tokenClient();
+  return new RefreshingTokenSource({
+    refresh,
+    accessToken: config.accessToken,
+    credentials: deps.credentials,
+    requestRefresh: (refreshToken) => requestTokenRefresh(tokenClient, refresh, refreshToken),
+    clock: shared.clock,
+    logger: shared.logger,
+    sleep: deps.sleep ?? realSleep,
+    // A lease outlives one token request (it is never retried), so a live holder keeps it.
+    leaseMs: shared.timeoutMs + 15_000,
+  });
 }

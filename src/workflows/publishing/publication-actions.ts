@@ -5,6 +5,7 @@
  * decision, so a stale button can never undo what someone else just did.
  */
 import type { PostChange, PublicationChange, Refusal } from '../../../db/store.js';
+import { NETWORK_LABELS } from '../../domain/network.js';
 import type { Person, PostAggregate } from '../../domain/post.js';
 import type { Publication, PublicationStatus } from '../../domain/publication.js';
 import { formatInstant, isValidTimeZone } from '../../domain/time.js';
@@ -38,7 +39,7 @@ export function evaluateRetry(post: PostAggregate, actor: Person, publicationId:
   const publication = findPublication(post, publicationId);
   if (!publication) return refuse('not_found', `Post #${post.post.id} has no such publication.`);
   if (publication.status !== 'failed' && publication.status !== 'needs_attention') {
-    return refuse('not_retryable', `Nothing to retry: ${publication.network} for post #${post.post.id} is ${publication.status.replace('_', ' ')}.`);
+    return refuse('not_retryable', `Nothing to retry: ${NETWORK_LABELS[publication.network]} for post #${post.post.id} is ${publication.status.replace('_', ' ')}.`);
   }
   const change: PublicationChange = { id: publication.id, from: [publication.status], status: 'scheduled', dueAt: now, resetAttempts: true, lastError: null };
   return { at: now, publicationChanges: [change], audit: [audit(actor, 'publication.retry', { network: publication.network, publicationId, was: publication.status })] };
@@ -152,13 +153,13 @@ export async function markPublished(ctx: WorkflowContext, actor: Person, postId:
 
 export async function publishMissedNow(ctx: WorkflowContext, actor: Person, postId: number): Promise<ActionResult> {
   const result = await run(ctx, actor, postId, (post, now) => evaluatePublishMissedNow(post, actor, now));
-  if (result.ok) await ctx.events.notify({ type: 'post.rescheduled', post: result.post, actor });
+  if (result.ok) await ctx.events.notify({ type: 'post.rescheduled', post: result.post, actor, action: 'publish_now' });
   return result;
 }
 
 export async function reschedulePost(ctx: WorkflowContext, actor: Person, postId: number, publishAt: Date, zone: string): Promise<ActionResult> {
   const result = await run(ctx, actor, postId, (post, now) => evaluateReschedule(post, actor, publishAt, zone, now));
-  if (result.ok) await ctx.events.notify({ type: 'post.rescheduled', post: result.post, actor });
+  if (result.ok) await ctx.events.notify({ type: 'post.rescheduled', post: result.post, actor, action: 'reschedule' });
   return result;
 }
 

@@ -1,4 +1,4 @@
-import type { PublishOutcome, SettledPublication } from '../../../db/store.js';
+import type { ClaimedPublication, PublishOutcome, SettledPublication } from '../../../db/store.js';
 import { NETWORK_LABELS } from '../../domain/network.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent } from '../events.js';
@@ -29,17 +29,20 @@ export function eventFor(settled: SettledPublication, outcome: PublishOutcome['s
   }
 }
 
+/** Claims due publications in the database (only one process can claim each). */
+export function claimDue(ctx: WorkflowContext, ids: readonly number[], options: PublishOneOptions): Promise<ClaimedPublication[]> {
+  const now = ctx.clock.now();
+  return ctx.store.claimPublications(ids, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
+}
+
 /**
- * Sends one due publication, at most once (DESIGN rule 2): it is claimed in the database
- * first (only one process can), the network is called with the approved revision's content,
- * and the outcome is recorded by the claim's owner. Returns undefined when another process
- * (or nobody: not due, no longer approved) has it.
+ * Sends one publication this process has claimed, at most once (DESIGN rule 2): the claim in
+ * the database came first (only one process can hold it), the network gets the approved
+ * revision's content, and the claim's owner records the outcome. Returns undefined if the
+ * claim was lost meanwhile.
  */
-export async function publishOne(ctx: WorkflowContext, publicationId: number, options: PublishOneOptions): Promise<SettledPublication | undefined> {
+export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublication, options: PublishOneOptions): Promise<SettledPublication | undefined> {
   const { store, clock, logger } = ctx;
-  const now = clock.now();
-  const claimed = await store.claimPublication(publicationId, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
-  if (!claimed) return undefined;
   const { publication, post, checkpoint } = claimed;
 
   const heartbeat = setInterval(() => {

@@ -1,4 +1,5 @@
 import { UserFacingError } from '../../domain/errors.js';
+import { redact } from '../../observability/redact.js';
 import { delayForAttempt } from '../../platforms/http/backoff.js';
 import { PublishError } from '../../platforms/publisher.js';
 import type { PublishOutcome } from '../../../db/store.js';
@@ -19,10 +20,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseMs: 60_00
  */
 export function afterFailure(error: unknown, attempts: number, now: Date, policy: RetryPolicy, random: () => number = Math.random): Exclude<PublishOutcome, { status: 'published' }> {
   const kind = error instanceof PublishError ? error.kind : 'unknown';
-  const message =
-    error instanceof UserFacingError
-      ? error.userMessage
-      : 'Greenlight hit an unexpected error while publishing, so whether it went out is unknown.';
+  // A network's own words may quote what it was sent (a token, say): they are shown in chat.
+  const message = redact(
+    error instanceof UserFacingError ? error.userMessage : 'Greenlight hit an unexpected error while publishing, so whether it went out is unknown.',
+  );
   if (kind === 'retryable') {
     if (attempts < policy.maxAttempts) {
       // Full jitter spreads retries out; the floor keeps a retry from coming straight back.
@@ -32,5 +33,5 @@ export function afterFailure(error: unknown, attempts: number, now: Date, policy
     return { status: 'failed', error: `Gave up after ${attempts} attempts: ${message}` };
   }
   if (kind === 'permanent') return { status: 'failed', error: message };
-  return { status: 'needs_attention', error: `${message} Check the account before retrying.` };
+  return { status: 'needs_attention', error: message };
 }

@@ -3,7 +3,7 @@ import type { Cancellable, Timers } from '../../domain/timers.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent, Notifier } from '../events.js';
 import { expirePost, remindApprovers } from './expiry.js';
-import { eventFor, publishOne } from './publish-one.js';
+import { claimDue, eventFor, sendClaimed } from './publish-one.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 /** Sensible defaults; owner, lease and grace come from configuration. */
@@ -12,7 +12,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'owner' | 'leaseM
   windowLimit: 1000,
   refillEveryMs: 60_000,
   reminderLeadMs: 2 * 3600_000,
-  concurrency: 16,
+  concurrency: 64,
   retry: DEFAULT_RETRY_POLICY,
 };
 
@@ -156,13 +156,30 @@ export class Scheduler implements Notifier {
 
   async #runDue(): Promise<void> {
     const batch = Math.max(this.options.concurrency * 8, 64);
+    const send = { owner: this.options.owner, leaseMs: this.options.leaseMs, retry: this.options.retry, signal: this.#abort.signal };
     for (;;) {
       const due = await this.ctx.store.dueItems(this.ctx.clock.now(), batch, this.options.reminderLeadMs);
       if (!due.length || !this.#running) return;
       let progressed = false;
-      await this.#inParallel(due, async (item) => {
+      const others = due.filter((i) => i.kind !== 'publication');
+      await this.#inParallel(others, async (item) => {
         if (await this.#handle(item)) progressed = true;
       });
+      // Publications are claimed a chunk at a time (one write for the chunk), and only as
+      // many as can be sent at once, so no claim waits long enough for its lease to lapse.
+      const ids = due.filter((i) => i.kind === 'publication').map((i) => i.id);
+      for (let i = 0; i < ids.length && this.#running; i += this.options.concurrency) {
+        const claimed = await claimDue(this.ctx, ids.slice(i, i + this.options.concurrency), send);
+        await Promise.all(
+          claimed.map(async (c) => {
+            try {
+              if (await sendClaimed(this.ctx, c, send)) progressed = true;
+            } catch (error) {
+              this.ctx.logger.error('publishing failed unexpectedly', { publication: c.publication.id, error });
+            }
+          }),
+        );
+      }
       // A full batch may mean more is due; an unproductive one must not spin.
       if (due.length < batch || !progressed) return;
     }
@@ -171,9 +188,6 @@ export class Scheduler implements Notifier {
   /** True when the item changed something (a send settled, a post expired, a reminder went). */
   async #handle(item: DueItem): Promise<boolean> {
     try {
-      if (item.kind === 'publication') {
-        return (await publishOne(this.ctx, item.id, { owner: this.options.owner, leaseMs: this.options.leaseMs, retry: this.options.retry, signal: this.#abort.signal })) !== undefined;
-      }
       if (item.kind === 'expiry') return await expirePost(this.ctx, item.id);
       if (item.kind === 'stale') return (await this.#abandonStale()) > 0;
       return await remindApprovers(this.ctx, item.id, this.options.reminderLeadMs);

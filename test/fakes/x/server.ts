@@ -5,10 +5,19 @@
  * - POST /2/media/upload (multipart media, media_category=tweet_image, media_type) → {data:{id,media_key,size,…}}
  * - GET /2/tweets?ids=…&tweet.fields=public_metrics → {data:[…], errors:[resource-not-found…]}
  * - GET /2/users/me → {data:{id,name,username}}
+ * - POST /2/oauth2/token (form: refresh_token, grant_type=refresh_token, client_id for a
+ *   public client; HTTP Basic client id:secret for a confidential one) → {token_type,
+ *   expires_in, access_token, scope, refresh_token}
  * It checks what X checks (the user token, JSON and multipart bodies, the text's weighted
  * length, known media ids, duplicate text, ≤100 numeric ids), answers with X's problem JSON
  * when something is wrong, and sends x-rate-limit-* headers on every answer.
+ *
+ * Tokens it issues behave like X's: an access token expires `accessTokenLifetimeS` after it
+ * was issued by the fake's clock (the API then answers 401), and a refresh token works once
+ * (X rotates them; a spent or revoked one gets 400 invalid_request "Value passed for the
+ * token was invalid."). The fixed `token` never expires, for tests that do not refresh.
  */
+import { randomBytes } from 'node:crypto';
 import twitterText from 'twitter-text';
 import { detectImageType } from '../../../src/platforms/http/image-format.js';
 import {
@@ -43,10 +52,21 @@ export interface XMedia {
 }
 
 export interface XFakeOptions {
-  /** The OAuth 2.0 user token the fake accepts as `Authorization: Bearer …`. */
+  /** The OAuth 2.0 user token the fake accepts as `Authorization: Bearer …`, for ever. */
   token?: string;
   username?: string;
   userId?: string;
+  /** The app's OAuth 2.0 client; with a secret it is confidential and must use HTTP Basic. */
+  client?: { id: string; secret?: string };
+  /** "Now" for token expiry: share the publisher's ManualClock to move time. */
+  clock?: { now(): Date };
+  /** X's access tokens last two hours. */
+  accessTokenLifetimeS?: number;
+}
+
+export interface XTokenPair {
+  accessToken: string;
+  refreshToken: string;
 }
 
 export interface XFake {
@@ -62,6 +82,14 @@ export interface XFake {
   deleteTweet(id: string): void;
   failNext: FakeNetworkServer['failNext'];
   requestsTo: FakeNetworkServer['requestsTo'];
+  /** As if an admin authorised the app with `offline.access`: a new pair, issued now. */
+  authorize(): XTokenPair;
+  /** The account revoked the app: the pair's refresh token (and what it led to) stops working. */
+  revoke(refreshToken: string): void;
+  /** Every token value the fake ever handed out (to check none leaks). */
+  readonly issued: string[];
+  /** Refreshes X granted. */
+  readonly refreshes: number;
   close(): Promise<void>;
 }
 
@@ -114,8 +142,37 @@ function invalidRequest(parameter: string, message: string): FakeResponse {
   };
 }
 
+/** An OAuth error as X's token endpoint sends it. */
+const oauthError = (status: number, error: string, description: string): FakeResponse => ({
+  status,
+  json: { error, error_description: description },
+});
+
 export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
   const token = options.token ?? 'x-oauth2-user-token-AbCdEf0123456789';
+  const nowMs = () => (options.clock ? options.clock.now().getTime() : Date.now());
+  const lifetimeMs = (options.accessTokenLifetimeS ?? 7200) * 1000;
+  const client = options.client ?? { id: 'cl13nt-1d-XyZ0123456789' };
+  const accessTokens = new Map<string, { expiresAt: number; family: number }>();
+  const refreshTokens = new Map<string, { spent: boolean; family: number }>();
+  const revokedFamilies = new Set<number>();
+  const issued: string[] = [];
+  let families = 0;
+  let refreshes = 0;
+  const issue = (family: number): XTokenPair => {
+    const pair = {
+      accessToken: `xat-${randomBytes(12).toString('base64url')}`,
+      refreshToken: `xrt-${randomBytes(12).toString('base64url')}`,
+    };
+    accessTokens.set(pair.accessToken, { expiresAt: nowMs() + lifetimeMs, family });
+    refreshTokens.set(pair.refreshToken, { spent: false, family });
+    issued.push(pair.accessToken, pair.refreshToken);
+    return pair;
+  };
+  const liveAccess = (bearer: string) => {
+    const t = accessTokens.get(bearer);
+    return t !== undefined && t.expiresAt > nowMs() && !revokedFamilies.has(t.family);
+  };
   const username = options.username ?? 'greenlight_hq';
   const userId = options.userId ?? '1500000000000000001';
   const server = await startFakeNetworkServer({ name: 'X' });
@@ -143,7 +200,8 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     (name: string, limit: number, handler: (req: FakeRequest) => FakeResponse) =>
     (req: FakeRequest): FakeResponse => {
       const headers = rateHeaders(name, limit);
-      if (req.headers.authorization !== `Bearer ${token}`) {
+      const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer === undefined || (bearer !== token && !liveAccess(bearer))) {
         return { status: 401, headers, json: xProblem(401, 'Unauthorized', 'Unauthorized') };
       }
       const answer = handler(req);
@@ -243,6 +301,40 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     endpoint('GET /2/users/me', 75, () => ({ status: 200, json: { data: { id: userId, name: 'Greenlight HQ', username } } })),
   );
 
+  server.route('POST', '/2/oauth2/token', (req) => {
+    if (!String(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+      return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
+    }
+    const form = req.form ?? {};
+    // Client authentication first, as an authorization server does.
+    if (client.secret !== undefined) {
+      const basic = `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
+      if (req.headers.authorization !== basic) return oauthError(401, 'unauthorized_client', 'Missing valid authorization header');
+    } else if (form.client_id !== client.id) {
+      return oauthError(400, 'invalid_request', `Missing or invalid client_id: ${String(form.client_id ?? '(none)')}`);
+    }
+    if (form.grant_type !== 'refresh_token') {
+      return oauthError(400, 'unsupported_grant_type', 'This fake only grants refresh_token.');
+    }
+    const presented = typeof form.refresh_token === 'string' ? refreshTokens.get(form.refresh_token) : undefined;
+    if (!presented || presented.spent || revokedFamilies.has(presented.family)) {
+      return oauthError(400, 'invalid_request', 'Value passed for the token was invalid.');
+    }
+    presented.spent = true;
+    refreshes += 1;
+    const pair = issue(presented.family);
+    return {
+      status: 200,
+      json: {
+        token_type: 'bearer',
+        expires_in: lifetimeMs / 1000,
+        access_token: pair.accessToken,
+        scope: 'tweet.read tweet.write users.read media.write offline.access',
+        refresh_token: pair.refreshToken,
+      },
+    };
+  });
+
   return {
     url: server.url,
     token,
@@ -266,6 +358,16 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     },
     failNext: (match, fault, times) => server.failNext(match, fault, times),
     requestsTo: (method, path) => server.requestsTo(method, path),
+    authorize: () => issue((families += 1)),
+    revoke(refreshToken) {
+      const known = refreshTokens.get(refreshToken);
+      if (!known) throw new Error('X fake: unknown refresh token');
+      revokedFamilies.add(known.family);
+    },
+    issued,
+    get refreshes() {
+      return refreshes;
+    },
     close: () => server.close(),
   };
 }

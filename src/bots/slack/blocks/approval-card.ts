@@ -23,13 +23,13 @@ export function quote(comment: string | null): string {
   return comment ? `: “${escapeMrkdwn(truncate(comment, 500))}”` : '';
 }
 
-export function publishTimeLine(view: Pick<PostView, 'publishAt' | 'publishZone'>): string {
+export function publishTimeLine(view: Pick<PostView, 'publishAt' | 'publishZone' | 'author'>): string {
   if (!view.publishAt) return '🗓 Publishes as soon as it is approved';
   const local = formatInstant(view.publishAt, view.publishZone);
   const utc = formatInstant(view.publishAt, 'UTC');
-  return view.publishZone === 'UTC'
-    ? `🗓 Publishes *${local}*`
-    : `🗓 Publishes *${local}* (${escapeMrkdwn(view.publishZone)}, the author’s zone) · ${utc}`;
+  // After an approver reschedules, the time was entered in their zone, not the author's.
+  const whose = view.publishZone === view.author.timezone ? 'the author’s zone' : 'as scheduled';
+  return view.publishZone === 'UTC' ? `🗓 Publishes *${local}*` : `🗓 Publishes *${local}* (${escapeMrkdwn(view.publishZone)}, ${whose}) · ${utc}`;
 }
 
 /** The one line that says where the post stands, with who decided. */
@@ -92,7 +92,7 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
   const meta = [
     `by ${who(view.author)}`,
     `revision ${view.revisionNumber}`,
-    `submitted ${formatInstant(view.submittedAt, view.publishZone)}`,
+    `submitted ${formatInstant(view.submittedAt, view.author.timezone ?? view.publishZone)}`,
     ...(view.aiAssisted ? ['✨ AI-assisted text'] : []),
   ];
   const usage = view.networks

@@ -20,6 +20,8 @@ export interface Message {
 }
 
 const simple = (text: string): Message => ({ text, blocks: [section(text)] });
+/** Ends `text` with a full stop unless it already ends in punctuation (networks' messages often do). */
+const sentence = (text: string) => (/[.!?…]["”')]*$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 const cardLink = (permalink: string | undefined, label = 'the card') => (permalink ? `<${permalink}|${label}>` : label);
 
 /** To the author, right after submitting: what happens next and where. */
@@ -117,20 +119,29 @@ export function failedLine(view: PostView, publication: Publication, willRetry: 
   const reason = escapeMrkdwn(publication.lastError ?? 'unknown error');
   if (willRetry) {
     const at = publication.nextAttemptAt ? ` Trying again at ${formatInstant(publication.nextAttemptAt, view.publishZone)}.` : '';
-    return simple(`⚠️ ${where} did not take post #${view.id} yet: ${reason}.${at}`);
+    return simple(`⚠️ ${where} did not take post #${view.id} yet: ${sentence(reason)}${at}`);
   }
   const text = `✗ ${where} failed for post #${view.id}: ${reason}`;
   return { text, blocks: [section(text), actions(undefined, [retryButton(view, publication)])] };
 }
 
 export function failedNotice(view: PostView, publication: Publication): Message {
-  return simple(`✗ Post #${view.id} could not be published on ${NETWORK_LABELS[publication.network]}: ${escapeMrkdwn(publication.lastError ?? 'unknown error')}. Approvers can retry it from the card’s thread.`);
+  return simple(
+    `✗ Post #${view.id} could not be published on ${NETWORK_LABELS[publication.network]}: ${sentence(escapeMrkdwn(publication.lastError ?? 'unknown error'))} Approvers can retry it from the card’s thread.`,
+  );
+}
+
+/** The author of a post whose outcome is unknown: it may be live; nobody resends it blindly. */
+export function needsAttentionNotice(view: PostView, publication: Publication): Message {
+  return simple(
+    `⚠️ Post #${view.id} may already be live on ${NETWORK_LABELS[publication.network]}: the network did not confirm it. An approver will check the account before anything is sent again.`,
+  );
 }
 
 /** The outcome is unknown: a person checks the account, then says what happened. */
 export function needsAttentionLine(view: PostView, publication: Publication): Message {
   const where = NETWORK_LABELS[publication.network];
-  const text = `⚠️ ${where}: the outcome for post #${view.id} is unknown, so it is not retried by itself. Check the account before retrying. ${escapeMrkdwn(publication.lastError ?? '')}`.trim();
+  const text = `⚠️ ${where}: the outcome for post #${view.id} is unknown, so it is not retried by itself. Check the account before retrying. ${publication.lastError ? sentence(escapeMrkdwn(publication.lastError)) : ''}`.trim();
   return {
     text,
     blocks: [
@@ -176,7 +187,8 @@ export function reminderLine(view: PostView, approverMentions: string, now: Date
   return simple(`⏰ ${approverMentions} post #${view.id} publishes in ${left} and still needs approval.`.replace(/\s+/g, ' '));
 }
 
-export function rescheduledLine(view: PostView, actor: Person): Message {
+export function rescheduledLine(view: PostView, actor: Person, action: 'reschedule' | 'publish_now'): Message {
+  if (action === 'publish_now') return simple(`▶️ ${who(actor)} chose to publish it now.`);
   return simple(`🗓 ${who(actor)} ${view.status === 'pending' ? 'put it back for approval. ' : 'rescheduled it. '}${publishTimeLine(view).replace('🗓 ', '')}.`);
 }
 
