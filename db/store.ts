@@ -146,10 +146,10 @@ export interface UpcomingPublication {
   status: PublicationStatus;
 }
 
-/** A publication claimed for sending, with what to send. */
+/** A publication claimed for sending, with what to send: its approved revision's content. */
 export interface ClaimedPublication {
   publication: Publication;
-  post: PostAggregate;
+  content: { text: string; mediaUrl: string | null };
   checkpoint: Record<string, unknown> | null;
 }
 

@@ -3,7 +3,28 @@ import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
 import type { ChatPlatform, Decision, DecisionKind, Person, Post, PostStatus, Revision } from '../../src/domain/post.js';
 import type { Publication, PublicationStatus } from '../../src/domain/publication.js';
+import { getTableColumns, type Table } from 'drizzle-orm';
 import type * as schema from './schema.js';
+
+/**
+ * Reads a table's columns out of a raw row array (a prepared query's `.values()`), starting
+ * at `offset`. Drizzle's own result mapping checks every column's kind on every row; the
+ * post loader runs for every decision and every send, so it reads raw arrays instead.
+ */
+export function columnReader<T extends Table>(table: T): (values: readonly unknown[], offset?: number) => T['$inferSelect'] {
+  const keys = Object.keys(getTableColumns(table));
+  const modes = Object.values(getTableColumns(table)).map((c) => (c.columnType === 'SQLiteBoolean' ? 'boolean' : 'raw'));
+  return (values, offset = 0) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const v = values[offset + i];
+      row[keys[i]!] = modes[i] === 'boolean' && v !== null ? v === 1 : v;
+    }
+    return row as T['$inferSelect'];
+  };
+}
+
+export const width = (table: Table) => Object.keys(getTableColumns(table)).length;
 
 const date = (ms: number) => new Date(ms);
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(ms));

@@ -135,6 +135,11 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         details: p('details'),
       })
       .prepare(),
+    revisionContent: db
+      .select({ text: revisions.text, mediaUrl: revisions.mediaUrl })
+      .from(revisions)
+      .where(eq(revisions.id, p('id')))
+      .prepare(),
     personById: db.select().from(people).where(eq(people.id, p('id'))).prepare(),
     personByPlatformId: db
       .select()

@@ -28,7 +28,7 @@ import {
   type UpdateResult,
 } from '../store.js';
 import { migrateSqlite, openSqlite } from './connection.js';
-import { json, maybeMs, ms, parseReference, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
+import { columnReader, json, maybeMs, ms, parseReference, width, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
 import * as schema from './schema.js';
 import { compareAndSetCredential, readCredential } from './credential-queries.js';
 import { DigestQueries } from './digest-queries.js';
@@ -39,6 +39,15 @@ type Db = BetterSQLite3Database<typeof schema>;
 
 /** Most units of work one commit may carry; keeps a burst from holding the write lock long. */
 const MAX_GROUP = 256;
+
+/** Raw-row readers for the post loader (see `columnReader`). */
+const read = {
+  post: columnReader(schema.posts),
+  revision: columnReader(schema.revisions),
+  person: columnReader(schema.people),
+  decision: columnReader(schema.decisions),
+  publication: columnReader(schema.publications),
+};
 
 /** Greenlight itself, as the actor of what the scheduler does. */
 const SYSTEM = { platform: 'system' as const, actorId: null, actorLabel: 'Greenlight' };
@@ -379,14 +388,17 @@ export class SqliteStore implements Store {
   }
 
   #load(postId: number): PostAggregate | undefined {
-    const head = this.#q.postHead.get({ id: postId });
+    const head = this.#q.postHead.values({ id: postId })[0];
     if (!head) return undefined;
+    const postWidth = width(schema.posts);
+    const revisionWidth = width(schema.revisions);
+    const decisionWidth = width(schema.decisions);
     return {
-      post: toPost(head.post),
-      revision: toRevision(head.revision),
-      author: toPerson(head.author),
-      decisions: this.#q.postDecisions.all({ postId }).map((r) => toDecision(r.decision, toPerson(r.approver))),
-      publications: this.#q.postPublications.all({ postId }).map(toPublication),
+      post: toPost(read.post(head)),
+      revision: toRevision(read.revision(head, postWidth)),
+      author: toPerson(read.person(head, postWidth + revisionWidth)),
+      decisions: this.#q.postDecisions.values({ postId }).map((r) => toDecision(read.decision(r), toPerson(read.person(r, decisionWidth)))),
+      publications: this.#q.postPublications.values({ postId }).map((r) => toPublication(read.publication(r))),
     };
   }
 
@@ -416,7 +428,9 @@ export class SqliteStore implements Store {
     return this.#write(() =>
       ids.flatMap((id) => {
         const row = this.#pubs.claim(id, claim.owner, claim.now, claim.leaseUntil);
-        return row ? [{ publication: toPublication(row), post: this.#load(row.postId)!, checkpoint: parseReference(row.checkpoint) }] : [];
+        if (!row) return [];
+        const content = this.#q.revisionContent.get({ id: row.revisionId })!;
+        return [{ publication: toPublication(row), content, checkpoint: parseReference(row.checkpoint) }];
       }),
     );
   }

@@ -43,7 +43,7 @@ export function claimDue(ctx: WorkflowContext, ids: readonly number[], options: 
  */
 export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublication, options: PublishOneOptions): Promise<SettledPublication | undefined> {
   const { store, clock, logger } = ctx;
-  const { publication, post, checkpoint } = claimed;
+  const { publication, content, checkpoint } = claimed;
 
   const heartbeat = setInterval(() => {
     void store.renewLease(publication.id, options.owner, new Date(clock.now().getTime() + options.leaseMs)).catch((error: unknown) => {
@@ -59,8 +59,8 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
     } else {
       const result = await ctx.catalog.publisher(publication.network).publish({
         publicationId: publication.id,
-        text: post.revision.text,
-        mediaUrl: post.revision.mediaUrl,
+        text: content.text,
+        mediaUrl: content.mediaUrl,
         signal: options.signal,
         checkpoint,
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
@@ -69,7 +69,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
     }
   } catch (error) {
     outcome = afterFailure(error, publication.attempts, clock.now(), options.retry);
-    logger.warn('publishing failed', { post: post.post.id, network: publication.network, attempt: publication.attempts, outcome: outcome.status, error });
+    logger.warn('publishing failed', { post: publication.postId, network: publication.network, attempt: publication.attempts, outcome: outcome.status, error });
   } finally {
     clearInterval(heartbeat);
   }
