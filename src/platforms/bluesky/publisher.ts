@@ -1,14 +1,13 @@
 import { AtUri, type AppBskyFeedDefs, type BlobRef } from '@atproto/api';
 import type { NetworkConfigs } from '../../config.js';
-import { systemClock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import { registerSecret } from '../../observability/redact.js';
-import { realSleep, withRetries } from '../http/backoff.js';
-import { createHttpClient, DEFAULT_RETRY_POLICY } from '../http/http-client.js';
+import {  withRetries } from '../http/backoff.js';
+import { DEFAULT_RETRY_POLICY } from '../http/http-client.js';
+import { createNetworkClient } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import type { ImageType } from '../http/image-format.js';
-import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { blueskyRules } from '../rules/bluesky.js';
 import { classifyBlueskyError, isRecordNotFound, type BlueskyStep } from './errors.js';
@@ -21,7 +20,6 @@ export type BlueskyConfig = NonNullable<NetworkConfigs['bluesky']>;
 
 export type BlueskyPublisherDeps = PublisherDeps;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * `app.bsky.embed.images#image` declares `maxSize: 2000000` (2,000,000 bytes, not MiB) in
@@ -65,25 +63,15 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
   if (config.appPassword.trim() === '') throw new UserFacingError('BLUESKY_APP_PASSWORD must not be empty.');
   registerSecret(config.appPassword);
 
-  const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const logger = deps.logger.child('bluesky');
+  const { client, clock, sleep, timeoutMs, logger } = createNetworkClient('bluesky', deps, {
+    baseUrl: config.serviceUrl,
+    // The PDS allows 3,000 requests per 5 minutes per IP (10 a second) and 5,000 write
+    // points an hour (a post costs 3); five a second with bursts of ten stays inside both.
+    rate: { capacity: 10, refillPerSecond: 5 },
+  });
   if (!APP_PASSWORD.test(config.appPassword.trim())) {
     logger.warn('BLUESKY_APP_PASSWORD does not look like an app password (xxxx-xxxx-xxxx-xxxx); an account password works but is not recommended');
   }
-  // The PDS allows 3,000 requests per 5 minutes per IP (10 a second) and 5,000 write
-  // points an hour (a post costs 3); five a second with bursts of ten stays inside both.
-  const rateLimiter = createRateLimiter({ capacity: 10, refillPerSecond: 5, clock, sleep });
-  const client = createHttpClient({
-    network: 'bluesky',
-    baseUrl: config.serviceUrl,
-    timeoutMs,
-    rateLimiter,
-    logger,
-    clock,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-  });
   const session = new BlueskySession({ identifier, appPassword: config.appPassword, serviceUrl: config.serviceUrl }, client.fetch, logger);
 
   const policy = { ...DEFAULT_RETRY_POLICY, sleep, ...(deps.random ? { random: deps.random } : {}) };

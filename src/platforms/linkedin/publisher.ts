@@ -6,15 +6,14 @@
  * cover the image byte upload; the shared client already gives the timeouts, limiter,
  * redaction and failure classification such a library would have to be taught.
  */
-import { systemClock, type Clock } from '../../domain/clock.js';
+import {  type Clock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import type { Logger } from '../../observability/logger.js';
-import { registerSecret } from '../../observability/redact.js';
 import type { NetworkConfigs } from '../../config.js';
-import { createHttpClient, type FetchLike, type HttpClient } from '../http/http-client.js';
+import { createNetworkClient, requireBareToken } from '../http/network-client.js';
+import {  type FetchLike, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
-import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { linkedinRules } from '../rules/linkedin.js';
 import { LINKEDIN_REST_HEADERS, restliDecode } from './api-version.js';
@@ -26,8 +25,6 @@ import { LinkedInMetricsReader } from './metrics.js';
 export type LinkedInConfig = NonNullable<NetworkConfigs['linkedin']>;
 
 export type LinkedInPublisherDeps = PublisherDeps;
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * LinkedIn's limits are per day and unpublished (each app sees its own in the developer
@@ -130,24 +127,8 @@ export function createLinkedInPublisher(config: LinkedInConfig, deps: LinkedInPu
   if (!AUTHOR_URN.test(config.authorUrn)) {
     throw new UserFacingError('LINKEDIN_AUTHOR_URN: must be urn:li:person:… (a member) or urn:li:organization:… (a company page).');
   }
-  if (/^bearer\s/i.test(config.accessToken) || /\s/.test(config.accessToken)) {
-    throw new UserFacingError('LINKEDIN_ACCESS_TOKEN: paste the access token alone, without "Bearer " or spaces.');
-  }
-  registerSecret(config.accessToken);
-  const clock = deps.clock ?? systemClock;
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const logger = deps.logger.child('linkedin');
-  const client = createHttpClient({
-    network: 'linkedin',
-    baseUrl: config.apiUrl,
-    timeoutMs,
-    logger,
-    clock,
-    rateLimiter: createRateLimiter({ ...RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
-    // Only the token is sent everywhere: the version headers go on /rest/ calls, not to the upload host.
-    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
-    retryPolicy: { ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.random ? { random: deps.random } : {}) },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-  });
+  requireBareToken(config.accessToken, 'LINKEDIN_ACCESS_TOKEN');
+  // Only the token is sent everywhere: the version headers go on /rest/ calls, not to the upload host.
+  const { client, clock, timeoutMs, logger } = createNetworkClient('linkedin', deps, { baseUrl: config.apiUrl, rate: RATE, bearer: config.accessToken });
   return new LinkedInPublisher(client, config, { logger, clock, timeoutMs, fetch: deps.fetch });
 }

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import type { NetworkConfigs } from '../../config.js';
-import { systemClock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import { registerSecret } from '../../observability/redact.js';
-import { realSleep } from '../http/backoff.js';
-import { createHttpClient } from '../http/http-client.js';
+import { createNetworkClient, requireBareToken } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
-import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { mastodonRules } from '../rules/mastodon.js';
 import type { NetworkRules } from '../rules/types.js';
@@ -24,8 +20,6 @@ export interface MastodonPublisher extends Publisher {
   /** What the instance told us in `init` (stock Mastodon's until then). */
   readonly limits: InstanceLimits;
 }
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 const CreatedStatus = z.object({ id: z.string().min(1), url: z.string().nullable().optional(), uri: z.string() });
 
@@ -58,28 +52,13 @@ function checkInstanceUrl(url: string): void {
  */
 export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPublisherDeps): MastodonPublisher {
   checkInstanceUrl(config.url);
-  if (config.accessToken.trim() === '' || /\s/.test(config.accessToken.trim())) {
-    throw new UserFacingError('MASTODON_ACCESS_TOKEN must be the access token alone, without "Bearer " or spaces.');
-  }
-  registerSecret(config.accessToken);
-
-  const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const logger = deps.logger.child('mastodon');
+  requireBareToken(config.accessToken, 'MASTODON_ACCESS_TOKEN');
   // Stock Mastodon allows 300 requests per 5 minutes per account: one a second, with
   // short bursts, and the 429's X-RateLimit-Reset (ISO 8601) pauses everything.
-  const rateLimiter = createRateLimiter({ capacity: 10, refillPerSecond: 1, clock, sleep });
-  const client = createHttpClient({
-    network: 'mastodon',
+  const { client, sleep, timeoutMs, logger } = createNetworkClient('mastodon', deps, {
     baseUrl: config.url,
-    timeoutMs,
-    rateLimiter,
-    logger,
-    clock,
-    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    retryPolicy: { sleep, ...(deps.random ? { random: deps.random } : {}) },
+    rate: { capacity: 10, refillPerSecond: 1 },
+    bearer: config.accessToken,
   });
 
   let limits: InstanceLimits = STOCK_LIMITS;

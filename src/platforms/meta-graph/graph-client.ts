@@ -1,11 +1,9 @@
-import type { PublisherDeps } from '../publisher.js';
 import type { z } from 'zod';
-import { systemClock } from '../../domain/clock.js';
 import { NETWORK_LABELS } from '../../domain/network.js';
 import type { ErrorResponse, ErrorVerdict } from '../http/classify.js';
-import { createHttpClient, type QueryValue } from '../http/http-client.js';
-import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type FailureKind } from '../publisher.js';
+import type { QueryValue } from '../http/http-client.js';
+import { createNetworkClient } from '../http/network-client.js';
+import { PublishError, type FailureKind, type PublisherDeps } from '../publisher.js';
 import { graphErrorVerdict, type MetaNetwork } from './classify.js';
 import type { GraphError } from './graph-error.js';
 
@@ -59,25 +57,12 @@ export interface GraphClient {
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const { network, deps } = options;
   const label = NETWORK_LABELS[network];
-  const clock = deps.clock ?? systemClock;
-  const rateLimiter = createRateLimiter({
-    ...options.rateLimit,
-    clock,
-    ...(deps.sleep ? { sleep: deps.sleep } : {}),
-  });
-  const http = createHttpClient({
-    network,
+  const { client: http, rateLimiter, clock } = createNetworkClient(network, deps, {
     baseUrl: options.graphUrl,
-    timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    rateLimiter,
+    rate: options.rateLimit,
+    bearer: options.token,
+    defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
     logger: deps.logger,
-    clock,
-    defaultHeaders: { authorization: `Bearer ${options.token}` },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    retryPolicy: {
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      ...(deps.random ? { random: deps.random } : {}),
-    },
   });
 
   // Meta throttles with HTTP 400, which the shared client does not read as a rate limit;

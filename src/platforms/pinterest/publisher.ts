@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import type { NetworkConfigs } from '../../config.js';
-import { systemClock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import { registerSecret } from '../../observability/redact.js';
-import { realSleep } from '../http/backoff.js';
-import { createHttpClient } from '../http/http-client.js';
+import { createNetworkClient, requireBareToken } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import type { ImageType } from '../http/image-format.js';
-import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { pinterestRules } from '../rules/pinterest.js';
 import { createPinErrors } from './errors.js';
@@ -18,8 +14,6 @@ import { pinBody, pinUrl } from './pin-content.js';
 export type PinterestConfig = NonNullable<NetworkConfigs['pinterest']>;
 
 export type PinterestPublisherDeps = PublisherDeps;
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * Pinterest's image pins take BMP, JPEG, PNG, TIFF, GIF or WebP up to 20 MB (its product
@@ -40,28 +34,13 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
       'PINTEREST_BOARD_ID must be the numeric board id (from the API\'s GET /v5/boards), not the board\'s name or link.',
     );
   }
-  if (config.accessToken.trim() === '' || /\s/.test(config.accessToken.trim())) {
-    throw new UserFacingError('PINTEREST_ACCESS_TOKEN must be the access token alone, without "Bearer " or spaces.');
-  }
-  registerSecret(config.accessToken);
-
-  const clock = deps.clock ?? systemClock;
-  const sleep = deps.sleep ?? realSleep;
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const logger = deps.logger.child('pinterest');
+  requireBareToken(config.accessToken, 'PINTEREST_ACCESS_TOKEN');
   // Standard access allows 100 requests a second per user, and fewer per category a
   // minute; two a second (bursts of ten) stays well inside both for a publishing bot.
-  const rateLimiter = createRateLimiter({ capacity: 10, refillPerSecond: 2, clock, sleep });
-  const client = createHttpClient({
-    network: 'pinterest',
+  const { client, clock, timeoutMs, logger } = createNetworkClient('pinterest', deps, {
     baseUrl: config.apiUrl,
-    timeoutMs,
-    rateLimiter,
-    logger,
-    clock,
-    defaultHeaders: { authorization: `Bearer ${config.accessToken}` },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    retryPolicy: { sleep, ...(deps.random ? { random: deps.random } : {}) },
+    rate: { capacity: 10, refillPerSecond: 2 },
+    bearer: config.accessToken,
   });
   const createErrors = createPinErrors(config.boardId);
 
