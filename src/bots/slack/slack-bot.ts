@@ -1,7 +1,8 @@
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../../config.js';
 import type { Clock } from '../../domain/clock.js';
+import { UserFacingError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Route } from '../../server/http-server.js';
 import type { WorkTracker } from '../../server/work-tracker.js';
@@ -60,6 +61,9 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
     ...(receiver ? { receiver } : { appToken: config.appToken, socketMode: true }),
     clientOptions,
     logger: boltLogger(logger),
+    // Bolt's default conversation store looks up every event's conversation and builds an
+    // Error (with a stack) for each miss; Greenlight keeps its state in its own database.
+    convoStore: false,
   });
   // Shutdown waits for listeners still working after their acknowledgement.
   app.use(async ({ next }) => {
@@ -94,10 +98,42 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
       return new SlackNotifier(app.client, gl, config.approvalChannel, notices, logger, mentions);
     },
     start: async () => {
-      if (!receiver) await app.start();
+      if (receiver) return;
+      // The Socket Mode client retries most refusals for ever; start-up must end either way.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new UserFacingError(`SLACK_APP_TOKEN: no Socket Mode connection after ${SOCKET_START_TIMEOUT_MS / 1000} s; check the token has the connections:write scope (the log says what Slack answered)`)),
+          SOCKET_START_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([app.start(), timeout]);
+      } catch (error) {
+        await app.stop().catch(() => undefined);
+        throw socketModeStartError(error);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     stop: async () => {
       if (!receiver) await app.stop();
     },
   };
+}
+
+const SOCKET_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Socket Mode starts with apps.connections.open, the one call made with SLACK_APP_TOKEN, and
+ * the client gives up at once only when Slack refuses that token: say which variable to fix.
+ */
+function socketModeStartError(error: unknown): unknown {
+  const e = error as { code?: string; data?: { error?: string } };
+  if (e.code !== webApi.ErrorCode.PlatformError) return error;
+  return new UserFacingError(
+    `SLACK_APP_TOKEN: Slack refused the app-level token (${e.data?.error ?? 'refused'}) when opening the Socket Mode connection; ` +
+      'create one under Basic Information → App-Level Tokens with the connections:write scope',
+    { cause: error },
+  );
 }

@@ -5,6 +5,19 @@
  * the resulting workspace state for tests and the local playground.
  */
 export { startFakeSlackApi, type FakeSlackApi } from './server.js';
+export {
+  startFakeSocketMode,
+  type FakeSocketMode,
+  type FakeSocketModeOptions,
+  type SocketConnection,
+  type SocketConnectionClose,
+  type SocketModeEnvelope,
+  type SocketAck,
+  type DeliveredEnvelope,
+  type EnvelopeType,
+  type EnvelopeOptions,
+  type DisconnectReason,
+} from './socket-mode.js';
 export { WORKSPACE_DEFAULTS, type FakeSlackOptions, type SeedUser, type Workspace } from './workspace.js';
 export type { RecordedCall, CallListener } from './recorder.js';
 export type { ScriptedFailure } from './scripted-failures.js';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { BodyParseError, parseApiArgs, parseUploadBytes } from './body-parsing.js';
 import { IdSource } from './ids.js';
+import { APP_TOKEN_METHODS, appMethods } from './methods/apps.js';
 import { chatMethods } from './methods/chat.js';
 import { fileMethods } from './methods/files.js';
 import { viewMethods } from './methods/views.js';
@@ -18,6 +19,7 @@ const METHODS: Record<string, MethodHandler> = {
   ...chatMethods,
   ...viewMethods,
   ...fileMethods,
+  ...appMethods,
 };
 
 export interface FakeSlackApi {
@@ -39,6 +41,11 @@ export interface FakeSlackApi {
   responseUrl(target: ResponseTarget): string;
   /** Called after each recorded call; returns the unsubscribe function. */
   subscribe(listener: CallListener): () => void;
+  /**
+   * Lets a Socket Mode fake (`startFakeSocketMode`) answer apps.connections.open with the
+   * one-time WebSocket URLs it mints; returns the function that detaches it again.
+   */
+  attachSocketMode(mintUrl: () => string): () => void;
   /**
    * Forget calls, state, scripted failures and used triggers; keeps the seeded users/groups.
    * A request still in flight (e.g. held by `delayMs`) lands after the reset: await it first.
@@ -62,13 +69,22 @@ function send(res: ServerResponse, status: number, body: SlackResult, headers: R
 
 /**
  * Slack accepts the token as a Bearer header or, for form posts only, as a `token` field
- * (JSON bodies must use the header). Missing → not_authed, anything else → invalid_auth.
+ * (JSON bodies must use the header). Missing → not_authed, the app-level token on a bot
+ * method → not_allowed_token_type, anything else → invalid_auth. apps.connections.open is
+ * the other way round: it takes only the app-level token, and only in the header.
  */
-function authError(req: IncomingMessage, args: Record<string, unknown>, isJson: boolean, botToken: string): string | undefined {
+function authError(req: IncomingMessage, method: string, args: Record<string, unknown>, isJson: boolean, workspace: Workspace): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const token = bearer ?? (!isJson && typeof args.token === 'string' ? args.token : undefined);
+  const field = !isJson && typeof args.token === 'string' && args.token !== '' ? args.token : undefined;
+  if (APP_TOKEN_METHODS.has(method)) {
+    if (bearer === undefined || bearer === '') return field === undefined ? 'not_authed' : 'invalid_auth';
+    if (bearer === workspace.appToken) return undefined;
+    return bearer === workspace.botToken ? 'not_allowed_token_type' : 'invalid_auth';
+  }
+  const token = bearer ?? field;
   if (token === undefined || token === '') return 'not_authed';
-  return token === botToken ? undefined : 'invalid_auth';
+  if (token === workspace.appToken) return 'not_allowed_token_type';
+  return token === workspace.botToken ? undefined : 'invalid_auth';
 }
 
 export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
@@ -79,8 +95,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const failures = new ScriptedFailures();
   const responseUrls = new ResponseUrls();
   let origin = '';
+  let socketModeUrl: (() => string) | undefined;
 
-  const context = (args: Record<string, unknown>): MethodContext => ({ args, workspace, state, ids, origin });
+  const context = (args: Record<string, unknown>): MethodContext => ({ args, workspace, state, ids, origin, socketModeUrl });
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
     const at = workspace.now();
@@ -97,7 +114,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       throw error;
     }
     const { token: _token, ...recordedArgs } = args;
-    const auth = authError(req, args, contentType.startsWith('application/json'), workspace.botToken);
+    const auth = authError(req, method, args, contentType.startsWith('application/json'), workspace);
     if (auth) return finish(recordedArgs, 200, fail(auth));
 
     const scripted = failures.take(method);
@@ -169,6 +186,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     failNext: (method, failure) => failures.push(method, failure),
     responseUrl: (target) => responseUrls.mint(origin, target),
     subscribe: (listener) => recorder.subscribe(listener),
+    attachSocketMode(mintUrl) {
+      socketModeUrl = mintUrl;
+      return () => {
+        if (socketModeUrl === mintUrl) socketModeUrl = undefined;
+      };
+    },
     reset() {
       recorder.clear();
       state.clear();

@@ -15,8 +15,10 @@ export interface SeedUser {
 }
 
 export interface FakeSlackOptions {
-  /** The only token the fake accepts. */
+  /** The only token the fake accepts for Web API methods. */
   botToken?: string;
+  /** The app-level token (`xapp-…`), the only token apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
   teamId?: string;
   teamDomain?: string;
   teamName?: string;
@@ -39,6 +41,7 @@ export interface FakeSlackOptions {
 /** The options with defaults filled in: the identity of the fake workspace and its bot. */
 export interface Workspace {
   botToken: string;
+  appToken: string;
   teamId: string;
   teamDomain: string;
   teamName: string;
@@ -55,6 +58,7 @@ export interface Workspace {
 /** Identity of the fake workspace unless options say otherwise; signed-request builders share it. */
 export const WORKSPACE_DEFAULTS = {
   botToken: 'xoxb-fake-bot-token',
+  appToken: 'xapp-1-A0FAKEAPP-1-fake-app-token',
   teamId: 'T0FAKETEAM',
   teamDomain: 'greenlight-fake',
   teamName: 'Greenlight (fake)',
@@ -67,6 +71,7 @@ export function resolveWorkspace(options: FakeSlackOptions): Workspace {
   const d = WORKSPACE_DEFAULTS;
   return {
     botToken: options.botToken ?? d.botToken,
+    appToken: options.appToken ?? d.appToken,
     teamId: options.teamId ?? d.teamId,
     teamDomain: options.teamDomain ?? d.teamDomain,
     teamName: options.teamName ?? d.teamName,
@@ -89,6 +94,8 @@ export interface MethodContext {
   ids: IdSource;
   /** `http://127.0.0.1:PORT`, for URLs the fake itself serves (file uploads). */
   origin: string;
+  /** Mints a Socket Mode WebSocket URL; present while a Socket Mode fake is attached (apps.connections.open). */
+  socketModeUrl?: () => string;
 }
 
 export type MethodHandler = (ctx: MethodContext) => SlackResult;
