@@ -34,6 +34,9 @@ export async function afterAck(
   work: () => Promise<void>,
 ): Promise<void> {
   try {
+    // Let requests already waiting on the socket be read and acknowledged first: under
+    // load, an acknowledgement should not queue behind another request's slow work.
+    await new Promise((resolve) => setImmediate(resolve));
     await work();
   } catch (error) {
     const message =
