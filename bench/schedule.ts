@@ -19,6 +19,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { buildDigest } from '../src/workflows/digest/build-digest.js';
 import { seedPosts, seedSnapshots } from './support/seed.js';
 import { tempDir } from '../test/support/temp-db.js';
+import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
 const tmp = tempDir('greenlight-bench-');
 const MB = 1024 * 1024;
@@ -104,22 +105,7 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
 
   const store = SqliteStore.open(file);
   const bare = store.sqlite.prepare('SELECT publication_id, MAX(taken_at) AS latest FROM metric_snapshots WHERE taken_at <= ? GROUP BY publication_id');
-  const { createGreenlight } = await import('../src/workflows/greenlight.js');
-  const { createCatalog } = await import('../src/platforms/catalog.js');
-  const { SandboxPublisher } = await import('../src/platforms/sandbox/publisher.js');
-  const { EventBus } = await import('../src/workflows/events.js');
-  const { listedApprovers } = await import('../src/workflows/approvers.js');
-  const { systemClock } = await import('../src/domain/clock.js');
-  const logger = createLogger({ level: 'error' });
-  const gl = createGreenlight({
-    store,
-    clock: systemClock,
-    catalog: createCatalog([new SandboxPublisher()]),
-    approvers: listedApprovers({}),
-    policy: { requiredApprovals: 1, allowSelfApproval: false },
-    events: new EventBus(logger),
-    logger,
-  });
+  const gl = sandboxGreenlight(store);
   const time = async (fn: () => unknown, runs = 5) => {
     await fn(); // warm
     const samples: number[] = [];

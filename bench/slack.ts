@@ -12,17 +12,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../db/sqlite/store.js';
 import { ACTION, encodeRef } from '../src/bots/slack/ids.js';
-import { systemClock } from '../src/domain/clock.js';
-import { createLogger } from '../src/observability/logger.js';
-import { createCatalog } from '../src/platforms/catalog.js';
-import { SandboxPublisher } from '../src/platforms/sandbox/publisher.js';
-import { listedApprovers } from '../src/workflows/approvers.js';
-import { EventBus } from '../src/workflows/events.js';
-import { createGreenlight } from '../src/workflows/greenlight.js';
 import { WORKSPACE_DEFAULTS } from '../test/fakes/slack/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { blockActionsFromMessage, postSigned, slashCommand, type SlackRequestBody } from '../test/support/slack-requests.js';
 import { tempDir } from '../test/support/temp-db.js';
+import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench00';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -58,16 +52,7 @@ try {
   const posts: Array<{ postId: number; revisionId: number }> = [];
   {
     const store = SqliteStore.open(dbFile);
-    const logger = createLogger({ level: 'error' });
-    const gl = createGreenlight({
-      store,
-      clock: systemClock,
-      catalog: createCatalog([new SandboxPublisher()]),
-      approvers: listedApprovers({}),
-      policy: { requiredApprovals: 1, allowSelfApproval: false },
-      events: new EventBus(logger),
-      logger,
-    });
+    const gl = sandboxGreenlight(store);
     const author = await gl.identify({ platform: 'slack', platformUserId: 'U0AUTHOR', displayName: 'Author', timezone: 'Europe/Berlin' });
     for (let i = 0; i < REQUESTS * 2 + 10; i++) {
       const result = await gl.submitDraft(author, { text: `Bench post ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });

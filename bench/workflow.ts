@@ -5,14 +5,8 @@
  */
 import { SqliteStore } from '../db/sqlite/store.js';
 import { openSqlite } from '../db/sqlite/connection.js';
-import { systemClock } from '../src/domain/clock.js';
-import { createLogger } from '../src/observability/logger.js';
-import { createCatalog } from '../src/platforms/catalog.js';
-import { SandboxPublisher } from '../src/platforms/sandbox/publisher.js';
-import { listedApprovers } from '../src/workflows/approvers.js';
-import { EventBus } from '../src/workflows/events.js';
-import { createGreenlight } from '../src/workflows/greenlight.js';
 import { tempDir } from '../test/support/temp-db.js';
+import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const tmp = tempDir('greenlight-bench-');
@@ -32,16 +26,7 @@ function rawInsertsPerSecond(n: number): number {
 /** `concurrency` submit+approve pipelines run at once, as when many people click together. */
 async function workflowDecisionsPerSecond(n: number, concurrency: number): Promise<number> {
   const store = SqliteStore.open(tmp.file(`workflow-${concurrency}-${n}.db`));
-  const logger = createLogger({ level: 'error' });
-  const gl = createGreenlight({
-    store,
-    clock: systemClock,
-    catalog: createCatalog([new SandboxPublisher()]),
-    approvers: listedApprovers({ slack: ['U_APPROVER'] }),
-    policy: { requiredApprovals: 1, allowSelfApproval: false },
-    events: new EventBus(logger),
-    logger,
-  });
+  const gl = sandboxGreenlight(store, ['U_APPROVER']);
   const author = await gl.identify({ platform: 'slack', platformUserId: 'U_AUTHOR', displayName: 'Author' });
   const approver = await gl.identify({ platform: 'slack', platformUserId: 'U_APPROVER', displayName: 'Approver' });
   const start = process.hrtime.bigint();
