@@ -201,8 +201,9 @@ export class SlackNotifier implements Notifier {
   /** Re-renders the card from the post's current state. Returns the card, if there is one. */
   async #refreshCard(postId: number): Promise<Card | undefined> {
     const ref = await this.gl.findMessage(postId, 'slack', CARD_PURPOSE);
+    if (!ref) return undefined;
     const post = await this.gl.getPost(postId);
-    if (!ref || !post) return undefined;
+    if (!post) return undefined;
     const card = { channelId: ref.channelId, ts: ref.messageId, permalink: (ref.reference?.permalink as string | null) ?? undefined };
     const view = this.gl.describe(post);
     const update = (includeImage: boolean) =>

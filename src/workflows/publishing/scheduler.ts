@@ -16,6 +16,9 @@ export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'owner' | 'leaseM
   retry: DEFAULT_RETRY_POLICY,
 };
 
+/** How soon after a change the window is reloaded (changes within it share one reload). */
+const REFILL_DEBOUNCE_MS = 250;
+
 export interface SchedulerOptions {
   /** This process, as the owner of the publications it claims. */
   owner: string;
@@ -44,10 +47,13 @@ export interface SchedulerOptions {
 export class Scheduler implements Notifier {
   readonly #timers: Cancellable[] = [];
   #refillTimer: Cancellable | undefined;
+  #refillSoon: Cancellable | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
   #needRun = false;
   #needRefill = false;
+  /** The next refill also recovers crashed claims and missed posts (at start, then every refill period). */
+  #needRecover = false;
   readonly #abort = new AbortController();
 
   constructor(
@@ -67,7 +73,8 @@ export class Scheduler implements Notifier {
    */
   start(): void {
     this.#running = true;
-    this.#needRefill = true; // the refill recovers crashed claims and missed posts first
+    this.#needRefill = true;
+    this.#needRecover = true; // crashed claims and missed posts first
     this.#needRun = true;
     // Not awaited: start-up must not wait for a slow network; `idle()` waits when needed.
     void this.#ensureLoop();
@@ -78,6 +85,7 @@ export class Scheduler implements Notifier {
     this.#running = false;
     this.#cancelTimers();
     this.#refillTimer?.cancel();
+    this.#refillSoon?.cancel();
     if (this.#loop) {
       const timer = setTimeout(() => this.#abort.abort(new Error('Greenlight is shutting down')), timeoutMs);
       await this.#loop.catch(() => undefined);
@@ -92,16 +100,32 @@ export class Scheduler implements Notifier {
   async notify(event: DomainEvent): Promise<void> {
     switch (event.type) {
       case 'post.decided':
+        // Only an approval creates something to send; other decisions leave timers that find nothing.
+        if (event.outcome !== 'approved') return;
+        return this.#changed();
       case 'post.revised':
       case 'post.cancelled':
       case 'post.rescheduled':
       case 'post.submitted':
       case 'publication.resolved':
       case 'publication.failed':
-        this.#needRun = true;
-        this.#needRefill = true;
-        void this.#ensureLoop();
+        return this.#changed();
     }
+  }
+
+  /**
+   * Something due may have appeared: send what is due now at once, and reload the window
+   * shortly after (once for a burst of clicks, not once per click).
+   */
+  #changed(): void {
+    this.#needRun = true;
+    void this.#ensureLoop();
+    if (this.#refillSoon || !this.#running) return;
+    this.#refillSoon = this.timers.at(new Date(this.ctx.clock.now().getTime() + REFILL_DEBOUNCE_MS), () => {
+      this.#refillSoon = undefined;
+      this.#needRefill = true;
+      return this.#ensureLoop();
+    });
   }
 
   /** Processes everything due now (a timer fired). */
@@ -210,7 +234,10 @@ export class Scheduler implements Notifier {
     const now = this.ctx.clock.now();
     this.#cancelTimers();
     this.#refillTimer?.cancel();
-    await this.#recover();
+    if (this.#needRecover) {
+      this.#needRecover = false;
+      await this.#recover();
+    }
     const upcoming = await this.ctx.store.dueItems(new Date(now.getTime() + this.options.windowMs), this.options.windowLimit, this.options.reminderLeadMs);
     // One timer per distinct instant: a thousand posts due at 09:00 are one wake-up.
     for (const at of new Set(upcoming.map((i) => i.at.getTime()))) {
@@ -218,6 +245,7 @@ export class Scheduler implements Notifier {
     }
     this.#refillTimer = this.timers.at(new Date(now.getTime() + this.options.refillEveryMs), () => {
       this.#needRefill = true;
+      this.#needRecover = true;
       this.#needRun = true;
       return this.#ensureLoop();
     });
