@@ -6,7 +6,8 @@ import { validateDraft, type DraftInput } from './draft-validation.js';
 import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
 import { buildDigest, type Digest, type DigestRequest } from './digest/build-digest.js';
 import { chartFor } from './digest/deliver-digest.js';
-import { describePost } from './post-view.js';
+import { describePost, networkUsage } from './post-view.js';
+import type { NetworkId } from '../domain/network.js';
 import {
   approveAndPublishNow,
   markPublished,
@@ -32,6 +33,9 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     identify: (input: PersonInput): Promise<Person> => ctx.store.upsertPerson(input, ctx.clock.now()),
     isApprover: (person: Person) => ctx.approvers.isApprover(person),
     networks: () => ctx.catalog.available(),
+    /** How much of each network's budget `text` uses (live limits while typing). */
+    usage: (text: string, networks: readonly NetworkId[]) => networkUsage(text, networks, ctx.catalog),
+    now: () => ctx.clock.now(),
     rules: (network: Parameters<typeof ctx.catalog.rules>[0]) => ctx.catalog.rules(network),
     validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now()),
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),

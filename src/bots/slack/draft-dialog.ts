@@ -1,7 +1,6 @@
 import type { NetworkId } from '../../domain/network.js';
 import type { PostAggregate } from '../../domain/post.js';
 import { DEFAULT_TONE, isTone, type Tone } from '../../workflows/captions/types.js';
-import { networkUsage } from '../../workflows/post-view.js';
 import type { DraftInput } from '../../workflows/draft-validation.js';
 import { buildDraftModal, type CaptionPanel, type CaptionsState, type DraftModalState } from './blocks/draft-modal.js';
 import type { SlackDeps } from './listeners/deps.js';
@@ -41,7 +40,7 @@ export function draftDialog(
     selected,
     publishAt: values.publishAt,
     mediaUrl: values.mediaUrl,
-    usage: networkUsage(values.text, selected, deps.gl.ctx.catalog),
+    usage: deps.gl.usage(values.text, selected),
     aiHint: deps.aiHint,
     ai: deps.gl.captionsEnabled() ? { tone, panel: captionPanel(deps, state.captions) } : undefined,
   });

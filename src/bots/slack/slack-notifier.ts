@@ -105,7 +105,7 @@ export class SlackNotifier implements Notifier {
       }
       case 'post.reminder': {
         const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, reminderLine(this.gl.describe(event.post), this.approverMentions, this.gl.ctx.clock.now()));
+        await this.#thread(card, reminderLine(this.gl.describe(event.post), this.approverMentions, this.gl.now()));
         return;
       }
       case 'post.rescheduled': {
