@@ -1,13 +1,16 @@
 import type { ChatMessageRef, PersonInput } from '../../db/store.js';
-import type { Person } from '../domain/post.js';
+import type { NetworkId } from '../domain/network.js';
+import type { ChatPlatform, Person, PostAggregate } from '../domain/post.js';
+import { createCaptionService, type CaptionsSetup } from './captions/caption-service.js';
+import { checkCaptionRequest, type CaptionInput } from './captions/caption-request.js';
+import type { CaptionOutcome } from './captions/types.js';
 import type { WorkflowContext } from './context.js';
 import { checkDecision, decide, type DecideRequest } from './deciding.js';
-import { validateDraft, type DraftInput } from './draft-validation.js';
-import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
 import { buildDigest, type Digest, type DigestRequest } from './digest/build-digest.js';
 import { chartFor } from './digest/deliver-digest.js';
+import { validateDraft, type DraftInput } from './draft-validation.js';
+import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
 import { describePost, networkUsage } from './post-view.js';
-import type { NetworkId } from '../domain/network.js';
 import {
   approveAndPublishNow,
   markPublished,
@@ -16,10 +19,6 @@ import {
   retryPublication,
 } from './publishing/publication-actions.js';
 import { queueFor } from './queue.js';
-import type { ChatPlatform, PostAggregate } from '../domain/post.js';
-import { createCaptionService, type CaptionsSetup } from './captions/caption-service.js';
-import { checkCaptionRequest, type CaptionInput } from './captions/caption-request.js';
-import type { CaptionOutcome } from './captions/types.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
