@@ -31,6 +31,7 @@ import { migrateSqlite, openSqlite } from './connection.js';
 import { columnReader, json, maybeMs, ms, parseReference, width, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
 import * as schema from './schema.js';
 import { compareAndSetCredential, readCredential } from './credential-queries.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { DigestQueries } from './digest-queries.js';
 import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -75,6 +76,7 @@ export class SqliteStore implements Store {
   readonly #q: Statements;
   readonly #digest: DigestQueries;
   readonly #pubs: PublicationQueries;
+  #checkpointer: Checkpointer | undefined;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
   #inGroup = false;
@@ -99,7 +101,12 @@ export class SqliteStore implements Store {
   static open(file: string): SqliteStore {
     const sqlite = openSqlite(file);
     migrateSqlite(sqlite);
-    return new SqliteStore(sqlite);
+    const store = new SqliteStore(sqlite);
+    if (file !== ':memory:') {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      store.#checkpointer = startCheckpointer(file);
+    }
+    return store;
   }
 
   /** Runs `work` (synchronous) atomically in the next group commit. */
@@ -177,7 +184,13 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Let writes already asked for commit first.
     while (this.#queue.length) this.#flush();
-    if (this.sqlite.open) this.sqlite.close();
+    await this.#checkpointer?.stop();
+    this.#checkpointer = undefined;
+    if (this.sqlite.open) {
+      // Leave a tidy file: everything in the database, the WAL empty.
+      this.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      this.sqlite.close();
+    }
   }
 
   // People -------------------------------------------------------------------------------
