@@ -137,6 +137,9 @@ const EnvSchema = z.object({
 
 type ParsedEnv = z.output<typeof EnvSchema>;
 
+/** Every variable Greenlight reads (the README table and .env.example list them all). */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
+
 export interface SlackConfig {
   mode: 'http' | 'socket';
   botToken: string;
