@@ -3,8 +3,10 @@
  * with audit, on a SQLite file) against raw better-sqlite3 single-row insert transactions on
  * a file with the same settings, measured in the same run. Budget: ratio ≥ 0.25.
  *
- * For reference it also runs hand-written SQL doing the same writes and reads as a decision
- * (no workflow, no ORM), grouped the same way: the ceiling any workflow on this schema has.
+ * For reference it also runs hand-written SQL doing the same statements as a decision (no
+ * workflow, no ORM), one or 32 per commit: the ceiling any workflow on this schema has. One
+ * decision at a time is two commits against the baseline's one, so that ceiling is far
+ * below 0.25 there; the budget is for the workflow under load, 32 decisions at once.
  */
 import type Database from 'better-sqlite3';
 import { migrateSqlite, openSqlite } from '../db/sqlite/connection.js';
@@ -13,7 +15,7 @@ import { tempDir } from '../test/support/temp-db.js';
 import { seedPeople } from './support/seed.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
-const N = Number(process.env.BENCH_N ?? 3000);
+const N = Number(process.env.BENCH_N ?? 10000);
 const tmp = tempDir('greenlight-bench-');
 let files = 0;
 const freshFile = () => tmp.file(`bench-${files++}.db`);
@@ -63,24 +65,16 @@ function handWrittenDecisionsPerSecond(n: number, group: number): number {
   const now = Date.now();
   const { author, approver } = seedPeople(db, now);
   const q = {
-    post: db.prepare("INSERT INTO posts (status, author_id, publish_zone, origin_platform, created_at, updated_at) VALUES ('pending', ?, 'UTC', 'slack', ?, ?) RETURNING id"),
-    revision: db.prepare(
-      "INSERT INTO revisions (post_id, number, text, networks, content_hash, author_id, created_at) VALUES (?, 1, ?, '[\"sandbox\"]', 'hash', ?, ?) RETURNING id",
-    ),
+    nextIds: db.prepare('SELECT coalesce(max(id), 0) + 1, (SELECT coalesce(max(id), 0) + 1 FROM revisions) FROM posts').raw(true),
+    post: db.prepare("INSERT INTO posts (id, status, author_id, current_revision_id, publish_zone, origin_platform, created_at, updated_at) VALUES (?, 'pending', ?, ?, 'UTC', 'slack', ?, ?)"),
+    revision: db.prepare("INSERT INTO revisions (id, post_id, number, text, networks, content_hash, author_id, created_at) VALUES (?, ?, 1, ?, '[\"sandbox\"]', 'hash', ?, ?)"),
     setPost: db.prepare('UPDATE posts SET status = ?, current_revision_id = ?, updated_at = ? WHERE id = ?'),
     audit: db.prepare("INSERT INTO audit_log (at, platform, actor_id, actor_label, action, post_id, revision_id, details) VALUES (?, 'slack', ?, 'x', ?, ?, ?, '{}')"),
     head: db.prepare('SELECT * FROM posts p JOIN revisions r ON r.id = p.current_revision_id JOIN people a ON a.id = p.author_id WHERE p.id = ?'),
     decisions: db.prepare('SELECT * FROM decisions d JOIN people a ON a.id = d.approver_id WHERE d.post_id = ?'),
     publications: db.prepare('SELECT * FROM publications WHERE post_id = ?'),
-    decision: db.prepare("INSERT INTO decisions (post_id, revision_id, approver_id, kind, platform, created_at) VALUES (?, ?, ?, 'approve', 'slack', ?) RETURNING id"),
+    decision: db.prepare("INSERT INTO decisions (post_id, revision_id, approver_id, kind, platform, created_at) VALUES (?, ?, ?, 'approve', 'slack', ?)"),
     publication: db.prepare("INSERT INTO publications (post_id, revision_id, network, status, due_at, created_at, updated_at) VALUES (?, ?, 'sandbox', 'scheduled', ?, ?, ?)"),
-    savepoint: db.prepare('SAVEPOINT u'),
-    release: db.prepare('RELEASE u'),
-  };
-  const unit = (work: () => void) => {
-    q.savepoint.run();
-    work();
-    q.release.run();
   };
   const start = process.hrtime.bigint();
   for (let done = 0; done < n; done += group) {
@@ -88,28 +82,23 @@ function handWrittenDecisionsPerSecond(n: number, group: number): number {
     const made: Array<[number, number]> = [];
     db.transaction(() => {
       for (let i = 0; i < size; i++) {
-        unit(() => {
-          const post = (q.post.get(author, now, now) as { id: number }).id;
-          const revision = (q.revision.get(post, `Post ${done + i}`, author, now) as { id: number }).id;
-          q.setPost.run('pending', revision, now, post);
-          q.audit.run(now, author, 'post.submitted', post, revision);
-          made.push([post, revision]);
-        });
+        const [post, revision] = q.nextIds.get() as [number, number];
+        q.post.run(post, author, revision, now, now);
+        q.revision.run(revision, post, `Post ${done + i}`, author, now);
+        q.audit.run(now, author, 'post.submitted', post, revision);
+        made.push([post, revision]);
       }
     }).immediate();
     db.transaction(() => {
       for (const [post, revision] of made) {
-        unit(() => {
-          q.head.get(post);
-          q.decisions.all(post);
-          q.publications.all(post);
-          q.setPost.run('approved', revision, now, post);
-          q.decision.get(post, revision, approver, now);
-          q.publication.run(post, revision, now, now, now);
-          q.publications.all(post);
-          q.audit.run(now, approver, 'decision.approve', post, revision);
-          q.audit.run(now, approver, 'post.approved', post, revision);
-        });
+        q.head.get(post);
+        q.decisions.all(post);
+        q.publications.all(post);
+        q.setPost.run('approved', revision, now, post);
+        q.decision.run(post, revision, approver, now);
+        q.publication.run(post, revision, now, now, now);
+        q.audit.run(now, approver, 'decision.approve', post, revision);
+        q.audit.run(now, approver, 'post.approved', post, revision);
       }
     }).immediate();
   }
@@ -119,19 +108,34 @@ function handWrittenDecisionsPerSecond(n: number, group: number): number {
 }
 
 // Warm up every path (JIT, page cache) before measuring.
-rawInsertsPerSecond(500);
-await workflowDecisionsPerSecond(200, 1);
-handWrittenDecisionsPerSecond(200, 1);
+rawInsertsPerSecond(2000);
+for (const concurrency of [1, 32]) await workflowDecisionsPerSecond(1000, concurrency);
+handWrittenDecisionsPerSecond(500, 1);
 
-const raw = rawInsertsPerSecond(N * 4);
+/**
+ * Each figure is the median of ROUNDS runs, and the rounds interleave baseline and workflow,
+ * so a noisy neighbour or a slow stretch of the disk weighs on both alike.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const samples = { raw: [] as number[], w1: [] as number[], w32: [] as number[], h1: [] as number[], h32: [] as number[] };
+for (let round = 0; round < ROUNDS; round++) {
+  samples.raw.push(rawInsertsPerSecond(N * 4));
+  samples.w1.push(await workflowDecisionsPerSecond(N, 1));
+  samples.w32.push(await workflowDecisionsPerSecond(N, 32));
+  samples.h1.push(handWrittenDecisionsPerSecond(N, 1));
+  samples.h32.push(handWrittenDecisionsPerSecond(N, 32));
+}
+const raw = median(samples.raw);
 const verdict = (ratio: number) => `ratio ${ratio.toFixed(3)} (budget ≥ 0.25: ${ratio >= 0.25 ? 'within' : 'NOT met'})`;
+console.log(`medians of ${ROUNDS} interleaved rounds of ${N} decisions each`);
 console.log(`raw better-sqlite3 single-row insert transactions: ${raw.toFixed(0)}/s (baseline)`);
-for (const concurrency of [1, 32]) {
-  const workflow = await workflowDecisionsPerSecond(N, concurrency);
+for (const [concurrency, rates] of [[1, samples.w1], [32, samples.w32]] as const) {
+  const workflow = median(rates);
   console.log(`workflow decisions (submit + approve, with audit), ${String(concurrency).padStart(2)} at once: ${workflow.toFixed(0)}/s  ${verdict(workflow / raw)}`);
 }
-for (const group of [1, 32]) {
-  const hand = handWrittenDecisionsPerSecond(N, group);
+for (const [group, rates] of [[1, samples.h1], [32, samples.h32]] as const) {
+  const hand = median(rates);
   console.log(`  reference: hand-written SQL for the same rows, ${String(group).padStart(2)} per commit: ${hand.toFixed(0)}/s  ratio ${(hand / raw).toFixed(3)}`);
 }
 tmp.cleanup();

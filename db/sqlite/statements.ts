@@ -1,52 +1,55 @@
 /**
- * The store's hot-path queries, built and prepared once per connection. Building a drizzle
- * query and preparing its SQLite statement on every call cost more than running it; with
- * prepared statements a decision costs a few statement executions and one commit.
+ * The store's hot-path queries, built with drizzle and compiled once per connection.
+ * Building a query and preparing its statement on every call cost more than running it; with
+ * compiled statements a decision costs a few statement executions and its share of a commit.
  */
+import type Database from 'better-sqlite3';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { compile, type Compiled } from './compiled.js';
 import * as schema from './schema.js';
 
 const p = sql.placeholder;
 /** A placeholder where drizzle's types want a value (update sets); bound as given, unencoded. */
 const v = (name: string) => sql`${sql.placeholder(name)}`;
 
-export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
+export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqlite: Database.Database) {
   const { people, posts, revisions, decisions, publications, auditLog, chatMessages } = schema;
-  return {
+  const queries = {
     postHead: db
       .select({ post: posts, revision: revisions, author: people })
       .from(posts)
       .innerJoin(revisions, eq(revisions.id, posts.currentRevisionId))
       .innerJoin(people, eq(people.id, posts.authorId))
-      .where(eq(posts.id, p('id')))
-      .prepare(),
+      .where(eq(posts.id, p('id'))),
     postDecisions: db
       .select({ decision: decisions, approver: people })
       .from(decisions)
       .innerJoin(people, eq(people.id, decisions.approverId))
       .where(eq(decisions.postId, p('postId')))
-      .orderBy(asc(decisions.id))
-      .prepare(),
+      .orderBy(asc(decisions.id)),
     postPublications: db
       .select()
       .from(publications)
       .where(eq(publications.postId, p('postId')))
-      .orderBy(asc(publications.id))
-      .prepare(),
-    insertPost: db
-      .insert(posts)
-      .values({
-        status: p('status'),
-        authorId: p('authorId'),
-        publishAt: p('publishAt'),
-        publishZone: p('publishZone'),
-        originPlatform: p('originPlatform'),
-        createdAt: p('at'),
-        updatedAt: p('at'),
-      })
-      .returning({ id: posts.id })
-      .prepare(),
+      .orderBy(asc(publications.id)),
+    // A new post's id and its first revision's, chosen before either is written: the write
+    // transaction holds the database's write lock, so nothing else can take them, and each
+    // row is written once (no insert-then-point-at-the-revision update, no RETURNING).
+    nextIds: db
+      .select({ post: sql<number>`coalesce(max(${posts.id}), 0) + 1`, revision: sql<number>`(select coalesce(max(${revisions.id}), 0) + 1 from ${revisions})` })
+      .from(posts),
+    insertPost: db.insert(posts).values({
+      id: p('id'),
+      status: p('status'),
+      authorId: p('authorId'),
+      currentRevisionId: p('currentRevisionId'),
+      publishAt: p('publishAt'),
+      publishZone: p('publishZone'),
+      originPlatform: p('originPlatform'),
+      createdAt: p('at'),
+      updatedAt: p('at'),
+    }),
     insertRevision: db
       .insert(revisions)
       .values({
@@ -60,8 +63,21 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         aiAssisted: p('aiAssisted'),
         createdAt: p('at'),
       })
-      .returning({ id: revisions.id })
-      .prepare(),
+      .returning({ id: revisions.id }),
+    firstRevision: db
+      .insert(revisions)
+      .values({
+        id: p('id'),
+        postId: p('postId'),
+        number: p('number'),
+        text: p('text'),
+        networks: p('networks'),
+        mediaUrl: p('mediaUrl'),
+        contentHash: p('contentHash'),
+        authorId: p('authorId'),
+        aiAssisted: p('aiAssisted'),
+        createdAt: p('at'),
+      }),
     updatePost: db
       .update(posts)
       .set({
@@ -72,8 +88,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         remindedFor: v('remindedFor'),
         updatedAt: v('at'),
       })
-      .where(eq(posts.id, p('id')))
-      .prepare(),
+      .where(eq(posts.id, p('id'))),
     insertDecision: db
       .insert(decisions)
       .values({
@@ -84,14 +99,20 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         comment: p('comment'),
         platform: p('platform'),
         createdAt: p('at'),
-      })
-      .returning({ id: decisions.id })
-      .prepare(),
+      }),
     cancelScheduledPublications: db
       .update(publications)
       .set({ status: 'cancelled', updatedAt: v('at') })
-      .where(and(eq(publications.postId, p('postId')), eq(publications.status, 'scheduled')))
-      .prepare(),
+      .where(and(eq(publications.postId, p('postId')), eq(publications.status, 'scheduled'))),
+    insertPublication: db.insert(publications).values({
+      postId: p('postId'),
+      revisionId: p('revisionId'),
+      network: p('network'),
+      status: 'scheduled',
+      dueAt: p('dueAt'),
+      createdAt: p('at'),
+      updatedAt: p('at'),
+    }),
     // A network's row from an earlier, cancelled approval is revived rather than duplicated,
     // so (post, network) stays unique for ever.
     upsertPublication: db
@@ -121,7 +142,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         },
         setWhere: eq(publications.status, 'cancelled'),
       })
-      .prepare(),
+      .returning(),
     insertAudit: db
       .insert(auditLog)
       .values({
@@ -133,27 +154,24 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>) {
         postId: p('postId'),
         revisionId: p('revisionId'),
         details: p('details'),
-      })
-      .prepare(),
+      }),
     revisionContent: db
       .select({ text: revisions.text, mediaUrl: revisions.mediaUrl })
       .from(revisions)
-      .where(eq(revisions.id, p('id')))
-      .prepare(),
-    personById: db.select().from(people).where(eq(people.id, p('id'))).prepare(),
+      .where(eq(revisions.id, p('id'))),
+    personById: db.select().from(people).where(eq(people.id, p('id'))),
     personByPlatformId: db
       .select()
       .from(people)
-      .where(and(eq(people.platform, p('platform')), eq(people.platformUserId, p('platformUserId'))))
-      .prepare(),
+      .where(and(eq(people.platform, p('platform')), eq(people.platformUserId, p('platformUserId')))),
     chatMessage: db
       .select()
       .from(chatMessages)
       .where(
         and(eq(chatMessages.postId, p('postId')), eq(chatMessages.platform, p('platform')), eq(chatMessages.purpose, p('purpose'))),
-      )
-      .prepare(),
+      ),
   };
+  return Object.fromEntries(Object.entries(queries).map(([name, query]) => [name, compile(sqlite, query)])) as Record<keyof typeof queries, Compiled>;
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;

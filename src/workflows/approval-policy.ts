@@ -1,6 +1,6 @@
 import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domain/post.js';
 import { formatInstant } from '../domain/time.js';
-import type { PostChange, Refusal } from '../../db/store.js';
+import type { NewAuditEntry, PostChange, Refusal } from '../../db/store.js';
 import { STATUS_PHRASES } from './post-lifecycle.js';
 
 export interface ApprovalPolicy {
@@ -104,16 +104,10 @@ export function evaluateDecision(
     comment,
     platform: command.platform,
   };
-  const auditBase = {
-    platform: command.platform,
-    actorId: actor.id,
-    actorLabel: `${actor.displayName} (${actor.platform}:${actor.platformUserId})`,
-  };
-  const decisionAudit = {
-    ...auditBase,
-    action: `decision.${command.kind}`,
-    details: { comment, revision: post.revision.number, contentHash: post.revision.contentHash },
-  };
+  const actorLabel = `${actor.displayName} (${actor.platform}:${actor.platformUserId})`;
+  // Built whole rather than spread from a shared base: this runs inside the write transaction.
+  const audit = (action: string, details?: Record<string, unknown>): NewAuditEntry => ({ platform: command.platform, actorId: actor.id, actorLabel, action, details });
+  const decisionAudit = audit(`decision.${command.kind}`, { comment, revision: post.revision.number, contentHash: post.revision.contentHash });
 
   if (command.kind === 'reject') {
     return {
@@ -122,7 +116,7 @@ export function evaluateDecision(
         at: command.now,
         status: 'rejected',
         decision,
-        audit: [decisionAudit, { ...auditBase, action: 'post.rejected' }],
+        audit: [decisionAudit, audit('post.rejected')],
       },
     };
   }
@@ -133,7 +127,7 @@ export function evaluateDecision(
         at: command.now,
         status: 'changes_requested',
         decision,
-        audit: [decisionAudit, { ...auditBase, action: 'post.changes_requested' }],
+        audit: [decisionAudit, audit('post.changes_requested')],
       },
     };
   }
@@ -152,16 +146,12 @@ export function evaluateDecision(
       createPublications: post.revision.networks.map((network) => ({ network, revisionId: post.revision.id, dueAt })),
       audit: [
         decisionAudit,
-        {
-          ...auditBase,
-          action: 'post.approved',
-          details: {
-            approvals,
-            networks: post.revision.networks,
-            dueAt: dueAt.toISOString(),
-            contentHash: post.revision.contentHash,
-          },
-        },
+        audit('post.approved', {
+          approvals,
+          networks: post.revision.networks,
+          dueAt: dueAt.toISOString(),
+          contentHash: post.revision.contentHash,
+        }),
       ],
     },
   };

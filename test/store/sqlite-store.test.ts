@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../db/sqlite/store.js';
 import { migrateSqlite } from '../../db/sqlite/connection.js';
 import type { NewPost } from '../../db/store.js';
-import type { Person } from '../../src/domain/post.js';
+import type { Person, PostAggregate } from '../../src/domain/post.js';
 import { tempDir } from '../support/temp-db.js';
 
 const at = new Date('2026-03-02T09:00:00Z');
@@ -115,6 +115,44 @@ describe('SQLite store', () => {
     expect(after!.post.status).toBe('pending');
     expect(after!.decisions).toHaveLength(1);
     expect(await store.listAudit({})).toHaveLength(1);
+  });
+
+  it('undoes only the unit that failed when writes asked for together commit as one group', async () => {
+    const [a, b] = await Promise.all([store.createPost(newPost()), store.createPost(newPost())]);
+    const decision = (revisionId: number) => ({ revisionId, approver, kind: 'approve' as const, comment: null, platform: 'slack' as const });
+    await store.updatePost(a.post.id, () => ({ at, decision: decision(a.revision.id), audit: [] }));
+    const audited = (action: string) => [{ platform: 'slack' as const, actorId: null, actorLabel: 'x', action }];
+    // Asked for in one turn of the event loop, so all three join one commit; the middle one
+    // breaks the unique index after it has already changed the post's status.
+    const results = await Promise.allSettled([
+      store.createPost(newPost()),
+      store.updatePost(a.post.id, () => ({ at, status: 'approved', decision: decision(a.revision.id), audit: audited('fails') })),
+      store.updatePost(b.post.id, () => ({ at, status: 'approved', decision: decision(b.revision.id), audit: audited('works') })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await store.getPost(a.post.id))!.post.status).toBe('pending');
+    expect((await store.getPost(b.post.id))!.post.status).toBe('approved');
+    const created = (results[0] as PromiseFulfilledResult<PostAggregate>).value;
+    expect(await store.getPost(created.post.id)).toEqual(created);
+    expect((await store.listAudit({})).map((e) => e.action)).toEqual(['post.submitted', 'post.submitted', 'post.submitted', 'works']);
+  });
+
+  it('returns after a change exactly what a fresh read finds: new post, decision, new publications', async () => {
+    const created = await store.createPost(newPost());
+    expect(await store.getPost(created.post.id)).toEqual(created);
+    const result = await store.updatePost(created.post.id, (post) => ({
+      at,
+      status: 'approved',
+      decision: { revisionId: post.revision.id, approver, kind: 'approve', comment: 'Fine', platform: 'slack' },
+      createPublications: [
+        { network: 'x', revisionId: post.revision.id, dueAt: new Date('2026-03-03T09:00:00Z') },
+        { network: 'sandbox', revisionId: post.revision.id, dueAt: new Date('2026-03-03T09:00:00Z') },
+      ],
+      audit: [],
+    }));
+    if (!result.ok) throw new Error('refused');
+    expect(result.after.publications.map((p) => p.network)).toEqual(['x', 'sandbox']);
+    expect(await store.getPost(created.post.id)).toEqual(result.after);
   });
 
   it('appends a new revision and points the post at it; audit defaults to that revision', async () => {
