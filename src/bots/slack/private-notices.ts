@@ -6,8 +6,36 @@ import type { Message } from './blocks/messages.js';
  * Tells one person something only they see: an ephemeral message where they clicked, or
  * in their DM with the bot when the click came from App Home or a dialog.
  */
+interface Batch {
+  messages: Message[];
+  sent: Promise<void>;
+}
+
+const DIVIDER = { type: 'divider' } as const;
+/** Slack renders at most 50 blocks in a message. */
+const MAX_BLOCKS = 50;
+
+/** Splits `messages` into runs that fit one Slack message, dividers between them included. */
+function joinable(messages: Message[]): Message[][] {
+  const groups: Message[][] = [];
+  let blocks = 0;
+  for (const message of messages) {
+    const needed = message.blocks.length + 1;
+    const last = groups.at(-1);
+    if (last && blocks + needed <= MAX_BLOCKS) {
+      last.push(message);
+      blocks += needed;
+    } else {
+      groups.push([message]);
+      blocks = message.blocks.length;
+    }
+  }
+  return groups;
+}
+
 export class PrivateNotices {
   readonly #dms = new Map<string, string>();
+  readonly #lanes = new Map<string, { tail: Promise<void>; open: Batch | undefined }>();
 
   constructor(
     private readonly client: WebClient,
@@ -25,9 +53,44 @@ export class PrivateNotices {
     return id;
   }
 
-  /** A normal message in the person's DM (it stays, with its buttons). */
-  async direct(userId: string, message: Message): Promise<void> {
-    await this.client.chat.postMessage({ channel: await this.dmChannel(userId), text: message.text, blocks: message.blocks });
+  /**
+   * A normal message in the person's DM (it stays, with its buttons). While a DM to them is
+   * being sent, further ones wait and then go as one message: a burst of approvals or a post
+   * published on several networks at once gives the author one note instead of a stream
+   * (Slack also allows only about one message a second per conversation). A lone message
+   * goes at once.
+   */
+  direct(userId: string, message: Message): Promise<void> {
+    const lane = this.#lanes.get(userId) ?? { tail: Promise.resolve(), open: undefined };
+    this.#lanes.set(userId, lane);
+    if (lane.open) {
+      lane.open.messages.push(message);
+      return lane.open.sent;
+    }
+    const batch: Batch = { messages: [message], sent: Promise.resolve() };
+    lane.open = batch;
+    batch.sent = lane.tail.then(() => {
+      // From here on, new messages start the next batch, which waits for this one.
+      if (lane.open === batch) lane.open = undefined;
+      return this.#send(userId, batch.messages);
+    });
+    const tail = batch.sent.catch(() => undefined);
+    lane.tail = tail;
+    void tail.then(() => {
+      if (lane.tail === tail && !lane.open) this.#lanes.delete(userId);
+    });
+    return batch.sent;
+  }
+
+  async #send(userId: string, messages: Message[]): Promise<void> {
+    const channel = await this.dmChannel(userId);
+    for (const group of joinable(messages)) {
+      await this.client.chat.postMessage({
+        channel,
+        text: group.map((m) => m.text).join('\n'),
+        blocks: group.flatMap((m, i) => (i === 0 ? m.blocks : [DIVIDER, ...m.blocks])),
+      });
+    }
   }
 
   /** An ephemeral message in `channelId` (or their DM): only they see it. */
