@@ -10,7 +10,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WebClient } from '@slack/web-api';
 import { SqliteStore } from '../db/sqlite/store.js';
+import { CARD_PURPOSE } from '../src/bots/slack/slack-notifier.js';
 import { ACTION, encodeRef } from '../src/bots/slack/ids.js';
 import { WORKSPACE_DEFAULTS } from '../test/fakes/slack/index.js';
 import { freePort } from '../test/support/free-port.js';
@@ -19,10 +21,13 @@ import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench00';
+const APPROVAL_CHANNEL = 'C0APPROVALS';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 /** Rounds per measurement; each alternates the bare app and Greenlight, and the median round counts. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const APPROVERS = Array.from({ length: 10 }, (_, i) => `U0APPROVER${i}`);
+/** Authors of the posts being approved, in turn: a burst of approvals notifies several people. */
+const AUTHORS = Array.from({ length: 5 }, (_, i) => `U0AUTHOR${i}`);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const children: ChildProcess[] = [];
 
@@ -45,21 +50,31 @@ const jsonUrl = (output: string) => output.split('\n').map((l) => (l.startsWith(
 
 const tmp = tempDir('greenlight-bench-');
 try {
-  const fakeUrl = await run([here('./support/fake-slack-process.ts'), ['U0AUTHOR', ...APPROVERS].join(',')], {}, jsonUrl);
+  const fakeUrl = await run([here('./support/fake-slack-process.ts'), [...AUTHORS, ...APPROVERS].join(',')], {}, jsonUrl);
   const bareUrl = await run([here('./support/bare-bolt-process.ts'), SECRET, fakeUrl], {}, jsonUrl);
 
-  // Pending posts for the Approve runs, made through the workflows before Greenlight starts:
-  // every click decides a different post, as in real use.
+  // Pending posts for the Approve runs, made through the workflows before Greenlight starts,
+  // each with its approval card in the channel (so an approval updates the card and posts in
+  // its thread, as in real use): every click decides a different post.
   const dbFile = tmp.file();
-  const posts: Array<{ postId: number; revisionId: number }> = [];
+  const posts: Array<{ postId: number; revisionId: number; ts: string }> = [];
   {
     const store = SqliteStore.open(dbFile);
     const gl = sandboxGreenlight(store);
-    const author = await gl.identify({ platform: 'slack', platformUserId: 'U0AUTHOR', displayName: 'Author', timezone: 'Europe/Berlin' });
+    const slack = new WebClient(WORKSPACE_DEFAULTS.botToken, { slackApiUrl: fakeUrl });
+    const authors = await Promise.all(
+      AUTHORS.map((id, i) => gl.identify({ platform: 'slack', platformUserId: id, displayName: `Author ${i}`, timezone: 'Europe/Berlin' })),
+    );
     for (let i = 0; i < REQUESTS * ROUNDS * 2 + 10; i++) {
-      const result = await gl.submitDraft(author, { text: `Bench post ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
+      const result = await gl.submitDraft(authors[i % authors.length]!, { text: `Bench post ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
       if (!result.ok) throw new Error('could not prepare posts');
-      posts.push({ postId: result.post.post.id, revisionId: result.post.revision.id });
+      const card = await slack.chat.postMessage({ channel: APPROVAL_CHANNEL, text: `Post #${result.post.post.id}` });
+      const at = new Date();
+      await store.saveChatMessage(
+        { postId: result.post.post.id, platform: 'slack', purpose: CARD_PURPOSE, channelId: card.channel!, messageId: card.ts!, reference: { permalink: null } },
+        at,
+      );
+      posts.push({ postId: result.post.post.id, revisionId: result.post.revision.id, ts: card.ts! });
     }
     await store.close();
   }
@@ -73,7 +88,7 @@ try {
       SLACK_BOT_TOKEN: WORKSPACE_DEFAULTS.botToken,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: fakeUrl,
-      SLACK_APPROVAL_CHANNEL: 'C0APPROVALS',
+      SLACK_APPROVAL_CHANNEL: APPROVAL_CHANNEL,
       SLACK_APPROVERS: APPROVERS.join(','),
     },
     (output) => (output.includes(`listening on port ${port}`) ? 'up' : undefined),
@@ -81,14 +96,14 @@ try {
   const greenlightUrl = `http://127.0.0.1:${port}/slack/events`;
 
   let nextPost = 0;
-  const draftRequest = (): SlackRequestBody => slashCommand({ command: '/draft', text: 'Bench', userId: 'U0AUTHOR', channelId: 'C0GENERAL' });
+  const draftRequest = (): SlackRequestBody => slashCommand({ command: '/draft', text: 'Bench', userId: AUTHORS[0]!, channelId: 'C0GENERAL' });
   /** An Approve click; only Greenlight's consume a post (the bare app decides nothing). */
   const approveRequest = (consume: boolean): SlackRequestBody => {
     const ref = consume ? posts[nextPost++]! : posts[0]!;
     if (!ref) throw new Error('ran out of prepared posts');
     const message = {
-      ts: '1.000001',
-      channel: 'C0APPROVALS',
+      ts: ref.ts,
+      channel: APPROVAL_CHANNEL,
       blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: ACTION.approve, value: encodeRef(ref), text: { type: 'plain_text', text: 'Approve' } }] }],
     };
     return blockActionsFromMessage({ userId: APPROVERS[nextPost % APPROVERS.length]!, message, actionId: ACTION.approve });

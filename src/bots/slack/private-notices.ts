@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.js';
-import type { Message } from './blocks/messages.js';
+import { joinMessages, type Message } from './blocks/messages.js';
 
 /**
  * Tells one person something only they see: an ephemeral message where they clicked, or
@@ -9,28 +9,6 @@ import type { Message } from './blocks/messages.js';
 interface Batch {
   messages: Message[];
   sent: Promise<void>;
-}
-
-const DIVIDER = { type: 'divider' } as const;
-/** Slack renders at most 50 blocks in a message. */
-const MAX_BLOCKS = 50;
-
-/** Splits `messages` into runs that fit one Slack message, dividers between them included. */
-function joinable(messages: Message[]): Message[][] {
-  const groups: Message[][] = [];
-  let blocks = 0;
-  for (const message of messages) {
-    const needed = message.blocks.length + 1;
-    const last = groups.at(-1);
-    if (last && blocks + needed <= MAX_BLOCKS) {
-      last.push(message);
-      blocks += needed;
-    } else {
-      groups.push([message]);
-      blocks = message.blocks.length;
-    }
-  }
-  return groups;
 }
 
 export class PrivateNotices {
@@ -84,12 +62,8 @@ export class PrivateNotices {
 
   async #send(userId: string, messages: Message[]): Promise<void> {
     const channel = await this.dmChannel(userId);
-    for (const group of joinable(messages)) {
-      await this.client.chat.postMessage({
-        channel,
-        text: group.map((m) => m.text).join('\n'),
-        blocks: group.flatMap((m, i) => (i === 0 ? m.blocks : [DIVIDER, ...m.blocks])),
-      });
+    for (const joined of joinMessages(messages)) {
+      await this.client.chat.postMessage({ channel, text: joined.text, blocks: joined.blocks });
     }
   }
 

@@ -23,6 +23,7 @@ import {
   resolvedLine,
   revisedThreadLine,
   submittedReceipt,
+  joinMessages,
   type Message,
 } from './blocks/messages.js';
 import type { PrivateNotices } from './private-notices.js';
@@ -44,14 +45,27 @@ function isInvalidBlocks(error: unknown): boolean {
   return (error as { data?: { error?: string } }).data?.error === 'invalid_blocks';
 }
 
+/** What one event adds to the card's thread and tells the author, once the card is refreshed. */
+interface EventMessages {
+  thread?: Message;
+  author?: Message;
+}
+
+interface Queued {
+  event: DomainEvent;
+  settle: (error?: unknown) => void;
+}
+
 /**
  * Shows workflow events in Slack: the approval card (posted once, then updated in place),
  * history in the card's thread, and private notes to the author. Events for one post are
  * handled one at a time, and every card update renders the post as it is now, so a slow
- * update can never overwrite a newer one.
+ * update can never overwrite a newer one. Events for a post that arrive while one is being
+ * shown (approved, then published a moment later) are shown together: one card update, one
+ * thread message, one note, so a burst costs Slack fewer calls and people fewer pings.
  */
 export class SlackNotifier implements Notifier {
-  readonly #queues = new Map<number, Promise<void>>();
+  readonly #queues = new Map<number, Queued[]>();
 
   constructor(
     private readonly client: WebClient,
@@ -65,84 +79,76 @@ export class SlackNotifier implements Notifier {
 
   notify(event: DomainEvent): Promise<void> {
     const id = event.post.post.id;
-    const previous = this.#queues.get(id) ?? Promise.resolve();
-    const next = previous.then(() => this.#handle(event));
-    const settled = next.catch(() => undefined);
-    this.#queues.set(id, settled);
-    void settled.then(() => {
-      if (this.#queues.get(id) === settled) this.#queues.delete(id);
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => (error === undefined ? resolve() : reject(error));
+      const queue = this.#queues.get(id);
+      if (queue) return void queue.push({ event, settle });
+      this.#queues.set(id, []);
+      void this.#drain(id, [{ event, settle }]);
     });
-    return next;
   }
 
-  async #handle(event: DomainEvent): Promise<void> {
+  async #drain(postId: number, first: Queued[]): Promise<void> {
+    for (let batch = first; batch.length; batch = this.#queues.get(postId)!.splice(0)) {
+      try {
+        await this.#show(batch.map((q) => q.event));
+        for (const q of batch) q.settle();
+      } catch (error) {
+        for (const q of batch) q.settle(error ?? new Error('notification failed'));
+      }
+    }
+    this.#queues.delete(postId);
+  }
+
+  async #show(events: DomainEvent[]): Promise<void> {
+    const submitted = events.find((e) => e.type === 'post.submitted');
+    if (submitted) await this.#submitted(submitted.post);
+    const rest = events.filter((e) => e.type !== 'post.submitted');
+    if (!rest.length) return;
+    const latest = rest.at(-1)!.post;
+    const card = await this.#refreshCard(latest.post.id);
+    const messages = rest.map((event) => this.#messages(event, card));
+    const thread = messages.flatMap((m) => (m.thread ? [m.thread] : []));
+    const author = messages.flatMap((m) => (m.author ? [m.author] : []));
+    for (const joined of joinMessages(thread)) await this.#thread(card, joined);
+    for (const joined of joinMessages(author)) await this.#toAuthor(latest, joined);
+  }
+
+  #messages(event: Exclude<DomainEvent, { type: 'post.submitted' }>, card: Card | undefined): EventMessages {
     switch (event.type) {
-      case 'post.submitted':
-        return this.#submitted(event.post);
       case 'post.decided': {
-        const card = await this.#refreshCard(event.post.post.id);
         const view = this.gl.describe(event.post);
-        await this.#thread(card, decisionThreadLine(event.decision, event.outcome, view));
-        await this.#toAuthor(event.post, decisionNotice(view, event.decision, event.outcome, card?.permalink));
-        return;
+        return {
+          thread: decisionThreadLine(event.decision, event.outcome, view),
+          author: decisionNotice(view, event.decision, event.outcome, card?.permalink),
+        };
       }
-      case 'post.revised': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, revisedThreadLine(this.gl.describe(event.post), event.actor));
-        return;
-      }
-      case 'post.cancelled': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, cancelledThreadLine(event.actor));
-        return;
-      }
+      case 'post.revised':
+        return { thread: revisedThreadLine(this.gl.describe(event.post), event.actor) };
+      case 'post.cancelled':
+        return { thread: cancelledThreadLine(event.actor) };
       case 'post.expired': {
-        const card = await this.#refreshCard(event.post.post.id);
         const view = this.gl.describe(event.post);
-        await this.#thread(card, expiredLine(view));
-        await this.#toAuthor(event.post, expiredNotice(view));
-        return;
+        return { thread: expiredLine(view), author: expiredNotice(view) };
       }
-      case 'post.reminder': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, reminderLine(this.gl.describe(event.post), this.approverMentions, this.gl.now()));
-        return;
-      }
-      case 'post.rescheduled': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, rescheduledLine(this.gl.describe(event.post), event.actor, event.action));
-        return;
-      }
-      case 'publication.published': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, publishedLine(event.publication));
-        await this.#toAuthor(event.post, publishedNotice(this.gl.describe(event.post), event.publication));
-        return;
-      }
+      case 'post.reminder':
+        return { thread: reminderLine(this.gl.describe(event.post), this.approverMentions, this.gl.now()) };
+      case 'post.rescheduled':
+        return { thread: rescheduledLine(this.gl.describe(event.post), event.actor, event.action) };
+      case 'publication.published':
+        return { thread: publishedLine(event.publication), author: publishedNotice(this.gl.describe(event.post), event.publication) };
       case 'publication.failed': {
-        const card = await this.#refreshCard(event.post.post.id);
         const view = this.gl.describe(event.post);
-        await this.#thread(card, failedLine(view, event.publication, event.willRetry));
-        if (!event.willRetry) await this.#toAuthor(event.post, failedNotice(view, event.publication));
-        return;
+        return { thread: failedLine(view, event.publication, event.willRetry), author: event.willRetry ? undefined : failedNotice(view, event.publication) };
       }
       case 'publication.needs_attention': {
-        const card = await this.#refreshCard(event.post.post.id);
         const view = this.gl.describe(event.post);
-        await this.#thread(card, needsAttentionLine(view, event.publication));
-        await this.#toAuthor(event.post, needsAttentionNotice(view, event.publication));
-        return;
+        return { thread: needsAttentionLine(view, event.publication), author: needsAttentionNotice(view, event.publication) };
       }
-      case 'publication.missed': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, missedLine(this.gl.describe(event.post), event.publication));
-        return;
-      }
-      case 'publication.resolved': {
-        const card = await this.#refreshCard(event.post.post.id);
-        await this.#thread(card, resolvedLine(event.publication, event.actor, event.action));
-        return;
-      }
+      case 'publication.missed':
+        return { thread: missedLine(this.gl.describe(event.post), event.publication) };
+      case 'publication.resolved':
+        return { thread: resolvedLine(event.publication, event.actor, event.action) };
     }
   }
 

@@ -389,3 +389,38 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     expect(x.calls).toHaveLength(2);
   });
 });
+
+describe('Slack: a burst of news about one post', () => {
+  it('events that arrive while one is being shown go out together: one card update, one thread message, one note', async () => {
+    await start();
+    const card = await h.draftPost(AUTHOR, { text: 'Two networks', networks: ['x', 'sandbox'], publishAt: at('2026-03-02T12:00:00Z') });
+    await approve(card);
+    const post = await postOf(1);
+    const [first, second] = post.publications.map((p) => ({ ...p, status: 'published' as const, url: viewPost(p.id) }));
+    const since = h.fake.calls.length;
+    const threadBefore = thread(card).length;
+    const dmsBefore = dmTexts(AUTHOR).length;
+
+    // Three events at once: the first is shown at once (or joins what is still being shown
+    // of the approval); the others arrive while it is on its way and go out together.
+    await Promise.all([
+      h.app.events.notify({ type: 'post.reminder', post }),
+      h.app.events.notify({ type: 'publication.published', post, publication: first! }),
+      h.app.events.notify({ type: 'publication.published', post, publication: second! }),
+    ]);
+
+    const added = thread(card).slice(threadBefore);
+    expect(added.length).toBeLessThan(3);
+    expect(added.map(shownText).join('\n').split('\n')).toEqual([
+      expect.stringContaining('still needs approval'),
+      `✓ Published on X: <${viewPost(first!.id)}|view post>`,
+      `✓ Published on Sandbox: <${viewPost(second!.id)}|view post>`,
+    ]);
+    expect((added.at(-1)!.blocks as Array<{ type: string }>).some((b) => b.type === 'divider')).toBe(true);
+    expect(h.fake.callsTo('chat.update').filter((c) => h.fake.calls.indexOf(c) >= since).length).toBeLessThan(3);
+    const notes = dmTexts(AUTHOR).slice(dmsBefore);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('is live on X');
+    expect(notes[0]).toContain('is live on Sandbox');
+  });
+});

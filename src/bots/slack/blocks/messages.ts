@@ -20,6 +20,27 @@ export interface Message {
 }
 
 const simple = (text: string): Message => ({ text, blocks: [section(text)] });
+
+/** Slack renders at most 50 blocks in a message. */
+const MAX_BLOCKS = 50;
+
+/**
+ * Several messages as few as possible: each result holds as many of them, in order and with
+ * a divider between, as fit in one Slack message.
+ */
+export function joinMessages(messages: readonly Message[]): Message[] {
+  const joined: Message[] = [];
+  for (const message of messages) {
+    const last = joined.at(-1);
+    if (last && last.blocks.length + 1 + message.blocks.length <= MAX_BLOCKS) {
+      last.text += `\n${message.text}`;
+      last.blocks.push({ type: 'divider' }, ...message.blocks);
+    } else {
+      joined.push({ text: message.text, blocks: [...message.blocks] });
+    }
+  }
+  return joined;
+}
 /** Ends `text` with a full stop unless it already ends in punctuation (networks' messages often do). */
 const sentence = (text: string) => (/[.!?…]["”')]*$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 const cardLink = (permalink: string | undefined, label = 'the card') => (permalink ? `<${permalink}|${label}>` : label);
