@@ -15,6 +15,26 @@ const v = (name: string) => sql`${sql.placeholder(name)}`;
 
 export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqlite: Database.Database) {
   const { people, posts, revisions, decisions, publications, auditLog, chatMessages } = schema;
+  const revisionValues = {
+    postId: p('postId'),
+    number: p('number'),
+    text: p('text'),
+    networks: p('networks'),
+    mediaUrl: p('mediaUrl'),
+    contentHash: p('contentHash'),
+    authorId: p('authorId'),
+    aiAssisted: p('aiAssisted'),
+    createdAt: p('at'),
+  };
+  const publicationValues = {
+    postId: p('postId'),
+    revisionId: p('revisionId'),
+    network: p('network'),
+    status: 'scheduled',
+    dueAt: p('dueAt'),
+    createdAt: p('at'),
+    updatedAt: p('at'),
+  };
   const queries = {
     postHead: db
       .select({ post: posts, revision: revisions, author: people })
@@ -50,34 +70,9 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
       createdAt: p('at'),
       updatedAt: p('at'),
     }),
-    insertRevision: db
-      .insert(revisions)
-      .values({
-        postId: p('postId'),
-        number: p('number'),
-        text: p('text'),
-        networks: p('networks'),
-        mediaUrl: p('mediaUrl'),
-        contentHash: p('contentHash'),
-        authorId: p('authorId'),
-        aiAssisted: p('aiAssisted'),
-        createdAt: p('at'),
-      })
-      .returning({ id: revisions.id }),
-    firstRevision: db
-      .insert(revisions)
-      .values({
-        id: p('id'),
-        postId: p('postId'),
-        number: p('number'),
-        text: p('text'),
-        networks: p('networks'),
-        mediaUrl: p('mediaUrl'),
-        contentHash: p('contentHash'),
-        authorId: p('authorId'),
-        aiAssisted: p('aiAssisted'),
-        createdAt: p('at'),
-      }),
+    insertRevision: db.insert(revisions).values(revisionValues).returning({ id: revisions.id }),
+    // A post's first revision, with the id chosen by `nextIds`.
+    firstRevision: db.insert(revisions).values({ id: p('id'), ...revisionValues }),
     updatePost: db
       .update(posts)
       .set({
@@ -104,28 +99,12 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
       .update(publications)
       .set({ status: 'cancelled', updatedAt: v('at') })
       .where(and(eq(publications.postId, p('postId')), eq(publications.status, 'scheduled'))),
-    insertPublication: db.insert(publications).values({
-      postId: p('postId'),
-      revisionId: p('revisionId'),
-      network: p('network'),
-      status: 'scheduled',
-      dueAt: p('dueAt'),
-      createdAt: p('at'),
-      updatedAt: p('at'),
-    }),
+    insertPublication: db.insert(publications).values(publicationValues),
     // A network's row from an earlier, cancelled approval is revived rather than duplicated,
     // so (post, network) stays unique for ever.
     upsertPublication: db
       .insert(publications)
-      .values({
-        postId: p('postId'),
-        revisionId: p('revisionId'),
-        network: p('network'),
-        status: 'scheduled',
-        dueAt: p('dueAt'),
-        createdAt: p('at'),
-        updatedAt: p('at'),
-      })
+      .values(publicationValues)
       .onConflictDoUpdate({
         target: [publications.postId, publications.network],
         set: {
