@@ -76,8 +76,8 @@ interface QueuedWrite {
  * alone (see `#commitGroup`); a caller's promise settles only after the commit, so nothing
  * is reported done before it is durable. One commit per burst instead of one per click is
  * what lets many approvers click at once; a lone write still commits on the next turn of
- * the event loop. `BEGIN IMMEDIATE` makes a second process
- * wait for the write lock (busy timeout) instead of deciding on stale state.
+ * the event loop. `BEGIN IMMEDIATE` makes a second process wait for the write lock (busy
+ * timeout) instead of deciding on stale state.
  */
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -175,9 +175,9 @@ export class SqliteStore implements Store {
 
   /**
    * Runs the group's units in one transaction. Units almost never throw (a refusal is a
-   * return value), so they first run back to back without savepoints, which measured
-   * about a third of a decision's SQL time. If one does throw, the whole transaction is rolled back and the
-   * group runs again with a savepoint per unit, so only the failing unit is undone. Running
+   * return value), so they first run back to back without savepoints, which measured about
+   * a third of a decision's SQL time. If one does throw, the whole transaction is rolled
+   * back and the group runs again with a savepoint per unit, so only that unit is undone. Running
    * a unit twice is safe: its work only reads and writes the database (and `updatePost`'s
    * `decide` is pure), and the rollback puts the database back as the first run found it.
    */
@@ -419,7 +419,7 @@ export class SqliteStore implements Store {
     if (change.cancelScheduledPublications || change.publicationChanges?.length) {
       publications = this.#publications(postId);
     } else if (created.length) {
-      // The upsert returned each row as it now is (a revived row keeps its id).
+      // Each created row is known as it now is (a revived one keeps its id).
       const revived = new Set(created.map((p) => p.id));
       publications = [...publications.filter((p) => !revived.has(p.id)), ...created].sort((a, b) => a.id - b.id);
     }
@@ -429,8 +429,8 @@ export class SqliteStore implements Store {
 
   /**
    * Schedules one network of an approved post. A network's row from an earlier, cancelled
-   * approval is revived (so (post, network) stays unique for ever); otherwise a plain insert,
-   * whose row is known without reading it back, which is most of a decision's cost saved.
+   * approval is revived (so (post, network) stays unique for ever); otherwise it is a plain
+   * insert whose row is known without reading it back: a third of the upsert's time.
    */
   #createPublication(before: PostAggregate, publication: NewPublication, createdAt: Date): Publication {
     const postId = before.post.id;
