@@ -2,15 +2,16 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.js';
 import { joinMessages, type Message } from './blocks/messages.js';
 
-/**
- * Tells one person something only they see: an ephemeral message where they clicked, or
- * in their DM with the bot when the click came from App Home or a dialog.
- */
+/** DMs to one person waiting to go as one message. */
 interface Batch {
   messages: Message[];
   sent: Promise<void>;
 }
 
+/**
+ * Tells one person something only they see: an ephemeral message where they clicked, or
+ * in their DM with the bot when the click came from App Home or a dialog.
+ */
 export class PrivateNotices {
   readonly #dms = new Map<string, string>();
   readonly #lanes = new Map<string, { tail: Promise<void>; open: Batch | undefined }>();
