@@ -6,7 +6,8 @@
  *  2. 1,000 publications due in the same second on the sandbox: all done within 5 s, p50
  *     lateness under 200 ms; baseline: 1,000 bare node-schedule jobs at one instant.
  *  3. The digest over 1,000,000 metric snapshots: under 500 ms, and within 10× a bare indexed
- *     aggregate query over the same table.
+ *     aggregate query over the same table. Then, for information (no budget), how long
+ *     pruning that table takes per chunk and in all.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { buildDigest } from '../src/workflows/digest/build-digest.js';
+import { SNAPSHOT_PRUNE_CHUNK } from '../src/workflows/metrics/prune-snapshots.js';
 import { seedPosts, seedSnapshots } from './support/seed.js';
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
@@ -123,6 +125,20 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
   console.log(`   bare indexed aggregate (latest snapshot per post): ${bareMs.toFixed(1)} ms`);
   console.log(`   digest (yesterday, totals, week chart, queue):     ${digestMs.toFixed(1)} ms`);
   console.log(`   → ${digestMs.toFixed(0)} ms (budget < 500) ${verdict(digestMs < 500)}; ${ratio.toFixed(2)}× the bare query (budget ≤ 10×) ${verdict(ratio <= 10)}`);
+
+  // Pruning the same table as if all of it were past the retention period: how long one
+  // chunk holds the event loop (and the write lock), and the whole backlog (no budget).
+  const everything = new Date(now + 1);
+  const count1 = (sql: string) => (store.sqlite.prepare(sql).get() as { n: number }).n;
+  const postsWithFigures = count1('SELECT count(DISTINCT publication_id) AS n FROM metric_snapshots');
+  const chunkStart = performance.now();
+  let pruned = await store.pruneMetricSnapshots(everything, SNAPSHOT_PRUNE_CHUNK);
+  const chunkMs = performance.now() - chunkStart;
+  for (let n = pruned; n === SNAPSHOT_PRUNE_CHUNK; pruned += n) n = await store.pruneMetricSnapshots(everything, SNAPSHOT_PRUNE_CHUNK);
+  const allMs = performance.now() - chunkStart;
+  const kept = count1('SELECT count(*) AS n FROM metric_snapshots');
+  if (kept !== postsWithFigures) throw new Error(`pruning kept ${kept} snapshots for ${postsWithFigures} posts with figures`);
+  console.log(`   pruning superseded snapshots: one chunk of ${SNAPSHOT_PRUNE_CHUNK.toLocaleString('en-US')} in ${chunkMs.toFixed(1)} ms; all ${pruned.toLocaleString('en-US')} in ${(allMs / 1000).toFixed(1)} s; ${kept.toLocaleString('en-US')} kept, the latest of each post with figures`);
   await store.close();
 }
 

@@ -253,6 +253,11 @@ export interface Store {
   // Metrics -------------------------------------------------------------------------------
   publishedSince(since: Date): Promise<PublishedTarget[]>;
   saveMetricSnapshots(rows: MetricSnapshotInput[]): Promise<void>;
+  /**
+   * Deletes up to `limit` snapshots taken before `before` that a later snapshot of the same
+   * publication supersedes (each publication keeps its latest for ever); returns how many.
+   */
+  pruneMetricSnapshots(before: Date, limit: number): Promise<number>;
 
   // Digest --------------------------------------------------------------------------------
   /** Publications published in [from, to), oldest first. */

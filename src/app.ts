@@ -17,6 +17,7 @@ import { buildPublishers } from './platforms/index.js';
 import type { Timers } from './domain/timers.js';
 import { deliverDigest } from './workflows/digest/deliver-digest.js';
 import { collectMetrics } from './workflows/metrics/collect-metrics.js';
+import { pruneSnapshots } from './workflows/metrics/prune-snapshots.js';
 import { nodeScheduleTimers } from './workflows/publishing/node-timers.js';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './workflows/publishing/scheduler.js';
 import { RecurringJob } from './workflows/schedule/recurring.js';
@@ -94,7 +95,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     events.subscribe(scheduler);
     const sinks = slack ? [slack.digestSink] : [];
     jobs = [
-      new RecurringJob('metrics collection', config.metricsCron, 'UTC', { timers, clock, logger }, () => collectMetrics(greenlight.ctx)),
+      new RecurringJob('metrics collection', config.metricsCron, 'UTC', { timers, clock, logger }, async () => {
+        await collectMetrics(greenlight.ctx);
+        await pruneSnapshots(greenlight.ctx);
+      }),
       ...(sinks.length
         ? [new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>
             deliverDigest(greenlight.ctx, sinks, { kind: 'daily', zone: config.digest.timezone }),

@@ -27,11 +27,20 @@ interface SnapshotRow {
 export class DigestQueries {
   readonly #latest: Statement<[number, number], SnapshotRow>;
   readonly #engagement: Statement<[{ at: number; since: number }], { network: string; engagement: number }>;
+  readonly #prune: Statement<[{ before: number; limit: number }]>;
 
   constructor(
     private readonly db: Db,
     sqlite: Database,
   ) {
+    // Oldest first, through the taken_at index; "superseded" through (publication_id, taken_at).
+    this.#prune = sqlite.prepare(
+      `DELETE FROM metric_snapshots WHERE id IN (
+         SELECT s.id FROM metric_snapshots s
+         WHERE s.taken_at < @before
+           AND EXISTS (SELECT 1 FROM metric_snapshots n WHERE n.publication_id = s.publication_id AND n.taken_at > s.taken_at)
+         ORDER BY s.taken_at LIMIT @limit)`,
+    );
     this.#latest = sqlite.prepare(
       `SELECT likes, comments, shares, impressions, clicks, saves FROM metric_snapshots
        WHERE publication_id = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1`,
@@ -65,6 +74,10 @@ export class DigestQueries {
       .orderBy(asc(publications.publishedAt))
       .all()
       .map((r) => ({ ...r, network: r.network as NetworkId, publishedAt: new Date(r.publishedAt!) }));
+  }
+
+  prune(before: Date, limit: number): number {
+    return this.#prune.run({ before: ms(before), limit }).changes;
   }
 
   latestMetrics(ids: readonly number[], at: Date): Map<number, EngagementMetrics> {

@@ -603,6 +603,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  async pruneMetricSnapshots(before: Date, limit: number): Promise<number> {
+    return this.#write(() => this.#digest.prune(before, limit));
+  }
+
   // Digest ---------------------------------------------------------------------------------
 
   async publishedBetween(from: Date, to: Date): Promise<DigestPublication[]> {

@@ -4,6 +4,7 @@ import { buildDigestMessage } from '../../src/bots/slack/blocks/digest.js';
 import { buildDigest } from '../../src/workflows/digest/build-digest.js';
 import { chartFor } from '../../src/workflows/digest/deliver-digest.js';
 import { collectMetrics } from '../../src/workflows/metrics/collect-metrics.js';
+import { pruneSnapshots, SNAPSHOT_RETENTION_MS } from '../../src/workflows/metrics/prune-snapshots.js';
 import { HOUR, schedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
 
 let h: SchedulerHarness;
@@ -174,5 +175,48 @@ describe('engagement digest', () => {
     const sandboxPub = (await h.gl.getPost(sandboxPost))!.publications[0]!;
     expect((await h.store.latestMetrics([sandboxPub.id], h.clock.now())).get(sandboxPub.id)).toMatchObject({ likes: 0 });
     expect(h.logs.some((l) => l.includes('could not read engagement figures'))).toBe(true);
+  });
+
+  it('forgets snapshots older than the retention period that a later one supersedes, keeping every post’s latest', async () => {
+    h = await schedulerHarness({}, '2026-01-01T10:00:00Z');
+    h.scheduler.start();
+    await h.scheduler.idle();
+    const old = await publishNow('January post');
+    for (const [day, likes] of [[1, 1], [3, 2], [6, 3]] as const) {
+      h.clock.set(new Date(Date.parse('2026-01-01T10:00:00Z') + day * 24 * HOUR));
+      h.x.metrics.set(old, m(likes, 0, 0, null));
+      await collectMetrics(h.gl.ctx);
+    }
+    h.clock.set('2026-03-01T10:00:00Z');
+    const recent = await publishNow('March post');
+    for (const likes of [5, 7]) {
+      h.clock.set(new Date(h.clock.now().getTime() + HOUR));
+      h.x.metrics.set(recent, m(likes, 0, 0, null));
+      await collectMetrics(h.gl.ctx);
+    }
+    const snapshots = () =>
+      h.store.sqlite.prepare('SELECT publication_id AS p, likes FROM metric_snapshots ORDER BY id').all() as Array<{ p: number; likes: number }>;
+    const [oldPub, recentPub] = [(await h.gl.getPost(1))!.publications[0]!.id, (await h.gl.getPost(2))!.publications[0]!.id];
+    const before = await h.store.latestMetrics([oldPub, recentPub], h.clock.now());
+
+    // One chunk at a time: a limit of 1 deletes the oldest superseded one only.
+    const cutoff = new Date(h.clock.now().getTime() - SNAPSHOT_RETENTION_MS);
+    expect(await h.store.pruneMetricSnapshots(cutoff, 1)).toBe(1);
+    expect(snapshots().map((r) => r.likes)).toEqual([2, 3, 5, 7]);
+    expect(await pruneSnapshots(h.gl.ctx)).toBe(1);
+    expect(snapshots()).toEqual([
+      { p: oldPub, likes: 3 },
+      { p: recentPub, likes: 5 },
+      { p: recentPub, likes: 7 },
+    ]);
+    expect(await h.store.latestMetrics([oldPub, recentPub], h.clock.now())).toEqual(before);
+    // Nothing more to do; and the recent post's snapshots are kept until they are old too.
+    expect(await pruneSnapshots(h.gl.ctx)).toBe(0);
+    h.clock.set(new Date(h.clock.now().getTime() + SNAPSHOT_RETENTION_MS + HOUR));
+    expect(await pruneSnapshots(h.gl.ctx)).toBe(1);
+    expect(snapshots()).toEqual([
+      { p: oldPub, likes: 3 },
+      { p: recentPub, likes: 7 },
+    ]);
   });
 });
