@@ -20,6 +20,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { buildDigest } from '../src/workflows/digest/build-digest.js';
 import { SNAPSHOT_PRUNE_CHUNK } from '../src/workflows/metrics/prune-snapshots.js';
 import { seedPosts, seedSnapshots } from './support/seed.js';
+import { median } from './support/stats.js';
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
@@ -116,7 +117,7 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
       await fn();
       samples.push(performance.now() - t);
     }
-    return samples.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+    return median(samples);
   };
   const bareMs = await time(() => bare.all(now));
   const digestMs = await time(() => buildDigest(gl.ctx, { kind: 'daily', zone: 'UTC' }));

@@ -19,6 +19,7 @@ import { freePort } from '../test/support/free-port.js';
 import { blockActionsFromMessage, postSigned, slashCommand, type SlackRequestBody } from '../test/support/slack-requests.js';
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
+import { median } from './support/stats.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench00';
 const APPROVAL_CHANNEL = 'C0APPROVALS';
@@ -144,7 +145,6 @@ try {
       `median of ${ROUNDS} rounds, each running the bare app and then Greenlight`,
   );
   let allWithin = true;
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   for (const [name, make] of [
     ['/draft ', (_consume: boolean) => draftRequest()],
     ['Approve', approveRequest],

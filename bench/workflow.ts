@@ -13,6 +13,7 @@ import { migrateSqlite, openSqlite } from '../db/sqlite/connection.js';
 import { SqliteStore } from '../db/sqlite/store.js';
 import { tempDir } from '../test/support/temp-db.js';
 import { seedPeople } from './support/seed.js';
+import { median } from './support/stats.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 
 const N = Number(process.env.BENCH_N ?? 10000);
@@ -117,7 +118,6 @@ handWrittenDecisionsPerSecond(500, 1);
  * so a noisy neighbour or a slow stretch of the disk weighs on both alike.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const samples = { raw: [] as number[], w1: [] as number[], w32: [] as number[], h1: [] as number[], h32: [] as number[] };
 for (let round = 0; round < ROUNDS; round++) {
   samples.raw.push(rawInsertsPerSecond(N * 4));

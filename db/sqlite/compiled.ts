@@ -51,15 +51,16 @@ export function compile(sqlite: Database.Database, query: { toSQL(): { sql: stri
     }
     return bound;
   };
+  const run = (values: Values) => statement.run(bind(values));
   if (!statement.reader) {
     const none = () => {
       throw new Error(`${sql} returns no rows`);
     };
-    return { run: (values) => statement.run(bind(values)), rows: none, id: none };
+    return { run, rows: none, id: none };
   }
   statement.raw(true);
   return {
-    run: (values) => statement.run(bind(values)),
+    run,
     rows: (values) => statement.all(bind(values)) as unknown[][],
     id: (values) => (statement.get(bind(values)) as [number])[0],
   };

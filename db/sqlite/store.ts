@@ -318,7 +318,7 @@ export class SqliteStore implements Store {
       mediaUrl: r.mediaUrl,
       contentHash: r.contentHash,
       authorId: r.authorId,
-      aiAssisted: r.aiAssisted ? 1 : 0,
+      aiAssisted: r.aiAssisted,
       at: ms(createdAt),
     };
     const revisionId = id === undefined ? this.#q.insertRevision.id(values) : (this.#q.firstRevision.run(values), id);

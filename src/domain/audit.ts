@@ -1,4 +1,4 @@
-import type { ChatPlatform } from './post.js';
+import type { ChatPlatform, Person } from './post.js';
 
 /** One line of the append-only audit log: who did what to which revision, when, from where. */
 export interface AuditEntry {
@@ -13,3 +13,6 @@ export interface AuditEntry {
   revisionId: number | null;
   details: Record<string, unknown>;
 }
+
+/** How a person is named in the audit log: "Ann Lee (slack:U0123)". */
+export const actorLabel = (person: Person): string => `${person.displayName} (${person.platform}:${person.platformUserId})`;

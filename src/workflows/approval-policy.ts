@@ -1,3 +1,4 @@
+import { actorLabel } from '../domain/audit.js';
 import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domain/post.js';
 import { formatInstant } from '../domain/time.js';
 import type { NewAuditEntry, PostChange, Refusal } from '../../db/store.js';
@@ -104,9 +105,8 @@ export function evaluateDecision(
     comment,
     platform: command.platform,
   };
-  const actorLabel = `${actor.displayName} (${actor.platform}:${actor.platformUserId})`;
   // Built whole rather than spread from a shared base: this runs inside the write transaction.
-  const audit = (action: string, details?: Record<string, unknown>): NewAuditEntry => ({ platform: command.platform, actorId: actor.id, actorLabel, action, details });
+  const audit = (action: string, details?: Record<string, unknown>): NewAuditEntry => ({ platform: command.platform, actorId: actor.id, actorLabel: actorLabel(actor), action, details });
   const decisionAudit = audit(`decision.${command.kind}`, { comment, revision: post.revision.number, contentHash: post.revision.contentHash });
 
   if (command.kind === 'reject') {

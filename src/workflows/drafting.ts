@@ -1,4 +1,5 @@
 import type { PostChange, Refusal } from '../../db/store.js';
+import { actorLabel } from '../domain/audit.js';
 import type { Person, PostAggregate } from '../domain/post.js';
 import { contentHash } from './content-hash.js';
 import type { WorkflowContext } from './context.js';
@@ -10,7 +11,6 @@ export type DraftResult =
   | { ok: false; errors: DraftErrors }
   | { ok: false; refusal: Refusal };
 
-const actorLabel = (p: Person) => `${p.displayName} (${p.platform}:${p.platformUserId})`;
 
 /** Creates a post from a draft and puts it in front of approvers. Invalid input stores nothing. */
 export async function submitDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<DraftResult> {

@@ -111,7 +111,8 @@ export class SlackNotifier implements Notifier {
     const thread = messages.flatMap((m) => (m.thread ? [m.thread] : []));
     const author = messages.flatMap((m) => (m.author ? [m.author] : []));
     for (const joined of joinMessages(thread)) await this.#thread(card, joined);
-    for (const joined of joinMessages(author)) await this.#toAuthor(latest, joined);
+    // Handed over together, so PrivateNotices sends them as one message.
+    await Promise.all(author.map((message) => this.#toAuthor(latest, message)));
   }
 
   #messages(event: Exclude<DomainEvent, { type: 'post.submitted' }>, card: Card | undefined): EventMessages {

@@ -5,6 +5,7 @@
  * decision, so a stale button can never undo what someone else just did.
  */
 import type { PostChange, PublicationChange, Refusal } from '../../../db/store.js';
+import { actorLabel } from '../../domain/audit.js';
 import { NETWORK_LABELS } from '../../domain/network.js';
 import type { Person, PostAggregate } from '../../domain/post.js';
 import type { Publication, PublicationStatus } from '../../domain/publication.js';
@@ -14,12 +15,11 @@ import type { WorkflowContext } from '../context.js';
 
 export type ActionResult = { ok: true; post: PostAggregate } | { ok: false; refusal: Refusal };
 
-const label = (p: Person) => `${p.displayName} (${p.platform}:${p.platformUserId})`;
 const refuse = (code: string, refused: string): Refusal => ({ code, refused });
 const audit = (actor: Person, action: string, details: Record<string, unknown> = {}) => ({
   platform: actor.platform,
   actorId: actor.id,
-  actorLabel: label(actor),
+  actorLabel: actorLabel(actor),
   action,
   details,
 });
