@@ -25,7 +25,9 @@ const SECRET = 'benchbenchbenchbenchbenchbench00';
 const APPROVAL_CHANNEL = 'C0APPROVALS';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
 /** Rounds per measurement; each alternates the bare app and Greenlight, and the median round counts. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** No Web API call for this long means the app has finished what the requests asked of it. */
+const QUIET_MS = 500;
 const APPROVERS = Array.from({ length: 10 }, (_, i) => `U0APPROVER${i}`);
 /** Authors of the posts being approved, in turn: a burst of approvals notifies several people. */
 const AUTHORS = Array.from({ length: 5 }, (_, i) => `U0AUTHOR${i}`);
@@ -33,14 +35,17 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const children: ChildProcess[] = [];
 
 /** Starts a TypeScript script as a process; resolves when its output contains `ready` (a JSON line or text). */
-function run(args: string[], env: Record<string, string>, ready: (output: string) => string | undefined): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+function run(args: string[], env: Record<string, string>, ready: (output: string) => string | undefined): Promise<{ found: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
     const check = () => {
       const found = ready(output);
-      if (found) resolve(found);
+      if (found) resolve({ found, child });
     };
     child.stdout!.on('data', (d) => ((output += d), check()));
     child.stderr!.on('data', (d) => ((output += d), check()));
@@ -51,8 +56,23 @@ const jsonUrl = (output: string) => output.split('\n').map((l) => (l.startsWith(
 
 const tmp = tempDir('greenlight-bench-');
 try {
-  const fakeUrl = await run([here('./support/fake-slack-process.ts'), [...AUTHORS, ...APPROVERS].join(',')], {}, jsonUrl);
-  const bareUrl = await run([here('./support/bare-bolt-process.ts'), SECRET, fakeUrl], {}, jsonUrl);
+  const fake = await run([here('./support/fake-slack-process.ts'), [...AUTHORS, ...APPROVERS].join(',')], {}, jsonUrl);
+  const fakeUrl = fake.found;
+  const bareUrl = (await run([here('./support/bare-bolt-process.ts'), SECRET, fakeUrl], {}, jsonUrl)).found;
+  /**
+   * Waits until no Web API call has reached the fake for a while (the work after the
+   * acknowledgements is done); returns when the last one came, in ms after `since`.
+   */
+  const settled = async (since: number): Promise<number> => {
+    for (;;) {
+      const { lastCallAt } = await new Promise<{ lastCallAt: number }>((resolve) => {
+        fake.child.once('message', (m) => resolve(m as { lastCallAt: number }));
+        fake.child.send('quiet?');
+      });
+      if (Date.now() - lastCallAt >= QUIET_MS) return lastCallAt - since;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
 
   // Pending posts for the Approve runs, made through the workflows before Greenlight starts,
   // each with its approval card in the channel (so an approval updates the card and posts in
@@ -114,10 +134,13 @@ try {
    * `concurrency` signed requests sent at the same instant, again and again until `REQUESTS`
    * have gone: the latency of each acknowledgement when that many clicks arrive at once.
    * The next wave starts as soon as the last acknowledgement is in, while the work after the
-   * acknowledgements is still running, as it would be on a busy morning.
+   * acknowledgements is still running, as it would be on a busy morning. Also returns when
+   * the last Web API call the requests caused was made, in ms after the first was sent (the
+   * next run starts only after it).
    */
-  const load = async (url: string, make: () => SlackRequestBody, concurrency: number): Promise<number[]> => {
+  const load = async (url: string, make: () => SlackRequestBody, concurrency: number): Promise<{ latencies: number[]; doneMs: number }> => {
     const latencies: number[] = [];
+    const startedAt = Date.now();
     for (let sent = 0; sent < REQUESTS; sent += concurrency) {
       const wave = Array.from({ length: Math.min(concurrency, REQUESTS - sent) }, make);
       await Promise.all(
@@ -129,14 +152,14 @@ try {
         }),
       );
     }
-    // Let the work after the acknowledgements finish before the next run starts.
-    await new Promise((r) => setTimeout(r, 1000));
-    return latencies.sort((a, b) => a - b);
+    const doneMs = await settled(startedAt);
+    return { latencies: latencies.sort((a, b) => a - b), doneMs };
   };
   const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 
   // Warm both up (JIT, connections) before measuring.
+  await settled(Date.now());
   await load(bareUrl, draftRequest, 10);
   await load(greenlightUrl, draftRequest, 10);
 
@@ -150,14 +173,16 @@ try {
     ['Approve', approveRequest],
   ] as const) {
     for (const concurrency of [10, 100]) {
-      const rounds = { base50: [] as number[], base99: [] as number[], ours50: [] as number[], ours99: [] as number[] };
+      const rounds = { base50: [] as number[], base99: [] as number[], ours50: [] as number[], ours99: [] as number[], baseDone: [] as number[], oursDone: [] as number[] };
       for (let round = 0; round < ROUNDS; round++) {
         const base = await load(bareUrl, () => make(false), concurrency);
         const ours = await load(greenlightUrl, () => make(true), concurrency);
-        rounds.base50.push(pct(base, 50));
-        rounds.base99.push(pct(base, 99));
-        rounds.ours50.push(pct(ours, 50));
-        rounds.ours99.push(pct(ours, 99));
+        rounds.base50.push(pct(base.latencies, 50));
+        rounds.base99.push(pct(base.latencies, 99));
+        rounds.ours50.push(pct(ours.latencies, 50));
+        rounds.ours99.push(pct(ours.latencies, 99));
+        rounds.baseDone.push(base.doneMs);
+        rounds.oursDone.push(ours.doneMs);
       }
       const [base99, ours99] = [median(rounds.base99), median(rounds.ours99)];
       const ratio = ours99 / base99;
@@ -167,6 +192,10 @@ try {
         `${name} ×${String(concurrency).padStart(3)}  bare Bolt p50 ${ms(median(rounds.base50))} p99 ${ms(base99)}  ` +
           `Greenlight p50 ${ms(median(rounds.ours50))} p99 ${ms(ours99)}  p99 ratio ${ratio.toFixed(2)} ${within ? 'within budget' : 'OVER BUDGET'}` +
           `  (rounds' p99 ratios ${rounds.ours99.map((o, i) => (o / rounds.base99[i]!).toFixed(2)).join(', ')})`,
+      );
+      console.log(
+        `${' '.repeat(13)}last Web API call after the first request: bare Bolt ${ms(median(rounds.baseDone))}, Greenlight ${ms(median(rounds.oursDone))}` +
+          ` (Greenlight's ${name === 'Approve' ? 'card updates, thread messages and DMs' : 'dialogs'} for all ${REQUESTS})`,
       );
     }
   }

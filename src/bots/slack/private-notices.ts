@@ -10,7 +10,8 @@ interface Batch {
 
 /**
  * Tells one person something only they see: an ephemeral message where they clicked, or
- * in their DM with the bot when the click came from App Home or a dialog.
+ * in their DM with the bot when the click came from App Home or a dialog. Ephemeral replies
+ * answer someone who is waiting and use `client`; DMs are news and use `news`.
  */
 export class PrivateNotices {
   readonly #dms = new Map<string, string>();
@@ -19,13 +20,14 @@ export class PrivateNotices {
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
+    private readonly news: WebClient = client,
   ) {}
 
   /** The DM channel between the bot and `userId` (opened once, remembered). */
-  async dmChannel(userId: string): Promise<string> {
+  async #dmChannel(userId: string, client: WebClient): Promise<string> {
     const known = this.#dms.get(userId);
     if (known) return known;
-    const opened = await this.client.conversations.open({ users: userId });
+    const opened = await client.conversations.open({ users: userId });
     const id = opened.channel?.id;
     if (!id) throw new Error('conversations.open returned no channel');
     this.#dms.set(userId, id);
@@ -62,9 +64,9 @@ export class PrivateNotices {
   }
 
   async #send(userId: string, messages: Message[]): Promise<void> {
-    const channel = await this.dmChannel(userId);
+    const channel = await this.#dmChannel(userId, this.news);
     for (const joined of joinMessages(messages)) {
-      await this.client.chat.postMessage({ channel, text: joined.text, blocks: joined.blocks });
+      await this.news.chat.postMessage({ channel, text: joined.text, blocks: joined.blocks });
     }
   }
 
@@ -72,7 +74,7 @@ export class PrivateNotices {
   async ephemeral(userId: string, channelId: string | undefined, message: Message): Promise<void> {
     try {
       await this.client.chat.postEphemeral({
-        channel: channelId ?? (await this.dmChannel(userId)),
+        channel: channelId ?? (await this.#dmChannel(userId, this.client)),
         user: userId,
         text: message.text,
         blocks: message.blocks,

@@ -73,9 +73,16 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
     logger.error('unhandled error in a Slack listener', { error });
   });
 
+  // News (card updates, thread messages, DMs, digests) has a client of its own with a few
+  // calls in flight at most. A burst of decisions then cannot flood the event loop with Web API
+  // replies while other clicks wait for their acknowledgement (measured in bench:slack), and a
+  // rate limit on news, which pauses that client's queue, never holds up a dialog someone is
+  // opening. Slack itself allows about one message a second per channel, so news in a burst
+  // waits on Slack anyway.
+  const news = new webApi.WebClient(config.botToken, { ...clientOptions, logger: boltLogger(logger), maxRequestConcurrency: NEWS_IN_FLIGHT });
   const approvers = new SlackApproverDirectory(app.client, config.approvers, deps.clock, logger);
-  const notices = new PrivateNotices(app.client, logger);
-  const digestSink = new SlackDigestSink(app.client, config.digestChannel);
+  const notices = new PrivateNotices(app.client, logger, news);
+  const digestSink = new SlackDigestSink(news, config.digestChannel);
 
   return {
     client: app.client,
@@ -95,7 +102,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
         digest: { channel: config.digestChannel, zone: options.digestZone, sink: digestSink },
       });
       const mentions = config.approvers.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');
-      return new SlackNotifier(app.client, gl, config.approvalChannel, notices, logger, mentions);
+      return new SlackNotifier(news, gl, config.approvalChannel, notices, logger, mentions);
     },
     start: async () => {
       if (receiver) return;
@@ -123,6 +130,8 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
 }
 
 const SOCKET_START_TIMEOUT_MS = 30_000;
+/** Web API calls for news in flight at once (a person's dialogs and replies are not counted). */
+const NEWS_IN_FLIGHT = 8;
 
 /**
  * Socket Mode starts with apps.connections.open, the one call made with SLACK_APP_TOKEN, and

@@ -39,6 +39,11 @@ export interface FakeSlackApi {
   failNext(method: string, failure: ScriptedFailure): void;
   /** A response_url for a signed request; what the app posts there lands in `state`. */
   responseUrl(target: ResponseTarget): string;
+  /**
+   * Web API calls being answered right now, and the most there were at once since the last
+   * `resetPeak()` (or `reset()`): how many calls the app keeps in flight.
+   */
+  readonly inFlight: { readonly now: number; readonly peak: number; resetPeak(): void };
   /** Called after each recorded call; returns the unsubscribe function. */
   subscribe(listener: CallListener): () => void;
   /**
@@ -99,7 +104,24 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
 
   const context = (args: Record<string, unknown>): MethodContext => ({ args, workspace, state, ids, origin, socketModeUrl });
 
+  const inFlight = {
+    now: 0,
+    peak: 0,
+    resetPeak() {
+      inFlight.peak = inFlight.now;
+    },
+  };
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    inFlight.peak = Math.max(inFlight.peak, ++inFlight.now);
+    try {
+      await answerApi(req, res, method, query);
+    } finally {
+      inFlight.now--;
+    }
+  }
+
+  async function answerApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
     const at = workspace.now();
     const contentType = req.headers['content-type'] ?? '';
     const finish = (args: Record<string, unknown>, status: number, response: SlackResult, headers?: Record<string, string>) => {
@@ -185,6 +207,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     waitFor: (method, predicate, timeoutMs) => recorder.waitFor(method, predicate, timeoutMs),
     failNext: (method, failure) => failures.push(method, failure),
     responseUrl: (target) => responseUrls.mint(origin, target),
+    inFlight,
     subscribe: (listener) => recorder.subscribe(listener),
     attachSocketMode(mintUrl) {
       socketModeUrl = mintUrl;
@@ -197,6 +220,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       state.clear();
       failures.clear();
       responseUrls.clear();
+      inFlight.resetPeak();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
