@@ -39,6 +39,70 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     expect(h.x.calls).toHaveLength(1);
   });
 
+  it('a chat slow to show the news never makes the next post late, and idle() waits for the news', async () => {
+    h = await schedulerHarness();
+    // A chat that shows nothing about publications until it is released (Slack rate-limited).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const shown: string[] = [];
+    h.bus.subscribe({
+      notify: async (e) => {
+        if (e.type !== 'publication.published') return;
+        await released;
+        shown.push(`post ${e.post.post.id} published`);
+      },
+    });
+    h.scheduler.start();
+    await h.scheduler.idle();
+    const first = await h.pending({ publishAt: new Date(h.clock.now().getTime() + HOUR) });
+    const second = await h.pending({ publishAt: new Date(h.clock.now().getTime() + HOUR + MINUTE) });
+    for (const id of [first, second]) {
+      const post = (await h.gl.getPost(id))!;
+      expect((await h.gl.decide(h.approver, { postId: id, revisionId: post.revision.id, kind: 'approve' })).ok).toBe(true);
+    }
+
+    await h.timers.advance(HOUR);
+    expect(h.x.calls).toHaveLength(1);
+    await h.timers.advance(MINUTE);
+    // The first post's news is still held, and the second went out on time all the same.
+    expect(h.x.calls).toHaveLength(2);
+    expect((await pubOf(second)).publishedAt).toEqual(new Date(h.clock.now()));
+
+    let idle = false;
+    const idled = h.scheduler.idle().then(() => (idle = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(idle).toBe(false);
+    release();
+    await idled;
+    expect(shown).toEqual([`post ${first} published`, `post ${second} published`]);
+  });
+
+  it('stop() waits for news still being shown, up to its time limit', async () => {
+    h = await schedulerHarness();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let shown = false;
+    h.bus.subscribe({
+      notify: async (e) => {
+        if (e.type !== 'publication.published') return;
+        await released;
+        shown = true;
+      },
+    });
+    h.scheduler.start();
+    await h.scheduler.idle();
+    await h.pending({ publishAt: null }).then(async (id) => {
+      const post = (await h.gl.getPost(id))!;
+      await h.gl.decide(h.approver, { postId: id, revisionId: post.revision.id, kind: 'approve' });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.x.calls).toHaveLength(1);
+
+    setTimeout(release, 50);
+    await h.scheduler.stop(5_000);
+    expect(shown).toBe(true);
+  });
+
   it('keeps timers only for a bounded window and refills it as time passes', async () => {
     h = await schedulerHarness({ windowMs: 15 * MINUTE, refillEveryMs: MINUTE, windowLimit: 5 });
     h.scheduler.start();

@@ -21,6 +21,8 @@ export interface SchedulerHarness {
   scheduler: Scheduler;
   x: ScriptedPublisher;
   events: DomainEvent[];
+  /** Where the workflows' events go: subscribe a notifier (a chat) of your own. */
+  bus: EventBus;
   logs: string[];
   author: Person;
   approver: Person;
@@ -89,6 +91,7 @@ export async function schedulerHarness(options: Partial<SchedulerOptions> = {}, 
     },
     x,
     events,
+    bus,
     logs: logger.lines,
     author,
     approver,

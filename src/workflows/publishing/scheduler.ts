@@ -55,12 +55,31 @@ export class Scheduler implements Notifier {
   /** The next refill also recovers crashed claims and missed posts (at start, then every refill period). */
   #needRecover = false;
   readonly #abort = new AbortController();
+  /** What the scheduler did, still being shown in chat. */
+  readonly #news = new Set<Promise<void>>();
+  /**
+   * The workflows' context, with a notifier that does not wait for chat: a slow or
+   * rate-limited Slack must never make a post late, so sends, reminders and expiries go on
+   * while their news is shown. `idle()` and `stop()` still wait for it.
+   */
+  private readonly ctx: WorkflowContext;
 
   constructor(
-    private readonly ctx: WorkflowContext,
+    ctx: WorkflowContext,
     private readonly timers: Timers,
     private readonly options: SchedulerOptions,
-  ) {}
+  ) {
+    this.ctx = { ...ctx, events: { notify: (event) => this.#tell(ctx, event) } };
+  }
+
+  #tell(ctx: WorkflowContext, event: DomainEvent): Promise<void> {
+    const shown: Promise<void> = Promise.resolve()
+      .then(() => ctx.events.notify(event))
+      .catch((error: unknown) => ctx.logger.error('could not show what the scheduler did', { event: event.type, post: event.post.post.id, error }))
+      .finally(() => this.#news.delete(shown));
+    this.#news.add(shown);
+    return Promise.resolve();
+  }
 
   get running(): boolean {
     return this.#running;
@@ -80,17 +99,25 @@ export class Scheduler implements Notifier {
     void this.#ensureLoop();
   }
 
-  /** Stops taking new work and waits for sends in flight (a send cut off is aborted: unknown outcome). */
+  /**
+   * Stops taking new work and waits for sends in flight (a send cut off is aborted: unknown
+   * outcome), then for their news, within the same time.
+   */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#running = false;
     this.#cancelTimers();
     this.#refillTimer?.cancel();
     this.#refillSoon?.cancel();
-    if (this.#loop) {
-      const timer = setTimeout(() => this.#abort.abort(new Error('Greenlight is shutting down')), timeoutMs);
-      await this.#loop.catch(() => undefined);
-      clearTimeout(timer);
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.#abort.abort(new Error('Greenlight is shutting down'));
+        resolve();
+      }, timeoutMs);
+    });
+    await this.#loop?.catch(() => undefined);
+    await Promise.race([Promise.all(this.#news), late]);
+    clearTimeout(timer);
   }
 
   /**
@@ -134,9 +161,12 @@ export class Scheduler implements Notifier {
     return this.#ensureLoop();
   }
 
-  /** Resolves when nothing is being processed or waiting to be (tests, shutdown). */
+  /** Resolves when nothing is being processed or waiting to be, news included (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#loop) await this.#loop;
+    while (this.#loop || this.#news.size) {
+      if (this.#loop) await this.#loop;
+      else await Promise.all(this.#news);
+    }
   }
 
   /** One loop at a time does all the work, so runs and refills never overlap. */
