@@ -9,6 +9,7 @@
  * each concurrency, and under 1 s at 100 (Slack gives up after 3 s).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { SqliteStore } from '../db/sqlite/store.js';
@@ -52,13 +53,18 @@ function run(args: string[], env: Record<string, string>, ready: (output: string
     child.on('exit', (code) => reject(new Error(`${args[0]} exited (${code}):\n${output}`)));
   });
 }
+/** CPU time a process has used so far, in ms (Linux: utime + stime from /proc, in clock ticks of 10 ms). */
+function cpuTime(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 const jsonUrl = (output: string) => output.split('\n').map((l) => (l.startsWith('{"url"') ? (JSON.parse(l) as { url: string }).url : undefined)).find(Boolean);
 
 const tmp = tempDir('greenlight-bench-');
 try {
   const fake = await run([here('./support/fake-slack-process.ts'), [...AUTHORS, ...APPROVERS].join(',')], {}, jsonUrl);
   const fakeUrl = fake.found;
-  const bareUrl = (await run([here('./support/bare-bolt-process.ts'), SECRET, fakeUrl], {}, jsonUrl)).found;
+  const bare = await run([here('./support/bare-bolt-process.ts'), SECRET, fakeUrl], {}, jsonUrl);
   /**
    * Waits until no Web API call has reached the fake for a while (the work after the
    * acknowledgements is done); returns when the last one came, in ms after `since`.
@@ -86,7 +92,7 @@ try {
     const authors = await Promise.all(
       AUTHORS.map((id, i) => gl.identify({ platform: 'slack', platformUserId: id, displayName: `Author ${i}`, timezone: 'Europe/Berlin' })),
     );
-    for (let i = 0; i < REQUESTS * ROUNDS * 2 + 10; i++) {
+    for (let i = 0; i < REQUESTS * (ROUNDS * 2 + 1) + 10; i++) {
       const result = await gl.submitDraft(authors[i % authors.length]!, { text: `Bench post ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
       if (!result.ok) throw new Error('could not prepare posts');
       const card = await slack.chat.postMessage({ channel: APPROVAL_CHANNEL, text: `Post #${result.post.post.id}` });
@@ -101,7 +107,7 @@ try {
   }
 
   const port = await freePort();
-  await run(
+  const greenlight = await run(
     [here('../src/main.ts')],
     {
       PORT: String(port),
@@ -114,7 +120,9 @@ try {
     },
     (output) => (output.includes(`listening on port ${port}`) ? 'up' : undefined),
   );
-  const greenlightUrl = `http://127.0.0.1:${port}/slack/events`;
+  type App = { url: string; child: ChildProcess };
+  const bareApp: App = { url: bare.found, child: bare.child };
+  const greenlightApp: App = { url: `http://127.0.0.1:${port}/slack/events`, child: greenlight.child };
 
   let nextPost = 0;
   const draftRequest = (): SlackRequestBody => slashCommand({ command: '/draft', text: 'Bench', userId: AUTHORS[0]!, channelId: 'C0GENERAL' });
@@ -138,30 +146,33 @@ try {
    * the last Web API call the requests caused was made, in ms after the first was sent (the
    * next run starts only after it).
    */
-  const load = async (url: string, make: () => SlackRequestBody, concurrency: number): Promise<{ latencies: number[]; doneMs: number }> => {
+  const load = async (app: App, make: () => SlackRequestBody, concurrency: number): Promise<{ latencies: number[]; doneMs: number; cpuMs: number }> => {
     const latencies: number[] = [];
     const startedAt = Date.now();
+    const cpuBefore = cpuTime(app.child);
     for (let sent = 0; sent < REQUESTS; sent += concurrency) {
       const wave = Array.from({ length: Math.min(concurrency, REQUESTS - sent) }, make);
       await Promise.all(
         wave.map(async (body) => {
           const start = performance.now();
-          const response = await postSigned(url, body, { signingSecret: SECRET });
+          const response = await postSigned(app.url, body, { signingSecret: SECRET });
           latencies.push(performance.now() - start);
           if (response.status !== 200) throw new Error(`status ${response.status}: ${response.text}`);
         }),
       );
     }
     const doneMs = await settled(startedAt);
-    return { latencies: latencies.sort((a, b) => a - b), doneMs };
+    return { latencies: latencies.sort((a, b) => a - b), doneMs, cpuMs: (cpuTime(app.child) - cpuBefore) / REQUESTS };
   };
   const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 
-  // Warm both up (JIT, connections) before measuring.
+  // Warm both up (JIT, connections) with each kind of request before measuring.
   await settled(Date.now());
-  await load(bareUrl, draftRequest, 10);
-  await load(greenlightUrl, draftRequest, 10);
+  await load(bareApp, draftRequest, 10);
+  await load(greenlightApp, draftRequest, 10);
+  await load(bareApp, () => approveRequest(false), 10);
+  await load(greenlightApp, () => approveRequest(true), 10);
 
   console.log(
     `${REQUESTS} signed requests per run, in waves of 10 or 100 at once; acknowledgement latency, p50 and p99; ` +
@@ -173,16 +184,18 @@ try {
     ['Approve', approveRequest],
   ] as const) {
     for (const concurrency of [10, 100]) {
-      const rounds = { base50: [] as number[], base99: [] as number[], ours50: [] as number[], ours99: [] as number[], baseDone: [] as number[], oursDone: [] as number[] };
+      const rounds = { base50: [] as number[], base99: [] as number[], ours50: [] as number[], ours99: [] as number[], baseDone: [] as number[], oursDone: [] as number[], baseCpu: [] as number[], oursCpu: [] as number[] };
       for (let round = 0; round < ROUNDS; round++) {
-        const base = await load(bareUrl, () => make(false), concurrency);
-        const ours = await load(greenlightUrl, () => make(true), concurrency);
+        const base = await load(bareApp, () => make(false), concurrency);
+        const ours = await load(greenlightApp, () => make(true), concurrency);
         rounds.base50.push(pct(base.latencies, 50));
         rounds.base99.push(pct(base.latencies, 99));
         rounds.ours50.push(pct(ours.latencies, 50));
         rounds.ours99.push(pct(ours.latencies, 99));
         rounds.baseDone.push(base.doneMs);
         rounds.oursDone.push(ours.doneMs);
+        rounds.baseCpu.push(base.cpuMs);
+        rounds.oursCpu.push(ours.cpuMs);
       }
       const [base99, ours99] = [median(rounds.base99), median(rounds.ours99)];
       const ratio = ours99 / base99;
@@ -195,7 +208,8 @@ try {
       );
       console.log(
         `${' '.repeat(13)}last Web API call after the first request: bare Bolt ${ms(median(rounds.baseDone))}, Greenlight ${ms(median(rounds.oursDone))}` +
-          ` (Greenlight's ${name === 'Approve' ? 'card updates, thread messages and DMs' : 'dialogs'} for all ${REQUESTS})`,
+          ` (Greenlight's ${name === 'Approve' ? 'card updates, thread messages and DMs' : 'dialogs'} for all ${REQUESTS});` +
+          ` CPU per request, all work included: bare Bolt ${median(rounds.baseCpu).toFixed(2)} ms, Greenlight ${median(rounds.oursCpu).toFixed(2)} ms`,
       );
     }
   }

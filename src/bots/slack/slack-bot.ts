@@ -102,7 +102,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
         digest: { channel: config.digestChannel, zone: options.digestZone, sink: digestSink },
       });
       const mentions = config.approvers.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');
-      return new SlackNotifier(news, gl, config.approvalChannel, notices, logger, mentions);
+      return new SlackNotifier(news, gl, config.approvalChannel, notices, logger, mentions, NEWS_IN_FLIGHT);
     },
     start: async () => {
       if (receiver) return;

@@ -60,12 +60,17 @@ interface Queued {
  * Shows workflow events in Slack: the approval card (posted once, then updated in place),
  * history in the card's thread, and private notes to the author. Events for one post are
  * handled one at a time, and every card update renders the post as it is now, so a slow
- * update can never overwrite a newer one. Events for a post that arrive while one is being
- * shown (approved, then published a moment later) are shown together: one card update, one
- * thread message, one note, so a burst costs Slack fewer calls and people fewer pings.
+ * update can never overwrite a newer one. At most `postsAtOnce` posts have their news shown
+ * at a time; a post waiting for its turn gathers what happens meanwhile (approved, then
+ * published a moment later) and shows it together: one card update, one thread message, one
+ * note. So a burst costs Slack fewer calls and people fewer pings, and a lone event is shown
+ * at once.
  */
 export class SlackNotifier implements Notifier {
   readonly #queues = new Map<number, Queued[]>();
+  /** Posts whose news is being shown now; the posts waiting for a turn, first come first served. */
+  #showing = 0;
+  readonly #turns: Array<() => void> = [];
 
   constructor(
     private readonly client: WebClient,
@@ -75,6 +80,7 @@ export class SlackNotifier implements Notifier {
     private readonly logger: Logger,
     /** Who a reminder mentions: the approvers as Slack mentions (users and user groups). */
     private readonly approverMentions: string,
+    private readonly postsAtOnce: number,
   ) {}
 
   notify(event: DomainEvent): Promise<void> {
@@ -83,21 +89,42 @@ export class SlackNotifier implements Notifier {
       const settle = (error?: unknown) => (error === undefined ? resolve() : reject(error));
       const queue = this.#queues.get(id);
       if (queue) return void queue.push({ event, settle });
-      this.#queues.set(id, []);
-      void this.#drain(id, [{ event, settle }]);
+      this.#queues.set(id, [{ event, settle }]);
+      void this.#drain(id);
     });
   }
 
-  async #drain(postId: number, first: Queued[]): Promise<void> {
-    for (let batch = first; batch.length; batch = this.#queues.get(postId)!.splice(0)) {
+  async #drain(postId: number): Promise<void> {
+    const queue = this.#queues.get(postId)!;
+    while (queue.length) {
+      await this.#turn();
+      // Everything that arrived while this post waited is shown together.
+      const batch = queue.splice(0);
       try {
         await this.#show(batch.map((q) => q.event));
         for (const q of batch) q.settle();
       } catch (error) {
         for (const q of batch) q.settle(error ?? new Error('notification failed'));
+      } finally {
+        this.#endTurn();
       }
     }
     this.#queues.delete(postId);
+  }
+
+  async #turn(): Promise<void> {
+    if (this.#showing < this.postsAtOnce) {
+      this.#showing++;
+      return;
+    }
+    // The turn is handed over by #endTurn, so #showing stays as it is.
+    await new Promise<void>((resolve) => this.#turns.push(resolve));
+  }
+
+  #endTurn(): void {
+    const next = this.#turns.shift();
+    if (next) next();
+    else this.#showing--;
   }
 
   async #show(events: DomainEvent[]): Promise<void> {

@@ -40,6 +40,7 @@ describe('Slack: news in a burst of approvals', () => {
     // A slow Slack, so that calls would pile up if nothing held them back.
     for (let i = 0; i < POSTS * 2; i++) h.fake.failNext('chat.update', { delayMs: 40 });
     h.fake.inFlight.resetPeak();
+    const updatesBefore = h.fake.callsTo('chat.update').length;
 
     const answers = await Promise.all(cards.map((card) => h.clickMessage(ALICE, card, ACTION.approve)));
     expect(answers.map((a) => a.status)).toEqual(cards.map(() => 200));
@@ -48,6 +49,8 @@ describe('Slack: news in a burst of approvals', () => {
     expect(h.fake.inFlight.peak).toBeLessThanOrEqual(NEWS_IN_FLIGHT);
     // …and they did go several at a time, not one by one.
     expect(h.fake.inFlight.peak).toBeGreaterThan(1);
+    // Posts that waited for their turn were shown approved and published in one card update.
+    expect(h.fake.callsTo('chat.update').length - updatesBefore).toBeLessThan(2 * POSTS);
     for (const card of cards) {
       expect(threadOf(card)).toContain(`<@${ALICE}> approved revision 1`);
       expect(threadOf(card)).toContain('Published on Sandbox');
