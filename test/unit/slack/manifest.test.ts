@@ -33,8 +33,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
 };
 
 describe('manifest.yml', () => {
-  const called = [...new Set([...code.matchAll(/client\.((?:[a-z]+\.)+[a-zA-Z0-9]+)\(/g)].map((m) => m[1]!))].sort();
-  const commands = [...code.matchAll(/app\.command\('([^']+)'/g)].map((m) => m[1]!).sort();
+  const called = [...new Set([...code.matchAll(/(?:client|news)\.((?:[a-z]+\.)+[a-zA-Z0-9]+)\(/g)].map((m) => m[1]!))].sort();
+  const commands = [...code.matchAll(/listeners\.command\('([^']+)'/g)].map((m) => m[1]!).sort();
   const events = [...code.matchAll(/app\.event\('([^']+)'/g)].map((m) => m[1]!).sort();
 
   it('knows the scope of every Web API method the bot calls', () => {

@@ -10,15 +10,18 @@ import * as queueCommand from './commands/queue.js';
 import * as publishingButtons from './actions/publishing-buttons.js';
 import * as reschedule from './views/reschedule.js';
 import type { SlackDeps } from './deps.js';
+import { ListenerTable } from './listener-table.js';
 import * as appHomeOpened from './events/app-home-opened.js';
 import * as decisionComment from './views/decision-comment.js';
 import * as draftSubmitted from './views/draft-submitted.js';
 
-/** Every listener, one module each (commands, actions, views, events). */
+/** Every listener, one module each (commands, actions, views, events), mounted on Bolt as one table. */
 export function registerListeners(app: App, deps: SlackDeps): void {
+  const listeners = new ListenerTable();
   for (const listener of [draftCommand, queueCommand, decisionButtons, draftChanged, postButtons, draftSubmitted, decisionComment, appHomeOpened, digestCommand, publishingButtons, reschedule]) {
-    listener.register(app, deps);
+    listener.register(listeners, deps);
   }
   // The draft dialog's caption suggestions.
-  for (const listener of [suggestCaptions, useCaption]) listener.register(app, deps);
+  for (const listener of [suggestCaptions, useCaption]) listener.register(listeners, deps);
+  listeners.mount(app);
 }

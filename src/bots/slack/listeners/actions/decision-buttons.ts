@@ -1,4 +1,4 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import type { DecisionKind } from '../../../../domain/post.js';
 import { buildDecisionModal } from '../../blocks/decision-modal.js';
 import { privateNotice } from '../../blocks/messages.js';
@@ -6,6 +6,7 @@ import { publishHome } from '../../home.js';
 import { ACTION, decodeRef } from '../../ids.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import { buttonValue, clickContext } from './click-context.js';
+import type { ListenerTable } from '../listener-table.js';
 
 const STALE = 'That button is out of date. Open the post’s latest card and try again.';
 
@@ -14,8 +15,8 @@ const STALE = 'That button is out of date. Open the post’s latest card and try
  * decides at once; the other two first check the click would be accepted, then ask for a
  * comment. A refused click changes nothing and is explained privately.
  */
-export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>(ACTION.approve, async ({ ack, body }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.action(ACTION.approve, async ({ ack, body }) => {
     await ack();
     const where = clickContext(body);
     await afterAck(deps, where, 'recording your approval', async () => {
@@ -43,6 +44,6 @@ export function register(app: App, deps: SlackDeps): void {
       });
     });
   };
-  app.action<BlockAction>(ACTION.requestChanges, withComment('request_changes'));
-  app.action<BlockAction>(ACTION.reject, withComment('reject'));
+  listeners.action(ACTION.requestChanges, withComment('request_changes'));
+  listeners.action(ACTION.reject, withComment('reject'));
 }

@@ -1,16 +1,17 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { decodeDraftState, TEXT_BLOCK_PATTERN } from '../../blocks/draft-modal.js';
 import { draftDialog } from '../../draft-dialog.js';
 import { readCaptionTone, readDraftForm } from '../../draft-form.js';
 import { BLOCK, INPUT_ACTION } from '../../ids.js';
 import type { SlackDeps } from '../deps.js';
+import type { ListenerTable } from '../listener-table.js';
 
 /**
  * As the author types or ticks networks, Slack sends the dialog's state; the dialog is
  * re-rendered with the limits for what is there now. `hash` makes Slack drop an update that
  * raced a newer one, which is exactly right for a live counter.
  */
-export function register(app: App, deps: SlackDeps): void {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
   const refresh = async ({ ack, body }: { ack: () => Promise<void>; body: BlockAction }) => {
     await ack();
     const view = body.view;
@@ -27,6 +28,6 @@ export function register(app: App, deps: SlackDeps): void {
     }
   };
   // Every version of the text block: its id changes when a suggestion is put in.
-  app.action<BlockAction>({ block_id: TEXT_BLOCK_PATTERN, action_id: INPUT_ACTION }, refresh);
-  app.action<BlockAction>({ block_id: BLOCK.networks, action_id: INPUT_ACTION }, refresh);
+  listeners.action({ block_id: TEXT_BLOCK_PATTERN, action_id: INPUT_ACTION }, refresh);
+  listeners.action({ block_id: BLOCK.networks, action_id: INPUT_ACTION }, refresh);
 }

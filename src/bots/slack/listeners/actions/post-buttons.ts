@@ -1,4 +1,3 @@
-import type { App, BlockAction } from '@slack/bolt';
 import { EDITABLE, STATUS_PHRASES } from '../../../../workflows/post-lifecycle.js';
 import { buildFullTextModal } from '../../blocks/full-text-modal.js';
 import { privateNotice } from '../../blocks/messages.js';
@@ -7,10 +6,11 @@ import { ACTION, decodeRef } from '../../ids.js';
 import { SlackPeople } from '../../slack-people.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import { buttonValue, clickContext } from './click-context.js';
+import type { ListenerTable } from '../listener-table.js';
 
 /** Edit draft (in the author's DM), Show full text (on long cards), and link buttons. */
-export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>(ACTION.editDraft, async ({ ack, body }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.action(ACTION.editDraft, async ({ ack, body }) => {
     await ack();
     const where = clickContext(body);
     await afterAck(deps, where, 'opening your draft', async () => {
@@ -32,7 +32,7 @@ export function register(app: App, deps: SlackDeps): void {
     });
   });
 
-  app.action<BlockAction>(ACTION.fullText, async ({ ack, body }) => {
+  listeners.action(ACTION.fullText, async ({ ack, body }) => {
     await ack();
     const where = clickContext(body);
     await afterAck(deps, where, 'showing the full text', async () => {
@@ -47,5 +47,5 @@ export function register(app: App, deps: SlackDeps): void {
   });
 
   // A link button opens its URL in the browser; Slack still tells the app, which must acknowledge.
-  app.action<BlockAction>(ACTION.openLink, async ({ ack }) => ack());
+  listeners.action(ACTION.openLink, async ({ ack }) => ack());
 }

@@ -1,10 +1,11 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { privateNotice } from '../../blocks/messages.js';
 import { buildRescheduleModal } from '../../blocks/reschedule-modal.js';
 import { ACTION, decodePublicationRef, decodeRef } from '../../ids.js';
 import { SlackPeople } from '../../slack-people.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import { buttonValue, clickContext } from './click-context.js';
+import type { ListenerTable } from '../listener-table.js';
 
 const STALE = 'That button is out of date; nothing was changed.';
 
@@ -13,10 +14,10 @@ const STALE = 'That button is out of date; nothing was changed.';
  * Approve and publish now (expired), Publish now (missed during downtime), Reschedule.
  * A refused click changes nothing and is explained privately.
  */
-export function register(app: App, deps: SlackDeps): void {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
   type Handler = (where: ReturnType<typeof clickContext>, body: BlockAction) => Promise<{ ok: boolean; refusal?: { refused: string } } | void>;
   const on = (actionId: string, what: string, handle: Handler) =>
-    app.action<BlockAction>(actionId, async ({ ack, body }) => {
+    listeners.action(actionId, async ({ ack, body }) => {
       await ack();
       const where = clickContext(body);
       await afterAck(deps, where, what, async () => {

@@ -1,10 +1,10 @@
-import type { App, BlockAction } from '@slack/bolt';
 import type { CaptionOutcome } from '../../../../workflows/captions/types.js';
 import { CAPTION_ACTION, decodeDraftState, type CaptionsState } from '../../blocks/draft-modal.js';
 import { draftDialog } from '../../draft-dialog.js';
 import { readCaptionTone, readDraftForm } from '../../draft-form.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import { updateDraftView } from './draft-view-update.js';
+import type { ListenerTable } from '../listener-table.js';
 
 function captionsState(outcome: CaptionOutcome): CaptionsState {
   if (outcome.ok) return { status: 'ready', batchId: outcome.batch.id };
@@ -17,8 +17,8 @@ function captionsState(outcome: CaptionOutcome): CaptionsState {
  * none. Only the suggestions part changes: the text block keeps its id, so whatever the
  * author typed meanwhile stays as it is.
  */
-export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>(CAPTION_ACTION.suggest, async ({ ack, body }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.action(CAPTION_ACTION.suggest, async ({ ack, body }) => {
     await ack();
     const view = body.view;
     const state = view && decodeDraftState(view.private_metadata);

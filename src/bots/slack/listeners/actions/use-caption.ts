@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { App, BlockAction } from '@slack/bolt';
 import { CAPTION_ACTION, decodeDraftState } from '../../blocks/draft-modal.js';
 import { draftDialog } from '../../draft-dialog.js';
 import { readCaptionTone, readDraftForm } from '../../draft-form.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import { buttonValue } from './click-context.js';
 import { updateDraftView } from './draft-view-update.js';
+import type { ListenerTable } from '../listener-table.js';
 
 /**
  * "Use this" on a suggestion: the text field gets the suggestion (the author can still
  * edit it) and the draft is marked AI-assisted for good. The text block gets a new id,
  * because Slack ignores `initial_value` for an input whose ids it already holds a value for.
  */
-export function register(app: App, deps: SlackDeps): void {
-  app.action<BlockAction>(CAPTION_ACTION.use, async ({ ack, body }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.action(CAPTION_ACTION.use, async ({ ack, body }) => {
     await ack();
     const view = body.view;
     const state = view && decodeDraftState(view.private_metadata);

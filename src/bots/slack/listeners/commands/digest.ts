@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import { buildDigestMessage } from '../../blocks/digest.js';
 import { SlackPeople } from '../../slack-people.js';
 import { afterAck, type SlackDeps } from '../deps.js';
+import type { ListenerTable } from '../listener-table.js';
 
 /**
  * `/digest`: the last 24 hours now. Approvers post it to the digest channel (with the chart);
  * anyone else sees it privately.
  */
-export function register(app: App, deps: SlackDeps): void {
-  app.command('/digest', async ({ ack, command, respond }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.command('/digest', async ({ ack, command, respond }) => {
     await ack();
     await afterAck(deps, { userId: command.user_id, channelId: command.channel_id }, 'building the digest', async () => {
       const person = await deps.people.identify(command.user_id);

@@ -1,11 +1,11 @@
-import type { App } from '@slack/bolt';
 import { buildQueueMessage } from '../../blocks/queue.js';
 import { loadQueue } from '../../queue-model.js';
 import { afterAck, type SlackDeps } from '../deps.js';
+import type { ListenerTable } from '../listener-table.js';
 
 /** `/queue`: privately, the caller's posts; for approvers also everything waiting and scheduled. */
-export function register(app: App, deps: SlackDeps): void {
-  app.command('/queue', async ({ ack, command, respond }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.command('/queue', async ({ ack, command, respond }) => {
     await ack();
     await afterAck(deps, { userId: command.user_id, channelId: command.channel_id }, 'loading your queue', async () => {
       const person = await deps.people.identify(command.user_id);

@@ -1,18 +1,18 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { decodeDecisionState } from '../../blocks/decision-modal.js';
 import { privateNotice } from '../../blocks/messages.js';
 import { publishHome } from '../../home.js';
 import { BLOCK, CALLBACK, INPUT_ACTION } from '../../ids.js';
 import { afterAck, type SlackDeps } from '../deps.js';
+import type { ListenerTable } from '../listener-table.js';
 
 const Values = z.object({
   [BLOCK.comment]: z.object({ [INPUT_ACTION]: z.object({ value: z.string().nullish() }) }),
 });
 
 /** The comment dialog for Request changes / Reject: the decision is made on submit. */
-export function register(app: App, deps: SlackDeps): void {
-  app.view(CALLBACK.decisionComment, async ({ ack, body, view }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.view(CALLBACK.decisionComment, async ({ ack, body, view }) => {
     const state = decodeDecisionState(view.private_metadata);
     const parsed = Values.safeParse(view.state.values);
     const comment = parsed.success ? (parsed.data[BLOCK.comment][INPUT_ACTION].value ?? '').trim() : '';

@@ -1,17 +1,17 @@
-import type { App } from '@slack/bolt';
 import { decodeDraftState } from '../../blocks/draft-modal.js';
 import { privateNotice } from '../../blocks/messages.js';
 import { errorsByBlock, readDraftForm, textBlockIn } from '../../draft-form.js';
 import { CALLBACK } from '../../ids.js';
 import { afterAck, type SlackDeps } from '../deps.js';
+import type { ListenerTable } from '../listener-table.js';
 
 /**
  * Submitting the draft dialog. Problems are shown next to their field
  * (`response_action: "errors"`) and nothing is stored; a valid draft closes the dialog at
  * once and is then submitted (or, when editing, resubmitted as a new revision).
  */
-export function register(app: App, deps: SlackDeps): void {
-  app.view(CALLBACK.draft, async ({ ack, body, view }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.view(CALLBACK.draft, async ({ ack, body, view }) => {
     const state = decodeDraftState(view.private_metadata);
     // Errors go next to whichever version of the text block the dialog shows.
     const textBlock = textBlockIn(view.state.values, state);

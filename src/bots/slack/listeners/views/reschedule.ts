@@ -1,17 +1,17 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { privateNotice } from '../../blocks/messages.js';
 import { decodeRescheduleState, RESCHEDULE_BLOCK } from '../../blocks/reschedule-modal.js';
 import { CALLBACK, INPUT_ACTION } from '../../ids.js';
 import { afterAck, type SlackDeps } from '../deps.js';
+import type { ListenerTable } from '../listener-table.js';
 
 const Values = z.object({
   [RESCHEDULE_BLOCK]: z.object({ [INPUT_ACTION]: z.object({ selected_date_time: z.number().int().nullish() }) }),
 });
 
 /** The reschedule dialog: a new publish time in the approver's zone; a past time is refused in place. */
-export function register(app: App, deps: SlackDeps): void {
-  app.view(CALLBACK.reschedule, async ({ ack, body, view }) => {
+export function register(listeners: ListenerTable, deps: SlackDeps): void {
+  listeners.view(CALLBACK.reschedule, async ({ ack, body, view }) => {
     const state = decodeRescheduleState(view.private_metadata);
     const seconds = Values.safeParse(view.state.values).data?.[RESCHEDULE_BLOCK][INPUT_ACTION].selected_date_time;
     if (!state || typeof seconds !== 'number') {
