@@ -24,7 +24,7 @@ import { median } from './support/stats.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench00';
 const APPROVAL_CHANNEL = 'C0APPROVALS';
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 /** Rounds per measurement; each alternates the bare app and Greenlight, and the median round counts. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** No Web API call for this long means the app has finished what the requests asked of it. */
