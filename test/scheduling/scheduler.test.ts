@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PublishError } from '../../src/platforms/publisher.js';
+import { eventually } from '../support/greenlight-process.js';
 import { HOUR, MINUTE, schedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
 
 let h: SchedulerHarness;
@@ -95,8 +96,7 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
       const post = (await h.gl.getPost(id))!;
       await h.gl.decide(h.approver, { postId: id, revisionId: post.revision.id, kind: 'approve' });
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(h.x.calls).toHaveLength(1);
+    await eventually(() => h.x.calls.length === 1, 5_000, 'the post to go out');
 
     setTimeout(release, 50);
     await h.scheduler.stop(5_000);

@@ -60,7 +60,7 @@ describe('Slack: news in a burst of approvals', () => {
 
   it('opens a dialog at once while news waits on a slow Slack', async () => {
     const cards = await pendingCards();
-    for (let i = 0; i < POSTS; i++) h.fake.failNext('chat.update', { delayMs: 400 });
+    for (let i = 0; i < POSTS; i++) h.fake.failNext('chat.update', { delayMs: 800 });
     const before = h.fake.callsTo('chat.update').length;
 
     await Promise.all(cards.map((card) => h.clickMessage(ALICE, card, ACTION.approve)));
