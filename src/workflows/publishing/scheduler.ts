@@ -69,13 +69,15 @@ export class Scheduler implements Notifier {
     private readonly timers: Timers,
     private readonly options: SchedulerOptions,
   ) {
-    this.ctx = { ...ctx, events: { notify: (event) => this.#tell(ctx, event) } };
+    const chat = ctx.events;
+    this.ctx = { ...ctx, events: { notify: (event) => this.#tell(chat, event) } };
   }
 
-  #tell(ctx: WorkflowContext, event: DomainEvent): Promise<void> {
+  /** Starts showing `event` and returns at once; the news is tracked for idle() and stop(). */
+  #tell(chat: Notifier, event: DomainEvent): Promise<void> {
     const shown: Promise<void> = Promise.resolve()
-      .then(() => ctx.events.notify(event))
-      .catch((error: unknown) => ctx.logger.error('could not show what the scheduler did', { event: event.type, post: event.post.post.id, error }))
+      .then(() => chat.notify(event))
+      .catch((error: unknown) => this.ctx.logger.error('could not show what the scheduler did', { event: event.type, post: event.post.post.id, error }))
       .finally(() => this.#news.delete(shown));
     this.#news.add(shown);
     return Promise.resolve();
