@@ -40,6 +40,8 @@ export interface SlackBot {
  */
 export function createSlackBot(config: SlackConfig, deps: { logger: Logger; clock: Clock; work: WorkTracker }): SlackBot {
   const logger = deps.logger.child('slack');
+  // Bolt, its receiver and both Web API clients log through ours (one adapter for all).
+  const boltLog = boltLogger(logger);
   const clientOptions = {
     slackApiUrl: config.apiUrl,
     // Interactive work has seconds, not Slack's default half hour of retries.
@@ -53,14 +55,14 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
           endpoints: '/slack/events',
           // Acknowledge first; the listener's slow work continues after Slack has its answer.
           processBeforeResponse: false,
-          logger: boltLogger(logger),
+          logger: boltLog,
         })
       : undefined;
   const app = new App({
     token: config.botToken,
     ...(receiver ? { receiver } : { appToken: config.appToken, socketMode: true }),
     clientOptions,
-    logger: boltLogger(logger),
+    logger: boltLog,
     // Bolt's default conversation store looks up every event's conversation and builds an
     // Error (with a stack) for each miss; Greenlight keeps its state in its own database.
     convoStore: false,
@@ -79,7 +81,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
   // rate limit on news, which pauses that client's queue, never holds up a dialog someone is
   // opening. Slack itself allows about one message a second per channel, so news in a burst
   // waits on Slack anyway.
-  const news = new webApi.WebClient(config.botToken, { ...clientOptions, logger: boltLogger(logger), maxRequestConcurrency: NEWS_IN_FLIGHT });
+  const news = new webApi.WebClient(config.botToken, { ...clientOptions, logger: boltLog, maxRequestConcurrency: NEWS_IN_FLIGHT });
   const approvers = new SlackApproverDirectory(app.client, config.approvers, deps.clock, logger);
   const notices = new PrivateNotices(app.client, logger, news);
   const digestSink = new SlackDigestSink(news, config.digestChannel);
