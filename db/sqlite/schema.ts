@@ -118,6 +118,12 @@ export const publications = sqliteTable(
     lastError: text('last_error'),
     // Publisher-specific progress that must survive a crash (Instagram's container id, say).
     checkpoint: text('checkpoint'),
+    /**
+     * When the request that makes the post public was about to leave (null while the claim is
+     * only a lease, waiting for its turn or the network's rate limit). A crash with this unset
+     * cannot have published anything; with it set, the outcome is unknown.
+     */
+    sendingAt: integer('sending_at'),
     publishedAt: integer('published_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -205,4 +211,65 @@ export const credentials = sqliteTable('credentials', {
   value: text('value').notNull(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+});
+
+/**
+ * The durable outbox for chat news (DESIGN rule 10): card posts and updates, thread lines,
+ * messages to people and digests. A row is written in the same transaction as the change it
+ * reports and deleted from `pending` only once the chat confirmed it, so an outage delays news
+ * and never drops it. Rows are chat-neutral events; each chat front end renders them.
+ */
+export const chatOutbox = sqliteTable(
+  'chat_outbox',
+  {
+    id: integer('id').primaryKey(),
+    /** The chat that shows it: `slack`, `teams`. */
+    platform: text('platform').notNull(),
+    /** Rows of one lane are delivered in id order (`post:12`, `person:7`, `digest`). */
+    lane: text('lane').notNull(),
+    /** What kind of news it is (the event type, or `digest`). */
+    kind: text('kind').notNull(),
+    postId: integer('post_id').references(() => posts.id),
+    /** The event, as JSON. */
+    payload: text('payload').notNull(),
+    /** pending → delivered, or failed once its attempts ran out. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** The last attempt may have reached the chat (timeout, reset): look before sending again. */
+    outcomeUnknown: integer('outcome_unknown', { mode: 'boolean' }).notNull().default(false),
+    /** What each platform step already did (card posted, thread line sent …), as JSON. */
+    progress: text('progress'),
+    lastError: text('last_error'),
+    claimOwner: text('claim_owner'),
+    leaseUntil: integer('lease_until'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('chat_outbox_pending').on(t.platform, t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('chat_outbox_lane').on(t.lane, t.id).where(sql`status = 'pending'`),
+    index('chat_outbox_done').on(t.updatedAt).where(sql`status <> 'pending'`),
+  ],
+);
+
+/**
+ * Chat requests already acted on, by a key the chat makes unique per request (Slack's
+ * `view.id` for a submission, `action_ts` + user for a click): a replayed request within the
+ * signature window is recognised and changes nothing. Old keys are pruned.
+ */
+export const seenRequests = sqliteTable(
+  'seen_requests',
+  {
+    key: text('key').primaryKey(),
+    seenAt: integer('seen_at').notNull(),
+  },
+  (t) => [index('seen_requests_seen_at').on(t.seenAt)],
+);
+
+/** Facts about the database itself (its identity, when it was created), one row per key. */
+export const greenlightMeta = sqliteTable('greenlight_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
 });
