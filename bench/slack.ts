@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { SqliteStore } from '../db/sqlite/store.js';
-import { CARD_PURPOSE } from '../src/bots/slack/slack-notifier.js';
+import { CARD_PURPOSE } from '../src/bots/slack/slack-news.js';
 import { ACTION, encodeRef } from '../src/bots/slack/ids.js';
 import { WORKSPACE_DEFAULTS } from '../test/fakes/slack/index.js';
 import { freePort } from '../test/support/free-port.js';

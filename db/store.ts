@@ -74,6 +74,68 @@ export interface PublicationChange {
   lastError?: string | null;
 }
 
+/**
+ * One piece of chat news (DESIGN rule 10): a card to post or refresh, a thread line, a
+ * message to a person, a digest. Written in the same transaction as the change it reports,
+ * delivered by the chat it names, in id order within its lane.
+ */
+export interface NewsInput {
+  platform: ChatPlatform;
+  /** Delivery order: rows of one lane go out in id order, one batch at a time. */
+  lane: string;
+  /** What it is (an event type, `digest`), for logs and health. */
+  kind: string;
+  postId: number | null;
+  /** The news itself, encoded by the workflows (see src/workflows/news/news-codec.ts). */
+  payload: string;
+}
+
+/** A claimed piece of news, with what earlier attempts found out. */
+export interface NewsItem {
+  id: number;
+  platform: ChatPlatform;
+  lane: string;
+  kind: string;
+  postId: number | null;
+  payload: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  /**
+   * An earlier attempt may have reached the chat (it timed out, the connection dropped, the
+   * process died): look for what it sent before sending again.
+   */
+  lookFirst: boolean;
+  /** Steps earlier attempts finished, with what they left (a message id, say). */
+  progress: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** How an attempt at delivering a lane's batch ended. */
+export type NewsSettlement =
+  | { status: 'delivered' }
+  /** Try again at `retryAt`; `maybeDelivered` when the chat may have acted on it. */
+  | { status: 'retry'; retryAt: Date; error: string; maybeDelivered: boolean }
+  /** Given up (attempts ran out, or the chat refused it for good). */
+  | { status: 'failed'; error: string };
+
+export interface NewsClaim {
+  platform: ChatPlatform;
+  owner: string;
+  now: Date;
+  leaseUntil: Date;
+  /** At most this many lanes. */
+  lanes: number;
+}
+
+export interface NewsHealth {
+  pending: number;
+  /** When the longest-waiting pending news was written. */
+  oldestPendingAt: Date | null;
+  /** News given up since the time asked about, and the last reason. */
+  failed: number;
+  lastFailure: { at: Date; kind: string; error: string } | null;
+}
+
 /** Everything one state change writes, applied atomically by `updatePost`. */
 export interface PostChange {
   at: Date;
@@ -89,6 +151,8 @@ export interface PostChange {
   /** Cancels this post's publications that are still `scheduled` (an edit, a rejection). */
   cancelScheduledPublications?: boolean;
   audit: NewAuditEntry[];
+  /** The chat news this change makes, from the post as it is after (and before) the change. */
+  news?: (after: PostAggregate, before: PostAggregate) => NewsInput[];
 }
 
 /** Why a change was not made, in words for the person who asked for it. */
@@ -112,6 +176,8 @@ export interface NewPost {
   originPlatform: ChatPlatform;
   revision: Omit<NewRevision, 'authorId'>;
   audit: NewAuditEntry[];
+  /** The chat news the new post makes (its card, the author's receipt). */
+  news?: (post: PostAggregate) => NewsInput[];
 }
 
 export interface PostQuery {
@@ -164,6 +230,9 @@ export interface SettledPublication {
   publication: Publication;
   post: PostAggregate;
 }
+
+/** The chat news about a settled publication, written in the same transaction. */
+export type SettledNews = (settled: SettledPublication) => NewsInput[];
 
 export interface DueItem {
   /** `stale`: a claim whose lease runs out then (its process may have died mid-call). */
@@ -244,11 +313,34 @@ export interface Store {
   renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean>;
   saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void>;
   /** Records how an attempt ended (only by the claim's owner); marks the post published when all are. */
-  settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date): Promise<SettledPublication | undefined>;
+  settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date, news?: SettledNews): Promise<SettledPublication | undefined>;
   /** Claims whose lease ran out while publishing (a crash mid-call): their outcome is unknown. */
-  abandonStaleClaims(now: Date): Promise<SettledPublication[]>;
+  abandonStaleClaims(now: Date, news?: SettledNews): Promise<SettledPublication[]>;
   /** Scheduled publications due before `cutoff` (beyond the grace period) become `missed`. */
-  markMissed(cutoff: Date, at: Date): Promise<SettledPublication[]>;
+  markMissed(cutoff: Date, at: Date, news?: SettledNews): Promise<SettledPublication[]>;
+
+  // Chat news (the outbox) ------------------------------------------------------------------
+  /**
+   * Calls `listener` after every commit that wrote news, so a chat's courier delivers it at
+   * once instead of at its next poll. Returns the function that stops listening.
+   */
+  onNewsWritten(listener: () => void): () => void;
+  /** News that reports no other change (a digest). */
+  enqueueNews(items: NewsInput[], at: Date): Promise<void>;
+  /**
+   * Claims whole lanes whose first pending row is due and that no other owner holds: every
+   * pending row of each lane, oldest first, one array per lane. Rows written to a claimed lane
+   * meanwhile wait for the next claim, so a lane is delivered in order by one owner at a time.
+   */
+  claimNews(claim: NewsClaim): Promise<NewsItem[][]>;
+  /** Records that `step` of these rows is done (with what it left), so no later attempt repeats it. */
+  saveNewsProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): Promise<void>;
+  settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void>;
+  /** When the next pending news of `platform` falls due (for a wake-up), if any. */
+  nextNewsDue(platform: ChatPlatform): Promise<Date | undefined>;
+  newsHealth(failedSince: Date): Promise<NewsHealth>;
+  /** Deletes up to `limit` delivered or failed rows settled before `before`; returns how many. */
+  pruneNews(before: Date, limit: number): Promise<number>;
 
   // Metrics -------------------------------------------------------------------------------
   publishedSince(since: Date): Promise<PublishedTarget[]>;

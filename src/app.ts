@@ -29,6 +29,10 @@ import { approversByPlatform } from './workflows/approvers.js';
 import { captionsFromConfig } from './workflows/captions/from-config.js';
 import { EventBus } from './workflows/events.js';
 import { createGreenlight, type Greenlight } from './workflows/greenlight.js';
+import { newsPolicy } from './workflows/news/news-policy.js';
+import { pruneNews } from './workflows/news/prune-news.js';
+import { DEFAULT_COURIER_OPTIONS, NewsCourier } from './bots/news/news-courier.js';
+import type { ChatPlatform } from './domain/post.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -53,7 +57,11 @@ export interface RunningApp {
   readonly logger: Logger;
   readonly slack: SlackBot | undefined;
   readonly scheduler: Scheduler;
+  /** One per chat: delivers its news from the outbox. */
+  readonly couriers: readonly NewsCourier[];
   readonly jobs: readonly RecurringJob[];
+  /** Resolves when nothing due now is left to publish or to show in chat (tests, shutdown). */
+  settled(): Promise<void>;
   /** Graceful: stop taking requests, finish work in flight, close the database. */
   stop(): Promise<void>;
 }
@@ -67,12 +75,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let slack: SlackBot | undefined;
   let scheduler: Scheduler | undefined;
   let jobs: RecurringJob[] = [];
+  const couriers: NewsCourier[] = [];
   try {
     const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store });
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
     slack = config.slack ? createSlackBot(config.slack, { logger, clock, work }) : undefined;
+    const chats: ChatPlatform[] = slack ? ['slack'] : [];
+    const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const greenlight = createGreenlight({
       store,
       clock,
@@ -80,28 +91,37 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       approvers: approversByPlatform({ slack: slack?.approvers }),
       policy: config.policy,
       events,
+      news: newsPolicy({ news: chats, digest: chats }),
       logger,
     }, { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined });
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
-    if (slack) events.subscribe(slack.attach(greenlight, { aiHint, digestZone: config.digest.timezone }));
-
     const timers = options.timers ?? nodeScheduleTimers;
+    if (slack) {
+      const channel = slack.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
+      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child('news'), { ...DEFAULT_COURIER_OPTIONS, owner }));
+    }
+    // News is delivered as soon as its change commits; the couriers also poll for news other
+    // processes wrote.
+    store.onNewsWritten(() => {
+      for (const courier of couriers) courier.kick();
+    });
+
     scheduler = new Scheduler(greenlight.ctx, timers, {
       ...DEFAULT_SCHEDULER_OPTIONS,
-      owner: options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      owner,
       leaseMs: config.publishLeaseSeconds * 1000,
       graceMs: config.publishGraceMinutes * 60_000,
     });
     events.subscribe(scheduler);
-    const sinks = slack ? [slack.digestSink] : [];
     jobs = [
       new RecurringJob('metrics collection', config.metricsCron, 'UTC', { timers, clock, logger }, async () => {
         await collectMetrics(greenlight.ctx);
         await pruneSnapshots(greenlight.ctx);
+        await pruneNews(greenlight.ctx);
       }),
-      ...(sinks.length
+      ...(chats.length
         ? [new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>
-            deliverDigest(greenlight.ctx, sinks, { kind: 'daily', zone: config.digest.timezone }),
+            deliverDigest(greenlight.ctx, { kind: 'daily', zone: config.digest.timezone }),
           )]
         : []),
     ];
@@ -114,6 +134,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
     await slack?.start();
     scheduler.start();
+    for (const courier of couriers) courier.start();
     for (const job of jobs) job.start();
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
@@ -130,7 +151,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger,
       slack,
       scheduler: running,
+      couriers,
       jobs,
+      settled: async () => {
+        // Publishing makes news and news never makes publishing: two rounds settle both.
+        for (let round = 0; round < 2; round++) {
+          await running.idle();
+          await Promise.all(couriers.map((c) => c.idle()));
+        }
+      },
       stop: () =>
         (stopping ??= (async () => {
           await server.close();
@@ -138,11 +167,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           for (const job of jobs) job.stop();
           await running.stop();
           if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
+          await Promise.all(couriers.map((c) => c.stop()));
           await store.close();
         })()),
     };
   } catch (error) {
     for (const job of jobs) job.stop();
+    await Promise.all(couriers.map((c) => c.stop()));
     await scheduler?.stop().catch(() => undefined);
     await slack?.stop().catch(() => undefined);
     await http?.close();

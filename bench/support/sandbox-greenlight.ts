@@ -6,8 +6,13 @@ import { SandboxPublisher } from '../../src/platforms/sandbox/publisher.js';
 import { listedApprovers } from '../../src/workflows/approvers.js';
 import { EventBus } from '../../src/workflows/events.js';
 import { createGreenlight } from '../../src/workflows/greenlight.js';
+import { newsPolicy } from '../../src/workflows/news/news-policy.js';
 
-/** The real workflows over `store`, on the sandbox network, with no chat attached (benchmarks). */
+/**
+ * The real workflows over `store`, on the sandbox network (benchmarks). No chat delivers the
+ * news, but Slack's is written to the outbox as it would be with Slack on: it is part of the
+ * cost of a decision.
+ */
 export function sandboxGreenlight(store: Store, slackApprovers: string[] = []) {
   const logger = createLogger({ level: 'error' });
   return createGreenlight({
@@ -17,6 +22,7 @@ export function sandboxGreenlight(store: Store, slackApprovers: string[] = []) {
     approvers: listedApprovers({ slack: slackApprovers }),
     policy: { requiredApprovals: 1, allowSelfApproval: false },
     events: new EventBus(logger),
+    news: newsPolicy({ news: ['slack'], digest: ['slack'] }),
     logger,
   });
 }

@@ -13,6 +13,12 @@ import {
   type DigestPublication,
   type ScheduledPublication,
   type DueItem,
+  type NewsClaim,
+  type NewsHealth,
+  type NewsInput,
+  type NewsItem,
+  type NewsSettlement,
+  type SettledNews,
   type MetricSnapshotInput,
   type PublishOutcome,
   type PublishedTarget,
@@ -35,6 +41,7 @@ import * as schema from './schema.js';
 import { compareAndSetCredential, readCredential } from './credential-queries.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { DigestQueries } from './digest-queries.js';
+import { OutboxQueries } from './outbox-queries.js';
 import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -85,6 +92,10 @@ export class SqliteStore implements Store {
   readonly #q: Statements;
   readonly #digest: DigestQueries;
   readonly #pubs: PublicationQueries;
+  readonly #outbox: OutboxQueries;
+  readonly #newsListeners = new Set<() => void>();
+  /** A unit of the group being committed wrote news (listeners are told after the commit). */
+  #newsWritten = false;
   #checkpointer: Checkpointer | undefined;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
@@ -97,6 +108,7 @@ export class SqliteStore implements Store {
     this.#q = prepareStatements(this.db, sqlite);
     this.#digest = new DigestQueries(this.db, sqlite);
     this.#pubs = new PublicationQueries(this.db);
+    this.#outbox = new OutboxQueries(sqlite);
     this.#tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
@@ -156,6 +168,7 @@ export class SqliteStore implements Store {
       return;
     }
     let outcomes: Outcome[];
+    this.#newsWritten = false;
     try {
       outcomes = this.#commitGroup(group);
     } catch (error) {
@@ -171,6 +184,10 @@ export class SqliteStore implements Store {
       if (outcome.ok) item.resolve(outcome.value);
       else item.reject(outcome.error);
     });
+    if (this.#newsWritten) {
+      this.#newsWritten = false;
+      for (const listener of this.#newsListeners) listener();
+    }
   }
 
   /**
@@ -282,7 +299,7 @@ export class SqliteStore implements Store {
       const revision = this.#insertRevision({ ...input.revision, authorId: input.author.id }, postId, 1, input.at, revisionId);
       this.#insertAudit(input.audit, input.at, postId, revisionId);
       // Everything in the new post is known here; reading it back would only cost time.
-      return {
+      const created: PostAggregate = {
         post: {
           id: postId,
           status: input.status,
@@ -300,6 +317,8 @@ export class SqliteStore implements Store {
         decisions: [],
         publications: [],
       };
+      if (input.news) this.#insertNews(input.news(created), input.at);
+      return created;
     });
   }
 
@@ -424,7 +443,9 @@ export class SqliteStore implements Store {
       publications = [...publications.filter((p) => !revived.has(p.id)), ...created].sort((a, b) => a.id - b.id);
     }
     this.#insertAudit(change.audit, change.at, postId, revision.id);
-    return { post, revision, author: before.author, decisions, publications };
+    const after = { post, revision, author: before.author, decisions, publications };
+    if (change.news) this.#insertNews(change.news(after, before), change.at);
+    return after;
   }
 
   /**
@@ -537,7 +558,7 @@ export class SqliteStore implements Store {
     await this.#write(() => this.#pubs.saveCheckpoint(id, owner, checkpoint));
   }
 
-  async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date): Promise<SettledPublication | undefined> {
+  async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date, news?: SettledNews): Promise<SettledPublication | undefined> {
     return this.#write(() => {
       const row = this.#pubs.settle(id, owner, outcome, at);
       if (!row) return undefined;
@@ -552,30 +573,78 @@ export class SqliteStore implements Store {
         row.postId,
         row.revisionId,
       );
-      return { publication: toPublication(row), post: this.#load(row.postId)! };
+      return this.#settled(row, at, news);
     });
   }
 
-  async abandonStaleClaims(now: Date): Promise<SettledPublication[]> {
+  /** The publication as settled, with its post, and the news about it written in the same transaction. */
+  #settled(row: typeof schema.publications.$inferSelect, at: Date, news: SettledNews | undefined): SettledPublication {
+    const settled = { publication: toPublication(row), post: this.#load(row.postId)! };
+    if (news) this.#insertNews(news(settled), at);
+    return settled;
+  }
+
+  async abandonStaleClaims(now: Date, news?: SettledNews): Promise<SettledPublication[]> {
     return this.#write(() =>
       this.#pubs
         .abandonStale(now, 'Greenlight stopped while this was being published, so whether it went out is unknown.')
         .map((row) => {
           this.#insertAudit([{ ...SYSTEM, action: 'publication.needs_attention', details: { network: row.network, publicationId: row.id, reason: 'claim expired' } }], now, row.postId, row.revisionId);
-          return { publication: toPublication(row), post: this.#load(row.postId)! };
+          return this.#settled(row, now, news);
         }),
     );
   }
 
-  async markMissed(cutoff: Date, at: Date): Promise<SettledPublication[]> {
+  async markMissed(cutoff: Date, at: Date, news?: SettledNews): Promise<SettledPublication[]> {
     return this.#write(() =>
       this.#pubs
         .markMissed(cutoff, at, 'It fell due while Greenlight was not running, later than the grace period allows.')
         .map((row) => {
           this.#insertAudit([{ ...SYSTEM, action: 'publication.missed', details: { network: row.network, publicationId: row.id, dueAt: new Date(row.dueAt).toISOString() } }], at, row.postId, row.revisionId);
-          return { publication: toPublication(row), post: this.#load(row.postId)! };
+          return this.#settled(row, at, news);
         }),
     );
+  }
+
+  // Chat news ------------------------------------------------------------------------------
+
+  onNewsWritten(listener: () => void): () => void {
+    this.#newsListeners.add(listener);
+    return () => this.#newsListeners.delete(listener);
+  }
+
+  #insertNews(items: readonly NewsInput[], at: Date): void {
+    if (!items.length) return;
+    this.#outbox.insert(items, at);
+    this.#newsWritten = true;
+  }
+
+  async enqueueNews(items: NewsInput[], at: Date): Promise<void> {
+    if (items.length) await this.#write(() => this.#insertNews(items, at));
+  }
+
+  async claimNews(claim: NewsClaim): Promise<NewsItem[][]> {
+    return this.#write(() => this.#outbox.claim(claim));
+  }
+
+  async saveNewsProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): Promise<void> {
+    await this.#write(() => this.#outbox.saveProgress(ids, owner, step, value, leaseUntil));
+  }
+
+  async settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void> {
+    await this.#write(() => this.#outbox.settle(ids, owner, settlement, at));
+  }
+
+  async nextNewsDue(platform: ChatPlatform): Promise<Date | undefined> {
+    return this.#outbox.nextDue(platform);
+  }
+
+  async newsHealth(failedSince: Date): Promise<NewsHealth> {
+    return this.#outbox.health(failedSince);
+  }
+
+  async pruneNews(before: Date, limit: number): Promise<number> {
+    return this.#write(() => this.#outbox.prune(before, limit));
   }
 
   // Metrics ------------------------------------------------------------------------------

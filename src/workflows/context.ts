@@ -5,6 +5,7 @@ import type { NetworkCatalog } from '../platforms/catalog.js';
 import type { ApprovalPolicy } from './approval-policy.js';
 import type { ApproverDirectory } from './approvers.js';
 import type { Notifier } from './events.js';
+import type { NewsPolicy } from './news/news-policy.js';
 
 /** What every workflow needs, injected once by the composition root (or a test). */
 export interface WorkflowContext {
@@ -13,6 +14,9 @@ export interface WorkflowContext {
   catalog: NetworkCatalog;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
+  /** In-process listeners (the scheduler, the chats' couriers); never waits for a chat. */
   events: Notifier;
+  /** Which chats hear about what: the outbox rows each change writes. */
+  news: NewsPolicy;
   logger: Logger;
 }

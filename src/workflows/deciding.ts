@@ -1,7 +1,9 @@
 import type { Refusal } from '../../db/store.js';
 import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domain/post.js';
-import { evaluateDecision, remainingApprovals, type DecisionOutcome } from './approval-policy.js';
+import { evaluateDecision, remainingApprovals, type ApprovalPolicy, type DecisionOutcome } from './approval-policy.js';
 import type { WorkflowContext } from './context.js';
+import type { DomainEvent } from './events.js';
+import { changeAndAnnounce } from './news/announce.js';
 
 export interface DecideRequest {
   postId: number;
@@ -48,7 +50,7 @@ export async function decide(ctx: WorkflowContext, actor: Person, request: Decid
   const actorIsApprover = await ctx.approvers.isApprover(actor);
   let outcome: DecisionOutcome | undefined;
   const now = ctx.clock.now();
-  const result = await ctx.store.updatePost(request.postId, (post) => {
+  const result = await changeAndAnnounce(ctx, request.postId, (post) => {
     const evaluated = evaluateDecision(
       post,
       {
@@ -65,11 +67,14 @@ export async function decide(ctx: WorkflowContext, actor: Person, request: Decid
     if ('refused' in evaluated) return evaluated;
     outcome = evaluated.outcome;
     return evaluated.change;
-  });
+  }, (after) => decidedEvent(after, outcome!, ctx.policy));
   if (!result.ok) return { ok: false, refusal: result.refusal, post: result.post };
-
-  const decision = result.after.decisions.at(-1)!;
   const remaining = outcome === 'approval_recorded' ? remainingApprovals(result.after, ctx.policy) : 0;
-  await ctx.events.notify({ type: 'post.decided', post: result.after, decision, outcome: outcome!, remainingApprovals: remaining });
   return { ok: true, post: result.after, outcome: outcome!, remainingApprovals: remaining };
+}
+
+/** The event for a decision just recorded (the post's newest). */
+export function decidedEvent(after: PostAggregate, outcome: DecisionOutcome, policy: ApprovalPolicy): DomainEvent {
+  const remaining = outcome === 'approval_recorded' ? remainingApprovals(after, policy) : 0;
+  return { type: 'post.decided', post: after, decision: after.decisions.at(-1)!, outcome, remainingApprovals: remaining };
 }

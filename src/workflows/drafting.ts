@@ -4,6 +4,7 @@ import type { Person, PostAggregate } from '../domain/post.js';
 import { contentHash } from './content-hash.js';
 import type { WorkflowContext } from './context.js';
 import { validateDraft, type DraftErrors, type DraftInput, type ValidDraft } from './draft-validation.js';
+import { changeAndAnnounce } from './news/announce.js';
 import { canMove, EDITABLE, STATUS_PHRASES } from './post-lifecycle.js';
 
 export type DraftResult =
@@ -47,6 +48,7 @@ export async function submitDraft(ctx: WorkflowContext, author: Person, input: D
         },
       },
     ],
+    news: (created) => ctx.news.forEvent({ type: 'post.submitted', post: created, actor: author }),
   });
   await ctx.events.notify({ type: 'post.submitted', post, actor: author });
   return { ok: true, post };
@@ -137,9 +139,13 @@ export async function reviseDraft(
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
-  const result = await ctx.store.updatePost(postId, (post) => evaluateRevision(post, author, basedOnRevisionId, draft, hash, now));
+  const result = await changeAndAnnounce(
+    ctx,
+    postId,
+    (post) => evaluateRevision(post, author, basedOnRevisionId, draft, hash, now),
+    (after, before) => ({ type: 'post.revised', post: after, previous: before, actor: author }),
+  );
   if (!result.ok) return { ok: false, refusal: result.refusal };
-  await ctx.events.notify({ type: 'post.revised', post: result.after, previous: result.before, actor: author });
   return { ok: true, post: result.after };
 }
 
@@ -166,7 +172,7 @@ export type CancelResult = { ok: true; post: PostAggregate } | { ok: false; refu
 export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: number): Promise<CancelResult> {
   const isApprover = await ctx.approvers.isApprover(actor);
   const now = ctx.clock.now();
-  const result = await ctx.store.updatePost(postId, (post) => {
+  const result = await changeAndAnnounce(ctx, postId, (post) => {
     const ref = `post #${post.post.id}`;
     if (post.post.authorId !== actor.id && !isApprover) {
       return { code: 'not_allowed', refused: `Only the author or an approver can cancel ${ref}.` };
@@ -183,8 +189,7 @@ export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: nu
       cancelScheduledPublications: true,
       audit: [{ platform: actor.platform, actorId: actor.id, actorLabel: actorLabel(actor), action: 'post.cancelled' }],
     };
-  });
+  }, (after) => ({ type: 'post.cancelled', post: after, actor }));
   if (!result.ok) return { ok: false, refusal: result.refusal };
-  await ctx.events.notify({ type: 'post.cancelled', post: result.after, actor });
   return { ok: true, post: result.after };
 }

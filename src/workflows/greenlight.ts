@@ -7,7 +7,7 @@ import type { CaptionOutcome } from './captions/types.js';
 import type { WorkflowContext } from './context.js';
 import { checkDecision, decide, type DecideRequest } from './deciding.js';
 import { buildDigest, type Digest, type DigestRequest } from './digest/build-digest.js';
-import { chartFor } from './digest/deliver-digest.js';
+import { chartFor, deliverDigest } from './digest/deliver-digest.js';
 import { validateDraft, type DraftInput } from './draft-validation.js';
 import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
 import { describePost, networkUsage } from './post-view.js';
@@ -61,6 +61,8 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     /** The engagement digest as data (daily: yesterday in `zone`; recent: the last 24 hours). */
     buildDigest: (request: DigestRequest) => buildDigest(ctx, request),
     digestChart: (digest: Digest) => chartFor(ctx, digest),
+    /** Builds a digest and queues it for the chats' digest channels (only `platforms`' if given). */
+    postDigest: (request: DigestRequest, platforms?: readonly ChatPlatform[]) => deliverDigest(ctx, request, platforms),
     /** AI caption suggestions are configured (OPENAI_API_KEY). */
     captionsEnabled: () => captions !== undefined,
     /** Whether suggestions can be asked for now: a message for the author if not. Pure. */

@@ -12,6 +12,7 @@ import { SandboxPublisher } from '../../src/platforms/sandbox/publisher.js';
 import { listedApprovers } from '../../src/workflows/approvers.js';
 import { EventBus } from '../../src/workflows/events.js';
 import { createGreenlight } from '../../src/workflows/greenlight.js';
+import { NO_NEWS } from '../../src/workflows/news/news-policy.js';
 
 const [db, postId, revisionId, userId, kind, required, goAt] = process.argv.slice(2);
 const store = SqliteStore.open(db!);
@@ -23,6 +24,7 @@ const gl = createGreenlight({
   approvers: listedApprovers({ slack: ['U_APPROVER1', 'U_APPROVER2'] }),
   policy: { requiredApprovals: Number(required), allowSelfApproval: false },
   events: new EventBus(logger),
+  news: NO_NEWS,
   logger,
 });
 const person = await gl.identify({ platform: 'slack', platformUserId: userId!, displayName: userId! });

@@ -12,6 +12,7 @@ import { createGreenlight } from '../../src/workflows/greenlight.js';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from '../../src/workflows/publishing/scheduler.js';
 import { ScriptedPublisher } from './scripted-publisher.js';
 import { tempDir } from './temp-db.js';
+import { NO_NEWS } from '../../src/workflows/news/news-policy.js';
 
 export interface SchedulerHarness {
   gl: ReturnType<typeof createGreenlight>;
@@ -55,6 +56,7 @@ export async function schedulerHarness(options: Partial<SchedulerOptions> = {}, 
     approvers: listedApprovers({ slack: ['U_APPROVER'] }),
     policy: { requiredApprovals: 1, allowSelfApproval: false },
     events: bus,
+    news: NO_NEWS,
     logger,
   });
   const make = (o: Partial<SchedulerOptions> = {}) =>

@@ -112,7 +112,8 @@ export async function slackHarness(env: Env = {}, options: SlackHarnessOptions =
     DATABASE_URL: `file:${tmp.file()}`,
     ...env,
   });
-  const clock = new ManualClock(options.startAt ?? Date.now());
+  // Without manual timers, real timers fire on real time: the clock runs on with it.
+  const clock = new ManualClock(options.startAt ?? Date.now(), { ticking: !options.manualTimers });
   const timers = options.manualTimers ? new ManualTimers(clock) : undefined;
   const logger = createMemoryLogger('debug');
   const launch = () => startApp(config, { clock, logger, port: 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}) });

@@ -11,6 +11,7 @@ import { EventBus, type DomainEvent } from '../../src/workflows/events.js';
 import { createGreenlight } from '../../src/workflows/greenlight.js';
 import { RecordingPublisher } from './rules-publisher.js';
 import { tempDir } from './temp-db.js';
+import { NO_NEWS } from '../../src/workflows/news/news-policy.js';
 
 export interface Harness {
   gl: ReturnType<typeof createGreenlight>;
@@ -49,6 +50,7 @@ export async function workflowHarness(policy: Partial<ApprovalPolicy> = {}): Pro
     approvers: listedApprovers({ slack: ['U_APPROVER1', 'U_APPROVER2', 'U_APPROVER3'] }),
     policy: { requiredApprovals: 1, allowSelfApproval: false, ...policy },
     events: bus,
+    news: NO_NEWS,
     logger,
   });
   return {

@@ -1,10 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.js';
-import { joinMessages, type Message } from './blocks/messages.js';
+import { joinStamped, type Message, type Stamped } from './blocks/messages.js';
+import { newsMetadata, slackOldest, stampedIds } from './news-stamp.js';
 
 /** DMs to one person waiting to go as one message. */
 interface Batch {
-  messages: Message[];
+  messages: Stamped[];
   sent: Promise<void>;
 }
 
@@ -39,16 +40,17 @@ export class PrivateNotices {
    * being sent, further ones wait and then go as one message: a burst of approvals or a post
    * published on several networks at once gives the author one note instead of a stream
    * (Slack also allows only about one message a second per conversation). A lone message
-   * goes at once.
+   * goes at once. `ids` are the outbox rows the message reports: stamped on it so that
+   * `sentIds` can find it again.
    */
-  direct(userId: string, message: Message): Promise<void> {
+  direct(userId: string, message: Message, ids: readonly number[] = []): Promise<void> {
     const lane = this.#lanes.get(userId) ?? { tail: Promise.resolve(), open: undefined };
     this.#lanes.set(userId, lane);
     if (lane.open) {
-      lane.open.messages.push(message);
+      lane.open.messages.push({ message, ids: [...ids] });
       return lane.open.sent;
     }
-    const batch: Batch = { messages: [message], sent: Promise.resolve() };
+    const batch: Batch = { messages: [{ message, ids: [...ids] }], sent: Promise.resolve() };
     lane.open = batch;
     batch.sent = lane.tail.then(() => {
       // From here on, new messages start the next batch, which waits for this one.
@@ -63,11 +65,24 @@ export class PrivateNotices {
     return batch.sent;
   }
 
-  async #send(userId: string, messages: Message[]): Promise<void> {
+  async #send(userId: string, messages: Stamped[]): Promise<void> {
     const channel = await this.#dmChannel(userId, this.news);
-    for (const joined of joinMessages(messages)) {
-      await this.news.chat.postMessage({ channel, text: joined.text, blocks: joined.blocks });
+    for (const { message, ids } of joinStamped(messages)) {
+      await this.news.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(ids.length ? { metadata: newsMetadata(ids) } : {}) });
     }
+  }
+
+  /** Outbox rows already shown in the person's DM since `since` (to send nothing twice). */
+  async sentIds(userId: string, since: Date): Promise<Set<number>> {
+    const channel = await this.#dmChannel(userId, this.news);
+    const found = new Set<number>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.news.conversations.history({ channel, oldest: slackOldest(since), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const message of page.messages ?? []) for (const id of stampedIds(message as Parameters<typeof stampedIds>[0])) found.add(id);
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return found;
   }
 
   /** An ephemeral message in `channelId` (or their DM): only they see it. */

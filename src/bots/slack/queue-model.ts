@@ -1,7 +1,7 @@
 import type { Person } from '../../domain/post.js';
 import type { QueueModel } from './blocks/queue.js';
 import { SlackPeople } from './slack-people.js';
-import { CARD_PURPOSE } from './slack-notifier.js';
+import { CARD_PURPOSE } from './slack-news.js';
 import type { SlackDeps } from './listeners/deps.js';
 
 /** Everything `/queue` and App Home show for one person, with links to the cards. */

@@ -7,15 +7,13 @@ import type { Logger } from '../../observability/logger.js';
 import type { Route } from '../../server/http-server.js';
 import type { WorkTracker } from '../../server/work-tracker.js';
 import type { ApproverDirectory } from '../../workflows/approvers.js';
-import type { Notifier } from '../../workflows/events.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
+import type { NewsChannel } from '../news/news-channel.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import { PrivateNotices } from './private-notices.js';
 import { SlackApproverDirectory } from './slack-approvers.js';
-import { SlackDigestSink } from './slack-digest.js';
-import type { DigestSink } from '../../workflows/digest/deliver-digest.js';
-import { SlackNotifier } from './slack-notifier.js';
+import { SlackNews } from './slack-news.js';
 import { SlackPeople } from './slack-people.js';
 
 export interface SlackBot {
@@ -24,10 +22,8 @@ export interface SlackBot {
   readonly approvers: ApproverDirectory;
   /** `POST /slack/events` over HTTP; absent in Socket Mode. */
   readonly route: Route | undefined;
-  /** Registers every listener; returns what shows workflow events in Slack. */
-  attach(gl: Greenlight, options: { aiHint?: string; digestZone: string }): Notifier;
-  /** Posts digests to SLACK_DIGEST_CHANNEL. */
-  readonly digestSink: DigestSink;
+  /** Registers every listener; returns what shows news from the outbox in Slack. */
+  attach(gl: Greenlight, options: { aiHint?: string; digestZone: string }): NewsChannel;
   /** Connects Socket Mode (nothing to do over HTTP). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -78,18 +74,22 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
   // News (card updates, thread messages, DMs, digests) has a client of its own with a few
   // calls in flight at most. A burst of decisions then cannot flood the event loop with Web API
   // replies while other clicks wait for their acknowledgement (measured in bench:slack), and a
-  // rate limit on news, which pauses that client's queue, never holds up a dialog someone is
-  // opening. Slack itself allows about one message a second per channel, so news in a burst
-  // waits on Slack anyway.
-  const news = new webApi.WebClient(config.botToken, { ...clientOptions, logger: boltLog, maxRequestConcurrency: NEWS_IN_FLIGHT });
+  // rate limit on news never holds up a dialog someone is opening. It makes no retries and does
+  // not wait out rate limits itself: news comes from the durable outbox, which retries (and
+  // looks before it resends), so each call's outcome is known there.
+  const news = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: boltLog,
+    maxRequestConcurrency: NEWS_IN_FLIGHT,
+  });
   const approvers = new SlackApproverDirectory(app.client, config.approvers, deps.clock, logger);
   const notices = new PrivateNotices(app.client, logger, news);
-  const digestSink = new SlackDigestSink(news, config.digestChannel);
 
   return {
     client: app.client,
     approvers,
-    digestSink,
     route: receiver ? (req, res) => deps.work.track(Promise.resolve(receiver.requestListener(req, res))) : undefined,
     attach(gl, options) {
       const people = new SlackPeople(app.client, gl, deps.clock, logger);
@@ -101,10 +101,10 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
         logger,
         clock: deps.clock,
         aiHint: options.aiHint,
-        digest: { channel: config.digestChannel, zone: options.digestZone, sink: digestSink },
+        digest: { channel: config.digestChannel, zone: options.digestZone },
       });
       const mentions = config.approvers.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');
-      return new SlackNotifier(news, gl, config.approvalChannel, notices, logger, mentions, NEWS_IN_FLIGHT);
+      return new SlackNews(news, gl, { approvals: config.approvalChannel, digest: config.digestChannel }, notices, logger, mentions);
     },
     start: async () => {
       if (receiver) return;

@@ -1,11 +1,7 @@
+import type { ChatPlatform } from '../../domain/post.js';
 import type { WorkflowContext } from '../context.js';
 import { buildDigest, type Digest, type DigestRequest } from './build-digest.js';
 import { renderEngagementChart } from './chart-png.js';
-
-/** Where a digest is shown; each chat bot implements it. */
-export interface DigestSink {
-  postDigest(digest: Digest, chart: Buffer | null): Promise<void>;
-}
 
 /** The week's chart as a PNG, or null when it cannot be drawn (the digest goes out without it). */
 export function chartFor(ctx: WorkflowContext, digest: Digest): Buffer | null {
@@ -17,13 +13,13 @@ export function chartFor(ctx: WorkflowContext, digest: Digest): Buffer | null {
   }
 }
 
-/** Builds the digest and hands it to every chat; one chat failing does not stop the others. */
-export async function deliverDigest(ctx: WorkflowContext, sinks: readonly DigestSink[], request: DigestRequest): Promise<Digest> {
+/**
+ * Builds the digest and queues it in the outbox for every chat with a digest channel (or only
+ * those of `platforms`): each chat posts it when it can, and an outage only delays it.
+ */
+export async function deliverDigest(ctx: WorkflowContext, request: DigestRequest, platforms?: readonly ChatPlatform[]): Promise<Digest> {
   const digest = await buildDigest(ctx, request);
-  const chart = chartFor(ctx, digest);
-  const results = await Promise.allSettled(sinks.map((s) => s.postDigest(digest, chart)));
-  for (const r of results) {
-    if (r.status === 'rejected') ctx.logger.error('a chat could not post the digest', { error: r.reason });
-  }
+  const news = ctx.news.forDigest(digest).filter((n) => !platforms || platforms.includes(n.platform));
+  await ctx.store.enqueueNews(news, ctx.clock.now());
   return digest;
 }

@@ -1,6 +1,7 @@
 import type { PostChange, Refusal } from '../../../db/store.js';
 import type { PostAggregate } from '../../domain/post.js';
 import type { WorkflowContext } from '../context.js';
+import { changeAndAnnounce } from '../news/announce.js';
 
 const SYSTEM = { platform: 'system' as const, actorId: null, actorLabel: 'Greenlight' };
 const notYet = (why: string): Refusal => ({ code: 'not_due', refused: why });
@@ -25,14 +26,12 @@ export function evaluateReminder(post: PostAggregate, now: Date, leadMs: number)
 
 /** Returns whether the post expired now. */
 export async function expirePost(ctx: WorkflowContext, postId: number): Promise<boolean> {
-  const result = await ctx.store.updatePost(postId, (post) => evaluateExpiry(post, ctx.clock.now()));
-  if (result.ok) await ctx.events.notify({ type: 'post.expired', post: result.after });
+  const result = await changeAndAnnounce(ctx, postId, (post) => evaluateExpiry(post, ctx.clock.now()), (after) => ({ type: 'post.expired', post: after }));
   return result.ok;
 }
 
 /** Returns whether a reminder went out now. */
 export async function remindApprovers(ctx: WorkflowContext, postId: number, leadMs: number): Promise<boolean> {
-  const result = await ctx.store.updatePost(postId, (post) => evaluateReminder(post, ctx.clock.now(), leadMs));
-  if (result.ok) await ctx.events.notify({ type: 'post.reminder', post: result.after });
+  const result = await changeAndAnnounce(ctx, postId, (post) => evaluateReminder(post, ctx.clock.now(), leadMs), (after) => ({ type: 'post.reminder', post: after }));
   return result.ok;
 }

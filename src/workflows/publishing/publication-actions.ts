@@ -10,8 +10,11 @@ import { NETWORK_LABELS } from '../../domain/network.js';
 import type { Person, PostAggregate } from '../../domain/post.js';
 import type { Publication, PublicationStatus } from '../../domain/publication.js';
 import { formatInstant, isValidTimeZone } from '../../domain/time.js';
-import { evaluateDecision, remainingApprovals, type DecisionOutcome } from '../approval-policy.js';
+import { evaluateDecision, type DecisionOutcome } from '../approval-policy.js';
+import { decidedEvent } from '../deciding.js';
 import type { WorkflowContext } from '../context.js';
+import type { DomainEvent } from '../events.js';
+import { changeAndAnnounce } from '../news/announce.js';
 
 export type ActionResult = { ok: true; post: PostAggregate } | { ok: false; refusal: Refusal };
 
@@ -124,57 +127,70 @@ export function evaluateApproveNow(
   return { change, outcome: evaluated.outcome };
 }
 
-async function run(ctx: WorkflowContext, actor: Person, postId: number, evaluate: (post: PostAggregate, now: Date) => PostChange | Refusal): Promise<ActionResult & { before?: PostAggregate }> {
+/** An approver's action on a post, announced in its chat. */
+async function run(
+  ctx: WorkflowContext,
+  actor: Person,
+  postId: number,
+  evaluate: (post: PostAggregate, now: Date) => PostChange | Refusal,
+  event: (after: PostAggregate) => DomainEvent,
+): Promise<ActionResult> {
   if (!(await ctx.approvers.isApprover(actor))) {
     return { ok: false, refusal: refuse('not_approver', 'Only approvers can retry, reschedule or publish posts.') };
   }
   const now = ctx.clock.now();
-  const result = await ctx.store.updatePost(postId, (post) => evaluate(post, now));
-  return result.ok ? { ok: true, post: result.after, before: result.before } : { ok: false, refusal: result.refusal };
+  const result = await changeAndAnnounce(ctx, postId, (post) => evaluate(post, now), event);
+  return result.ok ? { ok: true, post: result.after } : { ok: false, refusal: result.refusal };
 }
 
-export async function retryPublication(ctx: WorkflowContext, actor: Person, postId: number, publicationId: number): Promise<ActionResult> {
-  const result = await run(ctx, actor, postId, (post, now) => evaluateRetry(post, actor, publicationId, now));
-  if (result.ok) {
-    const publication = findPublication(result.post, publicationId)!;
-    await ctx.events.notify({ type: 'publication.resolved', post: result.post, publication, actor, action: 'retry' });
-  }
-  return result;
+export function retryPublication(ctx: WorkflowContext, actor: Person, postId: number, publicationId: number): Promise<ActionResult> {
+  return run(
+    ctx,
+    actor,
+    postId,
+    (post, now) => evaluateRetry(post, actor, publicationId, now),
+    (after) => ({ type: 'publication.resolved', post: after, publication: findPublication(after, publicationId)!, actor, action: 'retry' }),
+  );
 }
 
-export async function markPublished(ctx: WorkflowContext, actor: Person, postId: number, publicationId: number, url: string | null): Promise<ActionResult> {
-  const result = await run(ctx, actor, postId, (post, now) => evaluateMarkPublished(post, actor, publicationId, url, now));
-  if (result.ok) {
-    const publication = findPublication(result.post, publicationId)!;
-    await ctx.events.notify({ type: 'publication.resolved', post: result.post, publication, actor, action: 'mark_published' });
-  }
-  return result;
+export function markPublished(ctx: WorkflowContext, actor: Person, postId: number, publicationId: number, url: string | null): Promise<ActionResult> {
+  return run(
+    ctx,
+    actor,
+    postId,
+    (post, now) => evaluateMarkPublished(post, actor, publicationId, url, now),
+    (after) => ({ type: 'publication.resolved', post: after, publication: findPublication(after, publicationId)!, actor, action: 'mark_published' }),
+  );
 }
 
-export async function publishMissedNow(ctx: WorkflowContext, actor: Person, postId: number): Promise<ActionResult> {
-  const result = await run(ctx, actor, postId, (post, now) => evaluatePublishMissedNow(post, actor, now));
-  if (result.ok) await ctx.events.notify({ type: 'post.rescheduled', post: result.post, actor, action: 'publish_now' });
-  return result;
+export function publishMissedNow(ctx: WorkflowContext, actor: Person, postId: number): Promise<ActionResult> {
+  return run(ctx, actor, postId, (post, now) => evaluatePublishMissedNow(post, actor, now), (after) => ({ type: 'post.rescheduled', post: after, actor, action: 'publish_now' }));
 }
 
-export async function reschedulePost(ctx: WorkflowContext, actor: Person, postId: number, publishAt: Date, zone: string): Promise<ActionResult> {
-  const result = await run(ctx, actor, postId, (post, now) => evaluateReschedule(post, actor, publishAt, zone, now));
-  if (result.ok) await ctx.events.notify({ type: 'post.rescheduled', post: result.post, actor, action: 'reschedule' });
-  return result;
+export function reschedulePost(ctx: WorkflowContext, actor: Person, postId: number, publishAt: Date, zone: string): Promise<ActionResult> {
+  return run(
+    ctx,
+    actor,
+    postId,
+    (post, now) => evaluateReschedule(post, actor, publishAt, zone, now),
+    (after) => ({ type: 'post.rescheduled', post: after, actor, action: 'reschedule' }),
+  );
 }
 
 export async function approveAndPublishNow(ctx: WorkflowContext, actor: Person, postId: number, revisionId: number): Promise<ActionResult & { outcome?: DecisionOutcome }> {
   const actorIsApprover = await ctx.approvers.isApprover(actor);
   let outcome: DecisionOutcome | undefined;
-  const result = await ctx.store.updatePost(postId, (post) => {
-    const evaluated = evaluateApproveNow(post, actor, actorIsApprover, revisionId, ctx.policy, ctx.clock.now());
-    if ('refused' in evaluated) return evaluated;
-    outcome = evaluated.outcome;
-    return evaluated.change;
-  });
+  const result = await changeAndAnnounce(
+    ctx,
+    postId,
+    (post) => {
+      const evaluated = evaluateApproveNow(post, actor, actorIsApprover, revisionId, ctx.policy, ctx.clock.now());
+      if ('refused' in evaluated) return evaluated;
+      outcome = evaluated.outcome;
+      return evaluated.change;
+    },
+    (after) => decidedEvent(after, outcome!, ctx.policy),
+  );
   if (!result.ok) return { ok: false, refusal: result.refusal };
-  const decision = result.after.decisions.at(-1)!;
-  const remaining = outcome === 'approval_recorded' ? remainingApprovals(result.after, ctx.policy) : 0;
-  await ctx.events.notify({ type: 'post.decided', post: result.after, decision, outcome: outcome!, remainingApprovals: remaining });
   return { ok: true, post: result.after, outcome };
 }

@@ -74,7 +74,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
     clearInterval(heartbeat);
   }
 
-  const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now());
+  const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now(), (s) => ctx.news.forEvent(eventFor(s, outcome.status)));
   if (!settled) {
     // The claim was lost (its lease ran out and it was marked needs_attention): the record
     // already says "unknown", which is the truth as far as the database knows.

@@ -1,4 +1,4 @@
-import type { DueItem } from '../../../db/store.js';
+import type { DueItem, SettledPublication } from '../../../db/store.js';
 import type { Cancellable, Timers } from '../../domain/timers.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent, Notifier } from '../events.js';
@@ -197,7 +197,7 @@ export class Scheduler implements Notifier {
 
   /** Claims whose lease ran out mid-call (their process died): outcome unknown, never resent. */
   async #abandonStale(): Promise<number> {
-    const abandoned = await this.ctx.store.abandonStaleClaims(this.ctx.clock.now());
+    const abandoned = await this.ctx.store.abandonStaleClaims(this.ctx.clock.now(), (s) => this.ctx.news.forEvent(eventFor(s, 'needs_attention')));
     for (const settled of abandoned) await this.ctx.events.notify(eventFor(settled, 'needs_attention'));
     return abandoned.length;
   }
@@ -205,8 +205,9 @@ export class Scheduler implements Notifier {
   async #recover(): Promise<void> {
     const now = this.ctx.clock.now();
     await this.#abandonStale();
-    for (const missed of await this.ctx.store.markMissed(new Date(now.getTime() - this.options.graceMs), now)) {
-      await this.ctx.events.notify({ type: 'publication.missed', post: missed.post, publication: missed.publication });
+    const missedEvent = (s: SettledPublication): DomainEvent => ({ type: 'publication.missed', post: s.post, publication: s.publication });
+    for (const missed of await this.ctx.store.markMissed(new Date(now.getTime() - this.options.graceMs), now, (s) => this.ctx.news.forEvent(missedEvent(s)))) {
+      await this.ctx.events.notify(missedEvent(missed));
     }
   }
 

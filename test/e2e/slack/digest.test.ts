@@ -24,7 +24,7 @@ afterEach(async () => h?.close());
 async function start(env: Env, startAt: string): Promise<void> {
   x = new ScriptedPublisher('x');
   h = await slackHarness({ SLACK_DIGEST_CHANNEL: DIGEST, ...env }, { publishers: [new SandboxPublisher(), x], manualTimers: true, startAt });
-  await h.app.scheduler.idle();
+  await h.app.settled();
 }
 
 const figures = (likes: number, comments: number, shares: number, impressions: number | null): EngagementMetrics => ({
@@ -42,7 +42,7 @@ async function approvedPost(text: string, publishAt: Date | null): Promise<numbe
   const since = h.fake.calls.length;
   await h.clickMessage(BOB, card, ACTION.approve);
   await h.next('chat.postMessage', (c) => String(c.args.text).includes('approved post #') && c.args.channel === h.fake.state.dms.get(AUTHOR), since);
-  await h.app.scheduler.idle();
+  await h.app.settled();
   return Number(/^Post #(\d+)/.exec(card.text ?? '')![1]);
 }
 
@@ -101,9 +101,10 @@ describe('Slack: the engagement digest', () => {
     const response = await h.command(CAROL, '/digest');
     expect(response.status).toBe(200);
     const confirmation = await h.next('response_url', (c) => c.args.response_type === 'ephemeral', since);
-    expect(confirmation.args.text).toBe(`Posted the digest to <#${DIGEST}>.`);
-    expect(h.fake.state.ephemeralsFor(CAROL).map((e) => e.text)).toEqual([`Posted the digest to <#${DIGEST}>.`]);
+    expect(confirmation.args.text).toBe(`Posting the digest to <#${DIGEST}>.`);
+    expect(h.fake.state.ephemeralsFor(CAROL).map((e) => e.text)).toEqual([`Posting the digest to <#${DIGEST}>.`]);
 
+    await h.app.settled();
     const posted = h.fake.state.messagesIn(DIGEST);
     expect(posted).toHaveLength(1);
     const digest = posted[0]!;
@@ -147,12 +148,13 @@ describe('Slack: the engagement digest', () => {
 
     // Until 08:59:59 in Berlin: metrics collected every hour, the midnight post published, no digest.
     await h.timers!.advanceTo(new Date('2026-03-03T07:59:59Z'));
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls.map((c) => c.text)).toEqual(['Monday evening news', 'Just after midnight']);
     expect(h.fake.state.messagesIn(DIGEST)).toEqual([]);
     expect(h.fake.state.files.size).toBe(0);
 
     await h.timers!.advance(1000);
+    await h.app.settled();
     const posted = h.fake.state.messagesIn(DIGEST);
     expect(posted).toHaveLength(1);
     const shown = shownText(posted[0]);

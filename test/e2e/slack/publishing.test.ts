@@ -14,6 +14,7 @@ import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import type { FakeMessage, RecordedCall } from '../../fakes/slack/index.js';
 import { ScriptedPublisher } from '../../support/scripted-publisher.js';
 import { ALICE, APPROVALS, AUTHOR, BOB, buttonsOf, MALLORY, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import type { DomainEvent } from '../../../src/workflows/events.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,7 +29,7 @@ afterEach(async () => h?.close());
 async function start(env: Env = {}): Promise<void> {
   x = new ScriptedPublisher('x');
   h = await slackHarness(env, { publishers: [new SandboxPublisher(), x], manualTimers: true, startAt: START });
-  await h.app.scheduler.idle();
+  await h.app.settled();
 }
 
 const timers = () => h.timers!;
@@ -53,7 +54,7 @@ async function approve(card: FakeMessage, author = AUTHOR, by = BOB): Promise<vo
   const since = h.fake.calls.length;
   await h.clickMessage(by, card, ACTION.approve);
   await h.next('chat.postMessage', (c) => c.args.channel === dmOf(author) && /approved post #\d+ \(/.test(String(c.args.text)), since);
-  await h.app.scheduler.idle();
+  await h.app.settled();
 }
 
 /** A click on a button in a thread message, then waits for `until` (a matching Slack call). */
@@ -62,7 +63,7 @@ async function click(user: string, message: FakeMessage, actionId: string, until
   const response = await h.clickMessage(user, message, actionId);
   expect(response.status).toBe(200);
   const call = await until(since);
-  await h.app.scheduler.idle();
+  await h.app.settled();
   return call;
 }
 
@@ -86,7 +87,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     expect(threadTexts(card).join('\n')).not.toContain('Published on');
 
     await timers().advance(1000);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(1);
     expect(x.calls[0]).toMatchObject({ text: 'Spring sale starts at ten!', mediaUrl: null });
 
@@ -105,7 +106,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     // Refills and timers keep running; nothing goes out a second time.
     const messages = h.fake.callsTo('chat.postMessage').length;
     await timers().advance(2 * HOUR);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(1);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(messages);
   });
@@ -134,7 +135,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     await timers().advance(5 * MINUTE - 1000);
     expect(x.calls).toHaveLength(1);
     await timers().advance(1000);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(2);
     expect(shownText(thread(card).at(-1))).toBe(`✓ Published on X: <${viewPost(1)}|view post>`);
     expect(shownText(h.card(card.ts))).toContain(`✓ *X* <${viewPost(1)}|view post>`);
@@ -198,7 +199,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
 
     // Hours pass: it is not retried by itself.
     await timers().advance(3 * HOUR);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(1);
     expect((await postOf(1)).publications[0]!.status).toBe('needs_attention');
 
@@ -222,7 +223,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     const stale = await click(ALICE, attention, ACTION.retry, (since) => ephemeralTo(ALICE, since));
     expect(String(stale.args.text)).toContain('Nothing to retry');
     await timers().advance(HOUR);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(1);
   });
 
@@ -233,7 +234,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     await timers().advance(30 * MINUTE - 1000);
     expect((await postOf(1)).post.status).toBe('pending');
     await timers().advance(1000);
-    await h.app.scheduler.idle();
+    await h.app.settled();
 
     const shown = shownText(h.card(card.ts));
     expect(shown).toContain('Post #1 · Expired');
@@ -277,7 +278,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     await start();
     const card = await h.draftPost(AUTHOR, { text: 'Try again tomorrow', networks: ['x'], publishAt: at('2026-03-02T08:30:00Z') });
     await timers().advance(30 * MINUTE);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     const expired = threadLine(card, 'was not approved in time');
 
     // Not an approver: no dialog.
@@ -305,7 +306,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     const ok = await h.submit(BOB, dialog, { reschedule_at: { value: at('2026-03-02T10:00:00Z') } });
     expect(ok).toMatchObject({ status: 200, text: '' });
     await inThread(card, 'put it back for approval', since);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(shownText(threadLine(card, 'put it back for approval'))).toBe(`🗓 <@${BOB}> put it back for approval. Publishes *Mon 2 Mar 2026, 10:00 UTC*.`);
     let shown = shownText(h.card(card.ts));
     expect(shown).toContain('Post #1 · Waiting for approval');
@@ -318,7 +319,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     // Approved from the card as usual, it goes out at the new time.
     await approve(h.card(card.ts));
     await timers().advance(at('2026-03-02T10:00:00Z').getTime() - h.clock.now().getTime());
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(1);
     shown = shownText(h.card(card.ts));
     expect(shown).toContain(`✓ *X* <${viewPost(1)}|view post>`);
@@ -333,19 +334,19 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     await timers().advance(HOUR - 1000);
     expect(reminders()).toEqual([]);
     await timers().advance(1000);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(reminders()).toEqual([`⏰ <@${ALICE}> <@${BOB}> <!subteam^S0MANAGERS> post #1 publishes in 2 h and still needs approval.`]);
 
     // Once: refills, restarts of the window and the next hour do not repeat it.
     await timers().advance(HOUR);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(reminders()).toHaveLength(1);
     expect(shownText(h.card(card.ts))).toContain('Waiting for approval');
     // An approved post gets no reminder.
     const other = await h.draftPost(AUTHOR, { text: 'Already approved', networks: ['x'], publishAt: at('2026-03-02T12:30:00Z') });
     await approve(other);
     await timers().advance(30 * MINUTE);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(threadTexts(other).filter((t) => t.startsWith('⏰'))).toEqual([]);
   });
 
@@ -358,7 +359,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
 
     // Down from 09:00 (Berlin) to 10:45: one is 45 minutes late (beyond 30), the other 15.
     await h.restart(() => h.clock.set('2026-03-02T09:45:00Z'));
-    await h.app.scheduler.idle();
+    await h.app.settled();
 
     expect(x.calls.map((c) => c.text)).toEqual(['Due at half past ten']);
     expect(shownText(h.card(late.ts))).toContain(`✓ *X* <${viewPost(2)}|view post>`);
@@ -371,7 +372,7 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
 
     // Time passes: it stays missed until someone decides.
     await timers().advance(HOUR);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(1);
 
     const refusal = await click(MALLORY, waiting, ACTION.publishNow, (since) => ephemeralTo(MALLORY, since));
@@ -401,13 +402,16 @@ describe('Slack: a burst of news about one post', () => {
     const threadBefore = thread(card).length;
     const dmsBefore = dmTexts(AUTHOR).length;
 
-    // Three events at once: the first is shown at once (or joins what is still being shown
-    // of the approval); the others arrive while it is on its way and go out together.
-    await Promise.all([
-      h.app.events.notify({ type: 'post.reminder', post }),
-      h.app.events.notify({ type: 'publication.published', post, publication: first! }),
-      h.app.events.notify({ type: 'publication.published', post, publication: second! }),
-    ]);
+    // Three events waiting in the post's lane of the outbox at once (as after a burst, or an
+    // outage) go out together.
+    const { ctx } = h.app.greenlight;
+    const events: DomainEvent[] = [
+      { type: 'post.reminder', post },
+      { type: 'publication.published', post, publication: first! },
+      { type: 'publication.published', post, publication: second! },
+    ];
+    await ctx.store.enqueueNews(events.flatMap((e) => ctx.news.forEvent(e)), h.clock.now());
+    await h.app.settled();
 
     const added = thread(card).slice(threadBefore);
     expect(added.length).toBeLessThan(3);

@@ -69,6 +69,7 @@ describe('/queue and App Home', () => {
     const since = h.fake.calls.length;
     await h.clickHome(ALICE, ACTION.approve);
     await h.next('views.publish', (c) => c.args.user_id === ALICE, since);
+    await h.app.settled();
     expect(shownText(h.card(card.ts))).toContain(`*Approved* by <@${ALICE}>`);
     const after = h.fake.state.homes.get(ALICE)!;
     expect(shownText(after)).toContain('Nothing is waiting for a decision.');

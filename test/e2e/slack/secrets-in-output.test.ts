@@ -45,32 +45,32 @@ describe('Slack: secrets never reach chat', () => {
       { X_ACCESS_TOKEN: X_TOKEN, SLACK_DIGEST_CHANNEL: DIGEST },
       { publishers: [new SandboxPublisher(), x], manualTimers: true, startAt: '2026-03-02T10:00:00Z' },
     );
-    await h.app.scheduler.idle();
+    await h.app.settled();
     const approve = async (card: FakeMessage) => {
       const since = h.fake.calls.length;
       await h.clickMessage(BOB, card, ACTION.approve);
       await h.next('chat.postMessage', (c) => String(c.args.text).includes('approved post #'), since);
-      await h.app.scheduler.idle();
+      await h.app.settled();
     };
 
     // A retryable failure, then success; a permanent failure, then an approver's Retry.
     const first = await h.draftPost(AUTHOR, { text: 'First', networks: ['x'], publishAt: null });
     await approve(first);
     await h.timers!.advance(MINUTE);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     const second = await h.draftPost(AUTHOR, { text: 'Second', networks: ['x'], publishAt: null });
     await approve(second);
     const failed = h.fake.state.thread(APPROVALS, second.ts).at(-1)!;
     let since = h.fake.calls.length;
     await h.clickMessage(BOB, failed, ACTION.retry);
     await h.next('chat.postMessage', (c) => c.args.thread_ts === second.ts && String(c.args.text).includes('Published on X'), since);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     expect(x.calls).toHaveLength(4);
 
     // An expiry and the reschedule dialog.
     const third = await h.draftPost(AUTHOR, { text: 'Third', networks: ['x'], publishAt: new Date('2026-03-02T10:30:00Z') });
     await h.timers!.advance(30 * MINUTE);
-    await h.app.scheduler.idle();
+    await h.app.settled();
     since = h.fake.calls.length;
     await h.clickMessage(BOB, h.fake.state.thread(APPROVALS, third.ts).at(-1)!, ACTION.reschedule);
     await h.next('views.open', (c) => c.response.ok === true, since);

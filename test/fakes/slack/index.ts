@@ -4,7 +4,7 @@
  * errors, enforces Block Kit limits and trigger/hash rules, records every call and keeps
  * the resulting workspace state for tests and the local playground.
  */
-export { startFakeSlackApi, type FakeSlackApi } from './server.js';
+export { startFakeSlackApi, type FakeSlackApi, type OutageMode } from './server.js';
 export {
   startFakeSocketMode,
   type FakeSocketMode,

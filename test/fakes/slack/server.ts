@@ -5,6 +5,7 @@ import { IdSource } from './ids.js';
 import { APP_TOKEN_METHODS, appMethods } from './methods/apps.js';
 import { chatMethods } from './methods/chat.js';
 import { fileMethods } from './methods/files.js';
+import { historyMethods } from './methods/history.js';
 import { viewMethods } from './methods/views.js';
 import { workspaceInfoMethods } from './methods/workspace-info.js';
 import { CallRecorder, type CallListener, type RecordedCall } from './recorder.js';
@@ -19,6 +20,7 @@ const METHODS: Record<string, MethodHandler> = {
   ...chatMethods,
   ...viewMethods,
   ...fileMethods,
+  ...historyMethods,
   ...appMethods,
 };
 
@@ -44,6 +46,17 @@ export interface FakeSlackApi {
    * `resetPeak()` (or `reset()`): how many calls the app keeps in flight.
    */
   readonly inFlight: { readonly now: number; readonly peak: number; resetPeak(): void };
+  /**
+   * Slack is down in one of the ways it goes down, for every Web API call, until `endOutage()`:
+   * `500` answers HTTP 500; `ratelimited` answers 429 with Retry-After; `hang` holds the request
+   * unanswered (and drops it when the outage ends); `reset` drops the connection before Slack
+   * acts; `lost_answer` lets Slack act and then drops the connection, so the caller cannot
+   * know the message was posted. Calls Slack never acted on are not recorded.
+   */
+  outage(mode: OutageMode, options?: { retryAfterSeconds?: number }): void;
+  endOutage(): void;
+  /** Web API calls that met an outage so far. */
+  readonly outageHits: number;
   /** Called after each recorded call; returns the unsubscribe function. */
   subscribe(listener: CallListener): () => void;
   /**
@@ -58,6 +71,8 @@ export interface FakeSlackApi {
   reset(): void;
   close(): Promise<void>;
 }
+
+export type OutageMode = '500' | 'ratelimited' | 'hang' | 'reset' | 'lost_answer';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -112,9 +127,44 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
   };
 
+  let outage: { mode: OutageMode; retryAfterSeconds: number; ended: Promise<void>; end: () => void } | undefined;
+  let outageHits = 0;
+
+  /** True when the outage took the call (nothing more to do). */
+  async function meetOutage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const current = outage;
+    if (!current || current.mode === 'lost_answer') return false;
+    outageHits++;
+    await readBody(req);
+    switch (current.mode) {
+      case '500':
+        res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body>Internal Server Error</body></html>');
+        return true;
+      case 'ratelimited':
+        send(res, 429, fail('ratelimited'), { 'retry-after': String(current.retryAfterSeconds) });
+        return true;
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'hang':
+        await current.ended;
+        req.socket.destroy();
+        return true;
+    }
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
     inFlight.peak = Math.max(inFlight.peak, ++inFlight.now);
     try {
+      if (await meetOutage(req, res)) return;
+      const losing = outage?.mode === 'lost_answer';
+      if (losing) {
+        outageHits++;
+        // Slack acts on the call; the answer never reaches the caller.
+        const sink = { headersSent: false, writeHead: () => sink, end: () => void req.socket.destroy() } as unknown as ServerResponse;
+        await answerApi(req, sink, method, query);
+        return;
+      }
       await answerApi(req, res, method, query);
     } finally {
       inFlight.now--;
@@ -208,6 +258,19 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     failNext: (method, failure) => failures.push(method, failure),
     responseUrl: (target) => responseUrls.mint(origin, target),
     inFlight,
+    outage(mode, opts = {}) {
+      outage?.end();
+      let end = () => {};
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      outage = { mode, retryAfterSeconds: opts.retryAfterSeconds ?? 30, ended, end };
+    },
+    endOutage() {
+      outage?.end();
+      outage = undefined;
+    },
+    get outageHits() {
+      return outageHits;
+    },
     subscribe: (listener) => recorder.subscribe(listener),
     attachSocketMode(mintUrl) {
       socketModeUrl = mintUrl;
@@ -216,6 +279,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       };
     },
     reset() {
+      outage?.end();
+      outage = undefined;
       recorder.clear();
       state.clear();
       failures.clear();

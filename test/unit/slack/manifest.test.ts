@@ -16,8 +16,13 @@ function sources(dir: string): string {
 }
 const code = sources(path.join(root, 'src/bots/slack'));
 
-/** Bot scopes each Web API method needs (Slack's method reference); `null` means none. */
-const METHOD_SCOPES: Record<string, string | null> = {
+/**
+ * Bot scopes each Web API method needs (Slack's method reference); `null` means none. The
+ * history methods need one scope per kind of conversation they read: the approvals and digest
+ * channels may be public or private, and DMs are read to find notes already sent.
+ */
+const HISTORY = ['channels:history', 'groups:history', 'im:history'];
+const METHOD_SCOPES: Record<string, string | string[] | null> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
@@ -30,6 +35,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'views.publish': null,
   'views.push': null,
   'files.uploadV2': 'files:write',
+  'conversations.history': HISTORY,
+  'conversations.replies': HISTORY,
 };
 
 describe('manifest.yml', () => {
@@ -43,7 +50,7 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the bot scopes the code uses', () => {
-    const needed = new Set(called.map((m) => METHOD_SCOPES[m]).filter((s): s is string => !!s));
+    const needed = new Set(called.flatMap((m) => METHOD_SCOPES[m] ?? []));
     if (commands.length) needed.add('commands');
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });

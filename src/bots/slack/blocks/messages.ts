@@ -29,14 +29,25 @@ const MAX_BLOCKS = 50;
  * a divider between, as fit in one Slack message.
  */
 export function joinMessages(messages: readonly Message[]): Message[] {
-  const joined: Message[] = [];
-  for (const message of messages) {
+  return joinStamped(messages.map((message) => ({ message, ids: [] }))).map((j) => j.message);
+}
+
+/** Messages with the outbox rows they report; joined, each keeps the ids of all it holds. */
+export interface Stamped {
+  message: Message;
+  ids: number[];
+}
+
+export function joinStamped(entries: readonly Stamped[]): Stamped[] {
+  const joined: Stamped[] = [];
+  for (const { message, ids } of entries) {
     const last = joined.at(-1);
-    if (last && last.blocks.length + 1 + message.blocks.length <= MAX_BLOCKS) {
-      last.text += `\n${message.text}`;
-      last.blocks.push({ type: 'divider' }, ...message.blocks);
+    if (last && last.message.blocks.length + 1 + message.blocks.length <= MAX_BLOCKS) {
+      last.message.text += `\n${message.text}`;
+      last.message.blocks.push({ type: 'divider' }, ...message.blocks);
+      last.ids.push(...ids);
     } else {
-      joined.push({ text: message.text, blocks: [...message.blocks] });
+      joined.push({ message: { text: message.text, blocks: [...message.blocks] }, ids: [...ids] });
     }
   }
   return joined;

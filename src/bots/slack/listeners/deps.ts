@@ -2,7 +2,6 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../../domain/clock.js';
 import { UserFacingError } from '../../../domain/errors.js';
 import type { Logger } from '../../../observability/logger.js';
-import type { DigestSink } from '../../../workflows/digest/deliver-digest.js';
 import type { Greenlight } from '../../../workflows/greenlight.js';
 import { privateNotice } from '../blocks/messages.js';
 import type { PrivateNotices } from '../private-notices.js';
@@ -19,7 +18,7 @@ export interface SlackDeps {
   /** Shown in the draft dialog while AI captions are off. */
   aiHint: string | undefined;
   /** Where `/digest` posts for approvers, and the zone its days are counted in. */
-  digest: { channel: string; zone: string; sink: DigestSink } | undefined;
+  digest: { channel: string; zone: string } | undefined;
 }
 
 /**

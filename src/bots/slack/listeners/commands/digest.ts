@@ -13,9 +13,8 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     await afterAck(deps, { userId: command.user_id, channelId: command.channel_id }, 'building the digest', async () => {
       const person = await deps.people.identify(command.user_id);
       if (deps.digest && (await deps.gl.isApprover(person))) {
-        const digest = await deps.gl.buildDigest({ kind: 'recent', zone: deps.digest.zone });
-        await deps.digest.sink.postDigest(digest, deps.gl.digestChart(digest));
-        await respond({ response_type: 'ephemeral', text: `Posted the digest to <#${deps.digest.channel}>.` });
+        await deps.gl.postDigest({ kind: 'recent', zone: deps.digest.zone }, ['slack']);
+        await respond({ response_type: 'ephemeral', text: `Posting the digest to <#${deps.digest.channel}>.` });
         return;
       }
       const digest = await deps.gl.buildDigest({ kind: 'recent', zone: deps.digest?.zone ?? SlackPeople.zoneOf(person) });

@@ -1,0 +1,211 @@
+import type { NewsItem, Store } from '../../../db/store.js';
+import type { Clock } from '../../domain/clock.js';
+import type { Cancellable, Timers } from '../../domain/timers.js';
+import type { Logger } from '../../observability/logger.js';
+import { redact } from '../../observability/redact.js';
+import { decodeNews } from '../../workflows/news/news-codec.js';
+import { NewsDeliveryError, type DeliveringNews, type NewsChannel } from './news-channel.js';
+
+export interface CourierOptions {
+  /** This process, as the owner of the lanes it claims. */
+  owner: string;
+  /** Lanes (posts) being shown at once: a burst of decisions cannot flood the chat. */
+  lanesAtOnce: number;
+  /** How long a claim lasts without progress; a crash mid-lane frees it after this. */
+  leaseMs: number;
+  /** Attempts per row before it is given up (and reported in /healthz and the log). */
+  maxAttempts: number;
+  /** Backoff: the first retry after about `baseMs`, doubling up to `maxMs`. */
+  baseMs: number;
+  maxMs: number;
+  /** How often the outbox is looked at anyway (news another process wrote, a lapsed lease). */
+  pollMs: number;
+}
+
+export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
+  lanesAtOnce: 8,
+  leaseMs: 120_000,
+  // 2 s doubling to a minute: 15 attempts span about ten minutes of outage.
+  maxAttempts: 15,
+  baseMs: 2_000,
+  maxMs: 60_000,
+  pollMs: 15_000,
+};
+
+/**
+ * Delivers one chat's news from the durable outbox: claims due lanes, hands each to the chat,
+ * records the outcome. Failures are retried with backoff (a chat's Retry-After holds all its
+ * news), a bounded number of times; a restart resumes where the last process stopped. Nothing
+ * here knows which chat it is.
+ */
+export class NewsCourier {
+  readonly #active = new Set<Promise<void>>();
+  #running = false;
+  #pump: Promise<void> | undefined;
+  #again = false;
+  #pausedUntil = 0;
+  #wake: { at: number; timer: Cancellable } | undefined;
+  #poll: Cancellable | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly channel: NewsChannel,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
+    private readonly logger: Logger,
+    private readonly options: CourierOptions,
+  ) {}
+
+  get platform() {
+    return this.channel.platform;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#schedulePoll();
+    this.kick();
+  }
+
+  /** Something may be due (news was written, a lane finished): look now, without waiting. */
+  kick(): void {
+    if (!this.#running) return;
+    this.#again = true;
+    this.#pump ??= this.#run().finally(() => (this.#pump = undefined));
+  }
+
+  /** Resolves when nothing is being delivered and nothing due now is left (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#pump || this.#active.size) {
+      await this.#pump;
+      await Promise.all(this.#active);
+    }
+  }
+
+  /** Stops claiming; waits for lanes in flight (a lane cut off is delivered again, looking first). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.#running = false;
+    this.#poll?.cancel();
+    this.#wake?.timer.cancel();
+    this.#wake = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all([this.#pump, ...this.#active]), late]);
+    clearTimeout(timer);
+  }
+
+  async #run(): Promise<void> {
+    try {
+      while (this.#running && this.#again) {
+        this.#again = false;
+        await this.#fill();
+      }
+    } catch (error) {
+      this.logger.error('could not read the chat outbox; trying again shortly', { platform: this.platform, error });
+      this.#wakeAt(this.clock.now().getTime() + this.options.baseMs);
+    }
+  }
+
+  async #fill(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (this.#pausedUntil > now) return this.#wakeAt(this.#pausedUntil);
+    const free = this.options.lanesAtOnce - this.#active.size;
+    if (free <= 0) return; // a lane finishing kicks again
+    const lanes = await this.store.claimNews({
+      platform: this.platform,
+      owner: this.options.owner,
+      now: new Date(now),
+      leaseUntil: new Date(now + this.options.leaseMs),
+      lanes: free,
+    });
+    for (const items of lanes) this.#track(this.#deliver(items));
+    if (lanes.length < free) {
+      const next = await this.store.nextNewsDue(this.platform);
+      if (next && next.getTime() > now) this.#wakeAt(next.getTime());
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    this.#active.add(work);
+    void work.finally(() => {
+      this.#active.delete(work);
+      this.kick();
+    });
+  }
+
+  async #deliver(items: NewsItem[]): Promise<void> {
+    const ids = items.map((i) => i.id);
+    const { owner, leaseMs } = this.options;
+    try {
+      const delivering = items.map((item): DeliveringNews => ({ id: item.id, news: decode(item), lookFirst: item.lookFirst, progress: item.progress, createdAt: item.createdAt }));
+      await this.channel.deliver({
+        items: delivering,
+        done: (done, step, value) => this.store.saveNewsProgress(done, owner, step, value ?? true, new Date(this.clock.now().getTime() + leaseMs)),
+      });
+      await this.store.settleNews(ids, owner, { status: 'delivered' }, this.clock.now());
+    } catch (error) {
+      await this.#failed(items, error).catch((e: unknown) => this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }));
+    }
+  }
+
+  async #failed(items: NewsItem[], error: unknown): Promise<void> {
+    const now = this.clock.now();
+    const failure =
+      error instanceof NewsDeliveryError ? error : new NewsDeliveryError(error instanceof Error ? error.message : String(error), { maybeDelivered: true, cause: error });
+    const reason = redact(failure.message);
+    const lane = items[0]!.lane;
+    const { owner } = this.options;
+    const done = failure.permanent ? items : items.filter((i) => i.attempts >= this.options.maxAttempts);
+    if (done.length) {
+      const why = failure.permanent ? reason : `gave up after ${done[0]!.attempts} attempts: ${reason}`;
+      this.logger.error('chat news could not be delivered and was given up', { platform: this.platform, lane, rows: done.map((i) => i.id), kinds: [...new Set(done.map((i) => i.kind))], error: why });
+      await this.store.settleNews(done.map((i) => i.id), owner, { status: 'failed', error: why }, now);
+    }
+    const rest = items.filter((i) => !done.includes(i));
+    if (!rest.length) return;
+    if (failure.retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now.getTime() + failure.retryAfterMs);
+    const wait = Math.max(failure.retryAfterMs ?? 0, this.#backoff(rest[0]!.attempts));
+    const retryAt = new Date(now.getTime() + wait);
+    this.logger.warn('chat news not delivered yet; will retry', { platform: this.platform, lane, attempt: rest[0]!.attempts, retryInMs: wait, error: reason });
+    // Once an attempt may have reached the chat, every later one looks first, until delivered.
+    for (const maybeDelivered of [true, false]) {
+      const ids = rest.filter((i) => (failure.maybeDelivered || i.lookFirst) === maybeDelivered).map((i) => i.id);
+      if (ids.length) await this.store.settleNews(ids, owner, { status: 'retry', retryAt, error: reason, maybeDelivered }, now);
+    }
+    this.#wakeAt(retryAt.getTime());
+  }
+
+  /** Jittered exponential backoff: spreads lanes out so a recovering chat is not hit at once. */
+  #backoff(attempts: number): number {
+    const ceiling = Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  /** One wake-up timer, at the earliest instant anything asked for. */
+  #wakeAt(at: number): void {
+    if (!this.#running) return;
+    if (this.#wake && this.#wake.at <= at) return;
+    this.#wake?.timer.cancel();
+    const timer = this.timers.at(new Date(at), () => {
+      if (this.#wake?.timer === timer) this.#wake = undefined;
+      this.kick();
+    });
+    this.#wake = { at, timer };
+  }
+
+  #schedulePoll(): void {
+    if (!this.#running) return;
+    this.#poll = this.timers.at(new Date(this.clock.now().getTime() + this.options.pollMs), () => {
+      this.kick();
+      this.#schedulePoll();
+    });
+  }
+}
+
+/** A row this version cannot read will never become readable: give it up at once. */
+function decode(item: NewsItem) {
+  try {
+    return decodeNews(item.payload);
+  } catch (error) {
+    throw new NewsDeliveryError(`outbox row ${item.id} (${item.kind}) could not be read`, { permanent: true, maybeDelivered: false, cause: error });
+  }
+}
