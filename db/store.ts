@@ -125,6 +125,8 @@ export interface NewsClaim {
   leaseUntil: Date;
   /** At most this many lanes. */
   lanes: number;
+  /** Lanes the claimant is delivering now: never claimed a second time, whatever their lease says. */
+  busy: ReadonlySet<string>;
 }
 
 export interface NewsHealth {
@@ -336,6 +338,13 @@ export interface Store {
   /** Records that `step` of these rows is done (with what it left), so no later attempt repeats it. */
   saveNewsProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): Promise<void>;
   settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void>;
+  /** Extends the claim on rows still being delivered. */
+  renewNewsLease(ids: readonly number[], owner: string, leaseUntil: Date): Promise<void>;
+  /**
+   * Gives back every lane `owner` still holds (a shutdown cut it off), due at once and looked
+   * at before anything is sent again, so the next process need not wait for the lease to lapse.
+   */
+  releaseNews(owner: string, at: Date): Promise<void>;
   /** When the next pending news of `platform` falls due (for a wake-up), if any. */
   nextNewsDue(platform: ChatPlatform): Promise<Date | undefined>;
   newsHealth(failedSince: Date): Promise<NewsHealth>;

@@ -29,6 +29,8 @@ export class OutboxQueries {
   readonly #delivered: Database.Statement;
   readonly #retry: Database.Statement;
   readonly #failed: Database.Statement;
+  readonly #release: Database.Statement;
+  readonly #renew: Database.Statement;
   readonly #nextDue: Database.Statement;
   readonly #pendingStats: Database.Statement;
   readonly #failedStats: Database.Statement;
@@ -73,6 +75,11 @@ export class OutboxQueries {
     this.#failed = sqlite.prepare(
       `UPDATE chat_outbox SET status = 'failed', claim_owner = NULL, lease_until = NULL, last_error = @error, updated_at = @at WHERE ${mine}`,
     );
+    this.#renew = sqlite.prepare(`UPDATE chat_outbox SET lease_until = @leaseUntil WHERE ${mine}`);
+    this.#release = sqlite.prepare(
+      `UPDATE chat_outbox SET claim_owner = NULL, lease_until = NULL, next_attempt_at = @at, outcome_unknown = 1, updated_at = @at
+       WHERE status = 'pending' AND claim_owner = @owner`,
+    );
     this.#nextDue = sqlite.prepare(`SELECT min(next_attempt_at) AS at FROM chat_outbox WHERE status = 'pending' AND platform = @platform`);
     this.#pendingStats = sqlite.prepare(`SELECT count(*) AS n, min(created_at) AS oldest FROM chat_outbox WHERE status = 'pending'`);
     this.#failedStats = sqlite.prepare(`SELECT count(*) AS n FROM chat_outbox WHERE status = 'failed' AND updated_at >= @since`);
@@ -92,7 +99,8 @@ export class OutboxQueries {
 
   claim(claim: NewsClaim): NewsItem[][] {
     const now = claim.now.getTime();
-    const lanes = this.#dueLanes.all({ platform: claim.platform, now, lanes: claim.lanes }) as Array<{ lane: string }>;
+    const due = this.#dueLanes.all({ platform: claim.platform, now, lanes: claim.lanes + claim.busy.size }) as Array<{ lane: string }>;
+    const lanes = due.filter(({ lane }) => !claim.busy.has(lane)).slice(0, claim.lanes);
     return lanes.map(({ lane }) => {
       const rows = this.#laneRows.all({ lane }) as OutboxRow[];
       for (const row of rows) this.#claimRow.run({ id: row.id, owner: claim.owner, leaseUntil: claim.leaseUntil.getTime(), now });
@@ -113,6 +121,14 @@ export class OutboxQueries {
         this.#retry.run({ ...base, id, retryAt: settlement.retryAt.getTime(), error: settlement.error, unknown: settlement.maybeDelivered ? 1 : 0 });
       } else this.#failed.run({ ...base, id, error: settlement.error });
     }
+  }
+
+  renew(ids: readonly number[], owner: string, leaseUntil: Date): void {
+    for (const id of ids) this.#renew.run({ id, owner, leaseUntil: leaseUntil.getTime() });
+  }
+
+  release(owner: string, at: Date): void {
+    this.#release.run({ owner, at: at.getTime() });
   }
 
   nextDue(platform: ChatPlatform): Date | undefined {

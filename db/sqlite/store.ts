@@ -635,6 +635,14 @@ export class SqliteStore implements Store {
     await this.#write(() => this.#outbox.settle(ids, owner, settlement, at));
   }
 
+  async renewNewsLease(ids: readonly number[], owner: string, leaseUntil: Date): Promise<void> {
+    await this.#write(() => this.#outbox.renew(ids, owner, leaseUntil));
+  }
+
+  async releaseNews(owner: string, at: Date): Promise<void> {
+    await this.#write(() => this.#outbox.release(owner, at));
+  }
+
   async nextNewsDue(platform: ChatPlatform): Promise<Date | undefined> {
     return this.#outbox.nextDue(platform);
   }

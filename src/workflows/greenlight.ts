@@ -30,6 +30,8 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     ctx,
     /** Records (or refreshes) who is acting; every other call takes the returned person. */
     identify: (input: PersonInput): Promise<Person> => ctx.store.upsertPerson(input, ctx.clock.now()),
+    /** Someone Greenlight already knows, without refreshing them. */
+    findPerson: (platform: ChatPlatform, platformUserId: string) => ctx.store.findPerson(platform, platformUserId),
     isApprover: (person: Person) => ctx.approvers.isApprover(person),
     networks: () => ctx.catalog.available(),
     /** How much of each network's budget `text` uses (live limits while typing). */

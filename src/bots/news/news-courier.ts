@@ -24,11 +24,13 @@ export interface CourierOptions {
 
 export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
   lanesAtOnce: 8,
-  leaseMs: 120_000,
-  // 2 s doubling to a minute: 15 attempts span about ten minutes of outage.
-  maxAttempts: 15,
+  // Renewed by every step a lane finishes; a lane whose process died is taken over this soon.
+  leaseMs: 60_000,
+  // 2 s doubling to half a minute: a recovered chat hears within half a minute, and 20
+  // attempts span about eight minutes of outage before news is given up.
+  maxAttempts: 20,
   baseMs: 2_000,
-  maxMs: 60_000,
+  maxMs: 30_000,
   pollMs: 15_000,
 };
 
@@ -40,6 +42,8 @@ export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
  */
 export class NewsCourier {
   readonly #active = new Set<Promise<void>>();
+  /** Lanes being delivered by this process: one delivery per lane at a time. */
+  readonly #busy = new Set<string>();
   #running = false;
   #pump: Promise<void> | undefined;
   #again = false;
@@ -91,6 +95,8 @@ export class NewsCourier {
     const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([Promise.all([this.#pump, ...this.#active]), late]);
     clearTimeout(timer);
+    // Lanes still out (Slack hanging, say) go back at once, to be looked at before resending.
+    if (this.#active.size) await this.store.releaseNews(this.options.owner, this.clock.now()).catch(() => undefined);
   }
 
   async #run(): Promise<void> {
@@ -116,6 +122,7 @@ export class NewsCourier {
       now: new Date(now),
       leaseUntil: new Date(now + this.options.leaseMs),
       lanes: free,
+      busy: this.#busy,
     });
     for (const items of lanes) this.#track(this.#deliver(items));
     if (lanes.length < free) {
@@ -134,16 +141,28 @@ export class NewsCourier {
 
   async #deliver(items: NewsItem[]): Promise<void> {
     const ids = items.map((i) => i.id);
+    const lane = items[0]!.lane;
     const { owner, leaseMs } = this.options;
+    const leaseUntil = () => new Date(this.clock.now().getTime() + leaseMs);
+    this.#busy.add(lane);
+    // The lease is renewed while the chat is slow, so no other process takes the lane over
+    // from a delivery that is still going.
+    const heartbeat = setInterval(() => {
+      void this.store.renewNewsLease(ids, owner, leaseUntil()).catch(() => undefined);
+    }, Math.max(1000, leaseMs / 3));
+    heartbeat.unref();
     try {
       const delivering = items.map((item): DeliveringNews => ({ id: item.id, news: decode(item), lookFirst: item.lookFirst, progress: item.progress, createdAt: item.createdAt }));
       await this.channel.deliver({
         items: delivering,
-        done: (done, step, value) => this.store.saveNewsProgress(done, owner, step, value ?? true, new Date(this.clock.now().getTime() + leaseMs)),
+        done: (done, step, value) => this.store.saveNewsProgress(done, owner, step, value ?? true, leaseUntil()),
       });
       await this.store.settleNews(ids, owner, { status: 'delivered' }, this.clock.now());
     } catch (error) {
       await this.#failed(items, error).catch((e: unknown) => this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }));
+    } finally {
+      clearInterval(heartbeat);
+      this.#busy.delete(lane);
     }
   }
 

@@ -18,6 +18,8 @@ const UserInfo = z.object({
 
 /** After this, a name or zone is refreshed from Slack (in the background: the stale one serves meanwhile). */
 const TTL_MS = 10 * 60_000;
+/** After a failed lookup, Slack is asked again this soon. */
+const RETRY_MS = 60_000;
 
 /**
  * Turns a Slack user id into a Greenlight person with a name and an IANA zone (users.info,
@@ -57,7 +59,13 @@ export class SlackPeople {
       displayName = u.profile?.display_name || u.real_name || u.profile?.real_name || u.name || userId;
       if (u.tz && isValidTimeZone(u.tz)) timezone = u.tz;
     } catch (error) {
-      this.logger.warn('users.info failed; using the Slack id as the name', { user: userId, error });
+      // Slack is down: someone Greenlight knows keeps their name (and is asked again soon).
+      const known = await this.gl.findPerson('slack', userId);
+      this.logger.warn(known ? 'users.info failed; using the name Greenlight knows' : 'users.info failed; using the Slack id as the name', { user: userId, error });
+      if (known) {
+        this.#cache.set(userId, { person: known, until: this.clock.now().getTime() + RETRY_MS });
+        return known;
+      }
     }
     const person = await this.gl.identify({ platform: 'slack', platformUserId: userId, displayName, timezone });
     this.#cache.set(userId, { person, until: this.clock.now().getTime() + TTL_MS });

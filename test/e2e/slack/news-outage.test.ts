@@ -1,0 +1,120 @@
+/**
+ * Chat news is never lost (DESIGN rule 10), observed the way the outside probe found it lost:
+ * Slack's Web API fails for a minute, in each of the ways it fails, while drafts are submitted,
+ * decided and published. After Slack recovers, every card exists and shows the current state,
+ * and every thread line and note to the author arrives exactly once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION } from '../../../src/bots/slack/ids.js';
+import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
+import type { FakeMessage, OutageMode } from '../../fakes/slack/index.js';
+import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+
+const START = '2026-03-02T08:00:00Z';
+const SECOND = 1000;
+
+let h: SlackHarness;
+afterEach(async () => h?.close());
+
+const dmTexts = (user: string) => (h.fake.state.channels.get(h.fake.state.dms.get(user) ?? '') ?? []).map((m) => m.text ?? '');
+/** How often `words` appears in all of `texts` (joined notes count once per note). */
+const occurrences = (texts: string[], words: string) => texts.join('\n').split(words).length - 1;
+const cardShowing = (words: string): FakeMessage => {
+  const found = h.cards().filter((c) => shownText(c).includes(words));
+  expect(found, `cards showing “${words}”`).toHaveLength(1);
+  return found[0]!;
+};
+const threadOf = (card: FakeMessage) => h.fake.state.thread(APPROVALS, card.ts).map(shownText);
+
+/** Moves time on while the courier retries; Slack calls in flight finish in real time. */
+async function passTime(ms: number, settle: boolean): Promise<void> {
+  for (let passed = 0; passed < ms; passed += 5 * SECOND) {
+    await h.timers!.advance(5 * SECOND);
+    if (settle) await h.app.settled();
+    else await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * One post approved and published, two submitted, all while Slack is down; a minute later
+ * Slack is back. Returns the card of the post that existed before.
+ */
+async function outageStory(mode: OutageMode): Promise<FakeMessage> {
+  h = await slackHarness({}, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
+  const before = await h.draftPost(AUTHOR, { text: 'Written before the outage' });
+  // Dialogs open before Slack goes down; the people are known (their names are cached).
+  const first = await h.openDraft(AUTHOR);
+  const second = await h.openDraft(AUTHOR);
+  await h.openHome(BOB);
+  await h.app.settled();
+
+  h.fake.outage(mode, { retryAfterSeconds: 20 });
+  expect((await h.submit(AUTHOR, first, draftValues({ text: 'Submitted during the outage' }))).status).toBe(200);
+  expect((await h.clickMessage(BOB, before, ACTION.approve)).status).toBe(200);
+  const later = new Date(new Date(START).getTime() + 3 * 3600_000);
+  expect((await h.submit(AUTHOR, second, draftValues({ text: 'Also during the outage', publishAt: later }))).status).toBe(200);
+  await h.app.scheduler.idle();
+  await passTime(60 * SECOND, false);
+  expect(h.fake.outageHits).toBeGreaterThan(0);
+
+  h.fake.endOutage();
+  await passTime(3 * 60 * SECOND, true);
+  return before;
+}
+
+function expectEverythingOnce(before: FakeMessage): void {
+  expect(h.cards()).toHaveLength(3);
+  const published = cardShowing('Written before the outage');
+  expect(published.ts).toBe(before.ts);
+  expect(shownText(published)).toContain('Post #1 · Published');
+  expect(shownText(cardShowing('Submitted during the outage'))).toContain('Waiting for approval');
+  expect(shownText(cardShowing('Also during the outage'))).toContain('Waiting for approval');
+
+  const thread = threadOf(published);
+  expect(occurrences(thread, 'approved revision 1')).toBe(1);
+  expect(occurrences(thread, 'Published on Sandbox')).toBe(1);
+
+  const notes = dmTexts(AUTHOR);
+  for (const id of [1, 2, 3]) expect(occurrences(notes, `Post #${id} is waiting for approval`), `receipt for #${id}`).toBe(1);
+  expect(occurrences(notes, 'approved post #1')).toBe(1);
+  expect(occurrences(notes, 'Post #1 is live on Sandbox')).toBe(1);
+}
+
+describe('Slack news survives a Slack outage', () => {
+  for (const mode of ['500', 'ratelimited', 'hang', 'reset', 'lost_answer'] as const) {
+    it(`after a minute of ${mode}, every card shows the current state and every line and note arrives once`, async () => {
+      const before = await outageStory(mode);
+      expectEverythingOnce(before);
+      // Nothing is left waiting in the outbox, and nothing was given up.
+      const health = await h.app.store.newsHealth(new Date(0));
+      expect(health).toMatchObject({ pending: 0, failed: 0 });
+    });
+  }
+
+  it('news written while Slack is down survives a restart and is delivered by the next process', async () => {
+    h = await slackHarness({}, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
+    const dialog = await h.openDraft(AUTHOR);
+    h.fake.outage('500');
+    await h.submit(AUTHOR, dialog, draftValues({ text: 'Saved while Slack was down' }));
+    await h.app.settled();
+    expect(h.cards()).toHaveLength(0);
+
+    await h.restart(() => h.fake.endOutage());
+    await h.app.settled();
+    await passTime(2 * 60 * SECOND, true);
+    expect(shownText(cardShowing('Saved while Slack was down'))).toContain('Waiting for approval');
+    expect(occurrences(dmTexts(AUTHOR), 'Post #1 is waiting for approval')).toBe(1);
+  });
+
+  it('gives news up after its attempts run out, and says so in the log and the outbox health', async () => {
+    h = await slackHarness({ SLACK_APPROVAL_CHANNEL: 'C0NOWHERE' }, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
+    const dialog = await h.openDraft(AUTHOR);
+    h.fake.outage('500');
+    await h.submit(AUTHOR, dialog, draftValues({ text: 'Never shown' }));
+    await passTime(20 * 60 * SECOND, true);
+    const health = await h.app.store.newsHealth(new Date(0));
+    expect(health.failed).toBe(1);
+    expect(health.lastFailure?.error).toContain('gave up after 20 attempts');
+    expect(h.logs.some((l) => l.includes('chat news could not be delivered and was given up'))).toBe(true);
+  });
+});
