@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Cancellable, Timers } from '../../domain/timers.js';
 import type { Logger } from '../../observability/logger.js';
 import { redact } from '../../observability/redact.js';
-import { decodeNews } from '../../workflows/news/news-codec.js';
+import { decodeNews, newsPostId, toChatNews, type ChatNews, type StoredNews } from '../../workflows/news/news-codec.js';
 import { NewsDeliveryError, type DeliveringNews, type NewsChannel } from './news-channel.js';
 
 export interface CourierOptions {
@@ -152,7 +152,8 @@ export class NewsCourier {
     }, Math.max(1000, leaseMs / 3));
     heartbeat.unref();
     try {
-      const delivering = items.map((item): DeliveringNews => ({ id: item.id, news: decode(item), lookFirst: item.lookFirst, progress: item.progress, createdAt: item.createdAt }));
+      const news = await this.#read(items);
+      const delivering = items.map((item, i): DeliveringNews => ({ id: item.id, news: news[i]!, lookFirst: item.lookFirst, progress: item.progress, createdAt: item.createdAt }));
       await this.channel.deliver({
         items: delivering,
         done: (done, step, value) => this.store.saveNewsProgress(done, owner, step, value ?? true, leaseUntil()),
@@ -164,6 +165,26 @@ export class NewsCourier {
       clearInterval(heartbeat);
       this.#busy.delete(lane);
     }
+  }
+
+  /** The lane's news as it was when it happened: rows laid over the post as it is now (read once). */
+  async #read(items: NewsItem[]): Promise<ChatNews[]> {
+    const stored = items.map((item): StoredNews => {
+      try {
+        return decodeNews(item.payload);
+      } catch (error) {
+        throw unreadable(item, error);
+      }
+    });
+    const posts = new Map<number, Awaited<ReturnType<Store['getPost']>>>();
+    for (const id of new Set(stored.map(newsPostId))) if (id !== null) posts.set(id, await this.store.getPost(id));
+    return stored.map((s, i) => {
+      try {
+        return toChatNews(s, posts.get(newsPostId(s) ?? -1));
+      } catch (error) {
+        throw unreadable(items[i]!, error);
+      }
+    });
   }
 
   async #failed(items: NewsItem[], error: unknown): Promise<void> {
@@ -221,10 +242,6 @@ export class NewsCourier {
 }
 
 /** A row this version cannot read will never become readable: give it up at once. */
-function decode(item: NewsItem) {
-  try {
-    return decodeNews(item.payload);
-  } catch (error) {
-    throw new NewsDeliveryError(`outbox row ${item.id} (${item.kind}) could not be read`, { permanent: true, maybeDelivered: false, cause: error });
-  }
+function unreadable(item: NewsItem, error: unknown): NewsDeliveryError {
+  return new NewsDeliveryError(`outbox row ${item.id} (${item.kind}) could not be read`, { permanent: true, maybeDelivered: false, cause: error });
 }

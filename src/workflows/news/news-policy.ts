@@ -2,7 +2,7 @@ import type { NewsInput } from '../../../db/store.js';
 import type { ChatPlatform } from '../../domain/post.js';
 import type { Digest } from '../digest/build-digest.js';
 import type { DomainEvent } from '../events.js';
-import { encodeNews } from './news-codec.js';
+import { encodeDigest, encodeEvent } from './news-codec.js';
 
 /**
  * Which chats hear about what (DESIGN rule 10): a post's news goes to the chat it was drafted
@@ -21,10 +21,10 @@ export function newsPolicy(chats: { news: readonly ChatPlatform[]; digest: reado
       const platform = event.post.post.originPlatform;
       if (!chats.news.includes(platform)) return [];
       const postId = event.post.post.id;
-      return [{ platform, lane: postLane(platform, postId), kind: event.type, postId, payload: encodeNews({ kind: 'event', event }) }];
+      return [{ platform, lane: postLane(platform, postId), kind: event.type, postId, payload: encodeEvent(event) }];
     },
     forDigest(digest) {
-      const payload = encodeNews({ kind: 'digest', digest });
+      const payload = encodeDigest(digest);
       return chats.digest.map((platform) => ({ platform, lane: `${platform}:digest`, kind: 'digest', postId: null, payload }));
     },
   };
