@@ -4,6 +4,9 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { UserFacingError } from './domain/errors.js';
 import { createLogger } from './observability/logger.js';
 
+/** A repeated SIGINT/SIGTERM sooner than this is the same request delivered twice. */
+const REPEAT_MEANS_NOW_AFTER_MS = 1000;
+
 async function main(): Promise<void> {
   loadDotEnv();
   let config;
@@ -19,9 +22,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const app = await startApp(config, { logger });
 
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {
-    if (++signals > 1) process.exit(1); // a second Ctrl-C means "now"
+    if (firstSignalAt !== undefined) {
+      // One request often arrives twice within milliseconds: a terminal's Ctrl-C (or a
+      // control-group kill) reaches both npm and Greenlight, and npm forwards its copy. Only
+      // a later repeat is a person's second Ctrl-C, which means "now".
+      if (performance.now() - firstSignalAt > REPEAT_MEANS_NOW_AFTER_MS) process.exit(1);
+      return;
+    }
+    firstSignalAt = performance.now();
     logger.info(`${signal}: finishing work in flight, then stopping`);
     app.stop().then(
       () => {
