@@ -137,8 +137,12 @@ export class SqliteStore implements Store {
       this.#tx.release.run();
       return value;
     } catch (error) {
-      this.#tx.rollbackTo.run();
-      this.#tx.release.run();
+      // On some errors (a full disk, I/O) SQLite has already rolled the whole transaction
+      // back: there is no savepoint left to return to, and the caller must hear the cause.
+      if (this.sqlite.inTransaction) {
+        this.#tx.rollbackTo.run();
+        this.#tx.release.run();
+      }
       throw error;
     }
   }
@@ -197,6 +201,8 @@ export class SqliteStore implements Store {
       try {
         return { ok: true, value: this.#unit(item.work) };
       } catch (error) {
+        // The transaction is gone with every unit's work in it: the whole group failed.
+        if (!this.sqlite.inTransaction) throw error;
         return { ok: false, error };
       }
     });
