@@ -206,9 +206,20 @@ export interface ScheduledPublication {
   text: string;
 }
 
+/** Whether the database can do what Greenlight needs; each problem in words for an operator. */
+export interface StoreHealth {
+  ok: boolean;
+  problems: string[];
+}
+
 export interface Store {
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /**
+   * Whether the database can take writes and is still the one that was opened (not deleted
+   * or replaced). Never throws; never joins or disturbs writes in progress.
+   */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 
   upsertPerson(input: PersonInput, at: Date): Promise<Person>;

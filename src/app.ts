@@ -21,6 +21,7 @@ import { pruneSnapshots } from './workflows/metrics/prune-snapshots.js';
 import { nodeScheduleTimers } from './workflows/publishing/node-timers.js';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './workflows/publishing/scheduler.js';
 import { RecurringJob } from './workflows/schedule/recurring.js';
+import { DatabaseWatch } from './server/database-watch.js';
 import { healthRoute } from './server/health.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
@@ -67,6 +68,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let slack: SlackBot | undefined;
   let scheduler: Scheduler | undefined;
   let jobs: RecurringJob[] = [];
+  const timers = options.timers ?? nodeScheduleTimers;
+  const watch = new DatabaseWatch(store, { timers, clock, logger });
   try {
     const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store });
     for (const publisher of publishers) await publisher.init?.();
@@ -85,7 +88,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
     if (slack) events.subscribe(slack.attach(greenlight, { aiHint, digestZone: config.digest.timezone }));
 
-    const timers = options.timers ?? nodeScheduleTimers;
     scheduler = new Scheduler(greenlight.ctx, timers, {
       ...DEFAULT_SCHEDULER_OPTIONS,
       owner: options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -108,13 +110,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
     const running = scheduler;
     const routes: Record<string, Route> = {
-      'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running }),
+      'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check() }),
     };
     if (slack?.route) routes['POST /slack/events'] = slack.route;
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
     await slack?.start();
     scheduler.start();
     for (const job of jobs) job.start();
+    watch.start();
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
     logger.info(`listening on port ${http.port}`);
@@ -135,6 +138,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         (stopping ??= (async () => {
           await server.close();
           await slack?.stop();
+          watch.stop();
           for (const job of jobs) job.stop();
           await running.stop();
           if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
@@ -142,6 +146,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         })()),
     };
   } catch (error) {
+    watch.stop();
     for (const job of jobs) job.stop();
     await scheduler?.stop().catch(() => undefined);
     await slack?.stop().catch(() => undefined);

@@ -26,6 +26,7 @@ import {
   type PostQuery,
   type Refusal,
   type Store,
+  type StoreHealth,
   type UpcomingPublication,
   type UpdateResult,
 } from '../store.js';
@@ -34,6 +35,7 @@ import { columnReader, json, maybeMs, ms, parseReference, width, toAuditEntry, t
 import * as schema from './schema.js';
 import { compareAndSetCredential, readCredential } from './credential-queries.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { SqliteHealth } from './health.js';
 import { DigestQueries } from './digest-queries.js';
 import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -90,9 +92,12 @@ export class SqliteStore implements Store {
   #flushScheduled = false;
   #inGroup = false;
   readonly #tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  readonly #health: SqliteHealth;
 
-  constructor(sqlite: Database.Database) {
+  /** `file` is the path it was opened from (null or absent: in memory), watched by `health()`. */
+  constructor(sqlite: Database.Database, file: string | null = null, options: { minFreeBytes?: number } = {}) {
     this.sqlite = sqlite;
+    this.#health = new SqliteHealth(sqlite, file === ':memory:' ? null : file, options.minFreeBytes);
     this.db = drizzle(sqlite, { schema });
     this.#q = prepareStatements(this.db, sqlite);
     this.#digest = new DigestQueries(this.db, sqlite);
@@ -107,10 +112,10 @@ export class SqliteStore implements Store {
     };
   }
 
-  static open(file: string): SqliteStore {
+  static open(file: string, options: { minFreeBytes?: number } = {}): SqliteStore {
     const sqlite = openSqlite(file);
     migrateSqlite(sqlite);
-    const store = new SqliteStore(sqlite);
+    const store = new SqliteStore(sqlite, file, options);
     if (file !== ':memory:') {
       sqlite.pragma('wal_autocheckpoint = 0');
       store.#checkpointer = startCheckpointer(file);
@@ -165,11 +170,13 @@ export class SqliteStore implements Store {
     } catch (error) {
       // BEGIN or COMMIT failed (lock timeout, disk full): nothing in the group happened.
       if (this.sqlite.inTransaction) this.#tx.rollback.run();
+      this.#health.writeFailed(error);
       for (const item of group) item.reject(error);
       return;
     } finally {
       this.#inGroup = false;
     }
+    for (const outcome of outcomes) if (!outcome.ok) this.#health.writeFailed(outcome.error);
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);
@@ -216,6 +223,10 @@ export class SqliteStore implements Store {
     } catch {
       return false;
     }
+  }
+
+  async health(): Promise<StoreHealth> {
+    return this.#health.check();
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,8 @@ describe('GET /healthz', () => {
     expect(await response.json()).toEqual({
       ok: true,
       database: 'reachable',
+      problems: [],
+      checks: [],
       scheduler: 'running',
       nextDuePublication: { postId: created.post.post.id, network: 'sandbox', dueAt: '2026-03-02T10:30:00.000Z' },
     });
