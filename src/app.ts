@@ -43,6 +43,8 @@ export interface AppOptions {
   timers?: Timers;
   /** Names this process as the owner of the publications it claims. */
   owner?: string;
+  /** `--init`: a new database may take the place of one that existed before. */
+  initDatabase?: boolean;
 }
 
 export interface RunningApp {
@@ -62,7 +64,7 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { init: options.initDatabase, log: logger, requireWritable: true });
   const work = new WorkTracker();
   let http: HttpServer | undefined;
   let slack: SlackBot | undefined;

@@ -1,4 +1,8 @@
-/** `npm start`: read configuration, start Greenlight, stop cleanly on SIGTERM/SIGINT. */
+/**
+ * `npm start [-- --init]`: read configuration, start Greenlight, stop cleanly on SIGTERM/SIGINT.
+ * `--init` lets a new, empty database take the place of one that existed (see README).
+ */
+import { parseArgs } from 'node:util';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { UserFacingError } from './domain/errors.js';
@@ -7,7 +11,16 @@ import { createLogger } from './observability/logger.js';
 /** A repeated SIGINT/SIGTERM sooner than this is the same request delivered twice. */
 const REPEAT_MEANS_NOW_AFTER_MS = 1000;
 
+function parseFlags(): { init: boolean } {
+  try {
+    return { init: parseArgs({ options: { init: { type: 'boolean', default: false } } }).values.init };
+  } catch (error) {
+    throw new UserFacingError(`${(error as Error).message}\nusage: npm start [-- --init]`);
+  }
+}
+
 async function main(): Promise<void> {
+  const flags = parseFlags();
   loadDotEnv();
   let config;
   try {
@@ -20,7 +33,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await startApp(config, { logger });
+  const app = await startApp(config, { logger, initDatabase: flags.init });
 
   let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {

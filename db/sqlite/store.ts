@@ -112,9 +112,15 @@ export class SqliteStore implements Store {
     };
   }
 
-  static open(file: string, options: { minFreeBytes?: number } = {}): SqliteStore {
-    const sqlite = openSqlite(file);
-    migrateSqlite(sqlite);
+  /** `inspect` sees the database as found, before anything is written (see `openSqlite`). */
+  static open(file: string, options: { minFreeBytes?: number; inspect?: (sqlite: Database.Database) => void } = {}): SqliteStore {
+    const sqlite = openSqlite(file, options.inspect);
+    try {
+      migrateSqlite(sqlite);
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
     const store = new SqliteStore(sqlite, file, options);
     if (file !== ':memory:') {
       sqlite.pragma('wal_autocheckpoint = 0');
