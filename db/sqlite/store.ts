@@ -436,7 +436,7 @@ export class SqliteStore implements Store {
       decisions = [...decisions, { id, postId, revisionId, approver, kind, comment, platform, createdAt: change.at }];
     }
     let publications = before.publications;
-    if (change.cancelScheduledPublications) this.#q.cancelScheduledPublications.run({ postId, at });
+    const cancelled = change.cancelScheduledPublications ? (this.#q.cancelScheduledPublications.rows({ postId, at }) as [number, string, number][]) : [];
     const created = (change.createPublications ?? []).map((publication) => this.#createPublication(before, publication, change.at));
     for (const pc of change.publicationChanges ?? []) applyPublicationChange(this.db, postId, pc, change.at);
     if (change.cancelScheduledPublications || change.publicationChanges?.length) {
@@ -447,6 +447,14 @@ export class SqliteStore implements Store {
       publications = [...publications.filter((p) => !revived.has(p.id)), ...created].sort((a, b) => a.id - b.id);
     }
     this.#insertAudit(change.audit, change.at, postId, revision.id);
+    if (cancelled.length) {
+      // Whoever made the change cancelled them; each is audited so the log accounts for
+      // every approved (post, network).
+      const by = change.audit[0] ?? SYSTEM;
+      const actor = { platform: by.platform, actorId: by.actorId, actorLabel: by.actorLabel };
+      const entries = cancelled.map(([id, network, revisionId]) => ({ ...actor, action: 'publication.cancelled', revisionId, details: { network, publicationId: id } }));
+      this.#insertAudit(entries, change.at, postId, null);
+    }
     return { post, revision, author: before.author, decisions, publications };
   }
 
@@ -563,7 +571,10 @@ export class SqliteStore implements Store {
   async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date): Promise<SettledPublication | undefined> {
     return this.#write(() => {
       const row = this.#pubs.settle(id, owner, outcome, at);
-      if (!row) return undefined;
+      if (!row) {
+        this.#auditLateOutcome(id, outcome, at);
+        return undefined;
+      }
       const details: Record<string, unknown> = { network: row.network, publicationId: row.id, attempts: row.attempts };
       if (outcome.status === 'published') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
       else Object.assign(details, { error: outcome.error, ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}) });
@@ -577,6 +588,19 @@ export class SqliteStore implements Store {
       );
       return { publication: toPublication(row), post: this.#load(row.postId)! };
     });
+  }
+
+  /**
+   * The claim was lost before the network answered (its lease ran out and it was flagged):
+   * the record stays as it is, but what the network said, a link above all, is audited so
+   * whoever resolves it (and the exported log) can see the post did go out, and where.
+   */
+  #auditLateOutcome(id: number, outcome: PublishOutcome, at: Date): void {
+    const publication = this.db.select().from(schema.publications).where(eq(schema.publications.id, id)).get();
+    if (!publication) return;
+    const said = outcome.status === 'published' ? { url: outcome.url, externalId: outcome.externalId } : { error: outcome.error };
+    const details = { network: publication.network, publicationId: id, outcome: outcome.status, ...said, status: publication.status };
+    this.#insertAudit([{ ...SYSTEM, action: 'publication.late_outcome', details }], at, publication.postId, publication.revisionId);
   }
 
   async abandonStaleClaims(now: Date): Promise<SettledPublication[]> {
