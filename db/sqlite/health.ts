@@ -68,7 +68,7 @@ export class SqliteHealth {
 
   async check(): Promise<StoreHealth> {
     if (!this.sqlite.open) return { ok: false, problems: ['the database is closed'] };
-    const problems = await this.#fileProblems();
+    const problems = this.#fileProblems();
     const probe = this.#probeWrite(this.#lastWriteFailure ? 'commit' : 'rollback');
     if (probe) problems.push(`cannot write to the database ${this.#name()}: ${probe}`);
     else if (this.#lastWriteFailure) problems.push(`writes to ${this.#name()} fail: ${this.#lastWriteFailure}`);
@@ -79,11 +79,12 @@ export class SqliteHealth {
     return this.file ?? 'the in-memory database';
   }
 
-  async #fileProblems(): Promise<string[]> {
+  /** Synchronous on purpose: two tiny system calls, and SQLite's own I/O is synchronous anyway. */
+  #fileProblems(): string[] {
     if (!this.file || !this.#opened) return [];
     let stat: fs.Stats;
     try {
-      stat = await fs.promises.stat(this.file);
+      stat = fs.statSync(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         return [`the database file ${this.file} was deleted while Greenlight had it open: what it writes now is lost when it stops. Restore the file from a backup and restart Greenlight.`];
@@ -94,7 +95,7 @@ export class SqliteHealth {
       return [`the database file ${this.file} was replaced by another file while Greenlight had it open: Greenlight still writes to the one it opened. Restart it to use the file now there.`];
     }
     try {
-      const disk = await fs.promises.statfs(path.dirname(this.file));
+      const disk = fs.statfsSync(path.dirname(this.file));
       const free = disk.bavail * disk.bsize;
       if (free < this.minFreeBytes) return [`the disk holding ${this.file} is full (${Math.floor(free / 1024)} KiB free)`];
     } catch {
