@@ -277,9 +277,20 @@ export interface ScheduledPublication {
   text: string;
 }
 
+/** Whether the database can do what Greenlight needs; each problem in words for an operator. */
+export interface StoreHealth {
+  ok: boolean;
+  problems: string[];
+}
+
 export interface Store {
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /**
+   * Whether the database can take writes and is still the one that was opened (not deleted
+   * or replaced). Never throws; never joins or disturbs writes in progress.
+   */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 
   upsertPerson(input: PersonInput, at: Date): Promise<Person>;
@@ -338,6 +349,8 @@ export interface Store {
   /** Records that `step` of these rows is done (with what it left), so no later attempt repeats it. */
   saveNewsProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): Promise<void>;
   settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void>;
+  /** Makes every unclaimed pending row of `platform` due now (the chat is back after an outage). */
+  hurryNews(platform: ChatPlatform, now: Date): Promise<void>;
   /** Extends the claim on rows still being delivered. */
   renewNewsLease(ids: readonly number[], owner: string, leaseUntil: Date): Promise<void>;
   /**

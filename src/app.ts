@@ -21,7 +21,9 @@ import { pruneSnapshots } from './workflows/metrics/prune-snapshots.js';
 import { nodeScheduleTimers } from './workflows/publishing/node-timers.js';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './workflows/publishing/scheduler.js';
 import { RecurringJob } from './workflows/schedule/recurring.js';
+import { DatabaseWatch } from './server/database-watch.js';
 import { healthRoute } from './server/health.js';
+import { outboxCheck } from './server/outbox-check.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
 import { createSlackBot, type SlackBot } from './bots/slack/slack-bot.js';
@@ -46,6 +48,8 @@ export interface AppOptions {
   timers?: Timers;
   /** Names this process as the owner of the publications it claims. */
   owner?: string;
+  /** `--init`: a new database may take the place of one that existed before. */
+  initDatabase?: boolean;
 }
 
 export interface RunningApp {
@@ -69,13 +73,15 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { init: options.initDatabase, log: logger, requireWritable: true });
   const work = new WorkTracker();
   let http: HttpServer | undefined;
   let slack: SlackBot | undefined;
   let scheduler: Scheduler | undefined;
   let jobs: RecurringJob[] = [];
   const couriers: NewsCourier[] = [];
+  const timers = options.timers ?? nodeScheduleTimers;
+  const watch = new DatabaseWatch(store, { timers, clock, logger });
   try {
     const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store });
     for (const publisher of publishers) await publisher.init?.();
@@ -95,7 +101,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger,
     }, { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined });
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
-    const timers = options.timers ?? nodeScheduleTimers;
     if (slack) {
       const channel = slack.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
       couriers.push(new NewsCourier(store, channel, clock, timers, logger.child('news'), { ...DEFAULT_COURIER_OPTIONS, owner }));
@@ -128,7 +133,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
     const running = scheduler;
     const routes: Record<string, Route> = {
-      'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running }),
+      'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check(), checks: [outboxCheck(store, clock)] }),
     };
     if (slack?.route) routes['POST /slack/events'] = slack.route;
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
@@ -136,6 +141,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     scheduler.start();
     for (const courier of couriers) courier.start();
     for (const job of jobs) job.start();
+    watch.start();
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
     logger.info(`listening on port ${http.port}`);
@@ -164,6 +170,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         (stopping ??= (async () => {
           await server.close();
           await slack?.stop();
+          watch.stop();
           for (const job of jobs) job.stop();
           await running.stop();
           if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
@@ -172,6 +179,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         })()),
     };
   } catch (error) {
+    watch.stop();
     for (const job of jobs) job.stop();
     await Promise.all(couriers.map((c) => c.stop()));
     await scheduler?.stop().catch(() => undefined);

@@ -1,10 +1,26 @@
-/** `npm start`: read configuration, start Greenlight, stop cleanly on SIGTERM/SIGINT. */
+/**
+ * `npm start [-- --init]`: read configuration, start Greenlight, stop cleanly on SIGTERM/SIGINT.
+ * `--init` lets a new, empty database take the place of one that existed (see README).
+ */
+import { parseArgs } from 'node:util';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { UserFacingError } from './domain/errors.js';
 import { createLogger } from './observability/logger.js';
 
+/** A repeated SIGINT/SIGTERM sooner than this is the same request delivered twice. */
+const REPEAT_MEANS_NOW_AFTER_MS = 1000;
+
+function parseFlags(): { init: boolean } {
+  try {
+    return { init: parseArgs({ options: { init: { type: 'boolean', default: false } } }).values.init };
+  } catch (error) {
+    throw new UserFacingError(`${(error as Error).message}\nusage: npm start [-- --init]`);
+  }
+}
+
 async function main(): Promise<void> {
+  const flags = parseFlags();
   loadDotEnv();
   let config;
   try {
@@ -17,11 +33,18 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await startApp(config, { logger });
+  const app = await startApp(config, { logger, initDatabase: flags.init });
 
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {
-    if (++signals > 1) process.exit(1); // a second Ctrl-C means "now"
+    if (firstSignalAt !== undefined) {
+      // One request often arrives twice within milliseconds: a terminal's Ctrl-C (or a
+      // control-group kill) reaches both npm and Greenlight, and npm forwards its copy. Only
+      // a later repeat is a person's second Ctrl-C, which means "now".
+      if (performance.now() - firstSignalAt > REPEAT_MEANS_NOW_AFTER_MS) process.exit(1);
+      return;
+    }
+    firstSignalAt = performance.now();
     logger.info(`${signal}: finishing work in flight, then stopping`);
     app.stop().then(
       () => {

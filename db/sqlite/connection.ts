@@ -6,10 +6,20 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Opens (creating if needed) a SQLite file with the settings several processes can share. */
-export function openSqlite(file: string): Database.Database {
+/**
+ * Opens (creating if needed) a SQLite file with the settings several processes can share.
+ * `inspect` sees the file as found, before anything is written to it (even the WAL setting);
+ * if it throws, the file is closed and the error passes on.
+ */
+export function openSqlite(file: string, inspect?: (sqlite: Database.Database) => void): Database.Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
+  try {
+    inspect?.(sqlite);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   // WAL lets readers work while one writer commits; the busy timeout makes a second
   // process wait for the write lock instead of failing at once.
   sqlite.pragma('journal_mode = WAL');

@@ -31,6 +31,7 @@ export class OutboxQueries {
   readonly #failed: Database.Statement;
   readonly #release: Database.Statement;
   readonly #renew: Database.Statement;
+  readonly #hurry: Database.Statement;
   readonly #nextDue: Database.Statement;
   readonly #pendingStats: Database.Statement;
   readonly #failedStats: Database.Statement;
@@ -74,6 +75,9 @@ export class OutboxQueries {
     );
     this.#failed = sqlite.prepare(
       `UPDATE chat_outbox SET status = 'failed', claim_owner = NULL, lease_until = NULL, last_error = @error, updated_at = @at WHERE ${mine}`,
+    );
+    this.#hurry = sqlite.prepare(
+      `UPDATE chat_outbox SET next_attempt_at = @now WHERE status = 'pending' AND platform = @platform AND next_attempt_at > @now AND claim_owner IS NULL`,
     );
     this.#renew = sqlite.prepare(`UPDATE chat_outbox SET lease_until = @leaseUntil WHERE ${mine}`);
     this.#release = sqlite.prepare(
@@ -121,6 +125,10 @@ export class OutboxQueries {
         this.#retry.run({ ...base, id, retryAt: settlement.retryAt.getTime(), error: settlement.error, unknown: settlement.maybeDelivered ? 1 : 0 });
       } else this.#failed.run({ ...base, id, error: settlement.error });
     }
+  }
+
+  hurry(platform: ChatPlatform, now: Date): void {
+    this.#hurry.run({ platform, now: now.getTime() });
   }
 
   renew(ids: readonly number[], owner: string, leaseUntil: Date): void {

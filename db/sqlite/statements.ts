@@ -95,10 +95,12 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
         platform: p('platform'),
         createdAt: p('at'),
       }),
+    // Returns what it cancelled, so each cancellation is audited.
     cancelScheduledPublications: db
       .update(publications)
       .set({ status: 'cancelled', updatedAt: v('at') })
-      .where(and(eq(publications.postId, p('postId')), eq(publications.status, 'scheduled'))),
+      .where(and(eq(publications.postId, p('postId')), eq(publications.status, 'scheduled')))
+      .returning({ id: publications.id, network: publications.network, revisionId: publications.revisionId }),
     insertPublication: db.insert(publications).values(publicationValues),
     // A network's row from an earlier, cancelled approval is revived rather than duplicated,
     // so (post, network) stays unique for ever.

@@ -32,6 +32,7 @@ import {
   type PostQuery,
   type Refusal,
   type Store,
+  type StoreHealth,
   type UpcomingPublication,
   type UpdateResult,
 } from '../store.js';
@@ -40,6 +41,7 @@ import { columnReader, json, maybeMs, ms, parseReference, width, toAuditEntry, t
 import * as schema from './schema.js';
 import { compareAndSetCredential, readCredential } from './credential-queries.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { SqliteHealth } from './health.js';
 import { DigestQueries } from './digest-queries.js';
 import { OutboxQueries } from './outbox-queries.js';
 import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
@@ -101,9 +103,12 @@ export class SqliteStore implements Store {
   #flushScheduled = false;
   #inGroup = false;
   readonly #tx: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  readonly #health: SqliteHealth;
 
-  constructor(sqlite: Database.Database) {
+  /** `file` is the path it was opened from (null or absent: in memory), watched by `health()`. */
+  constructor(sqlite: Database.Database, file: string | null = null, options: { minFreeBytes?: number } = {}) {
     this.sqlite = sqlite;
+    this.#health = new SqliteHealth(sqlite, file === ':memory:' ? null : file, options.minFreeBytes);
     this.db = drizzle(sqlite, { schema });
     this.#q = prepareStatements(this.db, sqlite);
     this.#digest = new DigestQueries(this.db, sqlite);
@@ -119,10 +124,16 @@ export class SqliteStore implements Store {
     };
   }
 
-  static open(file: string): SqliteStore {
-    const sqlite = openSqlite(file);
-    migrateSqlite(sqlite);
-    const store = new SqliteStore(sqlite);
+  /** `inspect` sees the database as found, before anything is written (see `openSqlite`). */
+  static open(file: string, options: { minFreeBytes?: number; inspect?: (sqlite: Database.Database) => void } = {}): SqliteStore {
+    const sqlite = openSqlite(file, options.inspect);
+    try {
+      migrateSqlite(sqlite);
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+    const store = new SqliteStore(sqlite, file, options);
     if (file !== ':memory:') {
       sqlite.pragma('wal_autocheckpoint = 0');
       store.#checkpointer = startCheckpointer(file);
@@ -149,8 +160,12 @@ export class SqliteStore implements Store {
       this.#tx.release.run();
       return value;
     } catch (error) {
-      this.#tx.rollbackTo.run();
-      this.#tx.release.run();
+      // On some errors (a full disk, I/O) SQLite has already rolled the whole transaction
+      // back: there is no savepoint left to return to, and the caller must hear the cause.
+      if (this.sqlite.inTransaction) {
+        this.#tx.rollbackTo.run();
+        this.#tx.release.run();
+      }
       throw error;
     }
   }
@@ -174,11 +189,13 @@ export class SqliteStore implements Store {
     } catch (error) {
       // BEGIN or COMMIT failed (lock timeout, disk full): nothing in the group happened.
       if (this.sqlite.inTransaction) this.#tx.rollback.run();
+      this.#health.writeFailed(error);
       for (const item of group) item.reject(error);
       return;
     } finally {
       this.#inGroup = false;
     }
+    for (const outcome of outcomes) if (!outcome.ok) this.#health.writeFailed(outcome.error);
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);
@@ -214,6 +231,8 @@ export class SqliteStore implements Store {
       try {
         return { ok: true, value: this.#unit(item.work) };
       } catch (error) {
+        // The transaction is gone with every unit's work in it: the whole group failed.
+        if (!this.sqlite.inTransaction) throw error;
         return { ok: false, error };
       }
     });
@@ -227,6 +246,10 @@ export class SqliteStore implements Store {
     } catch {
       return false;
     }
+  }
+
+  async health(): Promise<StoreHealth> {
+    return this.#health.check();
   }
 
   async close(): Promise<void> {
@@ -432,7 +455,7 @@ export class SqliteStore implements Store {
       decisions = [...decisions, { id, postId, revisionId, approver, kind, comment, platform, createdAt: change.at }];
     }
     let publications = before.publications;
-    if (change.cancelScheduledPublications) this.#q.cancelScheduledPublications.run({ postId, at });
+    const cancelled = change.cancelScheduledPublications ? (this.#q.cancelScheduledPublications.rows({ postId, at }) as [number, string, number][]) : [];
     const created = (change.createPublications ?? []).map((publication) => this.#createPublication(before, publication, change.at));
     for (const pc of change.publicationChanges ?? []) applyPublicationChange(this.db, postId, pc, change.at);
     if (change.cancelScheduledPublications || change.publicationChanges?.length) {
@@ -443,6 +466,14 @@ export class SqliteStore implements Store {
       publications = [...publications.filter((p) => !revived.has(p.id)), ...created].sort((a, b) => a.id - b.id);
     }
     this.#insertAudit(change.audit, change.at, postId, revision.id);
+    if (cancelled.length) {
+      // Whoever made the change cancelled them; each is audited so the log accounts for
+      // every approved (post, network).
+      const by = change.audit[0] ?? SYSTEM;
+      const actor = { platform: by.platform, actorId: by.actorId, actorLabel: by.actorLabel };
+      const entries = cancelled.map(([id, network, revisionId]) => ({ ...actor, action: 'publication.cancelled', revisionId, details: { network, publicationId: id } }));
+      this.#insertAudit(entries, change.at, postId, null);
+    }
     const after = { post, revision, author: before.author, decisions, publications };
     if (change.news) this.#insertNews(change.news(after, before), change.at);
     return after;
@@ -561,7 +592,10 @@ export class SqliteStore implements Store {
   async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date, news?: SettledNews): Promise<SettledPublication | undefined> {
     return this.#write(() => {
       const row = this.#pubs.settle(id, owner, outcome, at);
-      if (!row) return undefined;
+      if (!row) {
+        this.#auditLateOutcome(id, outcome, at);
+        return undefined;
+      }
       const details: Record<string, unknown> = { network: row.network, publicationId: row.id, attempts: row.attempts };
       if (outcome.status === 'published') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
       else Object.assign(details, { error: outcome.error, ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}) });
@@ -582,6 +616,19 @@ export class SqliteStore implements Store {
     const settled = { publication: toPublication(row), post: this.#load(row.postId)! };
     if (news) this.#insertNews(news(settled), at);
     return settled;
+  }
+
+  /**
+   * The claim was lost before the network answered (its lease ran out and it was flagged):
+   * the record stays as it is, but what the network said, a link above all, is audited so
+   * whoever resolves it (and the exported log) can see the post did go out, and where.
+   */
+  #auditLateOutcome(id: number, outcome: PublishOutcome, at: Date): void {
+    const publication = this.db.select().from(schema.publications).where(eq(schema.publications.id, id)).get();
+    if (!publication) return;
+    const said = outcome.status === 'published' ? { url: outcome.url, externalId: outcome.externalId } : { error: outcome.error };
+    const details = { network: publication.network, publicationId: id, outcome: outcome.status, ...said, status: publication.status };
+    this.#insertAudit([{ ...SYSTEM, action: 'publication.late_outcome', details }], at, publication.postId, publication.revisionId);
   }
 
   async abandonStaleClaims(now: Date, news?: SettledNews): Promise<SettledPublication[]> {
@@ -633,6 +680,10 @@ export class SqliteStore implements Store {
 
   async settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void> {
     await this.#write(() => this.#outbox.settle(ids, owner, settlement, at));
+  }
+
+  async hurryNews(platform: ChatPlatform, now: Date): Promise<void> {
+    await this.#write(() => this.#outbox.hurry(platform, now));
   }
 
   async renewNewsLease(ids: readonly number[], owner: string, leaseUntil: Date): Promise<void> {

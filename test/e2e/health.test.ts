@@ -40,6 +40,8 @@ describe('GET /healthz', () => {
     expect(await response.json()).toEqual({
       ok: true,
       database: 'reachable',
+      problems: [],
+      checks: [{ name: 'chat outbox', ok: true, detail: 'no chat updates waiting' }],
       scheduler: 'running',
       nextDuePublication: { postId: created.post.post.id, network: 'sandbox', dueAt: '2026-03-02T10:30:00.000Z' },
     });

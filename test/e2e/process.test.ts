@@ -49,7 +49,7 @@ describe('npm start on a fresh machine', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, database: 'reachable', scheduler: 'running', nextDuePublication: null });
+    expect(await health.json()).toEqual({ ok: true, database: 'reachable', problems: [], checks: [{ name: 'chat outbox', ok: true, detail: 'no chat updates waiting' }], scheduler: 'running', nextDuePublication: null });
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
 
     app.child.kill('SIGTERM');

@@ -221,6 +221,15 @@ describe('SQLite store', () => {
     expect(page.map((e) => e.action)).toEqual(['a2', 'a3']);
   });
 
+  it('fails writes on a database that cannot grow (a full disk) with that cause, each of them', async () => {
+    // SQLite undoes the whole transaction by itself on SQLITE_FULL, savepoints included.
+    store.sqlite.pragma(`max_page_count = ${store.sqlite.pragma('page_count', { simple: true }) as number}`);
+    const big = 'x'.repeat(3 * 4096);
+    const writes = [store.createPost(newPost({ revision: { ...newPost().revision, text: big } })), store.appendAudit([{ platform: 'cli', actorId: null, actorLabel: 'ops', action: 'small' }], at)];
+    const results = await Promise.allSettled(writes);
+    for (const result of results) expect(result).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_FULL' } });
+  });
+
   it('answers ping, and not after close', async () => {
     expect(await store.ping()).toBe(true);
     await store.close();

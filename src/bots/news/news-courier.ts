@@ -26,11 +26,12 @@ export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
   lanesAtOnce: 8,
   // Renewed by every step a lane finishes; a lane whose process died is taken over this soon.
   leaseMs: 60_000,
-  // 2 s doubling to half a minute: a recovered chat hears within half a minute, and 20
-  // attempts span about eight minutes of outage before news is given up.
-  maxAttempts: 20,
+  // 2 s doubling to a minute; 200 attempts keep news through about two and a half hours of
+  // outage (chats have been down for hours) before it is given up. /healthz fails after ten
+  // minutes of waiting, so someone hears long before that.
+  maxAttempts: 200,
   baseMs: 2_000,
-  maxMs: 30_000,
+  maxMs: 60_000,
   pollMs: 15_000,
 };
 
@@ -48,6 +49,8 @@ export class NewsCourier {
   #pump: Promise<void> | undefined;
   #again = false;
   #pausedUntil = 0;
+  /** A delivery failed since the last success: the next success means the chat is back. */
+  #failing = false;
   #wake: { at: number; timer: Cancellable } | undefined;
   #poll: Cancellable | undefined;
 
@@ -159,6 +162,11 @@ export class NewsCourier {
         done: (done, step, value) => this.store.saveNewsProgress(done, owner, step, value ?? true, leaseUntil()),
       });
       await this.store.settleNews(ids, owner, { status: 'delivered' }, this.clock.now());
+      if (this.#failing) {
+        // The chat is back: everything waiting out its backoff goes now, not minutes later.
+        this.#failing = false;
+        await this.store.hurryNews(this.platform, this.clock.now());
+      }
     } catch (error) {
       await this.#failed(items, error).catch((e: unknown) => this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }));
     } finally {
@@ -202,6 +210,7 @@ export class NewsCourier {
     }
     const rest = items.filter((i) => !done.includes(i));
     if (!rest.length) return;
+    this.#failing = true;
     if (failure.retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now.getTime() + failure.retryAfterMs);
     const wait = Math.max(failure.retryAfterMs ?? 0, this.#backoff(rest[0]!.attempts));
     const retryAt = new Date(now.getTime() + wait);

@@ -27,9 +27,9 @@ const cardShowing = (words: string): FakeMessage => {
 const threadOf = (card: FakeMessage) => h.fake.state.thread(APPROVALS, card.ts).map(shownText);
 
 /** Moves time on while the courier retries; Slack calls in flight finish in real time. */
-async function passTime(ms: number, settle: boolean): Promise<void> {
-  for (let passed = 0; passed < ms; passed += 5 * SECOND) {
-    await h.timers!.advance(5 * SECOND);
+async function passTime(ms: number, settle: boolean, step = 5 * SECOND): Promise<void> {
+  for (let passed = 0; passed < ms; passed += step) {
+    await h.timers!.advance(step);
     if (settle) await h.app.settled();
     else await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -106,15 +106,37 @@ describe('Slack news survives a Slack outage', () => {
     expect(occurrences(dmTexts(AUTHOR), 'Post #1 is waiting for approval')).toBe(1);
   });
 
+  it('/healthz fails while news waits more than ten minutes, and recovers with Slack', async () => {
+    h = await slackHarness({}, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
+    const dialog = await h.openDraft(AUTHOR);
+    h.fake.outage('500');
+    await h.submit(AUTHOR, dialog, draftValues({ text: 'Waiting for Slack' }));
+    await passTime(5 * 60 * SECOND, true);
+    expect((await fetch(`${h.app.url}/healthz`)).status).toBe(200);
+    await passTime(6 * 60 * SECOND, true);
+    const failing = await fetch(`${h.app.url}/healthz`);
+    expect(failing.status).toBe(503);
+    const body = (await failing.json()) as { problems: string[] };
+    expect(body.problems).toEqual([expect.stringMatching(/^chat outbox: 1 chat update waiting, the oldest for 11 min/)]);
+
+    h.fake.endOutage();
+    await passTime(60 * SECOND, true);
+    const healthy = await fetch(`${h.app.url}/healthz`);
+    expect(healthy.status).toBe(200);
+    expect(((await healthy.json()) as { checks: Array<{ detail: string }> }).checks[0]!.detail).toBe('no chat updates waiting');
+  });
+
   it('gives news up after its attempts run out, and says so in the log and the outbox health', async () => {
     h = await slackHarness({ SLACK_APPROVAL_CHANNEL: 'C0NOWHERE' }, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
     const dialog = await h.openDraft(AUTHOR);
     h.fake.outage('500');
     await h.submit(AUTHOR, dialog, draftValues({ text: 'Never shown' }));
-    await passTime(20 * 60 * SECOND, true);
+    await passTime(4 * 3600 * SECOND, true, 60 * SECOND);
     const health = await h.app.store.newsHealth(new Date(0));
     expect(health.failed).toBe(1);
-    expect(health.lastFailure?.error).toContain('gave up after 20 attempts');
+    expect(health.lastFailure?.error).toContain('gave up after 200 attempts');
     expect(h.logs.some((l) => l.includes('chat news could not be delivered and was given up'))).toBe(true);
+    const report = (await (await fetch(`${h.app.url}/healthz`)).json()) as { checks: Array<{ name: string; detail: string }> };
+    expect(report.checks.find((c) => c.name === 'chat outbox')?.detail).toContain('1 given up in the last 24 hours, the last (post.submitted): gave up after 200 attempts');
   });
 });
