@@ -174,11 +174,11 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
       ...(image ? { image: { blob: image.blob, alt: '', aspectRatio: image.aspectRatio } } : {}),
     });
 
+    // The library sends this through the shared client's fetch, which has no hook of its
+    // own, so the mark comes just before the library call: a little early (the rate limiter
+    // may still hold the request), which costs nothing as a Bluesky send resumes.
+    await request.markSending?.();
     try {
-      // The library sends this through the shared client's fetch, which has no hook of its
-      // own, so the mark comes just before the library call: a little early (the rate
-      // limiter may still hold the request), which costs nothing as a Bluesky send resumes.
-      await request.markSending?.();
       // Never retried here: the scheduler decides. The fixed rkey makes its retry safe.
       const { data } = await session.run((agent) =>
         agent.com.atproto.repo.createRecord({ repo: did, collection: POST_COLLECTION, rkey, record }, signal ? { signal } : {}),
