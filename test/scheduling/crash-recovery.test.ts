@@ -78,8 +78,8 @@ describe('a crash flags only what may have reached the network', () => {
     await outliveTheLease();
     const pub = await pubOf(id);
     expect(pub.status).toBe('needs_attention');
-    expect(pub.lastError).toContain('X said: X is rate limiting (429)');
-    expect(pub.lastError).toContain('Whether it went out is unknown');
+    expect(pub.lastError).toContain('turned away (X is rate limiting (429))');
+    expect(pub.lastError).toContain('whether the first attempt went out is unknown');
   });
 
   it('a publisher that does not declare it marks its sends: every crashed claim is an unknown outcome', async () => {

@@ -1,6 +1,5 @@
 import type { ClaimedPublication, PublishOutcome, SettledPublication } from '../../../db/store.js';
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
-import { UserFacingError } from '../../domain/errors.js';
 import { PublishError, type Publisher } from '../../platforms/publisher.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent } from '../events.js';
@@ -130,8 +129,10 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
     outcome = afterFailure(error, publication.attempts, clock.now(), options.retry);
     if (resumedFrom && outcome.status === 'scheduled') {
       // The repeat was turned away, which says nothing about the send the crash cut off.
-      const said = error instanceof UserFacingError ? ` ${NETWORK_LABELS[publication.network]} said: ${outcome.error}` : '';
-      outcome = { status: 'needs_attention', error: `Greenlight stopped while this was being published and could not finish it after the restart.${said} Whether it went out is unknown.` };
+      outcome = {
+        status: 'needs_attention',
+        error: `Greenlight stopped while this was being published, and sending it again after the restart was turned away (${outcome.error}), so whether the first attempt went out is unknown.`,
+      };
     }
     logger.warn('publishing failed', { post: publication.postId, network: publication.network, attempt: publication.attempts, outcome: outcome.status, error });
   } finally {
@@ -140,8 +141,9 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
 
   const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now());
   if (!settled) {
-    // The claim was lost (its lease ran out and it was marked needs_attention): the record
-    // already says "unknown", which is the truth as far as the database knows.
+    // The claim was lost: its lease ran out and another process took it back, repeated it or
+    // marked it unknown. What the database says now is its verdict; this attempt sent nothing
+    // unless it marked, and a marked claim is never given back.
     logger.error('a publishing claim was lost before its outcome was recorded', { publication: publication.id, outcome: outcome.status });
     return undefined;
   }
