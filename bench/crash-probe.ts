@@ -1,8 +1,8 @@
 /**
  * `npm run bench:crash`: the crash probe of issue 11, repeated. Each trial publishes 50 posts
  * due at one instant on X, Mastodon and Bluesky (each network's fake holds a post-creating
- * request for 500 ms), kills Greenlight with SIGKILL at a random moment in the first 3 s, starts
- * it again and counts what an approver would face. No budget: the figures are the finding.
+ * request for 500 ms), kills Greenlight with SIGKILL at a random moment in the first 3 s after
+ * the first post reached a network, starts it again and counts what an approver would face. No budget: the figures are the finding.
  * `npm run bench:crash -- 20` runs 20 trials.
  */
 import { crashTrial, PROBE_NETWORKS, type NetworkTrial } from '../test/support/crash-probe.js';
@@ -12,7 +12,7 @@ const totals = Object.fromEntries(PROBE_NETWORKS.map((n) => [n, { reached: 0, un
   (typeof PROBE_NETWORKS)[number],
   NetworkTrial & { worst: number }
 >;
-console.log(`crash probe: ${trials} trials, 50 posts due at once on each of ${PROBE_NETWORKS.join(', ')}, SIGKILL 0–3 s after they fell due`);
+console.log(`crash probe: ${trials} trials, 50 posts due at once on each of ${PROBE_NETWORKS.join(', ')}, SIGKILL 0–3 s after the first post reached a network`);
 for (let t = 1; t <= trials; t++) {
   const killAfterMs = Math.round(Math.random() * 3000);
   const result = await crashTrial({ posts: 50, killAfterMs, delayMs: 500 });

@@ -37,7 +37,7 @@ export type TrialResult = Record<ProbeNetwork, NetworkTrial>;
 
 export interface TrialOptions {
   posts: number;
-  /** When, after the posts fell due, the first process is killed. */
+  /** When, after the first post reached a network, the first process is killed. */
   killAfterMs: number;
   /** How long each fake holds a post-creating request before it acts on it. */
   delayMs: number;
@@ -111,7 +111,10 @@ export async function crashTrial(options: TrialOptions): Promise<TrialResult> {
     };
     const first = await startGreenlightProcess(env);
     processes.push(first);
-    const killAt = due + options.killAfterMs;
+    // Measured from when publishing began, however long the process took to start.
+    const arrivals = () => PROBE_NETWORKS.flatMap((n) => fakes[n].server.requestsTo('POST', CREATE_PATHS[n]).map((r) => r.at));
+    await eventually(() => arrivals().length > 0, 30_000, 'the first post to reach a network');
+    const killAt = Math.min(...arrivals()) + options.killAfterMs;
     if (killAt > Date.now()) await new Promise((r) => setTimeout(r, killAt - Date.now()));
     first.child.kill('SIGKILL');
     await first.exited;
