@@ -8,6 +8,11 @@
  *  3. The digest over 1,000,000 metric snapshots: under 500 ms, and within 10× a bare indexed
  *     aggregate query over the same table. Then, for information (no budget), how long
  *     pruning that table takes per chunk and in all.
+ *  4. 50 posts due at one instant on each of three networks: the sandbox, a network that
+ *     answers in 50 ms and limits nothing, and X, whose own limiter allows a burst of 10 and
+ *     then 1 post per 9 s. Budget: every post on the two unlimited networks out within 2 s of
+ *     its time (p99); X's in due order, at its limit (the bare limiter's own schedule is the
+ *     baseline). Takes about six minutes: X's last post is due out 360 s after the first.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +28,17 @@ import { seedPosts, seedSnapshots } from './support/seed.js';
 import { median } from './support/stats.js';
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
+import { seedBurst, unlimitedNetwork } from './support/burst.js';
+import { startXFake } from '../test/fakes/x/server.js';
+import { createXPublisher } from '../src/platforms/x/publisher.js';
+import { SandboxPublisher } from '../src/platforms/sandbox/publisher.js';
 
 const tmp = tempDir('greenlight-bench-');
 const MB = 1024 * 1024;
 const verdict = (ok: boolean) => (ok ? 'within budget' : 'OVER BUDGET');
+/** `npm run bench:schedule -- 4` runs row 4 alone; no argument runs them all. */
+const only = process.argv.slice(2).map(Number);
+const wanted = (row: number) => only.length === 0 || only.includes(row);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 // 1. Start-up with 100,000 scheduled publications ------------------------------------------------
@@ -35,7 +47,7 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, file], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
-{
+if (wanted(1)) {
   const empty = tmp.file('empty.db');
   const full = tmp.file('full.db');
   const db = openSqlite(full);
@@ -54,7 +66,7 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
 }
 
 // 2. 1,000 publications due in the same second ------------------------------------------------------
-{
+if (wanted(2)) {
   // Baseline: how late node-schedule itself runs 1,000 jobs set for one instant.
   const at = Date.now() + 1500;
   const bare: number[] = [];
@@ -90,7 +102,7 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
 }
 
 // 3. The digest over 1,000,000 snapshots -------------------------------------------------------------
-{
+if (wanted(3)) {
   const file = tmp.file('metrics.db');
   const db = openSqlite(file);
   migrateSqlite(db);
@@ -141,6 +153,54 @@ function probe(file: string): { ms: number; rss: number; timers: number } {
   if (kept !== postsWithFigures) throw new Error(`pruning kept ${kept} snapshots for ${postsWithFigures} posts with figures`);
   console.log(`   pruning superseded snapshots: one chunk of ${SNAPSHOT_PRUNE_CHUNK.toLocaleString('en-US')} in ${chunkMs.toFixed(1)} ms; all ${pruned.toLocaleString('en-US')} in ${(allMs / 1000).toFixed(1)} s; ${kept.toLocaleString('en-US')} kept, the latest of each post with figures`);
   await store.close();
+}
+
+// 4. Three networks due at one instant, one of them rate-limited ------------------------------------
+if (wanted(4)) {
+  const count = 50;
+  const logger = createLogger({ level: 'error' });
+  const xFake = await startXFake();
+  const fast = await unlimitedNetwork('linkedin', 50);
+  const file = tmp.file('lanes.db');
+  const db = openSqlite(file);
+  migrateSqlite(db);
+  const due = Math.ceil((Date.now() + 5000) / 1000) * 1000;
+  seedBurst(db, { count, networks: ['x', 'linkedin', 'sandbox'], due, now: Date.now() });
+  db.close();
+  const x = createXPublisher({ accessToken: xFake.token, apiUrl: xFake.url }, { logger });
+  const app = await startApp(loadConfig({ DATABASE_URL: `file:${file}` }), {
+    logger,
+    port: 0,
+    host: '127.0.0.1',
+    publishers: [new SandboxPublisher(), x, fast.publisher],
+  });
+  const store = new SqliteStore(openSqlite(file));
+  const lateness = (network: string) =>
+    (store.sqlite.prepare("SELECT published_at - due_at AS late FROM publications WHERE network = ? AND status = 'published' ORDER BY late").all(network) as Array<{ late: number }>).map((r) => r.late);
+  const open = () => (store.sqlite.prepare("SELECT count(*) AS n FROM publications WHERE status <> 'published'").get() as { n: number }).n;
+  while (open() > 0 && Date.now() < due + 600_000) await new Promise((r) => setTimeout(r, 100));
+  // Baseline: X's limiter alone lets the first 10 go at once and then one every 9 s.
+  const ideal = Array.from({ length: count }, (_, i) => Math.max(0, i - 9) * 9000);
+  const order = xFake.tweets.map((t) => Number(/Burst post (\d+)/.exec(t.text)?.[1]));
+  const inOrder = order.length === count && order.every((n, i) => n === i);
+  const xLate = lateness('x');
+  const gaps = xFake.server.requestsTo('POST', '/2/tweets').map((r) => r.at).map((at, i, all) => (i ? at - all[i - 1]! : 0)).slice(10);
+  console.log('4. 50 posts due at one instant on each of three networks (X limited to a burst of 10, then 1 per 9 s)');
+  for (const network of ['sandbox', 'linkedin'] as const) {
+    const late = lateness(network);
+    const label = network === 'sandbox' ? 'sandbox:                ' : 'unlimited (50 ms fake): ';
+    console.log(`   ${label} p50 ${pct(late, 50)} ms, p99 ${pct(late, 99)} ms, last ${late.at(-1)} ms late (${late.length} of ${count})`);
+  }
+  console.log(`   X:                       p50 ${(pct(xLate, 50) / 1000).toFixed(1)} s, last ${(xLate.at(-1)! / 1000).toFixed(1)} s late (${xLate.length} of ${count}); its limiter alone: last ${(ideal.at(-1)! / 1000).toFixed(0)} s`);
+  console.log(`   X after its burst: median gap ${(median(gaps) / 1000).toFixed(2)} s between posts; received in due order: ${inOrder ? 'yes' : `no (${order.join(',')})`}`);
+  const p99 = Math.max(pct(lateness('sandbox'), 99), pct(lateness('linkedin'), 99));
+  console.log(
+    `   → unlimited networks p99 ${p99} ms (budget < 2000) ${verdict(p99 < 2000)}; X in due order ${verdict(inOrder)}, last ${(xLate.at(-1)! / 1000).toFixed(0)} s vs its limiter's ${(ideal.at(-1)! / 1000).toFixed(0)} s (${(xLate.at(-1)! / ideal.at(-1)!).toFixed(2)}×) ${verdict(xLate.at(-1)! < ideal.at(-1)! + 10_000)}`,
+  );
+  await store.close();
+  await app.stop();
+  await xFake.close();
+  await fast.server.close();
 }
 
 schedule.gracefulShutdown();

@@ -242,6 +242,15 @@ export interface DueItem {
   /** Publication id for `publication` and `stale`, post id otherwise. */
   id: number;
   at: Date;
+  /** The network of a `publication` (each network is published in its own lane). */
+  network?: NetworkId;
+}
+
+/** Which claim a recovery acts on: the one seen, only if its lease has still run out at `now`. */
+export interface StaleClaimRef {
+  id: number;
+  owner: string;
+  now: Date;
 }
 
 export interface PublishedTarget {
@@ -313,8 +322,11 @@ export interface Store {
 
   // Scheduling -----------------------------------------------------------------------------
   /**
-   * What falls due up to `until`, soonest first: publications to send (at their due time or
-   * retry time), pending posts to expire at their publish time, and reminders 2 h before.
+   * What falls due up to `until`, soonest first (ties in id order): publications to send (at
+   * their due time or retry time), pending posts to expire at their publish time, reminders
+   * 2 h before, and claims whose lease runs out. At most `limit` of each kind, and of
+   * publications at most `limit` per network, so a backlog on one network never hides
+   * another's.
    */
   dueItems(until: Date, limit: number, reminderLeadMs: number): Promise<DueItem[]>;
   /**
@@ -325,10 +337,29 @@ export interface Store {
   /** Extends a claim while the network call is still running; false if the claim was lost. */
   renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean>;
   saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void>;
+  /**
+   * Records, before the request that makes the post public leaves, that it is leaving (only
+   * by the claim's owner; an earlier mark of this claim is kept). False when the claim was
+   * lost: then the request must not leave.
+   */
+  markSending(id: number, owner: string, at: Date): Promise<boolean>;
+  /**
+   * Gives back a claim whose request never left (no sending mark): scheduled again as it was,
+   * the attempt not counted. By its owner (shutdown), or, with `staleBy`, by anyone once its
+   * lease has run out by then (its process died). False when it is no longer so.
+   */
+  releaseClaim(id: number, owner: string, at: Date, staleBy?: Date): Promise<boolean>;
   /** Records how an attempt ended (only by the claim's owner); marks the post published when all are. */
   settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date, news?: SettledNews): Promise<SettledPublication | undefined>;
-  /** Claims whose lease ran out while publishing (a crash mid-call): their outcome is unknown. */
-  abandonStaleClaims(now: Date, news?: SettledNews): Promise<SettledPublication[]>;
+  /** Claims whose lease ran out by `now` (their process died or stalled), oldest lease first. */
+  staleClaims(now: Date, limit: number): Promise<Publication[]>;
+  /**
+   * Takes over a stale claim whose request had left, for `claim.owner` to send again with the
+   * same idempotency key (the sending mark is kept, the attempt counted).
+   */
+  resumeStaleClaim(stale: StaleClaimRef, claim: { owner: string; leaseUntil: Date }): Promise<ClaimedPublication | undefined>;
+  /** A stale claim whose request may have reached the network: its outcome is unknown. */
+  abandonStaleClaim(stale: StaleClaimRef, error: string, news?: SettledNews): Promise<SettledPublication | undefined>;
   /** Scheduled publications due before `cutoff` (beyond the grace period) become `missed`. */
   markMissed(cutoff: Date, at: Date, news?: SettledNews): Promise<SettledPublication[]>;
 

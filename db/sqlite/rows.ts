@@ -101,6 +101,7 @@ export function toPublication(row: typeof schema.publications.$inferSelect): Pub
     externalId: row.externalId,
     url: row.url,
     lastError: row.lastError,
+    sendingAt: maybeDate(row.sendingAt),
     publishedAt: maybeDate(row.publishedAt),
     createdAt: date(row.createdAt),
     updatedAt: date(row.updatedAt),

@@ -119,6 +119,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
           nextAttemptAt: null,
           lastError: null,
           checkpoint: null,
+          sendingAt: null,
           updatedAt: v('at'),
         },
         setWhere: eq(publications.status, 'cancelled'),

@@ -23,6 +23,7 @@ import {
   type PublishOutcome,
   type PublishedTarget,
   type SettledPublication,
+  type StaleClaimRef,
   type NewAuditEntry,
   type NewPost,
   type NewPublication,
@@ -112,7 +113,7 @@ export class SqliteStore implements Store {
     this.db = drizzle(sqlite, { schema });
     this.#q = prepareStatements(this.db, sqlite);
     this.#digest = new DigestQueries(this.db, sqlite);
-    this.#pubs = new PublicationQueries(this.db);
+    this.#pubs = new PublicationQueries(this.db, sqlite);
     this.#outbox = new OutboxQueries(sqlite);
     this.#tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
@@ -504,6 +505,7 @@ export class SqliteStore implements Store {
         externalId: null,
         url: null,
         lastError: null,
+        sendingAt: null,
         publishedAt: null,
         createdAt,
         updatedAt: createdAt,
@@ -573,16 +575,27 @@ export class SqliteStore implements Store {
     return this.#write(() =>
       ids.flatMap((id) => {
         const row = this.#pubs.claim(id, claim.owner, claim.now, claim.leaseUntil);
-        if (!row) return [];
-        const [text, mediaUrl] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null];
-        const content = { text, mediaUrl };
-        return [{ publication: toPublication(row), content, checkpoint: parseReference(row.checkpoint) }];
+        return row ? [this.#claimed(row)] : [];
       }),
     );
   }
 
+  /** A claimed row with what to send: its own revision's content (the one that was approved). */
+  #claimed(row: typeof schema.publications.$inferSelect): ClaimedPublication {
+    const [text, mediaUrl] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null];
+    return { publication: toPublication(row), content: { text, mediaUrl }, checkpoint: parseReference(row.checkpoint) };
+  }
+
   async renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean> {
     return this.#write(() => this.#pubs.renew(id, owner, leaseUntil));
+  }
+
+  async markSending(id: number, owner: string, at: Date): Promise<boolean> {
+    return this.#write(() => this.#pubs.markSending(id, owner, at));
+  }
+
+  async releaseClaim(id: number, owner: string, at: Date, staleBy?: Date): Promise<boolean> {
+    return this.#write(() => this.#pubs.release(id, owner, at, staleBy));
   }
 
   async saveCheckpoint(id: number, owner: string, checkpoint: Record<string, unknown>): Promise<void> {
@@ -631,15 +644,31 @@ export class SqliteStore implements Store {
     this.#insertAudit([{ ...SYSTEM, action: 'publication.late_outcome', details }], at, publication.postId, publication.revisionId);
   }
 
-  async abandonStaleClaims(now: Date, news?: SettledNews): Promise<SettledPublication[]> {
-    return this.#write(() =>
-      this.#pubs
-        .abandonStale(now, 'Greenlight stopped while this was being published, so whether it went out is unknown.')
-        .map((row) => {
-          this.#insertAudit([{ ...SYSTEM, action: 'publication.needs_attention', details: { network: row.network, publicationId: row.id, reason: 'claim expired' } }], now, row.postId, row.revisionId);
-          return this.#settled(row, now, news);
-        }),
-    );
+  async staleClaims(now: Date, limit: number): Promise<Publication[]> {
+    return this.#pubs.staleClaims(now, limit).map(toPublication);
+  }
+
+  async resumeStaleClaim(stale: StaleClaimRef, claim: { owner: string; leaseUntil: Date }): Promise<ClaimedPublication | undefined> {
+    return this.#write(() => {
+      const row = this.#pubs.resumeStale(stale.id, stale.owner, stale.now, claim.owner, claim.leaseUntil, stale.now);
+      if (!row) return undefined;
+      this.#insertAudit(
+        [{ ...SYSTEM, action: 'publication.resumed', details: { network: row.network, publicationId: row.id, sendingAt: new Date(row.sendingAt!).toISOString(), reason: 'claim expired' } }],
+        stale.now,
+        row.postId,
+        row.revisionId,
+      );
+      return this.#claimed(row);
+    });
+  }
+
+  async abandonStaleClaim(stale: StaleClaimRef, error: string, news?: SettledNews): Promise<SettledPublication | undefined> {
+    return this.#write(() => {
+      const row = this.#pubs.abandonStale(stale.id, stale.owner, stale.now, error, stale.now);
+      if (!row) return undefined;
+      this.#insertAudit([{ ...SYSTEM, action: 'publication.needs_attention', details: { network: row.network, publicationId: row.id, reason: 'claim expired' } }], stale.now, row.postId, row.revisionId);
+      return this.#settled(row, stale.now, news);
+    });
   }
 
   async markMissed(cutoff: Date, at: Date, news?: SettledNews): Promise<SettledPublication[]> {

@@ -5,7 +5,8 @@ import type { NetworkId } from './network.js';
  * in the database before its network is called (DESIGN rule 2).
  *
  * - scheduled: waiting for `dueAt`
- * - publishing: claimed by `claimOwner` until `leaseUntil`; the network call is in flight
+ * - publishing: claimed by `claimOwner` until `leaseUntil`, waiting for its network's turn;
+ *   once `sendingAt` is set, the request that makes it public has left (or is leaving)
  * - published: done, `externalId` and `url` are set
  * - failed: the network refused it for good (or retries ran out); an approver may retry
  * - needs_attention: the outcome is unknown (timeout, crash mid-call); never retried blindly
@@ -41,6 +42,12 @@ export interface Publication {
   externalId: string | null;
   url: string | null;
   lastError: string | null;
+  /**
+   * When the request that makes the post public was about to leave, while that request's
+   * outcome is open (publishing) or unknown (needs_attention); null otherwise. A claim
+   * without it is only a lease: nothing of it can have reached the network.
+   */
+  sendingAt: Date | null;
   publishedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -21,6 +21,13 @@ export interface PublishRequest {
    * can look before it leaps (Instagram: is the container already PUBLISHED?).
    */
   saveCheckpoint?: (progress: Record<string, unknown>) => Promise<void>;
+  /**
+   * Call right before the request that makes the post public leaves, after the rate limiter
+   * let it go (the HTTP client's `beforeSend`): it records durably that this publication may
+   * now be public. Until then a crash only gives the claim back. Throws when the claim was
+   * lost meanwhile: then the request must not leave.
+   */
+  markSending?: () => Promise<void>;
 }
 
 export interface PublishResult {
@@ -57,6 +64,20 @@ export interface Publisher {
   readonly rules: NetworkRules;
   /** Called once at start-up; may read limits from the network. */
   init?(): Promise<void>;
+  /**
+   * True when `publish` calls `request.markSending()` before every request that can make the
+   * post public, and before no other step that could. Then a claim left by a crash without
+   * that mark never reached the network and is simply taken back. A publisher that does not
+   * say so gets the safe reading: every crashed claim is an unknown outcome.
+   */
+  readonly marksSending?: boolean;
+  /**
+   * Whether a send cut off by a crash (its request left at `sendingAt`) may be sent again at
+   * `now` without risking a second post, because the network recognises the repeat (an
+   * idempotency key still remembered, a fixed record key, a checkpointed container). Absent
+   * means never: such a send waits for a person.
+   */
+  resumeAfterCrash?(sendingAt: Date, now: Date): boolean;
   /** Throws `PublishError` on failure. */
   publish(request: PublishRequest): Promise<PublishResult>;
   /** Figures keyed by external id; a post the network no longer knows is left out. */

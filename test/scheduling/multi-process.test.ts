@@ -1,27 +1,31 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMastodonFake, type MastodonFake } from '../fakes/mastodon/server.js';
+import { startXFake, type XFake } from '../fakes/x/server.js';
 import { eventually, startGreenlightProcess, type GreenlightProcess } from '../support/greenlight-process.js';
 import { workflowHarness, type Harness } from '../support/workflow-harness.js';
 
 const TOKEN = 'mastodon-test-token-123456';
 let h: Harness;
 let fake: MastodonFake;
+let xFake: XFake | undefined;
 const processes: GreenlightProcess[] = [];
 
 afterEach(async () => {
   await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
   await fake?.close();
+  await xFake?.close();
+  xFake = undefined;
   await h?.close();
 });
 
-/** Approved Mastodon posts in the shared database, due at `dueAt` (real time). */
-async function approvedPosts(count: number, dueAt: Date | null): Promise<number[]> {
+/** Approved posts (Mastodon unless told) in the shared database, due at `dueAt` (real time). */
+async function approvedPosts(count: number, dueAt: Date | null, networks: Array<'mastodon' | 'x'> = ['mastodon']): Promise<number[]> {
   h.clock.set(Date.now());
   const author = await h.person('U_AUTHOR', 'Author');
   const approver = await h.person('U_APPROVER1', 'Approver');
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
-    const created = await h.gl.submitDraft(author, h.draft({ text: `Post ${i} for everyone`, networks: ['mastodon'], publishAt: dueAt }));
+    const created = await h.gl.submitDraft(author, h.draft({ text: `Post ${i} for everyone`, networks, publishAt: dueAt }));
     if (!created.ok) throw new Error(JSON.stringify(created));
     const decided = await h.gl.decide(approver, { postId: created.post.post.id, revisionId: created.post.revision.id, kind: 'approve' });
     if (!decided.ok) throw new Error(decided.refusal.refused);
@@ -57,25 +61,56 @@ describe('Greenlight processes sharing one database', () => {
     for (const p of processes) expect(await p.stop()).toBe(0);
   });
 
-  it('a process killed while the network holds its request is not resent after restart: it needs attention', async () => {
+  it('a process killed while X holds its request is not resent after restart: it needs attention', async () => {
     h = await workflowHarness();
     fake = await startMastodonFake({ accessToken: TOKEN });
-    fake.server.failNext({ method: 'POST', path: '/api/v1/statuses' }, { kind: 'hang' });
+    xFake = await startXFake();
+    xFake.failNext({ method: 'POST', path: '/2/tweets' }, { kind: 'hang' });
+    const [id] = await approvedPosts(1, null, ['x']);
+    const xEnv = env({ PUBLISH_LEASE_SECONDS: '2', X_ACCESS_TOKEN: xFake.token, X_API_URL: xFake.url });
+    const first = await startGreenlightProcess(xEnv);
+    processes.push(first);
+    const tweets = () => xFake!.requestsTo('POST', '/2/tweets');
+    await eventually(() => tweets().length === 1, 15_000, 'the publish request to reach the network');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const claimed = (await h.store.getPost(id!))!.publications[0]!;
+    expect(claimed).toMatchObject({ status: 'publishing', sendingAt: expect.any(Date) });
+
+    const second = await startGreenlightProcess(xEnv);
+    processes.push(second);
+    await eventually(async () => (await publicationStatuses([id!]))[0] === 'needs_attention', 15_000, 'needs_attention');
+    const publication = (await h.store.getPost(id!))!.publications[0]!;
+    expect(publication.lastError).toContain('Greenlight stopped while this was being published');
+    expect(publication.sendingAt).toEqual(claimed.sendingAt);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(tweets()).toHaveLength(1);
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('a process killed while Mastodon holds its request: the restart repeats it with the same Idempotency-Key, one status', async () => {
+    h = await workflowHarness();
+    fake = await startMastodonFake({ accessToken: TOKEN });
+    // The request arrives and Mastodon acts on it, but its answer never comes back.
+    fake.server.failNext({ method: 'POST', path: '/api/v1/statuses' }, { kind: 'lose-answer' });
     const [id] = await approvedPosts(1, null);
     const first = await startGreenlightProcess(env({ PUBLISH_LEASE_SECONDS: '2' }));
     processes.push(first);
     await eventually(() => statusPosts().length === 1, 15_000, 'the publish request to reach the network');
     first.child.kill('SIGKILL');
     await first.exited;
+    expect(fake.statuses.size).toBe(1);
     expect(await publicationStatuses([id!])).toEqual(['publishing']);
 
     const second = await startGreenlightProcess(env({ PUBLISH_LEASE_SECONDS: '2' }));
     processes.push(second);
-    await eventually(async () => (await publicationStatuses([id!]))[0] === 'needs_attention', 15_000, 'needs_attention');
-    const publication = (await h.store.getPost(id!))!.publications[0]!;
-    expect(publication.lastError).toContain('Greenlight stopped while this was being published');
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(statusPosts()).toHaveLength(1);
+    await eventually(async () => (await publicationStatuses([id!]))[0] === 'published', 15_000, 'published');
+    expect(statusPosts()).toHaveLength(2);
+    expect(new Set(statusPosts().map((r) => r.headers['idempotency-key']))).toEqual(new Set([`greenlight-publication-${(await h.store.getPost(id!))!.publications[0]!.id}`]));
+    expect(fake.statuses.size).toBe(1);
+    const audit = (await h.store.listAudit({})).map((a) => a.action);
+    expect(audit).toContain('publication.resumed');
+    expect(audit).not.toContain('publication.needs_attention');
     expect(await second.stop()).toBe(0);
   });
 });

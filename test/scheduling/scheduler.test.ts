@@ -63,8 +63,10 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     }
 
     await h.timers.advance(HOUR);
+    await h.scheduler.settled();
     expect(h.x.calls).toHaveLength(1);
     await h.timers.advance(MINUTE);
+    await h.scheduler.settled();
     // The first post's news is still held, and the second went out on time all the same.
     expect(h.x.calls).toHaveLength(2);
     expect((await pubOf(second)).publishedAt).toEqual(new Date(h.clock.now()));

@@ -10,6 +10,7 @@ import type { DraftInput } from '../../src/workflows/draft-validation.js';
 import { EventBus, type DomainEvent } from '../../src/workflows/events.js';
 import { createGreenlight } from '../../src/workflows/greenlight.js';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from '../../src/workflows/publishing/scheduler.js';
+import type { Publisher } from '../../src/platforms/publisher.js';
 import { ScriptedPublisher } from './scripted-publisher.js';
 import { tempDir } from './temp-db.js';
 import { NO_NEWS } from '../../src/workflows/news/news-policy.js';
@@ -38,8 +39,16 @@ export interface SchedulerHarness {
 export const HOUR = 3600_000;
 export const MINUTE = 60_000;
 
-/** The real workflows, store and scheduler on a SQLite file, with a manual clock and timers. */
-export async function schedulerHarness(options: Partial<SchedulerOptions> = {}, start = '2026-03-02T08:00:00Z'): Promise<SchedulerHarness> {
+/**
+ * The real workflows, store and scheduler on a SQLite file, with a manual clock and timers.
+ * The networks are the sandbox and a scripted X, unless `networks` gives others (they may use
+ * the harness's clock and timers).
+ */
+export async function schedulerHarness(
+  options: Partial<SchedulerOptions> = {},
+  start = '2026-03-02T08:00:00Z',
+  networks?: (time: { clock: ManualClock; timers: ManualTimers }) => { x: ScriptedPublisher; others?: Publisher[] },
+): Promise<SchedulerHarness> {
   const tmp = tempDir();
   const store = SqliteStore.open(tmp.file());
   const clock = new ManualClock(start);
@@ -48,11 +57,12 @@ export async function schedulerHarness(options: Partial<SchedulerOptions> = {}, 
   const bus = new EventBus(logger);
   const events: DomainEvent[] = [];
   bus.subscribe({ notify: async (e) => void events.push(e) });
-  const x = new ScriptedPublisher('x');
+  const chosen = networks?.({ clock, timers }) ?? { x: new ScriptedPublisher('x') };
+  const x = chosen.x;
   const gl = createGreenlight({
     store,
     clock,
-    catalog: createCatalog([new SandboxPublisher({ now: () => clock.now() }), x]),
+    catalog: createCatalog([new SandboxPublisher({ now: () => clock.now() }), x, ...(chosen.others ?? [])]),
     approvers: listedApprovers({ slack: ['U_APPROVER'] }),
     policy: { requiredApprovals: 1, allowSelfApproval: false },
     events: bus,

@@ -84,8 +84,9 @@ describe('the audit trail covers every publication outcome', () => {
     const lostPub = await pubId(lost);
     const now = h.clock.now();
     expect(await h.store.claimPublications([lostPub], { owner: 'slow-process', now, leaseUntil: new Date(now.getTime() + MINUTE) })).toHaveLength(1);
+    expect(await h.store.markSending(lostPub, 'slow-process', now)).toBe(true);
     h.clock.advance(2 * MINUTE);
-    expect(await h.store.abandonStaleClaims(h.clock.now())).toHaveLength(1);
+    expect(await h.store.abandonStaleClaim({ id: lostPub, owner: 'slow-process', now: h.clock.now() }, 'claim expired')).toBeDefined();
     const late = await h.store.settlePublication(lostPub, 'slow-process', { status: 'published', externalId: 'x-99', url: 'https://x.com/acme/status/99' }, h.clock.now());
     expect(late).toBeUndefined(); // the claim was lost: the record still says "unknown"
 

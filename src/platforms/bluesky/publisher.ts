@@ -174,6 +174,10 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
       ...(image ? { image: { blob: image.blob, alt: '', aspectRatio: image.aspectRatio } } : {}),
     });
 
+    // The library sends this through the shared client's fetch, which has no hook of its
+    // own, so the mark comes just before the library call: a little early (the rate limiter
+    // may still hold the request), which costs nothing as a Bluesky send resumes.
+    await request.markSending?.();
     try {
       // Never retried here: the scheduler decides. The fixed rkey makes its retry safe.
       const { data } = await session.run((agent) =>
@@ -228,5 +232,14 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     return fetchPostMetrics(targets, getPosts, logger);
   }
 
-  return { network: 'bluesky', rules: blueskyRules, init, publish, fetchMetrics };
+  return {
+    network: 'bluesky',
+    rules: blueskyRules,
+    init,
+    publish,
+    fetchMetrics,
+    marksSending: true,
+    // The record key is fixed per publication and the publisher looks it up before creating.
+    resumeAfterCrash: () => true,
+  };
 }

@@ -67,6 +67,7 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
   return {
     network: 'facebook',
     rules: facebookRules,
+    marksSending: true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
       const { signal } = request;
@@ -88,6 +89,7 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
         json: body,
         schema: Created,
         retry: false,
+        ...(request.markSending ? { beforeSend: request.markSending } : {}),
         ...(signal ? { signal } : {}),
       });
       logger.info('published to Facebook', { publicationId: request.publicationId, postId: created.id });

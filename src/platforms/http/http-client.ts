@@ -62,6 +62,11 @@ export interface HttpRequest<E extends Expect = Expect> {
   signal?: AbortSignal;
   /** Overrides the client's timeout for this request (large uploads). */
   timeoutMs?: number;
+  /**
+   * Runs after the rate limiter let this request go and right before it leaves; if it throws,
+   * the request is not sent. The call that makes a post public passes `markSending` here.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export type BodyFor<E extends Expect> = E extends 'text' ? string : E extends 'none' ? undefined : unknown;
@@ -152,6 +157,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
+  /** The caller's last word before the request leaves; nothing is sent if it fails or the caller gave up. */
+  const lastCheck = async (beforeSend: (() => Promise<void>) | undefined, callerSignal: AbortSignal | undefined): Promise<void> => {
+    if (!beforeSend) return;
+    if (callerSignal?.aborted) throw cancelledBeforeSending(callerSignal.reason);
+    try {
+      await beforeSend();
+    } catch (error) {
+      throw cancelledBeforeSending(error);
+    }
+    if (callerSignal?.aborted) throw cancelledBeforeSending(callerSignal.reason);
+  };
+
   const startAttempt = (callerSignal: AbortSignal | undefined, timeoutMs: number): Attempt => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
@@ -186,6 +203,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const method = request.method;
     const shownUrl = redact(url.href);
     await admit(request.signal);
+    await lastCheck(request.beforeSend, request.signal);
     const attempt = startAttempt(request.signal, request.timeoutMs ?? options.timeoutMs);
     const started = performance.now();
     logger.debug(`${label} request`, { network, method, url: shownUrl });

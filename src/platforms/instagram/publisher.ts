@@ -176,6 +176,7 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
       json: { creation_id: checkpoint.containerId },
       schema: Published,
       retry: false,
+      ...(request.markSending ? { beforeSend: request.markSending } : {}),
       ...(signal ? { signal } : {}),
     });
     logger.info('published to Instagram', { publicationId: request.publicationId, mediaId: published.id });
@@ -185,6 +186,10 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
   return {
     network: 'instagram',
     rules: defaultInstagramRules,
+    marksSending: true,
+    // The checkpoint, saved before media_publish, lets the next attempt look at the container
+    // (PUBLISHED? among the recent posts?) before it publishes again, whenever that is.
+    resumeAfterCrash: () => true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
       if (!request.mediaUrl) {

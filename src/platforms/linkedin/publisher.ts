@@ -40,6 +40,7 @@ const POST_URN = /^urn:li:(share|ugcPost):[A-Za-z0-9_-]+$/;
 export class LinkedInPublisher implements Publisher {
   readonly network = 'linkedin' as const;
   readonly rules = linkedinRules;
+  readonly marksSending = true;
   readonly #client: HttpClient;
   readonly #config: LinkedInConfig;
   readonly #logger: Logger;
@@ -102,6 +103,7 @@ export class LinkedInPublisher implements Publisher {
       expect: 'none',
       retry: false,
       messageFromError: this.#readError,
+      ...(request.markSending ? { beforeSend: request.markSending } : {}),
       ...(signal ? { signal } : {}),
     });
     const header = answer.headers.get('x-restli-id') ?? answer.headers.get('x-linkedin-id');

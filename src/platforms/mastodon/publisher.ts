@@ -33,6 +33,13 @@ const CreatedStatus = z.object({ id: z.string().min(1), url: z.string().nullable
  */
 export const idempotencyKey = (publicationId: number) => `greenlight-publication-${publicationId}`;
 
+/**
+ * How long after a send cut off by a crash it may still be repeated with the same key. The
+ * key is remembered for an hour from when the first request created the status (not before
+ * it left); the rest of the hour covers the repeat waiting for its turn and the rate limiter.
+ */
+export const RESUME_WITHIN_MS = 55 * 60_000;
+
 function checkInstanceUrl(url: string): void {
   const parsed = new URL(url);
   if (/\/@/.test(parsed.pathname) || /\/(web|users)\//.test(parsed.pathname)) {
@@ -128,6 +135,7 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
       headers: { 'idempotency-key': idempotencyKey(request.publicationId) },
       retry: false, // the scheduler decides; the key makes its re-send within the hour safe
       messageFromError: statusErrors,
+      ...(request.markSending ? { beforeSend: request.markSending } : {}),
       ...signal,
     });
     const created = CreatedStatus.safeParse(body);
@@ -153,6 +161,8 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
     },
     init,
     publish,
+    marksSending: true,
+    resumeAfterCrash: (sendingAt: Date, now: Date) => now.getTime() - sendingAt.getTime() < RESUME_WITHIN_MS,
     fetchMetrics: (targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> =>
       fetchStatusMetrics(client, targets, { logger }),
   };

@@ -37,6 +37,8 @@ export interface GraphCall<T> {
   unreadable?: FailureKind;
   /** Sees Meta's error code, for callers that branch on it (an object that no longer exists). */
   onGraphError?: (error: GraphError) => void;
+  /** See `HttpRequest.beforeSend`: the call that makes a post public passes `markSending`. */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface GraphPost<T> extends GraphCall<T> {
@@ -88,6 +90,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       messageFromError,
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+      ...(call.beforeSend ? { beforeSend: call.beforeSend } : {}),
     });
     const parsed = call.schema.safeParse(response.body);
     if (parsed.success) return parsed.data;

@@ -68,6 +68,7 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
       json: pinBody({ boardId: config.boardId, text: request.text, imageUrl }),
       retry: false, // the scheduler decides; a repeated create would be a second pin
       messageFromError: createErrors,
+      ...(request.markSending ? { beforeSend: request.markSending } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const created = CreatedPin.safeParse(body);
@@ -86,6 +87,7 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
   return {
     network: 'pinterest',
     rules: pinterestRules,
+    marksSending: true,
     publish,
     fetchMetrics: (targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> =>
       fetchPinMetrics(client, targets, { clock, logger }),

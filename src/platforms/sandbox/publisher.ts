@@ -17,6 +17,7 @@ export interface SandboxPost {
 export class SandboxPublisher implements Publisher {
   readonly network = 'sandbox' as const;
   readonly rules = sandboxRules;
+  readonly marksSending = true;
   /** What would have been posted, newest last; bounded so a long-running process stays small. */
   readonly posted: SandboxPost[] = [];
   readonly #now: () => Date;
@@ -30,6 +31,7 @@ export class SandboxPublisher implements Publisher {
   async publish(request: PublishRequest): Promise<PublishResult> {
     // Deterministic per publication, so a repeated call could never look like a second post.
     const externalId = `sandbox-${request.publicationId}`;
+    await request.markSending?.();
     this.posted.push({
       publicationId: request.publicationId,
       externalId,
@@ -39,6 +41,11 @@ export class SandboxPublisher implements Publisher {
     });
     if (this.posted.length > this.#capacity) this.posted.shift();
     return { externalId, url: `https://sandbox.greenlight.invalid/posts/${externalId}` };
+  }
+
+  /** Publishing nowhere twice is still publishing nowhere. */
+  resumeAfterCrash(): boolean {
+    return true;
   }
 
   /** The sandbox has no audience: every figure is zero, which is the truth. */

@@ -73,6 +73,7 @@ function checkToken(token: string): void {
 export class XPublisher implements Publisher {
   readonly network = 'x' as const;
   readonly rules = xRules;
+  readonly marksSending = true;
   readonly #client: XApi;
   readonly #deps: XPublisherDeps;
   readonly #timeoutMs: number;
@@ -133,6 +134,7 @@ export class XPublisher implements Publisher {
       json: { text: request.text, ...(mediaId ? { media: { media_ids: [mediaId] } } : {}) },
       retry: false,
       messageFromError: this.#readError,
+      ...(request.markSending ? { beforeSend: request.markSending } : {}),
       ...(signal ? { signal } : {}),
     });
     const parsed = CreateAnswer.safeParse(answer.body);

@@ -1,5 +1,6 @@
 import type { ClaimedPublication, PublishOutcome, SettledPublication } from '../../../db/store.js';
-import { NETWORK_LABELS } from '../../domain/network.js';
+import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
+import { PublishError, type Publisher } from '../../platforms/publisher.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent } from '../events.js';
 import { afterFailure, type RetryPolicy } from './retry-policy.js';
@@ -10,8 +11,13 @@ export interface PublishOneOptions {
   /** How long a claim lasts without renewal; renewed every third of it while the call runs. */
   leaseMs: number;
   retry: RetryPolicy;
-  /** Aborted at shutdown: a call cut off after sending is an unknown outcome. */
+  /**
+   * Aborted at shutdown: a call cut off after sending is an unknown outcome; one cut off
+   * before (still waiting for its turn) gives its claim back.
+   */
   signal?: AbortSignal;
+  /** Told when the request that makes the post public is about to leave (it can no longer just be called off). */
+  onSending?: () => void;
 }
 
 /** The event that tells people how an attempt ended. */
@@ -35,15 +41,56 @@ export function claimDue(ctx: WorkflowContext, ids: readonly number[], options: 
   return ctx.store.claimPublications(ids, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
 }
 
+/** The claim was taken back (its lease ran out) before the request left: it must not leave. */
+class ClaimLost extends Error {
+  constructor(publicationId: number) {
+    super(`the claim on publication ${publicationId} was lost before its request left`);
+    this.name = 'ClaimLost';
+  }
+}
+
+/** What a publisher sees when the mark could not be made: the request must not leave, and did not. */
+function notSent(network: NetworkId, cause: unknown): PublishError {
+  return new PublishError({
+    kind: 'retryable',
+    network,
+    message: `Greenlight could not record that this was about to go to ${NETWORK_LABELS[network]}, so it sent nothing.`,
+    cause,
+  });
+}
+
+/** Why a send cut off by a crash is not sent again by itself. */
+function lapsedResume(network: NetworkId): string {
+  return `Greenlight stopped while this was being published, and too long has passed for ${NETWORK_LABELS[network]} to recognise a repeat, so whether it went out is unknown.`;
+}
+
 /**
  * Sends one publication this process has claimed, at most once (DESIGN rule 2): the claim in
  * the database came first (only one process can hold it), the network gets the approved
- * revision's content, and the claim's owner records the outcome. Returns undefined if the
- * claim was lost meanwhile.
+ * revision's content, and the claim's owner records the outcome. Right before the request
+ * that makes the post public leaves, the claim is marked as sending (a compare-and-set: a
+ * claim taken back meanwhile sends nothing); until then it is a lease that a crash or a
+ * shutdown simply gives back. A claim that already carries a mark is a send cut off by a
+ * crash that its network can recognise when repeated (see `resumeAfterCrash`). Returns
+ * undefined if the claim was lost or given back.
  */
 export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublication, options: PublishOneOptions): Promise<SettledPublication | undefined> {
   const { store, clock, logger } = ctx;
   const { publication, content, checkpoint } = claimed;
+  const publisher: Publisher | undefined = ctx.catalog.has(publication.network) ? ctx.catalog.publisher(publication.network) : undefined;
+  const resumedFrom = publication.sendingAt;
+  let sending = false;
+  const markSending = async (): Promise<void> => {
+    sending = true;
+    options.onSending?.();
+    let marked: boolean;
+    try {
+      marked = await store.markSending(publication.id, options.owner, clock.now());
+    } catch (error) {
+      throw notSent(publication.network, error);
+    }
+    if (!marked) throw notSent(publication.network, new ClaimLost(publication.id));
+  };
 
   const heartbeat = setInterval(() => {
     void store.renewLease(publication.id, options.owner, new Date(clock.now().getTime() + options.leaseMs)).catch((error: unknown) => {
@@ -54,21 +101,39 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
 
   let outcome: PublishOutcome;
   try {
-    if (!ctx.catalog.has(publication.network)) {
+    if (!publisher) {
       outcome = { status: 'failed', error: `${NETWORK_LABELS[publication.network]} is no longer connected in this workspace.` };
+    } else if (resumedFrom && !publisher.resumeAfterCrash?.(resumedFrom, clock.now())) {
+      outcome = { status: 'needs_attention', error: lapsedResume(publication.network) };
     } else {
-      const result = await ctx.catalog.publisher(publication.network).publish({
+      const result = await publisher.publish({
         publicationId: publication.id,
         text: content.text,
         mediaUrl: content.mediaUrl,
         signal: options.signal,
         checkpoint,
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
+        markSending,
       });
       outcome = { status: 'published', externalId: result.externalId, url: result.url };
     }
   } catch (error) {
+    if (publisher?.marksSending && !sending && options.signal?.aborted) {
+      // Shutdown while it waited for its turn: nothing left, so the claim is given back as it was.
+      clearInterval(heartbeat);
+      if (await store.releaseClaim(publication.id, options.owner, clock.now()).catch(() => false)) {
+        logger.info('publication handed back unsent at shutdown', { publication: publication.id, network: publication.network });
+      }
+      return undefined;
+    }
     outcome = afterFailure(error, publication.attempts, clock.now(), options.retry);
+    if (resumedFrom && outcome.status === 'scheduled') {
+      // The repeat was turned away, which says nothing about the send the crash cut off.
+      outcome = {
+        status: 'needs_attention',
+        error: `Greenlight stopped while this was being published, and sending it again after the restart was turned away (${outcome.error}), so whether the first attempt went out is unknown.`,
+      };
+    }
     logger.warn('publishing failed', { post: publication.postId, network: publication.network, attempt: publication.attempts, outcome: outcome.status, error });
   } finally {
     clearInterval(heartbeat);
@@ -76,8 +141,9 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
 
   const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now(), (s) => ctx.news.forEvent(eventFor(s, outcome.status)));
   if (!settled) {
-    // The claim was lost (its lease ran out and it was marked needs_attention): the record
-    // already says "unknown", which is the truth as far as the database knows.
+    // The claim was lost: its lease ran out and another process took it back, repeated it or
+    // marked it unknown. What the database says now is its verdict; this attempt sent nothing
+    // unless it marked, and a marked claim is never given back.
     logger.error('a publishing claim was lost before its outcome was recorded', { publication: publication.id, outcome: outcome.status });
     return undefined;
   }

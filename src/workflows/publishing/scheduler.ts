@@ -1,10 +1,22 @@
 import type { DueItem, SettledPublication } from '../../../db/store.js';
+import type { NetworkId } from '../../domain/network.js';
 import type { Cancellable, Timers } from '../../domain/timers.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent, Notifier } from '../events.js';
+import { recoverStaleClaims } from './crash-recovery.js';
 import { expirePost, remindApprovers } from './expiry.js';
+import { PublishingLane } from './lane.js';
 import { claimDue, eventFor, sendClaimed } from './publish-one.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+
+/**
+ * Sends in flight at once per network. Four parallel requests of a few hundred ms each
+ * outrun every network's own posting limit (Mastodon's 1 a second, Bluesky's 5, X's 1 per 9 s
+ * after a burst), so the bound never slows a network below its limit; and it is what a crash
+ * can leave "outcome unknown" on a network. The sandbox publishes nowhere: nothing is lost
+ * by sending many at once.
+ */
+export const DEFAULT_IN_FLIGHT: InFlightBounds = { default: 4, sandbox: 64 };
 
 /** Sensible defaults; owner, lease and grace come from configuration. */
 export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'owner' | 'leaseMs' | 'graceMs'> = {
@@ -13,8 +25,11 @@ export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'owner' | 'leaseM
   refillEveryMs: 60_000,
   reminderLeadMs: 2 * 3600_000,
   concurrency: 64,
+  inFlight: DEFAULT_IN_FLIGHT,
   retry: DEFAULT_RETRY_POLICY,
 };
+
+export type InFlightBounds = { default: number } & Partial<Record<NetworkId, number>>;
 
 /** How soon after a change the window is reloaded (changes within it share one reload). */
 const REFILL_DEBOUNCE_MS = 250;
@@ -32,8 +47,10 @@ export interface SchedulerOptions {
   /** A publication more than this late (downtime) is not published without a person deciding. */
   graceMs: number;
   reminderLeadMs: number;
-  /** Network calls in flight at once. */
+  /** Expiries and reminders handled at once; also sizes each read of what is due. */
   concurrency: number;
+  /** Sends in flight at once on each network (its lane). */
+  inFlight: InFlightBounds;
   retry: RetryPolicy;
 }
 
@@ -43,6 +60,9 @@ export interface SchedulerOptions {
  * event may have changed it, so 100,000 scheduled posts are 100,000 rows, not timers. Every
  * send is claimed in the database first, so several processes may run a scheduler on one
  * database and each publication still goes out once.
+ *
+ * Each network has its own lane (see `PublishingLane`): the scheduler hands each lane what
+ * is due on it and moves on, so a post never waits behind another network's rate limit.
  */
 export class Scheduler implements Notifier {
   readonly #timers: Cancellable[] = [];
@@ -54,7 +74,7 @@ export class Scheduler implements Notifier {
   #needRefill = false;
   /** The next refill also recovers crashed claims and missed posts (at start, then every refill period). */
   #needRecover = false;
-  readonly #abort = new AbortController();
+  readonly #lanes = new Map<NetworkId, PublishingLane>();
   /** What the scheduler did, still being shown in chat. */
   readonly #news = new Set<Promise<void>>();
   /**
@@ -102,22 +122,30 @@ export class Scheduler implements Notifier {
   }
 
   /**
-   * Stops taking new work and waits for sends in flight (a send cut off is aborted: unknown
-   * outcome), then for their news, within the same time.
+   * Stops taking new work: sends still waiting for their turn give their claims back at once;
+   * those whose request is leaving are waited for (cut off when time runs out: unknown
+   * outcome), then their news, within the same time.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#running = false;
     this.#cancelTimers();
     this.#refillTimer?.cancel();
     this.#refillSoon?.cancel();
+    for (const lane of this.#lanes.values()) lane.stop();
     let timer: NodeJS.Timeout | undefined;
+    let cutOff = false;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.#abort.abort(new Error('Greenlight is shutting down'));
+        cutOff = true;
+        for (const lane of this.#lanes.values()) lane.abort(new Error('Greenlight is shutting down'));
         resolve();
       }, timeoutMs);
     });
     await this.#loop?.catch(() => undefined);
+    const lanes = Promise.all([...this.#lanes.values()].map((lane) => lane.idle()));
+    await Promise.race([lanes, late]);
+    // Sends just cut off still record that their outcome is unknown, briefly.
+    if (cutOff) await Promise.race([lanes, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     await Promise.race([Promise.all(this.#news), late]);
     clearTimeout(timer);
   }
@@ -163,12 +191,53 @@ export class Scheduler implements Notifier {
     return this.#ensureLoop();
   }
 
-  /** Resolves when nothing is being processed or waiting to be, news included (tests, shutdown). */
+  /** Resolves when nothing is being processed or waiting to be, sends and news included (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#loop || this.#news.size) {
-      if (this.#loop) await this.#loop;
-      else await Promise.all(this.#news);
+    while (this.#loop || this.#news.size || this.#lanesBusy()) {
+      await this.settled();
+      if (this.#news.size) await Promise.all(this.#news);
     }
+  }
+
+  /**
+   * Resolves when everything due has been handled and every send has settled; their news may
+   * still be on its way to the chat. (A timer's run returns sooner: it hands sends to the lanes.)
+   */
+  async settled(): Promise<void> {
+    while (this.#loop || this.#lanesBusy()) {
+      if (this.#loop) await this.#loop;
+      else await Promise.all([...this.#lanes.values()].map((lane) => lane.idle()));
+    }
+  }
+
+  #lanesBusy(): boolean {
+    for (const lane of this.#lanes.values()) if (lane.inFlight > 0) return true;
+    return false;
+  }
+
+  /** Sends in flight per network (for health and tests). */
+  inFlight(network: NetworkId): number {
+    return this.#lanes.get(network)?.inFlight ?? 0;
+  }
+
+  #lane(network: NetworkId): PublishingLane {
+    let lane = this.#lanes.get(network);
+    if (!lane) {
+      const send = { owner: this.options.owner, leaseMs: this.options.leaseMs, retry: this.options.retry };
+      lane = new PublishingLane(
+        network,
+        this.options.inFlight[network] ?? this.options.inFlight.default,
+        {
+          claim: (ids) => claimDue(this.ctx, ids, send),
+          send: async (claimed, control) => void (await sendClaimed(this.ctx, claimed, { ...send, ...control })),
+          giveBack: async (claimed) => void (await this.ctx.store.releaseClaim(claimed.publication.id, send.owner, this.ctx.clock.now())),
+          wantMore: () => this.kick(),
+        },
+        this.ctx.logger,
+      );
+      this.#lanes.set(network, lane);
+    }
+    return lane;
   }
 
   /** One loop at a time does all the work, so runs and refills never overlap. */
@@ -195,58 +264,71 @@ export class Scheduler implements Notifier {
     return this.#loop;
   }
 
-  /** Claims whose lease ran out mid-call (their process died): outcome unknown, never resent. */
-  async #abandonStale(): Promise<number> {
-    const abandoned = await this.ctx.store.abandonStaleClaims(this.ctx.clock.now(), (s) => this.ctx.news.forEvent(eventFor(s, 'needs_attention')));
+  /**
+   * Claims whose lease ran out (their process died mid-send): taken back when their request
+   * never left, sent again where the network recognises a repeat, else outcome unknown.
+   */
+  async #recoverStale(): Promise<number> {
+    const { released, resumed, abandoned } = await recoverStaleClaims(this.ctx, { owner: this.options.owner, leaseMs: this.options.leaseMs });
+    for (const claimed of resumed) this.#lane(claimed.publication.network).adopt(claimed);
     for (const settled of abandoned) await this.ctx.events.notify(eventFor(settled, 'needs_attention'));
-    return abandoned.length;
+    if (released.length) this.#needRun = true;
+    return released.length + resumed.length + abandoned.length;
   }
 
   async #recover(): Promise<void> {
     const now = this.ctx.clock.now();
-    await this.#abandonStale();
+    await this.#recoverStale();
     const missedEvent = (s: SettledPublication): DomainEvent => ({ type: 'publication.missed', post: s.post, publication: s.publication });
     for (const missed of await this.ctx.store.markMissed(new Date(now.getTime() - this.options.graceMs), now, (s) => this.ctx.news.forEvent(missedEvent(s)))) {
       await this.ctx.events.notify(missedEvent(missed));
     }
   }
 
+  /**
+   * Hands each network's lane what is due on it (the lanes claim and send in their own time)
+   * and handles the rest (expiries, reminders, lapsed claims) here.
+   */
   async #runDue(): Promise<void> {
     const batch = Math.max(this.options.concurrency * 8, 64);
-    const send = { owner: this.options.owner, leaseMs: this.options.leaseMs, retry: this.options.retry, signal: this.#abort.signal };
-    for (;;) {
-      const due = await this.ctx.store.dueItems(this.ctx.clock.now(), batch, this.options.reminderLeadMs);
-      if (!due.length || !this.#running) return;
-      let progressed = false;
-      const others = due.filter((i) => i.kind !== 'publication');
-      await this.#inParallel(others, async (item) => {
-        if (await this.#handle(item)) progressed = true;
-      });
-      // Publications are claimed a chunk at a time (one write for the chunk), and only as
-      // many as can be sent at once, so no claim waits long enough for its lease to lapse.
-      const ids = due.filter((i) => i.kind === 'publication').map((i) => i.id);
-      for (let i = 0; i < ids.length && this.#running; i += this.options.concurrency) {
-        const claimed = await claimDue(this.ctx, ids.slice(i, i + this.options.concurrency), send);
-        await Promise.all(
-          claimed.map(async (c) => {
-            try {
-              if (await sendClaimed(this.ctx, c, send)) progressed = true;
-            } catch (error) {
-              this.ctx.logger.error('publishing failed unexpectedly', { publication: c.publication.id, error });
-            }
-          }),
-        );
-      }
-      // A full batch may mean more is due; an unproductive one must not spin.
-      if (due.length < batch || !progressed) return;
+    const due = await this.ctx.store.dueItems(this.ctx.clock.now(), batch, this.options.reminderLeadMs);
+    if (!this.#running) return;
+    const byNetwork = new Map<NetworkId, number[]>();
+    for (const item of due) {
+      if (item.kind !== 'publication' || !item.network) continue;
+      const ids = byNetwork.get(item.network) ?? [];
+      ids.push(item.id);
+      byNetwork.set(item.network, ids);
+    }
+    for (const [network, lane] of this.#lanes) if (!byNetwork.has(network)) lane.offer([], false);
+    for (const [network, ids] of byNetwork) this.#lane(network).offer(ids, ids.length >= batch);
+
+    let progressed = false;
+    // One recovery pass takes every lapsed claim; the rest is handled item by item.
+    if (due.some((i) => i.kind === 'stale')) progressed = (await this.#recoverStaleSafely()) > 0;
+    const others = due.filter((i) => i.kind === 'expiry' || i.kind === 'reminder');
+    await this.#inParallel(others, async (item) => {
+      if (await this.#handle(item)) progressed = true;
+    });
+    // A full batch of one kind may mean more is due; an unproductive one must not spin.
+    const kinds = new Map<DueItem['kind'], number>();
+    for (const item of others) kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);
+    if (progressed && [...kinds.values()].some((n) => n >= batch)) this.#needRun = true;
+  }
+
+  async #recoverStaleSafely(): Promise<number> {
+    try {
+      return await this.#recoverStale();
+    } catch (error) {
+      this.ctx.logger.error('could not recover lapsed claims; the next round tries again', { error });
+      return 0;
     }
   }
 
-  /** True when the item changed something (a send settled, a post expired, a reminder went). */
+  /** True when the item changed something (a post expired, a reminder went). */
   async #handle(item: DueItem): Promise<boolean> {
     try {
       if (item.kind === 'expiry') return await expirePost(this.ctx, item.id);
-      if (item.kind === 'stale') return (await this.#abandonStale()) > 0;
       return await remindApprovers(this.ctx, item.id, this.options.reminderLeadMs);
     } catch (error) {
       this.ctx.logger.error('scheduled work failed; it will be tried again', { kind: item.kind, id: item.id, error });

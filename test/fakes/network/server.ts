@@ -43,6 +43,8 @@ export type Fault =
   | { kind: 'drop' }
   /** The request arrived; no answer ever comes (until the server closes). */
   | { kind: 'hang' }
+  /** The request arrived and was acted on, but its answer never comes (until the server closes). */
+  | { kind: 'lose-answer' }
   /** Answer normally, but only after a delay. */
   | { kind: 'delay'; ms: number };
 
@@ -171,8 +173,9 @@ export async function startFakeNetworkServer(options: { name: string }): Promise
           if (fault.kind === 'drop') return req.socket.destroy();
           if (fault.kind === 'hang') return void hanging.add(res);
           if (fault.kind === 'status') return send(res, fault);
-          await new Promise((r) => setTimeout(r, fault.ms));
+          if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
         }
+        const answer = scripted?.fault.kind === 'lose-answer' ? () => void hanging.add(res) : (response: FakeResponse) => send(res, response);
 
         for (const route of routes) {
           if (route.method !== request.method) continue;
@@ -180,12 +183,12 @@ export async function startFakeNetworkServer(options: { name: string }): Promise
           if (!m) continue;
           const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]));
           try {
-            return send(res, await route.handler(request, params));
+            return answer(await route.handler(request, params));
           } catch (error) {
-            return send(res, { status: 500, json: { error: `${options.name} fake: ${String(error)}` } });
+            return answer({ status: 500, json: { error: `${options.name} fake: ${String(error)}` } });
           }
         }
-        send(res, { status: 404, json: { error: `${options.name} fake: no route for ${request.method} ${request.path}` } });
+        answer({ status: 404, json: { error: `${options.name} fake: no route for ${request.method} ${request.path}` } });
       })();
     });
   });

@@ -13,7 +13,7 @@ const decision = (id: number, approver: Person, revisionId = 10): Decision => ({
 });
 const publication: Publication = {
   id: 30, postId: 7, revisionId: 10, network: 'x', status: 'scheduled', dueAt: at('2026-03-02T12:00:00Z'), claimOwner: null, leaseUntil: null,
-  attempts: 1, nextAttemptAt: at('2026-03-02T12:05:00Z'), externalId: null, url: null, lastError: 'X is busy', publishedAt: null,
+  sendingAt: null, attempts: 1, nextAttemptAt: at('2026-03-02T12:05:00Z'), externalId: null, url: null, lastError: 'X is busy', publishedAt: null,
   createdAt: at('2026-03-02T09:00:00Z'), updatedAt: at('2026-03-02T09:00:00Z'),
 };
 const thenPost: PostAggregate = {

@@ -262,6 +262,50 @@ describe('request: failures', () => {
   });
 });
 
+describe('request: the last word before a post leaves (beforeSend)', () => {
+  it('runs after the rate limiter let the request go and before anything is sent', async () => {
+    server = await startServer((_req, res) => sendJson(res, 201, { data: { id: '1' } }));
+    const clock = new ManualClock(START);
+    const order: string[] = [];
+    const rateLimiter = createRateLimiter({
+      capacity: 1,
+      refillPerSecond: 1,
+      clock,
+      sleep: async (ms) => {
+        order.push(`limiter waits ${ms} ms`);
+        clock.advance(ms);
+      },
+    });
+    const client = createHttpClient({ network: 'x', baseUrl: server.url, timeoutMs: 2000, rateLimiter, logger: createMemoryLogger(), clock });
+    await client.request({ method: 'GET', path: '/2/users/me', retry: false });
+    const beforeSend = async () => void order.push(`marked with ${server!.requests.length} request(s) at the network`);
+    await client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, beforeSend });
+    expect(order).toEqual(['limiter waits 1000 ms', 'marked with 1 request(s) at the network']);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('when it fails (the claim was lost, the database is down), nothing is sent: retryable, with the cause', async () => {
+    server = await startServer((_req, res) => sendJson(res, 201, {}));
+    const { client } = setup(server.url);
+    const lost = new Error('the claim was lost');
+    const error = await failureOf(client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, beforeSend: async () => Promise.reject(lost) }));
+    expect(error.kind).toBe('retryable');
+    expect(error.cause).toBe(lost);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a cancel while it runs still stops the request: nothing is sent', async () => {
+    server = await startServer((_req, res) => sendJson(res, 201, {}));
+    const { client } = setup(server.url);
+    const controller = new AbortController();
+    const error = await failureOf(
+      client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, signal: controller.signal, beforeSend: async () => controller.abort() }),
+    );
+    expect(error.kind).toBe('retryable');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe('client.fetch for libraries', () => {
   it('returns responses as they came, logs them, and pauses the network on 429', async () => {
     server = await startServer((req, res) =>
