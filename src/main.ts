@@ -3,6 +3,7 @@ import { startApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { UserFacingError } from './domain/errors.js';
 import { createLogger } from './observability/logger.js';
+import { keepServingOnStrayErrors } from './server/last-resort.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  keepServingOnStrayErrors(logger);
   const app = await startApp(config, { logger });
 
   let signals = 0;
