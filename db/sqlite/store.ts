@@ -25,6 +25,7 @@ import {
   type PostChange,
   type PostQuery,
   type Refusal,
+  SEEN_REQUEST_MEMORY_MS,
   type Store,
   type UpcomingPublication,
   type UpdateResult,
@@ -37,6 +38,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { DigestQueries } from './digest-queries.js';
 import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { SeenRequestQueries } from './seen-request-queries.js';
 
 type Db = BetterSQLite3Database<typeof schema>;
 
@@ -85,6 +87,7 @@ export class SqliteStore implements Store {
   readonly #q: Statements;
   readonly #digest: DigestQueries;
   readonly #pubs: PublicationQueries;
+  readonly #seen: SeenRequestQueries;
   #checkpointer: Checkpointer | undefined;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
@@ -97,6 +100,7 @@ export class SqliteStore implements Store {
     this.#q = prepareStatements(this.db, sqlite);
     this.#digest = new DigestQueries(this.db, sqlite);
     this.#pubs = new PublicationQueries(this.db);
+    this.#seen = new SeenRequestQueries(sqlite);
     this.#tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
@@ -633,6 +637,16 @@ export class SqliteStore implements Store {
 
   async saveCredential(key: string, value: string, expectedPrevious: string | undefined, at: Date): Promise<boolean> {
     return this.#write(() => compareAndSetCredential(this.db, key, value, expectedPrevious, at));
+  }
+
+  // Chat requests already acted on ---------------------------------------------------------
+
+  async rememberRequest(key: string, at: Date): Promise<boolean> {
+    return this.#write(() => this.#seen.remember(key, ms(at), ms(at) - SEEN_REQUEST_MEMORY_MS));
+  }
+
+  async forgetRequest(key: string): Promise<void> {
+    await this.#write(() => this.#seen.forget(key));
   }
 
   // Chat message references ----------------------------------------------------------------

@@ -48,6 +48,9 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     describe: (post: PostAggregate) => describePost(post, ctx.catalog, ctx.policy),
     getPost: (postId: number) => ctx.store.getPost(postId),
     queue: (person: Person) => queueFor(ctx, person),
+    /** A chat request is being acted on: true the first time its key is seen (replays are refused). */
+    rememberRequest: (key: string, at: Date) => ctx.store.rememberRequest(key, at),
+    forgetRequest: (key: string) => ctx.store.forgetRequest(key),
     /** Which chat message shows a post (so a bot can update its card in place). */
     rememberMessage: (ref: ChatMessageRef) => ctx.store.saveChatMessage(ref, ctx.clock.now()),
     findMessage: (postId: number, platform: ChatPlatform, purpose: string) => ctx.store.getChatMessage(postId, platform, purpose),

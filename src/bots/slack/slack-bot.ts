@@ -11,6 +11,7 @@ import type { Notifier } from '../../workflows/events.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
+import { requestMemory } from './listeners/request-memory.js';
 import { slackRequestGate } from './request-gate.js';
 import { PrivateNotices } from './private-notices.js';
 import { SlackApproverDirectory } from './slack-approvers.js';
@@ -108,6 +109,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
         notices,
         logger,
         clock: deps.clock,
+        requests: requestMemory(gl, systemClock, logger),
         aiHint: options.aiHint,
         digest: { channel: config.digestChannel, zone: options.digestZone, sink: digestSink },
       });

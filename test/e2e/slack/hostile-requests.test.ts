@@ -5,13 +5,68 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUTHOR, SIGNING_SECRET, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
-import { postSigned, slashCommand } from '../../support/slack-requests.js';
+import { ACTION } from '../../../src/bots/slack/ids.js';
+import { AUTHOR, BOB, SIGNING_SECRET, draftValues, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import { blockActionsFromMessage, postSigned, slashCommand, viewSubmission } from '../../support/slack-requests.js';
 
 let h: SlackHarness;
 afterEach(async () => h?.close());
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+describe('a captured request sent again', () => {
+  it('a replayed dialog submission creates no second post and is answered quietly', async () => {
+    h = await slackHarness();
+    const dialog = await h.openDraft(AUTHOR);
+    const body = viewSubmission({ userId: AUTHOR, view: dialog, values: draftValues({ text: 'Only once' }) });
+    const timestamp = nowSeconds();
+    const first = await postSigned(h.eventsUrl, body, { signingSecret: SIGNING_SECRET, timestamp });
+    expect(first).toMatchObject({ status: 200, text: '' });
+    await h.next('chat.postMessage', (c) => String(c.args.text).includes('is waiting for approval'), 0);
+
+    const calls = h.fake.calls.length;
+    for (let i = 0; i < 3; i++) {
+      const replay = await postSigned(h.eventsUrl, body, { signingSecret: SIGNING_SECRET, timestamp });
+      expect(replay).toMatchObject({ status: 200, text: '' });
+    }
+    // Even a fresh signature (a second submit of the same dialog) is the same submission.
+    expect((await h.send(body)).text).toBe('');
+    expect(await h.app.store.listPosts({})).toHaveLength(1);
+    expect(h.fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
+  });
+
+  it('a dialog answered with errors can be corrected and submitted again', async () => {
+    h = await slackHarness();
+    const dialog = await h.openDraft(AUTHOR);
+    const refused = await h.submit(AUTHOR, dialog, draftValues({ text: '' }));
+    expect(refused.json).toMatchObject({ response_action: 'errors' });
+    const since = h.fake.calls.length;
+    expect((await h.submit(AUTHOR, dialog, draftValues({ text: 'Fixed' }))).text).toBe('');
+    await h.next('chat.postMessage', (c) => String(c.args.text).includes('is waiting for approval'), since);
+    expect(await h.app.store.listPosts({})).toHaveLength(1);
+  });
+
+  it('a replayed click is acted on once', async () => {
+    h = await slackHarness({ REQUIRED_APPROVALS: '2' });
+    const card = await h.draftPost(AUTHOR, { text: 'Approve me once' });
+    const body = blockActionsFromMessage({ userId: BOB, message: card, actionId: ACTION.approve });
+    const timestamp = nowSeconds();
+    let since = h.fake.calls.length;
+    expect((await postSigned(h.eventsUrl, body, { signingSecret: SIGNING_SECRET, timestamp })).status).toBe(200);
+    await h.next('chat.postMessage', (c) => c.args.thread_ts === card.ts, since);
+    expect((await h.app.greenlight.getPost(1))!.decisions).toHaveLength(1);
+
+    since = h.fake.calls.length;
+    expect((await postSigned(h.eventsUrl, body, { signingSecret: SIGNING_SECRET, timestamp })).status).toBe(200);
+    // Acted on, the replay would earn Bob a private "you already approved" note. A second,
+    // genuine click (its own action_ts) does, which shows the note would have come by now.
+    await h.clickMessage(BOB, h.card(card.ts), ACTION.approve);
+    const note = await h.next('chat.postEphemeral', (c) => c.args.user === BOB, since);
+    expect(String(note.args.text)).toContain('You already approved');
+    expect(h.fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === BOB)).toHaveLength(1);
+    expect((await h.app.greenlight.getPost(1))!.decisions).toHaveLength(1);
+  });
+});
 
 describe('timestamps', () => {
   it('a request signed more than 5 minutes in the future is refused like one from the past', async () => {
