@@ -1,5 +1,6 @@
 import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
 import { formatInstant, isValidTimeZone } from '../domain/time.js';
+import { cleanText, hasVisibleText } from '../domain/visible-text.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 
 /** What an author submits, as raw as the chat platform delivers it. */
@@ -40,8 +41,10 @@ export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: D
   const errors: Partial<Record<DraftField, string[]>> = {};
   const add = (field: DraftField, message: string) => (errors[field] ??= []).push(message);
 
-  const text = input.text.trim();
-  if (!text) add('text', 'Write the text of the post.');
+  // NUL and other control characters are never stored; invisible characters alone are no text.
+  const cleaned = cleanText(input.text);
+  const text = hasVisibleText(cleaned) ? cleaned : '';
+  if (!text) add('text', input.text.trim() ? 'The text has no visible characters. Write the text of the post.' : 'Write the text of the post.');
 
   const networks: NetworkId[] = [];
   for (const raw of new Set(input.networks.map((n) => n.trim().toLowerCase()).filter(Boolean))) {

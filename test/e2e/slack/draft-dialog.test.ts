@@ -30,6 +30,8 @@ describe('Slack draft dialog', () => {
 
   it.each([
     ['empty text', { text: '' }, { text: 'Write the text of the post.' }],
+    ['text of zero-width characters only', { text: '\u200B\u200C\u200D\u2060\uFEFF' }, { text: 'The text has no visible characters. Write the text of the post.' }],
+    ['text of NUL characters only', { text: '\u0000\u0000\u0000' }, { text: 'The text has no visible characters. Write the text of the post.' }],
     ['no network', { networks: [] }, { networks: 'Choose at least one network.' }],
     ['a past time', { publishAt: new Date(Date.now() - 3600_000) }, { publish_at: expect.stringContaining('is in the past') }],
     ['a link that is not http(s)', { mediaUrl: 'ftp://files.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https:// (or http://).' }],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decodeDecisionState } from '../../blocks/decision-modal.js';
+import { visibleOrNull } from '../../../../domain/visible-text.js';
 import { privateNotice } from '../../blocks/messages.js';
 import { publishHome } from '../../home.js';
 import { BLOCK, CALLBACK, INPUT_ACTION } from '../../ids.js';
@@ -15,7 +16,7 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
   listeners.view(CALLBACK.decisionComment, async ({ ack, body, view }) => {
     const state = decodeDecisionState(view.private_metadata);
     const parsed = Values.safeParse(view.state.values);
-    const comment = parsed.success ? (parsed.data[BLOCK.comment][INPUT_ACTION].value ?? '').trim() : '';
+    const comment = (parsed.success ? visibleOrNull(parsed.data[BLOCK.comment][INPUT_ACTION].value) : null) ?? '';
     if (state?.kind === 'request_changes' && !comment) {
       await ack({ response_action: 'errors', errors: { [BLOCK.comment]: 'Say what the author should change.' } });
       return;
