@@ -12,8 +12,20 @@ export type DraftResult =
   | { ok: false; refusal: Refusal };
 
 
+/**
+ * A draft written to the database but not yet announced: `announce` tells the chats (the
+ * approval card, the author's receipt). A dialog waits for the write alone, so a failed write
+ * can still be shown in the open dialog, and closes before the slower announcement.
+ */
+export type SavedDraft = { ok: true; post: PostAggregate; announce: () => Promise<void> } | Exclude<DraftResult, { ok: true }>;
+
 /** Creates a post from a draft and puts it in front of approvers. Invalid input stores nothing. */
 export async function submitDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<DraftResult> {
+  return announced(await saveDraft(ctx, author, input));
+}
+
+/** `submitDraft`'s write, with its announcement left to the caller. */
+export async function saveDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<SavedDraft> {
   const now = ctx.clock.now();
   const validation = validateDraft(input, ctx.catalog, now);
   if (!validation.ok) return validation;
@@ -48,8 +60,13 @@ export async function submitDraft(ctx: WorkflowContext, author: Person, input: D
       },
     ],
   });
-  await ctx.events.notify({ type: 'post.submitted', post, actor: author });
-  return { ok: true, post };
+  return { ok: true, post, announce: () => ctx.events.notify({ type: 'post.submitted', post, actor: author }) };
+}
+
+async function announced(saved: SavedDraft): Promise<DraftResult> {
+  if (!saved.ok) return saved;
+  await saved.announce();
+  return { ok: true, post: saved.post };
 }
 
 /**
@@ -132,6 +149,17 @@ export async function reviseDraft(
   basedOnRevisionId: number | null,
   input: DraftInput,
 ): Promise<DraftResult> {
+  return announced(await saveRevision(ctx, author, postId, basedOnRevisionId, input));
+}
+
+/** `reviseDraft`'s write, with its announcement left to the caller. */
+export async function saveRevision(
+  ctx: WorkflowContext,
+  author: Person,
+  postId: number,
+  basedOnRevisionId: number | null,
+  input: DraftInput,
+): Promise<SavedDraft> {
   const now = ctx.clock.now();
   const validation = validateDraft(input, ctx.catalog, now);
   if (!validation.ok) return validation;
@@ -139,8 +167,8 @@ export async function reviseDraft(
   const hash = contentHash(draft);
   const result = await ctx.store.updatePost(postId, (post) => evaluateRevision(post, author, basedOnRevisionId, draft, hash, now));
   if (!result.ok) return { ok: false, refusal: result.refusal };
-  await ctx.events.notify({ type: 'post.revised', post: result.after, previous: result.before, actor: author });
-  return { ok: true, post: result.after };
+  const { before, after } = result;
+  return { ok: true, post: after, announce: () => ctx.events.notify({ type: 'post.revised', post: after, previous: before, actor: author }) };
 }
 
 /** Would this edit be accepted right now? (Nothing is written.) */

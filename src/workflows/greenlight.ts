@@ -9,7 +9,7 @@ import { checkDecision, decide, type DecideRequest } from './deciding.js';
 import { buildDigest, type Digest, type DigestRequest } from './digest/build-digest.js';
 import { chartFor } from './digest/deliver-digest.js';
 import { validateDraft, type DraftInput } from './draft-validation.js';
-import { cancelPost, checkRevision, reviseDraft, submitDraft } from './drafting.js';
+import { cancelPost, checkRevision, reviseDraft, saveDraft, saveRevision, submitDraft } from './drafting.js';
 import { describePost, networkUsage } from './post-view.js';
 import {
   approveAndPublishNow,
@@ -40,6 +40,10 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
       reviseDraft(ctx, author, postId, basedOnRevisionId, input),
+    /** submitDraft and reviseDraft in two steps: the write, then (once the dialog is closed) the announcement. */
+    saveDraft: (author: Person, input: DraftInput) => saveDraft(ctx, author, input),
+    saveRevision: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
+      saveRevision(ctx, author, postId, basedOnRevisionId, input),
     checkRevision: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
       checkRevision(ctx, author, postId, basedOnRevisionId, input),
     cancel: (actor: Person, postId: number) => cancelPost(ctx, actor, postId),
