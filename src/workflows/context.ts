@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
+import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 import type { ApprovalPolicy } from './approval-policy.js';
@@ -13,6 +14,8 @@ export interface WorkflowContext {
   catalog: NetworkCatalog;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
+  /** Which image links drafts may carry; default: https on the public internet only. */
+  media?: MediaLinkPolicy;
   events: Notifier;
   logger: Logger;
 }

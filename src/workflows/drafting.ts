@@ -27,7 +27,7 @@ export async function submitDraft(ctx: WorkflowContext, author: Person, input: D
 /** `submitDraft`'s write, with its announcement left to the caller. */
 export async function saveDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<SavedDraft> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
@@ -161,7 +161,7 @@ export async function saveRevision(
   input: DraftInput,
 ): Promise<SavedDraft> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
@@ -180,7 +180,7 @@ export async function checkRevision(
   input: DraftInput,
 ): Promise<DraftErrors | Refusal | null> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
   if (!validation.ok) return validation.errors;
   const post = await ctx.store.getPost(postId);
   if (!post) return { code: 'not_found', refused: `There is no post #${postId}.` };

@@ -34,7 +34,11 @@ describe('Slack draft dialog', () => {
     ['text of NUL characters only', { text: '\u0000\u0000\u0000' }, { text: 'The text has no visible characters. Write the text of the post.' }],
     ['no network', { networks: [] }, { networks: 'Choose at least one network.' }],
     ['a past time', { publishAt: new Date(Date.now() - 3600_000) }, { publish_at: expect.stringContaining('is in the past') }],
-    ['a link that is not http(s)', { mediaUrl: 'ftp://files.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https:// (or http://).' }],
+    ['a link that is not https', { mediaUrl: 'ftp://files.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https://.' }],
+    ['a plain http link (ALLOW_HTTP_MEDIA is off)', { mediaUrl: 'http://cdn.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https://.' }],
+    ['a link with a password in it', { mediaUrl: 'https://admin:hunter2@cdn.example.com/a.png' }, { media_url: 'The image link must not contain a user name or password.' }],
+    ['a link to the cloud metadata address', { mediaUrl: 'https://169.254.169.254/latest/meta-data/' }, { media_url: 'The image link must point to the public internet, not to a private or local address.' }],
+    ['a link to this machine', { mediaUrl: 'https://localhost:8080/admin.png' }, { media_url: 'The image link must point to the public internet, not to a private or local address.' }],
     ['text over X’s limit', { text: 'a'.repeat(312), networks: ['x'] }, { text: 'X: 312 of 280 characters' }],
     ['Instagram without an image', { networks: ['instagram'] }, { media_url: 'Instagram needs an image' }],
   ])('shows %s next to its field and stores nothing', async (_name, values, errors) => {
