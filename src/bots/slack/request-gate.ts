@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { HTTPModuleFunctions, isValidSlackRequest } from '@slack/bolt';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../observability/logger.js';
+import { ThrottledWarning } from '../../observability/throttled-warning.js';
 import type { Route } from '../../server/http-server.js';
 import { BodyBudget, BodyReadError, readBody } from '../../server/request-body.js';
 
@@ -49,6 +50,11 @@ function isReadableBody(req: http.IncomingMessage, rawBody: Buffer): boolean {
   }
 }
 
+/** Slack's unsigned `ssl_check=1` probe, which Bolt answers (and strips of anything else). */
+function isSslCheck(req: http.IncomingMessage, rawBody: Buffer): boolean {
+  return req.headers['content-type'] === 'application/x-www-form-urlencoded' && new URLSearchParams(rawBody.toString()).get('ssl_check') === '1';
+}
+
 function refuse(res: http.ServerResponse, status: number): void {
   if (res.headersSent || res.destroyed) return;
   // The connection is not reused: the rest of a refused body is never read.
@@ -59,11 +65,11 @@ function refuse(res: http.ServerResponse, status: number): void {
 /**
  * What stands in front of Bolt's receiver on `POST /slack/events`: the body is read here,
  * within a size limit, a deadline and a shared budget, and Bolt gets it already buffered.
- * Requests from outside Slack's time window are refused before their body is read, and a
- * body Bolt could not read as an object is answered 400 (401 unless Slack signed it) instead
- * of reaching Bolt, whose receiver would throw where no one catches it. The signature itself
- * stays Bolt's to check. Refusals of unauthenticated requests are logged at debug only:
- * anyone can send them, and a log line each would let them fill the log.
+ * Requests from outside Slack's time window are refused before their body is read, unsigned
+ * ones (by Bolt's own check) after it, and a signed body Bolt could not read as an object is
+ * answered 400 instead of reaching Bolt, whose receiver would throw where no one catches it.
+ * Anyone can send unauthenticated requests, so their refusals are logged at debug, forged
+ * signatures as one warning a minute: a line each would let them fill the log.
  */
 export function slackRequestGate(
   options: { signingSecret: string; clock: Clock; logger: Logger; budget?: BodyBudget },
@@ -71,6 +77,11 @@ export function slackRequestGate(
 ): Route {
   const { clock, logger } = options;
   const budget = options.budget ?? new BodyBudget(SLACK_BODIES_IN_FLIGHT);
+  const forged = new ThrottledWarning(
+    logger,
+    clock,
+    (n) => `refused ${n === 1 ? 'a request' : `${n} requests`} to POST /slack/events without a valid Slack signature (next ones counted, not logged, for a minute)`,
+  );
   return async (req, res) => {
     const late = timestampProblem(req.headers['x-slack-request-timestamp'], clock.now().getTime());
     if (late) {
@@ -85,20 +96,25 @@ export function slackRequestGate(
       logger.debug(`refused a Slack request: ${error.message}`);
       return refuse(res, error.status);
     }
+    // Bolt checks the signature again; checked here first, a forged request is refused
+    // without a warning line each (Bolt logs one per request).
+    const signed = isValidSlackRequest({
+      signingSecret: options.signingSecret,
+      body: rawBody.toString(),
+      headers: {
+        'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+        'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+      },
+      nowMilliseconds: clock.now().getTime(),
+    });
+    if (!signed && !isSslCheck(req, rawBody)) {
+      forged.note();
+      return refuse(res, 401);
+    }
     if (!isReadableBody(req, rawBody)) {
-      const signed = isValidSlackRequest({
-        signingSecret: options.signingSecret,
-        body: rawBody.toString(),
-        headers: {
-          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
-          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
-        },
-        nowMilliseconds: clock.now().getTime(),
-      });
       // Signed garbage means Slack changed something or the signing secret leaked: worth a look.
-      if (signed) logger.warn('a signed Slack request had a body that is not a JSON object; answered 400');
-      else logger.debug('refused a Slack request: unsigned and unreadable');
-      return refuse(res, signed ? 400 : 401);
+      logger.warn('a signed Slack request had a body that is not a JSON object; answered 400');
+      return refuse(res, 400);
     }
     // Bolt's receiver takes a request whose body was already read from `rawBody`.
     bolt(Object.assign(req, { rawBody }), res);

@@ -82,6 +82,20 @@ describe('timestamps', () => {
   });
 });
 
+describe('forged requests', () => {
+  it('are refused with one warning, not one each', async () => {
+    h = await slackHarness();
+    const body = slashCommand({ command: '/draft', text: 'forged', userId: AUTHOR, channelId: 'C0GENERAL' });
+    for (let i = 0; i < 20; i++) {
+      expect((await postSigned(h.eventsUrl, body, { signingSecret: 'attackerattackerattacker00000000' })).status).toBe(401);
+    }
+    expect(h.logs.filter((l) => / (WARN|ERROR) /.test(l))).toEqual([
+      expect.stringContaining('refused a request to POST /slack/events without a valid Slack signature'),
+    ]);
+    expect(h.fake.callsTo('views.open')).toEqual([]);
+  });
+});
+
 describe('bodies', () => {
   it('a body over the limit is refused with 413, by its declared length without reading it', async () => {
     h = await slackHarness();
