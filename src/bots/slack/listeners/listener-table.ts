@@ -68,8 +68,12 @@ export class ListenerTable {
       const { action_id: actionId, block_id: blockId } = args.action;
       const handler = this.#actions.get(actionId) ?? this.#inputs.find((i) => i.action_id === actionId && matches(i.block_id, blockId))?.handler;
       if (!handler) return;
-      if (requests && !(await requests.remember(clickKey(args.body.user.id, args.action.action_ts)))) return void (await args.ack());
-      await handler(args);
+      if (!requests) return handler(args);
+      // A click's answer carries nothing, so it is given at once and the memory asked after:
+      // asking first would make every click's acknowledgement wait for a database write.
+      await args.ack();
+      if (!(await requests.remember(clickKey(args.body.user.id, args.action.action_ts)))) return;
+      await handler({ ...args, ack: async () => undefined });
     });
     app.view<ViewSubmitAction>({ type: 'view_submission' }, async (args) => {
       const handler = this.#views.get(args.view.callback_id);
