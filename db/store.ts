@@ -431,7 +431,22 @@ export interface Store {
    * Processes sharing the database use this to agree on one newest value.
    */
   saveCredential(key: string, value: string, expectedPrevious: string | undefined, at: Date): Promise<boolean>;
+
+  // Chat requests already acted on (replays are refused) ------------------------------------
+  /**
+   * Records that the request named `key` is being acted on: true the first time, false when it
+   * was seen within the last `SEEN_REQUEST_MEMORY_MS` (keys older than that are forgotten).
+   */
+  rememberRequest(key: string, at: Date): Promise<boolean>;
+  /** Forgets `key`, so the same request may be acted on again (it was answered with a correction). */
+  forgetRequest(key: string): Promise<void>;
 }
+
+/**
+ * How long a request key is kept: Slack accepts a signed request within 5 minutes either side
+ * of its timestamp, so a replay can arrive at most 10 minutes after the original.
+ */
+export const SEEN_REQUEST_MEMORY_MS = 10 * 60_000;
 
 export function isRefusal(value: PostChange | Refusal): value is Refusal {
   return 'refused' in value;

@@ -83,7 +83,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const timers = options.timers ?? nodeScheduleTimers;
   const watch = new DatabaseWatch(store, { timers, clock, logger });
   try {
-    const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store });
+    const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store, media: config.media });
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
@@ -96,6 +96,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       catalog,
       approvers: approversByPlatform({ slack: slack?.approvers }),
       policy: config.policy,
+      media: config.media,
       events,
       news: newsPolicy({ news: chats, digest: chats }),
       logger,
@@ -144,6 +145,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     watch.start();
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
+    if (config.media.allowPrivate('127.0.0.1', 80)) {
+      logger.warn('ALLOW_PRIVATE_MEDIA_HOSTS is on: image links into private and local networks are downloaded (meant for tests and local fakes only)');
+    }
     logger.info(`listening on port ${http.port}`);
 
     const server = http;

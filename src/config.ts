@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import cronParser from 'cron-parser';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time.js';
+import type { MediaLinkPolicy } from './domain/media-links.js';
 import { registerSecret } from './observability/redact.js';
 
 export type Env = Record<string, string | undefined>;
@@ -108,6 +109,8 @@ const EnvSchema = z.object({
   PUBLISH_GRACE_MINUTES: withDefault(int(0, 10080), '60'),
   PUBLISH_LEASE_SECONDS: withDefault(int(2, 3600), '60'),
   ALLOW_SELF_APPROVAL: withDefault(bool, 'false'),
+  ALLOW_HTTP_MEDIA: withDefault(bool, 'false'),
+  ALLOW_PRIVATE_MEDIA_HOSTS: withDefault(bool, 'false'),
   REQUIRED_APPROVALS: withDefault(int(1, 10), '1'),
 
   X_ACCESS_TOKEN: optional(z.string()),
@@ -214,6 +217,8 @@ export interface Config {
   /** How long a claim on a publication lasts without renewal (a crash leaves it "needs attention" after this). */
   publishLeaseSeconds: number;
   policy: { requiredApprovals: number; allowSelfApproval: boolean };
+  /** Which image links Greenlight downloads (ALLOW_HTTP_MEDIA, ALLOW_PRIVATE_MEDIA_HOSTS). */
+  media: MediaLinkPolicy;
   networks: NetworkConfigs;
 }
 
@@ -345,6 +350,7 @@ export function loadConfig(env: Env = process.env): Config {
     publishGraceMinutes: e.PUBLISH_GRACE_MINUTES,
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     policy: { requiredApprovals: e.REQUIRED_APPROVALS, allowSelfApproval: e.ALLOW_SELF_APPROVAL },
+    media: { allowHttp: e.ALLOW_HTTP_MEDIA, allowPrivate: () => e.ALLOW_PRIVATE_MEDIA_HOSTS },
     networks,
   };
 }

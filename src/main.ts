@@ -7,6 +7,7 @@ import { startApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { UserFacingError } from './domain/errors.js';
 import { createLogger } from './observability/logger.js';
+import { keepServingOnStrayErrors } from './server/last-resort.js';
 
 /** A repeated SIGINT/SIGTERM sooner than this is the same request delivered twice. */
 const REPEAT_MEANS_NOW_AFTER_MS = 1000;
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  keepServingOnStrayErrors(logger);
   const app = await startApp(config, { logger, initDatabase: flags.init });
 
   let firstSignalAt: number | undefined;

@@ -32,6 +32,7 @@ import {
   type PostChange,
   type PostQuery,
   type Refusal,
+  SEEN_REQUEST_MEMORY_MS,
   type Store,
   type StoreHealth,
   type UpcomingPublication,
@@ -47,6 +48,7 @@ import { DigestQueries } from './digest-queries.js';
 import { OutboxQueries } from './outbox-queries.js';
 import { applyPublicationChange, PublicationQueries } from './publication-queries.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { SeenRequestQueries } from './seen-request-queries.js';
 
 type Db = BetterSQLite3Database<typeof schema>;
 
@@ -99,6 +101,7 @@ export class SqliteStore implements Store {
   readonly #newsListeners = new Set<() => void>();
   /** A unit of the group being committed wrote news (listeners are told after the commit). */
   #newsWritten = false;
+  readonly #seen: SeenRequestQueries;
   #checkpointer: Checkpointer | undefined;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
@@ -115,6 +118,7 @@ export class SqliteStore implements Store {
     this.#digest = new DigestQueries(this.db, sqlite);
     this.#pubs = new PublicationQueries(this.db, sqlite);
     this.#outbox = new OutboxQueries(sqlite);
+    this.#seen = new SeenRequestQueries(sqlite);
     this.#tx = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
@@ -790,6 +794,16 @@ export class SqliteStore implements Store {
 
   async saveCredential(key: string, value: string, expectedPrevious: string | undefined, at: Date): Promise<boolean> {
     return this.#write(() => compareAndSetCredential(this.db, key, value, expectedPrevious, at));
+  }
+
+  // Chat requests already acted on ---------------------------------------------------------
+
+  async rememberRequest(key: string, at: Date): Promise<boolean> {
+    return this.#write(() => this.#seen.remember(key, ms(at), ms(at) - SEEN_REQUEST_MEMORY_MS));
+  }
+
+  async forgetRequest(key: string): Promise<void> {
+    await this.#write(() => this.#seen.forget(key));
   }
 
   // Chat message references ----------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Sleep } from './http/backoff.js';
 import type { FetchLike } from './http/http-client.js';
 import type { NetworkRules } from './rules/types.js';
+import type { MediaLinkPolicy } from '../domain/media-links.js';
 
 export interface PublishRequest {
   /** Stable per (post, network): used for idempotency keys and deterministic record keys. */
@@ -48,6 +49,8 @@ export interface PublisherDeps {
   clock?: Clock;
   /** Replaces global fetch (tests, proxies). */
   fetch?: FetchLike;
+  /** Which image links may be downloaded; default: https on the public internet only. */
+  media?: MediaLinkPolicy;
   /** One request attempt (and one image download); default 30 s. */
   timeoutMs?: number;
   sleep?: Sleep;

@@ -11,6 +11,20 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * What one client may cost the server. Slack and Teams send a request in milliseconds and
+ * give up on an answer within seconds, so a client still sending headers after 5 s, or a
+ * request after 10 s, is not one of them; Node's defaults (60 s, 300 s) let slow clients
+ * pile up. The connection cap bounds what many of them can hold at once (bench:connections).
+ */
+export const SERVER_LIMITS = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  /** How often Node looks for connections past those timeouts (default 30 s). */
+  timeoutCheckMs: 1_000,
+  maxConnections: 512,
+} as const;
+
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -29,7 +43,7 @@ export async function startHttpServer(options: {
   logger: Logger;
 }): Promise<HttpServer> {
   const { routes, logger } = options;
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
     if (!route) {
@@ -47,9 +61,19 @@ export async function startHttpServer(options: {
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
         else res.end();
       });
-  });
+  };
+  const server = http.createServer(
+    {
+      headersTimeout: SERVER_LIMITS.headersTimeoutMs,
+      requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+      connectionsCheckingInterval: SERVER_LIMITS.timeoutCheckMs,
+    },
+    handle,
+  );
   // Slack retries after 3 s; keep-alive sockets must not hold shutdown open for long.
   server.keepAliveTimeout = 5_000;
+  // Past the cap Node closes new connections at once; they cost nothing to refuse.
+  server.maxConnections = SERVER_LIMITS.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());

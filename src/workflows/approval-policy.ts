@@ -3,6 +3,7 @@ import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domai
 import { formatInstant } from '../domain/time.js';
 import type { NewAuditEntry, PostChange, Refusal } from '../../db/store.js';
 import { STATUS_PHRASES } from './post-lifecycle.js';
+import { visibleOrNull } from '../domain/visible-text.js';
 
 export interface ApprovalPolicy {
   /** Distinct approvers needed on one revision (REQUIRED_APPROVALS). */
@@ -93,7 +94,7 @@ export function evaluateDecision(
       `${ref} was due at ${formatInstant(post.post.publishAt, post.post.publishZone)}, before it was approved. It will not be published late without a fresh decision: reschedule it or approve it to publish now.`,
     );
   }
-  const comment = command.comment?.trim() || null;
+  const comment = visibleOrNull(command.comment);
   if (command.kind === 'request_changes' && !comment) {
     return refuse('comment_required', 'Say what should change: a comment is required when asking for changes.');
   }

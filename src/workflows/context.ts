@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
+import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 import type { ApprovalPolicy } from './approval-policy.js';
@@ -14,7 +15,9 @@ export interface WorkflowContext {
   catalog: NetworkCatalog;
   approvers: ApproverDirectory;
   policy: ApprovalPolicy;
-  /** In-process listeners (the scheduler, the chats' couriers); never waits for a chat. */
+  /** Which image links drafts may carry; default: https on the public internet only. */
+  media?: MediaLinkPolicy;
+  /** In-process listeners (the scheduler); never waits for a chat. */
   events: Notifier;
   /** Which chats hear about what: the outbox rows each change writes. */
   news: NewsPolicy;

@@ -1,5 +1,7 @@
+import { checkMediaLink, PUBLIC_MEDIA_ONLY, type MediaLinkPolicy, type MediaLinkProblem } from '../domain/media-links.js';
 import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
 import { formatInstant, isValidTimeZone } from '../domain/time.js';
+import { cleanText, hasVisibleText } from '../domain/visible-text.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 
 /** What an author submits, as raw as the chat platform delivers it. */
@@ -30,18 +32,26 @@ export type DraftErrors = Partial<Record<DraftField, string>>;
 export type DraftValidation = { ok: true; draft: ValidDraft } | { ok: false; errors: DraftErrors };
 
 const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+const MEDIA_LINK_PROBLEMS: Record<MediaLinkProblem, (media: MediaLinkPolicy) => string> = {
+  not_a_link: (m) => `The image link must be a web address starting with https://${m.allowHttp ? ' (or http://)' : ''}.`,
+  scheme: (m) => `The image link must be a web address starting with https://${m.allowHttp ? ' (or http://)' : ''}.`,
+  credentials: () => 'The image link must not contain a user name or password.',
+  not_public: () => 'The image link must point to the public internet, not to a private or local address.',
+};
 const MAX_URL_LENGTH = 2000;
 
 /**
  * Checks a draft against the workflow's rules and every chosen network's rules. Pure:
  * nothing is stored, so a dialog can call it on submit and show every problem at once.
  */
-export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: Date): DraftValidation {
+export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: Date, media: MediaLinkPolicy = PUBLIC_MEDIA_ONLY): DraftValidation {
   const errors: Partial<Record<DraftField, string[]>> = {};
   const add = (field: DraftField, message: string) => (errors[field] ??= []).push(message);
 
-  const text = input.text.trim();
-  if (!text) add('text', 'Write the text of the post.');
+  // NUL and other control characters are never stored; invisible characters alone are no text.
+  const cleaned = cleanText(input.text);
+  const text = hasVisibleText(cleaned) ? cleaned : '';
+  if (!text) add('text', input.text.trim() ? 'The text has no visible characters. Write the text of the post.' : 'Write the text of the post.');
 
   const networks: NetworkId[] = [];
   for (const raw of new Set(input.networks.map((n) => n.trim().toLowerCase()).filter(Boolean))) {
@@ -68,14 +78,10 @@ export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: D
 
   let mediaUrl: string | null = input.mediaUrl?.trim() || null;
   if (mediaUrl) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(mediaUrl);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      add('mediaUrl', 'The image link must be a web address starting with https:// (or http://).');
+    // What the link itself shows; where its host name leads is checked when it is downloaded.
+    const checked = checkMediaLink(mediaUrl, media);
+    if (!checked.ok) {
+      add('mediaUrl', MEDIA_LINK_PROBLEMS[checked.problem](media));
       mediaUrl = null;
     } else if (mediaUrl.length > MAX_URL_LENGTH) {
       add('mediaUrl', `The image link is longer than ${MAX_URL_LENGTH} characters.`);

@@ -13,10 +13,14 @@ export type DraftResult =
   | { ok: false; refusal: Refusal };
 
 
-/** Creates a post from a draft and puts it in front of approvers. Invalid input stores nothing. */
+/**
+ * Creates a post from a draft and puts it in front of approvers: the approval card and the
+ * author's receipt are written to the outbox with the post, so a dialog waits only for the
+ * write. Invalid input stores nothing.
+ */
 export async function submitDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<DraftResult> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
@@ -135,7 +139,7 @@ export async function reviseDraft(
   input: DraftInput,
 ): Promise<DraftResult> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
@@ -158,7 +162,7 @@ export async function checkRevision(
   input: DraftInput,
 ): Promise<DraftErrors | Refusal | null> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
   if (!validation.ok) return validation.errors;
   const post = await ctx.store.getPost(postId);
   if (!post) return { code: 'not_found', refused: `There is no post #${postId}.` };

@@ -38,7 +38,7 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     usage: (text: string, networks: readonly NetworkId[]) => networkUsage(text, networks, ctx.catalog),
     now: () => ctx.clock.now(),
     rules: (network: Parameters<typeof ctx.catalog.rules>[0]) => ctx.catalog.rules(network),
-    validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now()),
+    validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now(), ctx.media),
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
       reviseDraft(ctx, author, postId, basedOnRevisionId, input),
@@ -50,6 +50,9 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     describe: (post: PostAggregate) => describePost(post, ctx.catalog, ctx.policy),
     getPost: (postId: number) => ctx.store.getPost(postId),
     queue: (person: Person) => queueFor(ctx, person),
+    /** A chat request is being acted on: true the first time its key is seen (replays are refused). */
+    rememberRequest: (key: string, at: Date) => ctx.store.rememberRequest(key, at),
+    forgetRequest: (key: string) => ctx.store.forgetRequest(key),
     /** Which chat message shows a post (so a bot can update its card in place). */
     rememberMessage: (ref: ChatMessageRef) => ctx.store.saveChatMessage(ref, ctx.clock.now()),
     findMessage: (postId: number, platform: ChatPlatform, purpose: string) => ctx.store.getChatMessage(postId, platform, purpose),

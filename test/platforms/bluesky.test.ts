@@ -9,6 +9,7 @@ import { PublishError } from '../../src/platforms/publisher.js';
 import { cidFor, startBlueskyFake, type BlueskyFake, type BlueskyFakeOptions } from '../fakes/bluesky/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const HANDLE = 'acme.bsky.social';
 const PASSWORD = 'abcd-efgh-ijkl-mnop';
@@ -32,7 +33,7 @@ async function setup(fakeOptions: Partial<BlueskyFakeOptions> = {}, overrides: P
   const logger = createMemoryLogger();
   const publisher = createBlueskyPublisher(
     { identifier: HANDLE, appPassword: password, serviceUrl: fake.url },
-    { logger, clock, sleep, random: () => 0, timeoutMs: 2000, ...overrides },
+    { logger, clock, sleep, random: () => 0, timeoutMs: 2000, media: LOCAL_FAKE_MEDIA, ...overrides },
   );
   return { fake, clock, waits, logger, publisher };
 }

@@ -9,6 +9,7 @@ import { serveFile } from '../fakes/network/server.js';
 import { metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type FacebookPost, type MetaGraphFake } from '../fakes/meta-graph/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const PAGE_ID = '104857600123456';
 const TOKEN = 'EAAGreenlightPageToken0123456789abcdef';
@@ -33,6 +34,7 @@ function setup(options: { token?: string; timeoutMs?: number } = {}) {
     { pageId: PAGE_ID, pageToken: options.token ?? TOKEN, graphUrl: fake.url },
     {
       logger,
+      media: LOCAL_FAKE_MEDIA,
       clock,
       timeoutMs: options.timeoutMs ?? 2000,
       random: () => 0.5,

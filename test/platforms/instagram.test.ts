@@ -10,6 +10,7 @@ import { serveFile } from '../fakes/network/server.js';
 import { graphError, metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type MetaGraphFake, type MetaGraphFakeOptions } from '../fakes/meta-graph/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const IG_USER = '17841400000000001';
 const TOKEN = 'EAAGreenlightInstagramToken0123456789';
@@ -39,6 +40,7 @@ function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string 
     { userId: IG_USER, accessToken: options.token ?? TOKEN, graphUrl: options.graphUrl ?? fake.url },
     {
       logger,
+      media: LOCAL_FAKE_MEDIA,
       clock,
       timeoutMs: options.timeoutMs ?? 2000,
       random: () => 0.5,

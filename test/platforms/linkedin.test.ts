@@ -13,6 +13,7 @@ import { renderLittleText } from '../fakes/linkedin/little-text.js';
 import { linkedinDailyLimitFault, linkedinError, startLinkedInFake, type LinkedInFake, type LinkedInFakeOptions } from '../fakes/linkedin/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { gif, jpeg, png, webpLossy } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const MiB = 1024 * 1024;
@@ -36,7 +37,7 @@ async function setup(options: { fake?: LinkedInFakeOptions; timeoutMs?: number; 
   const logger = createMemoryLogger();
   const publisher = createLinkedInPublisher(
     { accessToken: options.token ?? fake.token, authorUrn: fake.authorUrn, apiUrl: fake.url },
-    { logger, clock, sleep, random: () => options.random ?? 0, timeoutMs: options.timeoutMs ?? 2000 },
+    { logger, clock, sleep, random: () => options.random ?? 0, timeoutMs: options.timeoutMs ?? 2000, media: LOCAL_FAKE_MEDIA },
   );
   return { fake, clock, waits, logger, publisher };
 }

@@ -25,6 +25,7 @@ import { serveFile, type FakeNetworkServer } from '../fakes/network/server.js';
 import { startPinterestFake } from '../fakes/pinterest/server.js';
 import { startXFake } from '../fakes/x/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 interface Network {
   publisher: Publisher;
@@ -37,7 +38,7 @@ interface Network {
 
 const deps = (): PublisherDeps => {
   const clock = new ManualClock('2026-03-02T09:00:00Z');
-  return { logger: createMemoryLogger(), clock, timeoutMs: 2000, random: () => 0, sleep: async (ms) => clock.advance(ms) };
+  return { logger: createMemoryLogger(), clock, timeoutMs: 2000, random: () => 0, sleep: async (ms) => clock.advance(ms), media: LOCAL_FAKE_MEDIA };
 };
 
 const networks: Record<string, () => Promise<Network>> = {

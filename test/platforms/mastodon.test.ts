@@ -8,6 +8,7 @@ import { PublishError } from '../../src/platforms/publisher.js';
 import { startMastodonFake, type MastodonFake, type MastodonFakeOptions } from '../fakes/mastodon/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const TOKEN = 'mastodon-secret-token-Zx8Q1w2e3r4t5y6u7i8o9p';
 const START = '2026-03-02T09:00:00.000Z';
@@ -30,7 +31,7 @@ async function setup(fakeOptions: Partial<MastodonFakeOptions> = {}, overrides: 
   const logger = createMemoryLogger();
   const publisher = createMastodonPublisher(
     { url: fake.url, accessToken: TOKEN },
-    { logger, clock, sleep, random: () => 0, timeoutMs: 2000, ...overrides },
+    { logger, clock, sleep, random: () => 0, timeoutMs: 2000, media: LOCAL_FAKE_MEDIA, ...overrides },
   );
   return { fake, clock, waits, logger, publisher };
 }

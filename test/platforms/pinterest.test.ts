@@ -9,6 +9,7 @@ import { PublishError } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { startPinterestFake, type PinterestFake } from '../fakes/pinterest/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const TOKEN = 'pina_AMAZINGSECRETTOKEN1234567890abcdef';
 const BOARD = '549755885175';
@@ -32,7 +33,7 @@ async function setup(overrides: Partial<PinterestPublisherDeps> = {}) {
   const logger = createMemoryLogger();
   const publisher = createPinterestPublisher(
     { accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url },
-    { logger, clock, sleep, random: () => 0, timeoutMs: 2000, ...overrides },
+    { logger, clock, sleep, random: () => 0, timeoutMs: 2000, media: LOCAL_FAKE_MEDIA, ...overrides },
   );
   const image = serveFile(fake.server, '/images/spring-sale.png', png(40, 30), 'image/png');
   return { fake, clock, waits, logger, publisher, image };
@@ -165,7 +166,7 @@ describe('Pinterest: failures are classified', () => {
     const clock = new ManualClock(START);
     fake = await startPinterestFake({ accessToken: 'the-real-token', boards: [BOARD], now: () => clock.now() });
     const image = serveFile(fake.server, '/i.png', png(2, 2), 'image/png');
-    const publisher = createPinterestPublisher({ accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url }, { logger: createMemoryLogger(), clock });
+    const publisher = createPinterestPublisher({ accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url }, { logger: createMemoryLogger(), clock, media: LOCAL_FAKE_MEDIA });
     const error = await failureOf(publisher.publish({ publicationId: 9, text: TEXT, mediaUrl: image }));
     expect(error.kind).toBe('permanent');
     expect(error.status).toBe(401);
@@ -177,7 +178,7 @@ describe('Pinterest: failures are classified', () => {
     const clock = new ManualClock(START);
     fake = await startPinterestFake({ accessToken: TOKEN, boards: ['1'], now: () => clock.now() });
     const image = serveFile(fake.server, '/i.png', png(2, 2), 'image/png');
-    const publisher = createPinterestPublisher({ accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url }, { logger: createMemoryLogger(), clock });
+    const publisher = createPinterestPublisher({ accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url }, { logger: createMemoryLogger(), clock, media: LOCAL_FAKE_MEDIA });
     const error = await failureOf(publisher.publish({ publicationId: 9, text: TEXT, mediaUrl: image }));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(new RegExp(`could not find board ${BOARD}: check PINTEREST_BOARD_ID`));

@@ -9,6 +9,7 @@ import { createXPublisher } from '../../src/platforms/x/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { startXFake, xProblem, xRateLimitFault, type XFake } from '../fakes/x/server.js';
 import { gif, jpeg, png } from '../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const START_EPOCH_S = Date.parse(START) / 1000;
@@ -32,7 +33,7 @@ async function setup(options: { timeoutMs?: number; random?: number; init?: bool
   const logger = createMemoryLogger();
   const publisher = createXPublisher(
     { accessToken: options.token ?? fake.token, apiUrl: fake.url },
-    { logger, clock, sleep, random: () => options.random ?? 0, timeoutMs: options.timeoutMs ?? 2000 },
+    { logger, clock, sleep, random: () => options.random ?? 0, timeoutMs: options.timeoutMs ?? 2000, media: LOCAL_FAKE_MEDIA },
   );
   if (options.init !== false) await publisher.init();
   return { fake, clock, waits, logger, publisher };

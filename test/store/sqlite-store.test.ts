@@ -230,6 +230,18 @@ describe('SQLite store', () => {
     for (const result of results) expect(result).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_FULL' } });
   });
 
+  it('remembers a request key once (even asked for at the same instant), forgets it on request and after ten minutes', async () => {
+    const [first, again] = await Promise.all([store.rememberRequest('view:V1', at), store.rememberRequest('view:V1', at)]);
+    expect([first, again]).toEqual([true, false]);
+    expect(await store.rememberRequest('view:V1', new Date(at.getTime() + 9 * 60_000))).toBe(false);
+    await store.forgetRequest('view:V1');
+    expect(await store.rememberRequest('view:V1', at)).toBe(true);
+    // Ten minutes on, the old key is gone: by then Slack refuses the request's signature anyway.
+    const later = new Date(at.getTime() + 10 * 60_000 + 1);
+    expect(await store.rememberRequest('action:U1:1.1', later)).toBe(true);
+    expect(store.sqlite.prepare('SELECT key FROM seen_requests').pluck().all()).toEqual(['action:U1:1.1']);
+  });
+
   it('answers ping, and not after close', async () => {
     expect(await store.ping()).toBe(true);
     await store.close();

@@ -351,8 +351,11 @@ function fakeHookUrl(kind: 'commands' | 'actions', teamId: string): string {
   return `https://hooks.slack.com/${kind}/${teamId}/${Date.now()}/${randomBytes(12).toString('hex')}`;
 }
 
+let lastMicros = 0;
+/** Slack's event and action timestamps have microseconds and never repeat; two clicks in one millisecond must differ too. */
 function eventTs(): string {
-  const micros = Date.now() * 1000;
+  const micros = Math.max(Date.now() * 1000, lastMicros + 1);
+  lastMicros = micros;
   return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
 }
 

@@ -38,6 +38,16 @@ describe('configuration', () => {
     expect(Object.values(config.networks).every((n) => n === null)).toBe(true);
   });
 
+  it('downloads image links over https from public addresses only, unless a test opts in', () => {
+    const strict = loadConfig({}).media;
+    expect(strict.allowHttp).toBe(false);
+    expect(strict.allowPrivate('127.0.0.1', 80)).toBe(false);
+    const local = loadConfig({ ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' }).media;
+    expect(local.allowHttp).toBe(true);
+    expect(local.allowPrivate('169.254.169.254', 80)).toBe(true);
+    expect(problems({ ALLOW_PRIVATE_MEDIA_HOSTS: 'sometimes' })).toEqual(['ALLOW_PRIVATE_MEDIA_HOSTS: must be true or false (got "sometimes")']);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '', SLACK_BOT_TOKEN: '  ' }).port).toBe(3000);
   });

@@ -1,7 +1,7 @@
 import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../../config.js';
-import type { Clock } from '../../domain/clock.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Route } from '../../server/http-server.js';
@@ -11,6 +11,8 @@ import type { Greenlight } from '../../workflows/greenlight.js';
 import type { NewsChannel } from '../news/news-channel.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
+import { requestMemory } from './listeners/request-memory.js';
+import { slackRequestGate } from './request-gate.js';
 import { PrivateNotices } from './private-notices.js';
 import { SlackApproverDirectory } from './slack-approvers.js';
 import { SlackNews } from './slack-news.js';
@@ -90,7 +92,14 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
   return {
     client: app.client,
     approvers,
-    route: receiver ? (req, res) => deps.work.track(Promise.resolve(receiver.requestListener(req, res))) : undefined,
+    route: receiver
+      ? slackRequestGate(
+          // Slack's timestamps are real time, as is Bolt's own check of them: tests that move
+          // Greenlight's clock still sign their requests with the time it really is.
+          { signingSecret: config.signingSecret!, clock: systemClock, logger },
+          (req, res) => receiver.requestListener(req, res),
+        )
+      : undefined,
     attach(gl, options) {
       const people = new SlackPeople(app.client, gl, deps.clock, logger);
       registerListeners(app, {
@@ -100,6 +109,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
         notices,
         logger,
         clock: deps.clock,
+        requests: requestMemory(gl, systemClock, logger),
         aiHint: options.aiHint,
         digest: { channel: config.digestChannel, zone: options.digestZone },
       });

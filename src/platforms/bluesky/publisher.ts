@@ -144,6 +144,7 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
       timeoutMs,
       logger,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      media: deps.media,
       ...(signal ? { signal } : {}),
     });
     // An upload may be repeated: a blob no record points to is dropped by the PDS.

@@ -3,6 +3,7 @@ import { fetchImage } from '../http/image-fetch.js';
 import type { ImageType } from '../http/image-format.js';
 import type { Logger } from '../../observability/logger.js';
 import type { FetchLike } from '../http/http-client.js';
+import type { MediaLinkPolicy } from '../../domain/media-links.js';
 import type { GraphClient } from '../meta-graph/graph-client.js';
 import { graphPath } from '../meta-graph/version.js';
 import { PublishError } from '../publisher.js';
@@ -44,6 +45,7 @@ export async function uploadUnpublishedPhoto(args: {
   timeoutMs: number;
   logger: Logger;
   fetch?: FetchLike;
+  media?: MediaLinkPolicy | undefined;
   signal?: AbortSignal;
 }): Promise<string> {
   const image = await fetchImage(args.mediaUrl, {
@@ -52,6 +54,7 @@ export async function uploadUnpublishedPhoto(args: {
     timeoutMs: IMAGE_DOWNLOAD_TIMEOUT_MS,
     logger: args.logger,
     ...(args.fetch ? { fetch: args.fetch } : {}),
+    media: args.media,
     ...(args.signal ? { signal: args.signal } : {}),
   });
   const form = new FormData();

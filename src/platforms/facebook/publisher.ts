@@ -80,6 +80,7 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
           timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           logger,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          media: deps.media,
           ...(signal ? { signal } : {}),
         });
         body.attached_media = [{ media_fbid: mediaFbid }];

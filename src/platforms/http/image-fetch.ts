@@ -1,9 +1,11 @@
+import { PUBLIC_MEDIA_ONLY, type MediaLinkPolicy } from '../../domain/media-links.js';
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
 import type { Logger } from '../../observability/logger.js';
 import { redact } from '../../observability/redact.js';
 import { PublishError, type FailureKind } from '../publisher.js';
 import { classifyFetchError, describeWait } from './classify.js';
 import type { FetchLike } from './http-client.js';
+import { fetchPublic, refusedLinkIn, type PublicResponse, type ResolveHost } from './public-fetch.js';
 import {
   detectImageType,
   IMAGE_EXTENSIONS,
@@ -20,7 +22,11 @@ export interface FetchImageOptions {
   /** Whose post needs the image: named in messages and carried by errors. */
   network: NetworkId;
   timeoutMs: number;
+  /** Which links may be fetched (ALLOW_HTTP_MEDIA, ALLOW_PRIVATE_MEDIA_HOSTS); default: https on the public internet. */
+  media?: MediaLinkPolicy;
   fetch?: FetchLike;
+  /** Answers for DNS (tests); default: the operating system's resolver. */
+  resolve?: ResolveHost;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -84,7 +90,7 @@ function filenameFor(url: URL, type: ImageType): string {
  * image-looking link is recognised as one.
  */
 export async function fetchImage(link: string, options: FetchImageOptions): Promise<FetchedImage> {
-  const { network, maxBytes } = options;
+  const { network } = options;
   const label = NETWORK_LABELS[network];
   const fail = (kind: FailureKind, message: string, extra: { status?: number; cause?: unknown } = {}) =>
     new PublishError({ kind, network, message: redact(message), ...extra });
@@ -95,14 +101,31 @@ export async function fetchImage(link: string, options: FetchImageOptions): Prom
   } catch {
     throw fail('permanent', `The image link "${redact(link.slice(0, 120))}" is not a valid web address.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw fail('permanent', `The image link ${shownUrl(url)} must start with http:// or https://.`);
-  }
+  const media = options.media ?? PUBLIC_MEDIA_ONLY;
   const where = shownUrl(url);
 
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  /**
+   * One message for every link that leads inside, whatever is there: a closed port, an open
+   * one and an address never tried read the same, so the errors map nothing.
+   */
+  const refused = (error: unknown) => {
+    const problem = refusedLinkIn(error)?.problem;
+    if (problem === undefined) return undefined;
+    const message =
+      problem === 'scheme'
+        ? `The image link ${where} must start with https://${media.allowHttp ? ' or http://' : ''} (in it or in a redirect).`
+        : problem === 'credentials'
+          ? `The image link ${where} must not contain a user name or password (in it or in a redirect).`
+          : problem === 'redirects'
+            ? `The image at ${where} redirects too many times.`
+            : problem === 'not_a_link'
+              ? `The image at ${where} redirects to something that is not a web address.`
+              : `The image at ${where} cannot be downloaded: Greenlight only downloads images from the public internet.`;
+    return fail('permanent', message);
+  };
 
   /** Downloading has no side effects, so a broken download can always be tried again. */
   const transportFailure = (error: unknown) => {
@@ -119,13 +142,38 @@ export async function fetchImage(link: string, options: FetchImageOptions): Prom
   };
 
   options.logger?.debug('downloading image', { network, url: where });
-  let response: Response;
+  let fetched: PublicResponse;
   try {
-    response = await fetchImpl(url, { headers: { accept: 'image/*' }, redirect: 'follow', signal });
+    fetched = await fetchPublic(url, {
+      policy: media,
+      headers: { accept: 'image/*' },
+      signal,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+    });
   } catch (error) {
-    throw transportFailure(error);
+    throw refused(error) ?? transportFailure(error);
   }
+  try {
+    return await readImage(fetched.response, { options, url, where, label, fail, transportFailure });
+  } finally {
+    await fetched.close();
+  }
+}
 
+interface ReadContext {
+  options: FetchImageOptions;
+  url: URL;
+  where: string;
+  label: string;
+  fail: (kind: FailureKind, message: string, extra?: { status?: number; cause?: unknown }) => PublishError;
+  transportFailure: (error: unknown) => PublishError;
+}
+
+/** The response's body as an image within the network's limits (see fetchImage). */
+async function readImage(response: Response, context: ReadContext): Promise<FetchedImage> {
+  const { options, url, where, label, fail, transportFailure } = context;
+  const { network, maxBytes } = options;
   const discard = () => response.body?.cancel().catch(() => undefined);
   const status = response.status;
   if (!response.ok) {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../observability/logger.js';
 import type { FetchLike } from '../http/http-client.js';
+import type { MediaLinkPolicy } from '../../domain/media-links.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { PublishError } from '../publisher.js';
 
@@ -30,6 +31,7 @@ export async function checkInstagramImage(args: {
   mediaUrl: string;
   logger: Logger;
   fetch?: FetchLike;
+  media?: MediaLinkPolicy | undefined;
   signal?: AbortSignal;
 }): Promise<void> {
   const image = await fetchImage(args.mediaUrl, {
@@ -39,6 +41,7 @@ export async function checkInstagramImage(args: {
     timeoutMs: IMAGE_DOWNLOAD_TIMEOUT_MS,
     logger: args.logger,
     ...(args.fetch ? { fetch: args.fetch } : {}),
+    media: args.media,
     ...(args.signal ? { signal: args.signal } : {}),
   });
   if (image.width === undefined || image.height === undefined) {

@@ -138,7 +138,7 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
 
   const prepare = async (request: PublishRequest, mediaUrl: string): Promise<Exclude<Plan, { kind: 'fresh' }>> => {
     const { signal } = request;
-    await checkInstagramImage({ mediaUrl, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(signal ? { signal } : {}) });
+    await checkInstagramImage({ mediaUrl, logger, media: deps.media, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(signal ? { signal } : {}) });
     await ensurePublishingQuota(graph, userId, logger, signal);
     const containerId = await createImageContainer(graph, userId, mediaUrl, request.text, signal);
     const checkpoint: InstagramCheckpoint = { containerId, createdAt: clock.now().toISOString() };

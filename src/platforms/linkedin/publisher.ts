@@ -21,6 +21,7 @@ import { linkedinErrorReader } from './errors.js';
 import { checkLinkedInPixels, LINKEDIN_IMAGE_MAX_BYTES, LINKEDIN_IMAGE_TYPES, uploadLinkedInImage } from './images.js';
 import { toLittleText } from './little-text.js';
 import { LinkedInMetricsReader } from './metrics.js';
+import type { MediaLinkPolicy } from '../../domain/media-links.js';
 
 export type LinkedInConfig = NonNullable<NetworkConfigs['linkedin']>;
 
@@ -45,15 +46,17 @@ export class LinkedInPublisher implements Publisher {
   readonly #config: LinkedInConfig;
   readonly #logger: Logger;
   readonly #fetch: FetchLike | undefined;
+  readonly #media: MediaLinkPolicy | undefined;
   readonly #timeoutMs: number;
   readonly #readError;
   readonly #metrics: LinkedInMetricsReader;
 
-  constructor(client: HttpClient, config: LinkedInConfig, deps: { logger: Logger; clock: Clock; timeoutMs: number; fetch?: FetchLike | undefined }) {
+  constructor(client: HttpClient, config: LinkedInConfig, deps: { logger: Logger; clock: Clock; timeoutMs: number; fetch?: FetchLike | undefined; media?: MediaLinkPolicy | undefined }) {
     this.#client = client;
     this.#config = config;
     this.#logger = deps.logger;
     this.#fetch = deps.fetch;
+    this.#media = deps.media;
     this.#timeoutMs = deps.timeoutMs;
     this.#readError = linkedinErrorReader(() => deps.clock.now());
     this.#metrics = new LinkedInMetricsReader(client, {
@@ -74,6 +77,7 @@ export class LinkedInPublisher implements Publisher {
         timeoutMs: this.#timeoutMs,
         logger: this.#logger,
         ...(this.#fetch ? { fetch: this.#fetch } : {}),
+        media: this.#media,
         ...(signal ? { signal } : {}),
       });
       checkLinkedInPixels(image);
@@ -132,5 +136,5 @@ export function createLinkedInPublisher(config: LinkedInConfig, deps: LinkedInPu
   requireBareToken(config.accessToken, 'LINKEDIN_ACCESS_TOKEN');
   // Only the token is sent everywhere: the version headers go on /rest/ calls, not to the upload host.
   const { client, clock, timeoutMs, logger } = createNetworkClient('linkedin', deps, { baseUrl: config.apiUrl, rate: RATE, bearer: config.accessToken });
-  return new LinkedInPublisher(client, config, { logger, clock, timeoutMs, fetch: deps.fetch });
+  return new LinkedInPublisher(client, config, { logger, clock, timeoutMs, fetch: deps.fetch, media: deps.media });
 }

@@ -123,6 +123,7 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
         timeoutMs,
         logger,
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        media: deps.media,
         ...signal,
       });
       mediaIds.push(await uploadImage(client, image, { sleep, logger, ...signal }));

@@ -59,6 +59,7 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
       timeoutMs,
       logger,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      media: deps.media,
       ...(request.signal ? { signal: request.signal } : {}),
     });
 

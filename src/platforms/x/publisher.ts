@@ -122,6 +122,7 @@ export class XPublisher implements Publisher {
         timeoutMs: this.#timeoutMs,
         logger: this.#deps.logger,
         ...(this.#deps.fetch ? { fetch: this.#deps.fetch } : {}),
+        media: this.#deps.media,
         ...(signal ? { signal } : {}),
       });
       mediaId = await uploadXImage(this.#client, image, { signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 });

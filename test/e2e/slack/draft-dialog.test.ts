@@ -30,9 +30,15 @@ describe('Slack draft dialog', () => {
 
   it.each([
     ['empty text', { text: '' }, { text: 'Write the text of the post.' }],
+    ['text of zero-width characters only', { text: '\u200B\u200C\u200D\u2060\uFEFF' }, { text: 'The text has no visible characters. Write the text of the post.' }],
+    ['text of NUL characters only', { text: '\u0000\u0000\u0000' }, { text: 'The text has no visible characters. Write the text of the post.' }],
     ['no network', { networks: [] }, { networks: 'Choose at least one network.' }],
     ['a past time', { publishAt: new Date(Date.now() - 3600_000) }, { publish_at: expect.stringContaining('is in the past') }],
-    ['a link that is not http(s)', { mediaUrl: 'ftp://files.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https:// (or http://).' }],
+    ['a link that is not https', { mediaUrl: 'ftp://files.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https://.' }],
+    ['a plain http link (ALLOW_HTTP_MEDIA is off)', { mediaUrl: 'http://cdn.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https://.' }],
+    ['a link with a password in it', { mediaUrl: 'https://admin:hunter2@cdn.example.com/a.png' }, { media_url: 'The image link must not contain a user name or password.' }],
+    ['a link to the cloud metadata address', { mediaUrl: 'https://169.254.169.254/latest/meta-data/' }, { media_url: 'The image link must point to the public internet, not to a private or local address.' }],
+    ['a link to this machine', { mediaUrl: 'https://localhost:8080/admin.png' }, { media_url: 'The image link must point to the public internet, not to a private or local address.' }],
     ['text over X’s limit', { text: 'a'.repeat(312), networks: ['x'] }, { text: 'X: 312 of 280 characters' }],
     ['Instagram without an image', { networks: ['instagram'] }, { media_url: 'Instagram needs an image' }],
   ])('shows %s next to its field and stores nothing', async (_name, values, errors) => {
@@ -84,7 +90,8 @@ describe('Slack draft dialog', () => {
     await h.next('chat.postMessage', (c) => String(c.args.text).includes('Revised'));
     const stale = await h.submit(AUTHOR, dialogs[1]!, draftValues({ text: 'Third' }));
     expect(stale.json).toEqual({ response_action: 'errors', errors: { text: expect.stringContaining('You were editing an older version of post #1') } });
-    const unchanged = await h.submit(AUTHOR, { ...dialogs[0]!, private_metadata: dialogs[0]!.private_metadata.replace(/"r":\d+/, `"r":${(await h.app.greenlight.getPost(1))!.revision.id}`) }, draftValues({ text: 'Second' }));
+    // An accepted dialog closes, so "nothing changed" comes from a third dialog (a view of its own).
+    const unchanged = await h.submit(AUTHOR, { ...dialogs[0]!, id: 'V0THIRDEDIT', private_metadata: dialogs[0]!.private_metadata.replace(/"r":\d+/, `"r":${(await h.app.greenlight.getPost(1))!.revision.id}`) }, draftValues({ text: 'Second' }));
     expect(unchanged.json).toEqual({ response_action: 'errors', errors: { text: 'Nothing changed in post #1, so there is nothing new to approve.' } });
     expect((await h.app.greenlight.getPost(1))!.revision.text).toBe('Second');
   });

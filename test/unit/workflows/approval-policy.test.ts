@@ -195,6 +195,9 @@ describe('approval policy', () => {
 
   it('requires a comment when asking for changes', () => {
     expect(refusal(evaluateDecision(post(), command({ kind: 'request_changes', comment: '  ' }), one)).code).toBe('comment_required');
+    expect(refusal(evaluateDecision(post(), command({ kind: 'request_changes', comment: '\u200B\u0000\uFEFF' }), one)).code).toBe('comment_required');
+    const kept = accepted(evaluateDecision(post(), command({ kind: 'reject', comment: 'No\u0000 thanks' }), one));
+    expect(kept.change.decision!.comment).toBe('No thanks');
   });
 
   it('checks who decides before anything else, so a non-approver learns nothing about the post', () => {

@@ -44,6 +44,14 @@ describe('draft validation', () => {
     expect(errorsOf({ text: '   ' })).toEqual({ text: 'Write the text of the post.' });
   });
 
+  it('refuses text that is empty once invisible characters are removed, and never keeps control characters', () => {
+    for (const invisible of ['\u200B\u200C\u200D', '\u0000\u0000', '\uFEFF\u2060 \u00AD', '\u202E\u2066\u3164', '\u0001\u0085\u009F']) {
+      expect(errorsOf({ text: invisible }), JSON.stringify(invisible)).toEqual({ text: 'The text has no visible characters. Write the text of the post.' });
+    }
+    const result = validateDraft(input({ text: 'Spring\u0000 sale\r\nstarts\u0007\tMonday 👨‍👩‍👧' }), catalog, now);
+    expect(result.ok && result.draft.text).toBe('Spring sale\nstarts\tMonday 👨‍👩‍👧');
+  });
+
   it('refuses no network', () => {
     expect(errorsOf({ networks: [] }).networks).toBe('Choose at least one network.');
   });

@@ -5,6 +5,7 @@ import type { Logger } from '../../../observability/logger.js';
 import type { Greenlight } from '../../../workflows/greenlight.js';
 import { privateNotice } from '../blocks/messages.js';
 import type { PrivateNotices } from '../private-notices.js';
+import type { RequestMemory } from './request-memory.js';
 import type { SlackPeople } from '../slack-people.js';
 
 /** What every listener needs; built once by the Slack bot. */
@@ -17,6 +18,8 @@ export interface SlackDeps {
   clock: Clock;
   /** Shown in the draft dialog while AI captions are off. */
   aiHint: string | undefined;
+  /** Clicks and dialog submissions already acted on (replays are acknowledged and ignored). */
+  requests: RequestMemory;
   /** Where `/digest` posts for approvers, and the zone its days are counted in. */
   digest: { channel: string; zone: string } | undefined;
 }

@@ -23,5 +23,5 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   }
   // The draft dialog's caption suggestions.
   for (const listener of [suggestCaptions, useCaption]) listener.register(listeners, deps);
-  listeners.mount(app);
+  listeners.mount(app, deps.requests);
 }

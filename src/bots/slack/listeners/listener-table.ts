@@ -8,10 +8,12 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { clickKey, submissionKey, type RequestMemory } from './request-memory.js';
 
 export type CommandHandler = (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
 export type ActionHandler = (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => Promise<void>;
-export type ViewHandler = (args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => Promise<void>;
+type ViewHandlerArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+export type ViewHandler = (args: ViewHandlerArgs) => Promise<void>;
 export type HomeOpenedHandler = (args: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => Promise<void>;
 
 /** An input's action inside blocks whose id matches (every input in a dialog has the same action id). */
@@ -55,19 +57,44 @@ export class ListenerTable {
 
   /**
    * Registers the table on Bolt. A request nothing here handles is left alone, as Bolt does
-   * when no listener matches.
+   * when no listener matches. With `requests`, a click or a dialog submission already acted
+   * on is acknowledged and nothing else (see RequestMemory).
    */
-  mount(app: App): void {
+  mount(app: App, requests?: RequestMemory): void {
     app.command(/.*/, async (args) => {
       await this.#commands.get(args.command.command)?.(args);
     });
     app.action<BlockAction>({ type: 'block_actions' }, async (args) => {
       const { action_id: actionId, block_id: blockId } = args.action;
       const handler = this.#actions.get(actionId) ?? this.#inputs.find((i) => i.action_id === actionId && matches(i.block_id, blockId))?.handler;
-      await handler?.(args);
+      if (!handler) return;
+      if (!requests) return handler(args);
+      // A click's answer carries nothing, so it is given at once and the memory asked after:
+      // asking first would make every click's acknowledgement wait for a database write.
+      await args.ack();
+      if (!(await requests.remember(clickKey(args.body.user.id, args.action.action_ts)))) return;
+      await handler({ ...args, ack: async () => undefined });
     });
     app.view<ViewSubmitAction>({ type: 'view_submission' }, async (args) => {
-      await this.#views.get(args.view.callback_id)?.(args);
+      const handler = this.#views.get(args.view.callback_id);
+      if (!handler) return;
+      if (!requests) return handler(args);
+      const key = submissionKey(args.view.id);
+      if (!(await requests.remember(key))) return void (await args.ack());
+      // A dialog answered with corrections stays open and is submitted again: not a replay.
+      let acked = false;
+      const ack: ViewHandlerArgs['ack'] = async (response) => {
+        acked = true;
+        if (response && 'response_action' in response && response.response_action === 'errors') await requests.forget(key);
+        await args.ack(response);
+      };
+      try {
+        await handler({ ...args, ack });
+      } catch (error) {
+        // Unanswered, the dialog stays open too.
+        if (!acked) await requests.forget(key);
+        throw error;
+      }
     });
     const homeOpened = this.#homeOpened;
     if (homeOpened) app.event('app_home_opened', homeOpened);

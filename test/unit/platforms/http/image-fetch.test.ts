@@ -4,11 +4,13 @@ import type { ImageType } from '../../../../src/platforms/http/image-format.js';
 import { PublishError } from '../../../../src/platforms/publisher.js';
 import { closedPortUrl, startServer, type LocalServer } from './local-server.js';
 import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from '../../../support/image-fixtures.js';
+import { LOCAL_FAKE_MEDIA } from '../../../support/local-media.js';
 
 const MiB = 1024 * 1024;
 const ALL: ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-const instagram: FetchImageOptions = { network: 'instagram', maxBytes: 8 * MiB, acceptedTypes: ['image/jpeg'], timeoutMs: 2000 };
-const anyImage: FetchImageOptions = { network: 'mastodon', maxBytes: 8 * MiB, acceptedTypes: ALL, timeoutMs: 2000 };
+// These images come from local servers on 127.0.0.1 over http: opted in (see public-media.test.ts for the default).
+const instagram: FetchImageOptions = { network: 'instagram', maxBytes: 8 * MiB, acceptedTypes: ['image/jpeg'], timeoutMs: 2000, media: LOCAL_FAKE_MEDIA };
+const anyImage: FetchImageOptions = { network: 'mastodon', maxBytes: 8 * MiB, acceptedTypes: ALL, timeoutMs: 2000, media: LOCAL_FAKE_MEDIA };
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -152,7 +154,7 @@ describe('fetchImage: plain-words failures', () => {
   it('refuses links that are not http(s) or not links at all, before any request', async () => {
     const notHttp = await failureOf(fetchImage('ftp://files.example.com/a.jpg', instagram));
     expect(notHttp.kind).toBe('permanent');
-    expect(notHttp.message).toBe('The image link ftp://files.example.com/a.jpg must start with http:// or https://.');
+    expect(notHttp.message).toBe('The image link ftp://files.example.com/a.jpg must start with https:// or http:// (in it or in a redirect).');
     const file = await failureOf(fetchImage('file:///etc/passwd', instagram));
     expect(file.kind).toBe('permanent');
     const nonsense = await failureOf(fetchImage('spring sale banner', instagram));

@@ -1,17 +1,28 @@
+import type { DraftResult } from '../../../../workflows/drafting.js';
 import { decodeDraftState } from '../../blocks/draft-modal.js';
-import { privateNotice } from '../../blocks/messages.js';
+import { unsavedTextNotice } from '../../blocks/unsaved-text.js';
 import { errorsByBlock, readDraftForm, textBlockIn } from '../../draft-form.js';
 import { CALLBACK } from '../../ids.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import type { ListenerTable } from '../listener-table.js';
 
 /**
+ * How long the dialog may wait for its post to be written. Slack drops an answer after 3 s;
+ * the rest is for the person lookup before and the network after.
+ */
+export const DIALOG_WRITE_BUDGET_MS = 2_000;
+const NOT_SAVED = 'Greenlight could not save your post just now. Your text is still here: try again in a moment.';
+
+/**
  * Submitting the draft dialog. Problems are shown next to their field
- * (`response_action: "errors"`) and nothing is stored; a valid draft closes the dialog at
- * once and is then submitted (or, when editing, resubmitted as a new revision).
+ * (`response_action: "errors"`) and nothing is stored. A valid draft is written before the
+ * dialog closes, so a write that fails is shown in the still-open dialog with the author's
+ * text intact; only then are approvers and the author told. A write slower than Slack allows
+ * closes the dialog first, and if it then fails the author gets their text back in a DM.
  */
 export function register(listeners: ListenerTable, deps: SlackDeps): void {
   listeners.view(CALLBACK.draft, async ({ ack, body, view }) => {
+    const started = Date.now();
     const state = decodeDraftState(view.private_metadata);
     // Errors go next to whichever version of the text block the dialog shows.
     const textBlock = textBlockIn(view.state.values, state);
@@ -20,33 +31,79 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
       return;
     }
     const input = readDraftForm(view.state.values, state);
-    const person = await deps.people.identify(body.user.id);
-    if (state.mode === 'edit' && state.postId) {
-      const problem = await deps.gl.checkRevision(person, state.postId, state.revisionId ?? null, input);
-      if (problem) {
-        const errors = 'refused' in problem ? { [textBlock]: problem.refused } : errorsByBlock(problem, textBlock);
-        await ack({ response_action: 'errors', errors });
-        return;
+    const userId = body.user.id;
+    const notSaved = async (error: unknown) => {
+      deps.logger.error('could not save a draft; the dialog stays open', { user: userId, error });
+      await ack({ response_action: 'errors', errors: { [textBlock]: NOT_SAVED } });
+    };
+
+    let saving: Promise<DraftResult>;
+    try {
+      const person = await deps.people.identify(userId);
+      if (state.mode === 'edit' && state.postId) {
+        const problem = await deps.gl.checkRevision(person, state.postId, state.revisionId ?? null, input);
+        if (problem) {
+          const errors = 'refused' in problem ? { [textBlock]: problem.refused } : errorsByBlock(problem, textBlock);
+          await ack({ response_action: 'errors', errors });
+          return;
+        }
+        saving = deps.gl.reviseDraft(person, state.postId, state.revisionId ?? null, input);
+      } else {
+        const validation = deps.gl.validateDraft(input);
+        if (!validation.ok) {
+          await ack({ response_action: 'errors', errors: errorsByBlock(validation.errors, textBlock) });
+          return;
+        }
+        saving = deps.gl.submitDraft(person, input);
       }
-    } else {
-      const validation = deps.gl.validateDraft(input);
-      if (!validation.ok) {
-        await ack({ response_action: 'errors', errors: errorsByBlock(validation.errors, textBlock) });
-        return;
-      }
+    } catch (error) {
+      return notSaved(error);
+    }
+
+    // Its failure is handled below, possibly only after the dialog is answered.
+    saving.catch(() => undefined);
+    const where = { userId };
+    const left = DIALOG_WRITE_BUDGET_MS - (Date.now() - started);
+    if (left <= 0 || !(await settlesWithin(saving, left))) {
+      await ack();
+      await afterAck(deps, where, 'submitting your post', async () => {
+        let saved: DraftResult;
+        try {
+          saved = await saving;
+        } catch (error) {
+          deps.logger.error('could not save a draft after its dialog closed; its text goes back to the author', { user: userId, error });
+          return deps.notices.direct(userId, unsavedTextNotice('Your post could not be saved, so it was not submitted.', input.text));
+        }
+        if (saved.ok) return;
+        // Rare: the state changed between the check and the write (a decision landed, time passed).
+        const reason = 'refusal' in saved ? saved.refusal.refused : Object.values(saved.errors).join(' ');
+        await deps.notices.direct(userId, unsavedTextNotice(`Your post was not submitted: ${reason}`, input.text));
+      });
+      return;
+    }
+
+    let saved: DraftResult;
+    try {
+      saved = await saving;
+    } catch (error) {
+      return notSaved(error);
+    }
+    if (!saved.ok) {
+      const errors = 'refusal' in saved ? { [textBlock]: saved.refusal.refused } : errorsByBlock(saved.errors, textBlock);
+      await ack({ response_action: 'errors', errors });
+      return;
     }
     await ack();
-
-    const where = { userId: body.user.id };
-    await afterAck(deps, where, 'submitting your post', async () => {
-      const result =
-        state.mode === 'edit' && state.postId
-          ? await deps.gl.reviseDraft(person, state.postId, state.revisionId ?? null, input)
-          : await deps.gl.submitDraft(person, input);
-      if (result.ok) return;
-      // Rare: the state changed between the check and the write (a decision landed, time passed).
-      const reason = 'refusal' in result ? result.refusal.refused : Object.values(result.errors).join(' ');
-      await deps.notices.direct(where.userId, privateNotice(`Your post was not submitted: ${reason}`));
-    });
   });
+}
+
+/** True when `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const lastResort = fileURLToPath(new URL('../../../src/server/last-resort.ts', import.meta.url));
+const logger = fileURLToPath(new URL('../../../src/observability/logger.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+
+describe('keepServingOnStrayErrors', () => {
+  it('logs a rejection nobody handled and an error thrown from a callback, and the process carries on', async () => {
+    // A process of its own: the test runner has last-resort handlers of its own.
+    const script = `
+      const { keepServingOnStrayErrors } = await import(${JSON.stringify(lastResort)});
+      const { createLogger } = await import(${JSON.stringify(logger)});
+      keepServingOnStrayErrors(createLogger({ sink: { write: (l) => console.log(l) } }));
+      Promise.reject(new Error('nobody awaited me'));
+      setTimeout(() => { throw new Error('thrown in a timer'); }, 10);
+      setTimeout(() => console.log('still serving'), 100);
+    `;
+    const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script]);
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(output).toMatch(/ERROR \[greenlight\] a promise failed and nothing handled it; carrying on error=Error: nobody awaited me/);
+    expect(output).toMatch(/ERROR \[greenlight\] an error escaped every handler; carrying on error=Error: thrown in a timer origin=uncaughtException/);
+    expect(output).toContain('still serving');
+    expect(code).toBe(0);
+  });
+});
