@@ -34,14 +34,16 @@ export type DomainEvent =
 
 export type DomainEventType = DomainEvent['type'];
 
-/** Implemented by each chat bot (Slack, Teams, the playground). */
+/** Something in the process that wants to hear what happened (the scheduler reloads its window). */
 export interface Notifier {
   notify(event: DomainEvent): Promise<void>;
 }
 
 /**
- * Fans each event out to every subscribed notifier. A failing notifier is logged and
- * does not stop the others or the workflow that emitted the event.
+ * Fans each event out to every subscribed in-process listener (the scheduler) without
+ * waiting for them: whoever emits an event (a click, a send) never waits on a listener, and
+ * a failing listener is logged and does not stop the others. Chat news does not go through
+ * here: it is written to the outbox with the change it reports (DESIGN rule 10).
  */
 export class EventBus implements Notifier {
   readonly #subscribers: Notifier[] = [];
@@ -60,15 +62,12 @@ export class EventBus implements Notifier {
   }
 
   async notify(event: DomainEvent): Promise<void> {
-    const results = await Promise.allSettled(this.#subscribers.map((s) => s.notify(event)));
-    for (const result of results) {
-      if (result.status === 'rejected') {
-        this.#logger.error('a chat notifier failed; the change itself is saved', {
-          event: event.type,
-          post: event.post.post.id,
-          error: result.reason,
+    for (const subscriber of this.#subscribers) {
+      Promise.resolve()
+        .then(() => subscriber.notify(event))
+        .catch((error: unknown) => {
+          this.#logger.error('an event listener failed; the change itself is saved', { event: event.type, post: event.post.post.id, error });
         });
-      }
     }
   }
 }

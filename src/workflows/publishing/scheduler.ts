@@ -75,33 +75,16 @@ export class Scheduler implements Notifier {
   /** The next refill also recovers crashed claims and missed posts (at start, then every refill period). */
   #needRecover = false;
   readonly #lanes = new Map<NetworkId, PublishingLane>();
-  /** What the scheduler did, still being shown in chat. */
-  readonly #news = new Set<Promise<void>>();
-  /**
-   * The workflows' context, with a notifier that does not wait for chat: a slow or
-   * rate-limited Slack must never make a post late, so sends, reminders and expiries go on
-   * while their news is shown. `idle()` and `stop()` still wait for it.
-   */
-  private readonly ctx: WorkflowContext;
 
+  /**
+   * Chat news never holds the scheduler up: each outcome writes its news to the outbox with
+   * the outcome, and the chats deliver it on their own time.
+   */
   constructor(
-    ctx: WorkflowContext,
+    private readonly ctx: WorkflowContext,
     private readonly timers: Timers,
     private readonly options: SchedulerOptions,
-  ) {
-    const chat = ctx.events;
-    this.ctx = { ...ctx, events: { notify: (event) => this.#tell(chat, event) } };
-  }
-
-  /** Starts showing `event` and returns at once; the news is tracked for idle() and stop(). */
-  #tell(chat: Notifier, event: DomainEvent): Promise<void> {
-    const shown: Promise<void> = Promise.resolve()
-      .then(() => chat.notify(event))
-      .catch((error: unknown) => this.ctx.logger.error('could not show what the scheduler did', { event: event.type, post: event.post.post.id, error }))
-      .finally(() => this.#news.delete(shown));
-    this.#news.add(shown);
-    return Promise.resolve();
-  }
+  ) {}
 
   get running(): boolean {
     return this.#running;
@@ -124,7 +107,7 @@ export class Scheduler implements Notifier {
   /**
    * Stops taking new work: sends still waiting for their turn give their claims back at once;
    * those whose request is leaving are waited for (cut off when time runs out: unknown
-   * outcome), then their news, within the same time.
+   * outcome).
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.#running = false;
@@ -146,7 +129,6 @@ export class Scheduler implements Notifier {
     await Promise.race([lanes, late]);
     // Sends just cut off still record that their outcome is unknown, briefly.
     if (cutOff) await Promise.race([lanes, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    await Promise.race([Promise.all(this.#news), late]);
     clearTimeout(timer);
   }
 
@@ -191,19 +173,12 @@ export class Scheduler implements Notifier {
     return this.#ensureLoop();
   }
 
-  /** Resolves when nothing is being processed or waiting to be, sends and news included (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.#loop || this.#news.size || this.#lanesBusy()) {
-      await this.settled();
-      if (this.#news.size) await Promise.all(this.#news);
-    }
-  }
-
   /**
-   * Resolves when everything due has been handled and every send has settled; their news may
-   * still be on its way to the chat. (A timer's run returns sooner: it hands sends to the lanes.)
+   * Resolves when everything due has been handled and every send has settled (tests,
+   * shutdown); their news may still be on its way to the chat. A timer's run returns sooner:
+   * it hands sends to the lanes.
    */
-  async settled(): Promise<void> {
+  async idle(): Promise<void> {
     while (this.#loop || this.#lanesBusy()) {
       if (this.#loop) await this.#loop;
       else await Promise.all([...this.#lanes.values()].map((lane) => lane.idle()));
