@@ -113,8 +113,11 @@ export interface NewsItem {
 /** How an attempt at delivering a lane's batch ended. */
 export type NewsSettlement =
   | { status: 'delivered' }
-  /** Try again at `retryAt`; `maybeDelivered` when the chat may have acted on it. */
-  | { status: 'retry'; retryAt: Date; error: string; maybeDelivered: boolean }
+  /**
+   * Try again at `retryAt`; `maybeDelivered` when the chat may have acted on it. `progress`:
+   * the steps this attempt finished, per row, kept so the next attempt does not repeat them.
+   */
+  | { status: 'retry'; retryAt: Date; error: string; maybeDelivered: boolean; progress?: ReadonlyMap<number, Record<string, unknown>> }
   /** Given up (attempts ran out, or the chat refused it for good). */
   | { status: 'failed'; error: string };
 
@@ -377,8 +380,6 @@ export interface Store {
    * meanwhile wait for the next claim, so a lane is delivered in order by one owner at a time.
    */
   claimNews(claim: NewsClaim): Promise<NewsItem[][]>;
-  /** Records that `step` of these rows is done (with what it left), so no later attempt repeats it. */
-  saveNewsProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): Promise<void>;
   settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void>;
   /** Makes every unclaimed pending row of `platform` due now (the chat is back after an outage). */
   hurryNews(platform: ChatPlatform, now: Date): Promise<void>;

@@ -64,9 +64,7 @@ export class OutboxQueries {
        WHERE id = @id AND status = 'pending'`,
     );
     const mine = `id = @id AND status = 'pending' AND claim_owner = @owner`;
-    this.#progress = sqlite.prepare(
-      `UPDATE chat_outbox SET progress = json_set(coalesce(progress, '{}'), '$.' || @step, json(@value)), lease_until = @leaseUntil WHERE ${mine}`,
-    );
+    this.#progress = sqlite.prepare(`UPDATE chat_outbox SET progress = json_patch(coalesce(progress, '{}'), @patch) WHERE ${mine}`);
     this.#delivered = sqlite.prepare(
       `UPDATE chat_outbox SET status = 'delivered', claim_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = @at, delivered_at = @at WHERE ${mine}`,
     );
@@ -112,16 +110,14 @@ export class OutboxQueries {
     });
   }
 
-  saveProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): void {
-    const json = JSON.stringify(value ?? true);
-    for (const id of ids) this.#progress.run({ id, owner, step, value: json, leaseUntil: leaseUntil.getTime() });
-  }
-
   settle(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): void {
     const base = { owner, at: at.getTime() };
     for (const id of ids) {
       if (settlement.status === 'delivered') this.#delivered.run({ ...base, id });
       else if (settlement.status === 'retry') {
+        const progress = settlement.progress?.get(id);
+        // Before the retry releases the claim (the progress update checks the owner).
+        if (progress && Object.keys(progress).length) this.#progress.run({ id, owner, patch: JSON.stringify(progress) });
         this.#retry.run({ ...base, id, retryAt: settlement.retryAt.getTime(), error: settlement.error, unknown: settlement.maybeDelivered ? 1 : 0 });
       } else this.#failed.run({ ...base, id, error: settlement.error });
     }

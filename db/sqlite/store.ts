@@ -707,10 +707,6 @@ export class SqliteStore implements Store {
     return this.#write(() => this.#outbox.claim(claim));
   }
 
-  async saveNewsProgress(ids: readonly number[], owner: string, step: string, value: unknown, leaseUntil: Date): Promise<void> {
-    await this.#write(() => this.#outbox.saveProgress(ids, owner, step, value, leaseUntil));
-  }
-
   async settleNews(ids: readonly number[], owner: string, settlement: NewsSettlement, at: Date): Promise<void> {
     await this.#write(() => this.#outbox.settle(ids, owner, settlement, at));
   }

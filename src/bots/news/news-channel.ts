@@ -24,7 +24,10 @@ export interface DeliveringNews {
 
 export interface NewsDelivery {
   readonly items: readonly DeliveringNews[];
-  /** Durably records that `step` is done for these rows (with what it left). */
+  /**
+   * Records that `step` is done for these rows (with what it left). Kept if this attempt
+   * fails, so the next one skips it; after a crash, the next attempt looks first instead.
+   */
   done(ids: readonly number[], step: string, value?: unknown): Promise<void>;
 }
 

@@ -127,7 +127,7 @@ export class NewsCourier {
       lanes: free,
       busy: this.#busy,
     });
-    for (const items of lanes) this.#track(this.#deliver(items));
+for (const items of lanes) this.#track(this.#deliver(items));
     if (lanes.length < free) {
       const next = await this.store.nextNewsDue(this.platform);
       if (next && next.getTime() > now) this.#wakeAt(next.getTime());
@@ -147,6 +147,8 @@ export class NewsCourier {
     const lane = items[0]!.lane;
     const { owner, leaseMs } = this.options;
     const leaseUntil = () => new Date(this.clock.now().getTime() + leaseMs);
+    // Steps finished in this attempt: written only if it fails (a delivery costs no extra writes).
+    const progress = new Map<number, Record<string, unknown>>();
     this.#busy.add(lane);
     // The lease is renewed while the chat is slow, so no other process takes the lane over
     // from a delivery that is still going.
@@ -159,7 +161,9 @@ export class NewsCourier {
       const delivering = items.map((item, i): DeliveringNews => ({ id: item.id, news: news[i]!, lookFirst: item.lookFirst, progress: item.progress, createdAt: item.createdAt }));
       await this.channel.deliver({
         items: delivering,
-        done: (done, step, value) => this.store.saveNewsProgress(done, owner, step, value ?? true, leaseUntil()),
+        done: async (done, step, value) => {
+          for (const id of done) progress.set(id, { ...progress.get(id), [step]: value ?? true });
+        },
       });
       await this.store.settleNews(ids, owner, { status: 'delivered' }, this.clock.now());
       if (this.#failing) {
@@ -168,7 +172,7 @@ export class NewsCourier {
         await this.store.hurryNews(this.platform, this.clock.now());
       }
     } catch (error) {
-      await this.#failed(items, error).catch((e: unknown) => this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }));
+      await this.#failed(items, error, progress).catch((e: unknown) => this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }));
     } finally {
       clearInterval(heartbeat);
       this.#busy.delete(lane);
@@ -195,7 +199,7 @@ export class NewsCourier {
     });
   }
 
-  async #failed(items: NewsItem[], error: unknown): Promise<void> {
+  async #failed(items: NewsItem[], error: unknown, progress: ReadonlyMap<number, Record<string, unknown>>): Promise<void> {
     const now = this.clock.now();
     const failure =
       error instanceof NewsDeliveryError ? error : new NewsDeliveryError(error instanceof Error ? error.message : String(error), { maybeDelivered: true, cause: error });
@@ -218,7 +222,7 @@ export class NewsCourier {
     // Once an attempt may have reached the chat, every later one looks first, until delivered.
     for (const maybeDelivered of [true, false]) {
       const ids = rest.filter((i) => (failure.maybeDelivered || i.lookFirst) === maybeDelivered).map((i) => i.id);
-      if (ids.length) await this.store.settleNews(ids, owner, { status: 'retry', retryAt, error: reason, maybeDelivered }, now);
+      if (ids.length) await this.store.settleNews(ids, owner, { status: 'retry', retryAt, error: reason, maybeDelivered, progress }, now);
     }
     this.#wakeAt(retryAt.getTime());
   }

@@ -106,6 +106,24 @@ describe('Slack news survives a Slack outage', () => {
     expect(occurrences(dmTexts(AUTHOR), 'Post #1 is waiting for approval')).toBe(1);
   });
 
+  it('a retry after a definite refusal repeats none of the steps that went through', async () => {
+    h = await slackHarness({}, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
+    const card = await h.draftPost(AUTHOR, { text: 'Half delivered', publishAt: new Date(new Date(START).getTime() + 3 * 3600_000) });
+    await h.openHome(BOB);
+    await h.app.settled();
+    // The thread line goes through; the note to the author is refused (nothing posted), once.
+    h.fake.failNext('chat.postMessage', {});
+    h.fake.failNext('chat.postMessage', { error: 'ratelimited', retryAfterSeconds: 1 });
+    await h.clickMessage(BOB, card, ACTION.approve);
+    await h.fake.waitFor('chat.postMessage', (c) => c.status === 429);
+    expect(occurrences(dmTexts(AUTHOR), 'approved post #1')).toBe(0);
+    await passTime(30 * SECOND, true);
+    expect(occurrences(threadOf(card), 'approved revision 1')).toBe(1);
+    expect(occurrences(dmTexts(AUTHOR), 'approved post #1')).toBe(1);
+    // It knew the thread line was done: no look at the thread was needed either.
+    expect(h.fake.callsTo('conversations.replies')).toHaveLength(0);
+  });
+
   it('/healthz fails while news waits more than ten minutes, and recovers with Slack', async () => {
     h = await slackHarness({}, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
     const dialog = await h.openDraft(AUTHOR);
