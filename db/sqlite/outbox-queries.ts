@@ -43,14 +43,17 @@ export class OutboxQueries {
       `INSERT INTO chat_outbox (platform, lane, kind, post_id, payload, status, attempts, next_attempt_at, outcome_unknown, created_at, updated_at)
        VALUES (@platform, @lane, @kind, @postId, @payload, 'pending', 0, @at, 0, @at, @at)`,
     );
-    // A lane is due when its first pending row is; a lane any owner holds a live lease on is
-    // skipped (its rows are being delivered, or a newer row must wait behind them).
+    // A lane is due when its first pending row is (SQLite takes a bare column from the row
+    // min() picked); a lane any owner holds a live lease on is skipped (its rows are being
+    // delivered, or a newer row must wait behind them). One pass over the pending rows.
     this.#dueLanes = sqlite.prepare(
-      `SELECT o.lane FROM chat_outbox o
-       WHERE o.status = 'pending' AND o.platform = @platform AND o.next_attempt_at <= @now
-         AND o.id = (SELECT min(h.id) FROM chat_outbox h WHERE h.lane = o.lane AND h.status = 'pending')
-         AND NOT EXISTS (SELECT 1 FROM chat_outbox c WHERE c.lane = o.lane AND c.status = 'pending' AND c.lease_until > @now)
-       ORDER BY o.next_attempt_at, o.id
+      `SELECT lane FROM (
+         SELECT lane, min(id) AS head, next_attempt_at AS due FROM chat_outbox
+         WHERE status = 'pending' AND platform = @platform GROUP BY lane
+       ) AS h
+       WHERE due <= @now
+         AND NOT EXISTS (SELECT 1 FROM chat_outbox c WHERE c.lane = h.lane AND c.status = 'pending' AND c.lease_until > @now)
+       ORDER BY due, head
        LIMIT @lanes`,
     );
     this.#laneRows = sqlite.prepare(
