@@ -17,6 +17,11 @@ const news = (lane: string, kind = 'post.decided', platform: 'slack' | 'teams' =
 const claim = (owner: string, at = t0, lanes = 8, busy: ReadonlySet<string> = new Set()) =>
   store.claimNews({ platform: 'slack', owner, now: at, leaseUntil: later(at.getTime() - t0.getTime() + 60_000), lanes, busy });
 const lanesOf = (claimed: Awaited<ReturnType<typeof claim>>) => claimed.map((rows) => `${rows[0]!.lane}:${rows.length}`);
+/** The first row of the first lane claimed. */
+const onlyRow = (claimed: Awaited<ReturnType<typeof claim>>) => {
+  expect(claimed).toHaveLength(1);
+  return claimed[0]![0]!;
+};
 
 beforeEach(() => {
   tmp = tempDir();
@@ -56,16 +61,16 @@ describe('chat outbox', () => {
 
   it('a retry keeps what the attempt finished, waits for its time, and keeps looking first once unsure', async () => {
     await store.enqueueNews([news('slack:post:1')], t0);
-    const [[row]] = (await claim('a')) as [[{ id: number }]];
+    const row = onlyRow(await claim('a'));
     await store.settleNews([row.id], 'a', { status: 'retry', retryAt: later(10_000), error: 'Slack answered HTTP 503', maybeDelivered: true, progress: new Map([[row.id, { thread: true }]]) }, t0);
     expect(await claim('a', later(5_000))).toEqual([]);
     expect(await store.nextNewsDue('slack')).toEqual(later(10_000));
-    const [[again]] = (await claim('a', later(10_000))) as [[{ id: number; lookFirst: boolean; progress: Record<string, unknown>; attempts: number }]];
+    const again = onlyRow(await claim('a', later(10_000)));
     expect(again).toMatchObject({ id: row.id, attempts: 2, lookFirst: true, progress: { thread: true } });
 
     // A definite refusal after an unsure attempt: the row still looks first next time.
     await store.settleNews([again.id], 'a', { status: 'retry', retryAt: later(20_000), error: 'ratelimited', maybeDelivered: true }, later(10_000));
-    const [[third]] = (await claim('a', later(20_000))) as [[{ lookFirst: boolean; progress: Record<string, unknown> }]];
+    const third = onlyRow(await claim('a', later(20_000)));
     expect(third).toMatchObject({ lookFirst: true, progress: { thread: true } });
   });
 
