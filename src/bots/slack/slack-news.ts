@@ -7,29 +7,9 @@ import type { Greenlight } from '../../workflows/greenlight.js';
 import type { DeliveringNews, NewsChannel, NewsDelivery } from '../news/news-channel.js';
 import { buildApprovalCard, cardFallbackText } from './blocks/approval-card.js';
 import { buildDigestMessage } from './blocks/digest.js';
-import {
-  cancelledThreadLine,
-  decisionNotice,
-  decisionThreadLine,
-  expiredLine,
-  expiredNotice,
-  failedLine,
-  failedNotice,
-  joinStamped,
-  missedLine,
-  needsAttentionLine,
-  needsAttentionNotice,
-  privateNotice,
-  publishedLine,
-  publishedNotice,
-  reminderLine,
-  rescheduledLine,
-  resolvedLine,
-  revisedThreadLine,
-  submittedReceipt,
-  type Message,
-  type Stamped,
-} from './blocks/messages.js';
+import { cardNotShownNotice, eventLines, submittedReceipt, type LaterEvent } from '../presentation/news-lines.js';
+import { joinStamped, slackMessage, type Stamped } from './blocks/messages.js';
+import { SLACK_MARKUP } from './blocks/slack-markup.js';
 import { newsError, slackErrorCode } from './news-errors.js';
 import { cardMetadata, isCardOf, newsMetadata, slackOldest, stampedIds } from './news-stamp.js';
 import type { PrivateNotices } from './private-notices.js';
@@ -43,13 +23,6 @@ interface Card {
 }
 
 type EventItem = DeliveringNews & { news: { kind: 'event'; event: DomainEvent } };
-type LaterEvent = Exclude<DomainEvent, { type: 'post.submitted' }>;
-
-/** What one event adds to the card's thread and tells the author, once the card is refreshed. */
-interface EventMessages {
-  thread?: Message;
-  author?: Message;
-}
 
 /**
  * Slack refuses a whole message whose image it cannot fetch (`invalid_blocks`). The image is
@@ -127,10 +100,10 @@ export class SlackNews implements NewsChannel {
     const later = items.filter((i): i is EventItem & { news: { event: LaterEvent } } => i.news.event.type !== 'post.submitted');
     if (later.length && card && !cardJustPosted) await this.#refreshCard(postId, card);
 
-    const messages = new Map(later.map((i) => [i.id, this.#messages(i.news.event, card)]));
+    const messages = new Map(later.map((i) => [i.id, this.#lines(i.news.event, card)]));
     const lines = later.flatMap((i): Stamped[] => {
       const thread = messages.get(i.id)!.thread;
-      return thread && i.progress.thread === undefined ? [{ message: thread, ids: [i.id] }] : [];
+      return thread && i.progress.thread === undefined ? [{ message: slackMessage(thread), ids: [i.id] }] : [];
     });
     if (lines.length) {
       if (card) await this.#threadOnce(card, lines, items, delivery);
@@ -141,55 +114,25 @@ export class SlackNews implements NewsChannel {
     if (submitted && submitted.progress.author === undefined) {
       const view = this.gl.describe(submitted.news.event.post);
       const note = cardFailure
-        ? privateNotice(
-            `Post #${postId} is saved and waiting for approval, but I could not show it in the approvals channel (${cardFailure}). Ask your Slack admin to invite me there.`,
-          )
-        : submittedReceipt(view, card?.permalink);
-      notes.push({ message: note, ids: [submitted.id] });
+        ? cardNotShownNotice(SLACK_MARKUP, postId, cardFailure, 'Ask your Slack admin to invite me there.')
+        : submittedReceipt(SLACK_MARKUP, view, card?.permalink);
+      notes.push({ message: slackMessage(note), ids: [submitted.id] });
     }
     for (const i of later) {
       const author = messages.get(i.id)!.author;
-      if (author && i.progress.author === undefined) notes.push({ message: author, ids: [i.id] });
+      if (author && i.progress.author === undefined) notes.push({ message: slackMessage(author), ids: [i.id] });
     }
     if (notes.length) await this.#toAuthorOnce(first, notes, items, delivery);
   }
 
-  #messages(event: LaterEvent, card: Card | undefined): EventMessages {
-    switch (event.type) {
-      case 'post.decided': {
-        const view = this.gl.describe(event.post);
-        return {
-          thread: decisionThreadLine(event.decision, event.outcome, view),
-          author: decisionNotice(view, event.decision, event.outcome, card?.permalink),
-        };
-      }
-      case 'post.revised':
-        return { thread: revisedThreadLine(this.gl.describe(event.post), event.actor) };
-      case 'post.cancelled':
-        return { thread: cancelledThreadLine(event.actor) };
-      case 'post.expired': {
-        const view = this.gl.describe(event.post);
-        return { thread: expiredLine(view), author: expiredNotice(view) };
-      }
-      case 'post.reminder':
-        return { thread: reminderLine(this.gl.describe(event.post), this.approverMentions, this.gl.now()) };
-      case 'post.rescheduled':
-        return { thread: rescheduledLine(this.gl.describe(event.post), event.actor, event.action) };
-      case 'publication.published':
-        return { thread: publishedLine(event.publication), author: publishedNotice(this.gl.describe(event.post), event.publication) };
-      case 'publication.failed': {
-        const view = this.gl.describe(event.post);
-        return { thread: failedLine(view, event.publication, event.willRetry), author: event.willRetry ? undefined : failedNotice(view, event.publication) };
-      }
-      case 'publication.needs_attention': {
-        const view = this.gl.describe(event.post);
-        return { thread: needsAttentionLine(view, event.publication), author: needsAttentionNotice(view, event.publication) };
-      }
-      case 'publication.missed':
-        return { thread: missedLine(this.gl.describe(event.post), event.publication) };
-      case 'publication.resolved':
-        return { thread: resolvedLine(event.publication, event.actor, event.action) };
-    }
+  #lines(event: LaterEvent, card: Card | undefined) {
+    return eventLines(event, {
+      m: SLACK_MARKUP,
+      describe: (post) => this.gl.describe(post),
+      now: this.gl.now(),
+      permalink: card?.permalink,
+      approverMentions: this.approverMentions,
+    });
   }
 
   // The card --------------------------------------------------------------------------------

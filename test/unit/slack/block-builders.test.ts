@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildApprovalCard, statusLine } from '../../../src/bots/slack/blocks/approval-card.js';
+import { buildApprovalCard } from '../../../src/bots/slack/blocks/approval-card.js';
+import { SLACK_MARKUP } from '../../../src/bots/slack/blocks/slack-markup.js';
+import { statusLine as statusLineIn } from '../../../src/bots/presentation/post-lines.js';
+
+const statusLine = (v: Parameters<typeof statusLineIn>[1]) => statusLineIn(SLACK_MARKUP, v);
 import { escapeMrkdwn, splitForSections, truncate } from '../../../src/bots/slack/blocks/block-kit.js';
 import { buildDraftModal, decodeDraftState, usageHint } from '../../../src/bots/slack/blocks/draft-modal.js';
 import { buildFullTextModal } from '../../../src/bots/slack/blocks/full-text-modal.js';
