@@ -26,7 +26,8 @@ import { healthRoute } from './server/health.js';
 import { outboxCheck } from './server/outbox-check.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
-import { createSlackBot, type SlackBot } from './bots/slack/slack-bot.js';
+import type { ChatFrontEnd } from './bots/chat-front-end.js';
+import { buildFrontEnds } from './bots/front-ends.js';
 import { approversByPlatform } from './workflows/approvers.js';
 import { captionsFromConfig } from './workflows/captions/from-config.js';
 import { EventBus } from './workflows/events.js';
@@ -34,7 +35,6 @@ import { createGreenlight, type Greenlight } from './workflows/greenlight.js';
 import { newsPolicy } from './workflows/news/news-policy.js';
 import { pruneNews } from './workflows/news/prune-news.js';
 import { DEFAULT_COURIER_OPTIONS, NewsCourier } from './bots/news/news-courier.js';
-import type { ChatPlatform } from './domain/post.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -59,7 +59,8 @@ export interface RunningApp {
   readonly store: Store;
   readonly events: EventBus;
   readonly logger: Logger;
-  readonly slack: SlackBot | undefined;
+  /** The chats that are on (Slack, Teams). */
+  readonly chats: readonly ChatFrontEnd[];
   readonly scheduler: Scheduler;
   /** One per chat: delivers its news from the outbox. */
   readonly couriers: readonly NewsCourier[];
@@ -76,7 +77,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const store = await openStore(config.databaseUrl, { init: options.initDatabase, log: logger, requireWritable: true });
   const work = new WorkTracker();
   let http: HttpServer | undefined;
-  let slack: SlackBot | undefined;
+  let chats: ChatFrontEnd[] = [];
   let scheduler: Scheduler | undefined;
   let jobs: RecurringJob[] = [];
   const couriers: NewsCourier[] = [];
@@ -87,24 +88,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
-    slack = config.slack ? createSlackBot(config.slack, { logger, clock, work }) : undefined;
-    const chats: ChatPlatform[] = slack ? ['slack'] : [];
+    chats = buildFrontEnds(config, { logger, clock, work });
     const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const greenlight = createGreenlight({
       store,
       clock,
       catalog,
-      approvers: approversByPlatform({ slack: slack?.approvers }),
+      approvers: approversByPlatform(Object.fromEntries(chats.map((chat) => [chat.platform, chat.approvers]))),
       policy: config.policy,
       media: config.media,
       events,
-      news: newsPolicy({ news: chats, digest: chats }),
+      news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),
       logger,
     }, { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined });
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
-    if (slack) {
-      const channel = slack.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
-      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child('news'), { ...DEFAULT_COURIER_OPTIONS, owner }));
+    for (const chat of chats) {
+      const channel = chat.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
+      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), { ...DEFAULT_COURIER_OPTIONS, owner }));
     }
     // News is delivered as soon as its change commits; the couriers also poll for news other
     // processes wrote.
@@ -125,7 +125,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await pruneSnapshots(greenlight.ctx);
         await pruneNews(greenlight.ctx);
       }),
-      ...(chats.length
+      ...(chats.some((c) => c.postsDigest)
         ? [new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>
             deliverDigest(greenlight.ctx, { kind: 'daily', zone: config.digest.timezone }),
           )]
@@ -136,9 +136,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const routes: Record<string, Route> = {
       'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check(), checks: [outboxCheck(store, clock)] }),
     };
-    if (slack?.route) routes['POST /slack/events'] = slack.route;
+    for (const chat of chats) Object.assign(routes, chat.routes);
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
-    await slack?.start();
+    for (const chat of chats) await chat.start();
     scheduler.start();
     for (const courier of couriers) courier.start();
     for (const job of jobs) job.start();
@@ -159,7 +159,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       store,
       events,
       logger,
-      slack,
+      chats,
       scheduler: running,
       couriers,
       jobs,
@@ -173,7 +173,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       stop: () =>
         (stopping ??= (async () => {
           await server.close();
-          await slack?.stop();
+          for (const chat of chats) await chat.stop();
           watch.stop();
           for (const job of jobs) job.stop();
           await running.stop();
@@ -187,7 +187,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     for (const job of jobs) job.stop();
     await Promise.all(couriers.map((c) => c.stop()));
     await scheduler?.stop().catch(() => undefined);
-    await slack?.stop().catch(() => undefined);
+    for (const chat of chats) await chat.stop().catch(() => undefined);
     await http?.close();
     await store.close();
     throw error;

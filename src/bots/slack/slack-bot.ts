@@ -4,11 +4,8 @@ import type { SlackConfig } from '../../config.js';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Route } from '../../server/http-server.js';
 import type { WorkTracker } from '../../server/work-tracker.js';
-import type { ApproverDirectory } from '../../workflows/approvers.js';
-import type { Greenlight } from '../../workflows/greenlight.js';
-import type { NewsChannel } from '../news/news-channel.js';
+import type { ChatFrontEnd } from '../chat-front-end.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import { requestMemory } from './listeners/request-memory.js';
@@ -18,17 +15,9 @@ import { SlackApproverDirectory } from './slack-approvers.js';
 import { SlackNews } from './slack-news.js';
 import { SlackPeople } from './slack-people.js';
 
-export interface SlackBot {
+/** Slack as a chat front end: `POST /slack/events` over HTTP (none in Socket Mode). */
+export interface SlackBot extends ChatFrontEnd {
   readonly client: WebClient;
-  /** Who may decide, resolved against Slack (user groups included). */
-  readonly approvers: ApproverDirectory;
-  /** `POST /slack/events` over HTTP; absent in Socket Mode. */
-  readonly route: Route | undefined;
-  /** Registers every listener; returns what shows news from the outbox in Slack. */
-  attach(gl: Greenlight, options: { aiHint?: string; digestZone: string }): NewsChannel;
-  /** Connects Socket Mode (nothing to do over HTTP). */
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -90,16 +79,20 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
   const notices = new PrivateNotices(app.client, logger, news);
 
   return {
+    platform: 'slack',
     client: app.client,
     approvers,
-    route: receiver
-      ? slackRequestGate(
-          // Slack's timestamps are real time, as is Bolt's own check of them: tests that move
-          // Greenlight's clock still sign their requests with the time it really is.
-          { signingSecret: config.signingSecret!, clock: systemClock, logger },
-          (req, res) => receiver.requestListener(req, res),
-        )
-      : undefined,
+    postsDigest: true,
+    routes: receiver
+      ? {
+          'POST /slack/events': slackRequestGate(
+            // Slack's timestamps are real time, as is Bolt's own check of them: tests that move
+            // Greenlight's clock still sign their requests with the time it really is.
+            { signingSecret: config.signingSecret!, clock: systemClock, logger },
+            (req, res) => receiver.requestListener(req, res),
+          ),
+        }
+      : {},
     attach(gl, options) {
       const people = new SlackPeople(app.client, gl, deps.clock, logger);
       registerListeners(app, {
