@@ -2,12 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.js';
 import { joinStamped, type Message, type Stamped } from './blocks/messages.js';
 import { newsMetadata, slackOldest, stampedIds } from './news-stamp.js';
-
-/** DMs to one person waiting to go as one message. */
-interface Batch {
-  messages: Stamped[];
-  sent: Promise<void>;
-}
+import { BatchedSends } from '../news/batched-sends.js';
 
 /**
  * Tells one person something only they see: an ephemeral message where they clicked, or
@@ -16,7 +11,7 @@ interface Batch {
  */
 export class PrivateNotices {
   readonly #dms = new Map<string, string>();
-  readonly #lanes = new Map<string, { tail: Promise<void>; open: Batch | undefined }>();
+  readonly #batches = new BatchedSends<Stamped>((userId, messages) => this.#send(userId, messages));
 
   constructor(
     private readonly client: WebClient,
@@ -44,25 +39,7 @@ export class PrivateNotices {
    * `sentIds` can find it again.
    */
   direct(userId: string, message: Message, ids: readonly number[] = []): Promise<void> {
-    const lane = this.#lanes.get(userId) ?? { tail: Promise.resolve(), open: undefined };
-    this.#lanes.set(userId, lane);
-    if (lane.open) {
-      lane.open.messages.push({ message, ids: [...ids] });
-      return lane.open.sent;
-    }
-    const batch: Batch = { messages: [{ message, ids: [...ids] }], sent: Promise.resolve() };
-    lane.open = batch;
-    batch.sent = lane.tail.then(() => {
-      // From here on, new messages start the next batch, which waits for this one.
-      if (lane.open === batch) lane.open = undefined;
-      return this.#send(userId, batch.messages);
-    });
-    const tail = batch.sent.catch(() => undefined);
-    lane.tail = tail;
-    void tail.then(() => {
-      if (lane.tail === tail && !lane.open) this.#lanes.delete(userId);
-    });
-    return batch.sent;
+    return this.#batches.send(userId, { message, ids: [...ids] });
   }
 
   async #send(userId: string, messages: Stamped[]): Promise<void> {

@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import type { PostAggregate } from '../../domain/post.js';
+import type { Person, PostAggregate } from '../../domain/post.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Digest } from '../../workflows/digest/build-digest.js';
-import type { DomainEvent } from '../../workflows/events.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
 import type { DeliveringNews, NewsChannel, NewsDelivery } from '../news/news-channel.js';
 import { buildApprovalCard, cardFallbackText } from './blocks/approval-card.js';
 import { buildDigestMessage } from './blocks/digest.js';
-import { cardNotShownNotice, eventLines, submittedReceipt, type LaterEvent } from '../presentation/news-lines.js';
+import { deliverPostNews, type EventItem, type PostNewsSurface, type StampedLine } from '../news/post-news.js';
+import { NewsDeliveryError } from '../news/news-channel.js';
 import { joinStamped, slackMessage, type Stamped } from './blocks/messages.js';
 import { SLACK_MARKUP } from './blocks/slack-markup.js';
 import { newsError, slackErrorCode } from './news-errors.js';
@@ -22,7 +22,6 @@ interface Card {
   permalink: string | undefined;
 }
 
-type EventItem = DeliveringNews & { news: { kind: 'event'; event: DomainEvent } };
 
 /**
  * Slack refuses a whole message whose image it cannot fetch (`invalid_blocks`). The image is
@@ -53,8 +52,29 @@ export class SlackNews implements NewsChannel {
     private readonly notices: PrivateNotices,
     private readonly logger: Logger,
     /** Who a reminder mentions: the approvers as Slack mentions (users and user groups). */
-    private readonly approverMentions: string,
-  ) {}
+    approverMentions: string,
+  ) {
+    this.#surface = this.#surfaceFor(approverMentions);
+  }
+
+  readonly #surface: PostNewsSurface<Card>;
+
+  /** What deliverPostNews needs of Slack. */
+  #surfaceFor(approverMentions: string): PostNewsSurface<Card> {
+    return {
+    markup: SLACK_MARKUP,
+    approverMentions,
+    cardRefusedFix: 'Ask your Slack admin to invite me there.',
+    describe: (post) => this.gl.describe(post),
+    now: () => this.gl.now(),
+    knownCard: (postId) => this.#knownCard(postId),
+    showCard: (postId, submitted) => this.#showCard(postId, submitted),
+    refreshCard: (postId, card) => this.#refreshCard(postId, card),
+    postInThread: (card, lines, items, delivery) => this.#threadOnce(card, lines, items, delivery),
+    tellAuthor: (author, notes, items, delivery) => this.#toAuthorOnce(author, notes, items, delivery),
+    onCardRefused: (postId, error) => this.logger.error('could not post the approval card', { post: postId, channel: this.channels.approvals, error: error.cause ?? error }),
+    };
+  }
 
   async deliver(delivery: NewsDelivery): Promise<void> {
     try {
@@ -63,76 +83,10 @@ export class SlackNews implements NewsChannel {
         if (item.news.kind === 'digest') await this.#digest(item, item.news.digest, delivery);
         else events.push(item as EventItem);
       }
-      if (events.length) await this.#postNews(events, delivery);
+      if (events.length) await deliverPostNews(this.#surface, events, delivery);
     } catch (error) {
       throw newsError(error);
     }
-  }
-
-  async #postNews(items: EventItem[], delivery: NewsDelivery): Promise<void> {
-    const first = items[0]!.news.event.post;
-    const postId = first.post.id;
-    let card = await this.#knownCard(postId);
-    let cardJustPosted = false;
-    let cardFailure: string | undefined;
-
-    const submitted = items.find((i) => i.news.event.type === 'post.submitted');
-    if (submitted) {
-      const done = submitted.progress.card;
-      if (done === undefined) {
-        if (!card) {
-          try {
-            card = await this.#showCard(postId, submitted);
-            cardJustPosted = true;
-          } catch (error) {
-            const failure = newsError(error);
-            if (!failure.permanent) throw failure;
-            cardFailure = slackErrorCode(error) ?? 'an error';
-            this.logger.error('could not post the approval card', { post: postId, channel: this.channels.approvals, error });
-          }
-        }
-        await delivery.done([submitted.id], 'card', cardFailure ? { failed: cardFailure } : true);
-      } else if (typeof done === 'object' && done !== null) {
-        cardFailure = String((done as { failed?: unknown }).failed ?? 'an error');
-      }
-    }
-
-    const later = items.filter((i): i is EventItem & { news: { event: LaterEvent } } => i.news.event.type !== 'post.submitted');
-    if (later.length && card && !cardJustPosted) await this.#refreshCard(postId, card);
-
-    const messages = new Map(later.map((i) => [i.id, this.#lines(i.news.event, card)]));
-    const lines = later.flatMap((i): Stamped[] => {
-      const thread = messages.get(i.id)!.thread;
-      return thread && i.progress.thread === undefined ? [{ message: slackMessage(thread), ids: [i.id] }] : [];
-    });
-    if (lines.length) {
-      if (card) await this.#threadOnce(card, lines, items, delivery);
-      else await delivery.done(lines.flatMap((l) => l.ids), 'thread'); // no card to reply under
-    }
-
-    const notes: Stamped[] = [];
-    if (submitted && submitted.progress.author === undefined) {
-      const view = this.gl.describe(submitted.news.event.post);
-      const note = cardFailure
-        ? cardNotShownNotice(SLACK_MARKUP, postId, cardFailure, 'Ask your Slack admin to invite me there.')
-        : submittedReceipt(SLACK_MARKUP, view, card?.permalink);
-      notes.push({ message: slackMessage(note), ids: [submitted.id] });
-    }
-    for (const i of later) {
-      const author = messages.get(i.id)!.author;
-      if (author && i.progress.author === undefined) notes.push({ message: slackMessage(author), ids: [i.id] });
-    }
-    if (notes.length) await this.#toAuthorOnce(first, notes, items, delivery);
-  }
-
-  #lines(event: LaterEvent, card: Card | undefined) {
-    return eventLines(event, {
-      m: SLACK_MARKUP,
-      describe: (post) => this.gl.describe(post),
-      now: this.gl.now(),
-      permalink: card?.permalink,
-      approverMentions: this.approverMentions,
-    });
   }
 
   // The card --------------------------------------------------------------------------------
@@ -146,7 +100,15 @@ export class SlackNews implements NewsChannel {
   /** Posts the card (or finds the one an earlier attempt posted) and remembers where it is. */
   async #showCard(postId: number, submitted: EventItem): Promise<Card> {
     const found = submitted.lookFirst ? await this.#findCard(postId, submitted.createdAt) : undefined;
-    const posted = found ?? (await this.#postCard(postId, submitted.news.event.post));
+    let posted: { channelId: string; ts: string };
+    try {
+      posted = found ?? (await this.#postCard(postId, submitted.news.event.post));
+    } catch (error) {
+      const failure = newsError(error);
+      // The author is told Slack's own words for why (channel_not_found, not_in_channel …).
+      if (failure.permanent) throw new NewsDeliveryError(slackErrorCode(error) ?? 'an error', { permanent: true, maybeDelivered: false, cause: error });
+      throw failure;
+    }
     const permalink = await this.client.chat
       .getPermalink({ channel: posted.channelId, message_ts: posted.ts })
       .then((r) => r.permalink)
@@ -213,7 +175,8 @@ export class SlackNews implements NewsChannel {
 
   // Lines and notes, each exactly once ----------------------------------------------------
 
-  async #threadOnce(card: Card, lines: Stamped[], items: readonly DeliveringNews[], delivery: NewsDelivery): Promise<void> {
+  async #threadOnce(card: Card, stamped: StampedLine[], items: readonly DeliveringNews[], delivery: NewsDelivery): Promise<void> {
+    const lines = stamped.map((s): Stamped => ({ message: slackMessage(s.line), ids: s.ids }));
     const pending = await this.#notYetShown(lines, items, () => this.#threadIds(card, items));
     for (const { message, ids } of joinStamped(pending)) {
       await this.client.chat.postMessage({
@@ -228,10 +191,11 @@ export class SlackNews implements NewsChannel {
     }
   }
 
-  async #toAuthorOnce(post: PostAggregate, notes: Stamped[], items: readonly DeliveringNews[], delivery: NewsDelivery): Promise<void> {
+  async #toAuthorOnce(author: Person, stamped: StampedLine[], items: readonly DeliveringNews[], delivery: NewsDelivery): Promise<void> {
+    const notes = stamped.map((s): Stamped => ({ message: slackMessage(s.line), ids: s.ids }));
     const ids = notes.flatMap((n) => n.ids);
-    if (post.author.platform !== 'slack') return void (await delivery.done(ids, 'author'));
-    const userId = post.author.platformUserId;
+    if (author.platform !== 'slack') return void (await delivery.done(ids, 'author'));
+    const userId = author.platformUserId;
     const pending = await this.#notYetShown(notes, items, () => this.notices.sentIds(userId, oldestOf(items)));
     // Handed over together, so PrivateNotices sends them as one message.
     await Promise.all(pending.map((n) => this.notices.direct(userId, n.message, n.ids)));
