@@ -7,6 +7,11 @@ export interface CaptionInput {
   text: string;
   networks: readonly string[];
   tone?: string | null;
+  /**
+   * The most characters the chat's text field holds (Slack's: 3,000), so "Use this" can put a
+   * suggestion there whole; absent when the field has no limit of its own.
+   */
+  fieldMaxChars?: number;
 }
 
 export type CaptionRequestCheck = { ok: true; request: CaptionRequest } | { ok: false; message: string };
@@ -20,5 +25,5 @@ export function checkCaptionRequest(input: CaptionInput, catalog: NetworkCatalog
   if (!text) return { ok: false, message: 'Write a first version of the text, then ask for suggestions: they start from your draft.' };
   const networks = [...new Set(input.networks)].filter((n): n is NetworkId => isNetworkId(n) && catalog.has(n));
   if (!networks.length) return { ok: false, message: 'Choose at least one network, then ask for suggestions: they are written for each network.' };
-  return { ok: true, request: { text, networks, tone: isTone(input.tone) ? input.tone : DEFAULT_TONE } };
+  return { ok: true, request: { text, networks, tone: isTone(input.tone) ? input.tone : DEFAULT_TONE, fieldMaxChars: input.fieldMaxChars ?? null } };
 }

@@ -35,7 +35,7 @@ export function createCaptionSuggester(options: SuggesterOptions): CaptionSugges
 
   return {
     async suggest(request, rules) {
-      const targets = request.networks.map((n) => captionTarget(rules(n)));
+      const targets = request.networks.map((n) => captionTarget(rules(n), request.fieldMaxChars));
       const signal = AbortSignal.timeout(options.timeoutMs);
       const messages = buildPrompt({ text: request.text, tone: request.tone, targets, brandVoice: options.brandVoice });
 

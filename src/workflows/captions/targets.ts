@@ -1,12 +1,6 @@
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
 import type { NetworkRules } from '../../platforms/rules/types.js';
 
-/**
- * A suggestion must also fit the chat's text field (Slack's holds 3,000 characters), or
- * "Use this" could not put it there whole; for Facebook's 63,206 this is the real limit.
- */
-export const SUGGESTION_MAX_CHARS = 3000;
-
 /** One network a suggestion is written for, with its budget as the network counts it. */
 export interface CaptionTarget {
   network: NetworkId;
@@ -17,12 +11,17 @@ export interface CaptionTarget {
   measure(text: string): number;
 }
 
-export function captionTarget(rules: NetworkRules): CaptionTarget {
-  const capped = rules.limit > SUGGESTION_MAX_CHARS;
+/**
+ * A suggestion must also fit the chat's text field (`fieldMaxChars`; Slack's holds 3,000
+ * characters), or "Use this" could not put it there whole; for Facebook's 63,206 that is the
+ * real limit.
+ */
+export function captionTarget(rules: NetworkRules, fieldMaxChars: number | null): CaptionTarget {
+  const capped = fieldMaxChars !== null && rules.limit > fieldMaxChars;
   return {
     network: rules.network,
     label: NETWORK_LABELS[rules.network],
-    limit: capped ? SUGGESTION_MAX_CHARS : rules.limit,
+    limit: capped ? fieldMaxChars : rules.limit,
     unit: capped ? 'characters' : rules.measure('').unit,
     // Capped: both counts must fit, the network's and the text field's characters.
     measure: capped ? (text) => Math.max(rules.measure(text).used, Array.from(text).length) : (text) => rules.measure(text).used,

@@ -13,6 +13,8 @@ export interface CaptionRequest {
   text: string;
   networks: NetworkId[];
   tone: Tone;
+  /** The chat's text field limit (see CaptionInput), or null. */
+  fieldMaxChars: number | null;
 }
 
 /** One suggestion, counted by its network's rules. */

@@ -37,8 +37,8 @@ describe('caption service', () => {
 
   it('sends the trimmed draft, the configured networks only and a known tone (professional if none)', async () => {
     const { service, asked } = setup();
-    await service.suggest(person(1), { text: '  Hello  ', networks: ['x', 'linkedin', 'x'], tone: 'sarcastic' });
-    expect(asked).toEqual([{ text: 'Hello', networks: ['x'], tone: 'professional' }]);
+    await service.suggest(person(1), { text: '  Hello  ', networks: ['x', 'linkedin', 'x'], tone: 'sarcastic', fieldMaxChars: 3000 });
+    expect(asked).toEqual([{ text: 'Hello', networks: ['x'], tone: 'professional', fieldMaxChars: 3000 }]);
   });
 
   it('keeps each person to the hourly allowance, with the wait in minutes', async () => {

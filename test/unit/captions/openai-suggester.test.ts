@@ -14,6 +14,7 @@ const request = (over: Partial<CaptionRequest> = {}): CaptionRequest => ({
   text: 'Our spring sale starts Monday: 20% off everything at https://shop.example.com',
   networks: ['x', 'linkedin'],
   tone: 'friendly',
+  fieldMaxChars: 3000,
   ...over,
 });
 

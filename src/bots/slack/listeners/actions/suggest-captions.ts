@@ -3,6 +3,7 @@ import { CAPTION_ACTION, decodeDraftState, type CaptionsState } from '../../bloc
 import { draftDialog } from '../../draft-dialog.js';
 import { readCaptionTone, readDraftForm } from '../../draft-form.js';
 import { afterAck, type SlackDeps } from '../deps.js';
+import { LIMITS } from '../../blocks/block-kit.js';
 import { updateDraftView } from './draft-view-update.js';
 import type { ListenerTable } from '../listener-table.js';
 
@@ -28,7 +29,7 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
       const input = readDraftForm(values, state);
       const tone = readCaptionTone(values);
       const render = (captions: CaptionsState) => draftDialog(deps, { ...state, captions }, input, { tone });
-      const request = { text: input.text, networks: input.networks, tone };
+      const request = { text: input.text, networks: input.networks, tone, fieldMaxChars: LIMITS.plainTextInput };
 
       const check = deps.gl.checkCaptionRequest(request);
       if (!check.ok) {
