@@ -19,6 +19,8 @@ export interface PersonInput {
   displayName: string;
   /** Leave undefined to keep what is stored. */
   timezone?: string | null;
+  /** Leave undefined to keep what is stored. */
+  email?: string | null;
 }
 
 export interface NewRevision {

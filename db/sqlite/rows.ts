@@ -40,6 +40,7 @@ export function toPerson(row: typeof schema.people.$inferSelect): Person {
     platformUserId: row.platformUserId,
     displayName: row.displayName,
     timezone: row.timezone,
+    email: row.email,
   };
 }
 

@@ -18,6 +18,8 @@ export const people = sqliteTable(
     platformUserId: text('platform_user_id').notNull(),
     displayName: text('display_name').notNull(),
     timezone: text('timezone'),
+    /** Email or UPN, where the chat gives one (Teams): approvers may be listed by email. */
+    email: text('email'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -273,3 +275,26 @@ export const greenlightMeta = sqliteTable('greenlight_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Where a chat can reach someone or something later, without being asked first: a person's
+ * 1:1 conversation (Teams' conversation reference, kept per person, not per post), and the
+ * channels an approver chose for approvals and for the digest.
+ */
+export const chatConversations = sqliteTable(
+  'chat_conversations',
+  {
+    id: integer('id').primaryKey(),
+    platform: text('platform').notNull(),
+    /** `person` (key: the person's id) or `channel` (key: its purpose, `approvals` or `digest`). */
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    /** What the chat needs to post there (a Teams ConversationReference), as JSON. */
+    reference: text('reference').notNull(),
+    /** Who set it (channels), for the audit and for "who can change this". */
+    setBy: integer('set_by').references(() => people.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('chat_conversations_key').on(t.platform, t.kind, t.key)],
+);

@@ -274,10 +274,16 @@ export class SqliteStore implements Store {
   async upsertPerson(input: PersonInput, at: Date): Promise<Person> {
     const set: Partial<typeof schema.people.$inferInsert> = { displayName: input.displayName, updatedAt: ms(at) };
     if (input.timezone !== undefined) set.timezone = input.timezone;
+    if (input.email !== undefined) set.email = input.email;
     const found = this.#q.personByPlatformId.rows({ platform: input.platform, platformUserId: input.platformUserId })[0];
     const existing = found && read.person(found);
     // Most calls are the same person clicking again: skip the write when nothing changed.
-    if (existing && existing.displayName === input.displayName && (input.timezone === undefined || input.timezone === existing.timezone)) {
+    if (
+      existing &&
+      existing.displayName === input.displayName &&
+      (input.timezone === undefined || input.timezone === existing.timezone) &&
+      (input.email === undefined || input.email === existing.email)
+    ) {
       return toPerson(existing);
     }
     return this.#write(() => {
@@ -288,6 +294,7 @@ export class SqliteStore implements Store {
         platformUserId: input.platformUserId,
         displayName: input.displayName,
         timezone: input.timezone ?? null,
+        email: input.email ?? null,
         createdAt: ms(at),
         updatedAt: ms(at),
       })

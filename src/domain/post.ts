@@ -13,6 +13,8 @@ export interface Person {
   displayName: string;
   /** IANA zone, e.g. `Europe/Berlin`; null until the chat platform told us. */
   timezone: string | null;
+  /** Email or UPN, where the chat gives one (Teams): approvers may be listed by email. */
+  email?: string | null;
 }
 
 export const POST_STATUSES = [
