@@ -204,6 +204,16 @@ export interface ChatMessageRef {
   reference?: Record<string, unknown> | null;
 }
 
+/** Where a chat can reach someone or something later (see chat_conversations). */
+export interface ChatConversation {
+  platform: ChatPlatform;
+  kind: 'person' | 'channel';
+  /** A person's id (kind person), or the channel's purpose: `approvals`, `digest`. */
+  key: string;
+  reference: Record<string, unknown>;
+  setBy?: number | null;
+}
+
 export interface AuditQuery {
   since?: Date;
   until?: Date;
@@ -421,6 +431,9 @@ export interface Store {
   scheduledBetween(from: Date, to: Date, limit: number): Promise<ScheduledPublication[]>;
 
   saveChatMessage(ref: ChatMessageRef, at: Date): Promise<void>;
+  /** Records (or replaces) where a chat can reach a person or a channel. */
+  saveConversation(conversation: ChatConversation, at: Date): Promise<void>;
+  getConversation(platform: ChatPlatform, kind: ChatConversation['kind'], key: string): Promise<ChatConversation | undefined>;
   getChatMessage(postId: number, platform: ChatPlatform, purpose: string): Promise<ChatMessageRef | undefined>;
 
   appendAudit(entries: NewAuditEntry[], at: Date): Promise<void>;

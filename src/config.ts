@@ -69,6 +69,17 @@ const slackApprovers = list.refine(
   'must be comma-separated Slack user ids (U…, W…) and/or user-group ids (S…)',
 );
 
+/**
+ * Teams approvers: AAD object ids (GUIDs; the Agents Playground's test user has a longer last
+ * group, so any hex id with dashes is taken) and/or emails (UPNs), compared case-insensitively.
+ */
+const teamsApprovers = list
+  .transform((ids) => ids.map((id) => id.toLowerCase()))
+  .refine(
+    (ids) => ids.length > 0 && ids.every((id) => /^[0-9a-f]{8}(-[0-9a-f]{4,}){4}$/.test(id) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(id)),
+    'must be comma-separated AAD object ids (GUIDs) and/or emails',
+  );
+
 /** A brand voice is guidance, not a handbook: this keeps every request's prompt small. */
 export const BRAND_VOICE_MAX_CHARS = 4000;
 
@@ -92,7 +103,7 @@ const EnvSchema = z.object({
   MICROSOFT_APP_PASSWORD: optional(z.string()),
   MICROSOFT_APP_TENANT_ID: optional(z.string()),
   MICROSOFT_APP_TYPE: withDefault(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']), 'SingleTenant'),
-  TEAMS_APPROVERS: optional(list),
+  TEAMS_APPROVERS: optional(teamsApprovers),
 
   OPENAI_API_KEY: optional(z.string()),
   OPENAI_BASE_URL: optional(httpUrl),
@@ -154,13 +165,24 @@ export interface SlackConfig {
   approvers: string[];
 }
 
-export interface TeamsConfig {
-  appId: string;
-  appPassword: string;
-  tenantId: string | undefined;
-  appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
-  approvers: string[];
-}
+export type TeamsConfig =
+  | {
+      /** Azure Bot registration: every activity carries a Bot Framework token. */
+      mode: 'azure';
+      appId: string;
+      appPassword: string;
+      tenantId: string | undefined;
+      appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+      approvers: string[];
+    }
+  | {
+      /**
+       * No app id (TEAMS_APPROVERS alone): no authentication, for local tools such as the
+       * Microsoft 365 Agents Playground, so only loopback clients are answered.
+       */
+      mode: 'local';
+      approvers: string[];
+    };
 
 export interface OpenAIConfig {
   apiKey: string;
@@ -277,12 +299,15 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push('MICROSOFT_APP_TENANT_ID: required for a SingleTenant Teams bot (or set MICROSOFT_APP_TYPE=MultiTenant)');
     }
     teams = {
+      mode: 'azure',
       appId: e.MICROSOFT_APP_ID!,
       appPassword: e.MICROSOFT_APP_PASSWORD!,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
       appType: e.MICROSOFT_APP_TYPE,
       approvers: e.TEAMS_APPROVERS ?? [],
     };
+  } else if (e.TEAMS_APPROVERS?.length && e.MICROSOFT_APP_ID === undefined && e.MICROSOFT_APP_PASSWORD === undefined) {
+    teams = { mode: 'local', approvers: e.TEAMS_APPROVERS };
   }
 
   const networks: NetworkConfigs = {

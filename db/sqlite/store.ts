@@ -8,6 +8,7 @@ import type { EngagementMetrics, Publication, PublicationStatus } from '../../sr
 import {
   isRefusal,
   type AuditQuery,
+  type ChatConversation,
   type ChatMessageRef,
   type ClaimedPublication,
   type DigestPublication,
@@ -823,6 +824,29 @@ export class SqliteStore implements Store {
       })
       .run(),
     );
+  }
+
+  async saveConversation(c: ChatConversation, at: Date): Promise<void> {
+    const reference = JSON.stringify(c.reference);
+    await this.#write(() =>
+      this.db
+        .insert(schema.chatConversations)
+        .values({ platform: c.platform, kind: c.kind, key: c.key, reference, setBy: c.setBy ?? null, createdAt: ms(at), updatedAt: ms(at) })
+        .onConflictDoUpdate({
+          target: [schema.chatConversations.platform, schema.chatConversations.kind, schema.chatConversations.key],
+          set: { reference, setBy: c.setBy ?? null, updatedAt: ms(at) },
+        })
+        .run(),
+    );
+  }
+
+  async getConversation(platform: ChatPlatform, kind: ChatConversation['kind'], key: string): Promise<ChatConversation | undefined> {
+    const row = this.db
+      .select()
+      .from(schema.chatConversations)
+      .where(and(eq(schema.chatConversations.platform, platform), eq(schema.chatConversations.kind, kind), eq(schema.chatConversations.key, key)))
+      .get();
+    return row && { platform: row.platform as ChatPlatform, kind: row.kind as ChatConversation['kind'], key: row.key, reference: JSON.parse(row.reference) as Record<string, unknown>, setBy: row.setBy };
   }
 
   async getChatMessage(postId: number, platform: ChatPlatform, purpose: string): Promise<ChatMessageRef | undefined> {

@@ -1,4 +1,4 @@
-import type { ChatMessageRef, PersonInput } from '../../db/store.js';
+import type { ChatConversation, ChatMessageRef, PersonInput } from '../../db/store.js';
 import type { NetworkId } from '../domain/network.js';
 import type { ChatPlatform, Person, PostAggregate } from '../domain/post.js';
 import { createCaptionService, type CaptionsSetup } from './captions/caption-service.js';
@@ -19,6 +19,7 @@ import {
   retryPublication,
 } from './publishing/publication-actions.js';
 import { queueFor } from './queue.js';
+import { chooseChannel, type ChannelPurpose } from './chat-channels.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
@@ -56,6 +57,12 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     /** Which chat message shows a post (so a bot can update its card in place). */
     rememberMessage: (ref: ChatMessageRef) => ctx.store.saveChatMessage(ref, ctx.clock.now()),
     findMessage: (postId: number, platform: ChatPlatform, purpose: string) => ctx.store.getChatMessage(postId, platform, purpose),
+    /** Where a chat can reach a person or a channel later (Teams' conversation references). */
+    rememberConversation: (conversation: ChatConversation) => ctx.store.saveConversation(conversation, ctx.clock.now()),
+    findConversation: (platform: ChatPlatform, kind: ChatConversation['kind'], key: string) => ctx.store.getConversation(platform, kind, key),
+    /** An approver chooses a channel for approvals or the digest (Teams); audited. */
+    chooseChannel: (actor: Person, platform: ChatPlatform, purpose: ChannelPurpose, reference: Record<string, unknown>, describe: string) =>
+      chooseChannel(ctx, actor, platform, purpose, reference, describe),
     /** Approvers' decisions about publishing itself (after failures, expiry or downtime). */
     retryPublication: (actor: Person, postId: number, publicationId: number) => retryPublication(ctx, actor, postId, publicationId),
     markPublished: (actor: Person, postId: number, publicationId: number, url: string | null = null) =>

@@ -1,0 +1,102 @@
+/**
+ * The draft form, in a Teams dialog (task module): Adaptive Card 1.5 with the text, the
+ * networks (multi-select, expanded), the publish date and time in the author's zone (the form
+ * says which), an image link, and, when AI captions are on, the tone and Suggest captions.
+ * Problems come back on the form next to their field; suggestions come back with Use this.
+ */
+import { NETWORK_LABELS, type NetworkId } from '../../../domain/network.js';
+import type { DraftErrors } from '../../../workflows/draft-validation.js';
+import type { NetworkUsage } from '../../../workflows/post-view.js';
+import type { CaptionSuggestion, Tone } from '../../../workflows/captions/types.js';
+import { TONES } from '../../../workflows/captions/types.js';
+import { attention, card, heading, submit, subtle, text, type AdaptiveCard, type CardElement } from './adaptive.js';
+import { escapeCardMarkdown } from './teams-markup.js';
+
+export const FORM_ACTION = { submit: 'submit', suggest: 'suggest', use: 'use' } as const;
+
+export interface DraftFormValues {
+  text: string;
+  networks: readonly NetworkId[];
+  /** `YYYY-MM-DD` and `HH:mm` in `zone`; empty: as soon as approved. */
+  date: string;
+  time: string;
+  mediaUrl: string;
+  tone: Tone;
+}
+
+export interface DraftFormModel {
+  /** An edit of an existing post, at the revision the author is editing. */
+  editing?: { postId: number; revisionId: number };
+  values: DraftFormValues;
+  available: readonly NetworkId[];
+  zone: string;
+  /** Where the zone came from, said on the form. */
+  zoneSource: 'teams' | 'set' | 'default';
+  usage: readonly NetworkUsage[];
+  errors?: DraftErrors;
+  /** A problem that belongs to no one field (a refusal). */
+  problem?: string;
+  captions: { enabled: boolean; hint?: string; suggestions?: readonly CaptionSuggestion[]; message?: string };
+}
+
+const ZONE_SOURCE = {
+  teams: 'your Teams time zone',
+  set: 'the time zone you set with “timezone …”',
+  default: 'UTC: Teams did not say your time zone; set one with “timezone Europe/Berlin”',
+} as const;
+
+const fieldError = (message: string | undefined): CardElement[] => (message ? [attention(escapeCardMarkdown(message))] : []);
+
+export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
+  const { values, errors = {} } = model;
+  const context = model.editing ? { postId: model.editing.postId, revisionId: model.editing.revisionId } : {};
+  const body: CardElement[] = [heading(model.editing ? `Edit post #${model.editing.postId}` : 'Draft a post')];
+  if (model.problem) body.push(attention(escapeCardMarkdown(model.problem)));
+  body.push(
+    { type: 'Input.Text', id: 'text', label: 'Text', isMultiline: true, value: values.text, placeholder: 'What should go out?' },
+    ...fieldError(errors.text),
+  );
+  if (model.usage.length) body.push(subtle(model.usage.map((u) => `${u.ok ? '✓' : '✗'} ${u.label} ${u.used.toLocaleString('en-US')}/${u.limit.toLocaleString('en-US')}`).join('   ')));
+  body.push(
+    {
+      type: 'Input.ChoiceSet',
+      id: 'networks',
+      label: 'Networks',
+      isMultiSelect: true,
+      style: 'expanded',
+      value: values.networks.join(','),
+      choices: model.available.map((n) => ({ title: NETWORK_LABELS[n], value: n })),
+    },
+    ...fieldError(errors.networks),
+    { type: 'Input.Date', id: 'date', label: `Publish date (${model.zone})`, value: values.date },
+    { type: 'Input.Time', id: 'time', label: `Publish time (${model.zone})`, value: values.time },
+    subtle(`Times are in ${escapeCardMarkdown(ZONE_SOURCE[model.zoneSource])}. Leave both empty to publish as soon as it is approved.`),
+    ...fieldError(errors.publishAt ?? errors.timezone),
+    { type: 'Input.Text', id: 'mediaUrl', label: 'Image link (optional)', style: 'Url', value: values.mediaUrl, placeholder: 'https://…' },
+    ...fieldError(errors.mediaUrl),
+  );
+
+  const actions: CardElement[] = [];
+  if (model.captions.enabled) {
+    body.push({
+      type: 'Input.ChoiceSet',
+      id: 'tone',
+      label: 'Tone of suggestions',
+      value: values.tone,
+      choices: TONES.map((t) => ({ title: t[0]!.toUpperCase() + t.slice(1), value: t })),
+    });
+    if (model.captions.message) body.push(attention(escapeCardMarkdown(model.captions.message)));
+    for (const s of model.captions.suggestions ?? []) {
+      body.push(
+        subtle(`${NETWORK_LABELS[s.network]} · ${s.used.toLocaleString('en-US')}/${s.limit.toLocaleString('en-US')} ${s.unit}${s.shortened ? ' · shortened' : ''}`),
+        text(escapeCardMarkdown(s.text), { spacing: 'None' }),
+        { type: 'ActionSet', actions: [submit('Use this', { ...context, action: FORM_ACTION.use, suggestionId: s.id })] },
+      );
+    }
+    actions.push(submit('✨ Suggest captions', { ...context, action: FORM_ACTION.suggest }));
+  } else if (model.captions.hint) {
+    body.push(subtle(escapeCardMarkdown(model.captions.hint)));
+  }
+  actions.push(submit(model.editing ? 'Resubmit for approval' : 'Submit for approval', { ...context, action: FORM_ACTION.submit }, { style: 'positive' }));
+  return card(body, { actions });
+}

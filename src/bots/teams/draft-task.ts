@@ -1,0 +1,161 @@
+/**
+ * The draft form in a Teams dialog: opened from the message extension (`draftPost`), from the
+ * button on a `draft …` reply, or from "Edit draft"; submitted back here. Every submission is
+ * validated on the server; problems go back on the form (`task: continue`) and nothing is
+ * saved; a saved draft closes the dialog and the author hears the rest in their 1:1 chat.
+ */
+import { CardFactory, type TaskModuleResponse, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { isNetworkId, type NetworkId } from '../../domain/network.js';
+import type { Person } from '../../domain/post.js';
+import { formatInstant } from '../../domain/time.js';
+import { zonedToInstant } from '../../domain/zoned-time.js';
+import { DEFAULT_TONE, isTone } from '../../workflows/captions/types.js';
+import type { DraftErrors, DraftInput } from '../../workflows/draft-validation.js';
+import { buildDraftForm, FORM_ACTION, type DraftFormModel, type DraftFormValues } from './cards/draft-form.js';
+import type { TeamsDeps } from './teams-deps.js';
+
+/** What a form submission carries: the inputs and the button's data, as Teams sends them. */
+const Submission = z
+  .object({
+    action: z.string().optional(),
+    postId: z.coerce.number().int().positive().optional(),
+    revisionId: z.coerce.number().int().positive().optional(),
+    suggestionId: z.string().optional(),
+    aiAssisted: z.union([z.boolean(), z.string()]).optional(),
+    text: z.string().optional(),
+    networks: z.string().optional(),
+    date: z.string().optional(),
+    time: z.string().optional(),
+    mediaUrl: z.string().optional(),
+    tone: z.string().optional(),
+  })
+  .passthrough();
+type Submission = z.infer<typeof Submission>;
+
+/** The zone a person enters times in, and where it came from (the form says which). */
+export function zoneOf(context: TurnContext, person: Person): { zone: string; source: DraftFormModel['zoneSource'] } {
+  if (context.activity.localTimezone && person.timezone === context.activity.localTimezone) return { zone: person.timezone, source: 'teams' };
+  if (person.timezone) return { zone: person.timezone, source: 'set' };
+  return { zone: 'UTC', source: 'default' };
+}
+
+const dialog = (card: ReturnType<typeof buildDraftForm>, title: string): TaskModuleResponse => ({
+  task: { type: 'continue', value: { title, width: 'large', height: 'large', card: CardFactory.adaptiveCard(card) } },
+});
+
+function localDateTime(at: Date, zone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[]): DraftFormValues {
+  const networks = s.networks === undefined ? fallbackNetworks : s.networks.split(',').map((n) => n.trim()).filter((n): n is NetworkId => isNetworkId(n));
+  return { text: s.text ?? '', networks, date: s.date ?? '', time: s.time ?? '', mediaUrl: s.mediaUrl ?? '', tone: isTone(s.tone) ? s.tone : DEFAULT_TONE };
+}
+
+/** The publish time the form's date and time name in `zone`; null when both are empty. */
+function publishAtFrom(values: DraftFormValues, zone: string): { at: Date | null } | { error: string } {
+  const date = values.date.trim();
+  const time = values.time.trim();
+  if (!date && !time) return { at: null };
+  if (!date || !time) return { error: 'Give both a date and a time, or leave both empty to publish as soon as it is approved.' };
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = /^(\d{2}):(\d{2})/.exec(time);
+  if (!d || !t) return { error: 'That is not a valid date and time.' };
+  return { at: zonedToInstant(Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2]), zone) };
+}
+
+export class DraftTask {
+  constructor(private readonly deps: TeamsDeps) {}
+
+  /** Opens the form: empty, with `text`, or with an existing post to edit. */
+  async open(context: TurnContext, options: { text?: string; edit?: { postId: number; revisionId: number } } = {}): Promise<TaskModuleResponse> {
+    const { gl } = this.deps;
+    const person = await this.deps.people.identify(context);
+    const { zone, source } = zoneOf(context, person);
+    const available = gl.networks();
+    if (options.edit) {
+      const post = await gl.getPost(options.edit.postId);
+      if (!post || post.post.authorId !== person.id) return this.#message('Only the author can edit this post.');
+      const when = post.post.publishAt ? localDateTime(post.post.publishAt, zone) : { date: '', time: '' };
+      const values: DraftFormValues = { text: post.revision.text, networks: post.revision.networks, ...when, mediaUrl: post.revision.mediaUrl ?? '', tone: DEFAULT_TONE };
+      return dialog(this.#form({ editing: options.edit, values, available, zone, zoneSource: source }), `Edit post #${post.post.id}`);
+    }
+    const refusal = await this.#noApprovalsChannel();
+    if (refusal) return this.#message(refusal);
+    const values: DraftFormValues = { text: options.text ?? '', networks: available.includes('sandbox') && available.length === 1 ? ['sandbox'] : [], date: '', time: '', mediaUrl: '', tone: DEFAULT_TONE };
+    return dialog(this.#form({ values, available, zone, zoneSource: source }), 'Draft a post');
+  }
+
+  /** A button on the form was pressed: submit, suggest captions, or use a suggestion. */
+  async submit(context: TurnContext, data: unknown): Promise<TaskModuleResponse> {
+    const { gl } = this.deps;
+    const parsed = Submission.safeParse(data ?? {});
+    if (!parsed.success) return this.#message('That form could not be read. Open it again.');
+    const s = parsed.data;
+    const person = await this.deps.people.identify(context);
+    const { zone, source } = zoneOf(context, person);
+    const available = gl.networks();
+    const editing = s.postId && s.revisionId ? { postId: s.postId, revisionId: s.revisionId } : undefined;
+    const values = valuesFrom(s, []);
+    const aiAssisted = s.aiAssisted === true || s.aiAssisted === 'true';
+    const base = { editing, values, available, zone, zoneSource: source, aiAssisted } as const;
+    const title = editing ? `Edit post #${editing.postId}` : 'Draft a post';
+
+    if (s.action === FORM_ACTION.suggest) {
+      const outcome = await gl.suggestCaptions(person, { text: values.text, networks: values.networks, tone: values.tone });
+      const captions = outcome.ok ? { suggestions: outcome.batch.suggestions } : { message: outcome.kind === 'input' ? outcome.message : `Suggestions unavailable: ${outcome.reason}` };
+      return dialog(this.#form(base, { captions }), title);
+    }
+    if (s.action === FORM_ACTION.use) {
+      const suggestion = s.suggestionId ? gl.captionSuggestion(person, s.suggestionId) : undefined;
+      if (!suggestion) return dialog(this.#form(base, { problem: 'That suggestion is no longer available: ask for new ones.' }), title);
+      return dialog(this.#form({ ...base, values: { ...values, text: suggestion.text }, aiAssisted: true }), title);
+    }
+
+    const when = publishAtFrom(values, zone);
+    if ('error' in when) return dialog(this.#form(base, { errors: { publishAt: when.error } }), title);
+    const input: DraftInput = { text: values.text, networks: values.networks, publishAt: when.at, timezone: zone, mediaUrl: values.mediaUrl || null, aiAssisted };
+    if (!editing) {
+      const refusal = await this.#noApprovalsChannel();
+      if (refusal) return dialog(this.#form(base, { problem: refusal }), title);
+    }
+    const result = editing ? await gl.reviseDraft(person, editing.postId, editing.revisionId, input) : await gl.submitDraft(person, input);
+    if (!result.ok) {
+      return dialog(this.#form(base, 'errors' in result ? { errors: result.errors } : { problem: result.refusal.refused }), title);
+    }
+    const publish = result.post.post.publishAt ? `It publishes ${formatInstant(result.post.post.publishAt, result.post.post.publishZone)} once approved.` : 'It publishes as soon as it is approved.';
+    return this.#message(`Post #${result.post.post.id} is waiting for approval. ${publish} You will hear in your chat with Greenlight.`);
+  }
+
+  #form(
+    model: Omit<DraftFormModel, 'usage' | 'captions'> & { aiAssisted?: boolean },
+    extra: { errors?: DraftErrors; problem?: string; captions?: { suggestions?: DraftFormModel['captions']['suggestions']; message?: string } } = {},
+  ): ReturnType<typeof buildDraftForm> {
+    const { gl } = this.deps;
+    const card = buildDraftForm({
+      ...model,
+      usage: gl.usage(model.values.text, model.values.networks),
+      ...(extra.errors ? { errors: extra.errors } : {}),
+      ...(extra.problem ? { problem: extra.problem } : {}),
+      captions: { enabled: gl.captionsEnabled(), ...(this.deps.aiHint ? { hint: this.deps.aiHint } : {}), ...extra.captions },
+    });
+    // The form remembers that a suggestion was used (it marks the post AI-assisted).
+    if (model.aiAssisted) for (const action of card.actions ?? []) (action.data as Record<string, unknown>).aiAssisted = true;
+    return card;
+  }
+
+  async #noApprovalsChannel(): Promise<string | undefined> {
+    if (await this.deps.gl.findConversation('teams', 'channel', 'approvals')) return undefined;
+    return 'No approvals channel is set yet, so nobody could approve a post. An approver can set it: in the channel approvers use, send “@Greenlight use this channel for approvals”.';
+  }
+
+  #message(value: string): TaskModuleResponse {
+    return { task: { type: 'message', value } };
+  }
+}

@@ -1,0 +1,24 @@
+import type { Person } from '../../domain/post.js';
+import type { ApproverDirectory } from '../../workflows/approvers.js';
+
+/**
+ * TEAMS_APPROVERS: AAD object ids and/or emails. A person is an approver when their object id
+ * or their email (as Teams last gave it, at most a minute old) is listed.
+ */
+export class TeamsApproverDirectory implements ApproverDirectory {
+  readonly #listed: ReadonlySet<string>;
+
+  constructor(approvers: readonly string[]) {
+    this.#listed = new Set(approvers.map((a) => a.toLowerCase()));
+  }
+
+  async isApprover(person: Person): Promise<boolean> {
+    if (person.platform !== 'teams') return false;
+    return this.#listed.has(person.platformUserId.toLowerCase()) || (!!person.email && this.#listed.has(person.email.toLowerCase()));
+  }
+
+  /** The listed approvers given by object id (for a card's refresh list, once they are known). */
+  get ids(): readonly string[] {
+    return [...this.#listed].filter((a) => !a.includes('@'));
+  }
+}
