@@ -54,7 +54,9 @@ interface Common {
   id?: string;
 }
 
-const messageId = (at: Date) => String(at.getTime());
+let lastMessageId = 0;
+/** Teams message ids are epoch milliseconds; kept unique when two are built in the same one. */
+const messageId = (at: Date) => String((lastMessageId = Math.max(at.getTime(), lastMessageId + 1)));
 const invokeId = () => `f:${randomUUID()}`;
 
 /** `2024-04-05T14:34:56.789+02:00`: the client's wall clock with its offset, as Teams sends `localTimestamp`. */

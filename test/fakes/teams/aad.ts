@@ -128,8 +128,8 @@ export function answerTokenRequest(
  * Bot Framework audience to this app, not expired (5 minutes of clock skew allowed).
  */
 export function checkBotBearer(authorization: string | undefined, credentials: FakeCredentials, key: SigningKey, nowSeconds: number): BearerCheck {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (authorization === undefined || authorization === '') return { presented: false, valid: false };
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   const decoded = token ? decodeJwt(token) : undefined;
   if (!token || !decoded) return { presented: true, valid: false };
   const { claims } = decoded;

@@ -84,7 +84,7 @@ function post(ctx: OperationContext, place: Exclude<Place, { kind: 'team' }>, ac
     ...activity,
     id,
     timestamp: new Date(ctx.now()).toISOString(),
-    conversation: { id: rootId ? threadConversationId(place.kind === 'channel' ? place.channel.id : conversationId, rootId) : conversationId },
+    conversation: { id: rootId ? threadConversationId(conversationId, rootId) : conversationId },
   };
   ctx.state.add({ id, conversationId, threadRootId: rootId, activity: stored, history: [], deleted: false, fromId: activity.from?.id, at: ctx.now() });
   return { id, conversationId };

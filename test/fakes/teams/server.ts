@@ -56,7 +56,7 @@ export interface FakeBotConnector {
   waitFor(operation: FakeTeamsOperation, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** The next call to `operation` gets this failure (queue several by calling again). */
   failNext(operation: FakeTeamsOperation, failure: ScriptedFailure): void;
-  /** The app is (un)installed for a person from now on (by AAD object id, UPN or `29:` id). */
+  /** The app is (un)installed for a person from now on (by AAD object id, UPN, `29:` id or name). */
   setInstalled(user: string, installed: boolean): void;
   /** Connector calls being answered right now, and the most at once since `resetPeak()`. */
   readonly inFlight: { readonly now: number; readonly peak: number; resetPeak(): void };
@@ -72,7 +72,7 @@ export interface FakeBotConnector {
   /** Connector calls that met an outage so far. */
   readonly outageHits: number;
   subscribe(listener: CallListener): () => void;
-  /** Forget calls, state, scripted failures and outages; keeps the directory and keys. */
+  /** Forget calls, state, scripted failures, outages and setInstalled changes; keeps the directory and keys. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -124,7 +124,8 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   const state = new FakeTeamsState();
   const recorder = new CallRecorder();
   const failures = new ScriptedFailures();
-  const notInstalled = new Set((options.notInstalledFor ?? []).map((id) => directory.user(id).aadObjectId));
+  const initiallyNotInstalled = (options.notInstalledFor ?? []).map((id) => directory.user(id).aadObjectId);
+  const notInstalled = new Set(initiallyNotInstalled);
   const context: OperationContext = { directory, state, ids: new MessageIds(now), now, notInstalled };
   let origin = '';
 
@@ -332,6 +333,8 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       state.clear();
       failures.clear();
       inFlight.resetPeak();
+      notInstalled.clear();
+      for (const id of initiallyNotInstalled) notInstalled.add(id);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,9 +1,10 @@
 import { parseConversationId } from './ids.js';
 
 /**
- * What people would see in the fake tenant, for tests to assert on: every message per
+ * What the bot posted, as people would see it, for tests to assert on: every message per
  * conversation (channel or chat) in posting order, thread replies included, with edits
- * applied and earlier versions kept.
+ * applied and earlier versions kept. People's own messages go to the bot, not through the
+ * connector, so they are not here.
  */
 
 /** An activity as the bot sent it (JSON), plus what Teams filled in. */
