@@ -29,12 +29,14 @@ export interface CardViewer {
   canDecide: boolean;
   /** A problem to show above the buttons (a comment that is needed, say). */
   problem?: string;
+  /** The whole text, not cut at CARD_TEXT_CHARS ("Show full text"). */
+  fullText?: boolean;
 }
 
 /** What every click on the card carries: which post and which revision the card showed. */
 export const cardData = (view: PostView) => ({ postId: view.id, revisionId: view.revisionId });
 
-function body(view: PostView): CardElement[] {
+function body(view: PostView, fullText: boolean): CardElement[] {
   const meta = [
     `by ${m.person(view.author)}`,
     `revision ${view.revisionNumber}`,
@@ -44,7 +46,7 @@ function body(view: PostView): CardElement[] {
   const elements: CardElement[] = [
     heading(`Post #${view.id} · ${view.statusLabel}`),
     subtle(meta.join(' · ')),
-    text(escapeCardMarkdown(truncate(view.text, CARD_TEXT_CHARS)) || ' ', { spacing: 'Medium' }),
+    text(escapeCardMarkdown(fullText ? view.text : truncate(view.text, CARD_TEXT_CHARS)) || ' ', { spacing: 'Medium' }),
     subtle(usageLine(view) || 'No networks'),
   ];
   if (view.mediaUrl) elements.push({ type: 'Image', url: view.mediaUrl, altText: `Image for post #${view.id}`, size: 'Large' });
@@ -59,7 +61,7 @@ function body(view: PostView): CardElement[] {
  */
 export function buildApprovalCard(view: PostView, viewer: CardViewer, approverIds: readonly string[] = []): AdaptiveCard {
   const data = cardData(view);
-  const elements = body(view);
+  const elements = body(view, viewer.fullText ?? false);
   const actions: CardElement[] = [];
   if (viewer.canDecide && view.decidable) {
     if (viewer.problem) elements.push(attention(viewer.problem));
@@ -80,7 +82,7 @@ export function buildApprovalCard(view: PostView, viewer: CardViewer, approverId
       ),
     );
   }
-  if (Array.from(view.text).length > CARD_TEXT_CHARS) actions.push(execute('Show full text', VERB.fullText, data, { associatedInputs: 'none' }));
+  if (!viewer.fullText && Array.from(view.text).length > CARD_TEXT_CHARS) actions.push(execute('Show full text', VERB.fullText, data, { associatedInputs: 'none' }));
   const ids = approverIds.slice(0, REFRESH_USERS_MAX);
   return card(elements, {
     actions,

@@ -12,8 +12,23 @@ export interface TeamsMessage {
   card?: AdaptiveCard;
 }
 
+/** Opens the draft form in a dialog (Action.Execute cannot open one): Teams sends `task/fetch`. */
+export const EDIT_DRAFT_COMMAND = 'editDraft';
+
 function toAction(a: LineAction): CardElement {
   const data = { postId: a.postId, ...(a.revisionId !== undefined ? { revisionId: a.revisionId } : {}), ...(a.publicationId !== undefined ? { publicationId: a.publicationId } : {}) };
+  if (a.kind === 'edit_draft') return { type: 'Action.Submit', title: a.label, data: { ...data, msteams: { type: 'task/fetch' }, commandId: EDIT_DRAFT_COMMAND } };
+  if (a.kind === 'reschedule') {
+    // The new time is entered in the card itself, in the clicker's own zone.
+    return showCard(
+      a.label,
+      [
+        { type: 'Input.Date', id: 'date', label: 'New date (your time zone)', isRequired: true, errorMessage: 'Choose a date.' },
+        { type: 'Input.Time', id: 'time', label: 'New time (your time zone)', isRequired: true, errorMessage: 'Choose a time.' },
+      ],
+      [execute('Reschedule', a.kind, data, { associatedInputs: 'auto' })],
+    );
+  }
   const style = a.style === 'primary' ? 'positive' : a.style === 'danger' ? 'destructive' : undefined;
   const run = execute(a.confirm?.confirm ?? a.label, a.kind, data, { ...(style || a.confirm?.danger ? { style: a.confirm?.danger ? 'destructive' : style } : {}), associatedInputs: 'none' });
   // A confirm step is a card that opens under the button, with the real action inside.
