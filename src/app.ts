@@ -28,6 +28,7 @@ import { startHttpServer, type HttpServer, type Route } from './server/http-serv
 import { WorkTracker } from './server/work-tracker.js';
 import type { ChatFrontEnd } from './bots/chat-front-end.js';
 import { buildFrontEnds } from './bots/front-ends.js';
+import type { TeamsAuthOverrides } from './bots/teams/teams-auth.js';
 import { approversByPlatform } from './workflows/approvers.js';
 import { captionsFromConfig } from './workflows/captions/from-config.js';
 import { EventBus } from './workflows/events.js';
@@ -48,6 +49,8 @@ export interface AppOptions {
   timers?: Timers;
   /** Names this process as the owner of the publications it claims. */
   owner?: string;
+  /** Teams authentication endpoints and credentials (tests point them at local fakes). */
+  teamsAuth?: TeamsAuthOverrides;
   /** `--init`: a new database may take the place of one that existed before. */
   initDatabase?: boolean;
 }
@@ -88,7 +91,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
-    chats = buildFrontEnds(config, { logger, clock, work });
+    chats = buildFrontEnds(config, { logger, clock, work, ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
     const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const greenlight = createGreenlight({
       store,

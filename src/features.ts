@@ -26,9 +26,11 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
       : line('slack', false, 'set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APPROVAL_CHANNEL and SLACK_APPROVERS (SLACK_APP_TOKEN for Socket Mode)'),
   );
   lines.push(
-    config.teams
-      ? line('teams', false, 'configured, but the Teams bot is not part of this version yet (see README, "Missing")')
-      : line('teams', false, 'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and TEAMS_APPROVERS (the Teams bot is not part of this version yet)'),
+    !config.teams
+      ? line('teams', false, 'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and TEAMS_APPROVERS (TEAMS_APPROVERS alone: local mode)')
+      : config.teams.mode === 'local'
+        ? line('teams', true, 'local mode (no MICROSOFT_APP_ID): POST /api/messages without authentication, from this machine only (Microsoft 365 Agents Playground)')
+        : line('teams', true, `HTTP at POST /api/messages, ${config.teams.appType} app ${config.teams.appId}; approvals in the channel an approver chooses ("@Greenlight use this channel for approvals")`),
   );
   lines.push(
     config.openai
@@ -40,10 +42,14 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
         )
       : line('ai captions', false, 'set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)'),
   );
+  const digestTo = [
+    ...(config.slack ? [config.slack.digestChannel] : []),
+    ...(config.teams ? ['the Teams channel chosen with "use this channel for the digest" (else the approvals channel)'] : []),
+  ];
   lines.push(
-    config.slack
-      ? line('digest', true, `${config.digest.cron} ${config.digest.timezone} to ${config.slack.digestChannel}`)
-      : line('digest', false, 'needs Slack: it is posted to SLACK_DIGEST_CHANNEL'),
+    digestTo.length
+      ? line('digest', true, `${config.digest.cron} ${config.digest.timezone} to ${digestTo.join(' and ')}`)
+      : line('digest', false, 'needs a chat: it is posted to SLACK_DIGEST_CHANNEL or a Teams channel'),
   );
   for (const network of NETWORK_IDS) {
     if (network === 'sandbox') {

@@ -17,7 +17,9 @@ const Data = z
     postId: z.coerce.number().int().positive(),
     revisionId: z.coerce.number().int().positive().optional(),
     publicationId: z.coerce.number().int().positive().optional(),
-    comment: z.string().optional(),
+    /** Request changes' comment, and Reject's optional reason (each has its own input: ids are unique per card). */
+    changes: z.string().optional(),
+    reason: z.string().optional(),
     date: z.string().optional(),
     time: z.string().optional(),
   })
@@ -43,10 +45,10 @@ export class CardActions {
       case VERB.approve:
         return this.#decide(person, data, 'approve');
       case VERB.requestChanges:
-        if (!data.comment?.trim()) return this.#cardFor(person, data.postId, { problem: 'Say what should change: the author sees it.' });
-        return this.#decide(person, data, 'request_changes');
+        if (!data.changes?.trim()) return this.#cardFor(person, data.postId, { problem: 'Say what should change: the author sees it.' });
+        return this.#decide(person, data, 'request_changes', data.changes);
       case VERB.reject:
-        return this.#decide(person, data, 'reject');
+        return this.#decide(person, data, 'reject', data.reason);
       case 'retry':
         return this.#done(data.publicationId ? await this.deps.gl.retryPublication(person, data.postId, data.publicationId) : undefined, 'Sending it again.');
       case 'mark_published':
@@ -62,9 +64,9 @@ export class CardActions {
     }
   }
 
-  async #decide(person: Person, data: z.infer<typeof Data>, kind: DecisionKind): Promise<AdaptiveCardInvokeResponse> {
+  async #decide(person: Person, data: z.infer<typeof Data>, kind: DecisionKind, comment?: string): Promise<AdaptiveCardInvokeResponse> {
     if (!data.revisionId) return message(STALE);
-    const result = await this.deps.gl.decide(person, { postId: data.postId, revisionId: data.revisionId, kind, comment: data.comment?.trim() || null, platform: 'teams' });
+    const result = await this.deps.gl.decide(person, { postId: data.postId, revisionId: data.revisionId, kind, comment: comment?.trim() || null, platform: 'teams' });
     if (!result.ok) return message(result.refusal.refused);
     // The clicker sees the new card at once; everyone else's is updated from the outbox.
     return this.#cardFor(person, data.postId);

@@ -17,8 +17,8 @@ export class TeamsApproverDirectory implements ApproverDirectory {
     return this.#listed.has(person.platformUserId.toLowerCase()) || (!!person.email && this.#listed.has(person.email.toLowerCase()));
   }
 
-  /** The listed approvers given by object id (for a card's refresh list, once they are known). */
-  get ids(): readonly string[] {
-    return [...this.#listed].filter((a) => !a.includes('@'));
+  /** Everyone listed (object ids and emails), for looking their Teams user ids up. */
+  get listed(): readonly string[] {
+    return [...this.#listed];
   }
 }

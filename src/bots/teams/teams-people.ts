@@ -5,6 +5,9 @@ import { isValidTimeZone } from '../../domain/time.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
 
+/** Where a person's Teams account is kept: enough to start a 1:1 chat with them. */
+export const accountKey = (personId: number) => `${personId}:account`;
+
 /** An email looked up in Teams is trusted this long (approvers listed by email). */
 const EMAIL_TTL_MS = 60_000;
 
@@ -17,6 +20,8 @@ const EMAIL_TTL_MS = 60_000;
  */
 export class TeamsPeople {
   readonly #emails = new Map<string, { email: string | null; until: number }>();
+  readonly #accounts = new Map<number, string>();
+  readonly #personal = new Set<number>();
 
   constructor(
     private readonly gl: Greenlight,
@@ -35,10 +40,27 @@ export class TeamsPeople {
       ...(zone && isValidTimeZone(zone) ? { timezone: zone } : {}),
       ...(await this.#email(context, id)),
     });
-    if (context.activity.conversation.conversationType === 'personal') {
-      await this.gl.rememberConversation({ platform: 'teams', kind: 'person', key: String(person.id), reference: { ...TurnContext.getConversationReference(context.activity) } });
-    }
+    await this.#remember(context, person);
     return person;
+  }
+
+  /**
+   * Their 1:1 conversation (when this is it) and their Teams account, so Greenlight can write
+   * to them later; written only when new, since every click passes here.
+   */
+  async #remember(context: TurnContext, person: Person): Promise<void> {
+    const { activity } = context;
+    const tenantId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
+    const account = { user: { id: activity.from.id, name: activity.from.name }, serviceUrl: activity.serviceUrl, tenantId };
+    const seen = this.#accounts.get(person.id);
+    if (seen !== JSON.stringify(account)) {
+      await this.gl.rememberConversation({ platform: 'teams', kind: 'person', key: accountKey(person.id), reference: account });
+      this.#accounts.set(person.id, JSON.stringify(account));
+    }
+    if (activity.conversation.conversationType === 'personal' && !this.#personal.has(person.id)) {
+      await this.gl.rememberConversation({ platform: 'teams', kind: 'person', key: String(person.id), reference: { ...TurnContext.getConversationReference(activity) } });
+      this.#personal.add(person.id);
+    }
   }
 
   /** `{ email }` when Teams says (or recently said) it, `{}` to keep what is stored. */

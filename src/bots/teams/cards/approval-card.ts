@@ -69,14 +69,14 @@ export function buildApprovalCard(view: PostView, viewer: CardViewer, approverId
       execute('Approve', VERB.approve, data, { style: 'positive', associatedInputs: 'none' }),
       showCard(
         'Request changes',
-        [{ type: 'Input.Text', id: 'comment', label: 'What should change?', isMultiline: true, isRequired: true, errorMessage: 'Say what should change: the author sees it.', maxLength: 1000 }],
+        [{ type: 'Input.Text', id: 'changes', label: 'What should change?', isMultiline: true, isRequired: true, errorMessage: 'Say what should change: the author sees it.', maxLength: 1000 }],
         [execute('Send to the author', VERB.requestChanges, data, { associatedInputs: 'auto' })],
       ),
       showCard(
         'Reject',
         [
           text(`Reject post #${view.id}? The author will be told. A rejected post cannot be resubmitted.`),
-          { type: 'Input.Text', id: 'comment', label: 'Why (optional)', isMultiline: true, maxLength: 1000 },
+          { type: 'Input.Text', id: 'reason', label: 'Why (optional)', isMultiline: true, maxLength: 1000 },
         ],
         [execute(`Reject post #${view.id}`, VERB.reject, data, { style: 'destructive', associatedInputs: 'auto' })],
       ),
