@@ -60,6 +60,11 @@ export function evaluateDecision(
       `Only approvers can approve, reject or ask for changes, so your click changed nothing. Ask an approver to review ${ref}.`,
     );
   }
+  // Each post is reviewed in the chat it was drafted in (where its card and its approvers are).
+  const origin = post.post.originPlatform;
+  if ((origin === 'slack' || origin === 'teams') && command.platform !== origin) {
+    return refuse('other_chat', `${ref} is reviewed in ${origin === 'slack' ? 'Slack' : 'Microsoft Teams'}, where it was drafted: decide it there.`);
+  }
   if (post.post.status !== 'pending') {
     const last = post.decisions.at(-1);
     const by =

@@ -24,6 +24,7 @@ import {
   type SlackRequestBody,
 } from './slack-requests.js';
 import { tempDir } from './temp-db.js';
+import type { TeamsAuthOverrides } from '../../src/bots/teams/teams-auth.js';
 
 export const SIGNING_SECRET = 'f00dfacecafebeef0123456789abcdef';
 export const APPROVALS = 'C0APPROVALS';
@@ -73,6 +74,8 @@ export interface SlackHarnessOptions {
   manualTimers?: boolean;
   /** Where the manual clock starts (default: the real now). */
   startAt?: Date | string | number;
+  /** With Teams on too (both chats in one process): its authentication against a fake connector. */
+  teamsAuth?: TeamsAuthOverrides;
 }
 
 export interface DraftValues {
@@ -116,7 +119,8 @@ export async function slackHarness(env: Env = {}, options: SlackHarnessOptions =
   const clock = new ManualClock(options.startAt ?? Date.now(), { ticking: !options.manualTimers });
   const timers = options.manualTimers ? new ManualTimers(clock) : undefined;
   const logger = createMemoryLogger('debug');
-  const launch = () => startApp(config, { clock, logger, port: 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}) });
+  const launch = () =>
+    startApp(config, { clock, logger, port: 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}), ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
   let app = await launch();
   let eventsUrl = `${app.url}/slack/events`;
 

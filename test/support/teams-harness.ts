@@ -32,6 +32,8 @@ export interface TeamsHarness {
   cards(): FakeTeamsMessage[];
   /** The text and card text of every message in a person's 1:1 chat with Greenlight. */
   dmTexts(aadObjectId: string): string[];
+  /** Every message in a person's 1:1 chat with Greenlight, as JSON (cards and buttons included). */
+  dmJson(aadObjectId: string): string;
   threadTexts(card: FakeTeamsMessage): string[];
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function teamsHarness(extraEnv: Env = {}, options: TeamsHarnessOpti
     ...(options.local ? {} : { teamsAuth: { config: fake.botFrameworkAuthConfig(), credentialsFactory: fake.credentialsFactory() } }),
   });
   const messagesUrl = `${app.url}/api/messages`;
+  const personalChat = (aadObjectId: string) => fake.state.personalChats.get(aadObjectId) ?? fake.directory.personalChatId(aadObjectId);
   const allTexts = (conversationId: string) => (fake.state.conversations.get(conversationId) ?? []).filter((m) => !m.deleted).map(shownInTeams);
 
   return {
@@ -110,10 +113,8 @@ export async function teamsHarness(extraEnv: Env = {}, options: TeamsHarnessOpti
       return postActivity(messagesUrl, activity, token === undefined ? {} : { token });
     },
     cards: () => fake.state.messagesIn(APPROVALS_CHANNEL).filter((m) => adaptiveCardOf(m) !== undefined),
-    dmTexts: (aadObjectId) => {
-      const chat = fake.state.personalChats.get(aadObjectId) ?? fake.directory.personalChatId(aadObjectId);
-      return allTexts(chat);
-    },
+    dmTexts: (aadObjectId) => allTexts(personalChat(aadObjectId)),
+    dmJson: (aadObjectId) => JSON.stringify((fake.state.conversations.get(personalChat(aadObjectId)) ?? []).map((m) => m.activity)),
     threadTexts: (card) => fake.state.thread(card.conversationId, card.id).map(shownInTeams),
     async close() {
       await app.stop();

@@ -110,9 +110,20 @@ export class TeamsNews implements NewsChannel {
     }
   }
 
-  /** Runs `logic` in a conversation Greenlight starts (or continues) itself. */
-  #in(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    return this.adapter.continueConversationAsync(this.botAppId, reference, logic);
+  /**
+   * Runs `logic` in a conversation Greenlight starts (or continues) itself. The adapter would
+   * hand an error to its turn-error handler and call the turn done; news must see it, to retry.
+   */
+  async #in(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failed: { error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failed = { error };
+      }
+    });
+    if (failed) throw failed.error;
   }
 
   // The card -------------------------------------------------------------------------------
@@ -214,6 +225,7 @@ export class TeamsNews implements NewsChannel {
     const account = await this.gl.findConversation('teams', 'person', accountKey(person.id));
     if (!account) throw new NewsDeliveryError('Greenlight has no way to reach this person in Teams yet', { permanent: true, maybeDelivered: false });
     const { user, serviceUrl, tenantId } = account.reference as { user: { id: string; name?: string }; serviceUrl: string; tenantId: string };
+    let failed: { error: unknown } | undefined;
     await this.adapter.createConversationAsync(
       this.botAppId,
       'msteams',
@@ -221,10 +233,15 @@ export class TeamsNews implements NewsChannel {
       'https://api.botframework.com',
       { isGroup: false, bot: { id: this.botAppId, name: 'Greenlight' }, members: [user], tenantId, channelData: { tenant: { id: tenantId } } } as never,
       async (context) => {
-        await this.gl.rememberConversation({ platform: 'teams', kind: 'person', key: String(person.id), reference: { ...TurnContext.getConversationReference(context.activity) } });
-        await context.sendActivity(message);
+        try {
+          await this.gl.rememberConversation({ platform: 'teams', kind: 'person', key: String(person.id), reference: { ...TurnContext.getConversationReference(context.activity) } });
+          await context.sendActivity(message);
+        } catch (error) {
+          failed = { error };
+        }
       },
     );
+    if (failed) throw failed.error;
   }
 
   async #mentionInThread(author: Person, notes: StampedLine[], postId: number | undefined, why: NewsDeliveryError): Promise<void> {

@@ -88,6 +88,13 @@ function accepted(result: ReturnType<typeof evaluateDecision>) {
 }
 
 describe('approval policy', () => {
+  it('refuses a decision from another chat than the one the post was drafted in', () => {
+    const fromTeams = refusal(evaluateDecision(post(), command({ platform: 'teams' }), one));
+    expect(fromTeams.code).toBe('other_chat');
+    expect(fromTeams.refused).toBe('post #7 is reviewed in Slack, where it was drafted: decide it there.');
+    accepted(evaluateDecision(post(), command({ platform: 'slack' }), one));
+  });
+
   it('approves with one approval: status, decision bound to the revision, one publication per network at the publish time, audit', () => {
     const { change, outcome } = accepted(evaluateDecision(post(), command(), one));
     expect(outcome).toBe('approved');
