@@ -1,0 +1,139 @@
+/**
+ * Greenlight's Teams cards, built by pure functions and read by Microsoft's own adaptivecards
+ * library: no parse errors, and under Teams' 28 KB however long the lists grow.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildApprovalCard } from '../../../src/bots/teams/cards/approval-card.js';
+import { buildDigestCard } from '../../../src/bots/teams/cards/digest-card.js';
+import { buildDraftForm } from '../../../src/bots/teams/cards/draft-form.js';
+import { buildHelpCard } from '../../../src/bots/teams/cards/help-card.js';
+import { teamsMessage } from '../../../src/bots/teams/cards/line-card.js';
+import { buildQueueCard } from '../../../src/bots/teams/cards/queue-card.js';
+import { escapeCardMarkdown, TEAMS_MARKUP } from '../../../src/bots/teams/cards/teams-markup.js';
+import { expiredLine, needsAttentionLine } from '../../../src/bots/presentation/news-lines.js';
+import type { Person } from '../../../src/domain/post.js';
+import type { Publication } from '../../../src/domain/publication.js';
+import type { Digest } from '../../../src/workflows/digest/build-digest.js';
+import type { PostView } from '../../../src/workflows/post-view.js';
+import { checkAdaptiveCard } from '../../support/adaptive-cards.js';
+
+const ann: Person = { id: 1, platform: 'teams', platformUserId: 'a3c1e5f7', displayName: 'Ann *Author*', timezone: 'Europe/Berlin' };
+
+function view(overrides: Partial<PostView> = {}): PostView {
+  return {
+    id: 7,
+    status: 'pending',
+    statusLabel: 'Waiting for approval',
+    author: ann,
+    revisionId: 11,
+    revisionNumber: 2,
+    text: 'Spring **sale** [click](https://evil.example)',
+    networks: [{ network: 'x', label: 'X', used: 20, limit: 280, unit: 'characters', ok: true }],
+    mediaUrl: null,
+    publishAt: new Date('2026-03-03T09:00:00Z'),
+    publishZone: 'Europe/Berlin',
+    aiAssisted: false,
+    submittedAt: new Date('2026-03-02T09:00:00Z'),
+    approvals: [],
+    verdict: null,
+    requiredApprovals: 1,
+    remainingApprovals: 1,
+    decidable: true,
+    publications: [],
+    ...overrides,
+  };
+}
+
+const clean = (card: unknown) => {
+  const check = checkAdaptiveCard(card);
+  expect(check.errors).toEqual([]);
+  return check;
+};
+
+const publication: Publication = {
+  id: 30, postId: 7, revisionId: 11, network: 'x', status: 'needs_attention', dueAt: new Date('2026-03-03T09:00:00Z'), claimOwner: null, leaseUntil: null, sendingAt: null,
+  attempts: 1, nextAttemptAt: null, externalId: null, url: null, lastError: 'X did not answer', publishedAt: null, createdAt: new Date(), updatedAt: new Date(),
+};
+
+describe('Teams cards', () => {
+  it('escapes people’s text, so a post cannot become markup or a link on the card', () => {
+    expect(escapeCardMarkdown('**x** [a](b)')).toBe('\\*\\*x\\*\\* \\[a\\]\\(b\\)');
+    const json = JSON.stringify(buildApprovalCard(view(), { canDecide: false }));
+    expect(json).not.toContain('[click](https://evil.example)');
+    expect(TEAMS_MARKUP.person(ann)).toBe('Ann \\*Author\\*');
+  });
+
+  it('the approval card: the status view has no buttons and a refresh for approvers; their view has the three decisions', () => {
+    const status = buildApprovalCard(view(), { canDecide: false }, ['29:alice', '29:bob']);
+    clean(status);
+    expect(status.actions).toBeUndefined();
+    expect(status.refresh).toMatchObject({ action: { verb: 'refreshCard', data: { postId: 7, revisionId: 11 } }, userIds: ['29:alice', '29:bob'] });
+    const approver = buildApprovalCard(view(), { canDecide: true, problem: 'Say what should change: the author sees it.' });
+    clean(approver);
+    expect(approver.actions!.map((a) => a.title)).toEqual(['Approve', 'Request changes', 'Reject']);
+    expect(JSON.stringify(approver)).toContain('Say what should change');
+    // More approvers than Teams refreshes for: nobody is listed, everyone gets the manual refresh.
+    const many = buildApprovalCard(view(), { canDecide: false }, Array.from({ length: 61 }, (_, i) => `29:${i}`));
+    expect(many.refresh).not.toHaveProperty('userIds');
+  });
+
+  it('a long post is cut on the card with Show full text, and stays under 28 KB', () => {
+    const long = buildApprovalCard(view({ text: 'word '.repeat(13_000) }), { canDecide: true });
+    expect(clean(long).bytes).toBeLessThan(28_000);
+    expect(long.actions!.map((a) => a.title)).toContain('Show full text');
+  });
+
+  it('thread lines with buttons become a card; confirm steps open under their button', () => {
+    const message = teamsMessage([needsAttentionLine(TEAMS_MARKUP, view(), publication), expiredLine(TEAMS_MARKUP, view())]);
+    expect(message.card).toBeDefined();
+    clean(message.card);
+    const json = JSON.stringify(message.card);
+    expect(json).toMatch(/"type":"Action.ShowCard","title":"Mark as published".*"verb":"mark_published"/);
+    expect(json).toContain('"verb":"approve_now"');
+    // Reschedule asks for the new time in the card itself.
+    expect(json).toMatch(/"title":"Reschedule".*"type":"Input.Date"/);
+    expect(teamsMessage([{ text: 'Just a line' }])).toEqual({ text: 'Just a line' });
+  });
+
+  it('the draft form, with errors next to their fields and suggestions with Use this', () => {
+    const form = buildDraftForm({
+      values: { text: '', networks: ['x'], date: '2026-03-03', time: '10:00', mediaUrl: 'ftp://x', tone: 'friendly' },
+      available: ['sandbox', 'x'],
+      zone: 'Europe/Berlin',
+      zoneSource: 'teams',
+      usage: [],
+      errors: { text: 'Write the text of the post.', mediaUrl: 'The image link must be a web address starting with https://.' },
+      captions: { enabled: true, suggestions: [{ id: 'b.1', network: 'x', text: 'Try *this*', used: 10, limit: 280, unit: 'characters', shortened: false }] },
+    });
+    clean(form);
+    const json = JSON.stringify(form);
+    expect(json).toContain('Write the text of the post.');
+    expect(json).toContain('"suggestionId":"b.1"');
+    expect(json).toContain('Try \\\\*this\\\\*');
+  });
+
+  it('queue and digest stay under 28 KB however many posts there are', () => {
+    const views = Array.from({ length: 500 }, (_, i) => view({ id: i + 1, text: `Post ${i} `.repeat(40) }));
+    const queue = buildQueueCard({ isApprover: true, mine: views, pending: views, scheduled: views, totals: { mine: 500, pending: 500, scheduled: 500 }, now: new Date(), zone: 'UTC' });
+    expect(clean(queue).bytes).toBeLessThan(28_000);
+    const post = { postId: 1, network: 'x' as const, label: 'X', url: 'https://x.example/p/1', excerpt: 'Launch '.repeat(20), figures: { likes: 1, comments: 2, shares: 3, impressions: null }, change: { likes: 1, comments: 2, shares: 3, impressions: null }, engagement: 6 };
+    const digest = {
+      kind: 'daily', title: 'Engagement digest for Mon 2 Mar', zone: 'UTC', from: new Date(), to: new Date(), generatedAt: new Date(),
+      posts: Array.from({ length: 300 }, () => post), totals: [], top: post,
+      waiting: Array.from({ length: 300 }, (_, i) => ({ postId: i, excerpt: 'Waiting '.repeat(20), author: ann, waitingMs: 3_600_000, publishAt: null })), waitingTotal: 300,
+      today: Array.from({ length: 300 }, (_, i) => ({ postId: i, network: 'x' as const, label: 'X', dueAt: new Date(), excerpt: 'Today '.repeat(20) })),
+      chart: { title: 'Engagement, last 7 days', days: [], series: [] },
+    } satisfies Digest;
+    const card = buildDigestCard(digest, Buffer.from('png-bytes'));
+    const check = clean(card);
+    expect(check.bytesWithoutDataUris).toBeLessThan(28_000);
+    expect(JSON.stringify(card)).toContain('data:image/png;base64,');
+  });
+
+  it('help for someone who typed something else', () => {
+    const help = buildHelpCard({ isApprover: false, approvalsChannelSet: false, unknown: 'do **it**' });
+    clean(help);
+    expect(JSON.stringify(help)).toContain('I did not understand “do \\\\*\\\\*it\\\\*\\\\*”');
+    expect(JSON.stringify(help)).toContain('No approvals channel is set yet');
+  });
+});
