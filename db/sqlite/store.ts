@@ -103,6 +103,7 @@ export class SqliteStore implements Store {
   /** A unit of the group being committed wrote news (listeners are told after the commit). */
   #newsWritten = false;
   readonly #seen: SeenRequestQueries;
+  #conversationStatement: Database.Statement | undefined;
   #checkpointer: Checkpointer | undefined;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
@@ -841,12 +842,10 @@ export class SqliteStore implements Store {
   }
 
   async getConversation(platform: ChatPlatform, kind: ChatConversation['kind'], key: string): Promise<ChatConversation | undefined> {
-    const row = this.db
-      .select()
-      .from(schema.chatConversations)
-      .where(and(eq(schema.chatConversations.platform, platform), eq(schema.chatConversations.kind, kind), eq(schema.chatConversations.key, key)))
-      .get();
-    return row && { platform: row.platform as ChatPlatform, kind: row.kind as ChatConversation['kind'], key: row.key, reference: JSON.parse(row.reference) as Record<string, unknown>, setBy: row.setBy };
+    // Read for every piece of Teams news and every click: a statement prepared once.
+    this.#conversationStatement ??= this.sqlite.prepare('SELECT reference, set_by AS setBy FROM chat_conversations WHERE platform = ? AND kind = ? AND key = ?');
+    const row = this.#conversationStatement.get(platform, kind, key) as { reference: string; setBy: number | null } | undefined;
+    return row && { platform, kind, key, reference: JSON.parse(row.reference) as Record<string, unknown>, setBy: row.setBy };
   }
 
   async getChatMessage(postId: number, platform: ChatPlatform, purpose: string): Promise<ChatMessageRef | undefined> {
