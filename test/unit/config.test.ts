@@ -141,6 +141,18 @@ describe('configuration', () => {
     expect(redact(`failed with ${slack.SLACK_SIGNING_SECRET} and x-token-1234567890`)).toBe('failed with [redacted] and [redacted]');
   });
 
+  it('turns Teams on with an Azure registration, or in local mode with TEAMS_APPROVERS alone', () => {
+    const azure = loadConfig({ MICROSOFT_APP_ID: 'app-1', MICROSOFT_APP_PASSWORD: 'secret-value-1', MICROSOFT_APP_TENANT_ID: 'tenant-1', TEAMS_APPROVERS: 'Alice@Contoso.com, b4d2f6a8-3c5e-4f7a-9b2d-4f6a8b0c2e31' }).teams;
+    expect(azure).toMatchObject({ mode: 'azure', appId: 'app-1', appType: 'SingleTenant', approvers: ['alice@contoso.com', 'b4d2f6a8-3c5e-4f7a-9b2d-4f6a8b0c2e31'] });
+    // The Agents Playground's test user has a longer last group: still taken as an object id.
+    expect(loadConfig({ TEAMS_APPROVERS: '00000000-0000-0000-0000-0000000000020' }).teams).toEqual({ mode: 'local', approvers: ['00000000-0000-0000-0000-0000000000020'] });
+    expect(featureLines(loadConfig({ TEAMS_APPROVERS: 'alice@contoso.com' }), ['sandbox']).find((l) => l.includes(' teams '))).toMatch(/^on .*local mode .*from this machine only/);
+    expect(problems({ MICROSOFT_APP_ID: 'app-1', MICROSOFT_APP_PASSWORD: 'secret-value-1', TEAMS_APPROVERS: 'alice@contoso.com' })).toEqual([
+      'MICROSOFT_APP_TENANT_ID: required for a SingleTenant Teams bot (or set MICROSOFT_APP_TYPE=MultiTenant)',
+    ]);
+    expect(problems({ TEAMS_APPROVERS: 'alice, bob' })[0]).toMatch(/^TEAMS_APPROVERS: must be comma-separated AAD object ids \(GUIDs\) and\/or emails/);
+  });
+
   it('prints one feature line per feature, naming the variables that turn off features on', () => {
     const lines = featureLines(loadConfig({}), ['sandbox']);
     expect(lines).toHaveLength(13);
