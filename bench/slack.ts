@@ -8,8 +8,7 @@
  * load comes from this one, as it would from Slack. Budget: p99 within 2× the bare app's at
  * each concurrency, and under 1 s at 100 (Slack gives up after 3 s).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { SqliteStore } from '../db/sqlite/store.js';
@@ -21,6 +20,7 @@ import { blockActionsFromMessage, postSigned, slashCommand, type SlackRequestBod
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 import { median } from './support/stats.js';
+import { benchProcesses, cpuTime, jsonLine, percentile, quietAfter } from './support/processes.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench00';
 const APPROVAL_CHANNEL = 'C0APPROVALS';
@@ -33,52 +33,19 @@ const APPROVERS = Array.from({ length: 10 }, (_, i) => `U0APPROVER${i}`);
 /** Authors of the posts being approved, in turn: a burst of approvals notifies several people. */
 const AUTHORS = Array.from({ length: 5 }, (_, i) => `U0AUTHOR${i}`);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const children: ChildProcess[] = [];
 
-/** Starts a TypeScript script as a process; resolves when its output contains `ready` (a JSON line or text). */
-function run(args: string[], env: Record<string, string>, ready: (output: string) => string | undefined): Promise<{ found: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const found = ready(output);
-      if (found) resolve({ found, child });
-    };
-    child.stdout!.on('data', (d) => ((output += d), check()));
-    child.stderr!.on('data', (d) => ((output += d), check()));
-    child.on('exit', (code) => reject(new Error(`${args[0]} exited (${code}):\n${output}`)));
-  });
-}
-/** CPU time a process has used so far, in ms (Linux: utime + stime from /proc, in clock ticks of 10 ms). */
-function cpuTime(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-const jsonUrl = (output: string) => output.split('\n').map((l) => (l.startsWith('{"url"') ? (JSON.parse(l) as { url: string }).url : undefined)).find(Boolean);
+const { run, stopAll } = benchProcesses();
+const jsonUrl = (output: string) => {
+  const line = jsonLine(output);
+  return line && (JSON.parse(line) as { url: string }).url;
+};
 
 const tmp = tempDir('greenlight-bench-');
 try {
   const fake = await run([here('./support/fake-slack-process.ts'), [...AUTHORS, ...APPROVERS].join(',')], {}, jsonUrl);
   const fakeUrl = fake.found;
   const bare = await run([here('./support/bare-bolt-process.ts'), SECRET, fakeUrl], {}, jsonUrl);
-  /**
-   * Waits until no Web API call has reached the fake for a while (the work after the
-   * acknowledgements is done); returns when the last one came, in ms after `since`.
-   */
-  const settled = async (since: number): Promise<number> => {
-    for (;;) {
-      const { lastCallAt } = await new Promise<{ lastCallAt: number }>((resolve) => {
-        fake.child.once('message', (m) => resolve(m as { lastCallAt: number }));
-        fake.child.send('quiet?');
-      });
-      if (Date.now() - lastCallAt >= QUIET_MS) return lastCallAt - since;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const settled = (since: number) => quietAfter(fake.child, since, QUIET_MS);
 
   // Pending posts for the Approve runs, made through the workflows before Greenlight starts,
   // each with its approval card in the channel (so an approval updates the card and posts in
@@ -164,7 +131,7 @@ try {
     const doneMs = await settled(startedAt);
     return { latencies: latencies.sort((a, b) => a - b), doneMs, cpuMs: (cpuTime(app.child) - cpuBefore) / REQUESTS };
   };
-  const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const pct = percentile;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 
   // Warm both up (JIT, connections) with each kind of request before measuring.
@@ -215,6 +182,6 @@ try {
   }
   console.log(allWithin ? 'all within budget (p99 ≤ 2× bare, < 1 s at 100)' : 'some runs are over budget');
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  stopAll();
   tmp.cleanup();
 }

@@ -9,8 +9,7 @@
  * Connector each in a process of their own, and the load comes from this one. Budget: p99
  * within 2× the bare bot's at each concurrency, and under 1 s at 100.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../db/sqlite/store.js';
 import { CARD_PURPOSE } from '../src/bots/teams/teams-news.js';
@@ -21,34 +20,16 @@ import { adaptiveCardAction, composeSubmitAction, postActivity, standaloneTeamsE
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 import { median } from './support/stats.js';
+import { benchProcesses, cpuTime, jsonLine, percentile, quietAfter } from './support/processes.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const QUIET_MS = 500;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const children: ChildProcess[] = [];
 const [ANN, ALICE] = TEAMS_DEFAULTS.users.map((u) => u.aadObjectId) as [string, string];
 const APPROVALS = TEAMS_DEFAULTS.teams[0]!.channels[1]!.id;
 
-function run(args: string[], env: Record<string, string>, ready: (output: string) => string | undefined): Promise<{ found: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const found = ready(output);
-      if (found) resolve({ found, child });
-    };
-    child.stdout!.on('data', (d) => ((output += d), check()));
-    child.stderr!.on('data', (d) => ((output += d), check()));
-    child.on('exit', (code) => reject(new Error(`${args.at(-1)} exited (${code}):\n${output}`)));
-  });
-}
-function cpuTime(child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-const jsonLine = (output: string) => output.split('\n').find((l) => l.startsWith('{"url"'));
+const { run, stopAll } = benchProcesses();
 
 const tmp = tempDir('greenlight-bench-');
 try {
@@ -57,16 +38,7 @@ try {
   const env = standaloneTeamsEnvironment(serviceUrl, new TeamsDirectory());
   const bare = await run([here('./support/bare-teams-process.ts'), '0'], {}, jsonLine);
   const bareUrl = (JSON.parse(bare.found) as { url: string }).url;
-  const settled = async (since: number): Promise<number> => {
-    for (;;) {
-      const { lastCallAt } = await new Promise<{ lastCallAt: number }>((resolve) => {
-        fake.child.once('message', (m) => resolve(m as { lastCallAt: number }));
-        fake.child.send('quiet?');
-      });
-      if (Date.now() - lastCallAt >= QUIET_MS) return lastCallAt - since;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const settled = (since: number) => quietAfter(fake.child, since, QUIET_MS);
 
   // Pending posts for the Approve runs, made through the workflows before Greenlight starts,
   // each with its approval card in the approvals channel and an author Greenlight can reach.
@@ -130,7 +102,7 @@ try {
     const doneMs = await settled(startedAt);
     return { latencies: latencies.sort((a, b) => a - b), doneMs, cpuMs: (cpuTime(app.child) - cpuBefore) / REQUESTS };
   };
-  const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const pct = percentile;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 
   await settled(Date.now());
@@ -173,6 +145,6 @@ try {
   }
   console.log(allWithin ? 'all within budget (p99 ≤ 2× bare, < 1 s at 100)' : 'some runs are over budget');
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  stopAll();
   tmp.cleanup();
 }

@@ -7,7 +7,7 @@
  * with no padding around the symbol.
  */
 import { encodePngRgb } from '../../src/workflows/digest/chart/png.js';
-import { encodePngRgba } from './png-rgba.js';
+import { encodePngRgba } from '../../src/workflows/digest/chart/png.js';
 
 export const COLOR_ICON_SIZE = 192;
 export const OUTLINE_ICON_SIZE = 32;

@@ -5,11 +5,11 @@ import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { createBlueskyPublisher, type BlueskyPublisherDeps } from '../../src/platforms/bluesky/publisher.js';
 import { isTid, publicationRecordKey } from '../../src/platforms/bluesky/record-key.js';
-import { PublishError } from '../../src/platforms/publisher.js';
 import { cidFor, startBlueskyFake, type BlueskyFake, type BlueskyFakeOptions } from '../fakes/bluesky/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const HANDLE = 'acme.bsky.social';
 const PASSWORD = 'abcd-efgh-ijkl-mnop';
@@ -38,15 +38,6 @@ async function setup(fakeOptions: Partial<BlueskyFakeOptions> = {}, overrides: P
   return { fake, clock, waits, logger, publisher };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const creates = (f: BlueskyFake) => f.server.requestsTo('POST', '/xrpc/com.atproto.repo.createRecord');
 const utf8Slice = (text: string, start: number, end: number) => Buffer.from(text, 'utf8').subarray(start, end).toString('utf8');

@@ -4,12 +4,13 @@ import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { createFacebookPublisher } from '../../src/platforms/facebook/publisher.js';
-import { PublishError, type Publisher } from '../../src/platforms/publisher.js';
+import { type Publisher } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type FacebookPost, type MetaGraphFake } from '../fakes/meta-graph/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const PAGE_ID = '104857600123456';
 const TOKEN = 'EAAGreenlightPageToken0123456789abcdef';
@@ -47,15 +48,6 @@ function setup(options: { token?: string; timeoutMs?: number } = {}) {
   return { publisher, waits, logger };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const publishText = (publisher: Publisher, text: string, publicationId = 1) =>
   publisher.publish({ publicationId, text, mediaUrl: null });

@@ -5,12 +5,13 @@ import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { createInstagramPublisher } from '../../src/platforms/instagram/publisher.js';
 import { CONTAINER_POLL_INTERVALS_MS } from '../../src/platforms/instagram/container.js';
-import { PublishError, type PublishRequest } from '../../src/platforms/publisher.js';
+import { type PublishRequest } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { graphError, metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type MetaGraphFake, type MetaGraphFakeOptions } from '../fakes/meta-graph/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const IG_USER = '17841400000000001';
 const TOKEN = 'EAAGreenlightInstagramToken0123456789';
@@ -68,15 +69,6 @@ function request(overrides: Partial<PublishRequest> = {}) {
   return { req, saved, last: () => saved[saved.length - 1] ?? null };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const containerPosts = () => fake.server.requestsTo('POST', `/v25.0/${IG_USER}/media`);
 const publishPosts = () => fake.server.requestsTo('POST', `/v25.0/${IG_USER}/media_publish`);

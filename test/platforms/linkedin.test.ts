@@ -8,12 +8,13 @@ import { LINKEDIN_API_VERSION } from '../../src/platforms/linkedin/api-version.j
 import { untilNextUtcMidnight } from '../../src/platforms/linkedin/errors.js';
 import { escapeLittleText, toLittleText } from '../../src/platforms/linkedin/little-text.js';
 import { createLinkedInPublisher } from '../../src/platforms/linkedin/publisher.js';
-import { PublishError, type MetricsTarget } from '../../src/platforms/publisher.js';
+import { type MetricsTarget } from '../../src/platforms/publisher.js';
 import { renderLittleText } from '../fakes/linkedin/little-text.js';
 import { linkedinDailyLimitFault, linkedinError, startLinkedInFake, type LinkedInFake, type LinkedInFakeOptions } from '../fakes/linkedin/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { gif, jpeg, png, webpLossy } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const MiB = 1024 * 1024;
@@ -42,15 +43,6 @@ async function setup(options: { fake?: LinkedInFakeOptions; timeoutMs?: number; 
   return { fake, clock, waits, logger, publisher };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const target = (externalId: string): MetricsTarget => ({ externalId, url: null, publishedAt: new Date(START) });
 

@@ -4,11 +4,11 @@ import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { createMastodonPublisher, type MastodonPublisherDeps } from '../../src/platforms/mastodon/publisher.js';
-import { PublishError } from '../../src/platforms/publisher.js';
 import { startMastodonFake, type MastodonFake, type MastodonFakeOptions } from '../fakes/mastodon/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const TOKEN = 'mastodon-secret-token-Zx8Q1w2e3r4t5y6u7i8o9p';
 const START = '2026-03-02T09:00:00.000Z';
@@ -36,15 +36,6 @@ async function setup(fakeOptions: Partial<MastodonFakeOptions> = {}, overrides: 
   return { fake, clock, waits, logger, publisher };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 describe('Mastodon: the instance’s own limits', () => {
   it('reads the character limit and URL weight in init and validates drafts with them', async () => {

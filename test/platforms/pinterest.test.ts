@@ -5,11 +5,11 @@ import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { pinLink, pinTitle } from '../../src/platforms/pinterest/pin-content.js';
 import { createPinterestPublisher, type PinterestPublisherDeps } from '../../src/platforms/pinterest/publisher.js';
-import { PublishError } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { startPinterestFake, type PinterestFake } from '../fakes/pinterest/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const TOKEN = 'pina_AMAZINGSECRETTOKEN1234567890abcdef';
 const BOARD = '549755885175';
@@ -39,15 +39,6 @@ async function setup(overrides: Partial<PinterestPublisherDeps> = {}) {
   return { fake, clock, waits, logger, publisher, image };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const TEXT = 'Spring sale starts Monday!\nEverything 20% off at https://shop.example.com/spring. See you there.';
 

@@ -4,12 +4,12 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import type { Sleep } from '../../src/platforms/http/backoff.js';
-import { PublishError } from '../../src/platforms/publisher.js';
 import { createXPublisher, type XPublisher } from '../../src/platforms/x/publisher.js';
 import { REFRESH_MARGIN_MS } from '../../src/platforms/x/refreshing-token-source.js';
 import { originOf, parseStoredTokens, X_TOKENS_KEY } from '../../src/platforms/x/stored-tokens.js';
 import { startXFake, type XFake, type XTokenPair } from '../fakes/x/server.js';
 import { tempDir } from '../support/temp-db.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const HOUR = 60 * 60 * 1000;
@@ -63,15 +63,6 @@ async function setup(options: { confidential?: boolean } = {}) {
   return { fake: x, clock, logger, process, stored, tokenRequests, bearerOf };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 /** Asks the fake's token endpoint directly, as a process still holding `refreshToken` would. */
 async function refreshAtX(x: XFake, refreshToken: string): Promise<number> {

@@ -4,12 +4,13 @@ import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import type { Sleep } from '../../src/platforms/http/backoff.js';
-import { PublishError, type MetricsTarget } from '../../src/platforms/publisher.js';
+import { type MetricsTarget } from '../../src/platforms/publisher.js';
 import { createXPublisher } from '../../src/platforms/x/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { startXFake, xProblem, xRateLimitFault, type XFake } from '../fakes/x/server.js';
 import { gif, jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
+import { failureOf } from '../support/publish-failure.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const START_EPOCH_S = Date.parse(START) / 1000;
@@ -39,15 +40,6 @@ async function setup(options: { timeoutMs?: number; random?: number; init?: bool
   return { fake, clock, waits, logger, publisher };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const target = (externalId: string): MetricsTarget => ({ externalId, url: null, publishedAt: new Date(START) });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COLOR_ICON_SYMBOL_BOX, GREENLIGHT_GREEN, drawColorIcon, drawOutlineIcon } from '../../../scripts/teams/icons.js';
-import { encodePngRgba } from '../../../scripts/teams/png-rgba.js';
+import { encodePngRgba } from '../../../src/workflows/digest/chart/png.js';
 import { readPng } from '../../support/png-reader.js';
 
 const appPackage = fileURLToPath(new URL('../../../appPackage/', import.meta.url));

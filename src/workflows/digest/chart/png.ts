@@ -32,6 +32,28 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return out;
 }
 
+/** 8-bit pixels, row-major, no padding: 3 bytes a pixel (RGB) or 4 (RGBA, not premultiplied). */
+function encode(pixels: Uint8Array, width: number, height: number, channels: 3 | 4, level: number): Buffer {
+  const stride = width * channels;
+  if (pixels.length !== stride * height) throw new RangeError(`expected ${stride * height} bytes of ${channels === 3 ? 'RGB' : 'RGBA'}, got ${pixels.length}`);
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const src = y * stride;
+    const dst = y * (stride + 1);
+    raw[dst] = 0; // filter type None
+    raw.set(pixels.subarray(src, src + stride), dst + 1);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = channels === 3 ? 2 : 6; // colour type: truecolour, or truecolour with alpha
+  ihdr[10] = 0; // deflate
+  ihdr[11] = 0; // adaptive filtering
+  ihdr[12] = 0; // no interlace
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level })), chunk('IEND', new Uint8Array(0))]);
+}
+
 /**
  * Encodes 8-bit RGB pixels (row-major, 3 bytes a pixel, no padding) as a PNG.
  * Scanlines are unfiltered and deflated at level 3: a chart is mostly long flat runs,
@@ -39,27 +61,10 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * for 2–4× the time. The output depends only on the pixels and the zlib build.
  */
 export function encodePngRgb(rgb: Uint8Array, width: number, height: number): Buffer {
-  const stride = width * 3;
-  if (rgb.length !== stride * height) throw new RangeError(`expected ${stride * height} bytes of RGB, got ${rgb.length}`);
-  const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const src = y * stride;
-    const dst = y * (stride + 1);
-    raw[dst] = 0; // filter type None
-    raw.set(rgb.subarray(src, src + stride), dst + 1);
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: truecolour
-  ihdr[10] = 0; // deflate
-  ihdr[11] = 0; // adaptive filtering
-  ihdr[12] = 0; // no interlace
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 3 })),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  return encode(rgb, width, height, 3, 3);
+}
+
+/** Encodes 8-bit RGBA pixels as a PNG (the Teams icons: tiny, so deflated hard). */
+export function encodePngRgba(rgba: Uint8Array, width: number, height: number): Buffer {
+  return encode(rgba, width, height, 4, 9);
 }

@@ -5,8 +5,8 @@ import { createMemoryLogger } from '../../../../src/observability/logger.js';
 import { clearRegisteredSecrets, registerSecret } from '../../../../src/observability/redact.js';
 import { createHttpClient, type HttpClientOptions } from '../../../../src/platforms/http/http-client.js';
 import { createRateLimiter } from '../../../../src/platforms/http/rate-limiter.js';
-import { PublishError } from '../../../../src/platforms/publisher.js';
 import { closedPortUrl, sendJson, startServer, type LocalServer } from './local-server.js';
+import { failureOf } from '../../../support/publish-failure.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 
@@ -33,15 +33,6 @@ function setup(baseUrl: string, overrides: Partial<HttpClientOptions> = {}) {
   return { client, clock, waits, logger, rateLimiter };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 let server: LocalServer | undefined;
 afterEach(async () => {

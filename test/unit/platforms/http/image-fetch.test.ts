@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchImage, formatMegabytes, type FetchImageOptions } from '../../../../src/platforms/http/image-fetch.js';
 import type { ImageType } from '../../../../src/platforms/http/image-format.js';
-import { PublishError } from '../../../../src/platforms/publisher.js';
 import { closedPortUrl, startServer, type LocalServer } from './local-server.js';
 import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from '../../../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../../../support/local-media.js';
+import { failureOf } from '../../../support/publish-failure.js';
 
 const MiB = 1024 * 1024;
 const ALL: ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
@@ -18,15 +18,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 /** Serves `body` with the given headers at every path. */
 async function serve(status: number, body: Buffer | string, headers: Record<string, string> = {}) {

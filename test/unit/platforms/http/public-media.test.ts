@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PUBLIC_MEDIA_ONLY, checkMediaLink, isPublicAddress, type MediaLinkPolicy } from '../../../../src/domain/media-links.js';
 import { fetchImage, type FetchImageOptions } from '../../../../src/platforms/http/image-fetch.js';
-import { PublishError } from '../../../../src/platforms/publisher.js';
 import { png } from '../../../support/image-fixtures.js';
 import { closedPortUrl } from './local-server.js';
+import { failureOf } from '../../../support/publish-failure.js';
 
 const NOT_PUBLIC = 'cannot be downloaded: Greenlight only downloads images from the public internet.';
 
@@ -45,15 +45,6 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 const image = png(4, 3);
 const serveImage = () => serve((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(image));
 
-async function failureOf(promise: Promise<unknown>): Promise<PublishError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PublishError);
-    return error as PublishError;
-  }
-  throw new Error('expected a PublishError');
-}
 
 const options = (media: MediaLinkPolicy, extra: Partial<FetchImageOptions> = {}): FetchImageOptions => ({
   network: 'mastodon',
