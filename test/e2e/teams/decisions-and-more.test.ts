@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import { adaptiveCardOf, type FakeTeamsMessage } from '../../fakes/teams/index.js';
 import { checkAdaptiveCard } from '../../support/adaptive-cards.js';
+import { startFakeOpenAI } from '../../fakes/openai/server.js';
 import { adaptiveCardAction, channelMention, composeSubmitAction, personalMessage } from '../../support/teams-activities.js';
 import { ALICE, ANN, APPROVALS_CHANNEL, BOB, DIGEST_CHANNEL, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
 
@@ -117,6 +118,33 @@ describe('Teams: decisions', () => {
     const mentions = h.fake.state.thread(card.conversationId, card.id).filter((m) => String(m.activity.text ?? '').startsWith('<at>Ann Author</at>'));
     expect(mentions.length).toBeGreaterThan(0);
     expect(JSON.stringify(mentions[0]!.activity.entities)).toContain('"type":"mention"');
+  });
+});
+
+describe('Teams: caption suggestions', () => {
+  it('Suggest captions re-renders the form with suggestions; Use this puts one in the text and marks the post AI-assisted', async () => {
+    const ai = await startFakeOpenAI({ apiKey: 'sk-test-greenlight-0123456789abcdef' });
+    try {
+      h = await teamsHarness({ OPENAI_API_KEY: 'sk-test-greenlight-0123456789abcdef', OPENAI_BASE_URL: ai.baseUrl }, { publishers: [new SandboxPublisher()] });
+      await h.send(channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
+      const form = { text: 'Spring sale Monday', networks: 'sandbox', date: '', time: '', mediaUrl: '', tone: 'playful' };
+      const suggested = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...form, action: 'suggest' } }));
+      const card = ((suggested.json as Invoke).task?.value as { card: { content: unknown } }).card.content;
+      expect(checkAdaptiveCard(card).errors).toEqual([]);
+      const use = JSON.stringify(card).match(/"action":"use","suggestionId":"([^"]+)"/);
+      expect(use).not.toBeNull();
+      const used = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...form, action: 'use', suggestionId: use![1] } }));
+      const withText = ((used.json as Invoke).task?.value as { card: { content: { body: Array<{ id?: string; value?: string }>; actions: Array<{ data: Record<string, unknown> }> } } }).card.content;
+      const text = withText.body.find((b) => b.id === 'text')!.value!;
+      expect(text).not.toBe('Spring sale Monday');
+      expect(withText.actions.every((a) => a.data.aiAssisted === true)).toBe(true);
+      const submit = withText.actions.find((a) => a.data.action === 'submit')!.data;
+      await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...form, ...submit, text } }));
+      await h.app.settled();
+      expect((await h.app.greenlight.getPost(1))!.revision).toMatchObject({ text, aiAssisted: true });
+    } finally {
+      await ai.close();
+    }
   });
 });
 
