@@ -107,12 +107,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
     for (const chat of chats) {
       const channel = chat.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
-      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), { ...DEFAULT_COURIER_OPTIONS, owner }));
+      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), { ...DEFAULT_COURIER_OPTIONS, owner, gatherMs: chat.newsGatherMs ?? 0 }));
     }
     // News is delivered as soon as its change commits; the couriers also poll for news other
     // processes wrote.
     store.onNewsWritten(() => {
-      for (const courier of couriers) courier.kick();
+      for (const courier of couriers) courier.newsWritten();
     });
 
     scheduler = new Scheduler(greenlight.ctx, timers, {

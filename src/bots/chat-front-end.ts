@@ -17,6 +17,8 @@ export interface ChatFrontEnd {
   readonly routes: Readonly<Record<string, Route>>;
   /** Whether the daily digest is posted in this chat. */
   readonly postsDigest: boolean;
+  /** How long fresh news waits for news written with it, to go out together (see CourierOptions). */
+  readonly newsGatherMs?: number;
   /** Registers its listeners on the product's logic; returns what shows news from the outbox. */
   attach(gl: Greenlight, options: { aiHint?: string; digestZone: string }): NewsChannel;
   /** Connects (Socket Mode); nothing to do over HTTP. */

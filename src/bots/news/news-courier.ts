@@ -20,6 +20,12 @@ export interface CourierOptions {
   maxMs: number;
   /** How often the outbox is looked at anyway (news another process wrote, a lapsed lease). */
   pollMs: number;
+  /**
+   * Fresh news waits this long (real time) before it is claimed, so what happens in one moment
+   * (an approval and the publication it starts at once) goes out together: one card update,
+   * one thread message, one note. 0: at once (Slack, whose users see each event on its own).
+   */
+  gatherMs: number;
 }
 
 export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
@@ -33,6 +39,7 @@ export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
   baseMs: 2_000,
   maxMs: 60_000,
   pollMs: 15_000,
+  gatherMs: 0,
 };
 
 /**
@@ -53,6 +60,7 @@ export class NewsCourier {
   #failing = false;
   #wake: { at: number; timer: Cancellable } | undefined;
   #poll: Cancellable | undefined;
+  #gathering: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -80,9 +88,23 @@ export class NewsCourier {
     this.#pump ??= this.#run().finally(() => (this.#pump = undefined));
   }
 
+  /** News was just written: deliver it, after `gatherMs` for anything written with it. */
+  newsWritten(): void {
+    if (!this.options.gatherMs) return this.kick();
+    if (!this.#running || this.#gathering) return;
+    this.#gathering = new Promise<void>((resolve) => {
+      setTimeout(() => {
+        this.#gathering = undefined;
+        this.kick();
+        resolve();
+      }, this.options.gatherMs).unref();
+    });
+  }
+
   /** Resolves when nothing is being delivered and nothing due now is left (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#pump || this.#active.size) {
+    while (this.#gathering || this.#pump || this.#active.size) {
+      await this.#gathering;
       await this.#pump;
       await Promise.all(this.#active);
     }

@@ -46,6 +46,9 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsBotDeps): ChatFro
     platform: 'teams',
     approvers,
     postsDigest: true,
+    // An approval and the publication it starts at once are one card update, one thread reply
+    // and one note in Teams: half the Bot Connector calls of a burst (bench:teams).
+    newsGatherMs: 150,
     routes: {
       'POST /api/messages': teamsRoute(adapter, run, { localOnly: config.mode === 'local', logger }),
       // The Agents Playground checks the endpoint is there before it sends anything.
