@@ -3,11 +3,10 @@ import type { Person, PostAggregate } from '../../domain/post.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Digest } from '../../workflows/digest/build-digest.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
-import type { DeliveringNews, NewsChannel, NewsDelivery } from '../news/news-channel.js';
+import { NewsDeliveryError, type DeliveringNews, type NewsChannel, type NewsDelivery } from '../news/news-channel.js';
+import { deliverPostNews, type EventItem, type PostNewsSurface, type StampedLine } from '../news/post-news.js';
 import { buildApprovalCard, cardFallbackText } from './blocks/approval-card.js';
 import { buildDigestMessage } from './blocks/digest.js';
-import { deliverPostNews, type EventItem, type PostNewsSurface, type StampedLine } from '../news/post-news.js';
-import { NewsDeliveryError } from '../news/news-channel.js';
 import { joinStamped, slackMessage, type Stamped } from './blocks/messages.js';
 import { SLACK_MARKUP } from './blocks/slack-markup.js';
 import { newsError, slackErrorCode } from './news-errors.js';
@@ -21,7 +20,6 @@ interface Card {
   ts: string;
   permalink: string | undefined;
 }
-
 
 /**
  * Slack refuses a whole message whose image it cannot fetch (`invalid_blocks`). The image is
@@ -62,17 +60,17 @@ export class SlackNews implements NewsChannel {
   /** What deliverPostNews needs of Slack. */
   #surfaceFor(approverMentions: string): PostNewsSurface<Card> {
     return {
-    markup: SLACK_MARKUP,
-    approverMentions,
-    cardRefusedFix: 'Ask your Slack admin to invite me there.',
-    describe: (post) => this.gl.describe(post),
-    now: () => this.gl.now(),
-    knownCard: (postId) => this.#knownCard(postId),
-    showCard: (postId, submitted) => this.#showCard(postId, submitted),
-    refreshCard: (postId, card) => this.#refreshCard(postId, card),
-    postInThread: (card, lines, items, delivery) => this.#threadOnce(card, lines, items, delivery),
-    tellAuthor: (author, notes, items, delivery) => this.#toAuthorOnce(author, notes, items, delivery),
-    onCardRefused: (postId, error) => this.logger.error('could not post the approval card', { post: postId, channel: this.channels.approvals, error: error.cause ?? error }),
+      markup: SLACK_MARKUP,
+      approverMentions,
+      cardRefusedFix: 'Ask your Slack admin to invite me there.',
+      describe: (post) => this.gl.describe(post),
+      now: () => this.gl.now(),
+      knownCard: (postId) => this.#knownCard(postId),
+      showCard: (postId, submitted) => this.#showCard(postId, submitted),
+      refreshCard: (postId, card) => this.#refreshCard(postId, card),
+      postInThread: (card, lines, items, delivery) => this.#threadOnce(card, lines, items, delivery),
+      tellAuthor: (author, notes, items, delivery) => this.#toAuthorOnce(author, notes, items, delivery),
+      onCardRefused: (postId, error) => this.logger.error('could not post the approval card', { post: postId, channel: this.channels.approvals, error: error.cause ?? error }),
     };
   }
 
