@@ -13,9 +13,12 @@ describe('SIGKILL during a burst, then a restart', () => {
     const killAfterMs = 100 + Math.round(Math.random() * 1200);
     const result = await crashTrial({ posts: 50, killAfterMs, delayMs: 500, watchMs: 2000 });
     const report = JSON.stringify({ killAfterMs, result });
+    // A post is marked the moment its request leaves, so a kill between the mark and the
+    // request reaching the network can still leave one that never arrived flagged: what the
+    // probe must show is that no more than were in flight are (it found 358 of 391 before).
     for (const network of ['x', 'mastodon', 'bluesky'] as const) {
       expect(result[network].duplicates, report).toBe(0);
-      expect(result[network].unknownNeverReached, report).toBe(0);
+      expect(result[network].unknownNeverReached, report).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT.default);
     }
     expect(result.x.sentTwice, report).toBe(0);
     expect(result.x.unknown, report).toBeLessThanOrEqual(DEFAULT_IN_FLIGHT.default);
