@@ -43,17 +43,16 @@ export class OutboxQueries {
       `INSERT INTO chat_outbox (platform, lane, kind, post_id, payload, status, attempts, next_attempt_at, outcome_unknown, created_at, updated_at)
        VALUES (@platform, @lane, @kind, @postId, @payload, 'pending', 0, @at, 0, @at, @at)`,
     );
-    // A lane is due when its first pending row is (SQLite takes a bare column from the row
-    // min() picked); a lane any owner holds a live lease on is skipped (its rows are being
-    // delivered, or a newer row must wait behind them). One pass over the pending rows.
+    // A lane is due when its first pending row (its head) is; a lane any owner holds a live
+    // lease on is skipped (its rows are being delivered, or a newer row must wait behind them).
+    // Walks the due rows in order through the pending index and keeps the heads, so a claim
+    // costs the lanes it returns, not the whole backlog (claims run after every delivery).
     this.#dueLanes = sqlite.prepare(
-      `SELECT lane FROM (
-         SELECT lane, min(id) AS head, next_attempt_at AS due FROM chat_outbox
-         WHERE status = 'pending' AND platform = @platform GROUP BY lane
-       ) AS h
-       WHERE due <= @now
-         AND NOT EXISTS (SELECT 1 FROM chat_outbox c WHERE c.lane = h.lane AND c.status = 'pending' AND c.lease_until > @now)
-       ORDER BY due, head
+      `SELECT o.lane FROM chat_outbox o
+       WHERE o.status = 'pending' AND o.platform = @platform AND o.next_attempt_at <= @now
+         AND NOT EXISTS (SELECT 1 FROM chat_outbox e WHERE e.lane = o.lane AND e.status = 'pending' AND e.id < o.id)
+         AND NOT EXISTS (SELECT 1 FROM chat_outbox c WHERE c.lane = o.lane AND c.status = 'pending' AND c.lease_until > @now)
+       ORDER BY o.next_attempt_at, o.id
        LIMIT @lanes`,
     );
     this.#laneRows = sqlite.prepare(

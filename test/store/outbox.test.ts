@@ -59,6 +59,17 @@ describe('chat outbox', () => {
     expect(takeover[0]![0]).toMatchObject({ attempts: 2, lookFirst: true });
   });
 
+  it('a lane whose head is backing off waits whole, though newer rows in it are due; due lanes come oldest due first', async () => {
+    await store.enqueueNews([news('slack:post:1'), news('slack:post:2')], t0);
+    const [one, two] = await claim('a');
+    await store.settleNews([one![0]!.id], 'a', { status: 'retry', retryAt: later(30_000), error: 'Slack answered HTTP 503', maybeDelivered: false }, t0);
+    await store.settleNews([two![0]!.id], 'a', { status: 'retry', retryAt: later(10_000), error: 'Slack answered HTTP 503', maybeDelivered: false }, t0);
+    await store.enqueueNews([news('slack:post:1', 'publication.published'), news('slack:post:3')], later(1_000));
+    expect(lanesOf(await claim('b', later(5_000)))).toEqual(['slack:post:3:1']);
+    // post:2's head falls due before post:1's: it is handed out first.
+    expect(lanesOf(await claim('c', later(31_000)))).toEqual(['slack:post:2:1', 'slack:post:1:2']);
+  });
+
   it('a retry keeps what the attempt finished, waits for its time, and keeps looking first once unsure', async () => {
     await store.enqueueNews([news('slack:post:1')], t0);
     const row = onlyRow(await claim('a'));
