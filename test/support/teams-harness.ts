@@ -45,6 +45,8 @@ export interface TeamsHarnessOptions {
   /** Local mode: no MICROSOFT_APP_ID, no tokens (Microsoft 365 Agents Playground). */
   local?: boolean;
   notInstalledFor?: string[];
+  /** Lifetime of the bot tokens the fake AAD issues (default about an hour). */
+  tokenLifetimeSeconds?: number;
 }
 
 /** Everything a message shows: its text, and its card's text blocks. */
@@ -66,7 +68,7 @@ export function shownInTeams(message: FakeTeamsMessage | undefined): string {
 
 export async function teamsHarness(extraEnv: Env = {}, options: TeamsHarnessOptions = {}): Promise<TeamsHarness> {
   forgetCachedBotTokens();
-  const fake = await startFakeBotConnector({ ...(options.local ? { credentials: false } : {}), ...(options.notInstalledFor ? { notInstalledFor: options.notInstalledFor } : {}) });
+  const fake = await startFakeBotConnector({ ...(options.local ? { credentials: false } : {}), ...(options.notInstalledFor ? { notInstalledFor: options.notInstalledFor } : {}), ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}) });
   const env = teamsEnvironment(fake);
   const tmp = tempDir();
   const credentials = options.local

@@ -1,5 +1,12 @@
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import {
+  ConnectorFactory,
+  JwtTokenValidation,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ServiceClientCredentialsFactory,
+  type UserTokenClient,
+} from 'botframework-connector';
 import type { TeamsConfig } from '../../config.js';
 
 /**
@@ -28,5 +35,47 @@ export function teamsAuthentication(config: TeamsConfig, overrides: TeamsAuthOve
           ...(config.tenantId ? { MicrosoftAppTenantId: config.tenantId } : {}),
           ...overrides.config,
         };
-  return new ConfigurationBotFrameworkAuthentication(settings, overrides.credentialsFactory);
+  return new ReusingClientsAuthentication(settings, overrides.credentialsFactory);
+}
+
+/** How many distinct clients are kept: one per service URL and audience Greenlight talks to. */
+const KEPT_CLIENTS = 32;
+
+/**
+ * botbuilder builds a new ConnectorClient and UserTokenClient (each a whole HTTP pipeline) for
+ * every incoming activity and every proactive turn: measured under bench:teams, a fifth of
+ * Greenlight's own CPU per invoke. The clients hold no per-turn state (tokens are cached and
+ * refreshed by their credentials on each request), so one per app id, service URL and
+ * audience is kept and handed out again.
+ */
+class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthentication {
+  readonly #connectors = new Map<string, Promise<ConnectorClient>>();
+  readonly #tokenClients = new Map<string, Promise<UserTokenClient>>();
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+    const kept = this.#connectors;
+    const inner = () => super.createConnectorFactory(claimsIdentity);
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return reuse(kept, `${appId} ${serviceUrl} ${audience ?? ''}`, () => inner().create(serviceUrl, audience));
+      }
+    })();
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+    return reuse(this.#tokenClients, appId, () => super.createUserTokenClient(claimsIdentity));
+  }
+}
+
+/** The client kept under `key`, or a new one (a failed creation is not kept). */
+function reuse<T>(kept: Map<string, Promise<T>>, key: string, create: () => Promise<T>): Promise<T> {
+  const found = kept.get(key);
+  if (found) return found;
+  const made = create();
+  if (kept.size >= KEPT_CLIENTS) kept.delete(kept.keys().next().value!);
+  kept.set(key, made);
+  made.catch(() => kept.get(key) === made && kept.delete(key));
+  return made;
 }

@@ -56,6 +56,20 @@ describe('Teams: what is refused', () => {
   });
 });
 
+describe('Teams: the bot token', () => {
+  it('a connector client kept between turns still asks AAD for a new token once the old one expires', async () => {
+    await setUp({ tokenLifetimeSeconds: 2 });
+    await draftAndCard('Before the token expires');
+    const tokensBefore = h.fake.callsTo('token').length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await draftAndCard('After it expired');
+    expect(h.fake.callsTo('token').length).toBeGreaterThan(tokensBefore);
+    const connectorCalls = h.fake.calls.filter((c) => c.operation !== 'token' && c.path.startsWith('/teams/'));
+    expect(connectorCalls.length).toBeGreaterThan(2);
+    expect(connectorCalls.filter((c) => !c.auth.valid).map((c) => `${c.operation} ${c.status}`)).toEqual([]);
+  });
+});
+
 describe('Teams: decisions', () => {
   it('Request changes needs a comment; the author gets it with Edit draft, and the edit goes back for approval', async () => {
     await setUp();
