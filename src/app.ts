@@ -26,6 +26,7 @@ import { healthRoute } from './server/health.js';
 import { outboxCheck } from './server/outbox-check.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
+import { Foreground } from './server/foreground.js';
 import type { ChatFrontEnd } from './bots/chat-front-end.js';
 import { buildFrontEnds } from './bots/front-ends.js';
 import type { TeamsAuthOverrides } from './bots/teams/teams-auth.js';
@@ -79,6 +80,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const store = await openStore(config.databaseUrl, { init: options.initDatabase, log: logger, requireWritable: true });
   const work = new WorkTracker();
+  const foreground = new Foreground();
   let http: HttpServer | undefined;
   let chats: ChatFrontEnd[] = [];
   let scheduler: Scheduler | undefined;
@@ -107,7 +109,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
     for (const chat of chats) {
       const channel = chat.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
-      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), { ...DEFAULT_COURIER_OPTIONS, owner, gatherMs: chat.newsGatherMs ?? 0 }));
+      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), { ...DEFAULT_COURIER_OPTIONS, owner, gatherMs: chat.newsGatherMs ?? 0, foreground }));
     }
     // News is delivered as soon as its change commits; the couriers also poll for news other
     // processes wrote.
@@ -140,7 +142,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check(), checks: [outboxCheck(store, clock)] }),
     };
     for (const chat of chats) Object.assign(routes, chat.routes);
-    http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger });
+    http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger, foreground });
     for (const chat of chats) await chat.start();
     scheduler.start();
     for (const courier of couriers) courier.start();

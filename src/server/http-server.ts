@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../observability/logger.js';
+import type { Foreground } from './foreground.js';
 
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -41,8 +42,10 @@ export async function startHttpServer(options: {
   host?: string;
   routes: Record<string, Route>;
   logger: Logger;
+  /** Told of each routed request from arrival until its answer is sent. */
+  foreground?: Foreground;
 }): Promise<HttpServer> {
-  const { routes, logger } = options;
+  const { routes, logger, foreground } = options;
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
@@ -53,6 +56,10 @@ export async function startHttpServer(options: {
         return sendJson(res, 405, { error: 'method not allowed' });
       }
       return sendJson(res, 404, { error: 'not found' });
+    }
+    if (foreground) {
+      foreground.enter();
+      res.once('close', () => foreground.leave());
     }
     Promise.resolve()
       .then(() => route(req, res))

@@ -26,6 +26,12 @@ export interface CourierOptions {
    * one thread message, one note. 0: at once (Slack, whose users see each event on its own).
    */
   gatherMs: number;
+  /**
+   * Requests being answered: lanes are claimed once none is, or after `yieldMs` anyway, so
+   * in a burst of clicks each click's answer does not queue behind news of the ones before.
+   */
+  foreground?: { quiet(maxMs: number): Promise<void>; readonly inFlight: number };
+  yieldMs: number;
 }
 
 export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
@@ -40,6 +46,7 @@ export const DEFAULT_COURIER_OPTIONS: Omit<CourierOptions, 'owner'> = {
   maxMs: 60_000,
   pollMs: 15_000,
   gatherMs: 0,
+  yieldMs: 100,
 };
 
 /**
@@ -137,9 +144,14 @@ export class NewsCourier {
   }
 
   async #fill(): Promise<void> {
+    const { foreground } = this.options;
+    await foreground?.quiet(this.options.yieldMs);
     const now = this.clock.now().getTime();
     if (this.#pausedUntil > now) return this.#wakeAt(this.#pausedUntil);
-    const free = this.options.lanesAtOnce - this.#active.size;
+    // Still answering requests after the wait: one lane at a time, so news keeps moving
+    // without taking the turns of the requests being answered.
+    const lanesAtOnce = foreground?.inFlight ? 1 : this.options.lanesAtOnce;
+    const free = lanesAtOnce - this.#active.size;
     if (free <= 0) return; // a lane finishing kicks again
     const lanes = await this.store.claimNews({
       platform: this.platform,
@@ -149,7 +161,7 @@ export class NewsCourier {
       lanes: free,
       busy: this.#busy,
     });
-for (const items of lanes) this.#track(this.#deliver(items));
+    for (const items of lanes) this.#track(this.#deliver(items));
     if (lanes.length < free) {
       const next = await this.store.nextNewsDue(this.platform);
       if (next && next.getTime() > now) this.#wakeAt(next.getTime());

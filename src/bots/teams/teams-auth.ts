@@ -1,7 +1,8 @@
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import {
   ConnectorFactory,
   JwtTokenValidation,
+  type AuthenticateRequestResult,
   type ClaimsIdentity,
   type ConnectorClient,
   type ServiceClientCredentialsFactory,
@@ -53,12 +54,21 @@ class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthenticati
   readonly #tokenClients = new Map<string, Promise<UserTokenClient>>();
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.#reusing(claimsIdentity, super.createConnectorFactory(claimsIdentity));
+  }
+
+  /** Incoming activities get their connector factory from authentication, not from the method above. */
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    return result.connectorFactory ? { ...result, connectorFactory: this.#reusing(result.claimsIdentity, result.connectorFactory) } : result;
+  }
+
+  #reusing(claimsIdentity: ClaimsIdentity, inner: ConnectorFactory): ConnectorFactory {
     const appId = JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
     const kept = this.#connectors;
-    const inner = () => super.createConnectorFactory(claimsIdentity);
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return reuse(kept, `${appId} ${serviceUrl} ${audience ?? ''}`, () => inner().create(serviceUrl, audience));
+        return reuse(kept, `${appId} ${serviceUrl} ${audience ?? ''}`, () => inner.create(serviceUrl, audience));
       }
     })();
   }

@@ -1,0 +1,73 @@
+/**
+ * Requests being answered come before background news: the count follows each request from
+ * arrival until its answer is sent, and `quiet` waits for none to be left, or gives up.
+ */
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Foreground } from '../../../src/server/foreground.js';
+import { startHttpServer, type HttpServer } from '../../../src/server/http-server.js';
+import { createMemoryLogger } from '../../../src/observability/logger.js';
+
+const settledWithin = async (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
+
+describe('Foreground', () => {
+  it('is quiet at once with nothing in flight, waits for the last request to leave, and gives up after its time', async () => {
+    const fg = new Foreground();
+    expect(await settledWithin(fg.quiet(1_000), 5)).toBe(true);
+
+    fg.enter();
+    fg.enter();
+    const waiting = fg.quiet(5_000);
+    fg.leave();
+    expect(await settledWithin(waiting, 20)).toBe(false);
+    fg.leave();
+    expect(await settledWithin(waiting, 20)).toBe(true);
+
+    fg.enter();
+    const start = performance.now();
+    await fg.quiet(40);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(35);
+    expect(fg.inFlight).toBe(1);
+  });
+});
+
+describe('the HTTP server and the foreground', () => {
+  let server: HttpServer | undefined;
+  afterEach(async () => server?.close());
+
+  it('counts a request from its arrival until its answer is sent, whatever the route does after', async () => {
+    const fg = new Foreground();
+    let answer: (() => void) | undefined;
+    server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      logger: createMemoryLogger('debug'),
+      foreground: fg,
+      routes: {
+        'POST /held': (_req, res) =>
+          new Promise<void>((resolve) => {
+            answer = () => {
+              res.end('ok');
+              resolve();
+            };
+          }),
+      },
+    });
+    const response = new Promise<number>((resolve) => {
+      const req = http.request(`${server!.url}/held`, { method: 'POST' }, (res) => resolve(res.statusCode ?? 0));
+      req.end();
+    });
+    while (!answer) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fg.inFlight).toBe(1);
+    const quiet = fg.quiet(5_000);
+    expect(await settledWithin(quiet, 20)).toBe(false);
+    answer();
+    expect(await response).toBe(200);
+    expect(await settledWithin(quiet, 100)).toBe(true);
+    expect(fg.inFlight).toBe(0);
+    // A request to no route is answered at once and never counted.
+    await fetch(`${server.url}/nowhere`);
+    expect(fg.inFlight).toBe(0);
+  });
+});
