@@ -7,6 +7,7 @@ import cronParser from 'cron-parser';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/time.js';
 import type { MediaLinkPolicy } from './domain/media-links.js';
+import { MiB } from './domain/megabytes.js';
 import { registerSecret } from './observability/redact.js';
 
 export type Env = Record<string, string | undefined>;
@@ -53,6 +54,13 @@ const seconds = (min: number, max: number) =>
     .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds, e.g. 30 or 2.5')
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max} seconds`);
+/** Megabytes (MEDIA_MAX_MB), fractions allowed, more than 0 and at most max. */
+const megabytes = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of megabytes, e.g. 25 or 2.5')
+    .transform(Number)
+    .refine((n) => n > 0 && n <= max, `must be more than 0 and at most ${max}`);
 const cron = z.string().refine((v) => {
   if (v.split(/\s+/).length < 5) return false;
   try {
@@ -122,6 +130,10 @@ const EnvSchema = z.object({
   ALLOW_SELF_APPROVAL: withDefault(bool, 'false'),
   ALLOW_HTTP_MEDIA: withDefault(bool, 'false'),
   ALLOW_PRIVATE_MEDIA_HOSTS: withDefault(bool, 'false'),
+  MEDIA_DIR: withDefault(z.string(), './data/media'),
+  MEDIA_MAX_MB: withDefault(megabytes(1024), '25'),
+  MEDIA_RETENTION_DAYS: withDefault(int(0, 36_500), '30'),
+  REQUIRE_ALT_TEXT: withDefault(bool, 'false'),
   REQUIRED_APPROVALS: withDefault(int(1, 10), '1'),
 
   X_ACCESS_TOKEN: optional(z.string()),
@@ -226,6 +238,18 @@ export interface NetworkConfigs {
   bluesky: { identifier: string; appPassword: string; serviceUrl: string } | null;
 }
 
+/** Uploaded images: where Greenlight keeps them, how large they may be, and the rules for them. */
+export interface MediaStoreConfig {
+  /** MEDIA_DIR: the store's root directory. */
+  dir: string;
+  /** MEDIA_MAX_MB in bytes: the largest file accepted. */
+  maxBytes: number;
+  /** MEDIA_RETENTION_DAYS: how long a file stays once no unpublished revision needs it. */
+  retentionDays: number;
+  /** REQUIRE_ALT_TEXT: an image without alt text is a validation error, not just a note on the card. */
+  requireAltText: boolean;
+}
+
 export interface Config {
   port: number;
   databaseUrl: string;
@@ -241,6 +265,7 @@ export interface Config {
   policy: { requiredApprovals: number; allowSelfApproval: boolean };
   /** Which image links Greenlight downloads (ALLOW_HTTP_MEDIA, ALLOW_PRIVATE_MEDIA_HOSTS). */
   media: MediaLinkPolicy;
+  mediaStore: MediaStoreConfig;
   networks: NetworkConfigs;
 }
 
@@ -376,6 +401,12 @@ export function loadConfig(env: Env = process.env): Config {
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     policy: { requiredApprovals: e.REQUIRED_APPROVALS, allowSelfApproval: e.ALLOW_SELF_APPROVAL },
     media: { allowHttp: e.ALLOW_HTTP_MEDIA, allowPrivate: () => e.ALLOW_PRIVATE_MEDIA_HOSTS },
+    mediaStore: {
+      dir: e.MEDIA_DIR,
+      maxBytes: Math.floor(e.MEDIA_MAX_MB * MiB),
+      retentionDays: e.MEDIA_RETENTION_DAYS,
+      requireAltText: e.REQUIRE_ALT_TEXT,
+    },
     networks,
   };
 }

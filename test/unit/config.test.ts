@@ -48,6 +48,27 @@ describe('configuration', () => {
     expect(problems({ ALLOW_PRIVATE_MEDIA_HOSTS: 'sometimes' })).toEqual(['ALLOW_PRIVATE_MEDIA_HOSTS: must be true or false (got "sometimes")']);
   });
 
+  it('keeps uploaded images under ./data/media, up to 25 MB, for 30 days, with alt text optional, unless told otherwise', () => {
+    expect(loadConfig({}).mediaStore).toEqual({ dir: './data/media', maxBytes: 25 * 1024 * 1024, retentionDays: 30, requireAltText: false });
+    expect(loadConfig({ MEDIA_DIR: '/var/lib/greenlight/media', MEDIA_MAX_MB: '2.5', MEDIA_RETENTION_DAYS: '0', REQUIRE_ALT_TEXT: 'yes' }).mediaStore).toEqual({
+      dir: '/var/lib/greenlight/media',
+      maxBytes: 2.5 * 1024 * 1024,
+      retentionDays: 0,
+      requireAltText: true,
+    });
+  });
+
+  it.each([
+    [{ MEDIA_MAX_MB: '0' }, 'MEDIA_MAX_MB: must be more than 0 and at most 1024 (got "0")'],
+    [{ MEDIA_MAX_MB: '-5' }, 'MEDIA_MAX_MB: must be a number of megabytes, e.g. 25 or 2.5 (got "-5")'],
+    [{ MEDIA_MAX_MB: '25MB' }, 'MEDIA_MAX_MB: must be a number of megabytes, e.g. 25 or 2.5 (got "25MB")'],
+    [{ MEDIA_RETENTION_DAYS: '-1' }, 'MEDIA_RETENTION_DAYS: must be a whole number (got "-1")'],
+    [{ MEDIA_RETENTION_DAYS: '1.5' }, 'MEDIA_RETENTION_DAYS: must be a whole number (got "1.5")'],
+    [{ REQUIRE_ALT_TEXT: 'sometimes' }, 'REQUIRE_ALT_TEXT: must be true or false (got "sometimes")'],
+  ])('names the media variable and its problem: %j', (env, expected) => {
+    expect(problems(env)).toEqual([expected]);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '', SLACK_BOT_TOKEN: '  ' }).port).toBe(3000);
   });

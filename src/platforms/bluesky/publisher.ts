@@ -7,7 +7,7 @@ import {  withRetries } from '../http/backoff.js';
 import { DEFAULT_RETRY_POLICY } from '../http/http-client.js';
 import { createNetworkClient } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
-import type { ImageType } from '../http/image-format.js';
+import type { ImageType } from '../../domain/image-format.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { blueskyRules } from '../rules/bluesky.js';
 import { classifyBlueskyError, isRecordNotFound, type BlueskyStep } from './errors.js';

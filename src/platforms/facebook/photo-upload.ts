@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fetchImage } from '../http/image-fetch.js';
-import type { ImageType } from '../http/image-format.js';
+import type { ImageType } from '../../domain/image-format.js';
 import type { Logger } from '../../observability/logger.js';
 import type { FetchLike } from '../http/http-client.js';
 import type { MediaLinkPolicy } from '../../domain/media-links.js';

@@ -1,11 +1,3 @@
-import { PUBLIC_MEDIA_ONLY, type MediaLinkPolicy } from '../../domain/media-links.js';
-import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
-import type { Logger } from '../../observability/logger.js';
-import { redact } from '../../observability/redact.js';
-import { PublishError, type FailureKind } from '../publisher.js';
-import { classifyFetchError, describeWait } from './classify.js';
-import type { FetchLike } from './http-client.js';
-import { fetchPublic, refusedLinkIn, type PublicResponse, type ResolveHost } from './public-fetch.js';
 import {
   detectImageType,
   IMAGE_EXTENSIONS,
@@ -13,7 +5,16 @@ import {
   imageSize,
   SNIFF_BYTES,
   type ImageType,
-} from './image-format.js';
+} from '../../domain/image-format.js';
+import { PUBLIC_MEDIA_ONLY, type MediaLinkPolicy } from '../../domain/media-links.js';
+import { formatMegabytes } from '../../domain/megabytes.js';
+import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
+import type { Logger } from '../../observability/logger.js';
+import { redact } from '../../observability/redact.js';
+import { PublishError, type FailureKind } from '../publisher.js';
+import { classifyFetchError, describeWait } from './classify.js';
+import type { FetchLike } from './http-client.js';
+import { fetchPublic, refusedLinkIn, type PublicResponse, type ResolveHost } from './public-fetch.js';
 
 export interface FetchImageOptions {
   /** The network's limit: Instagram 8 MiB, Bluesky 2,000,000 bytes, … */
@@ -41,15 +42,6 @@ export interface FetchedImage {
   height?: number;
   /** JPEG EXIF orientation, when present (5–8: shown turned a quarter). */
   orientation?: number;
-}
-
-const MiB = 1024 * 1024;
-
-/** Sizes as marketers read them: "9.4 MB". A size is rounded up and a limit down, so they never look equal when one exceeds the other. */
-export function formatMegabytes(bytes: number, round: 'up' | 'down'): string {
-  const tenths = (bytes / MiB) * 10;
-  const value = (round === 'up' ? Math.ceil(tenths - 1e-9) : Math.floor(tenths + 1e-9)) / 10;
-  return `${value} MB`;
 }
 
 /** The link as shown to people: no query string (signatures, tokens), not too long. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { MessageFromError } from '../http/classify.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { FetchedImage } from '../http/image-fetch.js';
-import type { ImageType } from '../http/image-format.js';
+import type { ImageType } from '../../domain/image-format.js';
 import { PublishError } from '../publisher.js';
 import { LINKEDIN_REST_HEADERS } from './api-version.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ImageType } from '../http/image-format.js';
+import type { ImageType } from '../../domain/image-format.js';
 
 /** What Greenlight needs to know about the instance it posts to. */
 export interface InstanceLimits {

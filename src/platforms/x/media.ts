@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { describeWait, type MessageFromError } from '../http/classify.js';
 import type { FetchedImage } from '../http/image-fetch.js';
-import type { ImageType } from '../http/image-format.js';
+import type { ImageType } from '../../domain/image-format.js';
 import { PublishError } from '../publisher.js';
 import type { XApi } from './authorized-client.js';
 

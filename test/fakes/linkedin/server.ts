@@ -10,7 +10,7 @@
  * owner, duplicates (422 DUPLICATE_POST), and renders the little-text commentary the way
  * LinkedIn shows it, so a test sees a silently truncated post.
  */
-import { detectImageType } from '../../../src/platforms/http/image-format.js';
+import { detectImageType } from '../../../src/domain/image-format.js';
 import { startFakeNetworkServer, type Fault, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
 import { renderLittleText, type RenderedLittleText } from './little-text.js';
 

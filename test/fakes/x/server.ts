@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import twitterText from 'twitter-text';
-import { detectImageType } from '../../../src/platforms/http/image-format.js';
+import { detectImageType } from '../../../src/domain/image-format.js';
 import {
   startFakeNetworkServer,
   type Fault,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchImage, formatMegabytes, type FetchImageOptions } from '../../../../src/platforms/http/image-fetch.js';
-import type { ImageType } from '../../../../src/platforms/http/image-format.js';
+import type { ImageType } from '../../../../src/domain/image-format.js';
+import { formatMegabytes } from '../../../../src/domain/megabytes.js';
+import { fetchImage, type FetchImageOptions } from '../../../../src/platforms/http/image-fetch.js';
 import { closedPortUrl, startServer, type LocalServer } from './local-server.js';
 import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from '../../../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../../../support/local-media.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectImageType, imageSize } from '../../../../src/platforms/http/image-format.js';
-import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from '../../../support/image-fixtures.js';
+import { detectImageType, imageSize } from '../../../src/domain/image-format.js';
+import { gif, jpeg, png, webpExtended, webpLossless, webpLossy } from '../../support/image-fixtures.js';
 
 describe('detectImageType', () => {
   it('recognises each format by its magic bytes', () => {

@@ -1,6 +1,10 @@
 /**
  * What an image really is, from its first bytes rather than from what the server claims,
  * and its pixel size from its header (Instagram checks aspect ratios).
+ *
+ * Pure functions of bytes, so they live in the domain: the media store (src/media) checks
+ * every upload with them and the publishers (src/platforms) every linked image, and neither
+ * may import the other.
  */
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';

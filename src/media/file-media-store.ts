@@ -1,0 +1,145 @@
+/**
+ * The media store on a local (or mounted) filesystem under MEDIA_DIR:
+ *
+ *   <dir>/sha256/ab/ab12…ef   one file per content, fanned out by its first two hex digits
+ *   <dir>/tmp/<uuid>.part     a file still arriving
+ *
+ * A file arrives in tmp/ (the same filesystem, so the final rename is atomic) and is renamed
+ * to its sha256 only once it is complete, checked and flushed to disk: a reader sees a whole
+ * file or none, and a failure of any kind deletes the part file before the error is thrown.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { IncomingMedia } from './incoming-media.js';
+import { MediaRejected } from './media-rejected.js';
+import { isSha256, type MediaLimits, type MediaSource, type MediaStore, type StoredMedia } from './media-store.js';
+
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** Runs a step that touches the disk; its failure becomes the author's "could not save" (or "disk full"). */
+async function onDisk<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw error instanceof MediaRejected ? error : MediaRejected.storing(error);
+  }
+}
+
+/** FileHandle.write may write less than asked (a disk filling up does); the rest is written until done or an error. */
+async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let at = 0; at < chunk.byteLength; ) {
+    const { bytesWritten } = await file.write(chunk, at, chunk.byteLength - at);
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    at += bytesWritten;
+  }
+}
+
+export class FileMediaStore implements MediaStore {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = path.resolve(dir);
+  }
+
+  async put(source: MediaSource, limits: MediaLimits): Promise<StoredMedia> {
+    const incoming = new IncomingMedia(limits);
+    const temp = path.join(this.dir, 'tmp', `${randomUUID()}.part`);
+    let file: FileHandle | undefined;
+    try {
+      file = await onDisk(async () => {
+        await fsp.mkdir(path.dirname(temp), { recursive: true });
+        return fsp.open(temp, 'wx');
+      });
+      const open = file;
+      try {
+        for await (const chunk of source) {
+          incoming.take(chunk);
+          await onDisk(() => writeAll(open, chunk));
+        }
+      } catch (error) {
+        // Leaving the loop early cancels the source, so a refused download stops downloading.
+        throw error instanceof MediaRejected ? error : MediaRejected.interrupted(error);
+      }
+      const media = incoming.finish();
+      // Flushed before the rename: after a power cut the name never points at missing bytes.
+      await onDisk(() => open.sync());
+      file = undefined;
+      await onDisk(() => open.close());
+      await onDisk(() => this.#settle(temp, media.sha256));
+      return media;
+    } catch (error) {
+      await file?.close().catch(() => undefined);
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async open(sha256: string): Promise<Readable | undefined> {
+    const file = this.#pathOf(sha256);
+    if (!file) return undefined;
+    try {
+      // Opened here rather than by the stream, so a missing file is undefined, not a stream error later.
+      const handle = await fsp.open(file, 'r');
+      return handle.createReadStream();
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await this.size(sha256)) !== undefined;
+  }
+
+  async size(sha256: string): Promise<number | undefined> {
+    const file = this.#pathOf(sha256);
+    if (!file) return undefined;
+    try {
+      return (await fsp.stat(file)).size;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(sha256: string): Promise<boolean> {
+    const file = this.#pathOf(sha256);
+    if (!file) return false;
+    try {
+      await fsp.unlink(file);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  #pathOf(sha256: string): string | undefined {
+    return isSha256(sha256) ? path.join(this.dir, 'sha256', sha256.slice(0, 2), sha256) : undefined;
+  }
+
+  /** Gives the complete temp file its name; the same bytes stored before keep their file and the copy goes. */
+  async #settle(temp: string, sha256: string): Promise<void> {
+    const final = this.#pathOf(sha256)!;
+    const folder = path.dirname(final);
+    await fsp.mkdir(folder, { recursive: true });
+    const exists = await fsp.access(final).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      await fsp.rm(temp, { force: true });
+      return;
+    }
+    // Two puts of the same bytes may both get here: each rename swaps in identical bytes atomically.
+    await fsp.rename(temp, final);
+    // The rename itself survives a power cut only once its directory is flushed; some systems
+    // cannot open a directory for that, and there the rename is as durable as they make it.
+    const directory = await fsp.open(folder, 'r').catch(() => undefined);
+    await directory?.sync().catch(() => undefined);
+    await directory?.close().catch(() => undefined);
+  }
+}

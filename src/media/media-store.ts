@@ -1,0 +1,60 @@
+/**
+ * Where uploaded images are kept (issue 13): content-addressed by sha256, so the same bytes
+ * are stored once and an approval can bind to exactly the bytes that will be published. The
+ * database keeps what refers to a file (which revision, alt text, order); the store keeps
+ * only bytes.
+ *
+ * An interface because the store must later sit on storage several replicas share: the
+ * filesystem implementation (file-media-store.ts) is the first of them.
+ *
+ * Where src/media sits: beside src/domain, below everything else. It imports only from
+ * src/domain (image sniffing, sizes, errors) and src/observability (redaction), so bots
+ * (receiving uploads), workflows (retention) and platforms (publishing the bytes) can all
+ * import it without an import pointing back up.
+ */
+import type { Readable } from 'node:stream';
+import type { ImageType } from '../domain/image-format.js';
+
+/** Bytes arriving in order: an HTTP response body, a Node stream, a generator in tests. */
+export type MediaSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+export interface MediaLimits {
+  /** The largest file accepted, in bytes (MEDIA_MAX_MB). */
+  maxBytes: number;
+}
+
+/** What the bytes themselves say about a stored image; never what a sender claimed. */
+export interface StoredMedia {
+  /** Lower-case hex; the file's name in the store. */
+  sha256: string;
+  bytes: number;
+  type: ImageType;
+  /** Pixel columns and rows as stored. */
+  width: number;
+  height: number;
+  /** JPEG EXIF orientation (1–8) when present: 5–8 are shown turned a quarter, width and height swapped (aspect-ratio rules need this). */
+  orientation?: number;
+}
+
+export interface MediaStore {
+  /**
+   * Streams `source` into the store, checking it as it arrives. Resolves once the file is
+   * complete under its sha256; storing bytes already there keeps the one file. Rejects with
+   * MediaRejected (too large, not an image, damaged, interrupted, disk full …) and then
+   * leaves nothing behind.
+   */
+  put(source: MediaSource, limits: MediaLimits): Promise<StoredMedia>;
+  /** The file's bytes, or undefined when the store has no such file. */
+  open(sha256: string): Promise<Readable | undefined>;
+  has(sha256: string): Promise<boolean>;
+  /** The file's length in bytes, or undefined when the store has no such file. */
+  size(sha256: string): Promise<number | undefined>;
+  /** True when a file was deleted, false when there was none. */
+  delete(sha256: string): Promise<boolean>;
+}
+
+/**
+ * A key the store can have: 64 lower-case hex digits. Anything else (a path, `..`) is a file
+ * the store does not have, so a key from a link can never reach outside the store.
+ */
+export const isSha256 = (key: string): boolean => /^[0-9a-f]{64}$/.test(key);
