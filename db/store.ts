@@ -9,7 +9,9 @@ import type {
   DecisionKind,
   Person,
   PostAggregate,
+  PostImage,
   PostStatus,
+  TextVariants,
 } from '../src/domain/post.js';
 import type { EngagementMetrics, Publication, PublicationStatus } from '../src/domain/publication.js';
 
@@ -27,6 +29,9 @@ export interface NewRevision {
   text: string;
   networks: NetworkId[];
   mediaUrl: string | null;
+  /** Absent: none (posts drafted before uploads, and drafts without images). */
+  images?: PostImage[];
+  variants?: TextVariants;
   contentHash: string;
   authorId: number;
   aiAssisted: boolean;
@@ -232,7 +237,8 @@ export interface UpcomingPublication {
 /** A publication claimed for sending, with what to send: its approved revision's content. */
 export interface ClaimedPublication {
   publication: Publication;
-  content: { text: string; mediaUrl: string | null };
+  /** What goes out on this publication's network: its own text variant where there is one. */
+  content: { text: string; mediaUrl: string | null; images: PostImage[] };
   checkpoint: Record<string, unknown> | null;
 }
 

@@ -62,6 +62,10 @@ export const revisions = sqliteTable(
     text: text('text').notNull(),
     networks: text('networks').notNull(),
     mediaUrl: text('media_url'),
+    /** The uploaded images in order, with alt text (JSON array of PostImage); bytes are in the media store. */
+    images: text('images').notNull().default('[]'),
+    /** A text per network where it differs from `text` (JSON object, network → text). */
+    variants: text('variants').notNull().default('{}'),
     contentHash: text('content_hash').notNull(),
     authorId: integer('author_id')
       .notNull()

@@ -21,6 +21,8 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
     text: p('text'),
     networks: p('networks'),
     mediaUrl: p('mediaUrl'),
+    images: p('images'),
+    variants: p('variants'),
     contentHash: p('contentHash'),
     authorId: p('authorId'),
     aiAssisted: p('aiAssisted'),
@@ -138,7 +140,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
         details: p('details'),
       }),
     revisionContent: db
-      .select({ text: revisions.text, mediaUrl: revisions.mediaUrl })
+      .select({ text: revisions.text, mediaUrl: revisions.mediaUrl, images: revisions.images, variants: revisions.variants })
       .from(revisions)
       .where(eq(revisions.id, p('id'))),
     personById: db.select().from(people).where(eq(people.id, p('id'))),

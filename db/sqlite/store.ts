@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizz
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
-import type { ChatPlatform, Person, PostAggregate, Revision } from '../../src/domain/post.js';
+import { textFor, type ChatPlatform, type Person, type PostAggregate, type PostImage, type Revision, type TextVariants } from '../../src/domain/post.js';
 import type { EngagementMetrics, Publication, PublicationStatus } from '../../src/domain/publication.js';
 import {
   isRefusal,
@@ -372,6 +372,8 @@ export class SqliteStore implements Store {
       text: r.text,
       networks: JSON.stringify(r.networks),
       mediaUrl: r.mediaUrl,
+      images: JSON.stringify(r.images ?? []),
+      variants: JSON.stringify(r.variants ?? {}),
       contentHash: r.contentHash,
       authorId: r.authorId,
       aiAssisted: r.aiAssisted,
@@ -385,6 +387,8 @@ export class SqliteStore implements Store {
       text: r.text,
       networks: [...r.networks],
       mediaUrl: r.mediaUrl,
+      images: (r.images ?? []).map((i) => ({ ...i })),
+      variants: { ...r.variants },
       contentHash: r.contentHash,
       authorId: r.authorId,
       aiAssisted: r.aiAssisted,
@@ -595,8 +599,10 @@ export class SqliteStore implements Store {
 
   /** A claimed row with what to send: its own revision's content (the one that was approved). */
   #claimed(row: typeof schema.publications.$inferSelect): ClaimedPublication {
-    const [text, mediaUrl] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null];
-    return { publication: toPublication(row), content: { text, mediaUrl }, checkpoint: parseReference(row.checkpoint) };
+    const [text, mediaUrl, images, variants] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null, string, string];
+    const publication = toPublication(row);
+    const content = { text: textFor({ text, variants: JSON.parse(variants) as TextVariants }, publication.network), mediaUrl, images: JSON.parse(images) as PostImage[] };
+    return { publication, content, checkpoint: parseReference(row.checkpoint) };
   }
 
   async renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean> {

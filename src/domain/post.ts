@@ -1,4 +1,5 @@
 import type { NetworkId } from './network.js';
+import type { ImageType } from './image-format.js';
 import type { Publication } from './publication.js';
 
 /** Where a person or an action came from. `system` is Greenlight itself (scheduler, expiry). */
@@ -45,6 +46,26 @@ export interface Post {
   updatedAt: Date;
 }
 
+/**
+ * An image kept in Greenlight's media store, as a revision refers to it: by the sha256 of its
+ * bytes (so an approval binds to exactly these bytes), with what was read from them.
+ */
+export interface PostImage {
+  sha256: string;
+  type: ImageType;
+  bytes: number;
+  width: number;
+  height: number;
+  /** What the image shows, for people who cannot see it; null when the author gave none. */
+  alt: string | null;
+}
+
+/** Network → the text it gets instead of the main text. */
+export type TextVariants = Partial<Record<NetworkId, string>>;
+
+/** The text `network` publishes: its own variant where there is one, else the main text. */
+export const textFor = (revision: Pick<Revision, 'text' | 'variants'>, network: NetworkId): string => revision.variants[network] ?? revision.text;
+
 /** What the author wrote. Approvals bind to one revision (DESIGN rule 1). */
 export interface Revision {
   id: number;
@@ -54,6 +75,10 @@ export interface Revision {
   text: string;
   networks: NetworkId[];
   mediaUrl: string | null;
+  /** Uploaded images, in the order they are published, each with its alt text. */
+  images: PostImage[];
+  /** The text a network gets where the author wrote one for it; others get `text`. */
+  variants: TextVariants;
   /** sha256 over text + networks + media: what an approval is an approval of. */
   contentHash: string;
   authorId: number;

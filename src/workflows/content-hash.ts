@@ -1,16 +1,32 @@
 import { createHash } from 'node:crypto';
 import type { NetworkId } from '../domain/network.js';
+import type { PostImage, TextVariants } from '../domain/post.js';
 
 /**
  * What an approval is an approval of (DESIGN rule 1): the text as it will be published,
- * the networks, the image. Text is NFC-normalised so an invisible re-encoding is not a
+ * the networks, the image link, each uploaded image's bytes (by sha256) in order with its alt
+ * text, and each network's own text. Text is NFC-normalised so an invisible re-encoding is not a
  * "change"; network order does not matter; any real edit changes the hash.
  */
-export function contentHash(content: { text: string; networks: readonly NetworkId[]; mediaUrl: string | null }): string {
+export function contentHash(content: {
+  text: string;
+  networks: readonly NetworkId[];
+  mediaUrl: string | null;
+  images?: readonly PostImage[];
+  variants?: TextVariants;
+}): string {
+  const images = (content.images ?? []).map((i) => ({ sha256: i.sha256, alt: i.alt?.normalize('NFC') ?? null }));
+  const variants = Object.entries(content.variants ?? {})
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([network, text]) => [network, text.normalize('NFC')])
+    .sort(([a], [b]) => (a! < b! ? -1 : 1));
   const canonical = JSON.stringify({
     text: content.text.normalize('NFC'),
     networks: [...new Set(content.networks)].sort(),
     mediaUrl: content.mediaUrl,
+    // Only when there are any, so every revision hashed before uploads keeps its hash (and its approvals).
+    ...(images.length ? { images } : {}),
+    ...(variants.length ? { variants } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -50,6 +50,40 @@ const claim = (store: SqliteStore, ids: number[], owner: string, leaseMs = 60_00
   store.claimPublications(ids, { owner, now, leaseUntil: new Date(now.getTime() + leaseMs) });
 const row = (id: number) => a.sqlite.prepare('SELECT status, attempts, claim_owner AS owner, sending_at AS sendingAt FROM publications WHERE id = ?').get(id) as { status: string; attempts: number; owner: string | null; sendingAt: number | null };
 
+describe('what a claimed publication sends', () => {
+  it("is the approved revision's images in order with alt text, and the network's own text where it has one", async () => {
+    const images = [
+      { sha256: 'a'.repeat(64), type: 'image/png' as const, bytes: 120, width: 800, height: 600, alt: 'A red bicycle' },
+      { sha256: 'b'.repeat(64), type: 'image/jpeg' as const, bytes: 340, width: 1080, height: 1350, alt: null },
+    ];
+    const post = await a.createPost({
+      at: t0,
+      author,
+      status: 'pending',
+      publishAt: t0,
+      publishZone: 'UTC',
+      originPlatform: 'slack',
+      revision: { text: 'A long LinkedIn text about bicycles.', networks: ['x', 'linkedin'], mediaUrl: null, images, variants: { x: 'Bikes!' }, contentHash: 'h', aiAssisted: false },
+      audit: [],
+    });
+    // Read back from the database, not from what createPost returned.
+    const stored = (await b.getPost(post.post.id))!;
+    expect(stored.revision.images).toEqual(images);
+    expect(stored.revision.variants).toEqual({ x: 'Bikes!' });
+    const result = await a.updatePost(post.post.id, (p) => ({
+      at: t0,
+      status: 'approved',
+      createPublications: (['x', 'linkedin'] as const).map((network) => ({ network, revisionId: p.revision.id, dueAt: t0 })),
+      audit: [],
+    }));
+    if (!result.ok) throw new Error(result.refusal.refused);
+    const claimed = await claim(b, result.after.publications.map((p) => p.id), 'b');
+    const sent = Object.fromEntries(claimed.map((c) => [c.publication.network, c.content]));
+    expect(sent.x).toEqual({ text: 'Bikes!', mediaUrl: null, images });
+    expect(sent.linkedin).toEqual({ text: 'A long LinkedIn text about bicycles.', mediaUrl: null, images });
+  });
+});
+
 describe('publication claims (compare-and-set, shared by processes)', () => {
   it('reads what is due per network, each network soonest first and bounded on its own', async () => {
     const xs = [];

@@ -42,6 +42,8 @@ function post(overrides: { status?: PostStatus; decisions?: Decision[]; publishA
       text: 'Spring sale',
       networks: ['x', 'sandbox'],
       mediaUrl: null,
+      images: [],
+      variants: {},
       contentHash: 'abc',
       authorId: author.id,
       aiAssisted: false,
