@@ -27,6 +27,7 @@ import { outboxCheck } from './server/outbox-check.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
 import { Foreground } from './server/foreground.js';
+import { FileMediaStore } from './media/file-media-store.js';
 import type { ChatFrontEnd } from './bots/chat-front-end.js';
 import { buildFrontEnds } from './bots/front-ends.js';
 import type { TeamsAuthOverrides } from './bots/teams/teams-auth.js';
@@ -102,6 +103,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       approvers: approversByPlatform(Object.fromEntries(chats.map((chat) => [chat.platform, chat.approvers]))),
       policy: config.policy,
       media: config.media,
+      mediaStore: new FileMediaStore(config.mediaStore.dir),
       events,
       news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),
       logger,

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import type { NetworkId } from '../domain/network.js';
+import type { PostImage } from '../domain/post.js';
 import type { EngagementMetrics } from '../domain/publication.js';
 import type { Clock } from '../domain/clock.js';
 import { UserFacingError } from '../domain/errors.js';
@@ -8,11 +10,20 @@ import type { FetchLike } from './http/http-client.js';
 import type { NetworkRules } from './rules/types.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 
+/** An approved image as a publisher gets it: what it is, and its bytes, read from the media store. */
+export interface PublishImage extends PostImage {
+  /** A fresh stream of exactly the approved bytes each call (a retry reads them again). */
+  open(): Promise<Readable>;
+}
+
 export interface PublishRequest {
   /** Stable per (post, network): used for idempotency keys and deterministic record keys. */
   publicationId: number;
+  /** The text this network gets: its own variant where the author wrote one. */
   text: string;
   mediaUrl: string | null;
+  /** Uploaded images in order, each with its alt text and a way to read its bytes (absent: none). */
+  images?: readonly PublishImage[];
   /** Aborts the call (shutdown). An abort after the request was sent is an unknown outcome. */
   signal?: AbortSignal;
   /** Progress an earlier attempt of this same publication saved (e.g. Instagram's container id). */

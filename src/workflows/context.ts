@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
+import type { MediaStore } from '../media/media-store.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
@@ -17,6 +18,8 @@ export interface WorkflowContext {
   policy: ApprovalPolicy;
   /** Which image links drafts may carry; default: https on the public internet only. */
   media?: MediaLinkPolicy;
+  /** Where uploaded images' bytes are kept; absent, a post with uploaded images cannot be sent. */
+  mediaStore?: MediaStore;
   /** In-process listeners (the scheduler); never waits for a chat. */
   events: Notifier;
   /** Which chats hear about what: the outbox rows each change writes. */

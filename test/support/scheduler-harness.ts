@@ -13,6 +13,7 @@ import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from '../
 import type { Publisher } from '../../src/platforms/publisher.js';
 import { ScriptedPublisher } from './scripted-publisher.js';
 import { tempDir } from './temp-db.js';
+import type { MediaStore } from '../../src/media/media-store.js';
 import { NO_NEWS } from '../../src/workflows/news/news-policy.js';
 
 export interface SchedulerHarness {
@@ -48,6 +49,7 @@ export async function schedulerHarness(
   options: Partial<SchedulerOptions> = {},
   start = '2026-03-02T08:00:00Z',
   networks?: (time: { clock: ManualClock; timers: ManualTimers }) => { x: ScriptedPublisher; others?: Publisher[] },
+  extra: { mediaStore?: MediaStore } = {},
 ): Promise<SchedulerHarness> {
   const tmp = tempDir();
   const store = SqliteStore.open(tmp.file());
@@ -68,6 +70,7 @@ export async function schedulerHarness(
     events: bus,
     news: NO_NEWS,
     logger,
+    ...(extra.mediaStore ? { mediaStore: extra.mediaStore } : {}),
   });
   const make = (o: Partial<SchedulerOptions> = {}) =>
     new Scheduler(gl.ctx, timers, {

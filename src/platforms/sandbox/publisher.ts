@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import type { MetricsTarget, PublishRequest, PublishResult, Publisher } from '../publisher.js';
 import { sandboxRules } from '../rules/sandbox.js';
@@ -7,6 +9,8 @@ export interface SandboxPost {
   externalId: string;
   text: string;
   mediaUrl: string | null;
+  /** Each image as it would have gone out: its bytes' sha256 (read through), order and alt text. */
+  images: Array<{ sha256: string; alt: string | null }>;
   at: Date;
 }
 
@@ -31,12 +35,16 @@ export class SandboxPublisher implements Publisher {
   async publish(request: PublishRequest): Promise<PublishResult> {
     // Deterministic per publication, so a repeated call could never look like a second post.
     const externalId = `sandbox-${request.publicationId}`;
+    // Read every image's bytes, as a network would, so a missing or changed file fails here too.
+    const images = [];
+    for (const image of request.images ?? []) images.push({ sha256: await sha256Of(await image.open()), alt: image.alt });
     await request.markSending?.();
     this.posted.push({
       publicationId: request.publicationId,
       externalId,
       text: request.text,
       mediaUrl: request.mediaUrl,
+      images,
       at: this.#now(),
     });
     if (this.posted.length > this.#capacity) this.posted.shift();
@@ -53,4 +61,10 @@ export class SandboxPublisher implements Publisher {
     const zero: EngagementMetrics = { likes: 0, comments: 0, shares: 0, impressions: 0, clicks: null, saves: null };
     return new Map(targets.map((t) => [t.externalId, { ...zero }]));
   }
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Uint8Array);
+  return hash.digest('hex');
 }

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ClaimedPublication, PublishOutcome, SettledPublication } from '../../../db/store.js';
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
 import { PublishError, type Publisher } from '../../platforms/publisher.js';
@@ -110,6 +111,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         publicationId: publication.id,
         text: content.text,
         mediaUrl: content.mediaUrl,
+        images: content.images.map((image) => ({ ...image, open: () => openImage(ctx, publication.network, image.sha256) })),
         signal: options.signal,
         checkpoint,
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
@@ -149,4 +151,21 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
   }
   await ctx.events.notify(eventFor(settled, outcome.status));
   return settled;
+}
+
+/**
+ * The approved bytes of an image, from the media store. A file that is gone cannot come back
+ * by retrying (the post fails, saying so); a store that cannot be read now may recover.
+ */
+async function openImage(ctx: WorkflowContext, network: NetworkId, sha256: string): Promise<Readable> {
+  const failure = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) => new PublishError({ kind, network, message, cause });
+  if (!ctx.mediaStore) throw failure('permanent', 'This post has uploaded images, but this Greenlight has no media store to read them from.');
+  let stream: Readable | undefined;
+  try {
+    stream = await ctx.mediaStore.open(sha256);
+  } catch (error) {
+    throw failure('retryable', 'Greenlight could not read an approved image from its media store just now.', error);
+  }
+  if (!stream) throw failure('permanent', `An approved image (${sha256.slice(0, 12)}…) is missing from the media store, so the post was not sent.`);
+  return stream;
 }
