@@ -414,6 +414,15 @@ export interface Store {
   /** Deletes up to `limit` delivered or failed rows settled before `before`; returns how many. */
   pruneNews(before: Date, limit: number): Promise<number>;
 
+  // Media ---------------------------------------------------------------------------------
+  /**
+   * The sha256 of every uploaded image something may still need: the current revision of a
+   * post not yet finished (draft to approved), the revision of a publication not yet done
+   * (scheduled, sending, or waiting for a person: failed, outcome unknown, missed), and any
+   * revision of a post that changed at or after `changedSince` (kept for the retention time).
+   */
+  mediaInUse(changedSince: Date): Promise<Set<string>>;
+
   // Metrics -------------------------------------------------------------------------------
   publishedSince(since: Date): Promise<PublishedTarget[]>;
   saveMetricSnapshots(rows: MetricSnapshotInput[]): Promise<void>;

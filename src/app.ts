@@ -28,6 +28,7 @@ import { startHttpServer, type HttpServer, type Route } from './server/http-serv
 import { WorkTracker } from './server/work-tracker.js';
 import { Foreground } from './server/foreground.js';
 import { FileMediaStore } from './media/file-media-store.js';
+import { pruneMedia } from './workflows/media/media-retention.js';
 import type { ChatFrontEnd } from './bots/chat-front-end.js';
 import { buildFrontEnds } from './bots/front-ends.js';
 import type { TeamsAuthOverrides } from './bots/teams/teams-auth.js';
@@ -131,6 +132,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await collectMetrics(greenlight.ctx);
         await pruneSnapshots(greenlight.ctx);
         await pruneNews(greenlight.ctx);
+      }),
+      // Daily, at a quiet hour: deleting is never urgent, and listing the store reads every file's date.
+      new RecurringJob('media retention', '17 3 * * *', 'UTC', { timers, clock, logger }, async () => {
+        await pruneMedia(greenlight.ctx, config.mediaStore.retentionDays);
       }),
       ...(chats.some((c) => c.postsDigest)
         ? [new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>

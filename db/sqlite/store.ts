@@ -750,6 +750,24 @@ export class SqliteStore implements Store {
     return this.#write(() => this.#outbox.prune(before, limit));
   }
 
+  // Media --------------------------------------------------------------------------------
+
+  async mediaInUse(changedSince: Date): Promise<Set<string>> {
+    // A daily read: prepared when asked. `images <> '[]'` skips the revisions without uploads cheaply.
+    const rows = this.sqlite
+      .prepare(
+        `SELECT DISTINCT json_extract(j.value, '$.sha256') AS sha256
+         FROM revisions r, json_each(r.images) j
+         WHERE r.images <> '[]' AND (
+           r.id IN (SELECT current_revision_id FROM posts WHERE status NOT IN ('rejected', 'cancelled', 'expired', 'published'))
+           OR r.id IN (SELECT revision_id FROM publications WHERE status NOT IN ('published', 'cancelled'))
+           OR r.post_id IN (SELECT id FROM posts WHERE updated_at >= @since)
+         )`,
+      )
+      .all({ since: changedSince.getTime() }) as Array<{ sha256: string | null }>;
+    return new Set(rows.flatMap((r) => (r.sha256 ? [r.sha256] : [])));
+  }
+
   // Metrics ------------------------------------------------------------------------------
 
   async publishedSince(since: Date): Promise<PublishedTarget[]> {

@@ -19,6 +19,16 @@ import { isSha256, type MediaLimits, type MediaSource, type MediaStore, type Sto
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
+/** A folder's entries, none when it does not exist (nothing stored yet). */
+async function entries(folder: string): Promise<string[]> {
+  try {
+    return await fsp.readdir(folder);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
 /** Runs a step that touches the disk; its failure becomes the author's "could not save" (or "disk full"). */
 async function onDisk<T>(step: () => Promise<T>): Promise<T> {
   try {
@@ -105,16 +115,44 @@ export class FileMediaStore implements MediaStore {
     }
   }
 
-  async delete(sha256: string): Promise<boolean> {
+  async delete(sha256: string, options: { storedBefore?: Date } = {}): Promise<boolean> {
     const file = this.#pathOf(sha256);
     if (!file) return false;
     try {
+      if (options.storedBefore && (await fsp.stat(file)).mtime >= options.storedBefore) return false;
       await fsp.unlink(file);
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
     }
+  }
+
+  async *list(): AsyncIterable<{ sha256: string; storedAt: Date }> {
+    const root = path.join(this.dir, 'sha256');
+    for (const fan of await entries(root)) {
+      if (!/^[0-9a-f]{2}$/.test(fan)) continue;
+      for (const name of await entries(path.join(root, fan))) {
+        if (!isSha256(name) || !name.startsWith(fan)) continue;
+        const stat = await fsp.stat(path.join(root, fan, name)).catch(() => undefined);
+        if (stat?.isFile()) yield { sha256: name, storedAt: stat.mtime };
+      }
+    }
+  }
+
+  async removeAbandoned(before: Date): Promise<number> {
+    const tmp = path.join(this.dir, 'tmp');
+    let removed = 0;
+    for (const name of await entries(tmp)) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(tmp, name);
+      const stat = await fsp.stat(file).catch(() => undefined);
+      if (stat && stat.mtime < before) {
+        await fsp.rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   #pathOf(sha256: string): string | undefined {
@@ -132,6 +170,9 @@ export class FileMediaStore implements MediaStore {
     );
     if (exists) {
       await fsp.rm(temp, { force: true });
+      // Stored again now: retention measures from here (see MediaStore.list).
+      const now = new Date();
+      await fsp.utimes(final, now, now);
       return;
     }
     // Two puts of the same bytes may both get here: each rename swaps in identical bytes atomically.

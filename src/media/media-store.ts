@@ -49,8 +49,18 @@ export interface MediaStore {
   has(sha256: string): Promise<boolean>;
   /** The file's length in bytes, or undefined when the store has no such file. */
   size(sha256: string): Promise<number | undefined>;
-  /** True when a file was deleted, false when there was none. */
-  delete(sha256: string): Promise<boolean>;
+  /**
+   * True when a file was deleted, false when there was none. With `storedBefore`, only a file
+   * not stored again since then (an upload reusing the bytes keeps them).
+   */
+  delete(sha256: string, options?: { storedBefore?: Date }): Promise<boolean>;
+  /**
+   * Every stored file with when it was last stored (storing the same bytes again counts), so
+   * retention never deletes bytes an upload has just handed to a draft not yet written.
+   */
+  list(): AsyncIterable<{ sha256: string; storedAt: Date }>;
+  /** Deletes files left half-arrived (a crash mid-upload) that started before `before`; how many. */
+  removeAbandoned(before: Date): Promise<number>;
 }
 
 /**
