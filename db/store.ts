@@ -422,6 +422,8 @@ export interface Store {
    * revision of a post that changed at or after `changedSince` (kept for the retention time).
    */
   mediaInUse(changedSince: Date): Promise<Set<string>>;
+  /** The key that signs media links, made once and shared by every process on this database. */
+  mediaLinkSecret(): Promise<string>;
 
   // Metrics -------------------------------------------------------------------------------
   publishedSince(since: Date): Promise<PublishedTarget[]>;

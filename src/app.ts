@@ -29,6 +29,8 @@ import { WorkTracker } from './server/work-tracker.js';
 import { Foreground } from './server/foreground.js';
 import { FileMediaStore } from './media/file-media-store.js';
 import { pruneMedia } from './workflows/media/media-retention.js';
+import { SignedMediaLinks } from './media/signed-links.js';
+import { mediaRoute } from './server/media-route.js';
 import type { ChatFrontEnd } from './bots/chat-front-end.js';
 import { buildFrontEnds } from './bots/front-ends.js';
 import type { TeamsAuthOverrides } from './bots/teams/teams-auth.js';
@@ -96,6 +98,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
     chats = buildFrontEnds(config, { logger, clock, work, ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
+    const mediaStore = new FileMediaStore(config.mediaStore.dir);
+    const mediaSecret = () => store.mediaLinkSecret();
     const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const greenlight = createGreenlight({
       store,
@@ -104,7 +108,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       approvers: approversByPlatform(Object.fromEntries(chats.map((chat) => [chat.platform, chat.approvers]))),
       policy: config.policy,
       media: config.media,
-      mediaStore: new FileMediaStore(config.mediaStore.dir),
+      mediaStore,
+      ...(config.mediaStore.publicUrl ? { mediaLinks: new SignedMediaLinks(config.mediaStore.publicUrl, mediaSecret, () => clock.now()) } : {}),
       events,
       news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),
       logger,
@@ -148,6 +153,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const routes: Record<string, Route> = {
       'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check(), checks: [outboxCheck(store, clock)] }),
     };
+    if (config.mediaStore.publicUrl) routes['GET /media/*'] = routes['HEAD /media/*'] = mediaRoute({ media: mediaStore, secret: mediaSecret, clock, logger });
     for (const chat of chats) Object.assign(routes, chat.routes);
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger, foreground });
     for (const chat of chats) await chat.start();

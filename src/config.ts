@@ -130,6 +130,9 @@ const EnvSchema = z.object({
   ALLOW_SELF_APPROVAL: withDefault(bool, 'false'),
   ALLOW_HTTP_MEDIA: withDefault(bool, 'false'),
   ALLOW_PRIVATE_MEDIA_HOSTS: withDefault(bool, 'false'),
+  PUBLIC_URL: optional(
+    httpUrl.refine((v) => v.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(v), 'must be an https URL (networks fetch media from it), e.g. https://greenlight.example.com'),
+  ),
   MEDIA_DIR: withDefault(z.string(), './data/media'),
   MEDIA_MAX_MB: withDefault(megabytes(1024), '25'),
   MEDIA_RETENTION_DAYS: withDefault(int(0, 36_500), '30'),
@@ -248,6 +251,8 @@ export interface MediaStoreConfig {
   retentionDays: number;
   /** REQUIRE_ALT_TEXT: an image without alt text is a validation error, not just a note on the card. */
   requireAltText: boolean;
+  /** PUBLIC_URL (no trailing slash): where networks that fetch media by URL (Instagram) get signed, expiring links; null: none. */
+  publicUrl: string | null;
 }
 
 export interface Config {
@@ -406,6 +411,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: Math.floor(e.MEDIA_MAX_MB * MiB),
       retentionDays: e.MEDIA_RETENTION_DAYS,
       requireAltText: e.REQUIRE_ALT_TEXT,
+      publicUrl: e.PUBLIC_URL ?? null,
     },
     networks,
   };

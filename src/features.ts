@@ -51,6 +51,11 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
       ? line('digest', true, `${config.digest.cron} ${config.digest.timezone} to ${digestTo.join(' and ')}`)
       : line('digest', false, 'needs a chat: it is posted to SLACK_DIGEST_CHANNEL or a Teams channel'),
   );
+  lines.push(
+    config.mediaStore.publicUrl
+      ? line('media links', true, `signed, expiring links at ${config.mediaStore.publicUrl}/media/… for networks that fetch uploaded images by URL (Instagram)`)
+      : line('media links', false, 'set PUBLIC_URL so Instagram can take uploaded images (it fetches them by URL); image links in drafts still work'),
+  );
   for (const network of NETWORK_IDS) {
     if (network === 'sandbox') {
       lines.push(line('sandbox', true, 'always available; publishes nowhere'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -104,6 +105,7 @@ export class SqliteStore implements Store {
   #newsWritten = false;
   readonly #seen: SeenRequestQueries;
   #conversationStatement: Database.Statement | undefined;
+  #mediaLinkSecret: string | undefined;
   #checkpointer: Checkpointer | undefined;
   readonly #queue: QueuedWrite[] = [];
   #flushScheduled = false;
@@ -751,6 +753,16 @@ export class SqliteStore implements Store {
   }
 
   // Media --------------------------------------------------------------------------------
+
+  async mediaLinkSecret(): Promise<string> {
+    if (this.#mediaLinkSecret) return this.#mediaLinkSecret;
+    // Insert-if-absent then read, in one write: two processes starting together agree on one key.
+    this.#mediaLinkSecret = await this.#write(() => {
+      this.sqlite.prepare("INSERT OR IGNORE INTO greenlight_meta (key, value) VALUES ('media_link_secret', ?)").run(randomBytes(32).toString('hex'));
+      return (this.sqlite.prepare("SELECT value FROM greenlight_meta WHERE key = 'media_link_secret'").get() as { value: string }).value;
+    });
+    return this.#mediaLinkSecret;
+  }
 
   async mediaInUse(changedSince: Date): Promise<Set<string>> {
     // A daily read: prepared when asked. `images <> '[]'` skips the revisions without uploads cheaply.

@@ -14,6 +14,11 @@ import type { MediaLinkPolicy } from '../domain/media-links.js';
 export interface PublishImage extends PostImage {
   /** A fresh stream of exactly the approved bytes each call (a retry reads them again). */
   open(): Promise<Readable>;
+  /**
+   * A link the network can fetch the bytes from, valid for `validForMs`: for networks that
+   * take media only by URL (Instagram). Absent without PUBLIC_URL.
+   */
+  publicUrl?: (validForMs: number) => Promise<string>;
 }
 
 export interface PublishRequest {

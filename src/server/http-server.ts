@@ -33,8 +33,8 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 }
 
 /**
- * One HTTP server for everything (Slack, Teams, health) on one port, routed by
- * "METHOD /path". Each chat SDK gets the raw request, because signature checks need the
+ * One HTTP server for everything (Slack, Teams, health, media) on one port, routed by
+ * "METHOD /path" (or "METHOD /folder/*" for everything directly in a folder). Each chat SDK gets the raw request, because signature checks need the
  * exact bytes that were signed.
  */
 export async function startHttpServer(options: {
@@ -47,8 +47,9 @@ export async function startHttpServer(options: {
 }): Promise<HttpServer> {
   const { routes, logger, foreground } = options;
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const route = routes[`${req.method} ${path}`];
+    const path = (req.url ?? '/').split('?')[0]!;
+    // An exact route first, then one for everything under a folder (`GET /media/*`).
+    const route = routes[`${req.method} ${path}`] ?? routes[`${req.method} ${path.slice(0, path.lastIndexOf('/') + 1)}*`];
     if (!route) {
       const allowed = Object.keys(routes).filter((k) => k.endsWith(` ${path}`));
       if (allowed.length) {

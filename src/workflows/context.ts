@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
+import type { PostImage } from '../domain/post.js';
 import type { MediaStore } from '../media/media-store.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
@@ -20,6 +21,8 @@ export interface WorkflowContext {
   media?: MediaLinkPolicy;
   /** Where uploaded images' bytes are kept; absent, a post with uploaded images cannot be sent. */
   mediaStore?: MediaStore;
+  /** Signed, expiring links to uploaded images under PUBLIC_URL, for networks that fetch by URL; absent without PUBLIC_URL. */
+  mediaLinks?: { urlFor(image: PostImage, validForMs: number): Promise<string> };
   /** In-process listeners (the scheduler); never waits for a chat. */
   events: Notifier;
   /** Which chats hear about what: the outbox rows each change writes. */

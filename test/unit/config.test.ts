@@ -49,13 +49,16 @@ describe('configuration', () => {
   });
 
   it('keeps uploaded images under ./data/media, up to 25 MB, for 30 days, with alt text optional, unless told otherwise', () => {
-    expect(loadConfig({}).mediaStore).toEqual({ dir: './data/media', maxBytes: 25 * 1024 * 1024, retentionDays: 30, requireAltText: false });
+    expect(loadConfig({}).mediaStore).toEqual({ dir: './data/media', maxBytes: 25 * 1024 * 1024, retentionDays: 30, requireAltText: false, publicUrl: null });
     expect(loadConfig({ MEDIA_DIR: '/var/lib/greenlight/media', MEDIA_MAX_MB: '2.5', MEDIA_RETENTION_DAYS: '0', REQUIRE_ALT_TEXT: 'yes' }).mediaStore).toEqual({
       dir: '/var/lib/greenlight/media',
       maxBytes: 2.5 * 1024 * 1024,
       retentionDays: 0,
       requireAltText: true,
+      publicUrl: null,
     });
+    expect(loadConfig({ PUBLIC_URL: 'https://greenlight.example.com/' }).mediaStore.publicUrl).toBe('https://greenlight.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).mediaStore.publicUrl).toBe('http://localhost:3000');
   });
 
   it.each([
@@ -65,6 +68,8 @@ describe('configuration', () => {
     [{ MEDIA_RETENTION_DAYS: '-1' }, 'MEDIA_RETENTION_DAYS: must be a whole number (got "-1")'],
     [{ MEDIA_RETENTION_DAYS: '1.5' }, 'MEDIA_RETENTION_DAYS: must be a whole number (got "1.5")'],
     [{ REQUIRE_ALT_TEXT: 'sometimes' }, 'REQUIRE_ALT_TEXT: must be true or false (got "sometimes")'],
+    [{ PUBLIC_URL: 'http://greenlight.example.com' }, 'PUBLIC_URL: must be an https URL (networks fetch media from it), e.g. https://greenlight.example.com (got "http://greenlight.example.com")'],
+    [{ PUBLIC_URL: 'greenlight.example.com' }, 'PUBLIC_URL: must be an http(s) URL, e.g. https://example.com (got "greenlight.example.com")'],
   ])('names the media variable and its problem: %j', (env, expected) => {
     expect(problems(env)).toEqual([expected]);
   });
@@ -176,7 +181,9 @@ describe('configuration', () => {
 
   it('prints one feature line per feature, naming the variables that turn off features on', () => {
     const lines = featureLines(loadConfig({}), ['sandbox']);
-    expect(lines).toHaveLength(13);
+    expect(lines).toHaveLength(14);
+    expect(lines.find((l) => l.includes('media links'))).toMatch(/^off .*set PUBLIC_URL so Instagram can take uploaded images/);
+    expect(featureLines(loadConfig({ PUBLIC_URL: 'https://gl.example.com' }), ['sandbox']).find((l) => l.includes('media links'))).toMatch(/^on .*https:\/\/gl\.example\.com\/media\//);
     expect(lines[0]).toBe('on   database     SQLite ./data/greenlight.db');
     expect(lines.find((l) => l.includes(' slack '))).toMatch(/^off .*set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/);
     expect(lines.find((l) => l.includes('ai captions'))).toMatch(/^off .*OPENAI_API_KEY/);

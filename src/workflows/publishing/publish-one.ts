@@ -111,7 +111,11 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         publicationId: publication.id,
         text: content.text,
         mediaUrl: content.mediaUrl,
-        images: content.images.map((image) => ({ ...image, open: () => openImage(ctx, publication.network, image.sha256) })),
+        images: content.images.map((image) => ({
+          ...image,
+          open: () => openImage(ctx, publication.network, image.sha256),
+          ...(ctx.mediaLinks ? { publicUrl: (validForMs: number) => ctx.mediaLinks!.urlFor(image, validForMs) } : {}),
+        })),
         signal: options.signal,
         checkpoint,
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
