@@ -7,12 +7,26 @@ export class Foreground {
   #inFlight = 0;
   #waiters: Array<() => void> = [];
 
-  /** Runs around each request, from its arrival until its answer is sent. */
-  enter(): void {
+  /**
+   * A request arrived: counted until the returned function is called (its answer was sent)
+   * or for `maxMs` at most, so a client that holds a request open (a body trickling in)
+   * cannot hold news back for long.
+   */
+  enter(maxMs = 2_000): () => void {
     this.#inFlight++;
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      clearTimeout(timer);
+      this.#leave();
+    };
+    const timer = setTimeout(leave, maxMs);
+    timer.unref();
+    return leave;
   }
 
-  leave(): void {
+  #leave(): void {
     if (--this.#inFlight > 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];

@@ -58,10 +58,7 @@ export async function startHttpServer(options: {
       }
       return sendJson(res, 404, { error: 'not found' });
     }
-    if (foreground) {
-      foreground.enter();
-      res.once('close', () => foreground.leave());
-    }
+    if (foreground) res.once('close', foreground.enter());
     Promise.resolve()
       .then(() => route(req, res))
       .catch((error: unknown) => {

@@ -16,12 +16,13 @@ describe('Foreground', () => {
     const fg = new Foreground();
     expect(await settledWithin(fg.quiet(1_000), 5)).toBe(true);
 
-    fg.enter();
-    fg.enter();
+    const first = fg.enter();
+    const second = fg.enter();
     const waiting = fg.quiet(5_000);
-    fg.leave();
+    first();
+    first(); // leaving twice counts once
     expect(await settledWithin(waiting, 20)).toBe(false);
-    fg.leave();
+    second();
     expect(await settledWithin(waiting, 20)).toBe(true);
 
     fg.enter();
@@ -29,6 +30,14 @@ describe('Foreground', () => {
     await fg.quiet(40);
     expect(performance.now() - start).toBeGreaterThanOrEqual(35);
     expect(fg.inFlight).toBe(1);
+  });
+
+  it('stops counting a request held open past its limit', async () => {
+    const fg = new Foreground();
+    fg.enter(30);
+    expect(fg.inFlight).toBe(1);
+    expect(await settledWithin(fg.quiet(5_000), 200)).toBe(true);
+    expect(fg.inFlight).toBe(0);
   });
 });
 
