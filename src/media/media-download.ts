@@ -26,7 +26,7 @@ export type MediaFetch = (
 const defaultFetch: MediaFetch = (url, init) => undiciFetch(url, init) as unknown as Promise<Response>;
 
 export interface MediaDownloadOptions {
-  /** Sent as `Authorization: Bearer …` to the link's own origin only. */
+  /** Sent as `Authorization: Bearer …` to the link's own origin only; empty: none (Teams local mode). */
   token: string;
   limits: MediaLimits;
   /** Until the response headers arrive, redirects included. */
@@ -110,7 +110,7 @@ async function follow(first: URL, options: MediaDownloadOptions, signal: AbortSi
     if (current.protocol !== 'https:' && !(current.protocol === 'http:' && options.allowHttp)) {
       throw failed(`The file at ${shown(current)} was not downloaded: Greenlight downloads files over https only${hop > 0 ? ', redirects included' : ''}.`);
     }
-    const headers: Record<string, string> = current.origin === first.origin ? { authorization: `Bearer ${options.token}` } : {};
+    const headers: Record<string, string> = options.token && current.origin === first.origin ? { authorization: `Bearer ${options.token}` } : {};
     const response = await get(current.href, { headers, redirect: 'manual', signal });
     const location = response.headers.get('location');
     if (!REDIRECTS.has(response.status) || location === null) return response;

@@ -13,6 +13,7 @@ export type FakeTeamsOperation =
   | 'getConversationMembers'
   | 'getConversationMember'
   | 'getConversationPagedMembers'
+  | 'getAttachment'
   | 'fetchTeamDetails'
   | 'fetchChannelList'
   /** AAD: the bot's client-credentials token request. */

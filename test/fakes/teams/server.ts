@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
@@ -49,6 +50,11 @@ export interface FakeBotConnector {
   /** A token as the Bot Framework channel signs an activity for this bot (`serviceurl` = the fake's). */
   mintActivityToken(options?: MintActivityTokenOptions): string;
   readonly state: FakeTeamsState;
+  /**
+   * An image pasted into a message, as Teams attaches it: `{ contentType, contentUrl }` with the
+   * URL under the service URL, readable only with the bot's token (in local mode, by anyone).
+   */
+  pastedImage(bytes: Buffer, type?: string): { contentType: string; contentUrl: string; name: string };
   /** Every request so far, in arrival order (cleared by reset). */
   readonly calls: readonly RecordedCall[];
   callsTo(operation: FakeTeamsOperation): RecordedCall[];
@@ -175,6 +181,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
         req.socket.destroy();
         return;
       }
+      if (segments[0] === 'attachments' && segments[2] === 'views' && req.method === 'GET') return serveAttachment(req, res, segments[1] ?? '', path, at);
       const { operation, params } = routeConnector(req.method ?? 'GET', segments, query);
       const body = parseBody(req.headers['content-type'] ?? '', await readBody(req));
       const auth = credentials ? checkBotBearer(req.headers.authorization, credentials, aadKey, nowSeconds()) : { ...NO_AUTH, presented: Boolean(req.headers.authorization) };
@@ -192,6 +199,18 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     } finally {
       inFlight.now--;
     }
+  }
+
+  /** The Bot Framework attachments API: the bytes, to the bot's token only. */
+  function serveAttachment(req: IncomingMessage, res: ServerResponse, id: string, path: string, at: number): void {
+    const auth = credentials ? checkBotBearer(req.headers.authorization, credentials, aadKey, nowSeconds()) : { ...NO_AUTH, presented: Boolean(req.headers.authorization) };
+    const found = state.attachments.get(id);
+    const status = credentials && !auth.valid ? 401 : found ? 200 : 404;
+    if (status === 200) {
+      res.writeHead(200, { 'content-type': found!.type, 'content-length': found!.bytes.length });
+      res.end(found!.bytes);
+    } else send(res, status, status === 401 ? UNAUTHORIZED_BODY : { message: 'attachment not found' });
+    recorder.record({ operation: 'getAttachment', method: 'GET', path, params: { attachmentId: id }, body: undefined, status, response: undefined, at, auth });
   }
 
   async function answerConnector(request: Request, authRequired: boolean): Promise<Handled> {
@@ -302,6 +321,11 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     },
     mintActivityToken: (opts = {}) => mintChannelToken(channelKey, { appId: directory.appId, serviceUrl }, opts, nowSeconds()),
     state,
+    pastedImage(bytes, type = 'image/png') {
+      const id = `0-wus-d1-${randomUUID().replace(/-/g, '')}`;
+      state.attachments.set(id, { bytes, type });
+      return { contentType: type, contentUrl: `${serviceUrl}v3/attachments/${id}/views/original`, name: 'image' };
+    },
     calls: recorder.calls,
     callsTo: (operation) => recorder.callsTo(operation),
     waitFor: (operation, predicate, timeoutMs) => recorder.waitFor(operation, predicate, timeoutMs),

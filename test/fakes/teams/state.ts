@@ -32,6 +32,8 @@ export class FakeTeamsState {
   readonly conversations = new Map<string, FakeTeamsMessage[]>();
   /** 1:1 chats opened by createConversation, by the person's AAD object id. */
   readonly personalChats = new Map<string, string>();
+  /** Images people pasted into messages, by attachment id: what `GET v3/attachments/{id}/views/original` serves. */
+  readonly attachments = new Map<string, { bytes: Buffer; type: string }>();
 
   /** Top-level posts in a channel, or every message in a chat; deleted ones left out. */
   messagesIn(conversationId: string): FakeTeamsMessage[] {
@@ -63,6 +65,7 @@ export class FakeTeamsState {
   clear(): void {
     this.conversations.clear();
     this.personalChats.clear();
+    this.attachments.clear();
   }
 
   private all(base: string): FakeTeamsMessage[] {
