@@ -20,7 +20,13 @@ export interface ApprovedImage extends FetchedImage {
  * dropping an approved image would publish something other than what was approved. A linked
  * image (`mediaUrl`) counts too: it is sent first.
  */
-export function approvedImages(request: PublishRequest, network: NetworkId, max: number): readonly PublishImage[] {
+export function approvedImages(
+  request: PublishRequest,
+  network: NetworkId,
+  max: number,
+  /** Each image's type and size are checked too, from what the media store recorded, so none is uploaded when one will not do. */
+  limits?: ImageLimits,
+): readonly PublishImage[] {
   const images = request.images ?? [];
   const linked = request.mediaUrl?.trim() ? 1 : 0;
   const total = images.length + linked;
@@ -35,7 +41,25 @@ export function approvedImages(request: PublishRequest, network: NetworkId, max:
           : `${label} takes at most ${max} image${max === 1 ? '' : 's'} in a post, and this post has ${total}; nothing was posted.`,
     });
   }
+  if (limits) images.forEach((image, index) => checkImage(image, linked + index + 1, { network, ...limits }));
   return images;
+}
+
+export interface ImageLimits {
+  maxBytes: number;
+  acceptedTypes: readonly ImageType[];
+}
+
+function checkImage(image: PublishImage, position: number, options: ImageLimits & { network: NetworkId }): void {
+  const label = NETWORK_LABELS[options.network];
+  const which = `Image ${position}`;
+  const fail = (message: string) => new PublishError({ kind: 'permanent', network: options.network, message });
+  if (!options.acceptedTypes.includes(image.type)) {
+    throw fail(`${which} is a ${IMAGE_TYPE_NAMES[image.type]}; ${label} does not take ${IMAGE_TYPE_NAMES[image.type]} images in posts. Nothing was posted.`);
+  }
+  if (image.bytes > options.maxBytes) {
+    throw fail(`${which} is ${formatMegabytes(image.bytes, 'up')}; ${label} accepts at most ${formatMegabytes(options.maxBytes, 'down')}. Nothing was posted.`);
+  }
 }
 
 /**
@@ -46,7 +70,7 @@ export function approvedImages(request: PublishRequest, network: NetworkId, max:
 export async function readApprovedImage(
   image: PublishImage,
   position: number,
-  options: { network: NetworkId; maxBytes: number; acceptedTypes: readonly ImageType[]; signal?: AbortSignal | undefined },
+  options: ImageLimits & { network: NetworkId; signal?: AbortSignal | undefined },
 ): Promise<ApprovedImage> {
   const { network, maxBytes } = options;
   const label = NETWORK_LABELS[network];
@@ -54,13 +78,8 @@ export async function readApprovedImage(
   const fail = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) =>
     new PublishError({ kind, network, message, ...(cause !== undefined ? { cause } : {}) });
 
-  if (!options.acceptedTypes.includes(image.type)) {
-    throw fail('permanent', `${which} is a ${IMAGE_TYPE_NAMES[image.type]}; ${label} does not take ${IMAGE_TYPE_NAMES[image.type]} images in posts. Nothing was posted.`);
-  }
+  checkImage(image, position, options);
   const limit = formatMegabytes(maxBytes, 'down');
-  if (image.bytes > maxBytes) {
-    throw fail('permanent', `${which} is ${formatMegabytes(image.bytes, 'up')}; ${label} accepts at most ${limit}. Nothing was posted.`);
-  }
 
   const stream = await image.open();
   const chunks: Buffer[] = [];

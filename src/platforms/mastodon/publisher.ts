@@ -113,7 +113,7 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
     const signal = request.signal ? { signal: request.signal } : {};
     const mediaIds: string[] = [];
     // Refuses more images than the instance takes before anything is uploaded.
-    const images = approvedImages(request, 'mastodon', limits.maxMediaAttachments);
+    const images = approvedImages(request, 'mastodon', limits.maxMediaAttachments, { maxBytes: limits.imageSizeLimit, acceptedTypes: limits.imageTypes });
     const imageUrl = request.mediaUrl?.trim();
     if (imageUrl) {
       const image = await fetchImage(imageUrl, {
