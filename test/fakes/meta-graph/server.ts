@@ -50,6 +50,8 @@ export interface FacebookPhoto {
   published: boolean;
   bytes: Buffer;
   contentType: string;
+  /** `alt_text_custom`: the accessible description the uploader gave. */
+  altText?: string;
   attachedTo?: string;
 }
 
@@ -378,7 +380,8 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const publishedParam = param(req, 'published');
     const published = !(publishedParam === false || publishedParam === 'false');
     const id = nextPhotoId();
-    photos.set(id, { id, pageId: pageId!, published, bytes, contentType: type });
+    const altText = param(req, 'alt_text_custom');
+    photos.set(id, { id, pageId: pageId!, published, bytes, contentType: type, ...(typeof altText === 'string' ? { altText } : {}) });
     if (!published) return { json: { id } };
     const seq = nextPostSeq();
     const postId = `${pageId}_${seq}`;
