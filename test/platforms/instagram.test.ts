@@ -12,6 +12,7 @@ import { startMetaGraphFake, type MetaGraphFake, type MetaGraphFakeOptions } fro
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages } from '../support/publish-images.js';
 
 const IG_USER = '17841400000000001';
 const TOKEN = 'EAAGreenlightInstagramToken0123456789';
@@ -234,6 +235,19 @@ describe('Instagram: the image is checked before anything is prepared', () => {
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/need an image/);
     expectNothingPrepared();
+  });
+
+  it('uploaded images are refused whole (Instagram needs public links Greenlight cannot serve yet), and nothing is read or prepared', async () => {
+    const { publisher } = setup();
+    const { images, opens } = publishImages([{ bytes: jpeg(1080, 1350), alt: 'A spring meadow' }, { bytes: jpeg(1080, 1080), alt: 'Tulips' }]);
+    for (const mediaUrl of [null, imageUrl]) {
+      const error = await failureOf(publisher.publish(request({ mediaUrl, images }).req));
+      expect(error.kind).toBe('permanent');
+      expect(error.message).toMatch(/cannot yet give Instagram its uploaded images/);
+    }
+    expectNothingPrepared();
+    expect(publishPosts()).toHaveLength(0);
+    expect(opens).toEqual([0, 0]);
   });
 
   it('a missing image (404)', async () => {

@@ -192,6 +192,17 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
     resumeAfterCrash: () => true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
+      // Instagram fetches every image from a public link, and Greenlight does not serve its
+      // media store at one yet (PUBLIC_URL/media/…). Publishing only the linked image, or
+      // nothing, would not be what was approved, so such a post is refused whole.
+      if ((request.images?.length ?? 0) > 0) {
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'instagram',
+          message:
+            'Instagram takes images only from a public link, and Greenlight cannot yet give Instagram its uploaded images (carousels need that too). Nothing was posted; use an image link for Instagram for now.',
+        });
+      }
       if (!request.mediaUrl) {
         throw new PublishError({
           kind: 'permanent',
