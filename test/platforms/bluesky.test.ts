@@ -10,6 +10,7 @@ import { serveFile } from '../fakes/network/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const HANDLE = 'acme.bsky.social';
 const PASSWORD = 'abcd-efgh-ijkl-mnop';
@@ -162,6 +163,97 @@ describe('Bluesky: publishing', () => {
     await publisher.publish({ publicationId: 6, text: 'Portrait', mediaUrl: image });
     const record = (creates(fake)[0]!.json as { record: { embed: { images: Array<{ aspectRatio: unknown }> } } }).record;
     expect(record.embed.images[0]!.aspectRatio).toEqual({ width: 300, height: 400 });
+  });
+});
+
+describe('Bluesky: uploaded images', () => {
+  const three = () => [
+    { bytes: png(64, 48), alt: 'A red banner saying SALE' },
+    { bytes: jpeg(30, 40), alt: 'The shop front at night' },
+    { bytes: png(10, 10), alt: null },
+  ];
+  const uploads = (f: BlueskyFake) => f.server.requestsTo('POST', '/xrpc/com.atproto.repo.uploadBlob');
+  type Embedded = { image: { ref: { $link: string } }; alt: string; aspectRatio?: unknown };
+
+  it('uploads each approved image as a blob in order, then one post embedding them with alt text and aspect ratios', async () => {
+    const { fake, publisher } = await setup();
+    const { images, opens } = publishImages(three());
+    let uploadedBeforeMark = -1;
+    const result = await publisher.publish({
+      publicationId: 31,
+      text: 'Three pictures',
+      mediaUrl: null,
+      images,
+      markSending: async () => {
+        uploadedBeforeMark = uploads(fake).length;
+        expect(creates(fake)).toHaveLength(0);
+      },
+    });
+
+    expect(uploadedBeforeMark).toBe(3);
+    expect(uploads(fake).map((u) => sha256(u.raw))).toEqual(images.map((i) => i.sha256));
+    expect(uploads(fake).map((u) => u.headers['content-type'])).toEqual(['image/png', 'image/jpeg', 'image/png']);
+    expect(creates(fake)).toHaveLength(1);
+    const post = fake.posts.get(result.externalId)!;
+    const embed = post.record.embed as { $type: string; images: Embedded[] };
+    expect(embed.$type).toBe('app.bsky.embed.images');
+    expect(embed.images.map((i) => sha256(fake.blobs.get(i.image.ref.$link)!.bytes))).toEqual(images.map((i) => i.sha256));
+    expect(embed.images.map((i) => i.alt)).toEqual(['A red banner saying SALE', 'The shop front at night', '']);
+    expect(embed.images.map((i) => i.aspectRatio)).toEqual([{ width: 64, height: 48 }, { width: 30, height: 40 }, { width: 10, height: 10 }]);
+    expect(result.externalId).toBe(`at://${fake.did}/app.bsky.feed.post/${publicationRecordKey(31, 'Three pictures', null, images)}`);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('a repeated publish finds its post by record key and uploads nothing again', async () => {
+    const { fake, publisher } = await setup();
+    const { images, opens } = publishImages(three());
+    const first = await publisher.publish({ publicationId: 32, text: 'Once', mediaUrl: null, images });
+    const again = await publisher.publish({ publicationId: 32, text: 'Once', mediaUrl: null, images });
+    expect(again.externalId).toBe(first.externalId);
+    expect(fake.posts.size).toBe(1);
+    expect(uploads(fake)).toHaveLength(3);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('the record key depends on the images and their alt text', () => {
+    const { images } = publishImages(three());
+    const key = publicationRecordKey(1, 'hello', null, images);
+    expect(key).not.toBe(publicationRecordKey(1, 'hello', null));
+    expect(publicationRecordKey(1, 'hello', null, [{ ...images[0]!, alt: 'other words' }, images[1]!, images[2]!])).not.toBe(key);
+    expect(publicationRecordKey(1, 'hello', null, [])).toBe(publicationRecordKey(1, 'hello', null));
+  });
+
+  it('refuses five images before signing in, uploading or posting', async () => {
+    const { fake, publisher } = await setup();
+    const { images, opens } = publishImages([...three(), { bytes: png(5, 5), alt: 'd' }, { bytes: png(6, 6), alt: 'e' }]);
+    const error = await failureOf(publisher.publish({ publicationId: 33, text: 'Too many', mediaUrl: null, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toBe('Bluesky takes at most 4 images in a post, and this post has 5; nothing was posted.');
+    expect(uploads(fake)).toHaveLength(0);
+    expect(creates(fake)).toHaveLength(0);
+    expect(opens).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('an image over 2,000,000 bytes is refused before uploading', async () => {
+    const { fake, publisher } = await setup();
+    const big = Buffer.concat([png(4, 4), Buffer.alloc(2_000_000)]);
+    const { images } = publishImages([{ bytes: png(8, 8), alt: 'ok' }, { bytes: big, alt: 'big' }]);
+    const error = await failureOf(publisher.publish({ publicationId: 34, text: 'Big', mediaUrl: null, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/Image 2 is 2 MB; Bluesky accepts at most 1.9 MB/);
+    expect(uploads(fake)).toHaveLength(0);
+    expect(creates(fake)).toHaveLength(0);
+  });
+
+  it('a blob upload answered 502 is tried again, and the post goes out once with every image', async () => {
+    const { fake, publisher } = await setup();
+    fake.server.failNext({ method: 'POST', path: '/xrpc/com.atproto.repo.uploadBlob' }, { kind: 'status', status: 502, json: { error: 'UpstreamFailure', message: 'Upstream Failure' } });
+    const { images } = publishImages(three());
+    const result = await publisher.publish({ publicationId: 35, text: 'Flaky upload', mediaUrl: null, images });
+    expect(uploads(fake)).toHaveLength(4);
+    expect(sha256(uploads(fake)[1]!.raw)).toBe(images[0]!.sha256);
+    expect((fake.posts.get(result.externalId)!.record.embed as { images: unknown[] }).images).toHaveLength(3);
+    expect(creates(fake)).toHaveLength(1);
   });
 });
 

@@ -11,6 +11,7 @@ import { startMetaGraphFake, type FacebookPost, type MetaGraphFake } from '../fa
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const PAGE_ID = '104857600123456';
 const TOKEN = 'EAAGreenlightPageToken0123456789abcdef';
@@ -122,6 +123,80 @@ describe('Facebook: publishing', () => {
     const result = await publishText(publisher, 'Link later');
     expect(result.url).toBe(`https://www.facebook.com/${result.externalId}`);
     expect(logger.lines.some((l) => l.includes('link could not be read'))).toBe(true);
+  });
+});
+
+describe('Facebook: uploaded images', () => {
+  const three = () => [
+    { bytes: png(64, 48), alt: 'A red banner saying SALE' },
+    { bytes: jpeg(30, 40), alt: 'The shop front at night' },
+    { bytes: png(10, 10), alt: null },
+  ];
+  const photoUploads = () => fake.server.requestsTo('POST', `/v25.0/${PAGE_ID}/photos`);
+  const feedPosts = () => fake.server.requestsTo('POST', `/v25.0/${PAGE_ID}/feed`);
+
+  it('uploads each approved image as an unpublished photo with its alt text, in order, then one feed post attaching them', async () => {
+    const { publisher } = setup();
+    const { images, opens } = publishImages(three());
+    let marked = 0;
+    const result = await publisher.publish({
+      publicationId: 50,
+      text: 'Three pictures',
+      mediaUrl: null,
+      images,
+      markSending: async () => {
+        marked += 1;
+        expect(photoUploads()).toHaveLength(3);
+        expect(feedPosts()).toHaveLength(0);
+      },
+    });
+
+    const uploads = photoUploads();
+    expect(uploads.map((u) => sha256(u.files[0]!.bytes))).toEqual(images.map((i) => i.sha256));
+    expect(uploads.map((u) => u.form)).toEqual([
+      { published: 'false', alt_text_custom: 'A red banner saying SALE' },
+      { published: 'false', alt_text_custom: 'The shop front at night' },
+      { published: 'false' },
+    ]);
+    const photos = [...fake.photos.values()];
+    expect(photos.every((p) => !p.published)).toBe(true);
+    expect(photos.map((p) => p.altText)).toEqual(['A red banner saying SALE', 'The shop front at night', undefined]);
+
+    expect(feedPosts()).toHaveLength(1);
+    expect(feedPosts()[0]!.json).toEqual({ message: 'Three pictures', published: true, attached_media: photos.map((p) => ({ media_fbid: p.id })) });
+    const post = fake.posts.get(result.externalId)!;
+    expect(post.attachedMedia.map((id) => sha256(fake.photos.get(id)!.bytes))).toEqual(images.map((i) => i.sha256));
+    expect(fake.posts.size).toBe(1);
+    expect(marked).toBe(1);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('refuses more than 10 photos, and an image over 4 MB, before uploading anything', async () => {
+    const { publisher } = setup();
+    const eleven = publishImages(Array.from({ length: 11 }, (_, i) => ({ bytes: png(4 + i, 4), alt: `photo ${i + 1}` })));
+    const tooMany = await failureOf(publisher.publish({ publicationId: 51, text: 'Eleven', mediaUrl: null, images: eleven.images }));
+    expect(tooMany.kind).toBe('permanent');
+    expect(tooMany.message).toBe('Facebook takes at most 10 images in a post, and this post has 11; nothing was posted.');
+
+    const big = publishImages([{ bytes: png(8, 8), alt: 'ok' }, { bytes: Buffer.concat([png(4, 4), Buffer.alloc(4 * MiB)]), alt: 'big' }]);
+    const tooBig = await failureOf(publisher.publish({ publicationId: 52, text: 'Big', mediaUrl: null, images: big.images }));
+    expect(tooBig.kind).toBe('permanent');
+    expect(tooBig.message).toMatch(/Image 2 is 4.1 MB; Facebook accepts at most 4 MB/);
+
+    expect(photoUploads()).toHaveLength(0);
+    expect(feedPosts()).toHaveLength(0);
+    expect(eleven.opens.every((n) => n === 0)).toBe(true);
+  });
+
+  it('a photo upload answered 503 is tried again with the same bytes, and one post attaches every photo', async () => {
+    fake.server.failNext({ method: 'POST', path: `/v25.0/${PAGE_ID}/photos` }, { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '2' } });
+    const { publisher, waits } = setup();
+    const { images } = publishImages(three().slice(0, 2));
+    const result = await publisher.publish({ publicationId: 53, text: 'Retry photos', mediaUrl: null, images });
+    expect(photoUploads().map((u) => sha256(u.files[0]!.bytes))).toEqual([images[0]!.sha256, images[0]!.sha256, images[1]!.sha256]);
+    expect(waits).toContain(2000);
+    expect(feedPosts()).toHaveLength(1);
+    expect(fake.posts.get(result.externalId)!.attachedMedia).toHaveLength(2);
   });
 });
 

@@ -3,15 +3,16 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
-import { createInstagramPublisher } from '../../src/platforms/instagram/publisher.js';
+import { createInstagramPublisher, type MediaLinks } from '../../src/platforms/instagram/publisher.js';
 import { CONTAINER_POLL_INTERVALS_MS } from '../../src/platforms/instagram/container.js';
-import { type PublishRequest } from '../../src/platforms/publisher.js';
+import { type PublishImage, type PublishRequest } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { graphError, metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type MetaGraphFake, type MetaGraphFakeOptions } from '../fakes/meta-graph/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const IG_USER = '17841400000000001';
 const TOKEN = 'EAAGreenlightInstagramToken0123456789';
@@ -33,7 +34,7 @@ afterEach(async () => {
   clearRegisteredSecrets();
 });
 
-function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string } = {}) {
+function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string; mediaLinks?: MediaLinks } = {}) {
   const clock = new ManualClock(START);
   const waits: number[] = [];
   const logger = createMemoryLogger();
@@ -43,6 +44,7 @@ function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string 
       logger,
       media: LOCAL_FAKE_MEDIA,
       clock,
+      ...(options.mediaLinks ? { mediaLinks: options.mediaLinks } : {}),
       timeoutMs: options.timeoutMs ?? 2000,
       random: () => 0.5,
       sleep: async (ms) => {
@@ -225,6 +227,114 @@ describe('Instagram: a retry looks before it leaps', () => {
   });
 });
 
+describe('Instagram: uploaded images (single image and carousel)', () => {
+  /** What Greenlight's PUBLIC_URL/media/… links would do: serve exactly the approved bytes at an unguessable path. */
+  function linkedImages(items: ReadonlyArray<{ bytes: Buffer; alt: string | null }>) {
+    const made = publishImages(items);
+    const bytesBySha = new Map(items.map((item, i) => [made.images[i]!.sha256, item.bytes]));
+    const links: string[] = [];
+    const mediaLinks = {
+      linkFor: async (image: PublishImage) => {
+        const url = serveFile(fake.server, `/greenlight-media/${image.sha256}-${links.length}`, bytesBySha.get(image.sha256)!, image.type);
+        links.push(url);
+        return url;
+      },
+    };
+    return { ...made, links, mediaLinks };
+  }
+  const three = () => [
+    { bytes: jpeg(1080, 1350), alt: 'A spring meadow' },
+    { bytes: jpeg(1080, 1080), alt: 'Tulips in a row' },
+    { bytes: jpeg(1200, 628), alt: null },
+  ];
+
+  it('three images: an item container each (from their links, in order), one carousel container with the caption, checkpointed, published once', async () => {
+    const { images, opens, links, mediaLinks } = linkedImages(three());
+    const { publisher } = setup({ mediaLinks });
+    let marked = 0;
+    const { req, saved } = request({ mediaUrl: null, images, markSending: async () => void (marked += 1) });
+    const result = await publisher.publish(req);
+
+    const creates = containerPosts().map((r) => r.json as Record<string, unknown>);
+    expect(creates).toHaveLength(4);
+    expect(creates.slice(0, 3)).toEqual(links.map((url) => ({ image_url: url, is_carousel_item: true })));
+    const items = [...fake.containers.values()].filter((c) => c.isCarouselItem);
+    expect(items.map((c) => sha256(c.imageBytes!))).toEqual(images.map((i) => i.sha256));
+    const carousel = [...fake.containers.values()].find((c) => c.children)!;
+    expect(creates[3]).toEqual({ media_type: 'CAROUSEL', children: items.map((c) => c.id).join(','), caption: req.text });
+    expect(carousel.children).toEqual(items.map((c) => c.id));
+
+    // The checkpoint names the carousel, the container that becomes public, before media_publish.
+    expect(saved).toHaveLength(2);
+    expect(saved[0]).toEqual({ containerId: carousel.id, createdAt: expect.any(String) });
+    expect(saved[1]).toMatchObject({ containerId: carousel.id, publishRequestedAt: expect.any(String) });
+    expect(publishPosts().map((r) => r.json)).toEqual([{ creation_id: carousel.id }]);
+    expect(fake.media.size).toBe(1);
+    expect(fake.media.get(result.externalId)!.containerId).toBe(carousel.id);
+    expect(marked).toBe(1);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('a crash after media_publish was sent: the retry finds the published carousel and publishes nothing again', async () => {
+    const { images, mediaLinks } = linkedImages(three());
+    const { publisher } = setup({ mediaLinks });
+    const first = request({ mediaUrl: null, images });
+    fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media_publish` }, { kind: 'lose-answer' });
+    const crashed = setup({ mediaLinks, timeoutMs: 100 }).publisher;
+    await failureOf(crashed.publish(first.req));
+    expect(fake.media.size).toBe(1); // Instagram acted on it; the answer was lost
+
+    const result = await publisher.publish(request({ mediaUrl: null, images, checkpoint: first.last() }).req);
+    expect(result.externalId).toBe([...fake.media.keys()][0]);
+    expect(publishPosts()).toHaveLength(1);
+    expect(containerPosts()).toHaveLength(4);
+    expect(fake.media.size).toBe(1);
+  });
+
+  it('one uploaded image is a single image post from its link, with its alt text', async () => {
+    const { images, links, mediaLinks } = linkedImages([{ bytes: jpeg(1080, 1080), alt: 'Tulips in a row' }]);
+    const { publisher } = setup({ mediaLinks });
+    const { req } = request({ mediaUrl: null, images });
+    await publisher.publish(req);
+    expect(containerPosts().map((r) => r.json)).toEqual([{ image_url: links[0], caption: req.text, alt_text: 'Tulips in a row' }]);
+    const [container] = [...fake.containers.values()];
+    expect(sha256(container!.imageBytes!)).toBe(images[0]!.sha256);
+    expect(fake.media.size).toBe(1);
+  });
+
+  it('refuses 11 images, a PNG, and a shape Instagram refuses, before any link is made or container created', async () => {
+    const eleven = linkedImages(Array.from({ length: 11 }, () => ({ bytes: jpeg(1080, 1080), alt: null })));
+    const { publisher } = setup({ mediaLinks: eleven.mediaLinks });
+    const tooMany = await failureOf(publisher.publish(request({ mediaUrl: null, images: eleven.images }).req));
+    expect(tooMany.kind).toBe('permanent');
+    expect(tooMany.message).toBe('Instagram takes at most 10 images in a post, and this post has 11; nothing was posted.');
+
+    const withPng = linkedImages([{ bytes: jpeg(1080, 1080), alt: null }, { bytes: png(100, 100), alt: null }]);
+    const pngError = await failureOf(setup({ mediaLinks: withPng.mediaLinks }).publisher.publish(request({ mediaUrl: null, images: withPng.images }).req));
+    expect(pngError.message).toMatch(/Image 2 is a PNG; Instagram does not take PNG images/);
+
+    const tall = linkedImages([{ bytes: jpeg(1080, 1080), alt: null }, { bytes: jpeg(500, 1000), alt: null }]);
+    const tallError = await failureOf(setup({ mediaLinks: tall.mediaLinks }).publisher.publish(request({ mediaUrl: null, images: tall.images }).req));
+    expect(tallError.kind).toBe('permanent');
+    expect(tallError.message).toMatch(/Image 2 is 500×1000 pixels, too tall for Instagram/);
+
+    expect([...eleven.links, ...withPng.links, ...tall.links]).toEqual([]);
+    expect(containerPosts()).toHaveLength(0);
+    expect(publishPosts()).toHaveLength(0);
+  });
+
+  it('an item container answered 503 is tried again, and the carousel is published once', async () => {
+    const { images, mediaLinks } = linkedImages(three().slice(0, 2));
+    const { publisher } = setup({ mediaLinks });
+    fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media` }, { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '1' } });
+    await publisher.publish(request({ mediaUrl: null, images }).req);
+    expect(containerPosts()).toHaveLength(4); // first item twice, second item, the carousel
+    expect([...fake.containers.values()].filter((c) => c.isCarouselItem)).toHaveLength(2);
+    expect(publishPosts()).toHaveLength(1);
+    expect(fake.media.size).toBe(1);
+  });
+});
+
 describe('Instagram: the image is checked before anything is prepared', () => {
   const expectNothingPrepared = () => expect(containerPosts()).toHaveLength(0);
 
@@ -234,6 +344,19 @@ describe('Instagram: the image is checked before anything is prepared', () => {
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/need an image/);
     expectNothingPrepared();
+  });
+
+  it('uploaded images are refused whole (Instagram needs public links Greenlight cannot serve yet), and nothing is read or prepared', async () => {
+    const { publisher } = setup();
+    const { images, opens } = publishImages([{ bytes: jpeg(1080, 1350), alt: 'A spring meadow' }, { bytes: jpeg(1080, 1080), alt: 'Tulips' }]);
+    for (const mediaUrl of [null, imageUrl]) {
+      const error = await failureOf(publisher.publish(request({ mediaUrl, images }).req));
+      expect(error.kind).toBe('permanent');
+      expect(error.message).toMatch(/cannot yet give Instagram its uploaded images/);
+    }
+    expectNothingPrepared();
+    expect(publishPosts()).toHaveLength(0);
+    expect(opens).toEqual([0, 0]);
   });
 
   it('a missing image (404)', async () => {

@@ -15,6 +15,7 @@ import { serveFile } from '../fakes/network/server.js';
 import { gif, jpeg, png, webpLossy } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const MiB = 1024 * 1024;
@@ -170,6 +171,85 @@ describe('LinkedIn: publishing', () => {
     expect(error.message).toContain('LINKEDIN_ACCESS_TOKEN');
     expect(error.message).toContain('w_organization_social');
     expect(error.message).toContain('partnerApiPostsExternal.CREATE');
+  });
+});
+
+describe('LinkedIn: uploaded images', () => {
+  const three = () => [
+    { bytes: png(64, 48), alt: 'A red banner saying SALE' },
+    { bytes: jpeg(30, 40), alt: 'The shop front at night' },
+    { bytes: png(10, 10), alt: null },
+  ];
+  const initializations = (f: LinkedInFake) => f.server.requestsTo('POST', '/rest/images');
+  const puts = (f: LinkedInFake) => f.server.requestsTo('PUT', /^\/dms-uploads\//);
+
+  it('uploads each approved image (initializeUpload, then PUT), in order, then one MultiImage post with their alt text', async () => {
+    const { fake, publisher } = await setup();
+    const { images, opens } = publishImages(three());
+    let marked = 0;
+    const result = await publisher.publish({
+      publicationId: 60,
+      text: 'Three pictures',
+      mediaUrl: null,
+      images,
+      markSending: async () => {
+        marked += 1;
+        expect(puts(fake)).toHaveLength(3);
+        expect(fake.server.requestsTo('POST', '/rest/posts')).toHaveLength(0);
+      },
+    });
+
+    expect(initializations(fake).map((r) => r.json)).toEqual(Array.from({ length: 3 }, () => ({ initializeUploadRequest: { owner: fake.authorUrn } })));
+    expect(puts(fake).map((r) => sha256(r.raw))).toEqual(images.map((i) => i.sha256));
+    expect(puts(fake).map((r) => r.headers['content-type'])).toEqual(['image/png', 'image/jpeg', 'image/png']);
+
+    const sent = fake.server.requestsTo('POST', '/rest/posts');
+    expect(sent).toHaveLength(1);
+    const content = (sent[0]!.json as { content: { multiImage: { images: Array<{ id: string; altText?: string }> } } }).content;
+    expect(content.multiImage.images.map((i) => i.altText)).toEqual(['A red banner saying SALE', 'The shop front at night', undefined]);
+    const post = fake.posts.find((p) => p.urn === result.externalId)!;
+    expect(post.images.map((i) => sha256(fake.images.get(i.urn)!.bytes!))).toEqual(images.map((i) => i.sha256));
+    expect(post.images.map((i) => i.altText)).toEqual(['A red banner saying SALE', 'The shop front at night', undefined]);
+    expect(fake.posts).toHaveLength(1);
+    expect(marked).toBe(1);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('one uploaded image goes out as content.media with its alt text', async () => {
+    const { fake, publisher } = await setup();
+    const { images } = publishImages([{ bytes: jpeg(30, 40), alt: 'The shop front at night' }]);
+    await publisher.publish({ publicationId: 61, text: 'One picture', mediaUrl: null, images });
+    const [sent] = fake.server.requestsTo('POST', '/rest/posts');
+    const urn = [...fake.images.keys()][0];
+    expect((sent!.json as { content: unknown }).content).toEqual({ media: { id: urn, altText: 'The shop front at night' } });
+    expect(sha256(fake.images.get(urn!)!.bytes!)).toBe(images[0]!.sha256);
+  });
+
+  it('refuses 21 images, and a WebP, before uploading anything', async () => {
+    const { fake, publisher } = await setup();
+    const many = publishImages(Array.from({ length: 21 }, (_, i) => ({ bytes: png(4 + i, 4), alt: null })));
+    const tooMany = await failureOf(publisher.publish({ publicationId: 62, text: 'Many', mediaUrl: null, images: many.images }));
+    expect(tooMany.kind).toBe('permanent');
+    expect(tooMany.message).toBe('LinkedIn takes at most 20 images in a post, and this post has 21; nothing was posted.');
+
+    const webp = publishImages([{ bytes: png(8, 8), alt: 'ok' }, { bytes: webpLossy(8, 8), alt: 'webp' }]);
+    const refused = await failureOf(publisher.publish({ publicationId: 63, text: 'WebP', mediaUrl: null, images: webp.images }));
+    expect(refused.kind).toBe('permanent');
+    expect(refused.message).toMatch(/Image 2 is a WebP; LinkedIn does not take WebP images/);
+
+    expect(initializations(fake)).toHaveLength(0);
+    expect(fake.server.requestsTo('POST', '/rest/posts')).toHaveLength(0);
+    expect(many.opens.every((n) => n === 0)).toBe(true);
+  });
+
+  it('a byte upload answered 503 is tried again with the same bytes, and the post goes out once', async () => {
+    const { fake, publisher } = await setup();
+    fake.server.failNext({ method: 'PUT', path: /^\/dms-uploads\// }, { kind: 'status', status: 503, text: 'Service Unavailable' });
+    const { images } = publishImages(three().slice(0, 2));
+    const result = await publisher.publish({ publicationId: 64, text: 'Retry the bytes', mediaUrl: null, images });
+    expect(puts(fake).map((r) => sha256(r.raw))).toEqual([images[0]!.sha256, images[0]!.sha256, images[1]!.sha256]);
+    expect(fake.posts).toHaveLength(1);
+    expect(fake.posts.find((p) => p.urn === result.externalId)!.images).toHaveLength(2);
   });
 });
 

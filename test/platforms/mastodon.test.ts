@@ -9,6 +9,7 @@ import { serveFile } from '../fakes/network/server.js';
 import { jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const TOKEN = 'mastodon-secret-token-Zx8Q1w2e3r4t5y6u7i8o9p';
 const START = '2026-03-02T09:00:00.000Z';
@@ -141,6 +142,105 @@ describe('Mastodon: publishing', () => {
     clock.advance(61 * 60_000);
     const late = await publisher.publish({ publicationId: 11, text: 'Once only', mediaUrl: null });
     expect(late.externalId).not.toBe(first.externalId); // what the key does not protect
+  });
+});
+
+describe('Mastodon: uploaded images', () => {
+  const three = () => [
+    { bytes: png(64, 48), alt: 'A red banner saying SALE' },
+    { bytes: jpeg(30, 40), alt: 'The shop front at night' },
+    { bytes: png(10, 10), alt: null },
+  ];
+
+  it('uploads each approved image in order with its alt text as description, then one status naming them all', async () => {
+    const { fake, publisher, waits } = await setup({ processingPolls: 1 });
+    const { images, opens } = publishImages(three());
+    let marked = 0;
+    const result = await publisher.publish({
+      publicationId: 21,
+      text: 'Three pictures',
+      mediaUrl: null,
+      images,
+      markSending: async () => {
+        marked += 1;
+        // Every upload is done before the one request that makes the post public.
+        expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(3);
+        expect(fake.server.requestsTo('POST', '/api/v1/statuses')).toHaveLength(0);
+      },
+    });
+
+    const uploads = fake.server.requestsTo('POST', '/api/v2/media');
+    expect(uploads.map((u) => sha256(u.files[0]!.bytes))).toEqual(images.map((i) => i.sha256));
+    expect(uploads.map((u) => u.files[0]!.contentType)).toEqual(['image/png', 'image/jpeg', 'image/png']);
+    expect(uploads.map((u) => u.form?.description)).toEqual(['A red banner saying SALE', 'The shop front at night', undefined]);
+    // Each 202 answer is followed until processed (one 206, then 200), before the status.
+    expect(fake.server.requestsTo('GET', /^\/api\/v1\/media\/\d+$/)).toHaveLength(6);
+    expect(waits).toEqual([500, 1000, 500, 1000, 500, 1000]);
+
+    const statuses = fake.server.requestsTo('POST', '/api/v1/statuses');
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]!.headers['idempotency-key']).toBe('greenlight-publication-21');
+    const status = fake.statuses.get(result.externalId)!;
+    expect(status.mediaIds).toEqual([...fake.media.keys()]);
+    expect(status.mediaIds.map((id) => fake.media.get(id)!.description ?? null)).toEqual(['A red banner saying SALE', 'The shop front at night', null]);
+    expect(marked).toBe(1);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('refuses more images than the instance takes, before uploading or posting anything', async () => {
+    const { fake, publisher } = await setup({ maxMediaAttachments: 2 });
+    await publisher.init!();
+    const { images, opens } = publishImages(three());
+    const error = await failureOf(publisher.publish({ publicationId: 22, text: 'Too many', mediaUrl: null, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toBe('Mastodon takes at most 2 images in a post, and this post has 3; nothing was posted.');
+    expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(0);
+    expect(fake.statuses.size).toBe(0);
+    expect(opens).toEqual([0, 0, 0]);
+  });
+
+  it('a linked image counts with the uploaded ones (five in all is one too many)', async () => {
+    const { fake, publisher } = await setup();
+    const linked = serveFile(fake.server, '/img/extra.png', png(8, 8), 'image/png');
+    const { images } = publishImages([...three(), { bytes: png(9, 9), alt: 'four' }]);
+    const error = await failureOf(publisher.publish({ publicationId: 23, text: 'Five', mediaUrl: linked, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/at most 4 images in a post, and this post has 5/);
+    expect(fake.server.requestsTo('GET', '/img/extra.png')).toHaveLength(0);
+  });
+
+  it('an upload answered 503 is tried again with the same bytes, and the post goes out once', async () => {
+    const { fake, publisher } = await setup();
+    fake.server.failNext({ method: 'POST', path: '/api/v2/media' }, { kind: 'status', status: 503, json: { error: 'unavailable' } });
+    const { images, opens } = publishImages(three().slice(0, 2));
+    const result = await publisher.publish({ publicationId: 24, text: 'Retry me', mediaUrl: null, images });
+    const uploads = fake.server.requestsTo('POST', '/api/v2/media');
+    expect(uploads).toHaveLength(3);
+    expect(sha256(uploads[0]!.files[0]!.bytes)).toBe(images[0]!.sha256);
+    expect(sha256(uploads[1]!.files[0]!.bytes)).toBe(images[0]!.sha256);
+    expect(fake.statuses.get(result.externalId)!.mediaIds).toHaveLength(2);
+    expect(fake.statuses.size).toBe(1);
+    expect(opens).toEqual([1, 1]);
+  });
+
+  it('an upload refused for good (422) is permanent and nothing is posted', async () => {
+    const { fake, publisher } = await setup();
+    fake.server.failNext({ method: 'POST', path: '/api/v2/media' }, { kind: 'status', status: 422, json: { error: 'Validation failed: File content type is invalid' } });
+    const { images } = publishImages(three());
+    const error = await failureOf(publisher.publish({ publicationId: 25, text: 'No', mediaUrl: null, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/Mastodon refused the image/);
+    expect(fake.server.requestsTo('POST', '/api/v1/statuses')).toHaveLength(0);
+  });
+
+  it('bytes that are not the approved ones (sha256) are not sent', async () => {
+    const { fake, publisher } = await setup();
+    const { images } = publishImages(three());
+    const tampered = { ...images[1]!, sha256: images[0]!.sha256 };
+    const error = await failureOf(publisher.publish({ publicationId: 26, text: 'Changed', mediaUrl: null, images: [images[0]!, tampered] }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/Image 2 .* is not the approved image any more/);
+    expect(fake.statuses.size).toBe(0);
   });
 });
 

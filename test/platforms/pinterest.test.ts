@@ -7,9 +7,10 @@ import { pinLink, pinTitle } from '../../src/platforms/pinterest/pin-content.js'
 import { createPinterestPublisher, type PinterestPublisherDeps } from '../../src/platforms/pinterest/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { startPinterestFake, type PinterestFake } from '../fakes/pinterest/server.js';
-import { jpeg, png } from '../support/image-fixtures.js';
+import { gif, jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const TOKEN = 'pina_AMAZINGSECRETTOKEN1234567890abcdef';
 const BOARD = '549755885175';
@@ -93,6 +94,71 @@ describe('Pinterest: publishing', () => {
     expect(body.title).toBeUndefined();
     expect(body.link).toBe('https://example.com/');
     expect(body.description).toBe('https://example.com/');
+  });
+});
+
+describe('Pinterest: an uploaded image', () => {
+  it('sends the approved bytes inline (image_base64) with the alt text and the variant text, in one pin', async () => {
+    const { fake, publisher } = await setup();
+    const bytes = jpeg(60, 90);
+    const { images, opens } = publishImages([{ bytes, alt: 'A tall glass of lemonade' }]);
+    let marked = 0;
+    const result = await publisher.publish({ publicationId: 70, text: TEXT, mediaUrl: null, images, markSending: async () => void (marked += 1) });
+
+    const sent = fake.server.requestsTo('POST', '/v5/pins');
+    expect(sent).toHaveLength(1);
+    const body = sent[0]!.json as { alt_text?: string; description: string; media_source: { source_type: string; content_type: string; data: string } };
+    expect(body.media_source.source_type).toBe('image_base64');
+    expect(body.media_source.content_type).toBe('image/jpeg');
+    expect(sha256(Buffer.from(body.media_source.data, 'base64'))).toBe(images[0]!.sha256);
+    expect(body.alt_text).toBe('A tall glass of lemonade');
+    expect(body.description).toBe(TEXT);
+    const pin = fake.pins.get(result.externalId)!;
+    expect(sha256(pin.imageBytes!)).toBe(images[0]!.sha256);
+    expect(pin.imageUrl).toBeNull();
+    expect(pin.alt_text).toBe('A tall glass of lemonade');
+    expect(fake.pins.size).toBe(1);
+    expect(marked).toBe(1);
+    expect(opens).toEqual([1]);
+  });
+
+  it('refuses two images (one pin takes one), an uploaded image beside a linked one, and a GIF, before creating anything', async () => {
+    const { fake, publisher, image } = await setup();
+    const two = publishImages([{ bytes: png(8, 8), alt: 'one' }, { bytes: png(9, 9), alt: 'two' }]);
+    const twoError = await failureOf(publisher.publish({ publicationId: 71, text: TEXT, mediaUrl: null, images: two.images }));
+    expect(twoError.kind).toBe('permanent');
+    expect(twoError.message).toBe('Pinterest takes at most 1 image in a post, and this post has 2; nothing was posted.');
+
+    const one = publishImages([{ bytes: png(8, 8), alt: 'one' }]);
+    const mixed = await failureOf(publisher.publish({ publicationId: 72, text: TEXT, mediaUrl: image, images: one.images }));
+    expect(mixed.message).toMatch(/at most 1 image in a post, and this post has 2/);
+
+    const moving = publishImages([{ bytes: gif(8, 8), alt: 'moving' }]);
+    const gifError = await failureOf(publisher.publish({ publicationId: 73, text: TEXT, mediaUrl: null, images: moving.images }));
+    expect(gifError.kind).toBe('permanent');
+    expect(gifError.message).toMatch(/Image 1 is a GIF; Pinterest does not take GIF images/);
+
+    expect(fake.server.requestsTo('POST', '/v5/pins')).toHaveLength(0);
+    expect([...two.opens, ...one.opens, ...moving.opens]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('alt text over Pinterest’s 500 characters is refused before the pin is created', async () => {
+    const { fake, publisher } = await setup();
+    const { images } = publishImages([{ bytes: png(8, 8), alt: 'a'.repeat(501) }]);
+    const error = await failureOf(publisher.publish({ publicationId: 74, text: TEXT, mediaUrl: null, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/alt text is 501 characters; Pinterest takes at most 500/);
+    expect(fake.server.requestsTo('POST', '/v5/pins')).toHaveLength(0);
+  });
+
+  it('a 503 on the pin with an uploaded image is retryable and not repeated here (the upload is the create)', async () => {
+    const { fake, publisher } = await setup();
+    fake.failCreate(503, 'Service unavailable');
+    const { images } = publishImages([{ bytes: png(8, 8), alt: 'one' }]);
+    const error = await failureOf(publisher.publish({ publicationId: 75, text: TEXT, mediaUrl: null, images }));
+    expect(error.kind).toBe('retryable');
+    expect(fake.server.requestsTo('POST', '/v5/pins')).toHaveLength(1);
+    expect(fake.pins.size).toBe(0);
   });
 });
 

@@ -11,6 +11,7 @@ import { startXFake, xProblem, xRateLimitFault, type XFake } from '../fakes/x/se
 import { gif, jpeg, png } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
+import { publishImages, sha256 } from '../support/publish-images.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const START_EPOCH_S = Date.parse(START) / 1000;
@@ -253,6 +254,93 @@ describe('X: failures', () => {
     fake.failNext({ method: 'POST', path: '/2/tweets' }, { kind: 'status', status: 201, json: { data: {} } });
     const error = await failureOf(publisher.publish({ publicationId: 15, text: 'Hello', mediaUrl: null }));
     expect(error.kind).toBe('unknown');
+  });
+});
+
+describe('X: uploaded images', () => {
+  const three = () => [
+    { bytes: png(64, 48), alt: 'A red banner saying SALE' },
+    { bytes: jpeg(30, 40), alt: 'The shop front at night' },
+    { bytes: png(10, 10), alt: null },
+  ];
+
+  it('uploads each approved image in order, gives it its alt text, then posts once with all media ids', async () => {
+    const { fake, publisher } = await setup();
+    const { images, opens } = publishImages(three());
+    let marked = 0;
+    const result = await publisher.publish({
+      publicationId: 40,
+      text: 'Three pictures',
+      mediaUrl: null,
+      images,
+      markSending: async () => {
+        marked += 1;
+        expect(fake.requestsTo('POST', '/2/media/upload')).toHaveLength(3);
+        expect(fake.requestsTo('POST', '/2/media/metadata')).toHaveLength(2);
+        expect(fake.requestsTo('POST', '/2/tweets')).toHaveLength(0);
+      },
+    });
+
+    const uploads = fake.requestsTo('POST', '/2/media/upload');
+    expect(uploads.map((u) => sha256(u.files[0]!.bytes))).toEqual(images.map((i) => i.sha256));
+    expect(uploads.map((u) => u.form?.media_type)).toEqual(['image/png', 'image/jpeg', 'image/png']);
+    const ids = [...fake.media.keys()];
+    expect(fake.requestsTo('POST', '/2/media/metadata').map((r) => r.json)).toEqual([
+      { id: ids[0], metadata: { alt_text: { text: 'A red banner saying SALE' } } },
+      { id: ids[1], metadata: { alt_text: { text: 'The shop front at night' } } },
+    ]);
+    expect(ids.map((id) => fake.media.get(id)!.altText)).toEqual(['A red banner saying SALE', 'The shop front at night', undefined]);
+
+    const posts = fake.requestsTo('POST', '/2/tweets');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.json).toEqual({ text: 'Three pictures', media: { media_ids: ids } });
+    expect(fake.tweets).toHaveLength(1);
+    expect(fake.tweets[0]!.mediaIds.map((id) => sha256(fake.media.get(id)!.bytes))).toEqual(images.map((i) => i.sha256));
+    expect(result.externalId).toBe(fake.tweets[0]!.id);
+    expect(marked).toBe(1);
+    expect(opens).toEqual([1, 1, 1]);
+  });
+
+  it('refuses five images (four with a linked one), and a GIF, before uploading or posting', async () => {
+    const { fake, publisher } = await setup();
+    const link = serveFile(fake.server, '/extra.png', png(8, 8), 'image/png');
+    const four = publishImages([...three(), { bytes: png(9, 9), alt: 'four' }]);
+    const tooMany = await failureOf(publisher.publish({ publicationId: 41, text: 'Too many', mediaUrl: link, images: four.images }));
+    expect(tooMany.kind).toBe('permanent');
+    expect(tooMany.message).toBe('X takes at most 4 images in a post, and this post has 5; nothing was posted.');
+
+    const withGif = publishImages([{ bytes: png(8, 8), alt: 'fine' }, { bytes: gif(4, 4), alt: 'moving' }]);
+    const gifError = await failureOf(publisher.publish({ publicationId: 42, text: 'A GIF', mediaUrl: null, images: withGif.images }));
+    expect(gifError.kind).toBe('permanent');
+    expect(gifError.message).toMatch(/Image 2 is a GIF; X does not take GIF images/);
+
+    expect(fake.requestsTo('GET', '/extra.png')).toHaveLength(0);
+    expect(fake.requestsTo('POST', '/2/media/upload')).toHaveLength(0);
+    expect(fake.requestsTo('POST', '/2/tweets')).toHaveLength(0);
+    expect([...four.opens, ...withGif.opens]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('an upload and an alt text answered 503 are tried again, and the post goes out once', async () => {
+    const { fake, publisher } = await setup();
+    fake.failNext({ method: 'POST', path: '/2/media/upload' }, { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') });
+    fake.failNext({ method: 'POST', path: '/2/media/metadata' }, { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') });
+    const { images } = publishImages(three().slice(0, 2));
+    await publisher.publish({ publicationId: 43, text: 'Flaky', mediaUrl: null, images });
+    const uploads = fake.requestsTo('POST', '/2/media/upload');
+    expect(uploads).toHaveLength(3);
+    expect(uploads.map((u) => sha256(u.files[0]!.bytes))).toEqual([images[0]!.sha256, images[0]!.sha256, images[1]!.sha256]);
+    expect(fake.requestsTo('POST', '/2/media/metadata')).toHaveLength(3);
+    expect(fake.tweets).toHaveLength(1);
+    expect(fake.tweets[0]!.mediaIds.map((id) => fake.media.get(id)!.altText)).toEqual(['A red banner saying SALE', 'The shop front at night']);
+  });
+
+  it('alt text X refuses is permanent and nothing is posted', async () => {
+    const { fake, publisher } = await setup();
+    const { images } = publishImages([{ bytes: png(8, 8), alt: 'x'.repeat(1001) }]);
+    const error = await failureOf(publisher.publish({ publicationId: 44, text: 'Long alt', mediaUrl: null, images }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/1000 characters/);
+    expect(fake.requestsTo('POST', '/2/tweets')).toHaveLength(0);
   });
 });
 

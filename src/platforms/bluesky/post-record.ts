@@ -29,28 +29,35 @@ export function aspectRatio(image: Pick<FetchedImage, 'width' | 'height' | 'orie
   return turned ? { width: image.height, height: image.width } : { width: image.width, height: image.height };
 }
 
+/** One picture of `app.bsky.embed.images`: its uploaded blob, alt text ("" when none) and displayed shape. */
+export interface EmbeddedImage {
+  blob: BlobRef;
+  alt: string;
+  aspectRatio: { width: number; height: number } | undefined;
+}
+
 export function postRecord(args: {
   text: string;
   createdAt: Date;
   facets: AppBskyRichtextFacet.Main[] | undefined;
-  image?: { blob: BlobRef; alt: string; aspectRatio: { width: number; height: number } | undefined };
+  /** In the order they are shown (the lexicon takes at most 4). */
+  images?: readonly EmbeddedImage[];
 }): AppBskyFeedPost.Record {
+  const images = args.images ?? [];
   return {
     $type: POST_COLLECTION,
     text: args.text,
     createdAt: args.createdAt.toISOString(),
     ...(args.facets ? { facets: args.facets } : {}),
-    ...(args.image
+    ...(images.length > 0
       ? {
           embed: {
             $type: 'app.bsky.embed.images',
-            images: [
-              {
-                image: args.image.blob,
-                alt: args.image.alt,
-                ...(args.image.aspectRatio ? { aspectRatio: args.image.aspectRatio } : {}),
-              },
-            ],
+            images: images.map((image) => ({
+              image: image.blob,
+              alt: image.alt,
+              ...(image.aspectRatio ? { aspectRatio: image.aspectRatio } : {}),
+            })),
           },
         }
       : {}),

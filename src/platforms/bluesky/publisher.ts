@@ -6,13 +6,14 @@ import { registerSecret } from '../../observability/redact.js';
 import {  withRetries } from '../http/backoff.js';
 import { DEFAULT_RETRY_POLICY } from '../http/http-client.js';
 import { createNetworkClient } from '../http/network-client.js';
-import { fetchImage } from '../http/image-fetch.js';
+import { fetchImage, type FetchedImage } from '../http/image-fetch.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 import type { ImageType } from '../../domain/image-format.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { blueskyRules } from '../rules/bluesky.js';
 import { classifyBlueskyError, isRecordNotFound, type BlueskyStep } from './errors.js';
 import { fetchPostMetrics } from './metrics.js';
-import { aspectRatio, detectFacets, POST_COLLECTION, postRecord } from './post-record.js';
+import { aspectRatio, detectFacets, POST_COLLECTION, postRecord, type EmbeddedImage } from './post-record.js';
 import { publicationRecordKey } from './record-key.js';
 import { BlueskySession } from './session.js';
 
@@ -28,6 +29,8 @@ export type BlueskyPublisherDeps = PublisherDeps;
  * upload), so we check before uploading.
  */
 export const BLUESKY_MAX_IMAGE_BYTES = 2_000_000;
+/** `app.bsky.embed.images` declares `maxLength: 4` images. */
+export const BLUESKY_MAX_IMAGES = 4;
 const ACCEPTED_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
 
 const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
@@ -136,7 +139,17 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     return { externalId: found.uri, url: postUrl(handle, rkey) };
   }
 
-  async function uploadImage(mediaUrl: string, signal?: AbortSignal) {
+  /** Uploads bytes as a blob; an upload may be repeated: a blob no record points to is dropped by the PDS. */
+  async function uploadBlob(image: FetchedImage, alt: string, signal?: AbortSignal): Promise<EmbeddedImage> {
+    const { data } = await withRetry(
+      'upload',
+      () => session.run((agent) => agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.contentType, ...(signal ? { signal } : {}) })),
+      signal,
+    );
+    return { blob: data.blob as BlobRef, alt, aspectRatio: aspectRatio(image) };
+  }
+
+  async function uploadLinkedImage(mediaUrl: string, signal?: AbortSignal): Promise<EmbeddedImage> {
     const image = await fetchImage(mediaUrl, {
       network: 'bluesky',
       maxBytes: BLUESKY_MAX_IMAGE_BYTES,
@@ -147,33 +160,35 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
       media: deps.media,
       ...(signal ? { signal } : {}),
     });
-    // An upload may be repeated: a blob no record points to is dropped by the PDS.
-    const { data } = await withRetry(
-      'upload',
-      () => session.run((agent) => agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.contentType, ...(signal ? { signal } : {}) })),
-      signal,
-    );
-    return { blob: data.blob as BlobRef, aspectRatio: aspectRatio(image) };
+    return uploadBlob(image, '', signal);
   }
 
   async function publish(request: PublishRequest): Promise<PublishResult> {
     const signal = request.signal;
+    // More images than the embed takes is refused before anything else happens.
+    const stored = approvedImages(request, 'bluesky', BLUESKY_MAX_IMAGES, { maxBytes: BLUESKY_MAX_IMAGE_BYTES, acceptedTypes: ACCEPTED_TYPES });
     const { did, handle } = await requireSession();
-    const rkey = publicationRecordKey(request.publicationId, request.text, request.mediaUrl);
+    const rkey = publicationRecordKey(request.publicationId, request.text, request.mediaUrl, stored);
 
     // Look before we leap: an earlier attempt whose answer was lost may have posted.
     const earlier = await existingPost(did, rkey, signal);
     if (earlier) return claimFound(earlier, request, handle, rkey);
 
+    // Every blob is uploaded before the record, the only request that makes anything public.
+    const images: EmbeddedImage[] = [];
     const mediaUrl = request.mediaUrl?.trim();
-    const image = mediaUrl ? await uploadImage(mediaUrl, signal) : undefined;
+    if (mediaUrl) images.push(await uploadLinkedImage(mediaUrl, signal));
+    for (const image of stored) {
+      const read = await readApprovedImage(image, images.length + 1, {
+        network: 'bluesky',
+        maxBytes: BLUESKY_MAX_IMAGE_BYTES,
+        acceptedTypes: ACCEPTED_TYPES,
+        signal,
+      });
+      images.push(await uploadBlob(read, image.alt ?? '', signal));
+    }
     const facets = await detectFacets(request.text, session.agent);
-    const record = postRecord({
-      text: request.text,
-      createdAt: clock.now(),
-      facets,
-      ...(image ? { image: { blob: image.blob, alt: '', aspectRatio: image.aspectRatio } } : {}),
-    });
+    const record = postRecord({ text: request.text, createdAt: clock.now(), facets, images });
 
     // The library sends this through the shared client's fetch, which has no hook of its
     // own, so the mark comes just before the library call: a little early (the rate limiter

@@ -42,8 +42,15 @@ export function encodeTid(timestampMicros: bigint, clockId: number): string {
 /** The TID syntax of the atproto spec. */
 export const isTid = (value: string) => /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/.test(value);
 
-export function publicationRecordKey(publicationId: number, text: string, mediaUrl: string | null): string {
-  const digest = createHash('sha256').update(`greenlight\0${publicationId}\0${text}\0${mediaUrl ?? ''}`).digest();
+export function publicationRecordKey(
+  publicationId: number,
+  text: string,
+  mediaUrl: string | null,
+  /** Uploaded images, when there are any; none leaves the key what it was before images existed. */
+  images: ReadonlyArray<{ sha256: string; alt: string | null }> = [],
+): string {
+  const media = images.map((i) => `\0${i.sha256}\0${i.alt ?? ''}`).join('');
+  const digest = createHash('sha256').update(`greenlight\0${publicationId}\0${text}\0${mediaUrl ?? ''}${media}`).digest();
   const hash = digest.readUInt32BE(0);
   const offset = BigInt(hash & 0xfffff);
   const clockId = (hash >>> 20) & 0x3ff;

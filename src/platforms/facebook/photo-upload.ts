@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fetchImage } from '../http/image-fetch.js';
+import { fetchImage, type FetchedImage } from '../http/image-fetch.js';
 import type { ImageType } from '../../domain/image-format.js';
 import type { Logger } from '../../observability/logger.js';
 import type { FetchLike } from '../http/http-client.js';
@@ -18,6 +18,13 @@ export const FACEBOOK_IMAGE_LIMITS = {
   maxBytes: 4 * MiB,
   acceptedTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as readonly ImageType[],
 };
+
+/**
+ * Photos in one Page post. Meta documents `attached_media` as a list without a stated
+ * maximum; Greenlight drafts carry at most 10 images, so this guard only stops something
+ * drafting should already have refused.
+ */
+export const FACEBOOK_MAX_PHOTOS = 10;
 
 const IMAGE_DOWNLOAD_TIMEOUT_MS = 30_000;
 /** Uploading a few MB takes longer than an API call: four times the API timeout (60 s by default). */
@@ -57,20 +64,38 @@ export async function uploadUnpublishedPhoto(args: {
     media: args.media,
     ...(args.signal ? { signal: args.signal } : {}),
   });
+  return uploadPhotoBytes({ ...args, image, alt: null });
+}
+
+/**
+ * Uploads image bytes to the Page as an unpublished photo (see `uploadUnpublishedPhoto`),
+ * with its alt text as `alt_text_custom` when it has one, and returns the photo's id.
+ */
+export async function uploadPhotoBytes(args: {
+  graph: GraphClient;
+  pageId: string;
+  image: FetchedImage;
+  alt: string | null;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}): Promise<string> {
+  const { image } = args;
   const form = new FormData();
-  form.set('source', new Blob([image.bytes], { type: image.contentType }), image.filename);
+  form.set('source', new Blob([new Uint8Array(image.bytes)], { type: image.contentType }), image.filename);
   form.set('published', 'false');
+  // The Photo node's user-provided accessible description (`alt_text` is Facebook's own guess).
+  if (args.alt) form.set('alt_text_custom', args.alt);
   let uploaded: z.infer<typeof Uploaded>;
   try {
     uploaded = await args.graph.post({
-    path: graphPath(args.pageId, 'photos'),
-    form,
-    schema: Uploaded,
-    retry: true,
-    // Nothing is visible yet: an unreadable answer is a failed upload, not an unknown post.
-    unreadable: 'retryable',
-    timeoutMs: args.timeoutMs * UPLOAD_TIMEOUT_FACTOR,
-    ...(args.signal ? { signal: args.signal } : {}),
+      path: graphPath(args.pageId, 'photos'),
+      form,
+      schema: Uploaded,
+      retry: true,
+      // Nothing is visible yet: an unreadable answer is a failed upload, not an unknown post.
+      unreadable: 'retryable',
+      timeoutMs: args.timeoutMs * UPLOAD_TIMEOUT_FACTOR,
+      ...(args.signal ? { signal: args.signal } : {}),
     });
   } catch (error) {
     // An upload cut off mid-way leaves at most an invisible, unpublished photo: nothing a

@@ -8,7 +8,8 @@ import type { MetricsTarget, PublishRequest, PublishResult, Publisher } from '..
 import { facebookRules } from '../rules/facebook.js';
 import { facebookErrorVerdict } from './errors.js';
 import { fetchFacebookMetrics } from './metrics.js';
-import { uploadUnpublishedPhoto } from './photo-upload.js';
+import { FACEBOOK_IMAGE_LIMITS, FACEBOOK_MAX_PHOTOS, uploadPhotoBytes, uploadUnpublishedPhoto } from './photo-upload.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 
 export type FacebookConfig = NonNullable<NetworkConfigs['facebook']>;
 
@@ -72,19 +73,30 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
     async publish(request: PublishRequest): Promise<PublishResult> {
       const { signal } = request;
       const body: Record<string, unknown> = { message: request.text, published: true };
+      // Too many photos, or one Facebook refuses, fails before anything is uploaded.
+      const stored = approvedImages(request, 'facebook', FACEBOOK_MAX_PHOTOS, FACEBOOK_IMAGE_LIMITS);
+      const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const mediaFbids: string[] = [];
       if (request.mediaUrl) {
-        const mediaFbid = await uploadUnpublishedPhoto({
-          graph,
-          pageId: config.pageId,
-          mediaUrl: request.mediaUrl,
-          timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          logger,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-          media: deps.media,
-          ...(signal ? { signal } : {}),
-        });
-        body.attached_media = [{ media_fbid: mediaFbid }];
+        mediaFbids.push(
+          await uploadUnpublishedPhoto({
+            graph,
+            pageId: config.pageId,
+            mediaUrl: request.mediaUrl,
+            timeoutMs,
+            logger,
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+            media: deps.media,
+            ...(signal ? { signal } : {}),
+          }),
+        );
       }
+      // Each approved image becomes an unpublished photo, in order; only the feed post below is visible.
+      for (const image of stored) {
+        const read = await readApprovedImage(image, mediaFbids.length + 1, { network: 'facebook', ...FACEBOOK_IMAGE_LIMITS, signal });
+        mediaFbids.push(await uploadPhotoBytes({ graph, pageId: config.pageId, image: read, alt: image.alt, timeoutMs, signal }));
+      }
+      if (mediaFbids.length > 0) body.attached_media = mediaFbids.map((id) => ({ media_fbid: id }));
       const created = await graph.post({
         path: graphPath(config.pageId, 'feed'),
         json: body,

@@ -35,11 +35,24 @@ export async function createImageContainer(
   imageUrl: string,
   caption: string,
   signal?: AbortSignal,
+  altText?: string | null,
 ): Promise<string> {
+  return createContainer(graph, userId, { image_url: imageUrl, caption, ...(altText ? { alt_text: altText } : {}) }, signal);
+}
+
+/** One image of a carousel: a container of its own, marked as an item, without a caption. */
+export const createCarouselItem = (graph: GraphClient, userId: string, imageUrl: string, signal?: AbortSignal): Promise<string> =>
+  createContainer(graph, userId, { image_url: imageUrl, is_carousel_item: true }, signal);
+
+/** The carousel itself: its finished item containers in order, and the caption. This is what gets published. */
+export const createCarouselContainer = (graph: GraphClient, userId: string, children: readonly string[], caption: string, signal?: AbortSignal): Promise<string> =>
+  createContainer(graph, userId, { media_type: 'CAROUSEL', children: children.join(','), caption }, signal);
+
+async function createContainer(graph: GraphClient, userId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
   try {
     const created = await graph.post({
       path: graphPath(userId, 'media'),
-      json: { image_url: imageUrl, caption },
+      json: body,
       schema: Created,
       retry: true,
       unreadable: 'retryable',

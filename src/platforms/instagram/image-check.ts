@@ -44,12 +44,23 @@ export async function checkInstagramImage(args: {
     media: args.media,
     ...(args.signal ? { signal: args.signal } : {}),
   });
+  checkInstagramShape(image, 'The image', args.logger);
+}
+
+/**
+ * Refuses a shape Instagram refuses (4:5 to 1.91:1, as shown: EXIF orientations 5–8 are a
+ * phone portrait stored landscape). `which` names the image in the message.
+ */
+export function checkInstagramShape(
+  image: { width?: number | undefined; height?: number | undefined; orientation?: number | undefined },
+  which: string,
+  logger: Logger,
+): void {
   if (image.width === undefined || image.height === undefined) {
     // Unusual JPEG structure: let Instagram judge it rather than refuse a possibly fine image.
-    args.logger.debug('Instagram image size unreadable; leaving the aspect check to Instagram', {});
+    logger.debug('Instagram image size unreadable; leaving the aspect check to Instagram', {});
     return;
   }
-  // EXIF orientations 5–8 are shown turned a quarter: a phone portrait stored landscape.
   const turned = image.orientation !== undefined && image.orientation >= 5;
   const width = turned ? image.height : image.width;
   const height = turned ? image.width : image.height;
@@ -59,7 +70,7 @@ export async function checkInstagramImage(args: {
     throw new PublishError({
       kind: 'permanent',
       network: 'instagram',
-      message: `The image is ${width}×${height} pixels, ${shape} for Instagram, which accepts shapes from 4:5 (portrait) to 1.91:1 (landscape). Crop it, e.g. to 1080×1350 or 1080×1080.`,
+      message: `${which} is ${width}×${height} pixels, ${shape} for Instagram, which accepts shapes from 4:5 (portrait) to 1.91:1 (landscape). Crop it, e.g. to 1080×1350 or 1080×1080.`,
     });
   }
 }

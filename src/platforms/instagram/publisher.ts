@@ -6,17 +6,40 @@ import { registerSecret } from '../../observability/redact.js';
 import { createGraphClient, type GraphClient, type MetaPublisherDeps } from '../meta-graph/graph-client.js';
 import { checkMetaToken } from '../meta-graph/config-checks.js';
 import { graphPath } from '../meta-graph/version.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishImage, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { defaultInstagramRules } from '../rules/instagram.js';
 import { readCheckpoint, saveProgress, type InstagramCheckpoint } from './checkpoint.js';
-import { createImageContainer, waitForContainer, type ContainerState } from './container.js';
+import { createCarouselContainer, createCarouselItem, createImageContainer, waitForContainer, type ContainerState } from './container.js';
 import { instagramErrorVerdict, INSTAGRAM_TOKEN_SETTING } from './errors.js';
-import { checkInstagramImage } from './image-check.js';
+import { checkInstagramImage, checkInstagramShape, INSTAGRAM_IMAGE_LIMITS } from './image-check.js';
 import { fetchInstagramMetrics } from './metrics.js';
 import { ensurePublishingQuota } from './publishing-limit.js';
 import { findPublishedMedia, type FoundMedia } from './recovery.js';
 
 export type InstagramConfig = NonNullable<NetworkConfigs['instagram']>;
+
+/**
+ * Public links to uploaded images: Instagram downloads every image itself, so Greenlight must
+ * hand it an unguessable, expiring link that serves exactly the approved bytes.
+ */
+export interface MediaLinks {
+  linkFor(image: PublishImage): Promise<string>;
+}
+
+export interface InstagramPublisherDeps extends MetaPublisherDeps {
+  /** Without it, posts with uploaded images are refused (see `publish`). */
+  mediaLinks?: MediaLinks;
+}
+
+/** A carousel holds 2 to 10 images. */
+export const INSTAGRAM_CAROUSEL_MAX = 10;
+
+/** An image as Instagram gets it: the link it downloads, and its alt text (single-image posts only). */
+interface ImageSource {
+  url: string;
+  alt: string | null;
+}
 
 /**
  * Instagram's business use case limit is per 24 hours (scaled by the account's impressions);
@@ -55,7 +78,7 @@ type Plan = { kind: 'done'; media: FoundMedia } | { kind: 'publish'; checkpoint:
  * a container, wait for it, publish it. Progress is checkpointed so that a retry after an
  * unknown outcome looks at the container before it leaps, and never publishes it twice.
  */
-export function createInstagramPublisher(config: InstagramConfig, deps: MetaPublisherDeps): Publisher {
+export function createInstagramPublisher(config: InstagramConfig, deps: InstagramPublisherDeps): Publisher {
   checkMetaToken(config.accessToken, INSTAGRAM_TOKEN_SETTING);
   checkTokenMatchesHost(config.accessToken, config.graphUrl);
   registerSecret(config.accessToken);
@@ -136,11 +159,66 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
     return { kind: 'fresh' };
   };
 
-  const prepare = async (request: PublishRequest, mediaUrl: string): Promise<Exclude<Plan, { kind: 'fresh' }>> => {
+  /**
+   * Every image Instagram will download, in order, checked first: the linked one by
+   * downloading it, uploaded ones by reading their approved bytes from the media store.
+   */
+  const imageSources = async (request: PublishRequest): Promise<ImageSource[]> => {
     const { signal } = request;
-    await checkInstagramImage({ mediaUrl, logger, media: deps.media, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(signal ? { signal } : {}) });
+    const uploaded = approvedImages(request, 'instagram', INSTAGRAM_CAROUSEL_MAX, { maxBytes: INSTAGRAM_IMAGE_LIMITS.maxBytes, acceptedTypes: INSTAGRAM_IMAGE_LIMITS.acceptedTypes });
+    const sources: ImageSource[] = [];
+    if (request.mediaUrl) {
+      await checkInstagramImage({ mediaUrl: request.mediaUrl, logger, media: deps.media, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(signal ? { signal } : {}) });
+      sources.push({ url: request.mediaUrl, alt: null });
+    }
+    const checked: PublishImage[] = [];
+    for (const image of uploaded) {
+      const position = sources.length + checked.length + 1;
+      const read = await readApprovedImage(image, position, { network: 'instagram', ...INSTAGRAM_IMAGE_LIMITS, signal });
+      checkInstagramShape(read, `Image ${position}`, logger);
+      checked.push(image);
+    }
+    for (const image of checked) sources.push({ url: await deps.mediaLinks!.linkFor(image), alt: image.alt });
+    return sources;
+  };
+
+  /** One image: its own container. Several: an item container each (all finished), then the carousel's. */
+  const createContainerFor = async (request: PublishRequest, sources: ImageSource[]): Promise<string> => {
+    const { signal } = request;
+    if (sources.length === 1) return createImageContainer(graph, userId, sources[0]!.url, request.text, signal, sources[0]!.alt);
+    const children: string[] = [];
+    for (const [index, source] of sources.entries()) {
+      const item = await createCarouselItem(graph, userId, source.url, signal);
+      const state = await waitForContainer({ graph, containerId: item, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(signal ? { signal } : {}) });
+      if (state.status === 'ERROR') {
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'instagram',
+          message: `Instagram could not prepare image ${index + 1} of the carousel${state.detail ? ` (It said: "${state.detail}")` : ''}.`,
+        });
+      }
+      if (state.status !== 'FINISHED') {
+        throw new PublishError({
+          kind: 'retryable',
+          network: 'instagram',
+          message: `Instagram dropped image ${index + 1} of the carousel while preparing it; nothing was published, so it can be tried again.`,
+        });
+      }
+      children.push(item);
+    }
+    return createCarouselContainer(graph, userId, children, request.text, signal);
+  };
+
+  const prepare = async (request: PublishRequest): Promise<Exclude<Plan, { kind: 'fresh' }>> => {
+    const { signal } = request;
+    const sources = await imageSources(request);
+    if (sources.length === 0) {
+      throw new PublishError({ kind: 'permanent', network: 'instagram', message: 'Instagram posts need an image: add a JPEG image link to the draft.' });
+    }
     await ensurePublishingQuota(graph, userId, logger, signal);
-    const containerId = await createImageContainer(graph, userId, mediaUrl, request.text, signal);
+    // Item containers need no checkpoint: unpublished, they expire by themselves. The one
+    // that can become public (the single image's, or the carousel's) is checkpointed below.
+    const containerId = await createContainerFor(request, sources);
     const checkpoint: InstagramCheckpoint = { containerId, createdAt: clock.now().toISOString() };
     await saveProgress(request.saveCheckpoint, checkpoint);
     const state = await waitForContainer({ graph, containerId, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(signal ? { signal } : {}) });
@@ -192,7 +270,18 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
     resumeAfterCrash: () => true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
-      if (!request.mediaUrl) {
+      // Instagram fetches every image from a public link. Without a way to give it one for
+      // uploaded images, publishing only the linked image, or nothing, would not be what was
+      // approved, so such a post is refused whole.
+      if ((request.images?.length ?? 0) > 0 && !deps.mediaLinks) {
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'instagram',
+          message:
+            'Instagram takes images only from a public link, and Greenlight cannot yet give Instagram its uploaded images (carousels need that too). Nothing was posted; use an image link for Instagram for now.',
+        });
+      }
+      if (!request.mediaUrl && (request.images?.length ?? 0) === 0) {
         throw new PublishError({
           kind: 'permanent',
           network: 'instagram',
@@ -201,7 +290,7 @@ export function createInstagramPublisher(config: InstagramConfig, deps: MetaPubl
       }
       const checkpoint = readCheckpoint(request.checkpoint);
       const resumed: Plan = checkpoint ? await resume(checkpoint, request) : { kind: 'fresh' };
-      const plan = resumed.kind === 'fresh' ? await prepare(request, request.mediaUrl) : resumed;
+      const plan = resumed.kind === 'fresh' ? await prepare(request) : resumed;
       if (plan.kind === 'done') return result(plan.media, request.signal);
       return publishContainer(request, plan.checkpoint);
     },

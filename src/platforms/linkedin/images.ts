@@ -15,6 +15,8 @@ import { LINKEDIN_REST_HEADERS } from './api-version.js';
 export const LINKEDIN_IMAGE_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/gif'];
 /** LinkedIn documents no byte limit for the Images API; this is Greenlight's own cap on the download. */
 export const LINKEDIN_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+/** A MultiImage post holds 2 to 20 images. */
+export const LINKEDIN_MAX_IMAGES = 20;
 /** The Images API refuses images of this many pixels (width × height) or more. */
 export const LINKEDIN_MAX_PIXELS = 36_152_320;
 
@@ -23,7 +25,7 @@ const InitializeAnswer = z.object({
 });
 
 /** Refuses, before anything is uploaded, an image LinkedIn would refuse for its size in pixels. */
-export function checkLinkedInPixels(image: FetchedImage): void {
+export function checkLinkedInPixels(image: { width?: number | undefined; height?: number | undefined }): void {
   if (image.width === undefined || image.height === undefined) return;
   if (image.width * image.height >= LINKEDIN_MAX_PIXELS) {
     throw new PublishError({

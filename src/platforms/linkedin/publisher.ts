@@ -18,7 +18,8 @@ import { PublishError, type MetricsTarget, type PublishRequest, type PublishResu
 import { linkedinRules } from '../rules/linkedin.js';
 import { LINKEDIN_REST_HEADERS, restliDecode } from './api-version.js';
 import { linkedinErrorReader } from './errors.js';
-import { checkLinkedInPixels, LINKEDIN_IMAGE_MAX_BYTES, LINKEDIN_IMAGE_TYPES, uploadLinkedInImage } from './images.js';
+import { checkLinkedInPixels, LINKEDIN_IMAGE_MAX_BYTES, LINKEDIN_IMAGE_TYPES, LINKEDIN_MAX_IMAGES, uploadLinkedInImage } from './images.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { toLittleText } from './little-text.js';
 import { LinkedInMetricsReader } from './metrics.js';
 import type { MediaLinkPolicy } from '../../domain/media-links.js';
@@ -68,7 +69,11 @@ export class LinkedInPublisher implements Publisher {
 
   async publish(request: PublishRequest): Promise<PublishResult> {
     const signal = request.signal;
-    let imageUrn: string | undefined;
+    // Too many images, or one LinkedIn refuses, fails before anything is uploaded.
+    const stored = approvedImages(request, 'linkedin', LINKEDIN_MAX_IMAGES, { maxBytes: LINKEDIN_IMAGE_MAX_BYTES, acceptedTypes: LINKEDIN_IMAGE_TYPES });
+    for (const image of stored) checkLinkedInPixels(image);
+    const upload = { owner: this.#config.authorUrn, signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 };
+    const attached: Array<{ id: string; altText?: string }> = [];
     if (request.mediaUrl) {
       const image = await fetchImage(request.mediaUrl, {
         network: 'linkedin',
@@ -81,13 +86,22 @@ export class LinkedInPublisher implements Publisher {
         ...(signal ? { signal } : {}),
       });
       checkLinkedInPixels(image);
-      imageUrn = await uploadLinkedInImage(this.#client, image, {
-        owner: this.#config.authorUrn,
-        signal,
-        messageFromError: this.#readError,
-        timeoutMs: this.#timeoutMs * 2,
-      });
+      attached.push({ id: await uploadLinkedInImage(this.#client, image, upload) });
     }
+    // Each approved image through initializeUpload + PUT, in order, before the post names them.
+    for (const image of stored) {
+      const read = await readApprovedImage(image, attached.length + 1, {
+        network: 'linkedin',
+        maxBytes: LINKEDIN_IMAGE_MAX_BYTES,
+        acceptedTypes: LINKEDIN_IMAGE_TYPES,
+        signal,
+      });
+      const id = await uploadLinkedInImage(this.#client, read, upload);
+      attached.push({ id, ...(image.alt ? { altText: image.alt } : {}) });
+    }
+    // One image is `content.media`; two or more make a MultiImage post (LinkedIn takes 2 to 20).
+    const content =
+      attached.length === 0 ? undefined : attached.length === 1 ? { media: attached[0]! } : { multiImage: { images: attached } };
 
     // The one call that creates the post: never retried here (DESIGN rule 2); LinkedIn has no idempotency key.
     const answer = await this.#client.request({
@@ -99,7 +113,7 @@ export class LinkedInPublisher implements Publisher {
         commentary: toLittleText(request.text),
         visibility: 'PUBLIC',
         distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
-        ...(imageUrn ? { content: { media: { id: imageUrn } } } : {}),
+        ...(content ? { content } : {}),
         lifecycleState: 'PUBLISHED',
         isReshareDisabledByAuthor: false,
       },

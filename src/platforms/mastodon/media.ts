@@ -14,10 +14,12 @@ const POLL_DELAYS_MS = [500, 1000, 2000, 3000, 5000, 5000, 5000, 5000, 5000, 500
 export async function uploadImage(
   client: HttpClient,
   image: FetchedImage,
-  deps: { sleep: Sleep; logger: Logger; signal?: AbortSignal },
+  deps: { sleep: Sleep; logger: Logger; signal?: AbortSignal; description?: string | null },
 ): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([image.bytes], { type: image.contentType }), image.filename);
+  // Alt text: Mastodon shows it to people who cannot see the image.
+  if (deps.description) form.append('description', deps.description);
   // An upload may be repeated: a second copy is an unattached attachment Mastodon cleans up.
   const uploaded = await client.request({
     method: 'POST',

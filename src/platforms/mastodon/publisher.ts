@@ -4,6 +4,7 @@ import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import { createNetworkClient, requireBareToken } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { mastodonRules } from '../rules/mastodon.js';
 import type { NetworkRules } from '../rules/types.js';
@@ -111,11 +112,10 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
   async function publish(request: PublishRequest): Promise<PublishResult> {
     const signal = request.signal ? { signal: request.signal } : {};
     const mediaIds: string[] = [];
+    // Refuses more images than the instance takes before anything is uploaded.
+    const images = approvedImages(request, 'mastodon', limits.maxMediaAttachments, { maxBytes: limits.imageSizeLimit, acceptedTypes: limits.imageTypes });
     const imageUrl = request.mediaUrl?.trim();
     if (imageUrl) {
-      if (limits.maxMediaAttachments < 1) {
-        throw new PublishError({ kind: 'permanent', network: 'mastodon', message: 'This Mastodon instance does not accept images in posts.' });
-      }
       const image = await fetchImage(imageUrl, {
         network: 'mastodon',
         maxBytes: limits.imageSizeLimit,
@@ -127,6 +127,18 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
         ...signal,
       });
       mediaIds.push(await uploadImage(client, image, { sleep, logger, ...signal }));
+    }
+    // Uploaded images in their approved order, each with its alt text as the description.
+    // Every upload happens before the status, which is the only request that makes anything public.
+    for (const [index, stored] of images.entries()) {
+      const image = await readApprovedImage(stored, mediaIds.length + 1, {
+        network: 'mastodon',
+        maxBytes: limits.imageSizeLimit,
+        acceptedTypes: limits.imageTypes,
+        signal: request.signal,
+      });
+      mediaIds.push(await uploadImage(client, image, { sleep, logger, description: stored.alt, ...signal }));
+      logger.debug('Mastodon image uploaded', { publication: request.publicationId, image: index + 1, media: mediaIds.at(-1) });
     }
 
     const { body } = await client.request({

@@ -45,15 +45,24 @@ export function pinLink(text: string): string | undefined {
   return undefined;
 }
 
+/** Pinterest's documented limit for a pin's alt text. */
+export const PIN_ALT_TEXT_MAX = 500;
+
+/** Where the pin's image comes from: a link Pinterest downloads, or the bytes themselves. */
+export type PinMediaSource =
+  | { source_type: 'image_url'; url: string }
+  | { source_type: 'image_base64'; content_type: 'image/jpeg' | 'image/png'; data: string };
+
 export interface PinBody {
   board_id: string;
   title?: string;
   description: string;
   link?: string;
-  media_source: { source_type: 'image_url'; url: string };
+  alt_text?: string;
+  media_source: PinMediaSource;
 }
 
-export function pinBody(args: { boardId: string; text: string; imageUrl: string }): PinBody {
+export function pinBody(args: { boardId: string; text: string; media: PinMediaSource; altText?: string | null }): PinBody {
   const title = pinTitle(args.text);
   const link = pinLink(args.text);
   return {
@@ -61,7 +70,8 @@ export function pinBody(args: { boardId: string; text: string; imageUrl: string 
     ...(title ? { title } : {}),
     description: args.text,
     ...(link ? { link } : {}),
-    media_source: { source_type: 'image_url', url: args.imageUrl },
+    ...(args.altText ? { alt_text: args.altText } : {}),
+    media_source: args.media,
   };
 }
 

@@ -9,7 +9,8 @@ import { PublishError, type MetricsTarget, type PublishRequest, type PublishResu
 import { pinterestRules } from '../rules/pinterest.js';
 import { createPinErrors } from './errors.js';
 import { fetchPinMetrics } from './metrics.js';
-import { pinBody, pinUrl } from './pin-content.js';
+import { PIN_ALT_TEXT_MAX, pinBody, pinUrl, type PinMediaSource } from './pin-content.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 
 export type PinterestConfig = NonNullable<NetworkConfigs['pinterest']>;
 
@@ -21,6 +22,9 @@ export type PinterestPublisherDeps = PublisherDeps;
  */
 export const PINTEREST_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const ACCEPTED_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+/** Pinterest's `image_base64` media source takes JPEG and PNG only. */
+const BASE64_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png'];
 
 const CreatedPin = z.object({ id: z.string().min(1) });
 
@@ -44,7 +48,24 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
   });
   const createErrors = createPinErrors(config.boardId);
 
-  async function publish(request: PublishRequest): Promise<PublishResult> {
+  /** The pin's image: the approved bytes inline (`image_base64`), or the link Pinterest downloads. */
+  async function mediaSource(request: PublishRequest): Promise<{ media: PinMediaSource; altText: string | null }> {
+    // One image per pin: a second would be silently lost, so the post is refused instead.
+    const [stored] = approvedImages(request, 'pinterest', 1, { maxBytes: PINTEREST_MAX_IMAGE_BYTES, acceptedTypes: BASE64_TYPES });
+    if (stored) {
+      if (stored.alt && [...stored.alt].length > PIN_ALT_TEXT_MAX) {
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'pinterest',
+          message: `The image's alt text is ${[...stored.alt].length} characters; Pinterest takes at most ${PIN_ALT_TEXT_MAX}. Nothing was posted.`,
+        });
+      }
+      const image = await readApprovedImage(stored, 1, { network: 'pinterest', maxBytes: PINTEREST_MAX_IMAGE_BYTES, acceptedTypes: BASE64_TYPES, signal: request.signal });
+      return {
+        media: { source_type: 'image_base64', content_type: image.contentType as 'image/jpeg' | 'image/png', data: image.bytes.toString('base64') },
+        altText: stored.alt,
+      };
+    }
     const imageUrl = request.mediaUrl?.trim();
     if (!imageUrl) {
       throw new PublishError({ kind: 'permanent', network: 'pinterest', message: 'Pinterest needs an image for every pin; add one and approve again.' });
@@ -62,11 +83,16 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
       media: deps.media,
       ...(request.signal ? { signal: request.signal } : {}),
     });
+    return { media: { source_type: 'image_url', url: imageUrl }, altText: null };
+  }
+
+  async function publish(request: PublishRequest): Promise<PublishResult> {
+    const { media, altText } = await mediaSource(request);
 
     const { body } = await client.request({
       method: 'POST',
       path: '/v5/pins',
-      json: pinBody({ boardId: config.boardId, text: request.text, imageUrl }),
+      json: pinBody({ boardId: config.boardId, text: request.text, media, altText }),
       retry: false, // the scheduler decides; a repeated create would be a second pin
       messageFromError: createErrors,
       ...(request.markSending ? { beforeSend: request.markSending } : {}),

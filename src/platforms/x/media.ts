@@ -12,6 +12,8 @@ import type { XApi } from './authorized-client.js';
 
 /** X's limit for a post image (animated GIFs go through the chunked flow and are not offered). */
 export const X_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+/** A post takes at most 4 images (`media.media_ids`). */
+export const X_MAX_IMAGES = 4;
 /** The `tweet_image` category's types that Greenlight can recognise from the bytes. */
 export const X_IMAGE_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/webp'];
 
@@ -97,4 +99,39 @@ export async function uploadXImage(
     });
   }
   return id;
+}
+
+/** X's limit for an image's alt text. */
+export const X_ALT_TEXT_MAX = 1000;
+
+const MetadataAnswer = z.object({ data: z.object({ id: z.string() }) });
+
+/**
+ * Gives an uploaded image its alt text with `POST /2/media/metadata` (the v2 successor of
+ * v1.1 media/metadata/create), between the upload and the post that uses it. Setting the same
+ * text again changes nothing, so it may be retried.
+ */
+export async function setXAltText(
+  client: XApi,
+  mediaId: string,
+  altText: string,
+  options: { signal?: AbortSignal | undefined; messageFromError: MessageFromError },
+): Promise<void> {
+  const answer = await uploadOnly(
+    client.request({
+      method: 'POST',
+      path: '/2/media/metadata',
+      json: { id: mediaId, metadata: { alt_text: { text: altText } } },
+      retry: true,
+      messageFromError: options.messageFromError,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
+  if (!MetadataAnswer.safeParse(answer.body).success) {
+    throw new PublishError({
+      kind: 'retryable',
+      network: 'x',
+      message: 'X answered the alt text of an image in a shape Greenlight does not know; nothing was posted, try again.',
+    });
+  }
 }

@@ -22,12 +22,13 @@ import type { Logger } from '../../observability/logger.js';
 import { realSleep } from '../http/backoff.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
+import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
 import { xRules } from '../rules/x.js';
 import { authorizedClient, type XApi } from './authorized-client.js';
 import { xErrorReader } from './errors.js';
-import { uploadXImage, X_IMAGE_MAX_BYTES, X_IMAGE_TYPES } from './media.js';
+import { setXAltText, uploadXImage, X_IMAGE_MAX_BYTES, X_IMAGE_TYPES, X_MAX_IMAGES } from './media.js';
 import { fetchXMetrics } from './metrics.js';
 import { RefreshingTokenSource } from './refreshing-token-source.js';
 import type { CredentialStore } from './stored-tokens.js';
@@ -113,7 +114,10 @@ export class XPublisher implements Publisher {
 
   async publish(request: PublishRequest): Promise<PublishResult> {
     const signal = request.signal;
-    let mediaId: string | undefined;
+    // More images than a post takes, or one X refuses, fails before anything is uploaded.
+    const stored = approvedImages(request, 'x', X_MAX_IMAGES, { maxBytes: X_IMAGE_MAX_BYTES, acceptedTypes: X_IMAGE_TYPES });
+    const upload = { signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 };
+    const mediaIds: string[] = [];
     if (request.mediaUrl) {
       const image = await fetchImage(request.mediaUrl, {
         network: 'x',
@@ -125,14 +129,21 @@ export class XPublisher implements Publisher {
         media: this.#deps.media,
         ...(signal ? { signal } : {}),
       });
-      mediaId = await uploadXImage(this.#client, image, { signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 });
+      mediaIds.push(await uploadXImage(this.#client, image, upload));
+    }
+    // Uploaded images in their approved order; alt text goes on each before the post names it.
+    for (const image of stored) {
+      const read = await readApprovedImage(image, mediaIds.length + 1, { network: 'x', maxBytes: X_IMAGE_MAX_BYTES, acceptedTypes: X_IMAGE_TYPES, signal });
+      const mediaId = await uploadXImage(this.#client, read, upload);
+      if (image.alt) await setXAltText(this.#client, mediaId, image.alt, upload);
+      mediaIds.push(mediaId);
     }
 
     // The one call that creates the post: never retried here (DESIGN rule 2); X has no idempotency key.
     const answer = await this.#client.request({
       method: 'POST',
       path: '/2/tweets',
-      json: { text: request.text, ...(mediaId ? { media: { media_ids: [mediaId] } } : {}) },
+      json: { text: request.text, ...(mediaIds.length > 0 ? { media: { media_ids: mediaIds } } : {}) },
       retry: false,
       messageFromError: this.#readError,
       ...(request.markSending ? { beforeSend: request.markSending } : {}),

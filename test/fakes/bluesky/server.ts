@@ -245,6 +245,8 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
         if (image?.$type !== 'blob' || typeof cid !== 'string') return invalidPost(`Record/embed/images/${i}/image should be a blob ref`);
         const blob = blobs.get(cid);
         if (!blob) return xrpcError(400, 'InvalidRequest', `Could not find blob: ${cid}`);
+        // The lexicon's `accept: ["image/*"]`, checked against the blob as uploaded.
+        if (!blob.mimeType.startsWith('image/')) return xrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match image/*.`);
         if (blob.size > IMAGE_MAX_SIZE) {
           return xrpcError(400, 'BlobTooLarge', `This file is too large. It is ${blob.size} bytes but the maximum size is ${IMAGE_MAX_SIZE} bytes.`);
         }

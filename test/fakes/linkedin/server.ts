@@ -27,7 +27,10 @@ export interface LinkedInPost {
   author: string;
   commentary: string;
   rendered: RenderedLittleText;
+  /** The first (or only) image, for posts with one. */
   imageUrn: string | null;
+  /** Every image in order with its alt text: one from `content.media`, or `content.multiImage.images`. */
+  images: Array<{ urn: string; altText: string | undefined }>;
   body: Record<string, unknown>;
   metrics: LinkedInPostMetrics;
 }
@@ -172,16 +175,42 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       if (typeof body.isReshareDisabledByAuthor !== 'boolean') {
         return inputError(422, 'isReshareDisabledByAuthor must be a boolean', 'INVALID_VALUE', '/isReshareDisabledByAuthor');
       }
-      let imageUrn: string | null = null;
+      const attached: Array<{ urn: string; altText: string | undefined }> = [];
       if (body.content !== undefined) {
-        const id = (body.content as { media?: { id?: unknown } } | null)?.media?.id;
-        const image = typeof id === 'string' ? images.get(id) : undefined;
-        if (!image || !image.bytes) return inputError(422, `Image ${String(id)} is not available`, 'INVALID_VALUE', '/content/media/id');
-        imageUrn = image.urn;
+        const content = (body.content ?? {}) as { media?: { id?: unknown; altText?: unknown }; multiImage?: { images?: unknown } };
+        if (content.media !== undefined && content.multiImage !== undefined) {
+          return inputError(422, 'content must be one of media, multiImage, article, poll', 'INVALID_VALUE', '/content');
+        }
+        let items: Array<{ id?: unknown; altText?: unknown }>;
+        let where: string;
+        if (content.multiImage !== undefined) {
+          const list = content.multiImage.images;
+          // A MultiImage post holds 2 to 20 images.
+          if (!Array.isArray(list) || list.length < 2 || list.length > 20) {
+            return inputError(422, 'multiImage.images must hold between 2 and 20 images', 'INVALID_VALUE', '/content/multiImage/images');
+          }
+          items = list as Array<{ id?: unknown; altText?: unknown }>;
+          where = '/content/multiImage/images';
+        } else {
+          items = [content.media ?? {}];
+          where = '/content/media';
+        }
+        for (const [i, item] of items.entries()) {
+          const path = where.endsWith('images') ? `${where}/${i}` : where;
+          const image = typeof item.id === 'string' ? images.get(item.id) : undefined;
+          if (!image || !image.bytes) return inputError(422, `Image ${String(item.id)} is not available`, 'INVALID_VALUE', `${path}/id`);
+          if (attached.some((a) => a.urn === image.urn)) return inputError(422, `Image ${image.urn} appears twice`, 'INVALID_VALUE', `${path}/id`);
+          if (item.altText !== undefined && (typeof item.altText !== 'string' || item.altText.length > 4086)) {
+            return inputError(422, 'altText must be a string of at most 4086 characters', 'INVALID_VALUE', `${path}/altText`);
+          }
+          attached.push({ urn: image.urn, altText: item.altText as string | undefined });
+        }
       }
+      const imageUrn = attached[0]?.urn ?? null;
       const rendered = renderLittleText(body.commentary);
       if (rendered.text.length > 3000) return inputError(422, 'commentary is longer than 3000 characters', 'INVALID_VALUE', '/commentary');
-      const earlier = posts.find((p) => p.author === authorUrn && p.commentary === body.commentary && p.imageUrn === imageUrn);
+      const sameImages = (p: LinkedInPost) => p.images.map((i) => i.urn).join() === attached.map((i) => i.urn).join();
+      const earlier = posts.find((p) => p.author === authorUrn && p.commentary === body.commentary && sameImages(p));
       if (earlier) {
         return inputError(
           422,
@@ -190,7 +219,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         );
       }
       const urn = `urn:li:${options.urnType ?? 'share'}:${newId()}`;
-      posts.push({ urn, author: authorUrn, commentary: body.commentary, rendered, imageUrn, body, metrics: { ...ZERO } });
+      posts.push({ urn, author: authorUrn, commentary: body.commentary, rendered, imageUrn, images: attached, body, metrics: { ...ZERO } });
       return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
     }),
   );
@@ -310,6 +339,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         commentary,
         rendered: renderLittleText(commentary),
         imageUrn: null,
+        images: [],
         body: {},
         metrics: { ...ZERO, ...metrics },
       };

@@ -29,6 +29,8 @@ export interface FakeAttachment {
   bytes: Buffer;
   description: string | undefined;
   pollsLeft: number;
+  /** The status it belongs to once posted: Mastodon attaches only media not yet in a status. */
+  statusId: string | undefined;
 }
 
 export interface FakeStatus {
@@ -141,6 +143,10 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
       return withRate(mastodonError(422, `Validation failed: File file size must be less than ${Math.floor(imageSizeLimit / 1024 / 1024)} MB`));
     }
     const description = typeof req.form?.description === 'string' ? req.form.description : undefined;
+    // MediaAttachment validates `description` to at most 1,500 characters.
+    if (description !== undefined && [...description].length > 1500) {
+      return withRate(mastodonError(422, 'Validation failed: Description is too long (maximum is 1500 characters)'));
+    }
     const attachment: FakeAttachment = {
       id: newId(),
       type: 'image',
@@ -149,6 +155,7 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
       bytes: file.bytes,
       description,
       pollsLeft: options.processingPolls ?? 0,
+      statusId: undefined,
     };
     media.set(attachment.id, attachment);
     return withRate({ status: attachment.pollsLeft > 0 ? 202 : 200, json: attachmentJson(attachment) });
@@ -184,13 +191,14 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
     if (mediaIds.length > maxMedia) return withRate(mastodonError(422, `Validation failed: Media attachments can't be more than ${maxMedia}`));
     for (const id of mediaIds) {
       const attachment = media.get(id);
-      if (!attachment) return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
+      if (!attachment || attachment.statusId !== undefined) return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
       if (attachment.pollsLeft > 0) return withRate(mastodonError(422, 'Cannot attach files that have not finished processing. Try again in a moment!'));
     }
     const visibility = typeof body.visibility === 'string' ? body.visibility : 'public';
     if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) return withRate(mastodonError(422, 'Validation failed: Visibility is not included in the list'));
     const status: FakeStatus = { id: newId(), text, visibility, mediaIds, idempotencyKey: key, favourites: 0, reblogs: 0, replies: 0 };
     statuses.set(status.id, status);
+    for (const id of mediaIds) media.get(id)!.statusId = status.id;
     if (key) idempotency.set(key, { statusId: status.id, at: now().getTime() });
     return withRate({ json: statusJson(status) });
   });

@@ -50,6 +50,8 @@ export interface FacebookPhoto {
   published: boolean;
   bytes: Buffer;
   contentType: string;
+  /** `alt_text_custom`: the accessible description the uploader gave. */
+  altText?: string;
   attachedTo?: string;
 }
 
@@ -58,7 +60,16 @@ export type ContainerStatusCode = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ER
 export interface IgContainer {
   id: string;
   userId: string;
+  /** The link Instagram downloaded ('' for a carousel container, whose images are its children). */
   imageUrl: string;
+  /** The bytes downloaded from `imageUrl` (when the fake downloads images). */
+  imageBytes?: Buffer;
+  /** `alt_text`, for an image post. */
+  altText?: string;
+  /** Made with `is_carousel_item=true`: only a carousel can publish it. */
+  isCarouselItem?: boolean;
+  /** A CAROUSEL container's item containers, in order. */
+  children?: string[];
   caption: string;
   status: ContainerStatusCode;
   /** Status reads still answered IN_PROGRESS. */
@@ -71,6 +82,8 @@ export interface IgContainer {
 export interface IgMedia {
   id: string;
   userId: string;
+  /** The container it was published from. */
+  containerId?: string;
   caption: string;
   timestamp: Date;
   permalink: string;
@@ -378,7 +391,8 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const publishedParam = param(req, 'published');
     const published = !(publishedParam === false || publishedParam === 'false');
     const id = nextPhotoId();
-    photos.set(id, { id, pageId: pageId!, published, bytes, contentType: type });
+    const altText = param(req, 'alt_text_custom');
+    photos.set(id, { id, pageId: pageId!, published, bytes, contentType: type, ...(typeof altText === 'string' ? { altText } : {}) });
     if (!published) return { json: { id } };
     const seq = nextPostSeq();
     const postId = `${pageId}_${seq}`;
@@ -402,12 +416,30 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (!user) return unsupportedPost(userId!);
     const refused = refuseUnlessOwner(req, user.token);
     if (refused) return refused;
-    const imageUrl = param(req, 'image_url');
     const caption = String(param(req, 'caption') ?? '');
-    if (typeof imageUrl !== 'string' || imageUrl === '') return graphError(100, '(#100) The parameter image_url is required.');
     if (caption.length > INSTAGRAM_CAPTION_MAX) {
       return graphError(100, 'The caption is too long.', { subcode: 2207010, userMessage: 'The caption you entered is too long. It can be no more than 2,200 characters.' });
     }
+    if (param(req, 'media_type') === 'CAROUSEL') {
+      // children: the item containers, as a comma-separated list (or a JSON array), 2 to 10.
+      const raw = param(req, 'children');
+      const children = (Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : []).map((c) => c.trim()).filter((c) => c !== '');
+      if (children.length < 2 || children.length > 10) return graphError(100, '(#100) The parameter children must hold between 2 and 10 container ids.');
+      for (const child of children) {
+        const item = containers.get(child);
+        if (!item || item.userId !== userId || !item.isCarouselItem || item.status !== 'FINISHED') {
+          return graphError(100, `(#100) Param children contains an invalid or unfinished carousel item: ${child}`);
+        }
+      }
+      const id = nextContainerId();
+      containers.set(id, { id, userId: userId!, imageUrl: '', children, caption, status: 'IN_PROGRESS', pollsLeft: options.containerPollsBeforeFinished ?? 0, createdAt: now() });
+      return { json: { id } };
+    }
+    const imageUrl = param(req, 'image_url');
+    if (typeof imageUrl !== 'string' || imageUrl === '') return graphError(100, '(#100) The parameter image_url is required.');
+    const isCarouselItem = param(req, 'is_carousel_item') === true || param(req, 'is_carousel_item') === 'true';
+    const altText = param(req, 'alt_text');
+    let imageBytes: Buffer | undefined;
     if (downloadImages) {
       const res = await fetch(imageUrl).catch(() => undefined);
       if (!res?.ok) {
@@ -425,13 +457,17 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
           return graphError(36003, 'The aspect ratio is not supported.', { subcode: 2207009, userMessage: 'The submitted image with aspect ratio is not supported.' });
         }
       }
+      imageBytes = bytes;
     }
     const id = nextContainerId();
     containers.set(id, {
       id,
       userId: userId!,
       imageUrl,
-      caption,
+      ...(imageBytes ? { imageBytes } : {}),
+      ...(typeof altText === 'string' ? { altText } : {}),
+      ...(isCarouselItem ? { isCarouselItem } : {}),
+      caption: isCarouselItem ? '' : caption,
       status: 'IN_PROGRESS',
       pollsLeft: options.containerPollsBeforeFinished ?? 0,
       createdAt: now(),
@@ -454,6 +490,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (container.status === 'EXPIRED') return graphError(-2, 'The media has expired', { subcode: 2207020 });
     if (container.status === 'ERROR') return graphError(-1, 'Media upload has failed', { subcode: 2207032 });
     if (container.status === 'PUBLISHED') return graphError(100, '(#100) The media has already been published');
+    if (container.isCarouselItem) return graphError(100, '(#100) Param creation_id is a carousel item; publish the carousel container instead');
     if (publishedInLastDay(userId!) >= (user.quotaTotal ?? 50)) {
       return graphError(9, 'Application request limit reached', {
         subcode: 2207042,
@@ -472,6 +509,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const item: IgMedia = {
       id,
       userId: container.userId,
+      containerId: container.id,
       caption: container.caption,
       timestamp: now(),
       permalink: `https://www.instagram.com/p/Fk${id.slice(-8)}/`,

@@ -1,8 +1,10 @@
 /**
  * A fake Pinterest API v5: pins on boards, their analytics, and Pinterest's `{code,
  * message}` errors. Like Pinterest, it fetches a pin's image itself and refuses the pin
- * when the link is not an image.
+ * when the link is not an image; an `image_base64` pin must be a JPEG or PNG whose bytes
+ * match its `content_type`.
  */
+import { detectImageType } from '../../../src/domain/image-format.js';
 import { startFakeNetworkServer, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
 
 export interface PinterestFakeOptions {
@@ -22,7 +24,10 @@ export interface FakePin {
   description: string;
   link: string | undefined;
   alt_text: string | undefined;
-  imageUrl: string;
+  /** The link Pinterest downloaded (`image_url`), or null for an `image_base64` pin. */
+  imageUrl: string | null;
+  /** The image bytes of an `image_base64` pin. */
+  imageBytes: Buffer | null;
   created_at: string;
 }
 
@@ -89,7 +94,7 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return error(400, 1, 'Invalid request body.');
     const { board_id, title, description, link, alt_text, media_source } = body as {
-      board_id?: unknown; title?: unknown; description?: unknown; link?: unknown; alt_text?: unknown; media_source?: { source_type?: unknown; url?: unknown };
+      board_id?: unknown; title?: unknown; description?: unknown; link?: unknown; alt_text?: unknown; media_source?: { source_type?: unknown; url?: unknown; content_type?: unknown; data?: unknown };
     };
     if (typeof board_id !== 'string' || board_id === '') return error(400, 1, "Invalid request: 'board_id' is a required property");
     if (!options.boards.includes(board_id)) return error(404, 40, 'Board not found.');
@@ -97,11 +102,25 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
     if (description !== undefined && (typeof description !== 'string' || description.length > 800)) return error(400, 1, "Invalid request: 'description' is too long (max 800)");
     if (alt_text !== undefined && (typeof alt_text !== 'string' || alt_text.length > 500)) return error(400, 1, "Invalid request: 'alt_text' is too long (max 500)");
     if (link !== undefined && (typeof link !== 'string' || link.length > 2048 || !URL.canParse(link))) return error(400, 1, "Invalid request: 'link' is not a valid URL");
-    if (!media_source || media_source.source_type !== 'image_url' || typeof media_source.url !== 'string') {
-      return error(400, 1, "Invalid request: 'media_source' must be an image_url source with a url");
+    let imageUrl: string | null = null;
+    let imageBytes: Buffer | null = null;
+    if (media_source?.source_type === 'image_base64') {
+      // content_type is an enum of image/jpeg and image/png; data is the base64 of the bytes.
+      if (media_source.content_type !== 'image/jpeg' && media_source.content_type !== 'image/png') {
+        return error(400, 1, "Invalid request: 'content_type' must be one of image/jpeg, image/png");
+      }
+      if (typeof media_source.data !== 'string' || media_source.data === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(media_source.data)) {
+        return error(400, 1, "Invalid request: 'data' must be base64-encoded image bytes");
+      }
+      imageBytes = Buffer.from(media_source.data, 'base64');
+      if (detectImageType(imageBytes) !== media_source.content_type) return error(400, 2857, 'Sorry, this image is not valid. Try a different image.');
+    } else if (media_source?.source_type === 'image_url' && typeof media_source.url === 'string') {
+      const imageProblem = await checkImage(media_source.url);
+      if (imageProblem) return error(400, 2857, imageProblem);
+      imageUrl = media_source.url;
+    } else {
+      return error(400, 1, "Invalid request: 'media_source' must be an image_url source with a url or an image_base64 source with data");
     }
-    const imageProblem = await checkImage(media_source.url);
-    if (imageProblem) return error(400, 2857, imageProblem);
 
     const id = String(nextId++);
     const pin: FakePin = {
@@ -111,7 +130,8 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
       description: (description as string | undefined) ?? '',
       link: link as string | undefined,
       alt_text: alt_text as string | undefined,
-      imageUrl: media_source.url,
+      imageUrl,
+      imageBytes,
       created_at: now().toISOString().replace(/\.\d{3}Z$/, ''),
     };
     pins.set(id, pin);

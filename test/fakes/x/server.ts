@@ -3,6 +3,7 @@
  * and response shapes:
  * - POST /2/tweets {text, media:{media_ids}} → 201 {data:{id,text,edit_history_tweet_ids}}
  * - POST /2/media/upload (multipart media, media_category=tweet_image, media_type) → {data:{id,media_key,size,…}}
+ * - POST /2/media/metadata {id, metadata:{alt_text:{text ≤ 1000}}} → {data:{id, associated_metadata:{alt_text:{text}}}}
  * - GET /2/tweets?ids=…&tweet.fields=public_metrics → {data:[…], errors:[resource-not-found…]}
  * - GET /2/users/me → {data:{id,name,username}}
  * - POST /2/oauth2/token (form: refresh_token, grant_type=refresh_token, client_id for a
@@ -49,6 +50,8 @@ export interface XMedia {
   bytes: Buffer;
   contentType: string;
   category: string;
+  /** Set by POST /2/media/metadata. */
+  altText?: string;
 }
 
 export interface XFakeOptions {
@@ -258,6 +261,30 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       return {
         status: 200,
         json: { data: { id, media_key: `3_${id}`, size: file.bytes.length, expires_after_secs: 86_400, image: { image_type: detected } } },
+      };
+    }),
+  );
+
+  server.route(
+    'POST',
+    '/2/media/metadata',
+    endpoint('POST /2/media/metadata', 500, (req) => {
+      if (!String(req.headers['content-type'] ?? '').includes('application/json') || !req.json || typeof req.json !== 'object') {
+        return { status: 400, json: xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request') };
+      }
+      const body = req.json as { id?: unknown; metadata?: { alt_text?: { text?: unknown } } };
+      if (typeof body.id !== 'string' || !/^\d+$/.test(body.id)) return invalidRequest('id', 'The id field must be a media id.');
+      const found = media.get(body.id);
+      if (!found) return invalidRequest('id', `Media id ${body.id} was not found.`);
+      const alt = body.metadata?.alt_text;
+      if (alt !== undefined) {
+        if (typeof alt.text !== 'string') return invalidRequest('metadata.alt_text.text', 'metadata.alt_text.text must be a string.');
+        if ([...alt.text].length > 1000) return invalidRequest('metadata.alt_text.text', 'metadata.alt_text.text must be at most 1000 characters.');
+        found.altText = alt.text;
+      }
+      return {
+        status: 200,
+        json: { data: { id: found.id, associated_metadata: { ...(found.altText !== undefined ? { alt_text: { text: found.altText } } : {}) } } },
       };
     }),
   );
