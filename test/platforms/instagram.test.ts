@@ -3,9 +3,9 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
-import { createInstagramPublisher, type MediaLinks } from '../../src/platforms/instagram/publisher.js';
+import { createInstagramPublisher } from '../../src/platforms/instagram/publisher.js';
 import { CONTAINER_POLL_INTERVALS_MS } from '../../src/platforms/instagram/container.js';
-import { type PublishImage, type PublishRequest } from '../../src/platforms/publisher.js';
+import type { PublishRequest } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { graphError, metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type MetaGraphFake, type MetaGraphFakeOptions } from '../fakes/meta-graph/server.js';
@@ -34,7 +34,7 @@ afterEach(async () => {
   clearRegisteredSecrets();
 });
 
-function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string; mediaLinks?: MediaLinks } = {}) {
+function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string } = {}) {
   const clock = new ManualClock(START);
   const waits: number[] = [];
   const logger = createMemoryLogger();
@@ -44,7 +44,6 @@ function setup(options: { token?: string; timeoutMs?: number; graphUrl?: string;
       logger,
       media: LOCAL_FAKE_MEDIA,
       clock,
-      ...(options.mediaLinks ? { mediaLinks: options.mediaLinks } : {}),
       timeoutMs: options.timeoutMs ?? 2000,
       random: () => 0.5,
       sleep: async (ms) => {
@@ -233,14 +232,15 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
     const made = publishImages(items);
     const bytesBySha = new Map(items.map((item, i) => [made.images[i]!.sha256, item.bytes]));
     const links: string[] = [];
-    const mediaLinks = {
-      linkFor: async (image: PublishImage) => {
+    const images = made.images.map((image) => ({
+      ...image,
+      publicUrl: async () => {
         const url = serveFile(fake.server, `/greenlight-media/${image.sha256}-${links.length}`, bytesBySha.get(image.sha256)!, image.type);
         links.push(url);
         return url;
       },
-    };
-    return { ...made, links, mediaLinks };
+    }));
+    return { ...made, images, links };
   }
   const three = () => [
     { bytes: jpeg(1080, 1350), alt: 'A spring meadow' },
@@ -249,8 +249,8 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
   ];
 
   it('three images: an item container each (from their links, in order), one carousel container with the caption, checkpointed, published once', async () => {
-    const { images, opens, links, mediaLinks } = linkedImages(three());
-    const { publisher } = setup({ mediaLinks });
+    const { images, opens, links } = linkedImages(three());
+    const { publisher } = setup();
     let marked = 0;
     const { req, saved } = request({ mediaUrl: null, images, markSending: async () => void (marked += 1) });
     const result = await publisher.publish(req);
@@ -276,11 +276,11 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
   });
 
   it('a crash after media_publish was sent: the retry finds the published carousel and publishes nothing again', async () => {
-    const { images, mediaLinks } = linkedImages(three());
-    const { publisher } = setup({ mediaLinks });
+    const { images } = linkedImages(three());
+    const { publisher } = setup();
     const first = request({ mediaUrl: null, images });
     fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media_publish` }, { kind: 'lose-answer' });
-    const crashed = setup({ mediaLinks, timeoutMs: 100 }).publisher;
+    const crashed = setup({ timeoutMs: 100 }).publisher;
     await failureOf(crashed.publish(first.req));
     expect(fake.media.size).toBe(1); // Instagram acted on it; the answer was lost
 
@@ -292,8 +292,8 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
   });
 
   it('one uploaded image is a single image post from its link, with its alt text', async () => {
-    const { images, links, mediaLinks } = linkedImages([{ bytes: jpeg(1080, 1080), alt: 'Tulips in a row' }]);
-    const { publisher } = setup({ mediaLinks });
+    const { images, links } = linkedImages([{ bytes: jpeg(1080, 1080), alt: 'Tulips in a row' }]);
+    const { publisher } = setup();
     const { req } = request({ mediaUrl: null, images });
     await publisher.publish(req);
     expect(containerPosts().map((r) => r.json)).toEqual([{ image_url: links[0], caption: req.text, alt_text: 'Tulips in a row' }]);
@@ -304,17 +304,17 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
 
   it('refuses 11 images, a PNG, and a shape Instagram refuses, before any link is made or container created', async () => {
     const eleven = linkedImages(Array.from({ length: 11 }, () => ({ bytes: jpeg(1080, 1080), alt: null })));
-    const { publisher } = setup({ mediaLinks: eleven.mediaLinks });
+    const { publisher } = setup();
     const tooMany = await failureOf(publisher.publish(request({ mediaUrl: null, images: eleven.images }).req));
     expect(tooMany.kind).toBe('permanent');
     expect(tooMany.message).toBe('Instagram takes at most 10 images in a post, and this post has 11; nothing was posted.');
 
     const withPng = linkedImages([{ bytes: jpeg(1080, 1080), alt: null }, { bytes: png(100, 100), alt: null }]);
-    const pngError = await failureOf(setup({ mediaLinks: withPng.mediaLinks }).publisher.publish(request({ mediaUrl: null, images: withPng.images }).req));
+    const pngError = await failureOf(setup().publisher.publish(request({ mediaUrl: null, images: withPng.images }).req));
     expect(pngError.message).toMatch(/Image 2 is a PNG; Instagram does not take PNG images/);
 
     const tall = linkedImages([{ bytes: jpeg(1080, 1080), alt: null }, { bytes: jpeg(500, 1000), alt: null }]);
-    const tallError = await failureOf(setup({ mediaLinks: tall.mediaLinks }).publisher.publish(request({ mediaUrl: null, images: tall.images }).req));
+    const tallError = await failureOf(setup().publisher.publish(request({ mediaUrl: null, images: tall.images }).req));
     expect(tallError.kind).toBe('permanent');
     expect(tallError.message).toMatch(/Image 2 is 500×1000 pixels, too tall for Instagram/);
 
@@ -324,8 +324,8 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
   });
 
   it('an item container answered 503 is tried again, and the carousel is published once', async () => {
-    const { images, mediaLinks } = linkedImages(three().slice(0, 2));
-    const { publisher } = setup({ mediaLinks });
+    const { images } = linkedImages(three().slice(0, 2));
+    const { publisher } = setup();
     fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media` }, { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '1' } });
     await publisher.publish(request({ mediaUrl: null, images }).req);
     expect(containerPosts()).toHaveLength(4); // first item twice, second item, the carousel
@@ -346,13 +346,13 @@ describe('Instagram: the image is checked before anything is prepared', () => {
     expectNothingPrepared();
   });
 
-  it('uploaded images are refused whole (Instagram needs public links Greenlight cannot serve yet), and nothing is read or prepared', async () => {
+  it('uploaded images without public links (no PUBLIC_URL) are refused whole, and nothing is read or prepared', async () => {
     const { publisher } = setup();
     const { images, opens } = publishImages([{ bytes: jpeg(1080, 1350), alt: 'A spring meadow' }, { bytes: jpeg(1080, 1080), alt: 'Tulips' }]);
     for (const mediaUrl of [null, imageUrl]) {
       const error = await failureOf(publisher.publish(request({ mediaUrl, images }).req));
       expect(error.kind).toBe('permanent');
-      expect(error.message).toMatch(/cannot yet give Instagram its uploaded images/);
+      expect(error.message).toMatch(/no PUBLIC_URL to give Instagram its uploaded images/);
     }
     expectNothingPrepared();
     expect(publishPosts()).toHaveLength(0);

@@ -19,18 +19,13 @@ import { findPublishedMedia, type FoundMedia } from './recovery.js';
 
 export type InstagramConfig = NonNullable<NetworkConfigs['instagram']>;
 
-/**
- * Public links to uploaded images: Instagram downloads every image itself, so Greenlight must
- * hand it an unguessable, expiring link that serves exactly the approved bytes.
- */
-export interface MediaLinks {
-  linkFor(image: PublishImage): Promise<string>;
-}
+export type InstagramPublisherDeps = MetaPublisherDeps;
 
-export interface InstagramPublisherDeps extends MetaPublisherDeps {
-  /** Without it, posts with uploaded images are refused (see `publish`). */
-  mediaLinks?: MediaLinks;
-}
+/**
+ * How long Instagram may fetch an uploaded image from its link: it downloads each one while
+ * the container is created, and retries of a failed attempt make new links.
+ */
+export const INSTAGRAM_LINK_VALID_MS = 60 * 60_000;
 
 /** A carousel holds 2 to 10 images. */
 export const INSTAGRAM_CAROUSEL_MAX = 10;
@@ -178,7 +173,7 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
       checkInstagramShape(read, `Image ${position}`, logger);
       checked.push(image);
     }
-    for (const image of checked) sources.push({ url: await deps.mediaLinks!.linkFor(image), alt: image.alt });
+    for (const image of checked) sources.push({ url: await image.publicUrl!(INSTAGRAM_LINK_VALID_MS), alt: image.alt });
     return sources;
   };
 
@@ -270,15 +265,15 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     resumeAfterCrash: () => true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
-      // Instagram fetches every image from a public link. Without a way to give it one for
-      // uploaded images, publishing only the linked image, or nothing, would not be what was
-      // approved, so such a post is refused whole.
-      if ((request.images?.length ?? 0) > 0 && !deps.mediaLinks) {
+      // Instagram fetches every image from a public link (PUBLIC_URL/media/…). Without one,
+      // publishing only the linked image, or nothing, would not be what was approved, so such
+      // a post is refused whole.
+      if (request.images?.some((image) => !image.publicUrl)) {
         throw new PublishError({
           kind: 'permanent',
           network: 'instagram',
           message:
-            'Instagram takes images only from a public link, and Greenlight cannot yet give Instagram its uploaded images (carousels need that too). Nothing was posted; use an image link for Instagram for now.',
+            'Instagram takes images only from a public link, and this Greenlight has no PUBLIC_URL to give Instagram its uploaded images from. Nothing was posted; an admin can set PUBLIC_URL, or use an image link for Instagram.',
         });
       }
       if (!request.mediaUrl && (request.images?.length ?? 0) === 0) {
