@@ -8,6 +8,7 @@ import type { ApprovalPolicy } from './approval-policy.js';
 import type { ApproverDirectory } from './approvers.js';
 import type { Notifier } from './events.js';
 import type { NewsPolicy } from './news/news-policy.js';
+import type { DraftRules } from './draft-validation.js';
 
 /** What every workflow needs, injected once by the composition root (or a test). */
 export interface WorkflowContext {
@@ -18,6 +19,8 @@ export interface WorkflowContext {
   policy: ApprovalPolicy;
   /** Which image links drafts may carry; default: https on the public internet only. */
   media?: MediaLinkPolicy;
+  /** Rules drafts follow beyond the networks' own (REQUIRE_ALT_TEXT). */
+  draftRules?: DraftRules;
   /** Where uploaded images' bytes are kept; absent, a post with uploaded images cannot be sent. */
   mediaStore?: MediaStore;
   /** In-process listeners (the scheduler); never waits for a chat. */

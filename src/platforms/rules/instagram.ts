@@ -21,6 +21,12 @@ export function instagramRules({ maxHashtags = 30, maxMentions = 20 }: Instagram
     limit: 2200,
     unit: 'characters',
     requiresMedia: true,
+    // One image or a carousel of 2–10; no GIF; feed images from 4:5 (portrait) to 1.91:1 (landscape).
+    media: {
+      maxImages: 10,
+      formats: ['image/jpeg', 'image/png', 'image/webp'],
+      aspectRatio: { min: 4 / 5, max: 1.91, label: '4:5 (portrait) to 1.91:1 (landscape)' },
+    },
     // UTF-16 units: Meta's docs and its error 2207010 say only "characters", and UTF-16 is the largest plausible count (emoji 2), so a post approved here is never over there.
     count: (text) => text.length,
     extraChecks({ text }) {

@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import { defineRules } from './define-rules.js';
+import { ALL_IMAGE_FORMATS, defineRules } from './define-rules.js';
 
 /**
  * X counts "weighted" characters: twitter-text's `parseTweet` is X's own published
@@ -11,5 +11,7 @@ export const xRules = defineRules({
   limit: 280,
   unit: 'characters',
   requiresMedia: false,
+  // X's media upload: up to 4 photos per post; JPEG, PNG, GIF and WebP.
+  media: { maxImages: 4, formats: ALL_IMAGE_FORMATS },
   count: (text) => twitterText.parseTweet(text).weightedLength,
 });
