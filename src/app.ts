@@ -104,6 +104,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       policy: config.policy,
       media: config.media,
       mediaStore: new FileMediaStore(config.mediaStore.dir),
+      mediaLimits: { maxBytes: config.mediaStore.maxBytes },
       draftRules: { requireAltText: config.mediaStore.requireAltText },
       events,
       news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),

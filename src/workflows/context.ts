@@ -1,6 +1,6 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
-import type { MediaStore } from '../media/media-store.js';
+import type { MediaLimits, MediaStore } from '../media/media-store.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
@@ -23,6 +23,8 @@ export interface WorkflowContext {
   draftRules?: DraftRules;
   /** Where uploaded images' bytes are kept; absent, a post with uploaded images cannot be sent. */
   mediaStore?: MediaStore;
+  /** What the store accepts (MEDIA_MAX_MB): chats pass it when they hand it an upload. */
+  mediaLimits?: MediaLimits;
   /** In-process listeners (the scheduler); never waits for a chat. */
   events: Notifier;
   /** Which chats hear about what: the outbox rows each change writes. */
