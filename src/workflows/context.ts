@@ -1,7 +1,7 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
 import type { PostImage } from '../domain/post.js';
-import type { MediaStore } from '../media/media-store.js';
+import type { MediaLimits, MediaStore } from '../media/media-store.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
@@ -9,6 +9,7 @@ import type { ApprovalPolicy } from './approval-policy.js';
 import type { ApproverDirectory } from './approvers.js';
 import type { Notifier } from './events.js';
 import type { NewsPolicy } from './news/news-policy.js';
+import type { DraftRules } from './draft-validation.js';
 
 /** What every workflow needs, injected once by the composition root (or a test). */
 export interface WorkflowContext {
@@ -19,10 +20,14 @@ export interface WorkflowContext {
   policy: ApprovalPolicy;
   /** Which image links drafts may carry; default: https on the public internet only. */
   media?: MediaLinkPolicy;
+  /** Rules drafts follow beyond the networks' own (REQUIRE_ALT_TEXT). */
+  draftRules?: DraftRules;
   /** Where uploaded images' bytes are kept; absent, a post with uploaded images cannot be sent. */
   mediaStore?: MediaStore;
   /** Signed, expiring links to uploaded images under PUBLIC_URL, for networks that fetch by URL; absent without PUBLIC_URL. */
   mediaLinks?: { urlFor(image: PostImage, validForMs: number): Promise<string> };
+  /** What the store accepts (MEDIA_MAX_MB): chats pass it when they hand it an upload. */
+  mediaLimits?: MediaLimits;
   /** In-process listeners (the scheduler); never waits for a chat. */
   events: Notifier;
   /** Which chats hear about what: the outbox rows each change writes. */

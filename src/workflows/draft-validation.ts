@@ -1,5 +1,6 @@
 import { checkMediaLink, PUBLIC_MEDIA_ONLY, type MediaLinkPolicy, type MediaLinkProblem } from '../domain/media-links.js';
 import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
+import type { PostImage, TextVariants } from '../domain/post.js';
 import { formatInstant, isValidTimeZone } from '../domain/time.js';
 import { cleanText, hasVisibleText } from '../domain/visible-text.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
@@ -14,6 +15,10 @@ export interface DraftInput {
   timezone: string;
   mediaUrl: string | null;
   aiAssisted?: boolean;
+  /** Uploaded images, already checked and kept in the media store, in order, with alt text. */
+  images?: readonly PostImage[];
+  /** Network (as raw as the chat sends it) → its own text; empty means "use the main text". */
+  variants?: Partial<Record<string, string>>;
 }
 
 export interface ValidDraft {
@@ -23,15 +28,41 @@ export interface ValidDraft {
   timezone: string;
   mediaUrl: string | null;
   aiAssisted: boolean;
+  images: PostImage[];
+  variants: TextVariants;
 }
 
-export type DraftField = 'text' | 'networks' | 'publishAt' | 'mediaUrl' | 'timezone';
+/**
+ * `images`: the uploads as a whole (how many, formats, shapes); `alt_<n>`: image n's (0-based)
+ * alt text; `variant_<network>`: that network's own text.
+ */
+export type DraftField =
+  | 'text'
+  | 'networks'
+  | 'publishAt'
+  | 'mediaUrl'
+  | 'timezone'
+  | 'images'
+  | `alt_${number}`
+  | `variant_${NetworkId}`;
+
+export interface DraftRules {
+  /** REQUIRE_ALT_TEXT: an image without alt text is an error, not just a note on the card. */
+  requireAltText?: boolean;
+}
+
+/** Alt text longer than this is refused (Mastodon's description limit is 1,500; Bluesky and X take 1,000). */
+export const MAX_ALT_TEXT = 1000;
+
+export const altField = (index: number): DraftField => `alt_${index}`;
+export const variantField = (network: NetworkId): DraftField => `variant_${network}`;
 /** One message per field, because dialogs show one message next to each field. */
 export type DraftErrors = Partial<Record<DraftField, string>>;
 
 export type DraftValidation = { ok: true; draft: ValidDraft } | { ok: false; errors: DraftErrors };
 
 const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+const numbers = new Intl.NumberFormat('en-US');
 const MEDIA_LINK_PROBLEMS: Record<MediaLinkProblem, (media: MediaLinkPolicy) => string> = {
   not_a_link: (m) => `The image link must be a web address starting with https://${m.allowHttp ? ' (or http://)' : ''}.`,
   scheme: (m) => `The image link must be a web address starting with https://${m.allowHttp ? ' (or http://)' : ''}.`,
@@ -44,7 +75,13 @@ const MAX_URL_LENGTH = 2000;
  * Checks a draft against the workflow's rules and every chosen network's rules. Pure:
  * nothing is stored, so a dialog can call it on submit and show every problem at once.
  */
-export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: Date, media: MediaLinkPolicy = PUBLIC_MEDIA_ONLY): DraftValidation {
+export function validateDraft(
+  input: DraftInput,
+  catalog: NetworkCatalog,
+  now: Date,
+  media: MediaLinkPolicy = PUBLIC_MEDIA_ONLY,
+  rules: DraftRules = {},
+): DraftValidation {
   const errors: Partial<Record<DraftField, string[]>> = {};
   const add = (field: DraftField, message: string) => (errors[field] ??= []).push(message);
 
@@ -88,11 +125,39 @@ export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: D
     }
   }
 
-  if (text) {
-    for (const network of networks) {
-      for (const violation of catalog.rules(network).validate({ text, mediaUrl })) {
-        add(violation.field, violation.message);
-      }
+  const images: PostImage[] = (input.images ?? []).map((image) => {
+    const alt = image.alt === null ? '' : cleanText(image.alt).trim();
+    return { ...image, alt: hasVisibleText(alt) ? alt : null };
+  });
+  images.forEach((image, i) => {
+    if (image.alt && Array.from(image.alt).length > MAX_ALT_TEXT) {
+      add(altField(i), `Alt text can be at most ${numbers.format(MAX_ALT_TEXT)} characters; this is ${numbers.format(Array.from(image.alt).length)}.`);
+    } else if (!image.alt && rules.requireAltText) {
+      add(altField(i), 'Describe this image for people who cannot see it (alt text is required here).');
+    }
+  });
+  if (images.length && mediaUrl) add('images', 'Give either an image link or uploaded images, not both.');
+
+  const variants: TextVariants = {};
+  for (const [raw, value] of Object.entries(input.variants ?? {})) {
+    const cleanedVariant = cleanText(value ?? '');
+    if (!hasVisibleText(cleanedVariant)) continue; // an empty "Customize for …" means the main text
+    const network = raw.trim().toLowerCase();
+    if (!isNetworkId(network)) continue;
+    if (!networks.includes(network)) {
+      add(variantField(network), `${NETWORK_LABELS[network]} is not chosen: choose it, or empty its own text.`);
+      continue;
+    }
+    variants[network] = cleanedVariant;
+  }
+
+  for (const network of networks) {
+    const own = variants[network];
+    // The main text is only checked for networks that publish it.
+    const checked = own ?? text;
+    if (!checked) continue;
+    for (const violation of catalog.rules(network).validate({ text: checked, mediaUrl, images })) {
+      add(violation.field === 'text' && own !== undefined ? variantField(network) : violation.field, violation.message);
     }
   }
 
@@ -102,6 +167,6 @@ export function validateDraft(input: DraftInput, catalog: NetworkCatalog, now: D
   }
   return {
     ok: true,
-    draft: { text, networks, publishAt: input.publishAt, timezone, mediaUrl, aiAssisted: input.aiAssisted ?? false },
+    draft: { text, networks, publishAt: input.publishAt, timezone, mediaUrl, aiAssisted: input.aiAssisted ?? false, images, variants },
   };
 }

@@ -20,7 +20,7 @@ export type DraftResult =
  */
 export async function submitDraft(ctx: WorkflowContext, author: Person, input: DraftInput): Promise<DraftResult> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media, ctx.draftRules);
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
@@ -36,6 +36,8 @@ export async function submitDraft(ctx: WorkflowContext, author: Person, input: D
       text: draft.text,
       networks: draft.networks,
       mediaUrl: draft.mediaUrl,
+      images: draft.images,
+      variants: draft.variants,
       contentHash: hash,
       aiAssisted: draft.aiAssisted,
     },
@@ -101,6 +103,8 @@ export function evaluateRevision(
       text: draft.text,
       networks: draft.networks,
       mediaUrl: draft.mediaUrl,
+      images: draft.images,
+      variants: draft.variants,
       contentHash: hash,
       authorId: author.id,
       aiAssisted: draft.aiAssisted,
@@ -139,7 +143,7 @@ export async function reviseDraft(
   input: DraftInput,
 ): Promise<DraftResult> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media, ctx.draftRules);
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
@@ -162,7 +166,7 @@ export async function checkRevision(
   input: DraftInput,
 ): Promise<DraftErrors | Refusal | null> {
   const now = ctx.clock.now();
-  const validation = validateDraft(input, ctx.catalog, now, ctx.media);
+  const validation = validateDraft(input, ctx.catalog, now, ctx.media, ctx.draftRules);
   if (!validation.ok) return validation.errors;
   const post = await ctx.store.getPost(postId);
   if (!post) return { code: 'not_found', refused: `There is no post #${postId}.` };

@@ -39,7 +39,7 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     usage: (text: string, networks: readonly NetworkId[]) => networkUsage(text, networks, ctx.catalog),
     now: () => ctx.clock.now(),
     rules: (network: Parameters<typeof ctx.catalog.rules>[0]) => ctx.catalog.rules(network),
-    validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now(), ctx.media),
+    validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now(), ctx.media, ctx.draftRules),
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>
       reviseDraft(ctx, author, postId, basedOnRevisionId, input),

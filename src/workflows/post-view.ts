@@ -3,7 +3,7 @@
  * Adaptive Cards both render this one model, so they always say the same thing.
  */
 import { NETWORK_LABELS, type NetworkId } from '../domain/network.js';
-import type { Decision, Person, PostAggregate, PostStatus } from '../domain/post.js';
+import { textFor, type Decision, type Person, type PostAggregate, type PostImage, type PostStatus } from '../domain/post.js';
 import type { PublicationStatus } from '../domain/publication.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 import { approvalsOnCurrentRevision, remainingApprovals, type ApprovalPolicy } from './approval-policy.js';
@@ -37,6 +37,10 @@ export interface PostView {
   text: string;
   networks: NetworkUsage[];
   mediaUrl: string | null;
+  /** Uploaded images, in the order they are published, with their alt text. */
+  images: PostImage[];
+  /** Networks that get their own text instead of `text`, in the order of `networks`. */
+  variants: Array<{ network: NetworkId; label: string; text: string }>;
   publishAt: Date | null;
   publishZone: string;
   aiAssisted: boolean;
@@ -73,8 +77,13 @@ export function describePost(post: PostAggregate, catalog: NetworkCatalog, polic
     revisionId: post.revision.id,
     revisionNumber: post.revision.number,
     text: post.revision.text,
-    networks: networkUsage(post.revision.text, post.revision.networks, catalog),
+    // Each network's count is of the text it will get: its own where it has one.
+    networks: post.revision.networks.flatMap((n) => networkUsage(textFor(post.revision, n), [n], catalog)),
     mediaUrl: post.revision.mediaUrl,
+    images: post.revision.images,
+    variants: post.revision.networks
+      .filter((n) => post.revision.variants[n] !== undefined)
+      .map((network) => ({ network, label: NETWORK_LABELS[network], text: post.revision.variants[network]! })),
     publishAt: post.post.publishAt,
     publishZone: post.post.publishZone,
     aiAssisted: post.revision.aiAssisted,

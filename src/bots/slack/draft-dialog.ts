@@ -27,7 +27,7 @@ function captionPanel(deps: DialogDeps, captions: CaptionsState | undefined): Ca
 export function draftDialog(
   deps: DialogDeps,
   state: DraftModalState,
-  values: Pick<DraftInput, 'text' | 'networks' | 'publishAt' | 'mediaUrl'>,
+  values: Pick<DraftInput, 'text' | 'networks' | 'publishAt' | 'mediaUrl' | 'variants'>,
   options: { tone?: string | null } = {},
 ) {
   const available = deps.gl.networks();
@@ -40,6 +40,7 @@ export function draftDialog(
     selected,
     publishAt: values.publishAt,
     mediaUrl: values.mediaUrl,
+    ...(values.variants ? { variants: values.variants } : {}),
     usage: deps.gl.usage(values.text, selected),
     aiHint: deps.aiHint,
     ai: deps.gl.captionsEnabled() ? { tone, panel: captionPanel(deps, state.captions) } : undefined,
@@ -55,7 +56,20 @@ export function newDraftDialog(deps: DialogDeps, timezone: string, text: string)
 export function editDraftDialog(deps: DialogDeps, post: PostAggregate, timezone: string) {
   return draftDialog(
     deps,
-    { mode: 'edit', postId: post.post.id, revisionId: post.revision.id, timezone, aiAssisted: post.revision.aiAssisted },
-    { text: post.revision.text, networks: post.revision.networks, publishAt: post.post.publishAt, mediaUrl: post.revision.mediaUrl },
+    {
+      mode: 'edit',
+      postId: post.post.id,
+      revisionId: post.revision.id,
+      timezone,
+      aiAssisted: post.revision.aiAssisted,
+      ...(post.revision.images.length ? { existingImages: post.revision.images.length } : {}),
+    },
+    {
+      text: post.revision.text,
+      networks: post.revision.networks,
+      publishAt: post.post.publishAt,
+      mediaUrl: post.revision.mediaUrl,
+      variants: post.revision.variants,
+    },
   );
 }

@@ -3,6 +3,7 @@
  * action) into the workflow's DraftInput, with zod, once, at the boundary.
  */
 import { z } from 'zod';
+import { isNetworkId } from '../../domain/network.js';
 import type { DraftErrors, DraftField, DraftInput } from '../../workflows/draft-validation.js';
 import { BLOCK, INPUT_ACTION } from './ids.js';
 import { CAPTION_BLOCK, TEXT_BLOCK_PATTERN, textBlockId, type DraftModalState } from './blocks/draft-modal.js';
@@ -11,14 +12,31 @@ const Text = z.object({ value: z.string().nullish() });
 const Checkboxes = z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() });
 const DateTime = z.object({ selected_date_time: z.number().int().nullish() });
 const Select = z.object({ selected_option: z.object({ value: z.string() }).nullish() });
+/** A file picked in a file_input, as Slack puts it in the state: the fields Greenlight reads. */
+const SlackFile = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  title: z.string().nullish(),
+  mimetype: z.string().nullish(),
+  thumb_360: z.string().nullish(),
+});
+const Files = z.object({ files: z.array(SlackFile).nullish() });
 
 const StateValues = z.object({
   [BLOCK.networks]: z.object({ [INPUT_ACTION]: Checkboxes }).partial().optional(),
   [BLOCK.publishAt]: z.object({ [INPUT_ACTION]: DateTime }).partial().optional(),
   [BLOCK.mediaUrl]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
+  [BLOCK.files]: z.object({ [INPUT_ACTION]: Files }).partial().optional(),
   [CAPTION_BLOCK.tone]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
 });
 const TextBlock = z.object({ [INPUT_ACTION]: Text }).partial();
+
+/** A file the author attached in the dialog, still in Slack (Greenlight downloads it on submit). */
+export interface SlackUpload {
+  id: string;
+  name: string;
+  mimetype: string | null;
+}
 
 /**
  * The id of the text block in these values: the one the state names if present, else
@@ -31,10 +49,25 @@ export function textBlockIn(values: unknown, state?: DraftModalState): string {
   return keys.find((k) => TEXT_BLOCK_PATTERN.test(k)) ?? expected;
 }
 
+/** `variant_<network>` blocks: each network's own text, empty ones left out. */
+function readVariants(values: unknown): Record<string, string> {
+  const variants: Record<string, string> = {};
+  if (!values || typeof values !== 'object') return variants;
+  for (const [block, raw] of Object.entries(values as Record<string, unknown>)) {
+    if (!block.startsWith(BLOCK.variantPrefix)) continue;
+    const network = block.slice(BLOCK.variantPrefix.length);
+    if (!isNetworkId(network)) continue;
+    const value = TextBlock.safeParse(raw ?? {}).data?.[INPUT_ACTION]?.value;
+    if (value && value.trim()) variants[network] = value;
+  }
+  return variants;
+}
+
 export function readDraftForm(values: unknown, state: DraftModalState): DraftInput {
   const v = StateValues.parse(values ?? {});
   const textBlock = (values as Record<string, unknown> | undefined)?.[textBlockIn(values, state)];
   const seconds = v[BLOCK.publishAt]?.[INPUT_ACTION]?.selected_date_time;
+  const variants = readVariants(values);
   return {
     text: TextBlock.parse(textBlock ?? {})[INPUT_ACTION]?.value ?? '',
     networks: (v[BLOCK.networks]?.[INPUT_ACTION]?.selected_options ?? []).map((o) => o.value),
@@ -42,7 +75,23 @@ export function readDraftForm(values: unknown, state: DraftModalState): DraftInp
     timezone: state.timezone,
     mediaUrl: v[BLOCK.mediaUrl]?.[INPUT_ACTION]?.value ?? null,
     aiAssisted: state.aiAssisted ?? false,
+    ...(Object.keys(variants).length ? { variants } : {}),
   };
+}
+
+/** The files picked in the dialog's file input, in the order Slack lists them. */
+export function readUploads(values: unknown): SlackUpload[] {
+  const files = StateValues.parse(values ?? {})[BLOCK.files]?.[INPUT_ACTION]?.files ?? [];
+  return files.map((f, i) => ({ id: f.id, name: f.name || f.title || `image ${i + 1}`, mimetype: f.mimetype ?? null }));
+}
+
+/** The second step's alt texts, image by image; empty is null. */
+export function readAltTexts(values: unknown, count: number): Array<string | null> {
+  const all = (values ?? {}) as Record<string, unknown>;
+  return Array.from({ length: count }, (_, i) => {
+    const value = TextBlock.safeParse(all[`${BLOCK.altPrefix}${i}`] ?? {}).data?.[INPUT_ACTION]?.value;
+    return value && value.trim() ? value : null;
+  });
 }
 
 /** The tone chosen for suggestions, as raw as Slack sends it (the workflow checks it). */
@@ -50,22 +99,40 @@ export function readCaptionTone(values: unknown): string | null {
   return StateValues.parse(values ?? {})[CAPTION_BLOCK.tone]?.[INPUT_ACTION]?.selected_option?.value ?? null;
 }
 
-const FIELD_BLOCKS: Record<DraftField, string> = {
-  text: BLOCK.text,
-  networks: BLOCK.networks,
-  publishAt: BLOCK.publishAt,
-  mediaUrl: BLOCK.mediaUrl,
-  timezone: BLOCK.publishAt,
-};
+/** The block a field's message goes next to in the first step (alt texts are in the second). */
+function blockFor(field: DraftField, textBlock: string): string {
+  switch (field) {
+    case 'text':
+      return textBlock;
+    case 'networks':
+      return BLOCK.networks;
+    case 'publishAt':
+    case 'timezone':
+      return BLOCK.publishAt;
+    case 'mediaUrl':
+      return BLOCK.mediaUrl;
+    case 'images':
+      return BLOCK.files;
+    default:
+      // `variant_<network>` and `alt_<n>` are their own blocks' ids.
+      return field;
+  }
+}
 
 /**
  * The workflow's field errors as `response_action: "errors"` wants them: keyed by block id,
- * the text's under the version of its block the dialog shows.
+ * the text's under the version of its block the dialog shows. `only` keeps the fields a view
+ * shows (Slack refuses errors for blocks it does not have); the rest go to `fallback`.
  */
-export function errorsByBlock(errors: DraftErrors, textBlock: string = BLOCK.text): Record<string, string> {
+export function errorsByBlock(
+  errors: DraftErrors,
+  textBlock: string = BLOCK.text,
+  shown?: { has: (block: string) => boolean; fallback: string },
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, message] of Object.entries(errors) as Array<[DraftField, string]>) {
-    const block = field === 'text' ? textBlock : FIELD_BLOCKS[field];
+    let block = blockFor(field, textBlock);
+    if (shown && !shown.has(block)) block = shown.fallback;
     out[block] = out[block] ? `${out[block]}\n${message}` : message;
   }
   return out;

@@ -26,6 +26,8 @@ export const ACTION = {
 
 export const CALLBACK = {
   draft: 'gl_draft',
+  /** The draft dialog's second step: alt text for each uploaded image. */
+  draftImages: 'gl_draft_images',
   decisionComment: 'gl_decision_comment',
   fullText: 'gl_full_text',
   reschedule: 'gl_reschedule',
@@ -36,6 +38,12 @@ export const BLOCK = {
   networks: 'networks',
   publishAt: 'publish_at',
   mediaUrl: 'media_url',
+  /** The draft dialog's file_input (uploaded images). */
+  files: 'files',
+  /** `variant_<network>`: that network's own text. */
+  variantPrefix: 'variant_',
+  /** `alt_<n>`: image n's alt text, in the second step. */
+  altPrefix: 'alt_',
   limits: 'limits',
   comment: 'comment',
   cardActions: 'card_actions',

@@ -1,3 +1,4 @@
+import { PendingDrafts } from './pending-drafts.js';
 import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../../config.js';
@@ -104,6 +105,15 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
         clock: deps.clock,
         requests: requestMemory(gl, systemClock, logger),
         aiHint: options.aiHint,
+        pending: new PendingDrafts(),
+        uploads: {
+          client: app.client,
+          store: gl.ctx.mediaStore,
+          limits: gl.ctx.mediaLimits,
+          allowHttp: gl.ctx.media?.allowHttp ?? false,
+          logger,
+        },
+        requireAltText: gl.ctx.draftRules?.requireAltText ?? false,
         digest: { channel: config.digestChannel, zone: options.digestZone },
       });
       const mentions = config.approvers.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(' ');

@@ -9,12 +9,13 @@ import type { MessageFromError } from '../http/classify.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { FetchedImage } from '../http/image-fetch.js';
 import type { ImageType } from '../../domain/image-format.js';
+import { linkedinRules } from '../rules/linkedin.js';
 import { PublishError } from '../publisher.js';
 import { LINKEDIN_REST_HEADERS } from './api-version.js';
 
-export const LINKEDIN_IMAGE_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/gif'];
+export const LINKEDIN_IMAGE_TYPES: readonly ImageType[] = linkedinRules.media.formats;
 /** LinkedIn documents no byte limit for the Images API; this is Greenlight's own cap on the download. */
-export const LINKEDIN_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+export const LINKEDIN_IMAGE_MAX_BYTES = linkedinRules.media.maxBytes!;
 /** A MultiImage post holds 2 to 20 images. */
 export const LINKEDIN_MAX_IMAGES = 20;
 /** The Images API refuses images of this many pixels (width × height) or more. */

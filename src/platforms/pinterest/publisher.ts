@@ -24,7 +24,7 @@ export const PINTEREST_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const ACCEPTED_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 
 /** Pinterest's `image_base64` media source takes JPEG and PNG only. */
-const BASE64_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png'];
+const BASE64_TYPES: readonly ImageType[] = pinterestRules.media.formats;
 
 const CreatedPin = z.object({ id: z.string().min(1) });
 

@@ -1,4 +1,4 @@
-import { defineRules } from './define-rules.js';
+import { ALL_IMAGE_FORMATS, defineRules } from './define-rules.js';
 import { countGraphemes } from './graphemes.js';
 import { textTooLong } from './violations.js';
 
@@ -14,6 +14,8 @@ export const blueskyRules = defineRules({
   limit: 300,
   unit: 'characters',
   requiresMedia: false,
+  // app.bsky.embed.images: at most 4 images.
+  media: { maxImages: 4, formats: ALL_IMAGE_FORMATS, maxBytes: 2_000_000 },
   // Graphemes, as the lexicon says; a URL counts in full because the text is stored as written.
   count: countGraphemes,
   extraChecks({ text }) {

@@ -1,6 +1,9 @@
 import type { NetworkId } from '../../domain/network.js';
-import type { NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
-import { hasMedia, needsImage, textTooLong } from './violations.js';
+import type { MediaRules, NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
+import { hasMedia, mediaViolations, needsImage, textTooLong } from './violations.js';
+
+/** What most networks take: a few images of any common format, any shape. */
+export const ALL_IMAGE_FORMATS = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
 
 export interface RulesDefinition {
   network: NetworkId;
@@ -8,6 +11,8 @@ export interface RulesDefinition {
   /** Shown to people next to the count. */
   unit: string;
   requiresMedia: boolean;
+  /** How many images, which formats and shapes it takes. */
+  media: MediaRules;
   /** The text's size the way the network counts it. */
   count(text: string): number;
   /** Network-specific checks beyond length and media, e.g. Instagram's hashtag cap. */
@@ -15,16 +20,17 @@ export interface RulesDefinition {
 }
 
 /**
- * Builds a network's rules from how it counts: the length check and the image check
+ * Builds a network's rules from how it counts: the length check and the image checks
  * are the same everywhere, so each network file only says what differs.
  */
 export function defineRules(definition: RulesDefinition): NetworkRules {
-  const { network, limit, unit, requiresMedia, count, extraChecks } = definition;
+  const { network, limit, unit, requiresMedia, media, count, extraChecks } = definition;
   const measure = (text: string): TextUsage => ({ used: count(text), limit, unit });
   return Object.freeze({
     network,
     limit,
     requiresMedia,
+    media: Object.freeze({ ...media, formats: Object.freeze([...media.formats]) }),
     measure,
     validate(content: PostContent): RuleViolation[] {
       const violations: RuleViolation[] = [];
@@ -32,6 +38,7 @@ export function defineRules(definition: RulesDefinition): NetworkRules {
       if (usage.used > limit) violations.push(textTooLong(network, usage));
       if (extraChecks) violations.push(...extraChecks(content));
       if (requiresMedia && !hasMedia(content)) violations.push(needsImage(network));
+      violations.push(...mediaViolations(network, media, content.images ?? []));
       return violations;
     },
   });

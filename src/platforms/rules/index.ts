@@ -9,7 +9,7 @@ import { pinterestRules } from './pinterest.js';
 import { sandboxRules } from './sandbox.js';
 import { xRules } from './x.js';
 
-export type { NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
+export type { ContentImage, MediaRules, NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
 export { blueskyRules, BLUESKY_MAX_BYTES } from './bluesky.js';
 export { facebookRules } from './facebook.js';
 export { defaultInstagramRules, instagramRules, type InstagramLimits } from './instagram.js';

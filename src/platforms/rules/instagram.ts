@@ -21,6 +21,14 @@ export function instagramRules({ maxHashtags = 30, maxMentions = 20 }: Instagram
     limit: 2200,
     unit: 'characters',
     requiresMedia: true,
+    // One image or a carousel of 2–10; JPEG only; feed images from 4:5 (portrait) to 1.91:1 (landscape).
+    media: {
+      maxImages: 10,
+      // The Graph API's image_url takes JPEG only, 8 MB at most.
+      formats: ['image/jpeg'],
+      maxBytes: 8 * 1024 * 1024,
+      aspectRatio: { min: 4 / 5, max: 1.91, label: '4:5 (portrait) to 1.91:1 (landscape)' },
+    },
     // UTF-16 units: Meta's docs and its error 2207010 say only "characters", and UTF-16 is the largest plausible count (emoji 2), so a post approved here is never over there.
     count: (text) => text.length,
     extraChecks({ text }) {

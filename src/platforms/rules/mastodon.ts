@@ -1,5 +1,5 @@
 import type { NetworkRules } from './types.js';
-import { defineRules } from './define-rules.js';
+import { ALL_IMAGE_FORMATS, defineRules } from './define-rules.js';
 import { countGraphemes } from './graphemes.js';
 import { mastodonCountableText } from './mastodon-text.js';
 
@@ -28,6 +28,8 @@ export function mastodonRules({ maxCharacters = 500, charactersReservedPerUrl = 
     limit: maxCharacters,
     unit: 'characters',
     requiresMedia: false,
+    // Stock Mastodon: 4 attachments per status.
+    media: { maxImages: 4, formats: ALL_IMAGE_FORMATS },
     count: (text) => countGraphemes(mastodonCountableText(text, charactersReservedPerUrl)),
   });
 }

@@ -1,16 +1,40 @@
+import type { ImageType } from '../../domain/image-format.js';
 import type { NetworkId } from '../../domain/network.js';
+
+/** What a network's rules need to know of an uploaded image: read from its bytes. */
+export interface ContentImage {
+  type: ImageType;
+  /** Size in bytes (uploaded images; absent for an image link, whose size is learnt when it is fetched). */
+  bytes?: number;
+  width: number;
+  height: number;
+}
 
 /** What a network is asked to publish. */
 export interface PostContent {
   text: string;
   mediaUrl: string | null;
+  /** Uploaded images, in order; none when absent. */
+  images?: readonly ContentImage[];
+}
+
+/** What images a network takes in one post (issue 13). Data, like the text budget. */
+export interface MediaRules {
+  /** Most images one post may carry (Pinterest 1: one image per pin). */
+  maxImages: number;
+  /** Image formats it accepts. */
+  formats: readonly ImageType[];
+  /** Largest file it takes, in bytes; absent means Greenlight's own limit (MEDIA_MAX_MB). */
+  maxBytes?: number;
+  /** Width ÷ height it accepts, inclusive; absent means any. */
+  aspectRatio?: { min: number; max: number; label: string };
 }
 
 /** A rule a draft breaks on one network, phrased for the author: "X: 312 of 280 characters". */
 export interface RuleViolation {
   network: NetworkId;
   /** The draft field the author has to change. */
-  field: 'text' | 'mediaUrl';
+  field: 'text' | 'mediaUrl' | 'images';
   message: string;
 }
 
@@ -28,6 +52,7 @@ export interface NetworkRules {
   /** Text budget, counted by `measure`. */
   readonly limit: number;
   readonly requiresMedia: boolean;
+  readonly media: MediaRules;
   measure(text: string): TextUsage;
   validate(content: PostContent): RuleViolation[];
 }

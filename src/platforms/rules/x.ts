@@ -11,5 +11,7 @@ export const xRules = defineRules({
   limit: 280,
   unit: 'characters',
   requiresMedia: false,
+  // X's media upload: up to 4 photos per post, 5 MB each; JPEG, PNG and WebP (a GIF is its own kind of post).
+  media: { maxImages: 4, formats: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 5 * 1024 * 1024 },
   count: (text) => twitterText.parseTweet(text).weightedLength,
 });

@@ -7,15 +7,16 @@ import { z } from 'zod';
 import { describeWait, type MessageFromError } from '../http/classify.js';
 import type { FetchedImage } from '../http/image-fetch.js';
 import type { ImageType } from '../../domain/image-format.js';
+import { xRules } from '../rules/x.js';
 import { PublishError } from '../publisher.js';
 import type { XApi } from './authorized-client.js';
 
 /** X's limit for a post image (animated GIFs go through the chunked flow and are not offered). */
-export const X_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+export const X_IMAGE_MAX_BYTES = xRules.media.maxBytes!;
 /** A post takes at most 4 images (`media.media_ids`). */
 export const X_MAX_IMAGES = 4;
 /** The `tweet_image` category's types that Greenlight can recognise from the bytes. */
-export const X_IMAGE_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/webp'];
+export const X_IMAGE_TYPES: readonly ImageType[] = xRules.media.formats;
 
 const UploadAnswer = z.object({
   data: z.object({

@@ -4,7 +4,7 @@ import { BodyParseError, parseApiArgs, parseUploadBytes } from './body-parsing.j
 import { IdSource } from './ids.js';
 import { APP_TOKEN_METHODS, appMethods } from './methods/apps.js';
 import { chatMethods } from './methods/chat.js';
-import { fileMethods } from './methods/files.js';
+import { fileMethods, LOGIN_PATH, userFileObject } from './methods/files.js';
 import { historyMethods } from './methods/history.js';
 import { viewMethods } from './methods/views.js';
 import { workspaceInfoMethods } from './methods/workspace-info.js';
@@ -12,7 +12,7 @@ import { CallRecorder, type CallListener, type RecordedCall } from './recorder.j
 import { applyResponse, ResponseUrls, type ResponseTarget } from './response-urls.js';
 import { fail, type SlackResult } from './results.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
-import { FakeSlackState } from './state.js';
+import { FakeSlackState, type FakeFile } from './state.js';
 import { resolveWorkspace, type FakeSlackOptions, type MethodContext, type MethodHandler, type Workspace } from './workspace.js';
 
 const METHODS: Record<string, MethodHandler> = {
@@ -41,6 +41,13 @@ export interface FakeSlackApi {
   failNext(method: string, failure: ScriptedFailure): void;
   /** A response_url for a signed request; what the app posts there lands in `state`. */
   responseUrl(target: ResponseTarget): string;
+  /**
+   * A person picked a file in a modal's file_input: Slack keeps it (private to them and the
+   * app), and the view_submission carries this object in `state.values[block][action].files`.
+   * Its bytes are served at `url_private(_download)` to the bot token only; `serve` makes the
+   * download answer something else (a failure).
+   */
+  userFile(userId: string, file: { name: string; mimetype: string; bytes: Buffer; serve?: FakeFile['serve'] }): Record<string, unknown>;
   /**
    * Web API calls being answered right now, and the most there were at once since the last
    * `resetPeak()` (or `reset()`): how many calls the app keeps in flight.
@@ -225,6 +232,32 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     recorder.record({ method: 'response_url', args, at, status, response });
   }
 
+  /**
+   * files.slack.com: a private file to the bot token only; anyone else is redirected to the
+   * sign-in page, which answers 200 with HTML (what Slack does).
+   */
+  async function handlePrivateFile(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    await readBody(req);
+    const auth = req.headers.authorization ?? '';
+    const [teamAndId = ''] = name.split('/');
+    const id = teamAndId.slice(teamAndId.indexOf('-') + 1);
+    const file = state.files.get(id);
+    recorder.record({ method: 'files-pri', args: { file: id, authorized: auth === `Bearer ${workspace.botToken}` }, at: workspace.now(), status: 200, response: { ok: true } });
+    if (auth !== `Bearer ${workspace.botToken}`) {
+      res.writeHead(302, { location: `${origin}${LOGIN_PATH}?redir=${encodeURIComponent(req.url ?? '/')}` }).end();
+      return;
+    }
+    if (!file?.bytes) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('file_not_found');
+      return;
+    }
+    if (file.serve) {
+      res.writeHead(file.serve.status, { 'content-type': file.serve.contentType ?? 'text/plain' }).end(file.serve.body ?? '');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.mimetype ?? 'application/octet-stream', 'content-length': String(file.bytes.length) }).end(file.bytes);
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const [, root, ...rest] = url.pathname.split('/');
@@ -233,6 +266,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       root === 'api' ? handleApi(req, res, name, url.searchParams)
       : root === 'upload' && req.method === 'POST' ? handleUpload(req, res, name.replace(/^v1\//, ''))
       : root === 'response' && req.method === 'POST' ? handleResponseUrl(req, res, name)
+      : root === 'files-pri' && req.method === 'GET' ? handlePrivateFile(req, res, name)
+      : `/${root}` === LOGIN_PATH ? Promise.resolve(void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>Sign in to Slack</body></html>'))
       : Promise.resolve(void res.writeHead(404).end());
     route.catch((error: unknown) => {
       // A bug in the fake must show up in the test, not hang it: answer like Slack's fatal_error.
@@ -257,6 +292,20 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     waitFor: (method, predicate, timeoutMs) => recorder.waitFor(method, predicate, timeoutMs),
     failNext: (method, failure) => failures.push(method, failure),
     responseUrl: (target) => responseUrls.mint(origin, target),
+    userFile(userId, input) {
+      const file: FakeFile = {
+        id: ids.next('F'),
+        filename: input.name,
+        declaredLength: input.bytes.length,
+        completed: true,
+        bytes: input.bytes,
+        user: userId,
+        mimetype: input.mimetype,
+        ...(input.serve ? { serve: input.serve } : {}),
+      };
+      state.files.set(file.id, file);
+      return userFileObject(origin, workspace.teamId, file);
+    },
     inFlight,
     outage(mode, opts = {}) {
       outage?.end();

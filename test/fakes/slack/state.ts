@@ -79,6 +79,11 @@ export interface FakeFile {
   channel?: string;
   thread_ts?: string;
   initial_comment?: string;
+  /** A file a person uploaded (through a modal's file_input): who, and the type they claimed. */
+  user?: string;
+  mimetype?: string;
+  /** How its private download answers instead of the bytes (a download failure). */
+  serve?: { status: number; body?: string; contentType?: string };
 }
 
 export class FakeSlackState {

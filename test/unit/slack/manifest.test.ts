@@ -35,6 +35,7 @@ const METHOD_SCOPES: Record<string, string | string[] | null> = {
   'views.publish': null,
   'views.push': null,
   'files.uploadV2': 'files:write',
+  'files.info': 'files:read',
   'conversations.history': HISTORY,
   'conversations.replies': HISTORY,
 };

@@ -30,6 +30,8 @@ function view(overrides: Partial<PostView> = {}): PostView {
     text: 'Spring **sale** [click](https://evil.example)',
     networks: [{ network: 'x', label: 'X', used: 20, limit: 280, unit: 'characters', ok: true }],
     mediaUrl: null,
+    images: [],
+    variants: [],
     publishAt: new Date('2026-03-03T09:00:00Z'),
     publishZone: 'Europe/Berlin',
     aiAssisted: false,

@@ -32,6 +32,8 @@ describe('draft validation', () => {
         timezone: 'Europe/Berlin',
         mediaUrl: 'https://cdn.example.com/a.png',
         aiAssisted: false,
+        images: [],
+        variants: {},
       },
     });
   });

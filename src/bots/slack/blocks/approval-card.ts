@@ -4,11 +4,33 @@ import type { PostView } from '../../../workflows/post-view.js';
 import { cardSummary, publicationLine, publishTimeLine, statusLine, usageLine } from '../../presentation/post-lines.js';
 import { ACTION, BLOCK, encodeRef } from '../ids.js';
 import { actions, button, context, escapeMrkdwn, header, section, truncate } from './block-kit.js';
+import { imageFacts } from './image-alt-modal.js';
 import { who } from './people.js';
 import { SLACK_MARKUP } from './slack-markup.js';
 
 /** Card text is cut here (leaving room for escaping); the full text is one click away. */
 export const CARD_TEXT_CHARS = 2400;
+
+/** Images listed one per line on the card; beyond, one line says how many more. */
+export const CARD_IMAGES = 5;
+const VARIANT_CHARS = 1200;
+const ALT_CHARS = 300;
+
+/** Each uploaded image with its facts and alt text (or a warning that it has none). */
+function imageBlocks(view: PostView): KnownBlock[] {
+  const shown = view.images.slice(0, CARD_IMAGES);
+  const blocks: KnownBlock[] = shown.map((image, i) =>
+    context(
+      `🖼 *Image ${i + 1}* · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeMrkdwn(truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`,
+    ),
+  );
+  const more = view.images.length - shown.length;
+  if (more > 0) {
+    const missing = view.images.slice(CARD_IMAGES).filter((i) => !i.alt).length;
+    blocks.push(context(`…and ${more} more image${more === 1 ? '' : 's'}${missing ? ` (⚠️ ${missing} without alt text)` : ''}`));
+  }
+  return blocks;
+}
 
 /** The notification text (shown in notifications and where blocks cannot be). */
 export const cardFallbackText = cardSummary;
@@ -33,6 +55,10 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
     section(escapeMrkdwn(truncate(view.text, CARD_TEXT_CHARS)) || ' '),
     context(usage || 'No networks'),
   ];
+  for (const variant of view.variants) {
+    blocks.push(section(`*${escapeMrkdwn(variant.label)} gets its own text:*\n${escapeMrkdwn(truncate(variant.text, VARIANT_CHARS))}`));
+  }
+  blocks.push(...imageBlocks(view));
   if (view.mediaUrl) {
     blocks.push(
       options.includeImage === false

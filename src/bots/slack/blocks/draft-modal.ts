@@ -1,5 +1,6 @@
 import type { ModalView, Option, InputBlock, KnownBlock, PlainTextOption } from '@slack/types';
 import type { NetworkId } from '../../../domain/network.js';
+import type { TextVariants } from '../../../domain/post.js';
 import { NETWORK_LABELS } from '../../../domain/network.js';
 import { TONES, type CaptionSuggestion, type Tone } from '../../../workflows/captions/types.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
@@ -60,6 +61,8 @@ export interface DraftModalState {
   /** Which version of the text block is shown (see textBlockId); changes when a suggestion is used. */
   textVersion?: string;
   captions?: CaptionsState;
+  /** Images the post already has (editing): kept unless new files are picked. */
+  existingImages?: number;
 }
 
 export interface DraftModalInput extends DraftModalState {
@@ -68,6 +71,8 @@ export interface DraftModalInput extends DraftModalState {
   selected: readonly NetworkId[];
   publishAt: Date | null;
   mediaUrl: string | null;
+  /** Each network's own text, where the author gave one. */
+  variants?: TextVariants;
   /** Per selected network: how much of its budget the text uses. */
   usage: readonly NetworkUsage[];
   /** Shown under the text when AI captions are off: which variable turns them on. */
@@ -132,6 +137,7 @@ export function encodeDraftState(state: DraftModalState): string {
     ai: state.aiAssisted ? 1 : undefined,
     tv: state.textVersion,
     c: encodeCaptions(state.captions),
+    ni: state.existingImages,
   });
   if (json.length > LIMITS.privateMetadata) throw new Error('draft dialog state does not fit private_metadata');
   return json;
@@ -139,7 +145,7 @@ export function encodeDraftState(state: DraftModalState): string {
 
 export function decodeDraftState(metadata: string): DraftModalState | undefined {
   try {
-    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number; tv?: unknown; c?: unknown };
+    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number; tv?: unknown; c?: unknown; ni?: unknown };
     if ((raw.m !== 'create' && raw.m !== 'edit') || typeof raw.tz !== 'string') return undefined;
     const textVersion = typeof raw.tv === 'string' && TEXT_BLOCK_PATTERN.test(textBlockId(raw.tv)) ? raw.tv : undefined;
     return {
@@ -150,6 +156,7 @@ export function decodeDraftState(metadata: string): DraftModalState | undefined 
       aiAssisted: raw.ai === 1,
       textVersion,
       captions: decodeCaptions(raw.c),
+      ...(typeof raw.ni === 'number' && Number.isInteger(raw.ni) && raw.ni > 0 ? { existingImages: raw.ni } : {}),
     };
   } catch {
     return undefined;
@@ -222,6 +229,10 @@ function captionBlocks(ai: { tone: Tone; panel: CaptionPanel }): KnownBlock[] {
   ];
 }
 
+/** What the file input takes (Slack's `filetypes`: extensions) and how many. */
+export const UPLOAD_FILETYPES = ['jpg', 'jpeg', 'png', 'gif', 'webp'] as const;
+export const MAX_UPLOADS = 10;
+
 /** The draft dialog: text with live limits, networks, publish time in the author's zone, image. */
 export function buildDraftModal(input: DraftModalInput): ModalView {
   const options = input.available.map(networkOption);
@@ -282,10 +293,39 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
       ...(input.mediaUrl ? { initial_value: input.mediaUrl } : {}),
       placeholder: plain('https://…/image.jpg'),
     },
-    hint: plain('Instagram and Pinterest need an image.'),
+    hint: plain('Instead of uploaded images. Instagram and Pinterest need an image.'),
   };
 
-  let blocks: KnownBlock[] = [text, networks, publishAt, mediaUrl];
+  const files: InputBlock = {
+    type: 'input',
+    block_id: BLOCK.files,
+    label: plain('Images'),
+    optional: true,
+    element: { type: 'file_input', action_id: INPUT_ACTION, filetypes: [...UPLOAD_FILETYPES], max_files: MAX_UPLOADS },
+    hint: plain(
+      input.existingImages
+        ? `This post has ${input.existingImages} image${input.existingImages === 1 ? '' : 's'}; they stay unless you pick new ones. You describe each image in the next step.`
+        : 'JPEG, PNG, GIF or WebP, up to 10, in the order they are published. You describe each image in the next step.',
+    ),
+  };
+
+  // One optional text per configured network: always shown (a view cannot grow as networks are ticked without losing focus).
+  const variants: InputBlock[] = input.available.map((network) => ({
+    type: 'input',
+    block_id: `${BLOCK.variantPrefix}${network}`,
+    label: plain(`Customize for ${NETWORK_LABELS[network]}`),
+    optional: true,
+    element: {
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION,
+      multiline: true,
+      max_length: LIMITS.plainTextInput,
+      ...(input.variants?.[network] ? { initial_value: truncate(input.variants[network]!, LIMITS.plainTextInput) } : {}),
+    },
+    hint: plain(`Leave empty to publish the text above on ${NETWORK_LABELS[network]}. Used only when ${NETWORK_LABELS[network]} is chosen.`),
+  }));
+
+  let blocks: KnownBlock[] = [text, networks, publishAt, files, mediaUrl, ...variants];
   if (input.ai) blocks.push(...captionBlocks(input.ai));
   else if (input.aiHint) blocks.push(context(input.aiHint));
   blocks = capBlocks(blocks, LIMITS.viewBlocks, (hidden) => context(`${hidden} more suggestions are not shown.`)) as KnownBlock[];

@@ -6,6 +6,8 @@ import type { Greenlight } from '../../../workflows/greenlight.js';
 import { privateNotice } from '../blocks/messages.js';
 import type { PrivateNotices } from '../private-notices.js';
 import type { RequestMemory } from './request-memory.js';
+import type { PendingDrafts } from '../pending-drafts.js';
+import type { UploadDeps } from '../slack-uploads.js';
 import type { SlackPeople } from '../slack-people.js';
 
 /** What every listener needs; built once by the Slack bot. */
@@ -20,6 +22,12 @@ export interface SlackDeps {
   aiHint: string | undefined;
   /** Clicks and dialog submissions already acted on (replays are acknowledged and ignored). */
   requests: RequestMemory;
+  /** Drafts waiting for their images' alt text (the dialog's second step). */
+  pending: PendingDrafts;
+  /** Where uploaded files go, and how they are fetched from Slack. */
+  uploads: UploadDeps;
+  /** REQUIRE_ALT_TEXT: the second step says alt text is required. */
+  requireAltText: boolean;
   /** Where `/digest` posts for approvers, and the zone its days are counted in. */
   digest: { channel: string; zone: string } | undefined;
 }

@@ -12,6 +12,54 @@ export function uploadPath(fileId: string): string {
   return `/upload/v1/${fileId}`;
 }
 
+/**
+ * Where a file's bytes are served (Slack's `url_private`, `url_private_download`): on this
+ * fake's origin, readable only with the bot token, as files.slack.com is.
+ */
+export function privatePath(teamId: string, file: Pick<FakeFile, 'id' | 'filename'>, download = false): string {
+  return `/files-pri/${teamId}-${file.id}/${download ? 'download/' : ''}${encodeURIComponent(file.filename)}`;
+}
+
+/** Slack's sign-in page: where files.slack.com sends a request without a valid token. */
+export const LOGIN_PATH = '/signin';
+
+/**
+ * A file object as Slack puts it in files.info and in a file_input's view_submission state
+ * (`state.values[block][action].files`): the documented fields a client reads.
+ */
+export function userFileObject(origin: string, teamId: string, file: FakeFile): Record<string, unknown> {
+  const mimetype = file.mimetype ?? 'application/octet-stream';
+  const filetype = file.filename.includes('.') ? file.filename.split('.').pop()!.toLowerCase() : 'binary';
+  return {
+    id: file.id,
+    created: 1_700_000_000,
+    timestamp: 1_700_000_000,
+    name: file.filename,
+    title: file.title ?? file.filename,
+    mimetype,
+    filetype,
+    pretty_type: filetype.toUpperCase(),
+    user: file.user,
+    user_team: teamId,
+    editable: false,
+    size: file.bytes?.length ?? 0,
+    mode: 'hosted',
+    is_external: false,
+    external_type: '',
+    is_public: false,
+    public_url_shared: false,
+    display_as_bot: false,
+    username: '',
+    url_private: `${origin}${privatePath(teamId, file)}`,
+    url_private_download: `${origin}${privatePath(teamId, file, true)}`,
+    ...(mimetype.startsWith('image/') ? { thumb_360: `${origin}${privatePath(teamId, file)}?thumb=360` } : {}),
+    permalink: `https://${teamId.toLowerCase()}.slack.com/files/${file.user}/${file.id}/${file.filename}`,
+    is_starred: false,
+    has_rich_preview: false,
+    file_access: 'visible',
+  };
+}
+
 const getUploadUrl: MethodHandler = (ctx) => {
   const filename = stringArg(ctx.args, 'filename');
   const length = Number(ctx.args.length);
@@ -78,7 +126,17 @@ const completeUpload: MethodHandler = (ctx) => {
   return ok({ files: infos });
 };
 
+/** files.info: the file object (`file` argument), or file_not_found. */
+const info: MethodHandler = (ctx) => {
+  const id = stringArg(ctx.args, 'file');
+  if (id === undefined) return invalidArguments([{ pointer: '/file', message: 'missing required field: file' }]);
+  const file = ctx.state.files.get(id);
+  if (!file || file.bytes === undefined) return fail('file_not_found');
+  return ok({ file: userFileObject(ctx.origin, ctx.workspace.teamId, file), comments: [], response_metadata: { next_cursor: '' } });
+};
+
 export const fileMethods: Record<string, MethodHandler> = {
+  'files.info': info,
   'files.getUploadURLExternal': getUploadUrl,
   'files.completeUploadExternal': completeUpload,
 };

@@ -1,24 +1,26 @@
-import type { DraftResult } from '../../../../workflows/drafting.js';
+import type { DraftErrors } from '../../../../workflows/draft-validation.js';
 import { decodeDraftState } from '../../blocks/draft-modal.js';
-import { unsavedTextNotice } from '../../blocks/unsaved-text.js';
-import { errorsByBlock, readDraftForm, textBlockIn } from '../../draft-form.js';
-import { CALLBACK } from '../../ids.js';
-import { afterAck, type SlackDeps } from '../deps.js';
+import { buildImageAltModal } from '../../blocks/image-alt-modal.js';
+import { errorsByBlock, readDraftForm, readUploads, textBlockIn } from '../../draft-form.js';
+import { BLOCK, CALLBACK } from '../../ids.js';
+import type { PendingImage } from '../../pending-drafts.js';
+import { keepSlackUploads } from '../../slack-uploads.js';
+import type { SlackDeps } from '../deps.js';
 import type { ListenerTable } from '../listener-table.js';
+import { saveDraftFromDialog } from './draft-save.js';
+
+export { DIALOG_WRITE_BUDGET_MS } from './draft-save.js';
+
+/** Alt text is asked for in the second step: its errors are not the first step's. */
+const withoutAltErrors = (errors: DraftErrors): DraftErrors =>
+  Object.fromEntries(Object.entries(errors).filter(([field]) => !field.startsWith('alt_')));
 
 /**
- * How long the dialog may wait for its post to be written. Slack drops an answer after 3 s;
- * the rest is for the person lookup before and the network after.
- */
-export const DIALOG_WRITE_BUDGET_MS = 2_000;
-const NOT_SAVED = 'Greenlight could not save your post just now. Your text is still here: try again in a moment.';
-
-/**
- * Submitting the draft dialog. Problems are shown next to their field
- * (`response_action: "errors"`) and nothing is stored. A valid draft is written before the
- * dialog closes, so a write that fails is shown in the still-open dialog with the author's
- * text intact; only then are approvers and the author told. A write slower than Slack allows
- * closes the dialog first, and if it then fails the author gets their text back in a DM.
+ * Submitting the draft dialog. Without images, the draft is validated and saved here. With
+ * images (picked now, or already on the post being edited), the picked files are downloaded
+ * into the media store first (a problem goes next to the file field, and the text stays),
+ * the rest is checked, and a second step is pushed over this one to ask for each image's alt
+ * text; that step's submission saves the draft (draft-images-submitted.ts).
  */
 export function register(listeners: ListenerTable, deps: SlackDeps): void {
   listeners.view(CALLBACK.draft, async ({ ack, body, view }) => {
@@ -32,78 +34,53 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     }
     const input = readDraftForm(view.state.values, state);
     const userId = body.user.id;
-    const notSaved = async (error: unknown) => {
-      deps.logger.error('could not save a draft; the dialog stays open', { user: userId, error });
-      await ack({ response_action: 'errors', errors: { [textBlock]: NOT_SAVED } });
-    };
+    const errorsFor = (errors: DraftErrors) => errorsByBlock(errors, textBlock);
 
-    let saving: Promise<DraftResult>;
+    let images: PendingImage[] = [];
     try {
-      const person = await deps.people.identify(userId);
-      if (state.mode === 'edit' && state.postId) {
-        const problem = await deps.gl.checkRevision(person, state.postId, state.revisionId ?? null, input);
-        if (problem) {
-          const errors = 'refused' in problem ? { [textBlock]: problem.refused } : errorsByBlock(problem, textBlock);
-          await ack({ response_action: 'errors', errors });
+      const uploads = readUploads(view.state.values);
+      if (uploads.length) {
+        const kept = await keepSlackUploads(deps.uploads, uploads);
+        if (!kept.ok) {
+          await ack({ response_action: 'errors', errors: { [BLOCK.files]: kept.message } });
           return;
         }
-        saving = deps.gl.reviseDraft(person, state.postId, state.revisionId ?? null, input);
-      } else {
-        const validation = deps.gl.validateDraft(input);
-        if (!validation.ok) {
-          await ack({ response_action: 'errors', errors: errorsByBlock(validation.errors, textBlock) });
-          return;
-        }
-        saving = deps.gl.submitDraft(person, input);
+        images = kept.images;
+      } else if (state.mode === 'edit' && state.postId) {
+        const post = await deps.gl.getPost(state.postId);
+        images = (post?.revision.images ?? []).map((image, i) => ({ image, name: `Image ${i + 1}` }));
       }
     } catch (error) {
-      return notSaved(error);
-    }
-
-    // Its failure is handled below, possibly only after the dialog is answered.
-    saving.catch(() => undefined);
-    const where = { userId };
-    const left = DIALOG_WRITE_BUDGET_MS - (Date.now() - started);
-    if (left <= 0 || !(await settlesWithin(saving, left))) {
-      await ack();
-      await afterAck(deps, where, 'submitting your post', async () => {
-        let saved: DraftResult;
-        try {
-          saved = await saving;
-        } catch (error) {
-          deps.logger.error('could not save a draft after its dialog closed; its text goes back to the author', { user: userId, error });
-          return deps.notices.direct(userId, unsavedTextNotice('Your post could not be saved, so it was not submitted.', input.text));
-        }
-        if (saved.ok) return;
-        // Rare: the state changed between the check and the write (a decision landed, time passed).
-        const reason = 'refusal' in saved ? saved.refusal.refused : Object.values(saved.errors).join(' ');
-        await deps.notices.direct(userId, unsavedTextNotice(`Your post was not submitted: ${reason}`, input.text));
-      });
+      deps.logger.error('could not take the draft’s images', { user: userId, error });
+      await ack({ response_action: 'errors', errors: { [BLOCK.files]: 'Greenlight could not take these images just now; try again.' } });
       return;
     }
 
-    let saved: DraftResult;
-    try {
-      saved = await saving;
-    } catch (error) {
-      return notSaved(error);
-    }
-    if (!saved.ok) {
-      const errors = 'refusal' in saved ? { [textBlock]: saved.refusal.refused } : errorsByBlock(saved.errors, textBlock);
-      await ack({ response_action: 'errors', errors });
+    if (!images.length) {
+      await saveDraftFromDialog(deps, { ack, userId, state, input, started, errorsFor, messageBlock: textBlock });
       return;
     }
-    await ack();
+
+    // Everything but the alt text is checked now, next to the fields the author can still see.
+    const validation = deps.gl.validateDraft({ ...input, images: images.map((i) => i.image) });
+    if (!validation.ok) {
+      const errors = withoutAltErrors(validation.errors);
+      if (Object.keys(errors).length) {
+        await ack({ response_action: 'errors', errors: errorsFor(errors) });
+        return;
+      }
+    }
+    const key = deps.pending.put({ userId, state, input, images });
+    await ack({
+      // Pushed, not updated: the first step stays underneath with everything typed ("Back").
+      response_action: 'push',
+      view: buildImageAltModal({
+        key,
+        mode: state.mode,
+        ...(state.postId !== undefined ? { postId: state.postId } : {}),
+        requireAltText: deps.requireAltText,
+        images: images.map((i) => ({ ...i.image, name: i.name, ...(i.slackFileId ? { slackFileId: i.slackFileId } : {}) })),
+      }),
+    });
   });
-}
-
-/** True when `promise` settles (either way) within `ms`. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,0 +1,64 @@
+/**
+ * Drafts between the dialog's two steps: the first step's values and the images already
+ * downloaded into the media store, while the author writes alt text in the second. Kept in
+ * memory, not in `private_metadata`: a 3,000-character text and ten images do not fit in
+ * Slack's 3,000. The first step stays open under the second (it was pushed), so after a
+ * restart the author goes back and submits again; nothing typed is lost.
+ */
+import { randomBytes } from 'node:crypto';
+import type { PostImage } from '../../domain/post.js';
+import type { DraftInput } from '../../workflows/draft-validation.js';
+import type { DraftModalState } from './blocks/draft-modal.js';
+
+export interface PendingImage {
+  image: PostImage;
+  /** What the author sees: the file's name in Slack, or "Image 2" for images already on the post. */
+  name: string;
+  /** The Slack file it came from, when it was uploaded in this dialog (a thumbnail in the second step). */
+  slackFileId?: string;
+}
+
+export interface PendingDraft {
+  userId: string;
+  state: DraftModalState;
+  /** The first step's values, without images. */
+  input: DraftInput;
+  images: PendingImage[];
+}
+
+const TTL_MS = 2 * 3600_000;
+const MAX_PENDING = 2000;
+
+export class PendingDrafts {
+  readonly #entries = new Map<string, { draft: PendingDraft; expires: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  put(draft: PendingDraft): string {
+    this.#sweep();
+    const key = randomBytes(12).toString('base64url');
+    this.#entries.set(key, { draft, expires: this.now() + TTL_MS });
+    return key;
+  }
+
+  /** Only the person who started it gets it back. */
+  get(key: string, userId: string): PendingDraft | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.expires < this.now() || entry.draft.userId !== userId) return undefined;
+    return entry.draft;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  #sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.#entries) if (entry.expires < now) this.#entries.delete(key);
+    // Oldest first (Map keeps insertion order): a flood cannot grow memory without bound.
+    for (const key of this.#entries.keys()) {
+      if (this.#entries.size < MAX_PENDING) break;
+      this.#entries.delete(key);
+    }
+  }
+}
