@@ -6,13 +6,13 @@
  */
 import { CardFactory, type TaskModuleResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { isNetworkId, type NetworkId } from '../../domain/network.js';
+import { isNetworkId, NETWORK_IDS, type NetworkId } from '../../domain/network.js';
 import type { Person } from '../../domain/post.js';
 import { formatInstant } from '../../domain/time.js';
 import { zonedToInstant } from '../../domain/zoned-time.js';
 import { DEFAULT_TONE, isTone } from '../../workflows/captions/types.js';
 import type { DraftErrors, DraftInput } from '../../workflows/draft-validation.js';
-import { buildDraftForm, FORM_ACTION, type DraftFormModel, type DraftFormValues } from './cards/draft-form.js';
+import { buildDraftForm, FORM_ACTION, formIds, type DraftFormModel, type DraftFormValues, type FormImage } from './cards/draft-form.js';
 import type { TeamsDeps } from './teams-deps.js';
 
 /** What a form submission carries: the inputs and the button's data, as Teams sends them. */
@@ -29,6 +29,7 @@ const Submission = z
     time: z.string().optional(),
     mediaUrl: z.string().optional(),
     tone: z.string().optional(),
+    images: z.string().optional(),
   })
   .passthrough();
 type Submission = z.infer<typeof Submission>;
@@ -53,10 +54,33 @@ function localDateTime(at: Date, zone: string): { date: string; time: string } {
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
-function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[]): DraftFormValues {
+const field = (s: Submission, id: string): string | undefined => {
+  const value = (s as Record<string, unknown>)[id];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * The form's values. Images are those the form showed (`images`, by sha256) that Greenlight
+ * knows for this person (pasted into the chat, or on the post being edited): what the bytes
+ * are is never taken from the form. Left-out images are dropped, so a form shown again (with
+ * problems) lists the kept ones in the order validation counts them.
+ */
+function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[], known: readonly Omit<FormImage, 'alt'>[]): DraftFormValues {
   const networks = s.networks === undefined ? fallbackNetworks : s.networks.split(',').map((n) => n.trim()).filter((n): n is NetworkId => isNetworkId(n));
-  return { text: s.text ?? '', networks, date: s.date ?? '', time: s.time ?? '', mediaUrl: s.mediaUrl ?? '', tone: isTone(s.tone) ? s.tone : DEFAULT_TONE };
+  const shown = (s.images ?? '').split(',').filter(Boolean);
+  const images: FormImage[] = [];
+  shown.forEach((sha256, n) => {
+    const image = known.find((k) => k.sha256 === sha256);
+    if (image && field(s, formIds.keep(n)) !== 'false') images.push({ ...image, alt: field(s, formIds.alt(n)) ?? '' });
+  });
+  const variants: Partial<Record<NetworkId, string>> = {};
+  for (const network of NETWORK_IDS) {
+    const value = field(s, formIds.variant(network));
+    if (value?.trim()) variants[network] = value;
+  }
+  return { text: s.text ?? '', networks, date: s.date ?? '', time: s.time ?? '', mediaUrl: s.mediaUrl ?? '', tone: isTone(s.tone) ? s.tone : DEFAULT_TONE, images, variants };
 }
+
 
 /** The publish time the form's date and time name in `zone`; null when both are empty. */
 function publishAtFrom(values: DraftFormValues, zone: string): { at: Date | null } | { error: string } {
@@ -83,12 +107,28 @@ export class DraftTask {
       const post = await gl.getPost(options.edit.postId);
       if (!post || post.post.authorId !== person.id) return this.#message('Only the author can edit this post.');
       const when = post.post.publishAt ? localDateTime(post.post.publishAt, zone) : { date: '', time: '' };
-      const values: DraftFormValues = { text: post.revision.text, networks: post.revision.networks, ...when, mediaUrl: post.revision.mediaUrl ?? '', tone: DEFAULT_TONE };
+      const values: DraftFormValues = {
+        text: post.revision.text,
+        networks: post.revision.networks,
+        ...when,
+        mediaUrl: post.revision.mediaUrl ?? '',
+        tone: DEFAULT_TONE,
+        images: post.revision.images.map((i) => ({ ...i, alt: i.alt ?? '' })),
+        variants: post.revision.variants,
+      };
       return dialog(this.#form({ editing: options.edit, values, available, zone, zoneSource: source }), `Edit post #${post.post.id}`);
     }
     const refusal = await this.#noApprovalsChannel();
     if (refusal) return this.#message(refusal);
-    const values: DraftFormValues = { text: options.text ?? '', networks: available.includes('sandbox') && available.length === 1 ? ['sandbox'] : [], date: '', time: '', mediaUrl: '', tone: DEFAULT_TONE };
+    const values: DraftFormValues = {
+      text: options.text ?? '',
+      networks: available.includes('sandbox') && available.length === 1 ? ['sandbox'] : [],
+      date: '',
+      time: '',
+      mediaUrl: '',
+      tone: DEFAULT_TONE,
+      images: this.deps.images.waiting(person.id).map((i) => ({ ...i, alt: '' })),
+    };
     return dialog(this.#form({ values, available, zone, zoneSource: source }), 'Draft a post');
   }
 
@@ -102,7 +142,9 @@ export class DraftTask {
     const { zone, source } = zoneOf(context, person);
     const available = gl.networks();
     const editing = s.postId && s.revisionId ? { postId: s.postId, revisionId: s.revisionId } : undefined;
-    const values = valuesFrom(s, []);
+    const edited = editing ? await gl.getPost(editing.postId) : undefined;
+    const known = [...(edited?.post.authorId === person.id ? edited.revision.images : []), ...this.deps.images.waiting(person.id)];
+    const values = valuesFrom(s, [], known);
     const aiAssisted = s.aiAssisted === true || s.aiAssisted === 'true';
     const base = { editing, values, available, zone, zoneSource: source, aiAssisted } as const;
     const title = editing ? `Edit post #${editing.postId}` : 'Draft a post';
@@ -120,7 +162,16 @@ export class DraftTask {
 
     const when = publishAtFrom(values, zone);
     if ('error' in when) return dialog(this.#form(base, { errors: { publishAt: when.error } }), title);
-    const input: DraftInput = { text: values.text, networks: values.networks, publishAt: when.at, timezone: zone, mediaUrl: values.mediaUrl || null, aiAssisted };
+    const input: DraftInput = {
+      text: values.text,
+      networks: values.networks,
+      publishAt: when.at,
+      timezone: zone,
+      mediaUrl: values.mediaUrl || null,
+      aiAssisted,
+      images: (values.images ?? []).map(({ alt, ...image }) => ({ ...image, alt: alt.trim() || null })),
+      variants: values.variants ?? {},
+    };
     if (!editing) {
       const refusal = await this.#noApprovalsChannel();
       if (refusal) return dialog(this.#form(base, { problem: refusal }), title);
@@ -129,6 +180,8 @@ export class DraftTask {
     if (!result.ok) {
       return dialog(this.#form(base, 'errors' in result ? { errors: result.errors } : { problem: result.refusal.refused }), title);
     }
+    // The pasted images are on the post now; the next draft starts without them.
+    if (!editing) this.deps.images.clear(person.id);
     const publish = result.post.post.publishAt ? `It publishes ${formatInstant(result.post.post.publishAt, result.post.post.publishZone)} once approved.` : 'It publishes as soon as it is approved.';
     return this.#message(`Post #${result.post.post.id} is waiting for approval. ${publish} You will hear in your chat with Greenlight.`);
   }

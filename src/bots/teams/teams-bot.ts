@@ -9,6 +9,7 @@ import { DraftTask } from './draft-task.js';
 import { teamsAuthentication, type TeamsAuthOverrides } from './teams-auth.js';
 import { TeamsApproverDirectory } from './teams-approvers.js';
 import { TeamsCommands } from './teams-commands.js';
+import { ImageInbox } from './image-inbox.js';
 import { GreenlightTeamsHandler } from './teams-handler.js';
 import { TeamsNews } from './teams-news.js';
 import { TeamsPeople } from './teams-people.js';
@@ -56,7 +57,8 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsBotDeps): ChatFro
     },
     attach(gl, options) {
       const people = new TeamsPeople(gl, deps.clock, logger);
-      const teamsDeps = { gl, people, approvers, logger, clock: deps.clock, aiHint: options.aiHint, digestZone: options.digestZone };
+      const images = new ImageInbox(() => deps.clock.now().getTime());
+      const teamsDeps = { gl, people, approvers, logger, clock: deps.clock, aiHint: options.aiHint, digestZone: options.digestZone, images };
       handler = new GreenlightTeamsHandler(new TeamsCommands(teamsDeps), new DraftTask(teamsDeps), new CardActions(teamsDeps));
       return new TeamsNews(adapter, botAppId, gl, approvers, logger);
     },

@@ -12,7 +12,7 @@ import type { CardActions } from './card-actions.js';
 import { message } from './card-actions.js';
 import { EDIT_DRAFT_COMMAND } from './cards/line-card.js';
 import type { DraftTask } from './draft-task.js';
-import { DRAFT_COMMAND, type TeamsCommands } from './teams-commands.js';
+import { DRAFT_COMMAND, parseCommand, type TeamsCommands } from './teams-commands.js';
 
 /** The text of the message a "Draft a post" was started from (the message action), if any. */
 function startingText(action: MessagingExtensionAction): string {
@@ -35,8 +35,11 @@ export class GreenlightTeamsHandler extends TeamsActivityHandler {
   ) {
     super();
     this.onMessage(async (context, next) => {
+      // Pasted images wait for the next draft form; a message of images alone is not a command.
+      const tookImages = await this.commands.takeImages(context);
+      const typed = parseCommand(context.activity.text ?? '');
       // A form submitted from a plain card (not a dialog) arrives as a message with a value: not a command.
-      if (context.activity.text || !context.activity.value) await this.commands.handle(context);
+      if (tookImages ? typed.name !== 'help' : context.activity.text || !context.activity.value) await this.commands.handle(context);
       await next();
     });
   }

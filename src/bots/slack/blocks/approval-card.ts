@@ -4,7 +4,7 @@ import type { PostView } from '../../../workflows/post-view.js';
 import { cardSummary, publicationLine, publishTimeLine, statusLine, usageLine } from '../../presentation/post-lines.js';
 import { ACTION, BLOCK, encodeRef } from '../ids.js';
 import { actions, button, context, escapeMrkdwn, header, section, truncate } from './block-kit.js';
-import { imageFacts } from './image-alt-modal.js';
+import { imageFacts } from '../../presentation/image-lines.js';
 import { who } from './people.js';
 import { SLACK_MARKUP } from './slack-markup.js';
 

@@ -1,6 +1,6 @@
 import type { InputBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
-import { IMAGE_TYPE_NAMES, type ImageType } from '../../../domain/image-format.js';
-import { formatMegabytes } from '../../../domain/megabytes.js';
+import type { ImageType } from '../../../domain/image-format.js';
+import { imageFacts } from '../../presentation/image-lines.js';
 import { MAX_ALT_TEXT } from '../../../workflows/draft-validation.js';
 import { BLOCK, CALLBACK, INPUT_ACTION } from '../ids.js';
 import { context, escapeMrkdwn, LIMITS, plain, truncate } from './block-kit.js';
@@ -29,9 +29,6 @@ export interface ImageAltModalInput {
 export const altBlockId = (index: number): string => `${BLOCK.altPrefix}${index}`;
 
 /** "JPEG · 1200×800 · 0.3 MB" */
-export function imageFacts(image: Pick<AltImage, 'type' | 'width' | 'height' | 'bytes'>): string {
-  return `${IMAGE_TYPE_NAMES[image.type]} · ${image.width}×${image.height} · ${formatMegabytes(image.bytes, 'up')}`;
-}
 
 /**
  * The draft dialog's second step, pushed over the first: each image (name, thumbnail when

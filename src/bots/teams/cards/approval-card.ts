@@ -5,6 +5,7 @@
  * every click is checked on the server whatever the view showed.
  */
 import { formatInstant } from '../../../domain/time.js';
+import { imageFacts } from '../../presentation/image-lines.js';
 import type { PostView } from '../../../workflows/post-view.js';
 import { cardSummary, publicationLine, publishTimeLine, statusLine, usageLine } from '../../presentation/post-lines.js';
 import { truncate } from '../../presentation/markup.js';
@@ -36,6 +37,16 @@ export interface CardViewer {
 /** What every click on the card carries: which post and which revision the card showed. */
 export const cardData = (view: PostView) => ({ postId: view.id, revisionId: view.revisionId });
 
+const VARIANT_CHARS = 1200;
+const ALT_CHARS = 300;
+
+/** Each uploaded image with its facts and alt text (or a warning that it has none). */
+function imageLines(view: PostView): CardElement[] {
+  return view.images.map((image, i) =>
+    subtle(`🖼 **Image ${i + 1}** · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeCardMarkdown(truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`),
+  );
+}
+
 function body(view: PostView, fullText: boolean): CardElement[] {
   const meta = [
     `by ${m.person(view.author)}`,
@@ -49,7 +60,11 @@ function body(view: PostView, fullText: boolean): CardElement[] {
     text(escapeCardMarkdown(fullText ? view.text : truncate(view.text, CARD_TEXT_CHARS)) || ' ', { spacing: 'Medium' }),
     subtle(usageLine(view) || 'No networks'),
   ];
+  for (const variant of view.variants) {
+    elements.push(text(`**${escapeCardMarkdown(variant.label)} gets its own text:**`, { spacing: 'Medium' }), text(escapeCardMarkdown(fullText ? variant.text : truncate(variant.text, VARIANT_CHARS)), { spacing: 'None' }));
+  }
   if (view.mediaUrl) elements.push({ type: 'Image', url: view.mediaUrl, altText: `Image for post #${view.id}`, size: 'Large' });
+  elements.push(...imageLines(view));
   elements.push(text(publishTimeLine(m, view), { spacing: 'Medium' }), text(statusLine(m, view)));
   for (const p of view.publications) elements.push(subtle(publicationLine(m, p, view.publishZone)));
   return elements;

@@ -1,11 +1,14 @@
 /**
  * The draft form, in a Teams dialog (task module): Adaptive Card 1.5 with the text, the
  * networks (multi-select, expanded), the publish date and time in the author's zone (the form
- * says which), an image link, and, when AI captions are on, the tone and Suggest captions.
+ * says which), an image link, the images pasted into the chat (each with its alt text), a
+ * text per network, and, when AI captions are on, the tone and Suggest captions.
  * Problems come back on the form next to their field; suggestions come back with Use this.
  */
 import { NETWORK_LABELS, type NetworkId } from '../../../domain/network.js';
-import type { DraftErrors } from '../../../workflows/draft-validation.js';
+import type { ImageType } from '../../../domain/image-format.js';
+import { MAX_ALT_TEXT, type DraftErrors, type DraftField } from '../../../workflows/draft-validation.js';
+import { imageFacts } from '../../presentation/image-lines.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
 import type { CaptionSuggestion, Tone } from '../../../workflows/captions/types.js';
 import { TONES } from '../../../workflows/captions/types.js';
@@ -22,7 +25,27 @@ export interface DraftFormValues {
   time: string;
   mediaUrl: string;
   tone: Tone;
+  /** Uploaded images the form shows (pasted into the chat, or already on the post), with their alt text. */
+  images?: readonly FormImage[];
+  /** Network → its own text, as typed. */
+  variants?: Partial<Record<NetworkId, string>>;
 }
+
+export interface FormImage {
+  sha256: string;
+  type: ImageType;
+  width: number;
+  height: number;
+  bytes: number;
+  alt: string;
+}
+
+/** Input ids: image n's alt text and whether to keep it, and a network's own text. */
+export const formIds = {
+  alt: (n: number) => `alt_${n}`,
+  keep: (n: number) => `keep_${n}`,
+  variant: (network: NetworkId) => `variant_${network}`,
+} as const;
 
 export interface DraftFormModel {
   /** An edit of an existing post, at the revision the author is editing. */
@@ -47,9 +70,44 @@ const ZONE_SOURCE = {
 
 const fieldError = (message: string | undefined): CardElement[] => (message ? [attention(escapeCardMarkdown(message))] : []);
 
+/** Each image with its facts, an alt text field and a switch to leave it out. */
+function imageInputs(images: readonly FormImage[], errors: DraftErrors): CardElement[] {
+  if (!images.length) return [subtle('To add pictures, paste them into your chat with Greenlight first: they wait there for your next draft.')];
+  const out: CardElement[] = [text(`**Images** (${images.length}, published in this order)`, { spacing: 'Medium' }), ...fieldError(errors.images)];
+  images.forEach((image, n) => {
+    out.push(
+      subtle(`Image ${n + 1} · ${imageFacts(image)}`),
+      { type: 'Input.Text', id: formIds.alt(n), label: `Alt text for image ${n + 1}: what it shows, for people who cannot see it`, value: image.alt, maxLength: MAX_ALT_TEXT, isMultiline: true },
+      ...fieldError(errors[`alt_${n}` as DraftField]),
+      { type: 'Input.Toggle', id: formIds.keep(n), title: 'Include this image', value: 'true', valueOn: 'true', valueOff: 'false' },
+    );
+  });
+  return out;
+}
+
+/** A text per network, in a part the author opens (empty: the network gets the text above). */
+function variantInputs(available: readonly NetworkId[], variants: Partial<Record<NetworkId, string>>, errors: DraftErrors): CardElement[] {
+  const networks = available.filter((n) => n !== 'sandbox');
+  if (!networks.length) return [];
+  const hasError = networks.some((n) => errors[`variant_${n}` as DraftField]);
+  const open = hasError || networks.some((n) => variants[n]);
+  const fields: CardElement[] = networks.flatMap((n) => [
+    { type: 'Input.Text', id: formIds.variant(n), label: `Text for ${NETWORK_LABELS[n]} (empty: the text above)`, value: variants[n] ?? '', isMultiline: true },
+    ...fieldError(errors[`variant_${n}` as DraftField]),
+  ]);
+  return [
+    { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: 'Customize the text per network', targetElements: ['variants'] }] },
+    { type: 'Container', id: 'variants', isVisible: open, items: fields },
+  ];
+}
+
 export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
   const { values, errors = {} } = model;
-  const context = model.editing ? { postId: model.editing.postId, revisionId: model.editing.revisionId } : {};
+  const context = {
+    ...(model.editing ? { postId: model.editing.postId, revisionId: model.editing.revisionId } : {}),
+    // Which images the form showed, in order: the answer's alt_n and keep_n refer to these.
+    ...(values.images?.length ? { images: values.images.map((i) => i.sha256).join(',') } : {}),
+  };
   const body: CardElement[] = [heading(model.editing ? `Edit post #${model.editing.postId}` : 'Draft a post')];
   if (model.problem) body.push(attention(escapeCardMarkdown(model.problem)));
   body.push(
@@ -75,6 +133,8 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
     { type: 'Input.Text', id: 'mediaUrl', label: 'Image link (optional)', style: 'Url', value: values.mediaUrl, placeholder: 'https://…' },
     ...fieldError(errors.mediaUrl),
   );
+  body.push(...imageInputs(values.images ?? [], errors));
+  body.push(...variantInputs(model.available, values.variants ?? {}, errors));
 
   const actions: CardElement[] = [];
   if (model.captions.enabled) {

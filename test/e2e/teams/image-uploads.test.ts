@@ -1,0 +1,137 @@
+/**
+ * Issue 13 in Teams: images pasted into the chat with Greenlight are downloaded with the bot's
+ * token into the media store, listed on the next draft form with an alt text field each, and
+ * published exactly as approved (bytes, order, alt text), with each network's own text.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
+import { jpeg } from '../../support/image-fixtures.js';
+import { ScriptedPublisher } from '../../support/scripted-publisher.js';
+import { adaptiveCardAction, channelMention, composeFetchTask, composeSubmitAction, personalMessage, type TeamsActivity } from '../../support/teams-activities.js';
+import { ALICE, ANN, APPROVALS_CHANNEL, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
+
+let h: TeamsHarness;
+afterEach(async () => h?.close());
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+type Invoke = { task?: { type: string; value: unknown } };
+const formOf = (response: { json?: unknown }) => JSON.stringify(((response.json as Invoke).task?.value as { card?: { content?: unknown } })?.card?.content ?? {});
+
+async function setUp() {
+  const sandbox = new SandboxPublisher();
+  const x = new ScriptedPublisher('x');
+  h = await teamsHarness({}, { publishers: [sandbox, x] });
+  await h.send(channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
+  await h.fake.waitFor('replyToActivity', (c) => JSON.stringify(c.body).includes('approval cards'));
+  return { sandbox, x };
+}
+
+/** A 1:1 message with images pasted into it, as Teams sends it. */
+function withImages(images: Buffer[], text = ''): TeamsActivity {
+  const message = personalMessage(h.env, { from: ANN, text });
+  return { ...message, attachments: [...images.map((bytes) => h.fake.pastedImage(bytes, 'image/jpeg')), ...((message.attachments as unknown[]) ?? [])] } as TeamsActivity;
+}
+
+describe('Teams: pasted images', () => {
+  it('are taken with the bot token, listed on the draft form for alt text, and published exactly as approved with each network’s own text', async () => {
+    const { sandbox, x } = await setUp();
+    const files = [jpeg(1080, 1350), jpeg(1080, 1080), jpeg(1200, 628)];
+    await h.send(withImages(files));
+    await h.app.settled();
+    expect(h.fake.callsTo('getAttachment').map((c) => [c.status, c.auth.valid])).toEqual([
+      [200, true],
+      [200, true],
+      [200, true],
+    ]);
+    expect(h.dmTexts(ANN).join('\n')).toMatch(/Got 3 images: 3 images are waiting for your next draft/);
+
+    const form = formOf(await h.send(composeFetchTask(h.env, { from: ANN })));
+    for (const id of ['alt_0', 'alt_1', 'alt_2', 'keep_2', 'variant_x']) expect(form).toContain(`"id":"${id}"`);
+    expect(form).toContain(files.map(sha).join(','));
+
+    const submitted = await h.send(
+      composeSubmitAction(h.env, {
+        from: ANN,
+        data: {
+          action: 'submit',
+          text: 'Spring is here: our new collection, in three pictures.',
+          networks: 'sandbox,x',
+          date: '',
+          time: '',
+          mediaUrl: '',
+          images: files.map(sha).join(','),
+          alt_0: 'A meadow in spring',
+          alt_1: 'Tulips in a row',
+          alt_2: '',
+          keep_0: 'true',
+          keep_1: 'true',
+          keep_2: 'true',
+          variant_x: 'Spring is here 🌷',
+        },
+      }),
+    );
+    expect((submitted.json as Invoke).task?.type).toBe('message');
+    await h.app.settled();
+    const card = h.cards().at(-1)!;
+    const shown = shownInTeams(card);
+    expect(shown).toContain('X gets its own text:');
+    expect(shown).toContain('Spring is here 🌷');
+    expect(shown).toContain('Alt text: “A meadow in spring”');
+    expect(shown).toContain('**Image 3** · JPEG · 1200×628');
+    expect(shown).toContain('⚠️ no alt text');
+
+    const post = (await h.app.greenlight.getPost(1))!;
+    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: post.revision.id } }));
+    await h.app.settled();
+    expect(sandbox.posted).toHaveLength(1);
+    expect(sandbox.posted[0]).toMatchObject({
+      text: 'Spring is here: our new collection, in three pictures.',
+      images: [
+        { sha256: sha(files[0]!), alt: 'A meadow in spring' },
+        { sha256: sha(files[1]!), alt: 'Tulips in a row' },
+        { sha256: sha(files[2]!), alt: null },
+      ],
+    });
+    expect(x.sent.map((r) => [r.text, r.images?.map((i) => i.sha256)])).toEqual([['Spring is here 🌷', files.map(sha)]]);
+
+    // The next draft starts without them.
+    expect(formOf(await h.send(composeFetchTask(h.env, { from: ANN })))).not.toContain('"id":"alt_0"');
+  });
+
+  it('an image left out is not published; problems go next to the image they concern', async () => {
+    const { sandbox } = await setUp();
+    const files = [jpeg(1080, 1080), jpeg(1080, 1080, { progressive: true })];
+    await h.send(withImages(files));
+    const data = { action: 'submit', text: 'One picture', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: files.map(sha).join(','), keep_0: 'false', keep_1: 'true' };
+    const tooLong = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...data, alt_1: 'x'.repeat(1001) } }));
+    const form = formOf(tooLong);
+    expect(form).toMatch(/1,000 characters/);
+    // Re-shown with only the kept image, whose problem is next to its (now first) field.
+    expect(form).toContain(`"images":"${sha(files[1]!)}"`);
+    expect(await h.app.greenlight.getPost(1)).toBeUndefined();
+
+    await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...data, alt_1: 'The one we keep' } }));
+    await h.app.settled();
+    const card = h.cards().at(-1)!;
+    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: 1 } }));
+    await h.app.settled();
+    expect(sandbox.posted[0]!.images).toEqual([{ sha256: sha(files[1]!), alt: 'The one we keep' }]);
+  });
+
+  it('a form naming an image Greenlight does not hold for this person publishes no image', async () => {
+    await setUp();
+    const data = { action: 'submit', text: 'Sneaky', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: 'a'.repeat(64), keep_0: 'true', alt_0: 'x' };
+    await h.send(composeSubmitAction(h.env, { from: ANN, data }));
+    expect((await h.app.greenlight.getPost(1))!.revision.images).toEqual([]);
+  });
+
+  it('an image elsewhere than the Bot Framework is not fetched, and the author hears why', async () => {
+    await setUp();
+    const message = personalMessage(h.env, { from: ANN, text: '' });
+    await h.send({ ...message, attachments: [{ contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data' }] } as TeamsActivity);
+    await h.app.settled();
+    expect(h.fake.callsTo('getAttachment')).toHaveLength(0);
+    expect(h.dmTexts(ANN).join('\n')).toMatch(/not taken: Greenlight takes images pasted into your message/);
+  });
+});
