@@ -76,6 +76,8 @@ export interface SlackHarnessOptions {
   startAt?: Date | string | number;
   /** With Teams on too (both chats in one process): its authentication against a fake connector. */
   teamsAuth?: TeamsAuthOverrides;
+  /** The port the app listens on (default: any free one), e.g. one picked first so PUBLIC_URL can point at the app. */
+  port?: number;
 }
 
 export interface DraftValues {
@@ -120,7 +122,7 @@ export async function slackHarness(env: Env = {}, options: SlackHarnessOptions =
   const timers = options.manualTimers ? new ManualTimers(clock) : undefined;
   const logger = createMemoryLogger('debug');
   const launch = () =>
-    startApp(config, { clock, logger, port: 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}), ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
+    startApp(config, { clock, logger, port: options.port ?? 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}), ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
   let app = await launch();
   let eventsUrl = `${app.url}/slack/events`;
 
