@@ -9,11 +9,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/slack/ids.js';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
-import type { FakeView } from '../../fakes/slack/index.js';
 import { jpeg, png, webpLossless } from '../../support/image-fixtures.js';
 import { RecordingPublisher } from '../../support/rules-publisher.js';
-import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type DraftValues, type SlackHarness } from '../../support/slack-harness.js';
-import type { InputValues, SignedResponse } from '../../support/slack-requests.js';
+import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import { altValues, pushedView, withFiles } from '../../support/slack-uploads.js';
 import { tempDir } from '../../support/temp-db.js';
 
 let h: SlackHarness;
@@ -39,22 +38,6 @@ const storedFiles = () => {
   return fs.existsSync(root) ? fs.readdirSync(root, { recursive: true }).filter((f) => String(f).length > 10) : [];
 };
 
-function withFiles(values: Partial<DraftValues>, files: Array<Record<string, unknown>>, variants: Record<string, string> = {}): InputValues {
-  return {
-    ...draftValues(values),
-    files: { value: { type: 'file_input', files } as never },
-    ...Object.fromEntries(Object.entries(variants).map(([n, text]) => [`variant_${n}`, { value: text }])),
-  };
-}
-
-/** The second step Greenlight pushed, as the fake would show it. */
-function pushedView(response: SignedResponse): FakeView {
-  const json = response.json as { response_action?: string; view?: Record<string, unknown> };
-  expect(json?.response_action, JSON.stringify(response.json)).toBe('push');
-  return { ...(json.view as object), id: `VALT${Math.random().toString(36).slice(2, 8).toUpperCase()}` } as unknown as FakeView;
-}
-
-const altValues = (alts: string[]): InputValues => Object.fromEntries(alts.map((alt, i) => [`alt_${i}`, { value: alt }]));
 
 async function waitUntil(check: () => boolean, what: string) {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));

@@ -11,14 +11,14 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/slack/ids.js';
-import type { FakeMessage, FakeView } from '../../fakes/slack/index.js';
+import type { FakeMessage } from '../../fakes/slack/index.js';
 import { startMastodonFake, type MastodonFake } from '../../fakes/mastodon/server.js';
 import { FAKE_GRAPH_VERSION, startMetaGraphFake, type MetaGraphFake } from '../../fakes/meta-graph/server.js';
 import { startXFake, type XFake } from '../../fakes/x/server.js';
 import { freePort } from '../../support/free-port.js';
 import { jpeg } from '../../support/image-fixtures.js';
-import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type DraftValues, type SlackHarness } from '../../support/slack-harness.js';
-import type { InputValues, SignedResponse } from '../../support/slack-requests.js';
+import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import { altValues, pushedView, withFiles } from '../../support/slack-uploads.js';
 import { tempDir } from '../../support/temp-db.js';
 
 const IG_USER = '17841400000000001';
@@ -77,22 +77,6 @@ async function start(): Promise<void> {
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const SHAS = BYTES.map(sha);
 
-function withFiles(values: Partial<DraftValues>, files: Array<Record<string, unknown>>, variants: Record<string, string> = {}): InputValues {
-  return {
-    ...draftValues(values),
-    files: { value: { type: 'file_input', files } as never },
-    ...Object.fromEntries(Object.entries(variants).map(([n, text]) => [`variant_${n}`, { value: text }])),
-  };
-}
-
-/** The second step (alt texts) Greenlight pushed, as the fake would show it. */
-function pushedView(response: SignedResponse): FakeView {
-  const json = response.json as { response_action?: string; view?: Record<string, unknown> };
-  expect(json?.response_action, JSON.stringify(response.json)).toBe('push');
-  return { ...(json.view as object), id: `VALT${Math.random().toString(36).slice(2, 8).toUpperCase()}` } as unknown as FakeView;
-}
-
-const altValues = (alts: string[]): InputValues => Object.fromEntries(alts.map((alt, i) => [`alt_${i}`, { value: alt }]));
 
 async function waitUntil(check: () => boolean, what: string, ms = 15_000) {
   const until = Date.now() + ms;
