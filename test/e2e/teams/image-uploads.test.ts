@@ -119,6 +119,50 @@ describe('Teams: pasted images', () => {
     expect(sandbox.posted[0]!.images).toEqual([{ sha256: sha(files[1]!), alt: 'The one we keep' }]);
   });
 
+  it('editing only one image’s alt text is a new revision that needs approval again, and keeps the images', async () => {
+    const { sandbox } = await setUp();
+    const files = [jpeg(1080, 1080), jpeg(1080, 1350)];
+    await h.send(withImages(files));
+    const images = files.map(sha).join(',');
+    const base = { action: 'submit', text: 'Two pictures', networks: 'sandbox', date: '', time: '', mediaUrl: '', images, keep_0: 'true', keep_1: 'true' };
+    await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...base, alt_0: 'First', alt_1: 'Second' } }));
+    await h.app.settled();
+    const card = h.cards().at(-1)!;
+    const first = (await h.app.greenlight.getPost(1))!;
+    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'requestChanges', data: { postId: 1, revisionId: first.revision.id, changes: 'Better alt text, please' } }));
+    await h.app.settled();
+
+    // Edit draft: the form lists the post's images with their alt text.
+    const opened = await h.send({ ...personalMessage(h.env, { from: ANN, text: '' }), type: 'invoke', name: 'task/fetch', value: { data: { commandId: 'editDraft', postId: 1, revisionId: first.revision.id } } } as TeamsActivity);
+    const form = formOf(opened);
+    expect(form).toContain('"value":"Second"');
+    expect(form).toContain(images);
+    await h.send({
+      ...personalMessage(h.env, { from: ANN, text: '' }),
+      type: 'invoke',
+      name: 'task/submit',
+      value: { data: { ...base, postId: 1, revisionId: first.revision.id, alt_0: 'First', alt_1: 'A tall photo of tulips' } },
+    } as TeamsActivity);
+    await h.app.settled();
+    const edited = (await h.app.greenlight.getPost(1))!;
+    expect(edited.revision.number).toBe(2);
+    expect(edited.revision.contentHash).not.toBe(first.revision.contentHash);
+    expect(edited.revision.images.map((i) => [i.sha256, i.alt])).toEqual([
+      [sha(files[0]!), 'First'],
+      [sha(files[1]!), 'A tall photo of tulips'],
+    ]);
+    expect(edited.post.status).toBe('pending');
+    expect(sandbox.posted).toHaveLength(0);
+
+    // The old card's Approve counts for nothing; the new revision's does.
+    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: first.revision.id } }));
+    await h.app.settled();
+    expect(sandbox.posted).toHaveLength(0);
+    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: edited.revision.id } }));
+    await h.app.settled();
+    expect(sandbox.posted.map((p) => p.images)).toEqual([[{ sha256: sha(files[0]!), alt: 'First' }, { sha256: sha(files[1]!), alt: 'A tall photo of tulips' }]]);
+  });
+
   it('a form naming an image Greenlight does not hold for this person publishes no image', async () => {
     await setUp();
     const data = { action: 'submit', text: 'Sneaky', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: 'a'.repeat(64), keep_0: 'true', alt_0: 'x' };
