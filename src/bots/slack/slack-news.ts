@@ -5,7 +5,8 @@ import type { Digest } from '../../workflows/digest/build-digest.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
 import { NewsDeliveryError, type DeliveringNews, type NewsChannel, type NewsDelivery } from '../news/news-channel.js';
 import { deliverPostNews, type EventItem, type PostNewsSurface, type StampedLine } from '../news/post-news.js';
-import { buildApprovalCard, cardFallbackText } from './blocks/approval-card.js';
+import { cardImageUrls } from '../card-image-urls.js';
+import { buildApprovalCard, CARD_IMAGES, cardFallbackText } from './blocks/approval-card.js';
 import { buildDigestMessage } from './blocks/digest.js';
 import { joinStamped, slackMessage, type Stamped } from './blocks/messages.js';
 import { SLACK_MARKUP } from './blocks/slack-markup.js';
@@ -126,11 +127,12 @@ export class SlackNews implements NewsChannel {
   async #postCard(postId: number, asSubmitted: PostAggregate): Promise<{ channelId: string; ts: string }> {
     // The card shows the post as it is now: anything that happened since is already on it.
     const view = this.gl.describe((await this.gl.getPost(postId)) ?? asSubmitted);
+    const imageUrls = await cardImageUrls(this.gl, view.images, CARD_IMAGES);
     const send = (includeImage: boolean) =>
       this.client.chat.postMessage({
         channel: this.channels.approvals,
         text: cardFallbackText(view),
-        blocks: buildApprovalCard(view, { includeImage }),
+        blocks: buildApprovalCard(view, { includeImage, imageUrls }),
         metadata: cardMetadata(postId),
         unfurl_links: false,
       });
@@ -138,7 +140,8 @@ export class SlackNews implements NewsChannel {
     try {
       result = await send(true);
     } catch (error) {
-      if (!view.mediaUrl || !isInvalidBlocks(error)) throw error;
+      // Slack could not fetch an image (a link it cannot reach): the card goes out without images.
+      if ((!view.mediaUrl && !imageUrls.length) || !isInvalidBlocks(error)) throw error;
       result = await send(false);
     }
     if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts');
@@ -158,12 +161,13 @@ export class SlackNews implements NewsChannel {
     const post = await this.gl.getPost(postId);
     if (!post) return;
     const view = this.gl.describe(post);
+    const imageUrls = await cardImageUrls(this.gl, view.images, CARD_IMAGES);
     const update = (includeImage: boolean) =>
-      this.client.chat.update({ channel: card.channelId, ts: card.ts, text: cardFallbackText(view), blocks: buildApprovalCard(view, { includeImage }) });
+      this.client.chat.update({ channel: card.channelId, ts: card.ts, text: cardFallbackText(view), blocks: buildApprovalCard(view, { includeImage, imageUrls }) });
     try {
       await update(true);
     } catch (error) {
-      if (view.mediaUrl && isInvalidBlocks(error)) return void (await update(false));
+      if ((view.mediaUrl || imageUrls.length) && isInvalidBlocks(error)) return void (await update(false));
       const failure = newsError(error);
       if (!failure.permanent) throw failure;
       // Deleted by someone, say: the thread and the notes still go out.

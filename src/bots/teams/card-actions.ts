@@ -5,6 +5,8 @@
  * refused click gets a message saying why, and the card stays as it was.
  */
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import { cardImageUrls } from '../card-image-urls.js';
+import { INBOX_MAX } from './image-inbox.js';
 import { z } from 'zod';
 import type { DecisionKind, Person } from '../../domain/post.js';
 import { zonedToInstant } from '../../domain/zoned-time.js';
@@ -78,7 +80,8 @@ export class CardActions {
     if (!post) return message(STALE);
     const view = this.deps.gl.describe(post);
     const canDecide = await this.deps.gl.isApprover(person);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: buildApprovalCard(view, { canDecide, ...extra }) as never };
+    const imageUrls = await cardImageUrls(this.deps.gl, view.images, INBOX_MAX);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: buildApprovalCard(view, { canDecide, imageUrls, ...extra }) as never };
   }
 
   #done(result: { ok: boolean; refusal?: { refused: string } } | undefined, said: string): AdaptiveCardInvokeResponse {

@@ -1,5 +1,7 @@
 import { CardFactory, TeamsInfo, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
+import { cardImageUrls } from '../card-image-urls.js';
+import { INBOX_MAX } from './image-inbox.js';
 import type { Person } from '../../domain/post.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Digest } from '../../workflows/digest/build-digest.js';
@@ -175,7 +177,7 @@ export class TeamsNews implements NewsChannel {
     if (!post) throw new NewsDeliveryError(`post ${postId} no longer exists`, { permanent: true, maybeDelivered: false });
     const view = this.gl.describe(post);
     const channelId = turn.reference.conversation!.id;
-    const card = buildApprovalCard(view, { canDecide: false }, await this.#refreshIds(turn.context));
+    const card = buildApprovalCard(view, { canDecide: false, imageUrls: await cardImageUrls(this.gl, view.images, INBOX_MAX) }, await this.#refreshIds(turn.context));
     const activityId = await this.#send(turn, channelId, { type: 'message', summary: approvalCardSummary(view), attachments: [CardFactory.adaptiveCard(card)] });
     if (!activityId) throw new NewsDeliveryError('Teams returned no id for the card', { maybeDelivered: true });
     const permalink = messageLink(channelId, activityId, turn.reference.conversation?.tenantId);
@@ -186,7 +188,8 @@ export class TeamsNews implements NewsChannel {
   async #refreshCard(turn: Turn, postId: number, card: TeamsCard): Promise<void> {
     const post = await this.gl.getPost(postId);
     if (!post) return;
-    const updated = buildApprovalCard(this.gl.describe(post), { canDecide: false }, await this.#refreshIds(turn.context));
+    const view = this.gl.describe(post);
+    const updated = buildApprovalCard(view, { canDecide: false, imageUrls: await cardImageUrls(this.gl, view.images, INBOX_MAX) }, await this.#refreshIds(turn.context));
     try {
       await turn.client.conversations.updateActivity(card.channelId, card.activityId, { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(updated)] });
     } catch (error) {

@@ -195,6 +195,14 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
       expect(imageLines[i]).toContain(`Alt text: “${alt}”`);
     }
     expect(text).not.toContain('no alt text');
+    // With PUBLIC_URL the card shows the images themselves, from signed links Slack can fetch.
+    const shownImages = (card.blocks ?? []).filter((b): b is { type: 'image'; image_url: string; alt_text: string } => (b as { type?: string }).type === 'image');
+    expect(shownImages.map((b) => b.alt_text)).toEqual(ALTS);
+    for (const [i, block] of shownImages.entries()) {
+      expect(block.image_url.startsWith(`${publicUrl}/media/`)).toBe(true);
+      const fetched = Buffer.from(await (await fetch(block.image_url)).arrayBuffer());
+      expect(sha(fetched)).toBe(SHAS[i]);
+    }
     // Nothing reaches a network before the approval.
     expect(anythingSent()).toBe(0);
 

@@ -79,8 +79,17 @@ describe('approval card with images and variants', () => {
   it('beyond a few images says how many more, and stays within 50 blocks', () => {
     const images = Array.from({ length: 20 }, (_, i) => image(i, i % 2 ? null : 'alt'));
     const variants = NETWORK_IDS.map((network) => ({ network, label: network, text: 'v'.repeat(3000) }));
-    const card = buildApprovalCard(view({ images, variants }));
+    const imageUrls = images.map((_, i) => `https://gl.example.com/media/${i}.png`);
+    const card = buildApprovalCard(view({ images, variants }), { imageUrls });
     expect(shown(card)).toContain(`…and ${20 - CARD_IMAGES} more images (⚠️ 8 without alt text)`);
     expect(card.length).toBeLessThanOrEqual(50);
+    // The images themselves, where there are links: one per image listed, with its alt text.
+    const pictures = card.filter((b) => b.type === 'image') as Array<{ image_url: string; alt_text: string }>;
+    expect(pictures.map((b) => b.image_url)).toEqual(imageUrls.slice(0, CARD_IMAGES));
+    expect(pictures[0]!.alt_text).toBe('alt');
+    expect(pictures[1]!.alt_text).toMatch(/^Image 2 of post #/);
+    // Without links (no PUBLIC_URL), or when Slack could not fetch them, none.
+    expect(buildApprovalCard(view({ images, variants })).some((b) => b.type === 'image')).toBe(false);
+    expect(buildApprovalCard(view({ images, variants }), { imageUrls, includeImage: false }).some((b) => b.type === 'image')).toBe(false);
   });
 });

@@ -58,6 +58,20 @@ const publication: Publication = {
 };
 
 describe('Teams cards', () => {
+  it('shows uploaded images from their links, with alt text, where there are links', () => {
+    const images = [
+      { sha256: 'a'.repeat(64), type: 'image/jpeg' as const, bytes: 1000, width: 1080, height: 1080, alt: 'Tulips' },
+      { sha256: 'b'.repeat(64), type: 'image/png' as const, bytes: 1000, width: 800, height: 600, alt: null },
+    ];
+    const withLinks = JSON.stringify(buildApprovalCard({ ...view(), images }, { canDecide: false, imageUrls: ['https://gl.example.com/media/a.jpg', 'https://gl.example.com/media/b.png'] }));
+    expect(withLinks).toContain('{"type":"Image","url":"https://gl.example.com/media/a.jpg","altText":"Tulips","size":"Medium"}');
+    expect(withLinks).toContain('"url":"https://gl.example.com/media/b.png","altText":"Image 2 of post #');
+    expect(withLinks).toContain('⚠️ no alt text');
+    const without = JSON.stringify(buildApprovalCard({ ...view(), images }, { canDecide: false }));
+    expect(without).not.toContain('"type":"Image"');
+    expect(without).toContain('**Image 1** · JPEG · 1080×1080');
+  });
+
   it('escapes people’s text, so a post cannot become markup or a link on the card', () => {
     expect(escapeCardMarkdown('**x** [a](b)')).toBe('\\*\\*x\\*\\* \\[a\\]\\(b\\)');
     const json = JSON.stringify(buildApprovalCard(view(), { canDecide: false }));

@@ -16,14 +16,18 @@ export const CARD_IMAGES = 5;
 const VARIANT_CHARS = 1200;
 const ALT_CHARS = 300;
 
-/** Each uploaded image with its facts and alt text (or a warning that it has none). */
-function imageBlocks(view: PostView): KnownBlock[] {
+/**
+ * Each uploaded image with its facts and alt text (or a warning that it has none), and the
+ * image itself where there is a link Slack can fetch it from (`urls`, signed under PUBLIC_URL).
+ */
+function imageBlocks(view: PostView, urls: readonly string[]): KnownBlock[] {
   const shown = view.images.slice(0, CARD_IMAGES);
-  const blocks: KnownBlock[] = shown.map((image, i) =>
+  const blocks: KnownBlock[] = shown.flatMap((image, i): KnownBlock[] => [
     context(
       `🖼 *Image ${i + 1}* · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeMrkdwn(truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`,
     ),
-  );
+    ...(urls[i] ? [{ type: 'image' as const, image_url: urls[i]!, alt_text: truncate(image.alt ?? `Image ${i + 1} of post #${view.id}`, 2000) }] : []),
+  ]);
   const more = view.images.length - shown.length;
   if (more > 0) {
     const missing = view.images.slice(CARD_IMAGES).filter((i) => !i.alt).length;
@@ -39,7 +43,7 @@ export const cardFallbackText = cardSummary;
  * The approval card in the approvals channel. Pure: the same post gives the same card,
  * and it is rebuilt from the post's current state on every change (chat.update).
  */
-export function buildApprovalCard(view: PostView, options: { includeImage?: boolean } = {}): KnownBlock[] {
+export function buildApprovalCard(view: PostView, options: { includeImage?: boolean; imageUrls?: readonly string[] } = {}): KnownBlock[] {
   const truncated = Array.from(view.text).length > CARD_TEXT_CHARS;
   const meta = [
     `by ${who(view.author)}`,
@@ -58,7 +62,7 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
   for (const variant of view.variants) {
     blocks.push(section(`*${escapeMrkdwn(variant.label)} gets its own text:*\n${escapeMrkdwn(truncate(variant.text, VARIANT_CHARS))}`));
   }
-  blocks.push(...imageBlocks(view));
+  blocks.push(...imageBlocks(view, options.includeImage === false ? [] : (options.imageUrls ?? [])));
   if (view.mediaUrl) {
     blocks.push(
       options.includeImage === false

@@ -32,6 +32,8 @@ export interface CardViewer {
   problem?: string;
   /** The whole text, not cut at CARD_TEXT_CHARS ("Show full text"). */
   fullText?: boolean;
+  /** Links Teams can show the uploaded images from (signed under PUBLIC_URL), in order. */
+  imageUrls?: readonly string[];
 }
 
 /** What every click on the card carries: which post and which revision the card showed. */
@@ -40,14 +42,15 @@ export const cardData = (view: PostView) => ({ postId: view.id, revisionId: view
 const VARIANT_CHARS = 1200;
 const ALT_CHARS = 300;
 
-/** Each uploaded image with its facts and alt text (or a warning that it has none). */
-function imageLines(view: PostView): CardElement[] {
-  return view.images.map((image, i) =>
+/** Each uploaded image with its facts and alt text (or a warning that it has none), and the image where it has a link. */
+function imageLines(view: PostView, urls: readonly string[]): CardElement[] {
+  return view.images.flatMap((image, i): CardElement[] => [
     subtle(`🖼 **Image ${i + 1}** · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeCardMarkdown(truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`),
-  );
+    ...(urls[i] ? [{ type: 'Image', url: urls[i]!, altText: image.alt ?? `Image ${i + 1} of post #${view.id}`, size: 'Medium' }] : []),
+  ]);
 }
 
-function body(view: PostView, fullText: boolean): CardElement[] {
+function body(view: PostView, fullText: boolean, imageUrls: readonly string[]): CardElement[] {
   const meta = [
     `by ${m.person(view.author)}`,
     `revision ${view.revisionNumber}`,
@@ -64,7 +67,7 @@ function body(view: PostView, fullText: boolean): CardElement[] {
     elements.push(text(`**${escapeCardMarkdown(variant.label)} gets its own text:**`, { spacing: 'Medium' }), text(escapeCardMarkdown(fullText ? variant.text : truncate(variant.text, VARIANT_CHARS)), { spacing: 'None' }));
   }
   if (view.mediaUrl) elements.push({ type: 'Image', url: view.mediaUrl, altText: `Image for post #${view.id}`, size: 'Large' });
-  elements.push(...imageLines(view));
+  elements.push(...imageLines(view, imageUrls));
   elements.push(text(publishTimeLine(m, view), { spacing: 'Medium' }), text(statusLine(m, view)));
   for (const p of view.publications) elements.push(subtle(publicationLine(m, p, view.publishZone)));
   return elements;
@@ -76,7 +79,7 @@ function body(view: PostView, fullText: boolean): CardElement[] {
  */
 export function buildApprovalCard(view: PostView, viewer: CardViewer, approverIds: readonly string[] = []): AdaptiveCard {
   const data = cardData(view);
-  const elements = body(view, viewer.fullText ?? false);
+  const elements = body(view, viewer.fullText ?? false, viewer.imageUrls ?? []);
   const actions: CardElement[] = [];
   if (viewer.canDecide && view.decidable) {
     if (viewer.problem) elements.push(attention(viewer.problem));
