@@ -1,3 +1,4 @@
+import { CallRecorder, type CallListener as GenericListener } from '../call-recorder.js';
 import type { SlackResult } from './results.js';
 
 export interface RecordedCall {
@@ -13,60 +14,11 @@ export interface RecordedCall {
   response: SlackResult;
 }
 
-export type CallListener = (call: RecordedCall) => void;
+export type CallListener = GenericListener<RecordedCall>;
 
-/**
- * The fake's memory of every request, in arrival order. Calls are recorded once answered,
- * so whoever is woken by waitFor already sees the state change the call made.
- */
-export class CallRecorder {
-  readonly calls: RecordedCall[] = [];
-  private readonly listeners = new Set<CallListener>();
-
-  record(call: RecordedCall): void {
-    this.calls.push(call);
-    for (const listener of [...this.listeners]) listener(call);
-  }
-
-  callsTo(method: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
-  subscribe(listener: CallListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  waitFor(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
-    const matches = (c: RecordedCall) => c.method === method && predicate(c);
-    const found = this.calls.find(matches);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new Error(this.describeMiss(method, timeoutMs)));
-      }, timeoutMs);
-      const unsubscribe = this.subscribe((call) => {
-        if (!matches(call)) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(call);
-      });
-    });
-  }
-
-  clear(): void {
-    this.calls.length = 0;
-  }
-
-  private describeMiss(method: string, timeoutMs: number): string {
-    const sameMethod = this.callsTo(method).length;
-    const seen = this.calls.map((c) => `${c.method} → ${c.response.ok ? 'ok' : String(c.response.error)}`);
-    return [
-      `waitFor('${method}') saw no matching call within ${timeoutMs} ms`,
-      sameMethod > 0 ? ` (${sameMethod} call(s) to ${method} did not match the predicate)` : '',
-      '. Calls so far: ',
-      seen.length > 0 ? seen.join(', ') : 'none',
-    ].join('');
-  }
-}
+/** The Slack fake's recorder: calls by Web API method. */
+export const slackRecorder = () =>
+  new CallRecorder<RecordedCall>(
+    (c) => c.method,
+    (c) => `${c.method} → ${c.response.ok ? 'ok' : String(c.response.error)}`,
+  );

@@ -8,7 +8,7 @@ import { fileMethods, LOGIN_PATH, userFileObject } from './methods/files.js';
 import { historyMethods } from './methods/history.js';
 import { viewMethods } from './methods/views.js';
 import { workspaceInfoMethods } from './methods/workspace-info.js';
-import { CallRecorder, type CallListener, type RecordedCall } from './recorder.js';
+import { slackRecorder, type CallListener, type RecordedCall } from './recorder.js';
 import { applyResponse, ResponseUrls, type ResponseTarget } from './response-urls.js';
 import { fail, type SlackResult } from './results.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
@@ -118,7 +118,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const workspace = resolveWorkspace(options);
   const state = new FakeSlackState();
   const ids = new IdSource(workspace.now);
-  const recorder = new CallRecorder();
+  const recorder = slackRecorder();
   const failures = new ScriptedFailures();
   const responseUrls = new ResponseUrls();
   let origin = '';

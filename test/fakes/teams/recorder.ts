@@ -1,3 +1,4 @@
+import { CallRecorder, type CallListener as GenericListener } from '../call-recorder.js';
 import type { JwtClaims } from './jwt.js';
 
 /**
@@ -52,57 +53,11 @@ export interface RecordedCall {
   auth: BearerCheck;
 }
 
-export type CallListener = (call: RecordedCall) => void;
+export type CallListener = GenericListener<RecordedCall>;
 
-/** Every request in arrival order, recorded once answered (so a woken waiter sees the new state). */
-export class CallRecorder {
-  readonly calls: RecordedCall[] = [];
-  private readonly listeners = new Set<CallListener>();
-
-  record(call: RecordedCall): void {
-    this.calls.push(call);
-    for (const listener of [...this.listeners]) listener(call);
-  }
-
-  callsTo(operation: FakeTeamsOperation): RecordedCall[] {
-    return this.calls.filter((c) => c.operation === operation);
-  }
-
-  subscribe(listener: CallListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  waitFor(operation: FakeTeamsOperation, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
-    const matches = (c: RecordedCall) => c.operation === operation && predicate(c);
-    const found = this.calls.find(matches);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new Error(this.describeMiss(operation, timeoutMs)));
-      }, timeoutMs);
-      const unsubscribe = this.subscribe((call) => {
-        if (!matches(call)) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(call);
-      });
-    });
-  }
-
-  clear(): void {
-    this.calls.length = 0;
-  }
-
-  private describeMiss(operation: FakeTeamsOperation, timeoutMs: number): string {
-    const same = this.callsTo(operation).length;
-    const seen = this.calls.map((c) => `${c.operation} → ${c.status}`);
-    return [
-      `waitFor('${operation}') saw no matching call within ${timeoutMs} ms`,
-      same > 0 ? ` (${same} call(s) to ${operation} did not match the predicate)` : '',
-      '. Calls so far: ',
-      seen.length > 0 ? seen.join(', ') : 'none',
-    ].join('');
-  }
-}
+/** The Teams fake's recorder: calls by connector (or AAD) operation. */
+export const teamsRecorder = () =>
+  new CallRecorder<RecordedCall, FakeTeamsOperation>(
+    (c) => c.operation,
+    (c) => `${c.operation} → ${c.status}`,
+  );

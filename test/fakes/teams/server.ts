@@ -10,7 +10,7 @@ import { TeamsDirectory, type TeamsDirectoryOptions } from './directory.js';
 import { MessageIds } from './ids.js';
 import { generateSigningKey, publicJwk } from './jwt.js';
 import { loopbackCredentialsFactory } from './msal-loopback.js';
-import { CallRecorder, type BearerCheck, type CallListener, type FakeTeamsOperation, type RecordedCall } from './recorder.js';
+import { teamsRecorder, type BearerCheck, type CallListener, type FakeTeamsOperation, type RecordedCall } from './recorder.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
 import { FakeTeamsState } from './state.js';
 
@@ -128,7 +128,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   const aadKey = generateSigningKey();
   const tokenLifetime = options.tokenLifetimeSeconds ?? 3599;
   const state = new FakeTeamsState();
-  const recorder = new CallRecorder();
+  const recorder = teamsRecorder();
   const failures = new ScriptedFailures();
   const initiallyNotInstalled = (options.notInstalledFor ?? []).map((id) => directory.user(id).aadObjectId);
   const notInstalled = new Set(initiallyNotInstalled);
