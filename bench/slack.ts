@@ -20,7 +20,7 @@ import { blockActionsFromMessage, postSigned, slashCommand, type SlackRequestBod
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 import { median } from './support/stats.js';
-import { benchProcesses, cpuTime, jsonLine, percentile, quietAfter } from './support/processes.js';
+import { benchProcesses, jsonLine, loadInWaves, percentile, quietAfter } from './support/processes.js';
 
 const SECRET = 'benchbenchbenchbenchbenchbench00';
 const APPROVAL_CHANNEL = 'C0APPROVALS';
@@ -105,32 +105,9 @@ try {
     return blockActionsFromMessage({ userId: APPROVERS[nextPost % APPROVERS.length]!, message, actionId: ACTION.approve });
   };
 
-  /**
-   * `concurrency` signed requests sent at the same instant, again and again until `REQUESTS`
-   * have gone: the latency of each acknowledgement when that many clicks arrive at once.
-   * The next wave starts as soon as the last acknowledgement is in, while the work after the
-   * acknowledgements is still running, as it would be on a busy morning. Also returns when
-   * the last Web API call the requests caused was made, in ms after the first was sent (the
-   * next run starts only after it).
-   */
-  const load = async (app: App, make: () => SlackRequestBody, concurrency: number): Promise<{ latencies: number[]; doneMs: number; cpuMs: number }> => {
-    const latencies: number[] = [];
-    const startedAt = Date.now();
-    const cpuBefore = cpuTime(app.child);
-    for (let sent = 0; sent < REQUESTS; sent += concurrency) {
-      const wave = Array.from({ length: Math.min(concurrency, REQUESTS - sent) }, make);
-      await Promise.all(
-        wave.map(async (body) => {
-          const start = performance.now();
-          const response = await postSigned(app.url, body, { signingSecret: SECRET });
-          latencies.push(performance.now() - start);
-          if (response.status !== 200) throw new Error(`status ${response.status}: ${response.text}`);
-        }),
-      );
-    }
-    const doneMs = await settled(startedAt);
-    return { latencies: latencies.sort((a, b) => a - b), doneMs, cpuMs: (cpuTime(app.child) - cpuBefore) / REQUESTS };
-  };
+  /** Waves of signed requests; also when the last Web API call they caused was made. */
+  const load = (app: App, make: () => SlackRequestBody, concurrency: number) =>
+    loadInWaves({ child: app.child, requests: REQUESTS, concurrency, make, send: (body) => postSigned(app.url, body, { signingSecret: SECRET }), settled });
   const pct = percentile;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 

@@ -20,7 +20,7 @@ import { adaptiveCardAction, composeSubmitAction, postActivity, standaloneTeamsE
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 import { median } from './support/stats.js';
-import { benchProcesses, cpuTime, jsonLine, percentile, quietAfter } from './support/processes.js';
+import { benchProcesses, jsonLine, loadInWaves, percentile, quietAfter } from './support/processes.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -84,24 +84,8 @@ try {
     return adaptiveCardAction(env, { from: ALICE, on: { id: ref.cardId, conversationId: APPROVALS }, verb: 'approve', data: { postId: ref.postId, revisionId: ref.revisionId } });
   };
 
-  const load = async (app: App, make: () => TeamsActivity, concurrency: number): Promise<{ latencies: number[]; doneMs: number; cpuMs: number }> => {
-    const latencies: number[] = [];
-    const startedAt = Date.now();
-    const cpuBefore = cpuTime(app.child);
-    for (let sent = 0; sent < REQUESTS; sent += concurrency) {
-      const wave = Array.from({ length: Math.min(concurrency, REQUESTS - sent) }, make);
-      await Promise.all(
-        wave.map(async (activity) => {
-          const start = performance.now();
-          const response = await postActivity(app.url, activity);
-          latencies.push(performance.now() - start);
-          if (response.status !== 200) throw new Error(`status ${response.status}: ${response.text}`);
-        }),
-      );
-    }
-    const doneMs = await settled(startedAt);
-    return { latencies: latencies.sort((a, b) => a - b), doneMs, cpuMs: (cpuTime(app.child) - cpuBefore) / REQUESTS };
-  };
+  const load = (app: App, make: () => TeamsActivity, concurrency: number) =>
+    loadInWaves({ child: app.child, requests: REQUESTS, concurrency, make, send: (activity) => postActivity(app.url, activity), settled });
   const pct = percentile;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 

@@ -60,3 +60,45 @@ export async function quietAfter(fake: ChildProcess, since: number, quietMs: num
 }
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+export interface WaveRun {
+  /** Latency of each answer, sorted. */
+  latencies: number[];
+  /** When the last call the requests caused reached the fake, in ms after the first was sent. */
+  doneMs: number;
+  /** CPU the app spent per request, all work included. */
+  cpuMs: number;
+}
+
+/**
+ * `concurrency` requests sent at the same instant, again and again until `requests` have
+ * gone: the latency of each answer when that many clicks arrive at once. The next wave starts
+ * as soon as the last answer is in, while the work after the answers is still running, as on
+ * a busy morning. `settled` waits until the fake has been quiet, so the next run starts clean.
+ */
+export async function loadInWaves<T>(options: {
+  child: ChildProcess;
+  requests: number;
+  concurrency: number;
+  make: () => T;
+  send: (request: T) => Promise<{ status: number; text: string }>;
+  settled: (since: number) => Promise<number>;
+}): Promise<WaveRun> {
+  const { requests, concurrency } = options;
+  const latencies: number[] = [];
+  const startedAt = Date.now();
+  const cpuBefore = cpuTime(options.child);
+  for (let sent = 0; sent < requests; sent += concurrency) {
+    const wave = Array.from({ length: Math.min(concurrency, requests - sent) }, options.make);
+    await Promise.all(
+      wave.map(async (request) => {
+        const start = performance.now();
+        const response = await options.send(request);
+        latencies.push(performance.now() - start);
+        if (response.status !== 200) throw new Error(`status ${response.status}: ${response.text}`);
+      }),
+    );
+  }
+  const doneMs = await options.settled(startedAt);
+  return { latencies: latencies.sort((a, b) => a - b), doneMs, cpuMs: (cpuTime(options.child) - cpuBefore) / requests };
+}
