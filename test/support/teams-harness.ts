@@ -47,6 +47,8 @@ export interface TeamsHarnessOptions {
   notInstalledFor?: string[];
   /** Lifetime of the bot tokens the fake AAD issues (default about an hour). */
   tokenLifetimeSeconds?: number;
+  /** Where the app listens (default: any free port); set when PUBLIC_URL must point at it. */
+  port?: number;
 }
 
 /** Everything a message shows: its text, and its card's text blocks. */
@@ -92,7 +94,7 @@ export async function teamsHarness(extraEnv: Env = {}, options: TeamsHarnessOpti
   const app = await startApp(config, {
     clock,
     logger,
-    port: 0,
+    port: options.port ?? 0,
     host: '127.0.0.1',
     publishers: options.publishers,
     ...(timers ? { timers } : {}),
