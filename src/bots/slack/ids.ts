@@ -11,6 +11,8 @@ export const ACTION = {
   editDraft: 'gl_edit_draft',
   cancelPost: 'gl_cancel_post',
   fullText: 'gl_full_text',
+  /** Every image of a post with its whole alt text. */
+  images: 'gl_images',
   /** Link buttons (open the card) still send an action; it is acknowledged and ignored. */
   openLink: 'gl_open_link',
   /** Typing in the draft text / changing networks: refreshes the live limits. */
@@ -30,6 +32,7 @@ export const CALLBACK = {
   draftImages: 'gl_draft_images',
   decisionComment: 'gl_decision_comment',
   fullText: 'gl_full_text',
+  images: 'gl_images',
   reschedule: 'gl_reschedule',
 } as const;
 

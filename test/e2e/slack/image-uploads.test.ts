@@ -97,6 +97,35 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
     expect(x.published[0]!.images?.map((i) => i.alt)).toEqual(['Sunny beach with umbrellas', 'The shop logo', 'Our team waving']);
   });
 
+  it('the card shows five images and a glimpse of each alt text; Images & alt text shows all of them, whole', async () => {
+    await start();
+    const bytes = Array.from({ length: 6 }, (_, i) => jpeg(1000 + i * 10, 800));
+    const files = bytes.map((b, i) => h.fake.userFile(AUTHOR, { name: `p${i + 1}.jpg`, mimetype: 'image/jpeg', bytes: b }));
+    const longAlt = `A crowded market at dusk: ${'stalls of lanterns, spice sacks and fruit crates, '.repeat(12)}and a cat on a barrel.`;
+    expect(longAlt.length).toBeGreaterThan(500);
+    const alts = [longAlt, 'Two', 'Three', 'Four', 'Five', ''];
+    const step2 = pushedView(await h.submit(AUTHOR, await h.openDraft(AUTHOR), withFiles({ text: 'Six pictures', networks: ['sandbox'] }, files)));
+    const since = h.fake.calls.length;
+    await h.submit(AUTHOR, step2, altValues(alts));
+    const posted = await h.next('chat.postMessage', (c) => c.args.channel === APPROVALS && !c.args.thread_ts, since);
+    const card = h.card(String(posted.response.ts));
+    const text = shownText(card);
+    expect(text.split('\n').filter((l) => l.startsWith('🖼 *Image'))).toHaveLength(5);
+    expect(text).toContain('A crowded market at dusk');
+    expect(text).not.toContain('a cat on a barrel');
+    expect(text).toContain('…and 1 more image (⚠️ 1 without alt text)');
+
+    const clicked = h.fake.calls.length;
+    await h.clickMessage(BOB, card, ACTION.images);
+    const opened = await h.next('views.open', () => true, clicked);
+    const modal = shownText(h.view((opened.response.view as { id: string }).id));
+    for (let i = 1; i <= 6; i++) expect(modal).toContain(`*Image ${i}* · JPEG · ${1000 + (i - 1) * 10}×800`);
+    expect(modal).toContain(`Alt text: “${longAlt}”`);
+    expect(modal).toMatch(/Image 6\* · JPEG[^\n]*\n⚠️ No alt text/);
+    // Without PUBLIC_URL Slack has no link to fetch the images from: the modal says so.
+    expect(modal).toContain('PUBLIC_URL');
+  });
+
   it('editing one image’s alt text makes a new revision that needs a new approval', async () => {
     await start();
     const bytes = [png(500, 500), png(600, 600)];

@@ -92,6 +92,15 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
       const fetched = Buffer.from(await (await fetch(block.image_url)).arrayBuffer());
       expect(sha(fetched)).toBe(SHAS[i]);
     }
+    // Images & alt text: each image at full size from its signed link, with its alt text.
+    const clicked = h!.fake.calls.length;
+    await h!.clickMessage(AUTHOR, card, ACTION.images);
+    const opened = await h!.next('views.open', () => true, clicked);
+    const modal = h!.view((opened.response.view as { id: string }).id);
+    for (const alt of ALTS) expect(shownText(modal)).toContain(`Alt text: “${alt}”`);
+    const modalImages = (modal.blocks ?? []).filter((b): b is { type: 'image'; image_url: string } => (b as { type?: string }).type === 'image');
+    expect(modalImages).toHaveLength(3);
+    for (const [i, block] of modalImages.entries()) expect(sha(Buffer.from(await (await fetch(block.image_url)).arrayBuffer()))).toBe(SHAS[i]);
     // Nothing reaches a network before the approval.
     expect(nets!.anythingSent()).toBe(0);
 

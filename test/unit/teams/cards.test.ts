@@ -72,6 +72,20 @@ describe('Teams cards', () => {
     expect(without).toContain('**Image 1** · JPEG · 1080×1080');
   });
 
+  it('a long alt text is a glimpse on the card; Show full text shows it whole', () => {
+    const alt = `A crowded market at dusk, ${'lanterns and spice sacks, '.repeat(10)}and a cat on a barrel`;
+    const images = [{ sha256: 'a'.repeat(64), type: 'image/jpeg' as const, bytes: 1000, width: 1080, height: 1080, alt }];
+    const posted = buildApprovalCard({ ...view(), images }, { canDecide: false });
+    expect(JSON.stringify(posted)).toContain('A crowded market at dusk');
+    expect(JSON.stringify(posted)).not.toContain('a cat on a barrel');
+    expect(posted.actions!.map((a) => a.title)).toContain('Show full text');
+    const whole = buildApprovalCard({ ...view(), images }, { canDecide: false, fullText: true });
+    expect(JSON.stringify(whole)).toContain(`Alt text: “${alt}”`);
+    expect((whole.actions ?? []).map((a) => a.title)).not.toContain('Show full text');
+    // Short texts and alt texts are whole already: no button.
+    expect((buildApprovalCard({ ...view(), images: [{ ...images[0]!, alt: 'Tulips' }] }, { canDecide: false }).actions ?? []).map((a) => a.title)).not.toContain('Show full text');
+  });
+
   it('escapes people’s text, so a post cannot become markup or a link on the card', () => {
     expect(escapeCardMarkdown('**x** [a](b)')).toBe('\\*\\*x\\*\\* \\[a\\]\\(b\\)');
     const json = JSON.stringify(buildApprovalCard(view(), { canDecide: false }));

@@ -14,7 +14,8 @@ export const CARD_TEXT_CHARS = 2400;
 /** Images listed one per line on the card; beyond, one line says how many more. */
 export const CARD_IMAGES = 5;
 const VARIANT_CHARS = 1200;
-const ALT_CHARS = 300;
+/** Alt text on the card is a glimpse; "Images & alt text" shows it whole. */
+const ALT_CHARS = 120;
 
 /**
  * Each uploaded image with its facts and alt text (or a warning that it has none), and the
@@ -31,7 +32,7 @@ function imageBlocks(view: PostView, urls: readonly string[]): KnownBlock[] {
   const more = view.images.length - shown.length;
   if (more > 0) {
     const missing = view.images.slice(CARD_IMAGES).filter((i) => !i.alt).length;
-    blocks.push(context(`…and ${more} more image${more === 1 ? '' : 's'}${missing ? ` (⚠️ ${missing} without alt text)` : ''}`));
+    blocks.push(context(`…and ${more} more image${more === 1 ? '' : 's'}${missing ? ` (⚠️ ${missing} without alt text)` : ''}: *Images & alt text* shows them all`));
   }
   return blocks;
 }
@@ -98,6 +99,7 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
     );
   }
   if (truncated) buttons.push(button({ text: 'Show full text', actionId: ACTION.fullText, value: ref }));
+  if (view.images.length) buttons.push(button({ text: 'Images & alt text', actionId: ACTION.images, value: ref }));
   if (buttons.length) blocks.push(actions(BLOCK.cardActions, buttons));
   return blocks;
 }

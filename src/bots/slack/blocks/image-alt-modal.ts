@@ -28,8 +28,6 @@ export interface ImageAltModalInput {
 
 export const altBlockId = (index: number): string => `${BLOCK.altPrefix}${index}`;
 
-/** "JPEG · 1200×800 · 0.3 MB" */
-
 /**
  * The draft dialog's second step, pushed over the first: each image (name, thumbnail when
  * Slack can show it, type and size) with an alt text input. Submitting it creates the draft.

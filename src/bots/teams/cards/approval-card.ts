@@ -30,7 +30,7 @@ export interface CardViewer {
   canDecide: boolean;
   /** A problem to show above the buttons (a comment that is needed, say). */
   problem?: string;
-  /** The whole text, not cut at CARD_TEXT_CHARS ("Show full text"). */
+  /** The whole text, each variant and each alt text, not cut ("Show full text"). */
   fullText?: boolean;
   /** Links Teams can show the uploaded images from (signed under PUBLIC_URL), in order. */
   imageUrls?: readonly string[];
@@ -40,12 +40,18 @@ export interface CardViewer {
 export const cardData = (view: PostView) => ({ postId: view.id, revisionId: view.revisionId });
 
 const VARIANT_CHARS = 1200;
-const ALT_CHARS = 300;
+/** Alt text on the card is a glimpse; "Show full text" shows it whole. */
+const ALT_CHARS = 120;
+
+const chars = (s: string) => Array.from(s).length;
+/** Whether the card as posted leaves out part of any text (main, a variant, an alt text). */
+const cutsText = (view: PostView) =>
+  chars(view.text) > CARD_TEXT_CHARS || view.variants.some((v) => chars(v.text) > VARIANT_CHARS) || view.images.some((i) => i.alt !== null && chars(i.alt) > ALT_CHARS);
 
 /** Each uploaded image with its facts and alt text (or a warning that it has none), and the image where it has a link. */
-function imageLines(view: PostView, urls: readonly string[]): CardElement[] {
+function imageLines(view: PostView, urls: readonly string[], fullText: boolean): CardElement[] {
   return view.images.flatMap((image, i): CardElement[] => [
-    subtle(`🖼 **Image ${i + 1}** · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeCardMarkdown(truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`),
+    subtle(`🖼 **Image ${i + 1}** · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeCardMarkdown(fullText ? image.alt : truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`),
     ...(urls[i] ? [{ type: 'Image', url: urls[i]!, altText: image.alt ?? `Image ${i + 1} of post #${view.id}`, size: 'Medium' }] : []),
   ]);
 }
@@ -67,7 +73,7 @@ function body(view: PostView, fullText: boolean, imageUrls: readonly string[]): 
     elements.push(text(`**${escapeCardMarkdown(variant.label)} gets its own text:**`, { spacing: 'Medium' }), text(escapeCardMarkdown(fullText ? variant.text : truncate(variant.text, VARIANT_CHARS)), { spacing: 'None' }));
   }
   if (view.mediaUrl) elements.push({ type: 'Image', url: view.mediaUrl, altText: `Image for post #${view.id}`, size: 'Large' });
-  elements.push(...imageLines(view, imageUrls));
+  elements.push(...imageLines(view, imageUrls, fullText));
   elements.push(text(publishTimeLine(m, view), { spacing: 'Medium' }), text(statusLine(m, view)));
   for (const p of view.publications) elements.push(subtle(publicationLine(m, p, view.publishZone)));
   return elements;
@@ -100,7 +106,7 @@ export function buildApprovalCard(view: PostView, viewer: CardViewer, approverId
       ),
     );
   }
-  if (!viewer.fullText && Array.from(view.text).length > CARD_TEXT_CHARS) actions.push(execute('Show full text', VERB.fullText, data, { associatedInputs: 'none' }));
+  if (!viewer.fullText && cutsText(view)) actions.push(execute('Show full text', VERB.fullText, data, { associatedInputs: 'none' }));
   const ids = approverIds.slice(0, REFRESH_USERS_MAX);
   return card(elements, {
     actions,

@@ -1,5 +1,7 @@
 import { EDITABLE, STATUS_PHRASES } from '../../../../workflows/post-lifecycle.js';
+import { cardImageUrls } from '../../../card-image-urls.js';
 import { buildFullTextModal } from '../../blocks/full-text-modal.js';
+import { buildImagesModal } from '../../blocks/images-modal.js';
 import { privateNotice } from '../../blocks/messages.js';
 import { editDraftDialog } from '../../draft-dialog.js';
 import { ACTION, decodeRef } from '../../ids.js';
@@ -8,7 +10,7 @@ import { afterAck, type SlackDeps } from '../deps.js';
 import { buttonValue, clickContext } from './click-context.js';
 import type { ListenerTable } from '../listener-table.js';
 
-/** Edit draft (in the author's DM), Show full text (on long cards), and link buttons. */
+/** Edit draft (in the author's DM), Show full text (on long cards), Images & alt text, and link buttons. */
 export function register(listeners: ListenerTable, deps: SlackDeps): void {
   listeners.action(ACTION.editDraft, async ({ ack, body }) => {
     await ack();
@@ -42,6 +44,21 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
       await deps.client.views.open({
         trigger_id: where.triggerId,
         view: buildFullTextModal(post.post.id, post.revision.number, post.revision.text),
+      });
+    });
+  });
+
+  listeners.action(ACTION.images, async ({ ack, body }) => {
+    await ack();
+    const where = clickContext(body);
+    await afterAck(deps, where, 'showing the images', async () => {
+      const ref = decodeRef(buttonValue(body));
+      const post = ref && (await deps.gl.getPost(ref.postId));
+      if (!post) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That post no longer exists.'));
+      const { images } = post.revision;
+      await deps.client.views.open({
+        trigger_id: where.triggerId,
+        view: buildImagesModal(post.post.id, post.revision.number, images, await cardImageUrls(deps.gl, images, images.length)),
       });
     });
   });
