@@ -248,7 +248,7 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
     { bytes: jpeg(1200, 628), alt: null },
   ];
 
-  it('three images: an item container each (from their links, in order), one carousel container with the caption, checkpointed, published once', async () => {
+  it('three images: an item container each (from their links, in order, with their alt text), one carousel container with the caption, checkpointed, published once', async () => {
     const { images, opens, links } = linkedImages(three());
     const { publisher } = setup();
     let marked = 0;
@@ -257,7 +257,12 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
 
     const creates = containerPosts().map((r) => r.json as Record<string, unknown>);
     expect(creates).toHaveLength(4);
-    expect(creates.slice(0, 3)).toEqual(links.map((url) => ({ image_url: url, is_carousel_item: true })));
+    expect(creates.slice(0, 3)).toEqual([
+      { image_url: links[0], is_carousel_item: true, alt_text: 'A spring meadow' },
+      { image_url: links[1], is_carousel_item: true, alt_text: 'Tulips in a row' },
+      // No alt text given: none sent.
+      { image_url: links[2], is_carousel_item: true },
+    ]);
     const items = [...fake.containers.values()].filter((c) => c.isCarouselItem);
     expect(items.map((c) => sha256(c.imageBytes!))).toEqual(images.map((i) => i.sha256));
     const carousel = [...fake.containers.values()].find((c) => c.children)!;

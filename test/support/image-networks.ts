@@ -128,6 +128,7 @@ export async function startImageNetworks(): Promise<ImageNetworks> {
       expect(carousel.children).toEqual(items.map((i) => i.id));
       const children = carousel.children!.map((id) => graph.containers.get(id)!);
       expect(children.map((c) => sha(c.imageBytes!))).toEqual(SHAS);
+      expect(children.map((c) => c.altText)).toEqual(alts);
       for (const child of children) expect(child.imageUrl.startsWith(`${publicUrl}/media/`), child.imageUrl).toBe(true);
       expect(new Set(children.map((c) => c.imageUrl)).size).toBe(3);
       expect(graph.media.size).toBe(1);

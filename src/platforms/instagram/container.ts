@@ -40,9 +40,9 @@ export async function createImageContainer(
   return createContainer(graph, userId, { image_url: imageUrl, caption, ...(altText ? { alt_text: altText } : {}) }, signal);
 }
 
-/** One image of a carousel: a container of its own, marked as an item, without a caption. */
-export const createCarouselItem = (graph: GraphClient, userId: string, imageUrl: string, signal?: AbortSignal): Promise<string> =>
-  createContainer(graph, userId, { image_url: imageUrl, is_carousel_item: true }, signal);
+/** One image of a carousel: a container of its own, marked as an item, without a caption, with its alt text (images take `alt_text` since March 2025). */
+export const createCarouselItem = (graph: GraphClient, userId: string, imageUrl: string, signal?: AbortSignal, altText?: string | null): Promise<string> =>
+  createContainer(graph, userId, { image_url: imageUrl, is_carousel_item: true, ...(altText ? { alt_text: altText } : {}) }, signal);
 
 /** The carousel itself: its finished item containers in order, and the caption. This is what gets published. */
 export const createCarouselContainer = (graph: GraphClient, userId: string, children: readonly string[], caption: string, signal?: AbortSignal): Promise<string> =>

@@ -183,7 +183,7 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     if (sources.length === 1) return createImageContainer(graph, userId, sources[0]!.url, request.text, signal, sources[0]!.alt);
     const children: string[] = [];
     for (const [index, source] of sources.entries()) {
-      const item = await createCarouselItem(graph, userId, source.url, signal);
+      const item = await createCarouselItem(graph, userId, source.url, signal, source.alt);
       const state = await waitForContainer({ graph, containerId: item, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(signal ? { signal } : {}) });
       if (state.status === 'ERROR') {
         throw new PublishError({
