@@ -13,7 +13,7 @@ import { buildQueueCard } from './cards/queue-card.js';
 import { escapeCardMarkdown } from './cards/teams-markup.js';
 import { zoneOf } from './draft-task.js';
 import { INBOX_MAX } from './image-inbox.js';
-import { pastedImageLinks, takePastedImages } from './pasted-images.js';
+import { bringsImages, takeAttachedImages } from './attached-images.js';
 import type { TeamsDeps } from './teams-deps.js';
 
 /** The message-extension command (and a `draft` reply's button) that opens the draft form. */
@@ -53,21 +53,20 @@ export class TeamsCommands {
   constructor(private readonly deps: TeamsDeps) {}
 
   /**
-   * Images pasted into the message: downloaded into the media store to wait for the next
+   * Images pasted into the message or attached to it: downloaded into the media store to wait for the next
    * draft form, with a reply saying so (and what was not taken, and why). False when the
    * message has none.
    */
   async takeImages(context: TurnContext): Promise<boolean> {
-    const { links, elsewhere } = pastedImageLinks(context.activity);
-    if (!links.length && !elsewhere) return false;
+    if (!bringsImages(context.activity)) return false;
     const { gl } = this.deps;
     const media = gl.ctx.mediaStore;
     if (!media) {
-      await context.sendActivity('This Greenlight keeps no images (no media store), so pasted images cannot be used; add an image link in the draft form instead.');
+      await context.sendActivity('This Greenlight keeps no images (no media store), so images in messages cannot be used; add an image link in the draft form instead.');
       return true;
     }
     const person = await this.deps.people.identify(context);
-    const taken = await takePastedImages(context, media, gl.ctx.mediaLimits ?? { maxBytes: 25 * 1024 * 1024 });
+    const taken = await takeAttachedImages(context, media, gl.ctx.mediaLimits ?? { maxBytes: 25 * 1024 * 1024 });
     const { waiting, dropped } = this.deps.images.add(person.id, taken.stored);
     const lines: string[] = [];
     if (taken.stored.length) {

@@ -99,6 +99,46 @@ describe('Teams: pasted images', () => {
     expect(formOf(await h.send(composeFetchTask(h.env, { from: ANN })))).not.toContain('"id":"alt_0"');
   });
 
+  it('image files attached with the paperclip are taken from OneDrive’s link without the bot token; a file that is not an image is named', async () => {
+    const { sandbox } = await setUp();
+    const files = [jpeg(1080, 1080), jpeg(1200, 800)];
+    const message = personalMessage(h.env, { from: ANN, text: '' });
+    const notAPicture = Buffer.from('%PDF-1.7 not a picture');
+    await h.send({ ...message, attachments: [h.fake.attachedFile(files[0]!, 'beach.jpg'), h.fake.attachedFile(notAPicture, 'plan.pdf'), h.fake.attachedFile(files[1]!, 'shop.JPG')] } as TeamsActivity);
+    await h.app.settled();
+    const downloads = h.fake.callsTo('downloadFile');
+    expect(downloads.map((c) => c.status)).toEqual([200, 200]);
+    expect(downloads.every((c) => !c.auth.presented)).toBe(true);
+    expect(h.fake.callsTo('getAttachment')).toHaveLength(0);
+    const said = h.dmTexts(ANN).join('\n');
+    expect(said).toMatch(/Got 2 images: 2 images are waiting for your next draft/);
+    expect(said).toContain('plan.pdf was not taken: Greenlight takes JPEG, PNG, GIF and WebP images.');
+
+    const form = formOf(await h.send(composeFetchTask(h.env, { from: ANN })));
+    expect(form).toContain(files.map(sha).join(','));
+    await h.send(
+      composeSubmitAction(h.env, {
+        from: ANN,
+        data: { action: 'submit', text: 'From my laptop', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: files.map(sha).join(','), alt_0: 'Beach', alt_1: 'Shop', keep_0: 'true', keep_1: 'true' },
+      }),
+    );
+    await h.app.settled();
+    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: h.cards().at(-1)!, verb: 'approve', data: { postId: 1, revisionId: (await h.app.greenlight.getPost(1))!.revision.id } }));
+    await h.app.settled();
+    expect(sandbox.posted.map((p) => p.images)).toEqual([[{ sha256: sha(files[0]!), alt: 'Beach' }, { sha256: sha(files[1]!), alt: 'Shop' }]]);
+  });
+
+  it('an attached file whose link has expired is named with the reason, and nothing is kept', async () => {
+    await setUp();
+    const attached = h.fake.attachedFile(jpeg(1080, 1080), 'late.jpg');
+    const expired = { ...attached, content: { ...attached.content, downloadUrl: attached.content.downloadUrl.replace(/tempauth=[^&]+/, 'tempauth=expired') } };
+    await h.send({ ...personalMessage(h.env, { from: ANN, text: '' }), attachments: [expired] } as TeamsActivity);
+    await h.app.settled();
+    expect(h.fake.callsTo('downloadFile').map((c) => c.status)).toEqual([401]);
+    expect(h.dmTexts(ANN).join('\n')).toMatch(/late\.jpg: .*401/);
+    expect(formOf(await h.send(composeFetchTask(h.env, { from: ANN })))).not.toContain('"id":"alt_0"');
+  });
+
   it('an image left out is not published; problems go next to the image they concern', async () => {
     const { sandbox } = await setUp();
     const files = [jpeg(1080, 1080), jpeg(1080, 1080, { progressive: true })];
@@ -176,6 +216,6 @@ describe('Teams: pasted images', () => {
     await h.send({ ...message, attachments: [{ contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data' }] } as TeamsActivity);
     await h.app.settled();
     expect(h.fake.callsTo('getAttachment')).toHaveLength(0);
-    expect(h.dmTexts(ANN).join('\n')).toMatch(/not taken: Greenlight takes images pasted into your message/);
+    expect(h.dmTexts(ANN).join('\n')).toMatch(/not taken: Greenlight takes images pasted into your message or attached to it/);
   });
 });

@@ -15,6 +15,8 @@ export type FakeTeamsOperation =
   | 'getConversationMember'
   | 'getConversationPagedMembers'
   | 'getAttachment'
+  /** OneDrive/SharePoint: a file attached in a 1:1 chat, from its pre-authorised download link. */
+  | 'downloadFile'
   | 'fetchTeamDetails'
   | 'fetchChannelList'
   /** AAD: the bot's client-credentials token request. */

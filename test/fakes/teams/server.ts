@@ -55,6 +55,12 @@ export interface FakeBotConnector {
    * URL under the service URL, readable only with the bot's token (in local mode, by anyone).
    */
   pastedImage(bytes: Buffer, type?: string): { contentType: string; contentUrl: string; name: string };
+  /**
+   * A file attached in the 1:1 chat (the paperclip), as Teams sends it once the file is in the
+   * person's OneDrive: a `file.download.info` attachment whose `downloadUrl` is pre-authorised
+   * (a `tempauth` in the link, no token needed). Served here as SharePoint would serve it.
+   */
+  attachedFile(bytes: Buffer, name: string): { contentType: string; contentUrl: string; name: string; content: { downloadUrl: string; uniqueId: string; fileType: string } };
   /** Every request so far, in arrival order (cleared by reset). */
   readonly calls: readonly RecordedCall[];
   callsTo(operation: FakeTeamsOperation): RecordedCall[];
@@ -213,6 +219,19 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     recorder.record({ operation: 'getAttachment', method: 'GET', path, params: { attachmentId: id }, body: undefined, status, response: undefined, at, auth });
   }
 
+  /** OneDrive's download link: the bytes to whoever holds the `tempauth` in the link, no token. */
+  function serveFile(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, path: string, at: number): void {
+    const id = query.get('UniqueId') ?? '';
+    const found = state.files.get(id);
+    const status = !found ? 404 : found.tempauth !== query.get('tempauth') ? 401 : 200;
+    if (status === 200) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': found!.bytes.length });
+      res.end(found!.bytes);
+    } else send(res, status, { error: { code: status === 401 ? 'unauthenticated' : 'itemNotFound' } });
+    // Whether a token came along: it must not (the link is pre-authorised; the bot's token belongs to the Bot Framework).
+    recorder.record({ operation: 'downloadFile', method: 'GET', path, params: { uniqueId: id }, body: undefined, status, response: undefined, at, auth: { ...NO_AUTH, presented: Boolean(req.headers.authorization) } });
+  }
+
   async function answerConnector(request: Request, authRequired: boolean): Promise<Handled> {
     if (authRequired && !request.auth.valid) return { status: 401, body: UNAUTHORIZED_BODY };
     const failure = await scripted(request.operation);
@@ -272,6 +291,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     // Decoded per segment: conversation ids carry ':', '@', ';' and '=' (sent percent-encoded).
     const segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
     const path = `/${segments.join('/')}`;
+    if (segments[0] === 'sharepoint' && req.method === 'GET') return serveFile(req, res, url.searchParams, path, now());
     const route =
       segments[0] === 'teams' && segments[1] === 'v3'
         ? handleConnector(req, res, segments.slice(2), url.searchParams, path)
@@ -325,6 +345,17 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       const id = `0-wus-d1-${randomUUID().replace(/-/g, '')}`;
       state.attachments.set(id, { bytes, type });
       return { contentType: type, contentUrl: `${serviceUrl}v3/attachments/${id}/views/original`, name: 'image' };
+    },
+    attachedFile(bytes, name) {
+      const uniqueId = randomUUID().toUpperCase();
+      const tempauth = randomUUID().replace(/-/g, '');
+      state.files.set(uniqueId, { bytes, tempauth });
+      return {
+        contentType: 'application/vnd.microsoft.teams.file.download.info',
+        contentUrl: `${origin}/sharepoint/personal/user/Documents/Microsoft%20Teams%20Chat%20Files/${encodeURIComponent(name)}`,
+        name,
+        content: { downloadUrl: `${origin}/sharepoint/personal/user/_layouts/15/download.aspx?UniqueId=${uniqueId}&tempauth=${tempauth}`, uniqueId, fileType: name.split('.').pop() ?? '' },
+      };
     },
     calls: recorder.calls,
     callsTo: (operation) => recorder.callsTo(operation),

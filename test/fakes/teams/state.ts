@@ -34,6 +34,8 @@ export class FakeTeamsState {
   readonly personalChats = new Map<string, string>();
   /** Images people pasted into messages, by attachment id: what `GET v3/attachments/{id}/views/original` serves. */
   readonly attachments = new Map<string, { bytes: Buffer; type: string }>();
+  /** Files attached in 1:1 chats, by OneDrive unique id: what their pre-authorised download links serve. */
+  readonly files = new Map<string, { bytes: Buffer; tempauth: string }>();
 
   /** Top-level posts in a channel, or every message in a chat; deleted ones left out. */
   messagesIn(conversationId: string): FakeTeamsMessage[] {

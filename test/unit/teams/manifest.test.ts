@@ -64,7 +64,8 @@ describe('appPackage/manifest.json (the template)', () => {
   it('one bot in personal, team and group chats, with a command menu per scope', () => {
     const bot = manifest().bots[0];
     expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
-    expect(bot.supportsFiles).toBe(false);
+    // Image files attached in the 1:1 chat reach the bot (file.download.info) only with this.
+    expect(bot.supportsFiles).toBe(true);
     const menus = Object.fromEntries(bot.commandLists.map((l: Json) => [l.scopes.join(), l.commands.map((c: Json) => c.title)]));
     const everywhere = ['draft', 'queue', 'digest', 'help', 'timezone'];
     expect(menus).toEqual({
