@@ -1,10 +1,9 @@
 /**
- * A local stand-in for Slack's Web API, driven by the real @slack/web-api WebClient (point
- * `slackApiUrl` / SLACK_API_URL at `url`). It answers with Slack's documented shapes and
- * errors, enforces Block Kit limits and trigger/hash rules, records every call and keeps
- * the resulting workspace state for tests and the local playground.
+ * The Slack fake for tests: the playground's Slack emulator (src/playground/slack-emulator,
+ * one copy for both: Slack's documented shapes and errors, Block Kit limits, trigger and hash
+ * rules, every call recorded) plus a Socket Mode endpoint, which only tests need.
  */
-export { startFakeSlackApi, type FakeSlackApi, type OutageMode } from './server.js';
+export * from '../../../src/playground/slack-emulator/index.js';
 export {
   startFakeSocketMode,
   type FakeSocketMode,
@@ -18,11 +17,3 @@ export {
   type EnvelopeOptions,
   type DisconnectReason,
 } from './socket-mode.js';
-export { WORKSPACE_DEFAULTS, type FakeSlackOptions, type SeedUser, type Workspace } from './workspace.js';
-export type { RecordedCall, CallListener } from './recorder.js';
-export type { ScriptedFailure } from './scripted-failures.js';
-export type { ResponseTarget } from './response-urls.js';
-export type { SlackResult, LimitViolation } from './results.js';
-export { FakeSlackState, type FakeMessage, type FakeEphemeral, type FakeView, type FakeFile, type FakeFileInfo } from './state.js';
-export { LIMITS } from './block-kit-limits.js';
-export { mintTriggerId, triggerIssuedAt } from './trigger-ids.js';

@@ -14,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { FakeSlackApi } from './server.js';
+import type { FakeSlackApi } from '../../../src/playground/slack-emulator/server.js';
 import { acceptWebSocket, refuseUpgrade, type ServerWebSocket, type WebSocketClose } from './websocket.js';
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@ import { buildDraftModal, CAPTION_ACTION, decodeDraftState, type DraftModalInput
 import { errorsByBlock, readCaptionTone, readDraftForm } from '../../../src/bots/slack/draft-form.js';
 import { NETWORK_IDS } from '../../../src/domain/network.js';
 import type { CaptionSuggestion } from '../../../src/workflows/captions/types.js';
-import { checkView } from '../../fakes/slack/block-kit-limits.js';
+import { checkView } from '../../../src/playground/slack-emulator/block-kit-limits.js';
 
 const base: DraftModalInput = {
   mode: 'create',
