@@ -8,7 +8,8 @@ import os from 'node:os';
 import { openStore } from '../db/open.js';
 import type { Store } from '../db/store.js';
 import type { Config } from './config.js';
-import { systemClock, type Clock } from './domain/clock.js';
+import { ManualClock, systemClock, type Clock } from './domain/clock.js';
+import { NETWORK_LABELS } from './domain/network.js';
 import { featureLines } from './features.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createCatalog } from './platforms/catalog.js';
@@ -41,6 +42,8 @@ import { createGreenlight, type Greenlight } from './workflows/greenlight.js';
 import { newsPolicy } from './workflows/news/news-policy.js';
 import { pruneNews } from './workflows/news/prune-news.js';
 import { DEFAULT_COURIER_OPTIONS, NewsCourier } from './bots/news/news-courier.js';
+import { SandboxPublisher } from './platforms/sandbox/publisher.js';
+import { startPlayground, type Playground } from './playground/playground.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -80,7 +83,8 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const clock = options.clock ?? systemClock;
+  // The playground's "publish now" moves the clock forward: a clock that can be set, running on with real time.
+  const clock = options.clock ?? (config.playground ? new ManualClock(Date.now(), { ticking: true }) : systemClock);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const store = await openStore(config.databaseUrl, { init: options.initDatabase, log: logger, requireWritable: true });
   const work = new WorkTracker();
@@ -88,6 +92,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let http: HttpServer | undefined;
   let chats: ChatFrontEnd[] = [];
   let scheduler: Scheduler | undefined;
+  let playground: Playground | undefined;
   let jobs: RecurringJob[] = [];
   const couriers: NewsCourier[] = [];
   const timers = options.timers ?? nodeScheduleTimers;
@@ -97,6 +102,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers);
     const events = new EventBus(logger.child('events'));
+    if (config.playground) {
+      const sandbox = publishers.find((p): p is SandboxPublisher => p instanceof SandboxPublisher);
+      playground = await startPlayground({
+        logger: logger.child('playground'),
+        outbox: () => sandbox?.posted ?? [],
+        publishNext: async () => {
+          const next = await store.nextDuePublication();
+          if (!next) return 'Nothing is scheduled to go out: approve a post first.';
+          if (!(clock instanceof ManualClock)) return 'This clock cannot be moved.';
+          if (next.dueAt > clock.now()) clock.set(next.dueAt);
+          await scheduler?.kick();
+          return `Post #${next.postId} went out to ${NETWORK_LABELS[next.network]} (the playground's clock moved to its time).`;
+        },
+      });
+      // Greenlight's own Slack front end, pointed at the emulator instead of slack.com.
+      config = { ...config, slack: playground.slack };
+    }
     chats = buildFrontEnds(config, { logger, clock, work, ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
     const mediaStore = new FileMediaStore(config.mediaStore.dir);
     const mediaSecret = () => store.mediaLinkSecret();
@@ -155,9 +177,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const routes: Record<string, Route> = {
       'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check(), checks: [outboxCheck(store, clock)] }),
     };
+    if (playground) Object.assign(routes, playground.routes);
     if (config.mediaStore.publicUrl) routes['GET /media/*'] = routes['HEAD /media/*'] = mediaRoute({ media: mediaStore, secret: mediaSecret, clock, logger });
     for (const chat of chats) Object.assign(routes, chat.routes);
-    http = await startHttpServer({ port: options.port ?? config.port, host: options.host, routes, logger, foreground });
+    // The playground has no sign-in: it is for this machine only.
+    http = await startHttpServer({ port: options.port ?? config.port, host: options.host ?? (playground ? '127.0.0.1' : undefined), routes, logger, foreground });
+    playground?.connect(http.url);
     for (const chat of chats) await chat.start();
     scheduler.start();
     for (const courier of couriers) courier.start();
@@ -169,6 +194,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.warn('ALLOW_PRIVATE_MEDIA_HOSTS is on: image links into private and local networks are downloaded (meant for tests and local fakes only)');
     }
     logger.info(`listening on port ${http.port}`);
+    if (playground) logger.info(`playground: open http://localhost:${http.port}/ in your browser to try Greenlight (draft, approve, publish) with no Slack workspace`);
 
     const server = http;
     let stopping: Promise<void> | undefined;
@@ -192,6 +218,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
       stop: () =>
         (stopping ??= (async () => {
+          playground?.closePages();
           await server.close();
           for (const chat of chats) await chat.stop();
           watch.stop();
@@ -199,6 +226,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           await running.stop();
           if (!(await work.drain())) logger.warn('shutdown: some work did not finish in time');
           await Promise.all(couriers.map((c) => c.stop()));
+          await playground?.stop();
           await store.close();
         })()),
     };
@@ -208,6 +236,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await Promise.all(couriers.map((c) => c.stop()));
     await scheduler?.stop().catch(() => undefined);
     for (const chat of chats) await chat.stop().catch(() => undefined);
+    await playground?.stop().catch(() => undefined);
     await http?.close();
     await store.close();
     throw error;

@@ -97,6 +97,8 @@ const EnvSchema = z.object({
     z.string().refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v), 'must be file:path/to.db or postgres://…'),
     'file:./data/greenlight.db',
   ),
+  /** The browser playground: on by default when no chat is configured. */
+  PLAYGROUND: optional(z.enum(['on', 'off'], 'must be on or off')),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 
   SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
@@ -178,6 +180,8 @@ export interface SlackConfig {
   approvalChannel: string;
   digestChannel: string;
   approvers: string[];
+  /** Files people upload are served over plain http (the playground's Slack on this machine). */
+  filesOverHttp?: boolean;
 }
 
 export type TeamsConfig =
@@ -261,6 +265,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   slack: SlackConfig | null;
   teams: TeamsConfig | null;
+  /**
+   * The browser playground at `/` (PLAYGROUND): Greenlight's Slack front end driven by a local
+   * Slack emulator, for trying Greenlight without a workspace. Listens on 127.0.0.1 only.
+   */
+  playground: boolean;
   openai: OpenAIConfig | null;
   digest: { cron: string; timezone: string };
   metricsCron: string;
@@ -362,6 +371,14 @@ export function loadConfig(env: Env = process.env): Config {
 
   const brandVoice = readBrandVoice(e, problems);
 
+  const playground = e.PLAYGROUND === 'on' || (e.PLAYGROUND === undefined && !slack && !teams && !(e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN));
+  if (e.PLAYGROUND === 'on' && (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    problems.push('PLAYGROUND: the playground plays Slack itself, so it cannot run beside a real Slack app (unset the SLACK_ variables, or set PLAYGROUND=off)');
+  }
+  if (e.PLAYGROUND === 'on' && teams?.mode === 'azure') {
+    problems.push('PLAYGROUND: the playground listens on 127.0.0.1 only, where Teams cannot reach Greenlight (set PLAYGROUND=off, or use Teams local mode)');
+  }
+
   if (problems.length) throw new ConfigError(problems);
 
   for (const secret of [
@@ -389,6 +406,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     slack,
     teams,
+    playground,
     openai: e.OPENAI_API_KEY
       ? {
           apiKey: e.OPENAI_API_KEY,

@@ -20,8 +20,11 @@ const line = (name: string, on: boolean, detail: string) => `${on ? 'on ' : 'off
 export function featureLines(config: Config, networks: readonly NetworkId[]): string[] {
   const lines: string[] = [];
   lines.push(line('database', true, config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl.slice(5)}` : 'PostgreSQL'));
+  if (config.playground) lines.push(line('playground', true, 'a local Slack workspace in the browser (open the address below; PLAYGROUND=off turns it off)'));
   lines.push(
-    config.slack
+    config.playground && config.slack
+      ? line('slack', true, "the playground's own workspace, emulated on this machine (no Slack app needed)")
+      : config.slack
       ? line('slack', true, config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP at POST /slack/events, approvals in ${config.slack.approvalChannel}`)
       : line('slack', false, 'set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APPROVAL_CHANNEL and SLACK_APPROVERS (SLACK_APP_TOKEN for Socket Mode)'),
   );

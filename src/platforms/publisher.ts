@@ -24,6 +24,8 @@ export interface PublishImage extends PostImage {
 export interface PublishRequest {
   /** Stable per (post, network): used for idempotency keys and deterministic record keys. */
   publicationId: number;
+  /** The post and revision this publication comes from (for records such as the sandbox's). */
+  origin?: { postId: number; revisionId: number };
   /** The text this network gets: its own variant where the author wrote one. */
   text: string;
   mediaUrl: string | null;

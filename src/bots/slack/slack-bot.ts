@@ -110,7 +110,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
           client: app.client,
           store: gl.ctx.mediaStore,
           limits: gl.ctx.mediaLimits,
-          allowHttp: gl.ctx.media?.allowHttp ?? false,
+          allowHttp: config.filesOverHttp === true || (gl.ctx.media?.allowHttp ?? false),
           logger,
         },
         requireAltText: gl.ctx.draftRules?.requireAltText ?? false,

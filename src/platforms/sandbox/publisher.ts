@@ -6,6 +6,9 @@ import { sandboxRules } from '../rules/sandbox.js';
 
 export interface SandboxPost {
   publicationId: number;
+  /** The post and revision it came from, when the scheduler said. */
+  postId?: number;
+  revisionId?: number;
   externalId: string;
   text: string;
   mediaUrl: string | null;
@@ -41,6 +44,7 @@ export class SandboxPublisher implements Publisher {
     await request.markSending?.();
     this.posted.push({
       publicationId: request.publicationId,
+      ...(request.origin ? { postId: request.origin.postId, revisionId: request.origin.revisionId } : {}),
       externalId,
       text: request.text,
       mediaUrl: request.mediaUrl,

@@ -6,14 +6,14 @@ import { APP_TOKEN_METHODS, appMethods } from './methods/apps.js';
 import { chatMethods } from './methods/chat.js';
 import { fileMethods, LOGIN_PATH, userFileObject } from './methods/files.js';
 import { historyMethods } from './methods/history.js';
-import { viewMethods } from './methods/views.js';
+import { answerSubmission, closeView, viewMethods, type SubmissionAnswer } from './methods/views.js';
 import { workspaceInfoMethods } from './methods/workspace-info.js';
 import { slackRecorder, type CallListener, type RecordedCall } from './recorder.js';
 import { applyResponse, ResponseUrls, type ResponseTarget } from './response-urls.js';
 import { fail, type SlackResult } from './results.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
 import { FakeSlackState, type FakeFile } from './state.js';
-import { resolveWorkspace, type FakeSlackOptions, type MethodContext, type MethodHandler, type Workspace } from './workspace.js';
+import { resolveWorkspace, type FakeSlackOptions, type MethodContext, type MethodHandler, type SeedUser, type Workspace } from './workspace.js';
 
 const METHODS: Record<string, MethodHandler> = {
   ...workspaceInfoMethods,
@@ -64,6 +64,15 @@ export interface FakeSlackApi {
   endOutage(): void;
   /** Web API calls that met an outage so far. */
   readonly outageHits: number;
+  /**
+   * Carries out the app's answer to a view_submission on the modal stack, as Slack does
+   * (errors, update, push, clear, or close), and tells subscribers.
+   */
+  answerSubmission(viewId: string, answer: SubmissionAnswer): { errors?: Record<string, string>; invalid?: string };
+  /** The person closed a modal (and what was pushed over it). */
+  closeView(viewId: string): void;
+  /** A new person in the workspace (users.info knows them from now on), optionally in user groups. */
+  addUser(user: SeedUser, groups?: string[]): void;
   /** Called after each recorded call; returns the unsubscribe function. */
   subscribe(listener: CallListener): () => void;
   /**
@@ -319,6 +328,19 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
     get outageHits() {
       return outageHits;
+    },
+    answerSubmission(viewId, answer) {
+      const outcome = answerSubmission(context({}), viewId, answer);
+      recorder.record({ method: 'view_submission', args: { view_id: viewId, ...answer }, at: workspace.now(), status: 200, response: outcome.invalid ? fail(outcome.invalid) : { ok: true } });
+      return outcome;
+    },
+    closeView(viewId) {
+      closeView(context({}), viewId);
+      recorder.record({ method: 'view_closed', args: { view_id: viewId }, at: workspace.now(), status: 200, response: { ok: true } });
+    },
+    addUser(user, groups = []) {
+      workspace.users.set(user.id, user);
+      for (const group of groups) workspace.userGroups.set(group, [...(workspace.userGroups.get(group) ?? []), user.id]);
     },
     subscribe: (listener) => recorder.subscribe(listener),
     attachSocketMode(mintUrl) {

@@ -109,6 +109,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
     } else {
       const result = await publisher.publish({
         publicationId: publication.id,
+        origin: { postId: publication.postId, revisionId: publication.revisionId },
         text: content.text,
         mediaUrl: content.mediaUrl,
         images: content.images.map((image) => ({

@@ -1,3 +1,4 @@
+import { detectImageType } from '../../../domain/image-format.js';
 import { fail, invalidArguments, ok } from '../results.js';
 import type { FakeFile, FakeFileInfo } from '../state.js';
 import { resolveChannel, stringArg, type MethodContext, type MethodHandler } from '../workspace.js';
@@ -83,7 +84,8 @@ function fileInfo(ctx: MethodContext, file: FakeFile): FakeFileInfo {
     id: file.id,
     name: file.filename,
     title: file.title ?? file.filename,
-    mimetype: 'application/octet-stream',
+    // Slack tells the type from the bytes.
+    mimetype: file.mimetype ?? (file.bytes && detectImageType(file.bytes)) ?? 'application/octet-stream',
     size: file.bytes?.length ?? 0,
     permalink,
     url_private: `https://files.slack.com/files-pri/${ctx.workspace.teamId}-${file.id}/${file.filename}`,

@@ -127,3 +127,60 @@ export const viewMethods: Record<string, MethodHandler> = {
   'views.update': update,
   'views.publish': publish,
 };
+
+/** What an app answered to a view_submission (Slack's `response_action`s; empty: close the view). */
+export interface SubmissionAnswer {
+  response_action?: 'errors' | 'update' | 'push' | 'clear';
+  errors?: Record<string, string>;
+  view?: unknown;
+}
+
+/**
+ * Carries out an app's answer to a view_submission as Slack does: `errors` keeps the view
+ * open with a message under each named input, `update` replaces it, `push` adds a view on top,
+ * `clear` closes the whole stack, and anything else closes the submitted view. Returns the
+ * errors to show, or the problem Slack would report when the answer is not a valid view.
+ */
+export function answerSubmission(ctx: MethodContext, viewId: string, answer: SubmissionAnswer): { errors?: Record<string, string>; invalid?: string } {
+  const stack = ctx.state.modalStacks.find((s) => s.includes(viewId));
+  if (!stack) return { invalid: 'not_found' };
+  switch (answer.response_action) {
+    case 'errors':
+      return { errors: answer.errors ?? {} };
+    case 'update':
+    case 'push': {
+      const violations = checkView(answer.view, 'modal');
+      if (violations.length) return { invalid: violations.map((v) => `${v.pointer}: ${v.message}`).join('; ') };
+      const input = answer.view as ViewInput;
+      if (answer.response_action === 'update') {
+        const current = ctx.state.views.get(viewId)!;
+        ctx.state.views.set(viewId, materialize(ctx, input, { id: viewId, root: current.root_view_id, previous: current.previous_view_id }));
+        return {};
+      }
+      if (stack.length >= MAX_STACK) return { invalid: 'push_limit_reached' };
+      const id = ctx.ids.next('V');
+      ctx.state.views.set(id, materialize(ctx, input, { id, root: stack[0]!, previous: stack.at(-1)! }));
+      stack.push(id);
+      return {};
+    }
+    case 'clear':
+      closeStack(ctx, stack);
+      return {};
+    default:
+      closeView(ctx, viewId);
+      return {};
+  }
+}
+
+/** Closes a view (and what was pushed over it); the stack goes when its root does. */
+export function closeView(ctx: MethodContext, viewId: string): void {
+  const stack = ctx.state.modalStacks.find((s) => s.includes(viewId));
+  if (!stack) return;
+  const closed = stack.splice(stack.indexOf(viewId));
+  for (const id of closed) ctx.state.views.delete(id);
+  if (!stack.length) ctx.state.modalStacks.splice(ctx.state.modalStacks.indexOf(stack), 1);
+}
+
+function closeStack(ctx: MethodContext, stack: string[]): void {
+  closeView(ctx, stack[0]!);
+}

@@ -1,0 +1,145 @@
+/**
+ * The playground as the page drives it, over HTTP: `npm start` with no chat configured serves
+ * it on 127.0.0.1, and its requests become signed Slack requests into Greenlight's own Bolt
+ * app. The whole approval day: /draft, a validation error next to the field, submit, the card,
+ * refusals for the outsider and the author, Approve, the author's DM, publish now, the outbox,
+ * and the digest with its chart.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config.js';
+import { createMemoryLogger } from '../../../src/observability/logger.js';
+import type { Screen } from '../../../src/playground/screen.js';
+import { tempDir } from '../../support/temp-db.js';
+
+let app: RunningApp | undefined;
+let tmp: ReturnType<typeof tempDir> | undefined;
+afterEach(async () => {
+  await app?.stop();
+  tmp?.cleanup();
+  app = tmp = undefined;
+});
+
+const ANN = 'U0ANN';
+const ALICE = 'U0ALICE';
+const COLIN = 'U0COLIN';
+const APPROVALS = 'C0APPROVALS';
+
+async function start(env: Record<string, string> = {}) {
+  tmp = tempDir();
+  const config = loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media`, ...env });
+  app = await startApp(config, { logger: createMemoryLogger('debug'), port: 0 });
+  return app;
+}
+
+const post = async (path: string, body: unknown) => {
+  const res = await fetch(`${app!.url}/playground/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+};
+const screen = async (user: string, channel = APPROVALS, extra: Record<string, string> = {}) =>
+  (await (await fetch(`${app!.url}/playground/api/screen?${new URLSearchParams({ user, channel, ...extra })}`)).json()) as Screen;
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  expect(ok(value), what).toBe(true);
+  return value;
+}
+
+describe('the playground over HTTP', () => {
+  it('is on with no chat configured, on 127.0.0.1, and says where', async () => {
+    const running = await start();
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const page = await fetch(`${running.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('/playground/assets/playground.js');
+    expect((await fetch(`${running.url}/playground/assets/playground.js`)).status).toBe(200);
+    const s = await screen(ANN);
+    expect(s.people.map((p) => p.role)).toEqual(['author', 'approver', 'approver through @managers', 'colleague']);
+  });
+
+  it('PLAYGROUND=off leaves it out; PLAYGROUND=on beside a Slack app is refused, naming the variable', async () => {
+    await start({ PLAYGROUND: 'off' });
+    expect((await fetch(`${app!.url}/`)).status).toBe(404);
+    expect(() => loadConfig({ PLAYGROUND: 'on', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdefabcdefabcdef', SLACK_APPROVAL_CHANNEL: 'C0123456789', SLACK_APPROVERS: 'U0123456789' })).toThrow(/PLAYGROUND: the playground plays Slack itself/);
+    expect(() => loadConfig({ PLAYGROUND: 'maybe' })).toThrow(/PLAYGROUND: must be on or off/);
+  });
+
+  it('the approval day: draft, a problem next to the field, submit, refusals, approve, DM, publish now, outbox, digest', async () => {
+    await start();
+    // /draft opens the dialog for Ann.
+    expect((await post('command', { user: ANN, channel: APPROVALS, text: '/draft Spring is here' })).status).toBe(200);
+    let s = await until('the draft dialog opens', () => screen(ANN), (x) => x.modal !== null);
+    expect(s.modal!.title).toMatch(/post/i);
+    expect(text(s.modal!.html)).toContain('Spring is here');
+    expect((await screen(COLIN)).modal).toBeNull();
+
+    // No network chosen: the problem shows next to the field, nothing is created.
+    const viewId = s.modal!.viewId;
+    const empty = await post('submit', { user: ANN, viewId, values: { text: { value: 'Spring is here' }, networks: { value: [] } } });
+    expect(empty.json.errors).toHaveProperty('networks');
+    s = await screen(ANN);
+    expect(s.modal!.html).toContain('sk-error');
+    expect(app!.greenlight.ctx.store).toBeDefined();
+    expect(await app!.greenlight.ctx.store.listPosts({})).toEqual([]);
+
+    // Submitted properly: the card appears in the approvals channel.
+    const soon = new Date(Date.now() + 3600_000);
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(soon);
+    const part = (t: string) => local.find((p) => p.type === t)!.value;
+    const ok = await post('submit', { user: ANN, viewId, values: { text: { value: 'Spring is here 🌷' }, networks: { value: ['sandbox'] }, publish_at: { value: { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` } } } });
+    expect(ok.json.errors).toBeNull();
+    s = await until('the card is posted', () => screen(ALICE), (x) => x.channel.messages.some((m) => m.html.includes('Approve')));
+    expect((await screen(ANN)).modal).toBeNull();
+    const card = s.channel.messages.find((m) => m.html.includes('Approve'))!;
+    expect(text(card.html)).toContain('Spring is here 🌷');
+    expect(card.html).toContain('data-action-id="gl_approve"');
+
+    // Colin (not an approver) and Ann (the author) are refused, each privately.
+    await post('action', { user: COLIN, channel: APPROVALS, ts: card.ts, actionId: 'gl_approve' });
+    await until('Colin is told privately', () => screen(COLIN), (x) => x.channel.messages.some((m) => m.ephemeral));
+    expect((await screen(ALICE)).channel.messages.some((m) => m.ephemeral)).toBe(false);
+    await post('action', { user: ANN, channel: APPROVALS, ts: card.ts, actionId: 'gl_approve' });
+    await until('Ann is told privately', () => screen(ANN), (x) => x.channel.messages.some((m) => m.ephemeral));
+
+    // Alice approves: the card updates in place, Ann hears in her DM.
+    await post('action', { user: ALICE, channel: APPROVALS, ts: card.ts, actionId: 'gl_approve' });
+    s = await until('the card says approved', () => screen(ALICE), (x) => /approved|scheduled/i.test(text(x.channel.messages.find((m) => m.ts === card.ts)!.html)));
+    expect(s.channel.messages.find((m) => m.ts === card.ts)!.html).not.toContain('data-action-id="gl_approve"');
+    const dm = (await screen(ANN)).channels.find((c) => c.kind === 'dm')!.id;
+    await until('Ann’s DM says approved', () => screen(ANN, dm), (x) => x.channel.messages.some((m) => /approved/i.test(text(m.html))));
+
+    // Publish now: the scheduled post goes out to the sandbox, shown in the outbox.
+    expect((await screen(ANN)).outbox).toEqual([]);
+    const published = await post('publish-next', {});
+    expect(String(published.json.said)).toMatch(/Post #1 went out to Sandbox/);
+    s = await until('the outbox has the post', () => screen(ANN), (x) => x.outbox.length === 1);
+    expect(s.outbox[0]).toMatchObject({ network: 'sandbox', postId: 1, text: 'Spring is here 🌷', characters: 16 });
+
+    // /digest: the chart is a file in the channel, served to the page.
+    await post('command', { user: ALICE, channel: 'C0DIGEST', text: '/digest' });
+    s = await until('the digest is posted, its chart in the thread', () => screen(ALICE, 'C0DIGEST'), (x) => x.channel.messages.some((m) => m.html.includes('Engagement') && m.replies === 1));
+    const digest = s.channel.messages.find((m) => m.html.includes('Engagement'))!;
+    s = await screen(ALICE, 'C0DIGEST', { thread: digest.ts });
+    const src = /src="(\/playground\/files\/[^"]+)"/.exec(s.thread!.replies.map((m) => m.html).join(''))![1]!;
+    const chart = await fetch(`${app!.url}${src}`);
+    expect(chart.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('refuses what a page could send wrongly, plainly, and changes nothing', async () => {
+    await start();
+    expect((await post('command', { user: ANN, channel: APPROVALS, text: 'hello' })).json.error).toMatch(/slash command/);
+    expect((await post('submit', { user: ANN, viewId: 'V123', values: {} })).json.error).toMatch(/not open for this person/);
+    expect((await post('people', { name: 'Zed', tz: 'Mars/Olympus' })).json.error).toMatch(/not a time zone/);
+    expect((await post('command', { user: 'U0NOBODY', channel: APPROVALS, text: '/draft' })).json.error).toMatch(/No person/);
+    expect((await post('command', { nonsense: true })).status).toBe(400);
+    const added = await post('people', { name: 'Dana Designer', tz: 'Europe/Paris' });
+    expect((await screen(String(added.json.id))).me).toMatchObject({ name: 'Dana Designer', tz: 'Europe/Paris', role: 'colleague' });
+  });
+});
