@@ -42,10 +42,15 @@ describe('npm start on a fresh machine', () => {
 
     expect(fs.existsSync(path.join(tmp.dir, 'data', 'greenlight.db'))).toBe(true);
     const lines = app.output().split('\n');
-    for (const feature of ['database', 'slack', 'teams', 'ai captions', 'digest', 'sandbox', 'x', 'linkedin', 'facebook', 'instagram', 'pinterest', 'mastodon', 'bluesky']) {
+    for (const feature of ['database', 'playground', 'slack', 'teams', 'ai captions', 'digest', 'sandbox', 'x', 'linkedin', 'facebook', 'instagram', 'pinterest', 'mastodon', 'bluesky']) {
       expect(lines.filter((l) => new RegExp(`\\] (on |off)  ${feature} +`).test(l)), feature).toHaveLength(1);
     }
-    expect(app.output()).toMatch(/off  slack +set SLACK_BOT_TOKEN/);
+    // No chat configured: the playground plays Slack, and start-up says where to open it.
+    expect(app.output()).toMatch(/on   slack +the playground's own workspace/);
+    expect(app.output()).toContain(`playground: open http://localhost:${port}/ in your browser`);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Greenlight playground');
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);

@@ -303,9 +303,29 @@ async function upload(el, files) {
   uploads.set(key, stored);
 }
 
+const isEmpty = (v) =>
+  v === null || v === '' || (Array.isArray(v) && v.length === 0) ||
+  (typeof v === 'object' && v.type === 'file_input' && v.files.length === 0) ||
+  (typeof v === 'object' && !Array.isArray(v) && 'date' in v && (!v.date || !v.time));
+
+/** Slack's client refuses a required input left empty before the app hears anything. */
+function missingRequired(root) {
+  let missing = false;
+  for (const input of root.querySelectorAll('[data-input-block]:not([data-optional])')) {
+    const el = input.querySelector('[data-action-id]');
+    if (!el || !isEmpty(valueOf(el, el.dataset.type, el.dataset.blockId, el.dataset.actionId))) continue;
+    missing = true;
+    input.classList.add('sk-has-error');
+    if (!input.querySelector('.sk-error')) input.insertAdjacentHTML('beforeend', '<div class="sk-error" role="alert">Please complete this required field.</div>');
+  }
+  return missing;
+}
+
 $('modal-submit').addEventListener('click', async () => {
   const viewId = $('modal-layer').dataset.viewId;
-  await call('submit', { user: view.user, viewId, values: collect($('modal-body')) });
+  const body = $('modal-body');
+  if (missingRequired(body)) return;
+  await call('submit', { user: view.user, viewId, values: collect(body) });
   refresh();
 });
 $('modal-cancel').addEventListener('click', async () => {

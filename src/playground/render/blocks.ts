@@ -31,6 +31,10 @@ export function textObject(text: unknown, ctx: RenderContext): string {
   return plainToHtml(str(text.text), text.emoji !== false);
 }
 
+/** A `slack_file` image: a file in the workspace, which the playground serves by id. */
+const slackFileSrc = (file: unknown): string =>
+  isObject(file) ? (typeof file.id === 'string' ? `/playground/files/${encodeURIComponent(file.id)}` : str(file.url)) : '';
+
 const ids = (blockId: string, element: Json) => `data-block-id=${attr(blockId)} data-action-id=${attr(str(element.action_id))}`;
 
 function optionsOf(element: Json): Json[] {
@@ -119,7 +123,7 @@ export function element(el: unknown, blockId: string, ctx: RenderContext, where:
       return `<span class="sk-file" ${d} data-max-files="${max}"><input type="file"${max > 1 ? ' multiple' : ''}${accept}><small class="sk-muted">Up to ${max} file${max === 1 ? '' : 's'}</small></span>`;
     }
     case 'image':
-      return `<img class="sk-thumb" src=${attr(str(el.image_url))} alt=${attr(str(el.alt_text))}>`;
+      return `<img class="sk-thumb" src=${attr(typeof el.image_url === 'string' ? el.image_url : slackFileSrc(el.slack_file))} alt=${attr(str(el.alt_text))}>`;
     default:
       return notRendered(type);
   }
@@ -151,7 +155,7 @@ export function block(b: unknown, ctx: RenderContext): string {
       return `<div class="sk-context">${(Array.isArray(b.elements) ? b.elements : []).map((e) => contextElement(e, ctx)).join('')}</div>`;
     case 'image': {
       const title = b.title ? `<div class="sk-image-title">${textObject(b.title, ctx)}</div>` : '';
-      const src = typeof b.image_url === 'string' ? b.image_url : isObject(b.slack_file) ? str(b.slack_file.url) : '';
+      const src = typeof b.image_url === 'string' ? b.image_url : slackFileSrc(b.slack_file);
       return `<figure class="sk-image">${title}<img src=${attr(src)} alt=${attr(str(b.alt_text))} loading="lazy"></figure>`;
     }
     case 'actions':
@@ -160,7 +164,7 @@ export function block(b: unknown, ctx: RenderContext): string {
       const error = ctx.errors?.[blockId];
       const optional = b.optional === true ? ' <span class="sk-muted">(optional)</span>' : '';
       const hint = b.hint ? `<div class="sk-hint">${textObject(b.hint, ctx)}</div>` : '';
-      return `<div class="sk-input${error ? ' sk-has-error' : ''}" data-input-block=${attr(blockId)}><label class="sk-label">${textObject(b.label, ctx)}${optional}</label>${element(b.element, blockId, ctx, 'input', b.dispatch_action === true)}${
+      return `<div class="sk-input${error ? ' sk-has-error' : ''}" data-input-block=${attr(blockId)}${b.optional === true ? ' data-optional="true"' : ''}><label class="sk-label">${textObject(b.label, ctx)}${optional}</label>${element(b.element, blockId, ctx, 'input', b.dispatch_action === true)}${
         error ? `<div class="sk-error" role="alert">${escapeHtml(error)}</div>` : ''
       }${hint}</div>`;
     }

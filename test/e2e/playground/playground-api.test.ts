@@ -10,6 +10,7 @@ import { startApp, type RunningApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/observability/logger.js';
 import type { Screen } from '../../../src/playground/screen.js';
+import { jpeg } from '../../support/image-fixtures.js';
 import { tempDir } from '../../support/temp-db.js';
 
 let app: RunningApp | undefined;
@@ -130,6 +131,26 @@ describe('the playground over HTTP', () => {
     const src = /src="(\/playground\/files\/[^"]+)"/.exec(s.thread!.replies.map((m) => m.html).join(''))![1]!;
     const chart = await fetch(`${app!.url}${src}`);
     expect(chart.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('an image picked in the dialog goes through Slack’s upload path: the alt-text step shows it, and the card lists it', async () => {
+    await start();
+    await post('command', { user: ANN, channel: APPROVALS, text: '/draft' });
+    let s = await until('the draft dialog opens', () => screen(ANN), (x) => x.modal !== null);
+    const uploaded = await post('upload', { user: ANN, name: 'tulips.jpg', type: 'image/jpeg', data: jpeg(1080, 1080).toString('base64') });
+    const file = uploaded.json.file as { id: string; url_private: string };
+    expect(file.url_private).toContain('/files-pri/');
+    const first = await post('submit', { user: ANN, viewId: s.modal!.viewId, values: { text: { value: 'Tulips!' }, networks: { value: ['sandbox'] }, files: { value: { type: 'file_input', files: [file] } } } });
+    expect(first.json.errors).toBeNull();
+    // The second step is pushed over the first, with the picture from Slack's file.
+    s = await screen(ANN);
+    expect(s.modal!.depth).toBe(2);
+    expect(s.modal!.html).toContain(`/playground/files/${file.id}`);
+    expect((await fetch(`${app!.url}/playground/files/${file.id}`)).headers.get('content-type')).toBe('image/jpeg');
+    await post('submit', { user: ANN, viewId: s.modal!.viewId, values: { alt_0: { value: 'Red tulips in a row' } } });
+    s = await until('the card lists the image', () => screen(ANN), (x) => x.channel.messages.some((m) => m.html.includes('Red tulips in a row')));
+    expect(s.modal).toBeNull();
+    expect(text(s.channel.messages.at(-1)!.html)).toContain('Image 1 · JPEG · 1080×1080');
   });
 
   it('refuses what a page could send wrongly, plainly, and changes nothing', async () => {
