@@ -153,6 +153,17 @@ describe('the playground over HTTP', () => {
     expect(text(s.channel.messages.at(-1)!.html)).toContain('Image 1 · JPEG · 1080×1080');
   });
 
+  it('the App Home tab is Greenlight’s, per person, and its buttons are clicked as Home actions', async () => {
+    await start();
+    expect((await screen(ALICE)).home).toBeNull();
+    await post('home', { user: ALICE });
+    const s = await until('Alice’s Home tab is published', () => screen(ALICE, 'D0ALICE', { tab: 'home' }), (x) => x.home !== null);
+    expect(s.tab).toBe('home');
+    expect(text(s.home!.html).length).toBeGreaterThan(20);
+    // Only Alice's: Ann has none until she opens hers.
+    expect((await screen(ANN)).home).toBeNull();
+  });
+
   it('refuses what a page could send wrongly, plainly, and changes nothing', async () => {
     await start();
     expect((await post('command', { user: ANN, channel: APPROVALS, text: 'hello' })).json.error).toMatch(/slash command/);
