@@ -64,6 +64,8 @@ function messageHtml(m, inThread) {
 }
 
 function draw(s) {
+  // A screen asked for before a switch of person belongs to no one now: the next one is coming.
+  if (view.user && s.me.id !== view.user && s.people.some((p) => p.id === view.user)) { again = true; return; }
   // For bench:playground: when the first screen was on the page, from the navigation's start.
   if (!screen) performance.mark('greenlight:first-screen');
   screen = s;
@@ -71,7 +73,12 @@ function draw(s) {
   view.channel = s.channel.id;
   remember();
   const person = $('person');
-  person.replaceChildren(...s.people.map((p) => new Option(`${p.name} — ${p.role}`, p.id, false, p.id === s.me.id)));
+  const people = JSON.stringify(s.people);
+  if (person.dataset.people !== people) {
+    person.replaceChildren(...s.people.map((p) => new Option(`${p.name} — ${p.role}`, p.id)));
+    person.dataset.people = people;
+  }
+  person.value = s.me.id;
   $('me').textContent = `${s.me.tz}`;
   $('channels').replaceChildren(...s.channels.filter((c) => c.kind === 'channel').map((c) => item(`# ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), `channel-${c.name}`)));
   $('dms').replaceChildren(...s.channels.filter((c) => c.kind === 'dm').map((c) => item(`● ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), 'dm-greenlight')));
