@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import { openStore } from '../db/open.js';
 import type { Store } from '../db/store.js';
 import type { Config } from './config.js';
@@ -104,8 +105,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const events = new EventBus(logger.child('events'));
     if (config.playground) {
       const sandbox = publishers.find((p): p is SandboxPublisher => p instanceof SandboxPublisher);
+      const dbFile = config.databaseUrl.startsWith('file:') ? config.databaseUrl.slice(5) : undefined;
       playground = await startPlayground({
         logger: logger.child('playground'),
+        ...(dbFile && dbFile !== ':memory:' ? { stateFile: path.join(path.dirname(dbFile), 'playground-workspace.json') } : {}),
         outbox: () => sandbox?.posted ?? [],
         publishNext: async () => {
           const next = await store.nextDuePublication();

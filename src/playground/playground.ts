@@ -9,6 +9,8 @@
  * callbacks the composition root hands it.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type http from 'node:http';
 import type { SlackConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
@@ -29,7 +31,7 @@ import {
   type InputValues,
   type SignedResponse,
 } from './slack-emulator/requests.js';
-import { mintTriggerId, startFakeSlackApi, type FakeSlackApi } from './slack-emulator/index.js';
+import { mintTriggerId, startFakeSlackApi, type FakeSlackApi, type WorkspaceSnapshot } from './slack-emulator/index.js';
 import { APPROVALS_CHANNEL, APPROVERS, CHANNELS, DIGEST_CHANNEL, MANAGERS_GROUP, SEEDED_PEOPLE, type PlaygroundPerson } from './workspace-seed.js';
 import { instantFromLocal } from './render/zone.js';
 import { z } from 'zod';
@@ -48,6 +50,12 @@ export interface PlaygroundOptions {
   outbox: () => readonly SandboxPost[];
   /** The demo's "no waiting": the next scheduled post goes out now. Says what happened. */
   publishNext: () => Promise<string>;
+  /**
+   * Where the workspace (conversations, Home tabs, charts, people added) is kept across
+   * restarts, beside the database: the posts in the database point at its messages.
+   * Absent: in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface Playground {
@@ -94,8 +102,17 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     // A person reads and clicks: the 3 s a trigger lives is for apps, so give the page room.
     triggerTtlMs: 60_000,
   });
+  const saved = options.stateFile ? readSaved(options.stateFile, logger) : undefined;
+  if (saved) {
+    for (const p of saved.people) if (!people.some((q) => q.id === p.id)) {
+      people.push(p);
+      emulator.addUser(p, p.role === 'approver through @managers' ? [MANAGERS_GROUP.id] : []);
+    }
+    emulator.restore(saved.workspace);
+  }
   // Each person's DM with Greenlight exists from the start, as it does once the app is installed.
   for (const p of people) emulator.state.dms.set(p.id, `D${p.id.slice(1)}`);
+  const keeper = options.stateFile ? new StateKeeper(options.stateFile, () => ({ people: people.filter((p) => !SEEDED_PEOPLE.some((q) => q.id === p.id)), workspace: emulator.snapshot() }), logger) : undefined;
   let eventsUrl = '';
   /** Which person's interaction opened each modal stack (by root view id). */
   const stackOwners = new Map<string, string>();
@@ -151,7 +168,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       for (const res of listeners) res.write('event: changed\ndata: {}\n\n');
     }, 30);
   }
-  const unsubscribeChanges = emulator.subscribe(() => changed());
+  const unsubscribeChanges = emulator.subscribe(() => {
+    changed();
+    keeper?.soon();
+  });
 
   const stackOf = (user: string) => emulator.state.modalStacks.find((stack) => stackOwners.get(stack[0]!) === user);
   const ownsView = (user: string, viewId: string) => stackOf(user)?.includes(viewId) === true;
@@ -307,6 +327,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       people.push(added);
       emulator.addUser(added, input.manager ? [MANAGERS_GROUP.id] : []);
       emulator.state.dms.set(id, `D${id.slice(1)}`);
+      keeper?.soon();
       changed();
       return { ok: true, id };
     }),
@@ -350,9 +371,52 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       closePages();
       unsubscribe();
       unsubscribeChanges();
+      keeper?.now();
       await emulator.close();
     },
   };
+}
+
+interface SavedPlayground {
+  people: PlaygroundPerson[];
+  workspace: WorkspaceSnapshot;
+}
+
+function readSaved(file: string, logger: Logger): SavedPlayground | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedPlayground;
+    if (!Array.isArray(saved.people) || !Array.isArray(saved.workspace?.channels)) throw new Error('not a playground workspace');
+    return saved;
+  } catch (error) {
+    logger.warn(`playground: ${file} could not be read; starting with a fresh workspace`, { error });
+    return undefined;
+  }
+}
+
+/** Writes the workspace to its file shortly after changes (atomically: a crash leaves the old one). */
+class StateKeeper {
+  #timer: NodeJS.Timeout | undefined;
+  constructor(
+    readonly file: string,
+    readonly read: () => SavedPlayground,
+    readonly logger: Logger,
+  ) {}
+  soon(): void {
+    this.#timer ??= setTimeout(() => this.now(), 500);
+  }
+  now(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(this.read()));
+      renameSync(tmp, this.file);
+    } catch (error) {
+      this.logger.warn('playground: could not save the workspace', { error });
+    }
+  }
 }
 
 /** A problem the page shows as it is. */

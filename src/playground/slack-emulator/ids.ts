@@ -7,6 +7,12 @@ export class IdSource {
 
   constructor(private readonly now: () => number) {}
 
+  /** Carries on after ids restored from a snapshot, so none is issued twice. */
+  skipPast(id: string): void {
+    const n = parseInt(id.slice(1), 36);
+    if (Number.isFinite(n) && n > this.sequence) this.sequence = n;
+  }
+
   /** `V0123ABCD`-style ids: prefix letter + 10 upper-case base-36 characters. */
   next(prefix: 'V' | 'F' | 'D' | 'G' | 'R'): string {
     this.sequence += 1;

@@ -12,7 +12,7 @@ import { slackRecorder, type CallListener, type RecordedCall } from './recorder.
 import { applyResponse, ResponseUrls, type ResponseTarget } from './response-urls.js';
 import { fail, type SlackResult } from './results.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
-import { FakeSlackState, type FakeFile } from './state.js';
+import { FakeSlackState, type FakeFile, type WorkspaceSnapshot } from './state.js';
 import { resolveWorkspace, type FakeSlackOptions, type MethodContext, type MethodHandler, type SeedUser, type Workspace } from './workspace.js';
 
 const METHODS: Record<string, MethodHandler> = {
@@ -71,6 +71,10 @@ export interface FakeSlackApi {
   answerSubmission(viewId: string, answer: SubmissionAnswer): { errors?: Record<string, string>; invalid?: string };
   /** The person closed a modal (and what was pushed over it). */
   closeView(viewId: string): void;
+  /** The workspace's conversations, Home tabs and shared files, to keep across restarts. */
+  snapshot(): WorkspaceSnapshot;
+  /** Puts a snapshot back (before anything else happened), issuing no id twice. */
+  restore(snapshot: WorkspaceSnapshot): void;
   /** A new person in the workspace (users.info knows them from now on), optionally in user groups. */
   addUser(user: SeedUser, groups?: string[]): void;
   /** Called after each recorded call; returns the unsubscribe function. */
@@ -337,6 +341,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     closeView(viewId) {
       closeView(context({}), viewId);
       recorder.record({ method: 'view_closed', args: { view_id: viewId }, at: workspace.now(), status: 200, response: { ok: true } });
+    },
+    snapshot: () => state.snapshot(),
+    restore(snapshot) {
+      state.restore(snapshot);
+      for (const [id] of [...snapshot.channels.flatMap(([, m]) => m.flatMap((x) => (x.files ?? []).map((f) => [f.id]))), ...snapshot.files, ...snapshot.homes.map(([, v]) => [v.id])]) ids.skipPast(id!);
     },
     addUser(user, groups = []) {
       workspace.users.set(user.id, user);

@@ -86,6 +86,15 @@ export interface FakeFile {
   serve?: { status: number; body?: string; contentType?: string };
 }
 
+/** What survives a restart of the playground: the conversations, Home tabs and shared files. */
+export interface WorkspaceSnapshot {
+  channels: Array<[string, FakeMessage[]]>;
+  homes: Array<[string, FakeView]>;
+  dms: Array<[string, string]>;
+  /** Files shared in messages (the digest's charts), bytes in base64. */
+  files: Array<[string, Omit<FakeFile, 'bytes'> & { bytes: string }]>;
+}
+
 export class FakeSlackState {
   /** Every message per channel in posting order, thread replies included. */
   readonly channels = new Map<string, FakeMessage[]>();
@@ -133,6 +142,22 @@ export class FakeSlackState {
 
   addEphemeral(ephemeral: FakeEphemeral): void {
     this.ephemerals.set(ephemeral.user, [...this.ephemeralsFor(ephemeral.user), ephemeral]);
+  }
+
+  snapshot(): WorkspaceSnapshot {
+    return {
+      channels: [...this.channels],
+      homes: [...this.homes],
+      dms: [...this.dms],
+      files: [...this.files].filter(([, f]) => f.channel !== undefined && f.bytes !== undefined).map(([id, f]) => [id, { ...f, bytes: f.bytes!.toString('base64') }]),
+    };
+  }
+
+  restore(snapshot: WorkspaceSnapshot): void {
+    for (const [id, messages] of snapshot.channels) this.channels.set(id, messages);
+    for (const [user, view] of snapshot.homes) this.homes.set(user, view);
+    for (const [user, channel] of snapshot.dms) this.dms.set(user, channel);
+    for (const [id, file] of snapshot.files) this.files.set(id, { ...file, bytes: Buffer.from(file.bytes, 'base64') });
   }
 
   clear(): void {

@@ -164,6 +164,28 @@ describe('the playground over HTTP', () => {
     expect((await screen(ANN)).home).toBeNull();
   });
 
+  it('keeps its workspace across a restart, beside the database: the card is still there and still works', async () => {
+    await start();
+    const config = loadConfig({ DATABASE_URL: `file:${tmp!.dir}/greenlight.db`, MEDIA_DIR: `${tmp!.dir}/media` });
+    await app!.stop();
+    app = await startApp(config, { logger: createMemoryLogger('debug'), port: 0 });
+    const added = await post('people', { name: 'Dana Designer', tz: 'Europe/Paris' });
+    await post('command', { user: ANN, channel: APPROVALS, text: '/draft' });
+    let s = await until('the draft dialog opens', () => screen(ANN), (x) => x.modal !== null);
+    await post('submit', { user: ANN, viewId: s.modal!.viewId, values: { text: { value: 'Kept across restarts' }, networks: { value: ['sandbox'] } } });
+    s = await until('the card is posted', () => screen(ALICE), (x) => x.channel.messages.some((m) => m.html.includes('gl_approve')));
+    const card = s.channel.messages.find((m) => m.html.includes('gl_approve'))!;
+
+    await app!.stop();
+    app = await startApp(config, { logger: createMemoryLogger('debug'), port: 0 });
+    s = await screen(ALICE);
+    expect(s.channel.messages.map((m) => m.ts)).toContain(card.ts);
+    expect(s.people.map((p) => p.id)).toContain(added.json.id);
+    await post('action', { user: ALICE, channel: APPROVALS, ts: card.ts, actionId: 'gl_approve' });
+    s = await until('the same card says approved', () => screen(ALICE), (x) => /approved/i.test(text(x.channel.messages.find((m) => m.ts === card.ts)!.html)));
+    expect(s.channel.messages.filter((m) => m.html.includes('Kept across restarts'))).toHaveLength(1);
+  });
+
   it('refuses what a page could send wrongly, plainly, and changes nothing', async () => {
     await start();
     expect((await post('command', { user: ANN, channel: APPROVALS, text: 'hello' })).json.error).toMatch(/slash command/);
