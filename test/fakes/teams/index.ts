@@ -50,14 +50,21 @@
  * is not the UPN is MemberNotFoundInConversation) and answer `objectId`, not `aadObjectId`;
  * proactive 1:1s to someone without the app get 403 BotNotInConversationRoster.
  */
-export { startFakeBotConnector, type FakeBotConnector, type FakeBotConnectorOptions, type OutageMode } from './server.js';
-export { TeamsDirectory, TEAMS_DEFAULTS, type SeedTeamsUser, type SeedTeam, type SeedChannel, type TeamsDirectoryOptions, type TeamsUser, type TeamsChannel, type TeamsTeam } from './directory.js';
-export { teamsUserId, personalChatId, botAccountId, threadConversationId, parseConversationId } from './ids.js';
-export { FakeTeamsState, adaptiveCardOf, type FakeTeamsMessage, type PostedActivity } from './state.js';
-export type { RecordedCall, CallListener, FakeTeamsOperation, BearerCheck } from './recorder.js';
-export type { ScriptedFailure } from './scripted-failures.js';
-export type { MintActivityTokenOptions } from './channel-auth.js';
-export { CHANNEL_TOKEN_ISSUER, CHANNEL_ENDORSEMENTS } from './channel-auth.js';
-export { BOT_FRAMEWORK_AUDIENCE, type AppType, type FakeCredentials } from './aad.js';
-export { CONNECTOR_ERRORS, UNAUTHORIZED_BODY } from './connector-errors.js';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import { startTeamsEmulator, type TeamsEmulator, type TeamsEmulatorOptions } from '../../../src/playground/teams-emulator/index.js';
+import { loopbackCredentialsFactory } from './msal-loopback.js';
+
+export * from '../../../src/playground/teams-emulator/index.js';
 export { forgetCachedBotTokens } from './msal-loopback.js';
+
+/** The playground's Teams emulator, plus the credentials factory botbuilder's MSAL needs to reach its AAD. */
+export interface FakeBotConnector extends TeamsEmulator {
+  /** The credentials factory to pass with `botFrameworkAuthConfig()`, so the bot's token comes from the fake AAD. */
+  credentialsFactory(): ServiceClientCredentialsFactory;
+}
+export type FakeBotConnectorOptions = TeamsEmulatorOptions;
+
+export async function startFakeBotConnector(options: FakeBotConnectorOptions = {}): Promise<FakeBotConnector> {
+  const emulator = await startTeamsEmulator(options);
+  return Object.assign(emulator, { credentialsFactory: () => loopbackCredentialsFactory(emulator.msalTarget()) });
+}

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { aadOpenIdConfiguration, answerTokenRequest, BOT_FRAMEWORK_AUDIENCE, checkBotBearer, tokenTenant, type AppType, type FakeCredentials } from './aad.js';
 import { channelKeys, channelOpenIdConfiguration, CHANNEL_TOKEN_ISSUER, mintChannelToken, type MintActivityTokenOptions } from './channel-auth.js';
 import { connectorErrorFor, UNAUTHORIZED_BODY } from './connector-errors.js';
@@ -9,7 +8,6 @@ import { CONNECTOR_OPERATIONS, routeConnector, type OperationContext } from './c
 import { TeamsDirectory, type TeamsDirectoryOptions } from './directory.js';
 import { MessageIds } from './ids.js';
 import { generateSigningKey, publicJwk } from './jwt.js';
-import { loopbackCredentialsFactory } from './msal-loopback.js';
 import { teamsRecorder, type BearerCheck, type CallListener, type FakeTeamsOperation, type RecordedCall } from './recorder.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
 import { FakeTeamsState } from './state.js';
@@ -45,8 +43,11 @@ export interface FakeBotConnector {
    * incoming tokens against this fake (see index.ts). Empty in local mode.
    */
   botFrameworkAuthConfig(): Record<string, string>;
-  /** The credentials factory to pass with those options, so the bot's token comes from the fake AAD. */
-  credentialsFactory(): ServiceClientCredentialsFactory;
+  /**
+   * What the bot's MSAL client needs to get its token from this AAD (tests build a credentials
+   * factory from it: test/fakes/teams). Throws in local mode: there is no token to get.
+   */
+  msalTarget(): { appId: string; appPassword: string; authority: string };
   /** A token as the Bot Framework channel signs an activity for this bot (`serviceurl` = the fake's). */
   mintActivityToken(options?: MintActivityTokenOptions): string;
   readonly state: FakeTeamsState;
@@ -335,9 +336,9 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
         CallerId: 'urn:botframework:azure',
       };
     },
-    credentialsFactory() {
+    msalTarget() {
       if (!credentials) throw new Error('the fake runs in local mode (credentials: false): there is no token to get');
-      return loopbackCredentialsFactory({ appId: credentials.appId, appPassword: credentials.appPassword, authority: `${aadAuthorityOrigin()}/${tokenTenant(credentials)}` });
+      return { appId: credentials.appId, appPassword: credentials.appPassword, authority: `${aadAuthorityOrigin()}/${tokenTenant(credentials)}` };
     },
     mintActivityToken: (opts = {}) => mintChannelToken(channelKey, { appId: directory.appId, serviceUrl }, opts, nowSeconds()),
     state,

@@ -1,4 +1,4 @@
-import { CallRecorder, type CallListener as GenericListener } from '../../../src/playground/call-recorder.js';
+import { CallRecorder, type CallListener as GenericListener } from '../call-recorder.js';
 import type { JwtClaims } from './jwt.js';
 
 /**
