@@ -108,6 +108,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       const dbFile = config.databaseUrl.startsWith('file:') ? config.databaseUrl.slice(5) : undefined;
       playground = await startPlayground({
         logger: logger.child('playground'),
+        teams: !config.teams,
         ...(dbFile && dbFile !== ':memory:' ? { stateFile: path.join(path.dirname(dbFile), 'playground-workspace.json') } : {}),
         outbox: () => sandbox?.posted ?? [],
         publishNext: async () => {
@@ -120,7 +121,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         },
       });
       // Greenlight's own Slack front end, pointed at the emulator instead of slack.com.
-      config = { ...config, slack: playground.slack };
+      config = { ...config, slack: playground.slack, teams: config.teams ?? playground.teams ?? null };
     }
     chats = buildFrontEnds(config, { logger, clock, work, ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
     const mediaStore = new FileMediaStore(config.mediaStore.dir);
@@ -185,10 +186,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     for (const chat of chats) Object.assign(routes, chat.routes);
     // The playground has no sign-in: it is for this machine only.
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host ?? (playground ? '127.0.0.1' : undefined), routes, logger, foreground });
-    playground?.connect(http.url);
     for (const chat of chats) await chat.start();
     scheduler.start();
     for (const courier of couriers) courier.start();
+    await playground?.connect(http.url);
     for (const job of jobs) job.start();
     watch.start();
 

@@ -201,6 +201,8 @@ export type TeamsConfig =
        */
       mode: 'local';
       approvers: string[];
+      /** The playground's own Teams (its emulator), not one the user set up. */
+      playground?: boolean;
     };
 
 export interface OpenAIConfig {

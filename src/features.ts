@@ -20,7 +20,7 @@ const line = (name: string, on: boolean, detail: string) => `${on ? 'on ' : 'off
 export function featureLines(config: Config, networks: readonly NetworkId[]): string[] {
   const lines: string[] = [];
   lines.push(line('database', true, config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl.slice(5)}` : 'PostgreSQL'));
-  if (config.playground) lines.push(line('playground', true, 'a local Slack workspace in the browser (open the address below; PLAYGROUND=off turns it off)'));
+  if (config.playground) lines.push(line('playground', true, 'a local Slack and Teams workspace in the browser (open the address below; PLAYGROUND=off turns it off)'));
   lines.push(
     config.playground && config.slack
       ? line('slack', true, "the playground's own workspace, emulated on this machine (no Slack app needed)")
@@ -31,6 +31,8 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
   lines.push(
     !config.teams
       ? line('teams', false, 'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and TEAMS_APPROVERS (TEAMS_APPROVERS alone: local mode)')
+      : config.teams.mode === 'local' && config.teams.playground
+        ? line('teams', true, "the playground's own Teams, emulated on this machine (no Azure bot needed)")
       : config.teams.mode === 'local'
         ? line('teams', true, 'local mode (no MICROSOFT_APP_ID): POST /api/messages without authentication, from this machine only (Microsoft 365 Agents Playground)')
         : line('teams', true, `HTTP at POST /api/messages, ${config.teams.appType} app ${config.teams.appId}; approvals in the channel an approver chooses ("@Greenlight use this channel for approvals")`),

@@ -12,7 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-import type { SlackConfig } from '../config.js';
+import type { SlackConfig, TeamsConfig } from '../config.js';
+import { startTeamsSide, TeamsSideError, type TeamsSide } from './teams-side.js';
+import type { TeamsSnapshot } from './teams-emulator/index.js';
+import { createRequire } from 'node:module';
 import type { Logger } from '../observability/logger.js';
 import type { SandboxPost } from '../platforms/sandbox/publisher.js';
 import { readBody } from '../server/request-body.js';
@@ -56,15 +59,19 @@ export interface PlaygroundOptions {
    * Absent: in memory only.
    */
   stateFile?: string;
+  /** Also play Teams (Greenlight's Teams front end in local mode): when no Teams is configured. */
+  teams?: boolean;
 }
 
 export interface Playground {
   /** The Slack front end's configuration: the emulator's API and this playground's secrets. */
   readonly slack: SlackConfig;
+  /** The Teams front end's configuration (local mode), when the playground plays Teams too. */
+  readonly teams: TeamsConfig | undefined;
   readonly routes: Record<string, Route>;
   readonly emulator: FakeSlackApi;
   /** Greenlight is listening: requests go to `${appUrl}/slack/events`. */
-  connect(appUrl: string): void;
+  connect(appUrl: string): Promise<void>;
   /** Ends the pages' event streams (they would hold the HTTP server open). */
   closePages(): void;
   /** Closes the emulator: after the Slack front end has stopped. */
@@ -112,7 +119,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   }
   // Each person's DM with Greenlight exists from the start, as it does once the app is installed.
   for (const p of people) emulator.state.dms.set(p.id, `D${p.id.slice(1)}`);
-  const keeper = options.stateFile ? new StateKeeper(options.stateFile, () => ({ people: people.filter((p) => !SEEDED_PEOPLE.some((q) => q.id === p.id)), workspace: emulator.snapshot() }), logger) : undefined;
+  const teams: TeamsSide | undefined = options.teams ? await startTeamsSide(people, logger) : undefined;
+  if (teams && saved?.teams) teams.restore(saved.teams);
+  const keeper = options.stateFile
+    ? new StateKeeper(options.stateFile, () => ({ people: people.filter((p) => !SEEDED_PEOPLE.some((q) => q.id === p.id)), workspace: emulator.snapshot(), ...(teams ? { teams: teams.snapshot() } : {}) }), logger)
+    : undefined;
   let eventsUrl = '';
   /** Which person's interaction opened each modal stack (by root view id). */
   const stackOwners = new Map<string, string>();
@@ -168,10 +179,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       for (const res of listeners) res.write('event: changed\ndata: {}\n\n');
     }, 30);
   }
-  const unsubscribeChanges = emulator.subscribe(() => {
+  const onChange = () => {
     changed();
     keeper?.soon();
-  });
+  };
+  const unsubscribeChanges = emulator.subscribe(onChange);
+  const unsubscribeTeams = teams?.emulator.subscribe(onChange);
 
   const stackOf = (user: string) => emulator.state.modalStacks.find((stack) => stackOwners.get(stack[0]!) === user);
   const ownsView = (user: string, viewId: string) => stackOf(user)?.includes(viewId) === true;
@@ -200,8 +213,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       const result = await handler(raw.length ? JSON.parse(raw.toString('utf8')) : {});
       sendJson(res, 200, result ?? { ok: true });
     } catch (error) {
-      const message = error instanceof PlaygroundError || error instanceof z.ZodError ? (error instanceof z.ZodError ? 'That request is not one the playground understands.' : error.message) : 'Something went wrong in the playground.';
-      if (!(error instanceof PlaygroundError) && !(error instanceof z.ZodError)) logger.error('playground request failed', { error });
+      const known = error instanceof PlaygroundError || error instanceof TeamsSideError;
+      const message = error instanceof z.ZodError ? 'That request is not one the playground understands.' : known ? (error as Error).message : 'Something went wrong in the playground.';
+      if (!known && !(error instanceof z.ZodError)) logger.error('playground request failed', { error });
       sendJson(res, 400, { ok: false, error: message });
     }
   };
@@ -331,12 +345,57 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       changed();
       return { ok: true, id };
     }),
+    ...(teams ? teamsRoutes(teams) : {}),
     'POST /playground/api/publish-next': api(async () => {
       const said = await options.publishNext();
       changed();
       return { ok: true, said };
     }),
   };
+
+  function teamsRoutes(side: TeamsSide): Record<string, Route> {
+    const Where = z.object({ user: z.string(), conversation: z.string() });
+    const said = (user: string, text: string | undefined) => {
+      if (text) notify(user, text);
+      changed();
+      return { ok: true };
+    };
+    const adaptiveCards = readFileSync(createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js'));
+    return {
+      'GET /playground/assets/adaptivecards.js': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': adaptiveCards.length, 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' });
+        res.end(adaptiveCards);
+      },
+      'GET /playground/api/teams/screen': (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const me = people.find((p) => p.id === url.searchParams.get('user')) ?? people[0]!;
+        res.setHeader('cache-control', 'no-store');
+        sendJson(res, 200, side.screen(me.id, url.searchParams.get('conversation') ?? undefined, me.tz, url.searchParams.get('thread') ?? undefined));
+      },
+      'POST /playground/api/teams/message': api(async (body) => {
+        const { user, conversation, text } = Where.extend({ text: z.string().min(1).max(4000) }).parse(body);
+        await side.message(user, conversation, text);
+        return said(user, undefined);
+      }),
+      'POST /playground/api/teams/execute': api(async (body) => {
+        const input = Where.extend({ messageId: z.string(), verb: z.string(), data: z.record(z.string(), z.unknown()).default({}), trigger: z.enum(['manual', 'automatic']).default('manual') }).parse(body);
+        return said(input.user, await side.execute(input.user, input.conversation, input.messageId, input.verb, input.data, input.trigger));
+      }),
+      'POST /playground/api/teams/draft': api(async (body) => {
+        const { user, conversation } = Where.parse(body);
+        return said(user, await side.openDraft(user, conversation));
+      }),
+      'POST /playground/api/teams/task': api(async (body) => {
+        const input = Where.extend({ name: z.enum(['task/fetch', 'task/submit']), kind: z.enum(['task', 'compose']), data: z.record(z.string(), z.unknown()).default({}) }).parse(body);
+        return said(input.user, await side.task(input.user, input.conversation, input.name, input.data, input.kind));
+      }),
+      'POST /playground/api/teams/close-dialog': api(async (body) => {
+        const { user } = z.object({ user: z.string() }).parse(body);
+        side.closeDialog(user);
+        return said(user, undefined);
+      }),
+    };
+  }
 
   function closePages() {
     clearTimeout(pending);
@@ -361,18 +420,22 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       approvers: APPROVERS,
       filesOverHttp: true,
     },
+    teams: teams?.config,
     routes,
     emulator,
-    connect(appUrl) {
+    async connect(appUrl) {
       eventsUrl = `${appUrl}/slack/events`;
+      await teams?.connect(appUrl);
     },
     closePages,
     async stop() {
       closePages();
       unsubscribe();
       unsubscribeChanges();
+      unsubscribeTeams?.();
       keeper?.now();
       await emulator.close();
+      await teams?.stop();
     },
   };
 }
@@ -380,6 +443,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 interface SavedPlayground {
   people: PlaygroundPerson[];
   workspace: WorkspaceSnapshot;
+  teams?: TeamsSnapshot;
 }
 
 function readSaved(file: string, logger: Logger): SavedPlayground | undefined {

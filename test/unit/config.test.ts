@@ -183,7 +183,7 @@ describe('configuration', () => {
     const lines = featureLines(loadConfig({}), ['sandbox']);
     expect(lines).toHaveLength(15);
     // No chat configured: the playground is on; PLAYGROUND=off or a chat leaves it out.
-    expect(lines[1]).toMatch(/^on   playground   a local Slack workspace in the browser/);
+    expect(lines[1]).toMatch(/^on   playground   a local Slack and Teams workspace in the browser/);
     expect(featureLines(loadConfig({ PLAYGROUND: 'off' }), ['sandbox'])).toHaveLength(14);
     expect(lines.find((l) => l.includes('media links'))).toMatch(/^off .*set PUBLIC_URL so Instagram can take uploaded images/);
     expect(featureLines(loadConfig({ PUBLIC_URL: 'https://gl.example.com' }), ['sandbox']).find((l) => l.includes('media links'))).toMatch(/^on .*https:\/\/gl\.example\.com\/media\//);

@@ -294,3 +294,14 @@ export async function postActivity(url: string, activity: TeamsActivity | Record
   }
   return { status: response.status, text, ...(json === undefined ? {} : { json }) };
 }
+
+/**
+ * A dialog (task module) opened or submitted from a card's `Action.Submit` with
+ * `msteams: { type: 'task/fetch' }`: Teams sends `task/fetch` with the button's data, then
+ * `task/submit` with the dialog card's data and inputs.
+ */
+export function taskInvoke(env: TeamsEnvironment, options: Common & { name: 'task/fetch' | 'task/submit'; data: Record<string, unknown> }): TeamsActivity {
+  const user = person(env, options.from);
+  const activity = base(env, 'invoke', options.id ?? invokeId(), options, place(env, options.where ?? 'personal', user));
+  return { ...activity, name: options.name, value: { data: options.data, context: { theme: 'default' } } };
+}

@@ -7,7 +7,7 @@
 export { startFakeBotConnector as startTeamsEmulator, type FakeBotConnector as TeamsEmulator, type FakeBotConnectorOptions as TeamsEmulatorOptions, type OutageMode } from './server.js';
 export { TeamsDirectory, TEAMS_DEFAULTS, type SeedTeamsUser, type SeedTeam, type SeedChannel, type TeamsDirectoryOptions, type TeamsUser, type TeamsChannel, type TeamsTeam } from './directory.js';
 export { teamsUserId, personalChatId, botAccountId, threadConversationId, parseConversationId } from './ids.js';
-export { FakeTeamsState, adaptiveCardOf, type FakeTeamsMessage, type PostedActivity } from './state.js';
+export { FakeTeamsState, adaptiveCardOf, type FakeTeamsMessage, type PostedActivity, type TeamsSnapshot } from './state.js';
 export type { RecordedCall, CallListener, FakeTeamsOperation, BearerCheck } from './recorder.js';
 export type { ScriptedFailure } from './scripted-failures.js';
 export type { MintActivityTokenOptions } from './channel-auth.js';

@@ -27,6 +27,11 @@ export interface FakeTeamsMessage {
   at: number;
 }
 
+export interface TeamsSnapshot {
+  conversations: Array<[string, FakeTeamsMessage[]]>;
+  personalChats: Array<[string, string]>;
+}
+
 export class FakeTeamsState {
   /** Messages by channel or chat id, thread replies included, in posting order. */
   readonly conversations = new Map<string, FakeTeamsMessage[]>();
@@ -62,6 +67,16 @@ export class FakeTeamsState {
 
   add(message: FakeTeamsMessage): void {
     this.conversations.set(message.conversationId, [...this.all(message.conversationId), message]);
+  }
+
+  /** What survives a restart of the playground: the conversations and the 1:1 chats opened. */
+  snapshot(): TeamsSnapshot {
+    return { conversations: [...this.conversations], personalChats: [...this.personalChats] };
+  }
+
+  restore(snapshot: TeamsSnapshot): void {
+    for (const [id, messages] of snapshot.conversations) this.conversations.set(id, messages);
+    for (const [aad, chat] of snapshot.personalChats) this.personalChats.set(aad, chat);
   }
 
   clear(): void {
