@@ -9,6 +9,7 @@ const FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/playground/assets/playground.js': { file: 'playground.js', type: 'text/javascript; charset=utf-8' },
   '/playground/assets/playground.css': { file: 'playground.css', type: 'text/css; charset=utf-8' },
+  '/playground/assets/teams-view.js': { file: 'teams-view.js', type: 'text/javascript; charset=utf-8' },
 } as const;
 
 /** Scripts and styles only from here; images also from the links Greenlight's cards carry. */

@@ -47,6 +47,15 @@ export const SLASH_COMMANDS = [
   { command: '/digest', hint: '', description: 'The engagement digest for the last 24 hours' },
 ] as const;
 
+/** What the Teams app's command menu offers (appPackage/manifest.json). */
+export const TEAMS_COMMANDS = [
+  { command: 'draft', hint: '[text of the post]', description: 'Draft a social post for approval' },
+  { command: 'queue', hint: '', description: 'Your drafts, what waits for approval and what is scheduled' },
+  { command: 'digest', hint: '', description: 'The engagement digest for the last 24 hours' },
+  { command: 'help', hint: '', description: 'What Greenlight can do and how to ask' },
+  { command: 'timezone', hint: 'Europe/Berlin', description: 'Set the time zone your publish times are in' },
+] as const;
+
 export interface PlaygroundOptions {
   logger: Logger;
   /** What the sandbox network "published", newest last. */
@@ -238,7 +247,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         outbox: options.outbox(),
       });
       res.setHeader('cache-control', 'no-store');
-      sendJson(res, 200, { ...screen, commands: SLASH_COMMANDS });
+      sendJson(res, 200, { ...screen, commands: SLASH_COMMANDS, teams: Boolean(teams) });
     },
     'GET /playground/api/events': (req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -370,7 +379,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         const url = new URL(req.url ?? '/', 'http://localhost');
         const me = people.find((p) => p.id === url.searchParams.get('user')) ?? people[0]!;
         res.setHeader('cache-control', 'no-store');
-        sendJson(res, 200, side.screen(me.id, url.searchParams.get('conversation') ?? undefined, me.tz, url.searchParams.get('thread') ?? undefined));
+        sendJson(res, 200, {
+          ...side.screen(me.id, url.searchParams.get('conversation') ?? undefined, me.tz, url.searchParams.get('thread') ?? undefined),
+          me: { id: me.id, name: me.realName, tz: me.tz, role: me.role },
+          people: people.map((p) => ({ id: p.id, name: p.realName, tz: p.tz, role: p.role })),
+          notices: notices.filter((n) => n.user === me.id).map((n) => n.text),
+          commands: TEAMS_COMMANDS,
+        });
       },
       'POST /playground/api/teams/message': api(async (body) => {
         const { user, conversation, text } = Where.extend({ text: z.string().min(1).max(4000) }).parse(body);

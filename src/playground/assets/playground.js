@@ -5,13 +5,13 @@
 
 const $ = (id) => document.getElementById(id);
 const saved = JSON.parse(localStorage.getItem('greenlight-playground') || '{}');
-const view = { user: saved.user || '', channel: saved.channel || '', thread: '', tab: 'messages', pane: 'chat' };
+const view = { user: saved.user || '', channel: saved.channel || '', thread: '', tab: 'messages', pane: 'chat', chat: saved.chat === 'teams' ? 'teams' : 'slack', conversation: saved.conversation || '', teamsThread: '' };
 let screen = null;
 const uploads = new Map(); // `${viewId}/${blockId}/${actionId}` → Slack file objects
 const shownNotices = new Set();
 
 function remember() {
-  localStorage.setItem('greenlight-playground', JSON.stringify({ user: view.user, channel: view.channel }));
+  localStorage.setItem('greenlight-playground', JSON.stringify({ user: view.user, channel: view.channel, chat: view.chat, conversation: view.conversation }));
 }
 
 async function call(path, body) {
@@ -32,13 +32,20 @@ function toast(text) {
 let loading = null;
 let again = false;
 async function refresh() {
+  if (view.chat === 'teams' && !window.teamsView) return;
   if (loading) { again = true; return loading; }
   loading = (async () => {
     do {
       again = false;
-      const q = new URLSearchParams({ user: view.user, channel: view.channel, thread: view.thread, tab: view.tab });
-      const res = await fetch(`/playground/api/screen?${q}`);
-      if (res.ok) draw(await res.json());
+      if (view.chat === 'teams' && window.teamsView) {
+        const q = new URLSearchParams({ user: view.user, conversation: view.conversation, thread: view.teamsThread });
+        const res = await fetch(`/playground/api/teams/screen?${q}`);
+        if (res.ok) await window.teamsView.draw(await res.json());
+      } else {
+        const q = new URLSearchParams({ user: view.user, channel: view.channel, thread: view.thread, tab: view.tab });
+        const res = await fetch(`/playground/api/screen?${q}`);
+        if (res.ok) draw(await res.json());
+      }
     } while (again);
   })().finally(() => { loading = null; });
   return loading;
@@ -72,14 +79,7 @@ function draw(s) {
   view.user = s.me.id;
   view.channel = s.channel.id;
   remember();
-  const person = $('person');
-  const people = JSON.stringify(s.people);
-  if (person.dataset.people !== people) {
-    person.replaceChildren(...s.people.map((p) => new Option(`${p.name} — ${p.role}`, p.id)));
-    person.dataset.people = people;
-  }
-  person.value = s.me.id;
-  $('me').textContent = `${s.me.tz}`;
+  drawChrome(s);
   $('channels').replaceChildren(...s.channels.filter((c) => c.kind === 'channel').map((c) => item(`# ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), `channel-${c.name}`)));
   $('dms').replaceChildren(...s.channels.filter((c) => c.kind === 'dm').map((c) => item(`● ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), 'dm-greenlight')));
   $('open-outbox').classList.toggle('active', view.pane === 'outbox');
@@ -116,7 +116,27 @@ function draw(s) {
   $('thread').hidden = !s.thread;
   if (s.thread) setHtml($('thread-body'), messageHtml(s.thread.parent, true) + s.thread.replies.map((m) => messageHtml(m, true)).join(''));
   drawModal(s.modal);
-  for (const text of s.notices) if (!shownNotices.has(text)) { shownNotices.add(text); toast(text); }
+}
+
+/** What both chats share: the person switcher, the chat toggle, notices. */
+function drawChrome(s) {
+  const person = $('person');
+  const people = JSON.stringify(s.people);
+  if (person.dataset.people !== people) {
+    person.replaceChildren(...s.people.map((p) => new Option(`${p.name} — ${p.role}`, p.id)));
+    person.dataset.people = people;
+  }
+  person.value = s.me.id;
+  $('me').textContent = `${s.me.tz}`;
+  if (typeof s.teams === 'boolean') $('chat-slack').parentElement.hidden = !s.teams;
+  document.body.classList.toggle('teams', view.chat === 'teams');
+  $('chat-slack').classList.toggle('active', view.chat === 'slack');
+  $('chat-teams').classList.toggle('active', view.chat === 'teams');
+  $('teams-draft').hidden = view.chat !== 'teams';
+  $('teams-messages').hidden = view.chat !== 'teams';
+  for (const id of ['messages', 'home', 'outbox']) if (view.chat === 'teams') $(id).hidden = true;
+  if (view.chat === 'teams') $('thread').hidden = true;
+  for (const text of s.notices || []) if (!shownNotices.has(text)) { shownNotices.add(text); toast(text); }
 }
 
 function outboxHtml(p) {
@@ -349,7 +369,7 @@ $('modal-x').addEventListener('click', async () => {
 $('modal-body').addEventListener('submit', (e) => e.preventDefault());
 $('close-thread').addEventListener('click', () => { view.thread = ''; refresh(); });
 $('person').addEventListener('change', (e) => { view.user = e.target.value; view.thread = ''; view.tab = 'messages'; refresh(); });
-$('open-outbox').addEventListener('click', () => { view.pane = 'outbox'; refresh(); });
+$('open-outbox').addEventListener('click', () => { view.chat = 'slack'; view.pane = 'outbox'; refresh(); });
 $('publish-next').addEventListener('click', async () => {
   const answer = await call('publish-next', {});
   if (answer.said) toast(answer.said);
@@ -368,8 +388,9 @@ input.addEventListener('input', showHints);
 function showHints() {
   const text = input.value;
   const hints = $('hints');
-  if (!text.startsWith('/') || text.includes(' ')) { hints.hidden = true; return; }
-  const matches = (screen?.commands || []).filter((c) => c.command.startsWith(text));
+  const teams = view.chat === 'teams';
+  if ((!teams && !text.startsWith('/')) || !text || text.includes(' ')) { hints.hidden = true; return; }
+  const matches = ((teams ? window.teamsView?.screen : screen)?.commands || []).filter((c) => c.command.startsWith(text));
   hints.hidden = matches.length === 0;
   hints.replaceChildren(...matches.map((c) => {
     const li = document.createElement('li');
@@ -383,12 +404,25 @@ $('composer').addEventListener('submit', async (e) => {
   const text = input.value.trim();
   if (!text) return;
   $('hints').hidden = true;
+  if (view.chat === 'teams') {
+    input.value = '';
+    await call('teams/message', { user: view.user, conversation: view.conversation, text });
+    return refresh();
+  }
   if (!text.startsWith('/')) { toast('Greenlight listens for slash commands here: try /draft, /queue or /digest.'); return; }
   input.value = '';
   await call('command', { user: view.user, channel: view.channel, text });
   refresh();
 });
 
+for (const b of document.querySelectorAll('[data-chat]')) {
+  b.addEventListener('click', () => { view.chat = b.dataset.chat; view.pane = 'chat'; remember(); refresh(); });
+}
+
+// For the Teams view (teams-view.js): what it shares with this page.
+window.playground = { view, call, toast, refresh, drawChrome, setHtml, escape };
+
 const events = new EventSource('/playground/api/events');
 events.addEventListener('changed', () => refresh());
-refresh();
+// Both scripts (this one and teams-view.js) have run by then.
+document.addEventListener('DOMContentLoaded', () => refresh());

@@ -137,4 +137,30 @@ describe('the playground in a browser', () => {
     await expect.poll(() => chart.evaluate((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete ? i.naturalWidth : 0; })).toBeGreaterThan(100);
     await page.screenshot({ path: `${SHOTS}/6-digest.png` });
   }, 120_000);
+
+  it('the same day in the Teams view: the draft dialog, the card drawn by Microsoft’s renderer, the approver’s buttons after Teams’ refresh, Approve', async () => {
+    await as('Ann Author');
+    await page.click('#chat-teams');
+    await page.click('[data-testid="teams-channel-social-approvals"]');
+    await page.click('#teams-draft');
+    const dialog = page.locator('#teams-dialog-body');
+    await dialog.locator('textarea').first().waitFor();
+    await dialog.locator('textarea').first().fill('Hello from the Teams side 👋');
+    await dialog.locator('button', { hasText: 'Submit for approval' }).click();
+    await page.waitForSelector('#teams-dialog-layer', { state: 'hidden' });
+    const teamsCard = page.locator('#teams-messages .tm', { hasText: 'Hello from the Teams side' });
+    await teamsCard.waitFor({ timeout: 10_000 });
+    // The author sees no decision buttons; an approver gets them from Teams' automatic refresh.
+    expect(await teamsCard.locator('button', { hasText: 'Approve' }).count()).toBe(0);
+    await as('Alice Approver');
+    const approve = teamsCard.locator('button', { hasText: 'Approve' });
+    await approve.waitFor({ timeout: 10_000 });
+    // Drawn once, by Microsoft's renderer (its classes), buttons and all.
+    expect(await teamsCard.locator('.ac-adaptiveCard').count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/7-teams-card.png` });
+    await approve.click();
+    await expect.poll(() => teamsCard.textContent(), { timeout: 10_000 }).toMatch(/Published/);
+    expect(await teamsCard.locator('button', { hasText: 'Approve' }).count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/8-teams-published.png` });
+  }, 60_000);
 });
