@@ -9,7 +9,7 @@
  * callbacks the composition root hands it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import type { SlackConfig, TeamsConfig } from '../config.js';
@@ -487,8 +487,10 @@ class StateKeeper {
   now(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    // Beside the database: if its folder is gone (deleted under a running Greenlight), so is the
+    // workspace, and nothing is written to bring the folder back.
+    if (!existsSync(path.dirname(this.file))) return;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(this.read()));
       renameSync(tmp, this.file);

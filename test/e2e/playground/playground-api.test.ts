@@ -11,14 +11,15 @@ import { loadConfig } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/observability/logger.js';
 import type { Screen } from '../../../src/playground/screen.js';
 import { jpeg } from '../../support/image-fixtures.js';
-import { tempDir } from '../../support/temp-db.js';
+import { startPlaygroundApp, until, type PlaygroundApp } from '../../support/playground-client.js';
 
+let pg: PlaygroundApp | undefined;
+/** The running Greenlight (a new one after a restart). */
 let app: RunningApp | undefined;
-let tmp: ReturnType<typeof tempDir> | undefined;
 afterEach(async () => {
   await app?.stop();
-  tmp?.cleanup();
-  app = tmp = undefined;
+  await pg?.stop();
+  app = pg = undefined;
 });
 
 const ANN = 'U0ANN';
@@ -27,9 +28,8 @@ const COLIN = 'U0COLIN';
 const APPROVALS = 'C0APPROVALS';
 
 async function start(env: Record<string, string> = {}) {
-  tmp = tempDir();
-  const config = loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media`, ...env });
-  app = await startApp(config, { logger: createMemoryLogger('debug'), port: 0 });
+  pg = await startPlaygroundApp(env);
+  app = pg.app;
   return app;
 }
 
@@ -40,17 +40,6 @@ const post = async (path: string, body: unknown) => {
 const screen = async (user: string, channel = APPROVALS, extra: Record<string, string> = {}) =>
   (await (await fetch(`${app!.url}/playground/api/screen?${new URLSearchParams({ user, channel, ...extra })}`)).json()) as Screen;
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await read();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  expect(ok(value), what).toBe(true);
-  return value;
-}
 
 describe('the playground over HTTP', () => {
   it('is on with no chat configured, on 127.0.0.1, and says where', async () => {
@@ -166,7 +155,7 @@ describe('the playground over HTTP', () => {
 
   it('keeps its workspace across a restart, beside the database: the card is still there and still works', async () => {
     await start();
-    const config = loadConfig({ DATABASE_URL: `file:${tmp!.dir}/greenlight.db`, MEDIA_DIR: `${tmp!.dir}/media` });
+    const config = loadConfig({ DATABASE_URL: `file:${pg!.dir}/greenlight.db`, MEDIA_DIR: `${pg!.dir}/media` });
     await app!.stop();
     app = await startApp(config, { logger: createMemoryLogger('debug'), port: 0 });
     const added = await post('people', { name: 'Dana Designer', tz: 'Europe/Paris' });

@@ -5,44 +5,25 @@
  * author's 1:1 chat.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { createMemoryLogger } from '../../../src/observability/logger.js';
 import type { TeamsScreen } from '../../../src/playground/teams-side.js';
-import { tempDir } from '../../support/temp-db.js';
+import { startPlaygroundApp, until, type PlaygroundApp } from '../../support/playground-client.js';
 
-let app: RunningApp | undefined;
-let tmp: ReturnType<typeof tempDir> | undefined;
+let pg: PlaygroundApp | undefined;
 afterEach(async () => {
-  await app?.stop();
-  tmp?.cleanup();
-  app = tmp = undefined;
+  await pg?.stop();
+  pg = undefined;
 });
 
 const APPROVALS = '19:8e2a4c6d0b1f4a3c9e7d5b3a1c9e7f20@thread.tacv2';
-const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${app!.url}/playground/api/teams/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-};
+const post = (path: string, body: unknown) => pg!.post(`teams/${path}`, body);
 const screen = async (user: string, conversation = APPROVALS) =>
-  (await (await fetch(`${app!.url}/playground/api/teams/screen?${new URLSearchParams({ user, conversation })}`)).json()) as TeamsScreen;
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await read();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  expect(ok(value), what).toBe(true);
-  return value;
-}
+  (await (await fetch(`${pg!.app.url}/playground/api/teams/screen?${new URLSearchParams({ user, conversation })}`)).json()) as TeamsScreen;
 const json = (v: unknown) => JSON.stringify(v);
 
 describe('the playground’s Teams', () => {
   it('is Greenlight’s Teams front end in local mode: draft, card, refresh for approvers, approve, the author hears', async () => {
-    tmp = tempDir();
-    app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media` }), { logger: createMemoryLogger('debug'), port: 0 });
-    expect(app.chats.map((c) => c.platform).sort()).toEqual(['slack', 'teams']);
+    pg = await startPlaygroundApp();
+    expect(pg.app.chats.map((c) => c.platform).sort()).toEqual(['slack', 'teams']);
     // Set up on first start: the approvals channel was chosen.
     let s = await until('the approvals channel is set', () => screen('U0ANN'), (x) => x.messages.some((m) => m.replies > 0));
     expect(s.messages[0]).toMatchObject({ author: 'Alice Approver', text: 'use this channel for approvals', fromBot: false });
