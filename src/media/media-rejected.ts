@@ -15,6 +15,8 @@ export type MediaRejectionReason =
   | 'too_large'
   /** Not a JPEG, PNG, GIF or WebP by its first bytes (or empty), whatever its name or Content-Type says. */
   | 'not_an_image'
+  /** Not an MP4 or MOV whose movie description can be read (no video track, cut short, another format). */
+  | 'not_a_video'
   /** Starts like an image, but the header that holds its size is cut off or broken. */
   | 'damaged'
   /** The bytes stopped coming (the sender went away or cancelled). */
