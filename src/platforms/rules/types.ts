@@ -28,7 +28,28 @@ export interface MediaRules {
   maxBytes?: number;
   /** Width ÷ height it accepts, inclusive; absent means any. */
   aspectRatio?: { min: number; max: number; label: string };
+  /** Videos (issue 15): the uploads field takes them too. */
+  video: VideoSupport;
 }
+
+/**
+ * What videos a network takes through its API (issue 15), from each network's own reference;
+ * null with a reason where Greenlight publishes no video there. Data, like the image rules.
+ */
+export interface VideoRules {
+  containers: readonly ('mp4' | 'mov')[];
+  /** RFC 6381 prefixes of the video codecs it takes: `avc1` (H.264), `hvc1`/`hev1` (HEVC). */
+  videoCodecs: readonly string[];
+  /** Audio codec prefixes it takes (`mp4a` for AAC); a video without sound is always fine. */
+  audioCodecs: readonly string[];
+  minSeconds: number;
+  maxSeconds: number;
+  maxBytes: number;
+  /** Width ÷ height it takes, inclusive; absent means any. */
+  aspectRatio?: { min: number; max: number; label: string };
+}
+
+export type VideoSupport = { rules: VideoRules } | { none: string };
 
 /** A rule a draft breaks on one network, phrased for the author: "X: 312 of 280 characters". */
 export interface RuleViolation {

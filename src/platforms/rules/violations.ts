@@ -66,3 +66,49 @@ export function mediaViolations(network: NetworkId, rules: MediaRules, images: r
   }
   return out;
 }
+
+/** What the video rules need to know of a video: read from the file (media/video-probe.ts) and its size. */
+export interface ContentVideo {
+  container: 'mp4' | 'mov';
+  durationSeconds: number;
+  width: number;
+  height: number;
+  videoCodec: string;
+  audioCodec: string | null;
+  bytes: number;
+}
+
+const CODEC_NAMES: Record<string, string> = { avc1: 'H.264', avc3: 'H.264', hvc1: 'HEVC', hev1: 'HEVC', mp4a: 'AAC', vp09: 'VP9', av01: 'AV1', 'ac-3': 'AC-3', 'ec-3': 'E-AC-3', Opus: 'Opus' };
+const codecName = (codec: string) => CODEC_NAMES[codec.split('.')[0]!] ?? codec.split('.')[0]!;
+const names = (prefixes: readonly string[]) => [...new Set(prefixes.map(codecName))].join(' or ');
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds * 10) / 10} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+}
+
+/**
+ * "X takes videos up to 2 min 20 s (this one is 3 min)", "Pinterest takes images only from
+ * Greenlight", "LinkedIn takes MP4 videos (this one is MOV)": one message per problem.
+ */
+export function videoViolations(network: NetworkId, support: MediaRules['video'], video: ContentVideo): RuleViolation[] {
+  const label = NETWORK_LABELS[network];
+  const at = (message: string): RuleViolation => ({ network, field: 'images', message });
+  if ('none' in support) return [at(support.none)];
+  const rules = support.rules;
+  const out: RuleViolation[] = [];
+  if (!rules.containers.includes(video.container)) out.push(at(`${label} takes ${rules.containers.map((c) => c.toUpperCase()).join(' or ')} videos (this one is ${video.container.toUpperCase()})`));
+  if (!rules.videoCodecs.some((c) => video.videoCodec.startsWith(c))) out.push(at(`${label} takes ${names(rules.videoCodecs)} video (this one is ${codecName(video.videoCodec)})`));
+  if (video.audioCodec && !rules.audioCodecs.some((c) => video.audioCodec!.startsWith(c))) out.push(at(`${label} takes ${names(rules.audioCodecs)} sound (this video has ${codecName(video.audioCodec)})`));
+  if (video.durationSeconds > rules.maxSeconds) out.push(at(`${label} takes videos up to ${duration(rules.maxSeconds)} (this one is ${duration(video.durationSeconds)})`));
+  if (video.durationSeconds < rules.minSeconds) out.push(at(`${label} takes videos of at least ${duration(rules.minSeconds)} (this one is ${duration(video.durationSeconds)})`));
+  if (video.bytes > rules.maxBytes) out.push(at(`${label} takes videos up to ${formatMegabytes(rules.maxBytes, 'down')} (this one is ${formatMegabytes(video.bytes, 'up')})`));
+  const range = rules.aspectRatio;
+  if (range) {
+    const r = video.width / video.height;
+    if (r < range.min - 0.005 || r > range.max + 0.005) out.push(at(`${label}: the video is ${video.width}×${video.height} (${ratio.format(r)}:1); it takes ${range.label}`));
+  }
+  return out;
+}
