@@ -13,9 +13,10 @@ import type { FileHandle } from 'node:fs/promises';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { IncomingMedia } from './incoming-media.js';
+import { IncomingMedia, IncomingVideo } from './incoming-media.js';
+import { probeVideo, type VideoSource } from './video-probe.js';
 import { MediaRejected } from './media-rejected.js';
-import { isSha256, type MediaLimits, type MediaSource, type MediaStore, type StoredMedia } from './media-store.js';
+import { isSha256, type MediaLimits, type MediaSource, type MediaStore, type StoredMedia, type StoredVideo } from './media-store.js';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -47,6 +48,13 @@ async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
   }
 }
 
+/** `length` bytes from `position` (fewer at the end of the file). */
+async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await file.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
 export class FileMediaStore implements MediaStore {
   readonly dir: string;
 
@@ -54,26 +62,60 @@ export class FileMediaStore implements MediaStore {
     this.dir = path.resolve(dir);
   }
 
-  async put(source: MediaSource, limits: MediaLimits): Promise<StoredMedia> {
+  put(source: MediaSource, limits: MediaLimits): Promise<StoredMedia> {
     const incoming = new IncomingMedia(limits);
+    return this.#store(source, incoming, async () => incoming.finish());
+  }
+
+  putVideo(source: MediaSource, limits: MediaLimits): Promise<StoredVideo> {
+    const incoming = new IncomingVideo(limits);
+    return this.#store(source, incoming, async (file, size) => {
+      const { sha256, bytes } = incoming.finish();
+      // Read from the part file, before it has a name: a file that is no video never gets one.
+      const facts = await probeVideo({ size, read: (position, length) => readAt(file, position, length) });
+      return { sha256, bytes, ...facts };
+    });
+  }
+
+  async reader(sha256: string): Promise<(VideoSource & { close(): Promise<void> }) | undefined> {
+    const file = this.#pathOf(sha256);
+    if (!file) return undefined;
+    try {
+      const handle = await fsp.open(file, 'r');
+      const { size } = await handle.stat();
+      return { size, read: (position, length) => readAt(handle, position, length), close: () => handle.close() };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Streams `source` into a part file under tmp/ through `incoming`'s checks, asks `finish`
+   * what was stored (reading the complete part file if it must), then names it by its sha256.
+   * Any failure removes the part file before the error is thrown.
+   */
+  async #store<T extends { sha256: string }>(source: MediaSource, incoming: { take(chunk: Uint8Array): void }, finish: (file: FileHandle, size: number) => Promise<T>): Promise<T> {
     const temp = path.join(this.dir, 'tmp', `${randomUUID()}.part`);
     let file: FileHandle | undefined;
     try {
       file = await onDisk(async () => {
         await fsp.mkdir(path.dirname(temp), { recursive: true });
-        return fsp.open(temp, 'wx');
+        return fsp.open(temp, 'wx+');
       });
       const open = file;
+      let size = 0;
       try {
         for await (const chunk of source) {
           incoming.take(chunk);
           await onDisk(() => writeAll(open, chunk));
+          size += chunk.byteLength;
         }
       } catch (error) {
         // Leaving the loop early cancels the source, so a refused download stops downloading.
         throw error instanceof MediaRejected ? error : MediaRejected.interrupted(error);
       }
-      const media = incoming.finish();
+      const media = await finish(open, size);
       // Flushed before the rename: after a power cut the name never points at missing bytes.
       await onDisk(() => open.sync());
       file = undefined;

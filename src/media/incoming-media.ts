@@ -71,3 +71,39 @@ export class IncomingMedia {
     else if (this.#head.length >= HEADER_BYTES) throw MediaRejected.damaged(this.#type);
   }
 }
+
+/**
+ * The same running checks for a video: its sha256 and length as it arrives, and from its
+ * first bytes whether it is an ISO media file at all (MP4 and MOV begin with a box, almost
+ * always `ftyp`; QuickTime files may begin with `wide`, `free` or `mdat`). What the video
+ * is, is read from the complete file (media/video-probe.ts).
+ */
+export class IncomingVideo {
+  readonly #maxBytes: number;
+  readonly #hash = createHash('sha256');
+  #bytes = 0;
+  #head: Buffer = Buffer.alloc(0);
+
+  constructor(limits: MediaLimits) {
+    this.#maxBytes = limits.maxBytes;
+  }
+
+  take(chunk: Uint8Array): void {
+    this.#bytes += chunk.byteLength;
+    if (this.#bytes > this.#maxBytes) throw MediaRejected.tooLarge(this.#maxBytes);
+    this.#hash.update(chunk);
+    if (this.#head.length < 8) {
+      this.#head = Buffer.concat([this.#head, chunk.subarray(0, 8 - this.#head.length)]);
+      if (this.#head.length === 8 && !startsLikeIsoMedia(this.#head)) throw notVideo();
+    }
+  }
+
+  finish(): { sha256: string; bytes: number } {
+    if (this.#head.length < 8) throw notVideo();
+    return { sha256: this.#hash.digest('hex'), bytes: this.#bytes };
+  }
+}
+
+const ISO_FIRST_BOXES = new Set(['ftyp', 'wide', 'free', 'skip', 'mdat', 'moov', 'pnot']);
+const startsLikeIsoMedia = (head: Buffer) => ISO_FIRST_BOXES.has(head.subarray(4, 8).toString('latin1'));
+const notVideo = () => new MediaRejected('not_a_video', 'This file is not a video Greenlight can read: it takes MP4 and MOV.');

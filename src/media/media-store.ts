@@ -14,6 +14,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ImageType } from '../domain/image-format.js';
+import type { VideoFacts, VideoSource } from './video-probe.js';
 
 /** Bytes arriving in order: an HTTP response body, a Node stream, a generator in tests. */
 export type MediaSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
@@ -36,6 +37,12 @@ export interface StoredMedia {
   orientation?: number;
 }
 
+/** A stored video (issue 15): what its file says of it, read once it has all arrived. */
+export interface StoredVideo extends VideoFacts {
+  sha256: string;
+  bytes: number;
+}
+
 export interface MediaStore {
   /**
    * Streams `source` into the store, checking it as it arrives. Resolves once the file is
@@ -44,6 +51,14 @@ export interface MediaStore {
    * leaves nothing behind.
    */
   put(source: MediaSource, limits: MediaLimits): Promise<StoredMedia>;
+  /**
+   * Like `put`, for a video: the bytes must start as an MP4 or MOV does, and once complete
+   * its movie description is read (length, size, codecs) before it gets its name; a file that
+   * is not a readable video leaves nothing behind (MediaRejected `not_a_video`).
+   */
+  putVideo(source: MediaSource, limits: MediaLimits): Promise<StoredVideo>;
+  /** Reads parts of a file (a video's description, an upload in chunks); undefined when there is no such file. */
+  reader(sha256: string): Promise<(VideoSource & { close(): Promise<void> }) | undefined>;
   /** The file's bytes, or undefined when the store has no such file. */
   open(sha256: string): Promise<Readable | undefined>;
   has(sha256: string): Promise<boolean>;

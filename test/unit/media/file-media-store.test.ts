@@ -149,7 +149,7 @@ describe('FileMediaStore.put', () => {
     let partWritten: string | undefined;
     vi.spyOn(fsp, 'open').mockImplementation(async (file, flags, mode) => {
       const handle = await realOpen(file, flags, mode);
-      if (flags !== 'wx') return handle;
+      if (!String(flags).startsWith('wx')) return handle; // the part file (opened to write, and read back for videos)
       const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<{ bytesWritten: number }>;
       let writes = 0;
       // The first write lands on disk for real; the second finds the disk full.
