@@ -19,36 +19,47 @@ import type { MediaLimits, StoredMedia } from './media-store.js';
  */
 export const HEADER_BYTES = 1024 * 1024;
 
-export class IncomingMedia {
-  readonly #maxBytes: number;
+/** The running sha256 and length of a file arriving, refused as soon as it passes the limit. */
+class RunningTotal {
   readonly #hash = createHash('sha256');
-  #bytes = 0;
+  bytes = 0;
+  constructor(readonly maxBytes: number) {}
+  take(chunk: Uint8Array): void {
+    this.bytes += chunk.byteLength;
+    if (this.bytes > this.maxBytes) throw MediaRejected.tooLarge(this.maxBytes);
+    this.#hash.update(chunk);
+  }
+  digest(): string {
+    return this.#hash.digest('hex');
+  }
+}
+
+export class IncomingMedia {
+  readonly #total: RunningTotal;
   #head: Buffer = Buffer.alloc(0);
   #type: ImageType | undefined;
   #size: ImageSize | undefined;
 
   constructor(limits: MediaLimits) {
-    this.#maxBytes = limits.maxBytes;
+    this.#total = new RunningTotal(limits.maxBytes);
   }
 
   /** Takes the next chunk. Throws MediaRejected as soon as the bytes so far rule the file out. */
   take(chunk: Uint8Array): void {
-    this.#bytes += chunk.byteLength;
-    if (this.#bytes > this.#maxBytes) throw MediaRejected.tooLarge(this.#maxBytes);
-    this.#hash.update(chunk);
+    this.#total.take(chunk);
     if (this.#size === undefined) this.#inspect(chunk);
   }
 
   /** After the last chunk: the checked image, or MediaRejected when it never became one. */
   finish(): StoredMedia {
-    if (this.#bytes === 0) throw MediaRejected.notAnImage(true);
+    if (this.#total.bytes === 0) throw MediaRejected.notAnImage(true);
     const type = this.#type ?? detectImageType(this.#head);
     if (!type) throw MediaRejected.notAnImage();
     const size = this.#size ?? imageSize(this.#head, type);
     if (!size) throw MediaRejected.damaged(type);
     return {
-      sha256: this.#hash.digest('hex'),
-      bytes: this.#bytes,
+      sha256: this.#total.digest(),
+      bytes: this.#total.bytes,
       type,
       width: size.width,
       height: size.height,
@@ -79,19 +90,15 @@ export class IncomingMedia {
  * is, is read from the complete file (media/video-probe.ts).
  */
 export class IncomingVideo {
-  readonly #maxBytes: number;
-  readonly #hash = createHash('sha256');
-  #bytes = 0;
+  readonly #total: RunningTotal;
   #head: Buffer = Buffer.alloc(0);
 
   constructor(limits: MediaLimits) {
-    this.#maxBytes = limits.maxBytes;
+    this.#total = new RunningTotal(limits.maxBytes);
   }
 
   take(chunk: Uint8Array): void {
-    this.#bytes += chunk.byteLength;
-    if (this.#bytes > this.#maxBytes) throw MediaRejected.tooLarge(this.#maxBytes);
-    this.#hash.update(chunk);
+    this.#total.take(chunk);
     if (this.#head.length < 8) {
       this.#head = Buffer.concat([this.#head, chunk.subarray(0, 8 - this.#head.length)]);
       if (this.#head.length === 8 && !startsLikeIsoMedia(this.#head)) throw notVideo();
@@ -100,7 +107,7 @@ export class IncomingVideo {
 
   finish(): { sha256: string; bytes: number } {
     if (this.#head.length < 8) throw notVideo();
-    return { sha256: this.#hash.digest('hex'), bytes: this.#bytes };
+    return { sha256: this.#total.digest(), bytes: this.#total.bytes };
   }
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Outage } from '../outages.js';
 import type { AddressInfo } from 'node:net';
 import { BodyParseError, parseApiArgs, parseUploadBytes } from './body-parsing.js';
 import { IdSource } from './ids.js';
@@ -147,14 +148,13 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
   };
 
-  let outage: { mode: OutageMode; retryAfterSeconds: number; ended: Promise<void>; end: () => void } | undefined;
-  let outageHits = 0;
+  const down = new Outage<OutageMode>();
 
   /** True when the outage took the call (nothing more to do). */
   async function meetOutage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const current = outage;
+    const current = down.current;
     if (!current || current.mode === 'lost_answer') return false;
-    outageHits++;
+    down.hits++;
     await readBody(req);
     switch (current.mode) {
       case '500':
@@ -177,9 +177,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     inFlight.peak = Math.max(inFlight.peak, ++inFlight.now);
     try {
       if (await meetOutage(req, res)) return;
-      const losing = outage?.mode === 'lost_answer';
+      const losing = down.current?.mode === 'lost_answer';
       if (losing) {
-        outageHits++;
+        down.hits++;
         // Slack acts on the call; the answer never reaches the caller.
         const sink = { headersSent: false, writeHead: () => sink, end: () => void req.socket.destroy() } as unknown as ServerResponse;
         await answerApi(req, sink, method, query);
@@ -320,18 +320,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return userFileObject(origin, workspace.teamId, file);
     },
     inFlight,
-    outage(mode, opts = {}) {
-      outage?.end();
-      let end = () => {};
-      const ended = new Promise<void>((resolve) => (end = resolve));
-      outage = { mode, retryAfterSeconds: opts.retryAfterSeconds ?? 30, ended, end };
-    },
-    endOutage() {
-      outage?.end();
-      outage = undefined;
-    },
+    outage: (mode, opts = {}) => down.start(mode, opts.retryAfterSeconds),
+    endOutage: () => down.end(),
     get outageHits() {
-      return outageHits;
+      return down.hits;
     },
     answerSubmission(viewId, answer) {
       const outcome = answerSubmission(context({}), viewId, answer);
@@ -359,8 +351,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       };
     },
     reset() {
-      outage?.end();
-      outage = undefined;
+      down.end();
       recorder.clear();
       state.clear();
       failures.clear();

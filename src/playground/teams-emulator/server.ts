@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Outage } from '../outages.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { aadOpenIdConfiguration, answerTokenRequest, BOT_FRAMEWORK_AUDIENCE, checkBotBearer, tokenTenant, type AppType, type FakeCredentials } from './aad.js';
@@ -149,8 +150,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       inFlight.peak = inFlight.now;
     },
   };
-  let outage: { mode: OutageMode; retryAfterSeconds: number; ended: Promise<void>; end: () => void } | undefined;
-  let outageHits = 0;
+  const down = new Outage<OutageMode>();
 
   type Handled = { status: number; body: unknown; headers?: Record<string, string> };
   interface Request {
@@ -178,9 +178,9 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     inFlight.peak = Math.max(inFlight.peak, ++inFlight.now);
     try {
       const at = now();
-      const current = outage;
+      const current = down.current;
       if (current && current.mode !== 'lost_answer') {
-        outageHits++;
+        down.hits++;
         await readBody(req);
         if (current.mode === '500') return send(res, 500, connectorErrorFor(500).body);
         if (current.mode === 'throttled') return send(res, 429, connectorErrorFor(429).body, { 'retry-after': String(current.retryAfterSeconds) });
@@ -196,7 +196,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       const answer = await answerConnector(request, credentials !== undefined);
       if (current?.mode === 'lost_answer') {
         // Teams acted on the call; the answer never reaches the caller.
-        outageHits++;
+        down.hits++;
         record(request, answer, at);
         req.socket.destroy();
         return;
@@ -368,23 +368,14 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       else notInstalled.add(aadObjectId);
     },
     inFlight,
-    outage(mode, opts = {}) {
-      outage?.end();
-      let end = () => {};
-      const ended = new Promise<void>((resolve) => (end = resolve));
-      outage = { mode, retryAfterSeconds: opts.retryAfterSeconds ?? 30, ended, end };
-    },
-    endOutage() {
-      outage?.end();
-      outage = undefined;
-    },
+    outage: (mode, opts = {}) => down.start(mode, opts.retryAfterSeconds),
+    endOutage: () => down.end(),
     get outageHits() {
-      return outageHits;
+      return down.hits;
     },
     subscribe: (listener) => recorder.subscribe(listener),
     reset() {
-      outage?.end();
-      outage = undefined;
+      down.end();
       recorder.clear();
       state.clear();
       failures.clear();
@@ -394,7 +385,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        outage?.end();
+        down.end();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections would otherwise hold close() until they time out.
         server.closeAllConnections();
