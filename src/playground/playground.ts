@@ -18,7 +18,7 @@ import type { TeamsSnapshot } from './teams-emulator/index.js';
 import { createRequire } from 'node:module';
 import type { Logger } from '../observability/logger.js';
 import type { SandboxPost } from '../platforms/sandbox/publisher.js';
-import { readBody } from '../server/request-body.js';
+import { BodyReadError, readBody } from '../server/request-body.js';
 import { sendJson, type Route } from '../server/http-server.js';
 import { playgroundAssets } from './assets.js';
 import { renderScreen, type Screen } from './screen.js';
@@ -223,9 +223,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       sendJson(res, 200, result ?? { ok: true });
     } catch (error) {
       const known = error instanceof PlaygroundError || error instanceof TeamsSideError;
-      const message = error instanceof z.ZodError ? 'That request is not one the playground understands.' : known ? (error as Error).message : 'Something went wrong in the playground.';
-      if (!known && !(error instanceof z.ZodError)) logger.error('playground request failed', { error });
-      sendJson(res, 400, { ok: false, error: message });
+      // A body that is not JSON, or not the shape asked for, is the page's mistake, not a fault here.
+      const malformed = error instanceof z.ZodError || error instanceof SyntaxError || error instanceof BodyReadError;
+      const message = malformed ? 'That request is not one the playground understands.' : known ? (error as Error).message : 'Something went wrong in the playground.';
+      if (!known && !malformed) logger.error('playground request failed', { error });
+      sendJson(res, known || malformed ? 400 : 500, { ok: false, error: message });
     }
   };
 

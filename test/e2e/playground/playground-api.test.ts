@@ -182,6 +182,9 @@ describe('the playground over HTTP', () => {
     expect((await post('people', { name: 'Zed', tz: 'Mars/Olympus' })).json.error).toMatch(/not a time zone/);
     expect((await post('command', { user: 'U0NOBODY', channel: APPROVALS, text: '/draft' })).json.error).toMatch(/No person/);
     expect((await post('command', { nonsense: true })).status).toBe(400);
+    const garbled = await fetch(`${app!.url}/playground/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(garbled.status).toBe(400);
+    expect(((await garbled.json()) as { error: string }).error).toMatch(/not one the playground understands/);
     const added = await post('people', { name: 'Dana Designer', tz: 'Europe/Paris' });
     expect((await screen(String(added.json.id))).me).toMatchObject({ name: 'Dana Designer', tz: 'Europe/Paris', role: 'colleague' });
   });
