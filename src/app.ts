@@ -117,7 +117,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           if (!(clock instanceof ManualClock)) return 'This clock cannot be moved.';
           if (next.dueAt > clock.now()) clock.set(next.dueAt);
           await scheduler?.kick();
-          return `Post #${next.postId} went out to ${NETWORK_LABELS[next.network]} (the playground's clock moved to its time).`;
+          return `Post #${next.postId} is going out to ${NETWORK_LABELS[next.network]} now (the playground's clock moved to its time).`;
         },
       });
       // Greenlight's own Slack front end, pointed at the emulator instead of slack.com.

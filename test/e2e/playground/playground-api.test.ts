@@ -108,7 +108,7 @@ describe('the playground over HTTP', () => {
     // Publish now: the scheduled post goes out to the sandbox, shown in the outbox.
     expect((await screen(ANN)).outbox).toEqual([]);
     const published = await post('publish-next', {});
-    expect(String(published.json.said)).toMatch(/Post #1 went out to Sandbox/);
+    expect(String(published.json.said)).toMatch(/Post #1 is going out to Sandbox now/);
     s = await until('the outbox has the post', () => screen(ANN), (x) => x.outbox.length === 1);
     expect(s.outbox[0]).toMatchObject({ network: 'sandbox', postId: 1, text: 'Spring is here 🌷', characters: 16 });
 
