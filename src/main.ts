@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   keepServingOnStrayErrors(logger);
-  const app = await startApp(config, { logger, initDatabase: flags.init });
+  // Signals are handled from before start-up: without a listener a SIGTERM ends Node at once,
+  // and a supervisor may send one the moment "listening" is printed, or while starting.
+  const starting = startApp(config, { logger, initDatabase: flags.init });
 
   let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
     }
     firstSignalAt = performance.now();
     logger.info(`${signal}: finishing work in flight, then stopping`);
-    app.stop().then(
+    starting.then((app) => app.stop()).then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  await starting;
 }
 
 main().catch((error: unknown) => {

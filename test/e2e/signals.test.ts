@@ -46,7 +46,8 @@ afterEach(() => {
   tmp = undefined;
 });
 
-async function npmStart() {
+/** `npm start` in its own process group, once its output shows `ready` (default: listening, and /healthz answering). */
+async function npmStart(ready?: string) {
   tmp = tempDir();
   const port = await freePort();
   const child = spawn('npm', ['start'], {
@@ -65,8 +66,8 @@ async function npmStart() {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await eventually(() => output.includes(`listening on port ${port}`) || child.exitCode !== null, 30_000, 'Greenlight to listen');
-  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  await eventually(() => output.includes(ready ?? `listening on port ${port}`) || child.exitCode !== null, 30_000, ready ?? 'Greenlight to listen');
+  if (!ready) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   return { pid: child.pid!, port, exited, output: () => output };
 }
 
@@ -88,6 +89,15 @@ describe('signals reach Greenlight through npm start', () => {
     expect(app.output()).toMatch(/INFO \[greenlight\] stopped/);
     expect(app.output().match(/SIGINT: finishing work in flight/g)).toHaveLength(1);
     expect(await portFree(app.port)).toBe(true);
+  });
+
+  it('SIGTERM while it is still starting (the database just opened) stops it gracefully once started, not by Node’s default', async () => {
+    const app = await npmStart('created a new database');
+    process.kill(app.pid, 'SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toContain('SIGTERM: finishing work in flight, then stopping');
+    expect(app.output()).toMatch(/INFO \[greenlight\] stopped/);
+    await eventually(() => !groupAlive(app.pid), 10_000, 'every process of the group to exit');
   });
 
   it('SIGTERM to the whole group (a control-group kill) stops it gracefully too', async () => {
