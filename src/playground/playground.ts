@@ -9,18 +9,19 @@
  * callbacks the composition root hands it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import type { SlackConfig, TeamsConfig } from '../config.js';
-import { startTeamsSide, TeamsSideError, type TeamsSide } from './teams-side.js';
-import type { TeamsSnapshot } from './teams-emulator/index.js';
 import { createRequire } from 'node:module';
+import { z } from 'zod';
+import type { SlackConfig, TeamsConfig } from '../config.js';
+import { detectImageType } from '../domain/image-format.js';
+import { isValidTimeZone } from '../domain/time.js';
 import type { Logger } from '../observability/logger.js';
 import type { SandboxPost } from '../platforms/sandbox/publisher.js';
 import { BodyReadError, readBody } from '../server/request-body.js';
 import { sendJson, type Route } from '../server/http-server.js';
 import { playgroundAssets } from './assets.js';
+import { instantFromLocal } from './render/zone.js';
 import { renderScreen, type Screen } from './screen.js';
 import {
   appHomeOpened,
@@ -34,11 +35,10 @@ import {
   type InputValues,
   type SignedResponse,
 } from './slack-emulator/requests.js';
-import { mintTriggerId, startFakeSlackApi, type FakeSlackApi, type WorkspaceSnapshot } from './slack-emulator/index.js';
+import { mintTriggerId, startFakeSlackApi, type FakeSlackApi } from './slack-emulator/index.js';
+import { startTeamsSide, TeamsSideError, type TeamsSide } from './teams-side.js';
+import { readSaved, StateKeeper } from './workspace-file.js';
 import { APPROVALS_CHANNEL, APPROVERS, CHANNELS, DIGEST_CHANNEL, MANAGERS_GROUP, SEEDED_PEOPLE, type PlaygroundPerson } from './workspace-seed.js';
-import { instantFromLocal } from './render/zone.js';
-import { z } from 'zod';
-import { detectImageType } from '../domain/image-format.js';
 
 /** The slash commands the manifest declares, with their hints, as the composer offers them. */
 export const SLASH_COMMANDS = [
@@ -346,7 +346,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     }),
     'POST /playground/api/people': api(async (body) => {
       const input = Person.parse(body);
-      if (!isZone(input.tz)) throw new PlaygroundError(`${input.tz} is not a time zone (try Europe/Paris or America/Chicago).`);
+      if (!isValidTimeZone(input.tz)) throw new PlaygroundError(`${input.tz} is not a time zone (try Europe/Paris or America/Chicago).`);
       const id = `U0P${String(people.length + 1).padStart(3, '0')}${randomBytes(2).toString('hex').toUpperCase()}`;
       const added: PlaygroundPerson = { id, realName: input.name, displayName: input.name.split(/\s+/)[0]!.toLowerCase(), tz: input.tz, role: input.manager ? 'approver through @managers' : 'colleague' };
       people.push(added);
@@ -457,62 +457,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   };
 }
 
-interface SavedPlayground {
-  people: PlaygroundPerson[];
-  workspace: WorkspaceSnapshot;
-  teams?: TeamsSnapshot;
-}
-
-function readSaved(file: string, logger: Logger): SavedPlayground | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedPlayground;
-    if (!Array.isArray(saved.people) || !Array.isArray(saved.workspace?.channels)) throw new Error('not a playground workspace');
-    return saved;
-  } catch (error) {
-    logger.warn(`playground: ${file} could not be read; starting with a fresh workspace`, { error });
-    return undefined;
-  }
-}
-
-/** Writes the workspace to its file shortly after changes (atomically: a crash leaves the old one). */
-class StateKeeper {
-  #timer: NodeJS.Timeout | undefined;
-  constructor(
-    readonly file: string,
-    readonly read: () => SavedPlayground,
-    readonly logger: Logger,
-  ) {}
-  soon(): void {
-    this.#timer ??= setTimeout(() => this.now(), 500);
-  }
-  now(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    // Beside the database: if its folder is gone (deleted under a running Greenlight), so is the
-    // workspace, and nothing is written to bring the folder back.
-    if (!existsSync(path.dirname(this.file))) return;
-    try {
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.read()));
-      renameSync(tmp, this.file);
-    } catch (error) {
-      this.logger.warn('playground: could not save the workspace', { error });
-    }
-  }
-}
-
 /** A problem the page shows as it is. */
 export class PlaygroundError extends Error {}
-
-function isZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function guessType(name: string): string {
   const ext = name.split('.').pop()?.toLowerCase();

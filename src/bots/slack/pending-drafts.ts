@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { PostImage } from '../../domain/post.js';
 import type { DraftInput } from '../../workflows/draft-validation.js';
 import type { DraftModalState } from './blocks/draft-modal.js';
+import { ExpiringMap } from '../expiring-map.js';
 
 export interface PendingImage {
   image: PostImage;
@@ -30,35 +31,25 @@ const TTL_MS = 2 * 3600_000;
 const MAX_PENDING = 2000;
 
 export class PendingDrafts {
-  readonly #entries = new Map<string, { draft: PendingDraft; expires: number }>();
+  readonly #drafts: ExpiringMap<string, PendingDraft>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.#drafts = new ExpiringMap(TTL_MS, MAX_PENDING, now);
+  }
 
   put(draft: PendingDraft): string {
-    this.#sweep();
     const key = randomBytes(12).toString('base64url');
-    this.#entries.set(key, { draft, expires: this.now() + TTL_MS });
+    this.#drafts.set(key, draft);
     return key;
   }
 
   /** Only the person who started it gets it back. */
   get(key: string, userId: string): PendingDraft | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry || entry.expires < this.now() || entry.draft.userId !== userId) return undefined;
-    return entry.draft;
+    const draft = this.#drafts.get(key);
+    return draft?.userId === userId ? draft : undefined;
   }
 
   delete(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  #sweep(): void {
-    const now = this.now();
-    for (const [key, entry] of this.#entries) if (entry.expires < now) this.#entries.delete(key);
-    // Oldest first (Map keeps insertion order): a flood cannot grow memory without bound.
-    for (const key of this.#entries.keys()) {
-      if (this.#entries.size < MAX_PENDING) break;
-      this.#entries.delete(key);
-    }
+    this.#drafts.delete(key);
   }
 }

@@ -140,9 +140,8 @@ function drawChrome(s) {
 }
 
 function outboxHtml(p) {
-  const esc = (t) => String(t).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const images = p.images.length ? `<div class="meta">🖼 ${p.images.length} image${p.images.length === 1 ? '' : 's'}: ${p.images.map((i, n) => `#${n + 1} ${i.alt ? `“${esc(i.alt)}”` : 'no alt text'}`).join(' · ')}</div>` : '';
-  return `<article class="outbox-post" data-testid="outbox-post"><div class="meta">Sandbox · ${p.postId ? `post #${p.postId} · ` : ''}publication ${p.publicationId} · ${new Date(p.at).toLocaleString()}</div><div class="text">${esc(p.text)}</div><div class="meta">${p.characters} characters</div>${images}</article>`;
+  const images = p.images.length ? `<div class="meta">🖼 ${p.images.length} image${p.images.length === 1 ? '' : 's'}: ${p.images.map((i, n) => `#${n + 1} ${i.alt ? `“${escape(i.alt)}”` : 'no alt text'}`).join(' · ')}</div>` : '';
+  return `<article class="outbox-post" data-testid="outbox-post"><div class="meta">Sandbox · ${p.postId ? `post #${p.postId} · ` : ''}publication ${p.publicationId} · ${new Date(p.at).toLocaleString()}</div><div class="text">${escape(p.text)}</div><div class="meta">${p.characters} characters</div>${images}</article>`;
 }
 
 /** Replaces an element's content only when it changed, so focus and scroll survive refreshes. */

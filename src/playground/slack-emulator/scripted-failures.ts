@@ -1,3 +1,4 @@
+import { FailureQueue } from '../emulator-faults.js';
 export interface ScriptedFailure {
   /** Slack error code to answer, e.g. `ratelimited`, `channel_not_found`. Omit for a delay only. */
   error?: string;
@@ -9,19 +10,5 @@ export interface ScriptedFailure {
   status?: number;
 }
 
-/** Failures queued per method; each is used by exactly one upcoming call to that method. */
-export class ScriptedFailures {
-  private readonly queues = new Map<string, ScriptedFailure[]>();
-
-  push(method: string, failure: ScriptedFailure): void {
-    this.queues.set(method, [...(this.queues.get(method) ?? []), failure]);
-  }
-
-  take(method: string): ScriptedFailure | undefined {
-    return this.queues.get(method)?.shift();
-  }
-
-  clear(): void {
-    this.queues.clear();
-  }
-}
+/** Failures queued per method; each is used by exactly one upcoming call to it. */
+export class ScriptedFailures extends FailureQueue<string, ScriptedFailure> {}

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Outage } from '../outages.js';
+import { InFlight, Outage } from '../emulator-faults.js';
 import type { AddressInfo } from 'node:net';
 import { BodyParseError, parseApiArgs, parseUploadBytes } from './body-parsing.js';
 import { IdSource } from './ids.js';
@@ -140,13 +140,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
 
   const context = (args: Record<string, unknown>): MethodContext => ({ args, workspace, state, ids, origin, socketModeUrl });
 
-  const inFlight = {
-    now: 0,
-    peak: 0,
-    resetPeak() {
-      inFlight.peak = inFlight.now;
-    },
-  };
+  const inFlight = new InFlight();
 
   const down = new Outage<OutageMode>();
 
@@ -174,7 +168,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
-    inFlight.peak = Math.max(inFlight.peak, ++inFlight.now);
+    inFlight.enter();
     try {
       if (await meetOutage(req, res)) return;
       const losing = down.current?.mode === 'lost_answer';
@@ -187,7 +181,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       }
       await answerApi(req, res, method, query);
     } finally {
-      inFlight.now--;
+      inFlight.leave();
     }
   }
 

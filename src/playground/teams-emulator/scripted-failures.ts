@@ -1,3 +1,4 @@
+import { FailureQueue } from '../emulator-faults.js';
 import type { FakeTeamsOperation } from './recorder.js';
 
 export interface ScriptedFailure {
@@ -13,18 +14,4 @@ export interface ScriptedFailure {
 }
 
 /** Failures queued per operation; each is used by exactly one upcoming call to it. */
-export class ScriptedFailures {
-  private readonly queues = new Map<FakeTeamsOperation, ScriptedFailure[]>();
-
-  push(operation: FakeTeamsOperation, failure: ScriptedFailure): void {
-    this.queues.set(operation, [...(this.queues.get(operation) ?? []), failure]);
-  }
-
-  take(operation: FakeTeamsOperation): ScriptedFailure | undefined {
-    return this.queues.get(operation)?.shift();
-  }
-
-  clear(): void {
-    this.queues.clear();
-  }
-}
+export class ScriptedFailures extends FailureQueue<FakeTeamsOperation, ScriptedFailure> {}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Outage } from '../outages.js';
+import { InFlight, Outage } from '../emulator-faults.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { aadOpenIdConfiguration, answerTokenRequest, BOT_FRAMEWORK_AUDIENCE, checkBotBearer, tokenTenant, type AppType, type FakeCredentials } from './aad.js';
@@ -143,13 +143,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   const context: OperationContext = { directory, state, ids: new MessageIds(now), now, notInstalled };
   let origin = '';
 
-  const inFlight = {
-    now: 0,
-    peak: 0,
-    resetPeak() {
-      inFlight.peak = inFlight.now;
-    },
-  };
+  const inFlight = new InFlight();
   const down = new Outage<OutageMode>();
 
   type Handled = { status: number; body: unknown; headers?: Record<string, string> };
@@ -175,7 +169,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   }
 
   async function handleConnector(req: IncomingMessage, res: ServerResponse, segments: string[], query: URLSearchParams, path: string): Promise<void> {
-    inFlight.peak = Math.max(inFlight.peak, ++inFlight.now);
+    inFlight.enter();
     try {
       const at = now();
       const current = down.current;
@@ -204,7 +198,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
       send(res, answer.status, answer.body, answer.headers);
       record(request, answer, at);
     } finally {
-      inFlight.now--;
+      inFlight.leave();
     }
   }
 

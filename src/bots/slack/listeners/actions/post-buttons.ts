@@ -1,3 +1,5 @@
+import type { ModalView } from '@slack/types';
+import type { PostAggregate } from '../../../../domain/post.js';
 import { EDITABLE, STATUS_PHRASES } from '../../../../workflows/post-lifecycle.js';
 import { cardImageUrls } from '../../../card-image-urls.js';
 import { buildFullTextModal } from '../../blocks/full-text-modal.js';
@@ -34,33 +36,23 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     });
   });
 
-  listeners.action(ACTION.fullText, async ({ ack, body }) => {
-    await ack();
-    const where = clickContext(body);
-    await afterAck(deps, where, 'showing the full text', async () => {
-      const ref = decodeRef(buttonValue(body));
-      const post = ref && (await deps.gl.getPost(ref.postId));
-      if (!post) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That post no longer exists.'));
-      await deps.client.views.open({
-        trigger_id: where.triggerId,
-        view: buildFullTextModal(post.post.id, post.revision.number, post.revision.text),
+  /** A button on a card that shows more of its post in a modal, for whoever clicks it. */
+  const showsPost = (actionId: string, doing: string, view: (post: PostAggregate) => Promise<ModalView> | ModalView) =>
+    listeners.action(actionId, async ({ ack, body }) => {
+      await ack();
+      const where = clickContext(body);
+      await afterAck(deps, where, doing, async () => {
+        const ref = decodeRef(buttonValue(body));
+        const post = ref && (await deps.gl.getPost(ref.postId));
+        if (!post) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That post no longer exists.'));
+        await deps.client.views.open({ trigger_id: where.triggerId, view: await view(post) });
       });
     });
-  });
 
-  listeners.action(ACTION.images, async ({ ack, body }) => {
-    await ack();
-    const where = clickContext(body);
-    await afterAck(deps, where, 'showing the images', async () => {
-      const ref = decodeRef(buttonValue(body));
-      const post = ref && (await deps.gl.getPost(ref.postId));
-      if (!post) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That post no longer exists.'));
-      const { images } = post.revision;
-      await deps.client.views.open({
-        trigger_id: where.triggerId,
-        view: buildImagesModal(post.post.id, post.revision.number, images, await cardImageUrls(deps.gl, images, images.length)),
-      });
-    });
+  showsPost(ACTION.fullText, 'showing the full text', (post) => buildFullTextModal(post.post.id, post.revision.number, post.revision.text));
+  showsPost(ACTION.images, 'showing the images', async (post) => {
+    const { images } = post.revision;
+    return buildImagesModal(post.post.id, post.revision.number, images, await cardImageUrls(deps.gl, images, images.length));
   });
 
   // A link button opens its URL in the browser; Slack still tells the app, which must acknowledge.
