@@ -10,8 +10,10 @@ import type {
   Person,
   PostAggregate,
   PostImage,
+  PostVideo,
   PostStatus,
   TextVariants,
+  YouTubeDetails,
 } from '../src/domain/post.js';
 import type { EngagementMetrics, Publication, PublicationStatus } from '../src/domain/publication.js';
 
@@ -32,6 +34,9 @@ export interface NewRevision {
   /** Absent: none (posts drafted before uploads, and drafts without images). */
   images?: PostImage[];
   variants?: TextVariants;
+  /** Absent: none. */
+  video?: PostVideo | null;
+  youtube?: YouTubeDetails | null;
   contentHash: string;
   authorId: number;
   aiAssisted: boolean;
@@ -238,7 +243,7 @@ export interface UpcomingPublication {
 export interface ClaimedPublication {
   publication: Publication;
   /** What goes out on this publication's network: its own text variant where there is one. */
-  content: { text: string; mediaUrl: string | null; images: PostImage[] };
+  content: { text: string; mediaUrl: string | null; images: PostImage[]; video: PostVideo | null; youtube: YouTubeDetails | null };
   checkpoint: Record<string, unknown> | null;
 }
 

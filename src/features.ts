@@ -9,6 +9,7 @@ const NETWORK_VARIABLES: Record<Exclude<NetworkId, 'sandbox'>, string> = {
   pinterest: 'PINTEREST_ACCESS_TOKEN and PINTEREST_BOARD_ID',
   mastodon: 'MASTODON_URL and MASTODON_ACCESS_TOKEN',
   bluesky: 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD',
+  youtube: 'YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and YOUTUBE_REFRESH_TOKEN',
 };
 
 const line = (name: string, on: boolean, detail: string) => `${on ? 'on ' : 'off'}  ${name.padEnd(12)} ${detail}`;

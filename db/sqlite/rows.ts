@@ -1,7 +1,7 @@
 /** Converts SQLite rows (ms integers, JSON text) to domain types and back. */
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
-import type { ChatPlatform, Decision, DecisionKind, Person, Post, PostImage, PostStatus, Revision, TextVariants } from '../../src/domain/post.js';
+import type { ChatPlatform, Decision, DecisionKind, Person, Post, PostImage, PostStatus, PostVideo, Revision, TextVariants, YouTubeDetails } from '../../src/domain/post.js';
 import type { Publication, PublicationStatus } from '../../src/domain/publication.js';
 import { getTableColumns, type Table } from 'drizzle-orm';
 import type * as schema from './schema.js';
@@ -69,6 +69,8 @@ export function toRevision(row: typeof schema.revisions.$inferSelect): Revision 
     mediaUrl: row.mediaUrl,
     images: JSON.parse(row.images) as PostImage[],
     variants: JSON.parse(row.variants) as TextVariants,
+    video: row.video ? (JSON.parse(row.video) as PostVideo) : null,
+    youtube: row.youtube ? (JSON.parse(row.youtube) as YouTubeDetails) : null,
     contentHash: row.contentHash,
     authorId: row.authorId,
     aiAssisted: row.aiAssisted,

@@ -66,6 +66,10 @@ export const revisions = sqliteTable(
     images: text('images').notNull().default('[]'),
     /** A text per network where it differs from `text` (JSON object, network → text). */
     variants: text('variants').notNull().default('{}'),
+    /** An uploaded video (JSON PostVideo; bytes in the media store), or null. */
+    video: text('video'),
+    /** YouTube's own fields (JSON YouTubeDetails), or null when the post does not go to YouTube. */
+    youtube: text('youtube'),
     contentHash: text('content_hash').notNull(),
     authorId: integer('author_id')
       .notNull()

@@ -23,6 +23,8 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
     mediaUrl: p('mediaUrl'),
     images: p('images'),
     variants: p('variants'),
+    video: p('video'),
+    youtube: p('youtube'),
     contentHash: p('contentHash'),
     authorId: p('authorId'),
     aiAssisted: p('aiAssisted'),
@@ -140,7 +142,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
         details: p('details'),
       }),
     revisionContent: db
-      .select({ text: revisions.text, mediaUrl: revisions.mediaUrl, images: revisions.images, variants: revisions.variants })
+      .select({ text: revisions.text, mediaUrl: revisions.mediaUrl, images: revisions.images, variants: revisions.variants, video: revisions.video, youtube: revisions.youtube })
       .from(revisions)
       .where(eq(revisions.id, p('id'))),
     personById: db.select().from(people).where(eq(people.id, p('id'))),

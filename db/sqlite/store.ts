@@ -4,7 +4,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizz
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
-import { textFor, type ChatPlatform, type Person, type PostAggregate, type PostImage, type Revision, type TextVariants } from '../../src/domain/post.js';
+import { textFor, type ChatPlatform, type Person, type PostAggregate, type PostImage, type PostVideo, type Revision, type TextVariants, type YouTubeDetails } from '../../src/domain/post.js';
 import type { EngagementMetrics, Publication, PublicationStatus } from '../../src/domain/publication.js';
 import {
   isRefusal,
@@ -376,6 +376,8 @@ export class SqliteStore implements Store {
       mediaUrl: r.mediaUrl,
       images: JSON.stringify(r.images ?? []),
       variants: JSON.stringify(r.variants ?? {}),
+      video: r.video ? JSON.stringify(r.video) : null,
+      youtube: r.youtube ? JSON.stringify(r.youtube) : null,
       contentHash: r.contentHash,
       authorId: r.authorId,
       aiAssisted: r.aiAssisted,
@@ -391,6 +393,8 @@ export class SqliteStore implements Store {
       mediaUrl: r.mediaUrl,
       images: (r.images ?? []).map((i) => ({ ...i })),
       variants: { ...r.variants },
+      video: r.video ? { ...r.video } : null,
+      youtube: r.youtube ? { ...r.youtube, tags: [...r.youtube.tags], thumbnail: r.youtube.thumbnail ? { ...r.youtube.thumbnail } : null } : null,
       contentHash: r.contentHash,
       authorId: r.authorId,
       aiAssisted: r.aiAssisted,
@@ -601,9 +605,15 @@ export class SqliteStore implements Store {
 
   /** A claimed row with what to send: its own revision's content (the one that was approved). */
   #claimed(row: typeof schema.publications.$inferSelect): ClaimedPublication {
-    const [text, mediaUrl, images, variants] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null, string, string];
+    const [text, mediaUrl, images, variants, video, youtube] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null, string, string, string | null, string | null];
     const publication = toPublication(row);
-    const content = { text: textFor({ text, variants: JSON.parse(variants) as TextVariants }, publication.network), mediaUrl, images: JSON.parse(images) as PostImage[] };
+    const content = {
+      text: textFor({ text, variants: JSON.parse(variants) as TextVariants }, publication.network),
+      mediaUrl,
+      images: JSON.parse(images) as PostImage[],
+      video: video ? (JSON.parse(video) as PostVideo) : null,
+      youtube: youtube ? (JSON.parse(youtube) as YouTubeDetails) : null,
+    };
     return { publication, content, checkpoint: parseReference(row.checkpoint) };
   }
 

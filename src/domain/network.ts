@@ -8,6 +8,7 @@ export const NETWORK_IDS = [
   'pinterest',
   'mastodon',
   'bluesky',
+  'youtube',
 ] as const;
 
 export type NetworkId = (typeof NETWORK_IDS)[number];
@@ -21,6 +22,7 @@ export const NETWORK_LABELS: Record<NetworkId, string> = {
   pinterest: 'Pinterest',
   mastodon: 'Mastodon',
   bluesky: 'Bluesky',
+  youtube: 'YouTube',
 };
 
 export function isNetworkId(value: string): value is NetworkId {

@@ -60,6 +60,46 @@ export interface PostImage {
   alt: string | null;
 }
 
+/**
+ * A video kept in the media store (issue 15), as a revision refers to it: by the sha256 of its
+ * bytes, with what was read from the file itself (media/video-probe.ts), never what a sender said.
+ */
+export interface PostVideo {
+  sha256: string;
+  bytes: number;
+  container: 'mp4' | 'mov';
+  durationSeconds: number;
+  /** As shown (after the track's rotation). */
+  width: number;
+  height: number;
+  /** RFC 6381 codec strings: `avc1.640028`, `mp4a.40.2`. */
+  videoCodec: string;
+  audioCodec: string | null;
+  /** The file's name as the author uploaded it: the card shows it (and YouTube keeps it). */
+  name: string;
+}
+
+export const YOUTUBE_PRIVACY = ['public', 'unlisted'] as const;
+export type YouTubePrivacy = (typeof YOUTUBE_PRIVACY)[number];
+
+/**
+ * What YouTube needs beyond the video and its description (the post text or its YouTube
+ * variant). Part of what approvers approve, like the text.
+ */
+export interface YouTubeDetails {
+  /** Required by YouTube: 1–100 characters, no `<` or `>`. */
+  title: string;
+  tags: string[];
+  /** YouTube's video category id (`22` People & Blogs). */
+  categoryId: string;
+  /** What the video becomes at the approved time; until then it waits as private. */
+  privacy: YouTubePrivacy;
+  /** YouTube requires every upload to say whether it is made for kids (COPPA). */
+  madeForKids: boolean;
+  /** An optional custom thumbnail, an image in the media store. */
+  thumbnail: PostImage | null;
+}
+
 /** Network → the text it gets instead of the main text. */
 export type TextVariants = Partial<Record<NetworkId, string>>;
 
@@ -79,6 +119,10 @@ export interface Revision {
   images: PostImage[];
   /** The text a network gets where the author wrote one for it; others get `text`. */
   variants: TextVariants;
+  /** An uploaded video (a post has either images or one video); null when none. */
+  video: PostVideo | null;
+  /** YouTube's own fields when YouTube is among the networks; null otherwise. */
+  youtube: YouTubeDetails | null;
   /** sha256 over text + networks + media: what an approval is an approval of. */
   contentHash: string;
   authorId: number;

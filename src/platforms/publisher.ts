@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { NetworkId } from '../domain/network.js';
-import type { PostImage } from '../domain/post.js';
+import type { PostImage, PostVideo, YouTubeDetails } from '../domain/post.js';
 import type { EngagementMetrics } from '../domain/publication.js';
 import type { Clock } from '../domain/clock.js';
 import { UserFacingError } from '../domain/errors.js';
@@ -21,6 +21,23 @@ export interface PublishImage extends PostImage {
   publicUrl?: (validForMs: number) => Promise<string>;
 }
 
+/**
+ * An approved video as a publisher gets it (issue 15). Never whole in memory: publishers read
+ * it in ranges (chunked and resumable uploads) or hand the network a link to it.
+ */
+export interface PublishVideo extends PostVideo {
+  /** A fresh stream of the approved bytes from `start` (inclusive) to `end` (exclusive; default the end). */
+  open(range?: { start?: number; end?: number }): Promise<Readable>;
+  /** A link the network can fetch the file from (Instagram Reels); absent without PUBLIC_URL. */
+  publicUrl?: (validForMs: number) => Promise<string>;
+}
+
+/** How far a long publication has come, for the post's thread (uploads longer than a few seconds). */
+export type PublishProgress =
+  | { stage: 'uploading'; bytesSent: number; totalBytes: number }
+  | { stage: 'processing' }
+  | { stage: 'processed' };
+
 export interface PublishRequest {
   /** Stable per (post, network): used for idempotency keys and deterministic record keys. */
   publicationId: number;
@@ -31,6 +48,17 @@ export interface PublishRequest {
   mediaUrl: string | null;
   /** Uploaded images in order, each with its alt text and a way to read its bytes (absent: none). */
   images?: readonly PublishImage[];
+  /** The approved video, when the post has one (then it has no images). */
+  video?: PublishVideo;
+  /** YouTube's own approved fields (title, tags, privacy …), when the post goes to YouTube. */
+  youtube?: YouTubeDetails;
+  /**
+   * The approved time (null: as soon as approved). A network that can schedule on its side
+   * (YouTube's `publishAt`) is called ahead of it; every other network is called at the time.
+   */
+  publishAt?: Date | null;
+  /** Says how far the publication has come; cheap to call often (the caller throttles). */
+  onProgress?: (progress: PublishProgress) => void;
   /** Aborts the call (shutdown). An abort after the request was sent is an unknown outcome. */
   signal?: AbortSignal;
   /** Progress an earlier attempt of this same publication saved (e.g. Instagram's container id). */
@@ -92,6 +120,12 @@ export interface Publisher {
    * say so gets the safe reading: every crashed claim is an unknown outcome.
    */
   readonly marksSending?: boolean;
+  /**
+   * True when `publish` takes `request.video`. A network whose rules take videos but whose
+   * publisher does not yet is offered no video (the catalog turns its video rules off), so
+   * nothing approved ever reaches a publisher that would drop the video.
+   */
+  readonly publishesVideo?: boolean;
   /**
    * Whether a send cut off by a crash (its request left at `sendingAt`) may be sent again at
    * `now` without risking a second post, because the network recognises the repeat (an

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { NetworkId } from '../domain/network.js';
-import type { PostImage, TextVariants } from '../domain/post.js';
+import type { PostImage, PostVideo, TextVariants, YouTubeDetails } from '../domain/post.js';
 
 /**
  * What an approval is an approval of (DESIGN rule 1): the text as it will be published,
  * the networks, the image link, each uploaded image's bytes (by sha256) in order with its alt
- * text, and each network's own text. Text is NFC-normalised so an invisible re-encoding is not a
+ * text, each network's own text, the video's bytes (by sha256) and YouTube's own fields (title,
+ * tags, category, privacy, made for kids, thumbnail). Text is NFC-normalised so an invisible re-encoding is not a
  * "change"; network order does not matter; any real edit changes the hash.
  */
 export function contentHash(content: {
@@ -14,6 +15,8 @@ export function contentHash(content: {
   mediaUrl: string | null;
   images?: readonly PostImage[];
   variants?: TextVariants;
+  video?: Pick<PostVideo, 'sha256'> | null;
+  youtube?: YouTubeDetails | null;
 }): string {
   const images = (content.images ?? []).map((i) => ({ sha256: i.sha256, alt: i.alt?.normalize('NFC') ?? null }));
   const variants = Object.entries(content.variants ?? {})
@@ -27,6 +30,18 @@ export function contentHash(content: {
     // Only when there are any, so every revision hashed before uploads keeps its hash (and its approvals).
     ...(images.length ? { images } : {}),
     ...(variants.length ? { variants } : {}),
+    ...(content.video ? { video: content.video.sha256 } : {}),
+    ...(content.youtube ? { youtube: canonicalYouTube(content.youtube) } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
+
+/** YouTube's fields in a fixed shape: text NFC-normalised, tags as written (their order shows). */
+const canonicalYouTube = (y: YouTubeDetails) => ({
+  title: y.title.normalize('NFC'),
+  tags: y.tags.map((t) => t.normalize('NFC')),
+  categoryId: y.categoryId,
+  privacy: y.privacy,
+  madeForKids: y.madeForKids,
+  thumbnail: y.thumbnail?.sha256 ?? null,
+});

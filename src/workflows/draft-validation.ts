@@ -1,6 +1,7 @@
 import { checkMediaLink, PUBLIC_MEDIA_ONLY, type MediaLinkPolicy, type MediaLinkProblem } from '../domain/media-links.js';
 import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
-import type { PostImage, TextVariants } from '../domain/post.js';
+import { YOUTUBE_PRIVACY, type PostImage, type PostVideo, type TextVariants, type YouTubeDetails, type YouTubePrivacy } from '../domain/post.js';
+import { YOUTUBE_TAGS_MAX, youtubeTagsLength, youtubeTitleProblems } from '../platforms/rules/youtube.js';
 import { formatInstant, isValidTimeZone } from '../domain/time.js';
 import { cleanText, hasVisibleText } from '../domain/visible-text.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
@@ -19,7 +20,43 @@ export interface DraftInput {
   images?: readonly PostImage[];
   /** Network (as raw as the chat sends it) → its own text; empty means "use the main text". */
   variants?: Partial<Record<string, string>>;
+  /** An uploaded video, already probed and kept in the media store (a post has images or a video). */
+  video?: PostVideo | null;
+  /** YouTube's fields as the dialog delivers them; only read when YouTube is chosen. */
+  youtube?: YouTubeInput;
 }
+
+/** YouTube's fields as raw as a dialog gives them. */
+export interface YouTubeInput {
+  title?: string;
+  /** Comma-separated, as typed. */
+  tags?: string;
+  categoryId?: string | null;
+  privacy?: string | null;
+  /** null: the author has not said (YouTube requires an answer). */
+  madeForKids?: boolean | null;
+  thumbnail?: PostImage | null;
+}
+
+/** YouTube's category ids that make sense for a company's channel, with their names (videoCategories.list, region US). */
+export const YOUTUBE_CATEGORIES: Readonly<Record<string, string>> = {
+  '1': 'Film & Animation',
+  '2': 'Autos & Vehicles',
+  '10': 'Music',
+  '15': 'Pets & Animals',
+  '17': 'Sports',
+  '19': 'Travel & Events',
+  '20': 'Gaming',
+  '22': 'People & Blogs',
+  '23': 'Comedy',
+  '24': 'Entertainment',
+  '25': 'News & Politics',
+  '26': 'Howto & Style',
+  '27': 'Education',
+  '28': 'Science & Technology',
+  '29': 'Nonprofits & Activism',
+};
+export const DEFAULT_YOUTUBE_CATEGORY = '22';
 
 export interface ValidDraft {
   text: string;
@@ -30,6 +67,8 @@ export interface ValidDraft {
   aiAssisted: boolean;
   images: PostImage[];
   variants: TextVariants;
+  video: PostVideo | null;
+  youtube: YouTubeDetails | null;
 }
 
 /**
@@ -44,7 +83,11 @@ export type DraftField =
   | 'timezone'
   | 'images'
   | `alt_${number}`
-  | `variant_${NetworkId}`;
+  | `variant_${NetworkId}`
+  | YouTubeField;
+
+/** YouTube's own fields in the dialog. */
+export type YouTubeField = 'youtube_title' | 'youtube_tags' | 'youtube_category' | 'youtube_privacy' | 'youtube_kids';
 
 export interface DraftRules {
   /** REQUIRE_ALT_TEXT: an image without alt text is an error, not just a note on the card. */
@@ -137,6 +180,10 @@ export function validateDraft(
     }
   });
   if (images.length && mediaUrl) add('images', 'Give either an image link or uploaded images, not both.');
+  const video = input.video ?? null;
+  if (video && images.length) add('images', 'A post takes images or one video, not both.');
+  if (video && mediaUrl) add('mediaUrl', 'Give either an image link or an uploaded video, not both.');
+  const youtube = networks.includes('youtube') ? youtubeDetails(input.youtube ?? {}, add) : null;
 
   const variants: TextVariants = {};
   for (const [raw, value] of Object.entries(input.variants ?? {})) {
@@ -156,7 +203,7 @@ export function validateDraft(
     // The main text is only checked for networks that publish it.
     const checked = own ?? text;
     if (!checked) continue;
-    for (const violation of catalog.rules(network).validate({ text: checked, mediaUrl, images })) {
+    for (const violation of catalog.rules(network).validate({ text: checked, mediaUrl, images, video })) {
       add(violation.field === 'text' && own !== undefined ? variantField(network) : violation.field, violation.message);
     }
   }
@@ -167,6 +214,22 @@ export function validateDraft(
   }
   return {
     ok: true,
-    draft: { text, networks, publishAt: input.publishAt, timezone, mediaUrl, aiAssisted: input.aiAssisted ?? false, images, variants },
+    draft: { text, networks, publishAt: input.publishAt, timezone, mediaUrl, aiAssisted: input.aiAssisted ?? false, images, variants, video, youtube },
   };
+}
+
+/** YouTube's fields checked as YouTube checks them, each problem next to its field. */
+function youtubeDetails(input: YouTubeInput, add: (field: DraftField, message: string) => void): YouTubeDetails {
+  const title = cleanText(input.title ?? '').trim();
+  for (const problem of youtubeTitleProblems(title)) add('youtube_title', `${problem}.`);
+  const tags = [...new Set((input.tags ?? '').split(',').map((t) => cleanText(t).trim().replace(/^#/, '')).filter((t) => hasVisibleText(t)))];
+  if (tags.some((t) => /[<>]/.test(t))) add('youtube_tags', 'YouTube tags cannot contain < or >.');
+  const tagsLength = youtubeTagsLength(tags);
+  if (tagsLength > YOUTUBE_TAGS_MAX) add('youtube_tags', `YouTube takes ${YOUTUBE_TAGS_MAX} characters of tags in all; these are ${numbers.format(tagsLength)}.`);
+  const categoryId = input.categoryId?.trim() || DEFAULT_YOUTUBE_CATEGORY;
+  if (!(categoryId in YOUTUBE_CATEGORIES)) add('youtube_category', 'Choose one of the listed categories.');
+  const privacy = (input.privacy?.trim() || 'public') as YouTubePrivacy;
+  if (!YOUTUBE_PRIVACY.includes(privacy)) add('youtube_privacy', 'Choose public or unlisted.');
+  if (input.madeForKids === null || input.madeForKids === undefined) add('youtube_kids', 'Say whether the video is made for kids: YouTube requires an answer for every video.');
+  return { title, tags, categoryId, privacy, madeForKids: input.madeForKids ?? false, thumbnail: input.thumbnail ?? null };
 }

@@ -181,10 +181,10 @@ describe('configuration', () => {
 
   it('prints one feature line per feature, naming the variables that turn off features on', () => {
     const lines = featureLines(loadConfig({}), ['sandbox']);
-    expect(lines).toHaveLength(15);
+    expect(lines).toHaveLength(16);
     // No chat configured: the playground is on; PLAYGROUND=off or a chat leaves it out.
     expect(lines[1]).toMatch(/^on   playground   a local Slack and Teams workspace in the browser/);
-    expect(featureLines(loadConfig({ PLAYGROUND: 'off' }), ['sandbox'])).toHaveLength(14);
+    expect(featureLines(loadConfig({ PLAYGROUND: 'off' }), ['sandbox'])).toHaveLength(15);
     expect(lines.find((l) => l.includes('media links'))).toMatch(/^off .*set PUBLIC_URL so Instagram can take uploaded images/);
     expect(featureLines(loadConfig({ PUBLIC_URL: 'https://gl.example.com' }), ['sandbox']).find((l) => l.includes('media links'))).toMatch(/^on .*https:\/\/gl\.example\.com\/media\//);
     expect(lines[0]).toBe('on   database     SQLite ./data/greenlight.db');
@@ -192,6 +192,7 @@ describe('configuration', () => {
     expect(lines.find((l) => l.includes('ai captions'))).toMatch(/^off .*OPENAI_API_KEY/);
     expect(lines.find((l) => l.includes(' x '))).toBe('off  x            set X_ACCESS_TOKEN (or X_CLIENT_ID and X_REFRESH_TOKEN)');
     expect(lines.find((l) => l.includes('sandbox'))).toMatch(/^on /);
+    expect(lines.find((l) => l.includes(' youtube '))).toBe('off  youtube      set YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and YOUTUBE_REFRESH_TOKEN');
     const on = featureLines(loadConfig({ ...slack, OPENAI_API_KEY: 'sk-test-1234567890abcdef' }), ['sandbox']);
     expect(on.some((l) => l.includes('playground'))).toBe(false);
     expect(on.find((l) => l.includes(' slack '))).toBe('on   slack        HTTP at POST /slack/events, approvals in C0APPROVALS');

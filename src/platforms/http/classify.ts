@@ -37,6 +37,7 @@ export const CREDENTIAL_SETTINGS: Record<NetworkId, string | undefined> = {
   pinterest: 'PINTEREST_ACCESS_TOKEN',
   mastodon: 'MASTODON_ACCESS_TOKEN',
   bluesky: 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD',
+  youtube: 'YOUTUBE_REFRESH_TOKEN',
 };
 
 const MAX_DETAIL_LENGTH = 300;

@@ -8,8 +8,9 @@ import { defaultMastodonRules } from './mastodon.js';
 import { pinterestRules } from './pinterest.js';
 import { sandboxRules } from './sandbox.js';
 import { xRules } from './x.js';
+import { youtubeRules } from './youtube.js';
 
-export type { ContentImage, MediaRules, NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
+export type { ContentImage, ContentVideo, MediaRules, NetworkRules, PostContent, RuleViolation, TextUsage } from './types.js';
 export { blueskyRules, BLUESKY_MAX_BYTES } from './bluesky.js';
 export { facebookRules } from './facebook.js';
 export { defaultInstagramRules, instagramRules, type InstagramLimits } from './instagram.js';
@@ -18,6 +19,7 @@ export { defaultMastodonRules, mastodonRules, type MastodonLimits } from './mast
 export { pinterestRules } from './pinterest.js';
 export { sandboxRules } from './sandbox.js';
 export { xRules } from './x.js';
+export { youtubeRules, youtubeTitleProblems, youtubeTagsLength, YOUTUBE_DESCRIPTION_MAX_BYTES, YOUTUBE_TITLE_MAX, YOUTUBE_TAGS_MAX } from './youtube.js';
 
 /**
  * Each network's rules as shipped. Mastodon's are stock Mastodon's until its publisher
@@ -32,6 +34,7 @@ export const defaultRules: Readonly<Record<NetworkId, NetworkRules>> = Object.fr
   pinterest: pinterestRules,
   mastodon: defaultMastodonRules,
   bluesky: blueskyRules,
+  youtube: youtubeRules,
 });
 
 /** Everything a draft breaks on the given networks, network by network, in their order. */

@@ -16,11 +16,24 @@ export interface PostContent {
   mediaUrl: string | null;
   /** Uploaded images, in order; none when absent. */
   images?: readonly ContentImage[];
+  /** An uploaded video (issue 15); a post has images or one video, not both. */
+  video?: ContentVideo | null;
+}
+
+/** What the video rules need to know of a video: read from the file (media/video-probe.ts) and its size. */
+export interface ContentVideo {
+  container: 'mp4' | 'mov';
+  durationSeconds: number;
+  width: number;
+  height: number;
+  videoCodec: string;
+  audioCodec: string | null;
+  bytes: number;
 }
 
 /** What images a network takes in one post (issue 13). Data, like the text budget. */
 export interface MediaRules {
-  /** Most images one post may carry (Pinterest 1: one image per pin). */
+  /** Most images one post may carry (Pinterest 1: one image per pin; YouTube 0: a video only). */
   maxImages: number;
   /** Image formats it accepts. */
   formats: readonly ImageType[];
@@ -73,6 +86,8 @@ export interface NetworkRules {
   /** Text budget, counted by `measure`. */
   readonly limit: number;
   readonly requiresMedia: boolean;
+  /** It publishes videos only (YouTube): a draft for it needs a video, and images are not taken. */
+  readonly videoOnly?: boolean;
   readonly media: MediaRules;
   measure(text: string): TextUsage;
   validate(content: PostContent): RuleViolation[];

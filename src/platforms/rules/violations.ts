@@ -1,7 +1,7 @@
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
 import { IMAGE_TYPE_NAMES } from '../../domain/image-format.js';
 import { formatMegabytes } from '../../domain/megabytes.js';
-import type { ContentImage, MediaRules, PostContent, RuleViolation, TextUsage } from './types.js';
+import type { ContentImage, ContentVideo, MediaRules, PostContent, RuleViolation, TextUsage } from './types.js';
 
 const numbers = new Intl.NumberFormat('en-US');
 
@@ -28,8 +28,13 @@ export function needsImage(network: NetworkId): RuleViolation {
   return { network, field: 'mediaUrl', message: `${NETWORK_LABELS[network]} needs an image` };
 }
 
+/** "YouTube needs a video" */
+export function needsVideo(network: NetworkId): RuleViolation {
+  return { network, field: 'images', message: `${NETWORK_LABELS[network]} needs a video` };
+}
+
 export function hasMedia(content: PostContent): boolean {
-  return (content.mediaUrl !== null && content.mediaUrl.trim() !== '') || (content.images?.length ?? 0) > 0;
+  return (content.mediaUrl !== null && content.mediaUrl.trim() !== '') || (content.images?.length ?? 0) > 0 || !!content.video;
 }
 
 const ratio = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
@@ -65,17 +70,6 @@ export function mediaViolations(network: NetworkId, rules: MediaRules, images: r
     }
   }
   return out;
-}
-
-/** What the video rules need to know of a video: read from the file (media/video-probe.ts) and its size. */
-export interface ContentVideo {
-  container: 'mp4' | 'mov';
-  durationSeconds: number;
-  width: number;
-  height: number;
-  videoCodec: string;
-  audioCodec: string | null;
-  bytes: number;
 }
 
 const CODEC_NAMES: Record<string, string> = { avc1: 'H.264', avc3: 'H.264', hvc1: 'HEVC', hev1: 'HEVC', mp4a: 'AAC', vp09: 'VP9', av01: 'AV1', 'ac-3': 'AC-3', 'ec-3': 'E-AC-3', Opus: 'Opus' };

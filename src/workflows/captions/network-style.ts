@@ -12,5 +12,6 @@ export const NETWORK_STYLE: Readonly<Record<NetworkId, string>> = {
   instagram: 'A strong first line, then the details; 3–5 relevant hashtags on a line of their own at the end (never more than 30), @mentions only if the draft has them.',
   pinterest: 'The first line becomes the pin title (keep it under 100 characters); then a keyword-rich description; 2–5 descriptive hashtags at the end.',
   mastodon: 'Friendly and plain; 1–3 hashtags written in CamelCase (#SpringSale) so screen readers read them, since Mastodon search finds posts by hashtag. Links count as 23 characters.',
+  youtube: 'A video description: the first two lines show above "more", so lead with what the video is; then details and links; 3–5 hashtags at the end (YouTube shows the first three above the title). No < or >.',
   bluesky: 'Short and conversational; 0–2 hashtags. Bluesky counts characters as people see them (an emoji is 1).',
 };

@@ -37,7 +37,7 @@ describe('draft dialog with caption suggestions', () => {
     expect(checkView(modal, 'modal')).toEqual([]);
     expect(modal.blocks.length).toBeLessThanOrEqual(100);
     const buttons = modal.blocks.filter((b) => b.type === 'section' && JSON.stringify(b).includes(CAPTION_ACTION.use));
-    expect(buttons).toHaveLength(24);
+    expect(buttons).toHaveLength(NETWORK_IDS.length * 3);
     // Shown as plain text: & and < stay what they are, never markup.
     expect(JSON.stringify(buttons[0])).toContain('"type":"plain_text","text":"🌷 & <b>');
     expect(JSON.stringify(modal)).toContain('✂️ shortened to fit');

@@ -18,7 +18,7 @@ const publication: Publication = {
 };
 const thenPost: PostAggregate = {
   post: { id: 7, status: 'pending', authorId: 1, currentRevisionId: 10, publishAt: at('2026-03-02T12:00:00Z'), publishZone: 'Europe/Berlin', originPlatform: 'slack', remindedFor: null, createdAt: at('2026-03-02T08:00:00Z'), updatedAt: at('2026-03-02T09:00:00Z') },
-  revision: { id: 10, postId: 7, number: 1, text: '2026-03-02T09:00:00.000Z', networks: ['x'], mediaUrl: null, images: [], variants: {}, contentHash: 'h1', authorId: 1, aiAssisted: false, createdAt: at('2026-03-02T08:00:00Z') },
+  revision: { id: 10, postId: 7, number: 1, text: '2026-03-02T09:00:00.000Z', networks: ['x'], mediaUrl: null, images: [], variants: {}, video: null, youtube: null, contentHash: 'h1', authorId: 1, aiAssisted: false, createdAt: at('2026-03-02T08:00:00Z') },
   author: ann,
   decisions: [decision(20, bob)],
   publications: [publication],

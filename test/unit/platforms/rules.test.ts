@@ -24,6 +24,7 @@ describe('defaultRules', () => {
       pinterest: [500, true],
       mastodon: [500, false],
       bluesky: [300, false],
+      youtube: [5000, true],
     });
   });
 
@@ -167,9 +168,22 @@ describe('validateContent', () => {
     ]);
   });
 
-  it('finds nothing wrong with a post every network accepts', () => {
+  it('finds nothing wrong with a post every network that takes images accepts', () => {
     const content = { text: 'Our spring sale starts Monday! #spring https://example.com/sale', mediaUrl: IMAGE };
-    expect(validateContent(content, Object.values(defaultRules))).toEqual([]);
+    expect(validateContent(content, Object.values(defaultRules).filter((r) => !r.videoOnly))).toEqual([]);
+  });
+
+  it('YouTube takes a video only: an image link alone is refused, a video with a plain description passes', () => {
+    const content = { text: 'Our spring sale starts Monday! #spring https://example.com/sale', mediaUrl: IMAGE };
+    expect(defaultRules.youtube.validate(content).map((v) => [v.field, v.message])).toEqual([
+      ['mediaUrl', 'YouTube takes an uploaded video, not an image link'],
+      ['images', 'YouTube needs a video'],
+    ]);
+    const video = { container: 'mp4' as const, durationSeconds: 30, width: 1920, height: 1080, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', bytes: 20e6 };
+    expect(defaultRules.youtube.validate({ text: 'A tour of the new shop', mediaUrl: null, video })).toEqual([]);
+    expect(defaultRules.youtube.validate({ text: 'Sale <today>', mediaUrl: null, video }).map((v) => v.message)).toEqual(['YouTube descriptions cannot contain < or >']);
+    // 5,000 bytes, not characters: 1,700 three-byte characters are 5,100 bytes.
+    expect(defaultRules.youtube.validate({ text: '€'.repeat(1700), mediaUrl: null, video }).map((v) => v.message)).toEqual(['YouTube: 5,100 of 5,000 bytes']);
   });
 
   it('finds nothing when no network is given', () => {

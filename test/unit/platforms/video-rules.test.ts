@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultRules } from '../../../src/platforms/rules/index.js';
-import { videoViolations, type ContentVideo } from '../../../src/platforms/rules/violations.js';
+import { videoViolations } from '../../../src/platforms/rules/violations.js';
+import type { ContentVideo } from '../../../src/platforms/rules/types.js';
 import type { NetworkId } from '../../../src/domain/network.js';
 
 const MB = 1024 * 1024;

@@ -44,6 +44,8 @@ function post(overrides: { status?: PostStatus; decisions?: Decision[]; publishA
       mediaUrl: null,
       images: [],
       variants: {},
+      video: null,
+      youtube: null,
       contentHash: 'abc',
       authorId: author.id,
       aiAssisted: false,

@@ -34,6 +34,8 @@ describe('draft validation', () => {
         aiAssisted: false,
         images: [],
         variants: {},
+        video: null,
+        youtube: null,
       },
     });
   });
