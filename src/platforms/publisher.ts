@@ -52,6 +52,8 @@ export interface PublishRequest {
   video?: PublishVideo;
   /** YouTube's own approved fields (title, tags, privacy …), when the post goes to YouTube. */
   youtube?: YouTubeDetails;
+  /** YouTube's custom thumbnail with its bytes, when the author gave one. */
+  thumbnail?: PublishImage;
   /**
    * The approved time (null: as soon as approved). A network that can schedule on its side
    * (YouTube's `publishAt`) is called ahead of it; every other network is called at the time.
@@ -126,6 +128,18 @@ export interface Publisher {
    * nothing approved ever reaches a publisher that would drop the video.
    */
   readonly publishesVideo?: boolean;
+  /**
+   * True when the network itself can hold a post until a time (YouTube's `status.publishAt`):
+   * then `publish` is called as soon as the post is approved, with `request.publishAt`, and
+   * the network makes it public on time even if Greenlight is down. Such a publisher also
+   * has `withdraw`, for a post unapproved or cancelled before its time.
+   */
+  readonly schedulesOnNetwork?: boolean;
+  /**
+   * Keeps a post that waits on the network (see `schedulesOnNetwork`) from ever going public:
+   * YouTube's video is kept private with its publish time cleared. Throws `PublishError`.
+   */
+  withdraw?(externalId: string): Promise<void>;
   /**
    * Whether a send cut off by a crash (its request left at `sendingAt`) may be sent again at
    * `now` without risking a second post, because the network recognises the repeat (an
