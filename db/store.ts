@@ -244,6 +244,8 @@ export interface ClaimedPublication {
   publication: Publication;
   /** What goes out on this publication's network: its own text variant where there is one. */
   content: { text: string; mediaUrl: string | null; images: PostImage[]; video: PostVideo | null; youtube: YouTubeDetails | null };
+  /** The post's approved time (null: as soon as approved), for networks that schedule on their side. */
+  publishAt: Date | null;
   checkpoint: Record<string, unknown> | null;
 }
 

@@ -145,6 +145,7 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
       .select({ text: revisions.text, mediaUrl: revisions.mediaUrl, images: revisions.images, variants: revisions.variants, video: revisions.video, youtube: revisions.youtube })
       .from(revisions)
       .where(eq(revisions.id, p('id'))),
+    postPublishAt: db.select({ publishAt: schema.posts.publishAt }).from(schema.posts).where(eq(schema.posts.id, p('id'))),
     personById: db.select().from(people).where(eq(people.id, p('id'))),
     personByPlatformId: db
       .select()

@@ -614,7 +614,8 @@ export class SqliteStore implements Store {
       video: video ? (JSON.parse(video) as PostVideo) : null,
       youtube: youtube ? (JSON.parse(youtube) as YouTubeDetails) : null,
     };
-    return { publication, content, checkpoint: parseReference(row.checkpoint) };
+    const [publishAt] = this.#q.postPublishAt.rows({ id: row.postId })[0] as [number | null];
+    return { publication, content, publishAt: publishAt === null ? null : new Date(publishAt), checkpoint: parseReference(row.checkpoint) };
   }
 
   async renewLease(id: number, owner: string, leaseUntil: Date): Promise<boolean> {
@@ -775,16 +776,21 @@ export class SqliteStore implements Store {
   }
 
   async mediaInUse(changedSince: Date): Promise<Set<string>> {
-    // A daily read: prepared when asked. `images <> '[]'` skips the revisions without uploads cheaply.
+    // A daily read: prepared when asked. The uploads filter skips the revisions without any cheaply.
+    // Every file a revision refers to: its images, its video, and YouTube's thumbnail.
     const rows = this.sqlite
       .prepare(
-        `SELECT DISTINCT json_extract(j.value, '$.sha256') AS sha256
-         FROM revisions r, json_each(r.images) j
-         WHERE r.images <> '[]' AND (
-           r.id IN (SELECT current_revision_id FROM posts WHERE status NOT IN ('rejected', 'cancelled', 'expired', 'published'))
-           OR r.id IN (SELECT revision_id FROM publications WHERE status NOT IN ('published', 'cancelled'))
-           OR r.post_id IN (SELECT id FROM posts WHERE updated_at >= @since)
-         )`,
+        `WITH kept AS (
+           SELECT r.images, r.video, r.youtube FROM revisions r
+           WHERE (r.images <> '[]' OR r.video IS NOT NULL OR r.youtube IS NOT NULL) AND (
+             r.id IN (SELECT current_revision_id FROM posts WHERE status NOT IN ('rejected', 'cancelled', 'expired', 'published'))
+             OR r.id IN (SELECT revision_id FROM publications WHERE status NOT IN ('published', 'cancelled'))
+             OR r.post_id IN (SELECT id FROM posts WHERE updated_at >= @since)
+           )
+         )
+         SELECT json_extract(j.value, '$.sha256') AS sha256 FROM kept, json_each(kept.images) j
+         UNION SELECT json_extract(video, '$.sha256') FROM kept
+         UNION SELECT json_extract(youtube, '$.thumbnail.sha256') FROM kept`,
       )
       .all({ since: changedSince.getTime() }) as Array<{ sha256: string | null }>;
     return new Set(rows.flatMap((r) => (r.sha256 ? [r.sha256] : [])));

@@ -12,11 +12,11 @@ import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { IncomingMedia, IncomingVideo } from './incoming-media.js';
 import { probeVideo, type VideoSource } from './video-probe.js';
 import { MediaRejected } from './media-rejected.js';
-import { isSha256, type MediaLimits, type MediaSource, type MediaStore, type StoredMedia, type StoredVideo } from './media-store.js';
+import { isSha256, type ByteRange, type MediaLimits, type MediaSource, type MediaStore, type StoredMedia, type StoredVideo } from './media-store.js';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -129,13 +129,15 @@ export class FileMediaStore implements MediaStore {
     }
   }
 
-  async open(sha256: string): Promise<Readable | undefined> {
+  async open(sha256: string, range: ByteRange = {}): Promise<Readable | undefined> {
     const file = this.#pathOf(sha256);
     if (!file) return undefined;
+    if (range.end !== undefined && range.end <= (range.start ?? 0)) return (await this.has(sha256)) ? Readable.from([]) : undefined;
     try {
       // Opened here rather than by the stream, so a missing file is undefined, not a stream error later.
       const handle = await fsp.open(file, 'r');
-      return handle.createReadStream();
+      // createReadStream's `end` is inclusive; ours is exclusive, like slice.
+      return handle.createReadStream({ start: range.start ?? 0, ...(range.end !== undefined ? { end: range.end - 1 } : {}) });
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -19,6 +19,12 @@ import type { VideoFacts, VideoSource } from './video-probe.js';
 /** Bytes arriving in order: an HTTP response body, a Node stream, a generator in tests. */
 export type MediaSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
+/** Part of a file: `start` inclusive, `end` exclusive (absent: to the end). */
+export interface ByteRange {
+  start?: number;
+  end?: number;
+}
+
 export interface MediaLimits {
   /** The largest file accepted, in bytes (MEDIA_MAX_MB). */
   maxBytes: number;
@@ -59,8 +65,11 @@ export interface MediaStore {
   putVideo(source: MediaSource, limits: MediaLimits): Promise<StoredVideo>;
   /** Reads parts of a file (a video's description, an upload in chunks); undefined when there is no such file. */
   reader(sha256: string): Promise<(VideoSource & { close(): Promise<void> }) | undefined>;
-  /** The file's bytes, or undefined when the store has no such file. */
-  open(sha256: string): Promise<Readable | undefined>;
+  /**
+   * The file's bytes (from `start`, inclusive, to `end`, exclusive: a video is uploaded in
+   * chunks), or undefined when the store has no such file.
+   */
+  open(sha256: string, range?: ByteRange): Promise<Readable | undefined>;
   has(sha256: string): Promise<boolean>;
   /** The file's length in bytes, or undefined when the store has no such file. */
   size(sha256: string): Promise<number | undefined>;

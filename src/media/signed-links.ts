@@ -1,5 +1,5 @@
 /**
- * Links to uploaded images for networks that fetch media by URL (Instagram takes only a URL).
+ * Links to uploaded images and videos for networks that fetch media by URL (Instagram takes only a URL).
  * Each link names the file by its sha256, carries an expiry and an HMAC over both, so it
  * cannot be guessed, altered or used after it expires; the key never leaves Greenlight's
  * database. Served at `PUBLIC_URL/media/<sha256>.<ext>?expires=…&sig=…`.
@@ -8,18 +8,25 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IMAGE_EXTENSIONS, type ImageType } from '../domain/image-format.js';
 import { isSha256 } from './media-store.js';
 
-const TYPE_BY_EXTENSION = new Map(Object.entries(IMAGE_EXTENSIONS).map(([type, ext]) => [ext, type as ImageType]));
+/** What a link can serve: an uploaded image, or an uploaded video (Instagram Reels fetch theirs by URL). */
+export type LinkedMediaType = ImageType | 'video/mp4' | 'video/quicktime';
+const EXTENSIONS: Record<LinkedMediaType, string> = { ...IMAGE_EXTENSIONS, 'video/mp4': 'mp4', 'video/quicktime': 'mov' };
+const TYPE_BY_EXTENSION = new Map(Object.entries(EXTENSIONS).map(([type, ext]) => [ext, type as LinkedMediaType]));
+
+/** A stored image or video as a link names it. */
+export type LinkedMedia = { sha256: string; type: ImageType } | { sha256: string; container: 'mp4' | 'mov' };
+const typeOf = (media: LinkedMedia): LinkedMediaType => ('type' in media ? media.type : media.container === 'mov' ? 'video/quicktime' : 'video/mp4');
 
 const signature = (secret: string, name: string, expires: number) => createHmac('sha256', secret).update(`${name}\n${expires}`).digest('base64url');
 
 /** The path and query of a link to `sha256`, valid until `expiresAt` (whole seconds). */
-export function signedMediaPath(secret: string, image: { sha256: string; type: ImageType }, expiresAt: Date): string {
-  const name = `${image.sha256}.${IMAGE_EXTENSIONS[image.type]}`;
+export function signedMediaPath(secret: string, media: LinkedMedia, expiresAt: Date): string {
+  const name = `${media.sha256}.${EXTENSIONS[typeOf(media)]}`;
   const expires = Math.ceil(expiresAt.getTime() / 1000);
   return `/media/${name}?expires=${expires}&sig=${signature(secret, name, expires)}`;
 }
 
-export type SignedMediaCheck = { ok: true; sha256: string; type: ImageType } | { ok: false; reason: 'malformed' | 'expired' | 'forged' };
+export type SignedMediaCheck = { ok: true; sha256: string; type: LinkedMediaType } | { ok: false; reason: 'malformed' | 'expired' | 'forged' };
 
 /** Whether a request for `/media/<name>` with this query may have the file now. */
 export function checkSignedMedia(secret: string, name: string, query: URLSearchParams, now: Date): SignedMediaCheck {
@@ -44,7 +51,7 @@ export class SignedMediaLinks {
     private readonly now: () => Date,
   ) {}
 
-  async urlFor(image: { sha256: string; type: ImageType }, validForMs: number): Promise<string> {
-    return `${this.publicUrl}${signedMediaPath(await this.secret(), image, new Date(this.now().getTime() + validForMs))}`;
+  async urlFor(media: LinkedMedia, validForMs: number): Promise<string> {
+    return `${this.publicUrl}${signedMediaPath(await this.secret(), media, new Date(this.now().getTime() + validForMs))}`;
   }
 }

@@ -1,6 +1,6 @@
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../domain/clock.js';
-import type { PostImage } from '../domain/post.js';
+import type { LinkedMedia } from '../media/signed-links.js';
 import type { MediaLimits, MediaStore } from '../media/media-store.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
@@ -25,7 +25,7 @@ export interface WorkflowContext {
   /** Where uploaded images' bytes are kept; absent, a post with uploaded images cannot be sent. */
   mediaStore?: MediaStore;
   /** Signed, expiring links to uploaded images under PUBLIC_URL, for networks that fetch by URL; absent without PUBLIC_URL. */
-  mediaLinks?: { urlFor(image: PostImage, validForMs: number): Promise<string> };
+  mediaLinks?: { urlFor(media: LinkedMedia, validForMs: number): Promise<string> };
   /** What the store accepts (MEDIA_MAX_MB): chats pass it when they hand it an upload. */
   mediaLimits?: MediaLimits;
   /** In-process listeners (the scheduler); never waits for a chat. */

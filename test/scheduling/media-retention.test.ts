@@ -7,12 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PostImage } from '../../src/domain/post.js';
+import type { PostImage, PostVideo } from '../../src/domain/post.js';
 import { FileMediaStore } from '../../src/media/file-media-store.js';
 import { pruneMedia } from '../../src/workflows/media/media-retention.js';
 import { png } from '../support/image-fixtures.js';
 import { schedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
 import { tempDir } from '../support/temp-db.js';
+import { writeVideoFixture } from '../support/video-fixtures.js';
 
 const DAY = 24 * 3600_000;
 const now = Date.now();
@@ -78,5 +79,43 @@ describe('media retention', () => {
 
     // A second run finds nothing more to delete.
     expect((await pruneMedia(h.gl.ctx, 30)).deleted).toBe(0);
+  });
+
+  it('keeps a waiting post’s video and YouTube thumbnail, and deletes a published post’s video', async () => {
+    media = tempDir();
+    const store = new FileMediaStore(media.dir);
+    h = await schedulerHarness({}, start.toISOString(), undefined, { mediaStore: store });
+    const fileOf = (sha256: string) => path.join(media.dir, 'sha256', sha256.slice(0, 2), sha256);
+    const storedVideo = async (seconds: number): Promise<PostVideo> => {
+      const file = path.join(media.dir, `in-${seconds}.mp4`);
+      await writeVideoFixture(file, { width: 640, height: 360, seconds });
+      const video = await store.putVideo(fs.createReadStream(file), { maxBytes: 10_000_000 });
+      fs.rmSync(file);
+      return { ...video, name: `clip-${seconds}.mp4` };
+    };
+    const [waiting, published] = [await storedVideo(2), await storedVideo(3)];
+    const thumbnail: PostImage = { ...(await store.put(Readable.from([png(8, 8)]), { maxBytes: 1_000_000 })), alt: null };
+    for (const sha of [waiting.sha256, published.sha256, thumbnail.sha256]) fs.utimesSync(fileOf(sha), start, start);
+    const youtube = { title: 'Tour', tags: [], categoryId: '22', privacy: 'public' as const, madeForKids: false, thumbnail };
+    const post = (video: PostVideo, withYouTube: boolean) =>
+      h.store.createPost({
+        at: h.clock.now(),
+        author: h.author,
+        status: 'pending',
+        publishAt: null,
+        publishZone: 'UTC',
+        originPlatform: 'slack',
+        revision: { text: video.name, networks: ['sandbox'], mediaUrl: null, video, youtube: withYouTube ? youtube : null, contentHash: video.sha256, aiAssisted: false },
+        audit: [],
+      });
+    await post(waiting, true);
+    const done = await post(published, false);
+    h.store.sqlite.prepare("UPDATE posts SET status = 'published' WHERE id = ?").run(done.post.id);
+
+    h.clock.set(now);
+    expect(await pruneMedia(h.gl.ctx, 30)).toMatchObject({ deleted: 1, kept: 2 });
+    const left = new Set<string>();
+    for await (const file of store.list()) left.add(file.sha256);
+    expect(left).toEqual(new Set([waiting.sha256, thumbnail.sha256]));
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EngagementMetrics } from '../../domain/publication.js';
-import type { MetricsTarget, PublishRequest, PublishResult, Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
 import { sandboxRules } from '../rules/sandbox.js';
 
 export interface SandboxPost {
@@ -14,6 +14,8 @@ export interface SandboxPost {
   mediaUrl: string | null;
   /** Each image as it would have gone out: its bytes' sha256 (read through), order and alt text. */
   images: Array<{ sha256: string; alt: string | null }>;
+  /** The video as it would have gone out: its bytes' sha256, read through in chunks as an upload reads them. */
+  video?: { sha256: string; name: string; bytes: number };
   at: Date;
 }
 
@@ -25,6 +27,7 @@ export class SandboxPublisher implements Publisher {
   readonly network = 'sandbox' as const;
   readonly rules = sandboxRules;
   readonly marksSending = true;
+  readonly publishesVideo = true;
   /** What would have been posted, newest last; bounded so a long-running process stays small. */
   readonly posted: SandboxPost[] = [];
   readonly #now: () => Date;
@@ -41,6 +44,7 @@ export class SandboxPublisher implements Publisher {
     // Read every image's bytes, as a network would, so a missing or changed file fails here too.
     const images = [];
     for (const image of request.images ?? []) images.push({ sha256: await sha256Of(await image.open()), alt: image.alt });
+    const video = request.video ? await readVideo(request) : undefined;
     await request.markSending?.();
     this.posted.push({
       publicationId: request.publicationId,
@@ -49,6 +53,7 @@ export class SandboxPublisher implements Publisher {
       text: request.text,
       mediaUrl: request.mediaUrl,
       images,
+      ...(video ? { video } : {}),
       at: this.#now(),
     });
     if (this.posted.length > this.#capacity) this.posted.shift();
@@ -71,4 +76,25 @@ async function sha256Of(stream: Readable): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) hash.update(chunk as Uint8Array);
   return hash.digest('hex');
+}
+
+/** A network's upload chunk size (X takes 5 MB appends; YouTube multiples of 256 KiB). */
+const CHUNK = 8 * 1024 * 1024;
+
+/** Reads the video a range at a time, as a chunked upload does, saying how far it has come. */
+async function readVideo(request: PublishRequest): Promise<NonNullable<SandboxPost['video']>> {
+  const video = request.video!;
+  const hash = createHash('sha256');
+  let sent = 0;
+  for (let start = 0; start < video.bytes; start += CHUNK) {
+    for await (const chunk of await video.open({ start, end: Math.min(start + CHUNK, video.bytes) })) {
+      hash.update(chunk as Uint8Array);
+      sent += (chunk as Uint8Array).length;
+    }
+    request.onProgress?.({ stage: 'uploading', bytesSent: sent, totalBytes: video.bytes });
+  }
+  if (sent !== video.bytes) {
+    throw new PublishError({ kind: 'permanent', network: 'sandbox', message: `The approved video is ${video.bytes} bytes, but the media store gave ${sent}; nothing was posted.` });
+  }
+  return { sha256: hash.digest('hex'), name: video.name, bytes: sent };
 }

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { ClaimedPublication, PublishOutcome, SettledPublication } from '../../../db/store.js';
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
-import { PublishError, type Publisher } from '../../platforms/publisher.js';
+import { PublishError, type PublishImage, type PublishProgress, type PublishRequest, type PublishVideo, type Publisher } from '../../platforms/publisher.js';
+import type { PostImage, PostVideo, YouTubeDetails } from '../../domain/post.js';
+import type { ByteRange } from '../../media/media-store.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent } from '../events.js';
 import { afterFailure, type RetryPolicy } from './retry-policy.js';
@@ -19,6 +21,8 @@ export interface PublishOneOptions {
   signal?: AbortSignal;
   /** Told when the request that makes the post public is about to leave (it can no longer just be called off). */
   onSending?: () => void;
+  /** Told how far a long publication has come (bytes of a video sent, the network processing it). */
+  onProgress?: (progress: PublishProgress) => void;
 }
 
 /** The event that tells people how an attempt ended. */
@@ -112,11 +116,11 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         origin: { postId: publication.postId, revisionId: publication.revisionId },
         text: content.text,
         mediaUrl: content.mediaUrl,
-        images: content.images.map((image) => ({
-          ...image,
-          open: () => openImage(ctx, publication.network, image.sha256),
-          ...(ctx.mediaLinks ? { publicUrl: (validForMs: number) => ctx.mediaLinks!.urlFor(image, validForMs) } : {}),
-        })),
+        images: content.images.map((image) => publishImage(ctx, publication.network, image)),
+        ...(content.video ? { video: publishVideo(ctx, publication.network, content.video) } : {}),
+        ...(content.youtube && publication.network === 'youtube' ? youtubeParts(ctx, content.youtube) : {}),
+        publishAt: claimed.publishAt,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         signal: options.signal,
         checkpoint,
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
@@ -158,19 +162,40 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
   return settled;
 }
 
+function publishImage(ctx: WorkflowContext, network: NetworkId, image: PostImage): PublishImage {
+  return {
+    ...image,
+    open: () => openMedia(ctx, network, image.sha256, 'image'),
+    ...(ctx.mediaLinks ? { publicUrl: (validForMs: number) => ctx.mediaLinks!.urlFor(image, validForMs) } : {}),
+  };
+}
+
+/** The approved video, read from the media store a range at a time (never whole in memory). */
+function publishVideo(ctx: WorkflowContext, network: NetworkId, video: PostVideo): PublishVideo {
+  return {
+    ...video,
+    open: (range) => openMedia(ctx, network, video.sha256, 'video', range),
+    ...(ctx.mediaLinks ? { publicUrl: (validForMs: number) => ctx.mediaLinks!.urlFor(video, validForMs) } : {}),
+  };
+}
+
+function youtubeParts(ctx: WorkflowContext, youtube: YouTubeDetails): Pick<PublishRequest, 'youtube' | 'thumbnail'> {
+  return { youtube, ...(youtube.thumbnail ? { thumbnail: publishImage(ctx, 'youtube', youtube.thumbnail) } : {}) };
+}
+
 /**
- * The approved bytes of an image, from the media store. A file that is gone cannot come back
+ * The approved bytes of an image or a video, from the media store. A file that is gone cannot come back
  * by retrying (the post fails, saying so); a store that cannot be read now may recover.
  */
-async function openImage(ctx: WorkflowContext, network: NetworkId, sha256: string): Promise<Readable> {
+async function openMedia(ctx: WorkflowContext, network: NetworkId, sha256: string, kind: 'image' | 'video', range?: ByteRange): Promise<Readable> {
   const failure = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) => new PublishError({ kind, network, message, cause });
-  if (!ctx.mediaStore) throw failure('permanent', 'This post has uploaded images, but this Greenlight has no media store to read them from.');
+  if (!ctx.mediaStore) throw failure('permanent', `This post has an uploaded ${kind}, but this Greenlight has no media store to read it from.`);
   let stream: Readable | undefined;
   try {
-    stream = await ctx.mediaStore.open(sha256);
+    stream = await ctx.mediaStore.open(sha256, range);
   } catch (error) {
-    throw failure('retryable', 'Greenlight could not read an approved image from its media store just now.', error);
+    throw failure('retryable', `Greenlight could not read the approved ${kind} from its media store just now.`, error);
   }
-  if (!stream) throw failure('permanent', `An approved image (${sha256.slice(0, 12)}…) is missing from the media store, so the post was not sent.`);
+  if (!stream) throw failure('permanent', `An approved ${kind} (${sha256.slice(0, 12)}…) is missing from the media store, so the post was not sent.`);
   return stream;
 }
