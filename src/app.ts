@@ -137,6 +137,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       mediaStore,
       ...(config.mediaStore.publicUrl ? { mediaLinks: new SignedMediaLinks(config.mediaStore.publicUrl, mediaSecret, () => clock.now()) } : {}),
       mediaLimits: { maxBytes: config.mediaStore.maxBytes },
+      videoLimits: { maxBytes: config.mediaStore.videoMaxBytes },
       draftRules: { requireAltText: config.mediaStore.requireAltText },
       events,
       news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),

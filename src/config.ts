@@ -137,6 +137,7 @@ const EnvSchema = z.object({
   ),
   MEDIA_DIR: withDefault(z.string(), './data/media'),
   MEDIA_MAX_MB: withDefault(megabytes(1024), '25'),
+  VIDEO_MAX_MB: withDefault(megabytes(256 * 1024), '1024'),
   MEDIA_RETENTION_DAYS: withDefault(int(0, 36_500), '30'),
   REQUIRE_ALT_TEXT: withDefault(bool, 'false'),
   REQUIRED_APPROVALS: withDefault(int(1, 10), '1'),
@@ -276,6 +277,8 @@ export interface Config {
   digest: { cron: string; timezone: string };
   metricsCron: string;
   publishGraceMinutes: number;
+  /** VIDEO_MAX_MB in bytes: the largest video accepted (each network's own limit is checked too). */
+  videoMaxBytes: number;
   /** How long a claim on a publication lasts without renewal (a crash leaves it "needs attention" after this). */
   publishLeaseSeconds: number;
   policy: { requiredApprovals: number; allowSelfApproval: boolean };
@@ -463,6 +466,7 @@ function readX(e: ParsedEnv, problems: string[]): XNetworkConfig | null {
  * captions are off, so the mistake shows before someone turns them on.
  */
 function readBrandVoice(e: ParsedEnv, problems: string[]): string | undefined {
+      videoMaxBytes: Math.floor(e.VIDEO_MAX_MB * MiB),
   if (e.BRAND_VOICE && e.BRAND_VOICE_FILE) {
     problems.push('BRAND_VOICE_FILE: set either BRAND_VOICE or BRAND_VOICE_FILE, not both');
     return undefined;

@@ -15,7 +15,7 @@
 import { fetch as undiciFetch } from 'undici';
 import { redact } from '../observability/redact.js';
 import { MediaRejected } from './media-rejected.js';
-import type { MediaLimits, MediaStore, StoredMedia } from './media-store.js';
+import type { MediaLimits, MediaSource, MediaStore, StoredMedia, StoredVideo } from './media-store.js';
 
 /** The part of fetch used here; tests pass their own. */
 export type MediaFetch = (
@@ -57,7 +57,29 @@ async function* noBody(): AsyncGenerator<Uint8Array> {}
 
 const failed = (message: string, cause?: unknown) => new MediaRejected('download_failed', message, cause === undefined ? undefined : { cause });
 
-export async function downloadMedia(link: string, store: MediaStore, options: MediaDownloadOptions): Promise<StoredMedia> {
+/** Downloads an image into the store (checked as an image as it arrives). */
+export function downloadMedia(link: string, store: MediaStore, options: MediaDownloadOptions): Promise<StoredMedia> {
+  return download(link, options, (body) => store.put(body, options.limits));
+}
+
+/**
+ * Downloads a video into the store (MP4 or MOV, its description read once complete), telling
+ * `onBytes` how much has arrived so far: a video takes long enough for people to want to know.
+ */
+export function downloadVideo(link: string, store: MediaStore, options: MediaDownloadOptions & { onBytes?: (received: number, total: number | null) => void }): Promise<StoredVideo> {
+  return download(link, options, (body, declared) => store.putVideo(options.onBytes ? counted(body, declared, options.onBytes) : body, options.limits));
+}
+
+async function* counted(body: MediaSource, total: number | null, onBytes: (received: number, total: number | null) => void): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    received += chunk.length;
+    onBytes(received, total);
+    yield chunk;
+  }
+}
+
+async function download<T>(link: string, options: MediaDownloadOptions, put: (body: MediaSource, declared: number | null) => Promise<T>): Promise<T> {
   let url: URL;
   try {
     url = new URL(link);
@@ -89,7 +111,8 @@ export async function downloadMedia(link: string, store: MediaStore, options: Me
     clearTimeout(headersTimer);
     try {
       refuseEarly(response, where, options.limits);
-      return await store.put(response.body ?? noBody(), options.limits);
+      const declared = Number(response.headers.get('content-length') ?? NaN);
+      return await put(response.body ?? noBody(), Number.isFinite(declared) ? declared : null);
     } catch (error) {
       // The body stops with an abort error when the whole-download timeout fires mid-file.
       if (error instanceof MediaRejected && error.reason === 'interrupted') throw timedOut(error.cause) ?? error;

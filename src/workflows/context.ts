@@ -28,6 +28,8 @@ export interface WorkflowContext {
   mediaLinks?: { urlFor(media: LinkedMedia, validForMs: number): Promise<string> };
   /** What the store accepts (MEDIA_MAX_MB): chats pass it when they hand it an upload. */
   mediaLimits?: MediaLimits;
+  /** What the store accepts of a video (VIDEO_MAX_MB). */
+  videoLimits?: MediaLimits;
   /** In-process listeners (the scheduler); never waits for a chat. */
   events: Notifier;
   /** Which chats hear about what: the outbox rows each change writes. */

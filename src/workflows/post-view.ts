@@ -3,7 +3,7 @@
  * Adaptive Cards both render this one model, so they always say the same thing.
  */
 import { NETWORK_LABELS, type NetworkId } from '../domain/network.js';
-import { textFor, type Decision, type Person, type PostAggregate, type PostImage, type PostStatus } from '../domain/post.js';
+import { textFor, type Decision, type Person, type PostAggregate, type PostImage, type PostStatus, type PostVideo, type YouTubeDetails } from '../domain/post.js';
 import type { PublicationStatus } from '../domain/publication.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 import { approvalsOnCurrentRevision, remainingApprovals, type ApprovalPolicy } from './approval-policy.js';
@@ -39,6 +39,10 @@ export interface PostView {
   mediaUrl: string | null;
   /** Uploaded images, in the order they are published, with their alt text. */
   images: PostImage[];
+  /** An uploaded video (then there are no images). */
+  video: PostVideo | null;
+  /** YouTube's own fields, when the post goes to YouTube. */
+  youtube: YouTubeDetails | null;
   /** Networks that get their own text instead of `text`, in the order of `networks`. */
   variants: Array<{ network: NetworkId; label: string; text: string }>;
   publishAt: Date | null;
@@ -81,6 +85,8 @@ export function describePost(post: PostAggregate, catalog: NetworkCatalog, polic
     networks: post.revision.networks.flatMap((n) => networkUsage(textFor(post.revision, n), [n], catalog)),
     mediaUrl: post.revision.mediaUrl,
     images: post.revision.images,
+    video: post.revision.video ?? null,
+    youtube: post.revision.youtube ?? null,
     variants: post.revision.networks
       .filter((n) => post.revision.variants[n] !== undefined)
       .map((network) => ({ network, label: NETWORK_LABELS[network], text: post.revision.variants[network]! })),

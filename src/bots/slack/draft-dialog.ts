@@ -1,5 +1,5 @@
 import type { NetworkId } from '../../domain/network.js';
-import type { PostAggregate } from '../../domain/post.js';
+import type { PostAggregate, YouTubeDetails } from '../../domain/post.js';
 import { DEFAULT_TONE, isTone, type Tone } from '../../workflows/captions/types.js';
 import type { DraftInput } from '../../workflows/draft-validation.js';
 import { buildDraftModal, type CaptionPanel, type CaptionsState, type DraftModalState } from './blocks/draft-modal.js';
@@ -28,7 +28,8 @@ export function draftDialog(
   deps: DialogDeps,
   state: DraftModalState,
   values: Pick<DraftInput, 'text' | 'networks' | 'publishAt' | 'mediaUrl' | 'variants'>,
-  options: { tone?: string | null } = {},
+  /** `youtube`: the post's YouTube fields when editing (Slack keeps what is typed across updates). */
+  options: { tone?: string | null; youtube?: YouTubeDetails | null } = {},
 ) {
   const available = deps.gl.networks();
   const selected = values.networks.filter((n): n is NetworkId => available.includes(n as NetworkId));
@@ -41,6 +42,7 @@ export function draftDialog(
     publishAt: values.publishAt,
     mediaUrl: values.mediaUrl,
     ...(values.variants ? { variants: values.variants } : {}),
+    ...(options.youtube ? { youtube: options.youtube } : {}),
     usage: deps.gl.usage(values.text, selected),
     aiHint: deps.aiHint,
     ai: deps.gl.captionsEnabled() ? { tone, panel: captionPanel(deps, state.captions) } : undefined,
@@ -63,6 +65,7 @@ export function editDraftDialog(deps: DialogDeps, post: PostAggregate, timezone:
       timezone,
       aiAssisted: post.revision.aiAssisted,
       ...(post.revision.images.length ? { existingImages: post.revision.images.length } : {}),
+      ...(post.revision.video ? { existingVideo: true } : {}),
     },
     {
       text: post.revision.text,
@@ -71,5 +74,6 @@ export function editDraftDialog(deps: DialogDeps, post: PostAggregate, timezone:
       mediaUrl: post.revision.mediaUrl,
       variants: post.revision.variants,
     },
+    { youtube: post.revision.youtube },
   );
 }

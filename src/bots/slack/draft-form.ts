@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { isNetworkId } from '../../domain/network.js';
-import type { DraftErrors, DraftField, DraftInput } from '../../workflows/draft-validation.js';
+import type { DraftErrors, DraftField, DraftInput, YouTubeInput } from '../../workflows/draft-validation.js';
+import { YOUTUBE_BLOCK } from './blocks/youtube-fields.js';
 import { BLOCK, INPUT_ACTION } from './ids.js';
 import { CAPTION_BLOCK, TEXT_BLOCK_PATTERN, textBlockId, type DraftModalState } from './blocks/draft-modal.js';
 
@@ -28,6 +29,11 @@ const StateValues = z.object({
   [BLOCK.mediaUrl]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
   [BLOCK.files]: z.object({ [INPUT_ACTION]: Files }).partial().optional(),
   [CAPTION_BLOCK.tone]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
+  [YOUTUBE_BLOCK.title]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
+  [YOUTUBE_BLOCK.tags]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
+  [YOUTUBE_BLOCK.category]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
+  [YOUTUBE_BLOCK.privacy]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
+  [YOUTUBE_BLOCK.kids]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
 });
 const TextBlock = z.object({ [INPUT_ACTION]: Text }).partial();
 
@@ -76,6 +82,19 @@ export function readDraftForm(values: unknown, state: DraftModalState): DraftInp
     mediaUrl: v[BLOCK.mediaUrl]?.[INPUT_ACTION]?.value ?? null,
     aiAssisted: state.aiAssisted ?? false,
     ...(Object.keys(variants).length ? { variants } : {}),
+    ...(YOUTUBE_BLOCK.title in (values as object ?? {}) ? { youtube: readYouTube(v) } : {}),
+  };
+}
+
+/** YouTube's fields, as raw as Slack sends them (the workflow checks them when YouTube is chosen). */
+function readYouTube(v: z.infer<typeof StateValues>): YouTubeInput {
+  const kids = v[YOUTUBE_BLOCK.kids]?.[INPUT_ACTION]?.selected_option?.value;
+  return {
+    title: v[YOUTUBE_BLOCK.title]?.[INPUT_ACTION]?.value ?? '',
+    tags: v[YOUTUBE_BLOCK.tags]?.[INPUT_ACTION]?.value ?? '',
+    categoryId: v[YOUTUBE_BLOCK.category]?.[INPUT_ACTION]?.selected_option?.value ?? null,
+    privacy: v[YOUTUBE_BLOCK.privacy]?.[INPUT_ACTION]?.selected_option?.value ?? null,
+    madeForKids: kids === 'yes' ? true : kids === 'no' ? false : null,
   };
 }
 

@@ -30,6 +30,8 @@ export const CALLBACK = {
   draft: 'gl_draft',
   /** The draft dialog's second step: alt text for each uploaded image. */
   draftImages: 'gl_draft_images',
+  /** The draft dialog's video step: the video received and checked, then submitted. */
+  draftVideo: 'gl_draft_video',
   decisionComment: 'gl_decision_comment',
   fullText: 'gl_full_text',
   images: 'gl_images',
@@ -41,7 +43,7 @@ export const BLOCK = {
   networks: 'networks',
   publishAt: 'publish_at',
   mediaUrl: 'media_url',
-  /** The draft dialog's file_input (uploaded images). */
+  /** The draft dialog's file_input (uploaded images or one video). */
   files: 'files',
   /** `variant_<network>`: that network's own text. */
   variantPrefix: 'variant_',

@@ -6,7 +6,7 @@
  * restart the author goes back and submits again; nothing typed is lost.
  */
 import { randomBytes } from 'node:crypto';
-import type { PostImage } from '../../domain/post.js';
+import type { PostImage, PostVideo } from '../../domain/post.js';
 import type { DraftInput } from '../../workflows/draft-validation.js';
 import type { DraftModalState } from './blocks/draft-modal.js';
 import { ExpiringMap } from '../expiring-map.js';
@@ -25,6 +25,8 @@ export interface PendingDraft {
   /** The first step's values, without images. */
   input: DraftInput;
   images: PendingImage[];
+  /** A video received for this draft (the video step), once it has arrived and been read. */
+  video?: PostVideo;
 }
 
 const TTL_MS = 2 * 3600_000;

@@ -110,6 +110,7 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
           client: app.client,
           store: gl.ctx.mediaStore,
           limits: gl.ctx.mediaLimits,
+          videoLimits: gl.ctx.videoLimits,
           allowHttp: config.filesOverHttp === true || (gl.ctx.media?.allowHttp ?? false),
           logger,
         },

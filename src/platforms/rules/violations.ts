@@ -1,6 +1,7 @@
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
 import { IMAGE_TYPE_NAMES } from '../../domain/image-format.js';
 import { formatMegabytes } from '../../domain/megabytes.js';
+import { formatDuration } from '../../domain/durations.js';
 import type { ContentImage, ContentVideo, MediaRules, PostContent, RuleViolation, TextUsage } from './types.js';
 
 const numbers = new Intl.NumberFormat('en-US');
@@ -76,12 +77,6 @@ const CODEC_NAMES: Record<string, string> = { avc1: 'H.264', avc3: 'H.264', hvc1
 const codecName = (codec: string) => CODEC_NAMES[codec.split('.')[0]!] ?? codec.split('.')[0]!;
 const names = (prefixes: readonly string[]) => [...new Set(prefixes.map(codecName))].join(' or ');
 
-function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds * 10) / 10} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds - minutes * 60);
-  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
-}
 
 /**
  * "X takes videos up to 2 min 20 s (this one is 3 min)", "Pinterest takes images only from
@@ -96,8 +91,8 @@ export function videoViolations(network: NetworkId, support: MediaRules['video']
   if (!rules.containers.includes(video.container)) out.push(at(`${label} takes ${rules.containers.map((c) => c.toUpperCase()).join(' or ')} videos (this one is ${video.container.toUpperCase()})`));
   if (!rules.videoCodecs.some((c) => video.videoCodec.startsWith(c))) out.push(at(`${label} takes ${names(rules.videoCodecs)} video (this one is ${codecName(video.videoCodec)})`));
   if (video.audioCodec && !rules.audioCodecs.some((c) => video.audioCodec!.startsWith(c))) out.push(at(`${label} takes ${names(rules.audioCodecs)} sound (this video has ${codecName(video.audioCodec)})`));
-  if (video.durationSeconds > rules.maxSeconds) out.push(at(`${label} takes videos up to ${duration(rules.maxSeconds)} (this one is ${duration(video.durationSeconds)})`));
-  if (video.durationSeconds < rules.minSeconds) out.push(at(`${label} takes videos of at least ${duration(rules.minSeconds)} (this one is ${duration(video.durationSeconds)})`));
+  if (video.durationSeconds > rules.maxSeconds) out.push(at(`${label} takes videos up to ${formatDuration(rules.maxSeconds)} (this one is ${formatDuration(video.durationSeconds)})`));
+  if (video.durationSeconds < rules.minSeconds) out.push(at(`${label} takes videos of at least ${formatDuration(rules.minSeconds)} (this one is ${formatDuration(video.durationSeconds)})`));
   if (video.bytes > rules.maxBytes) out.push(at(`${label} takes videos up to ${formatMegabytes(rules.maxBytes, 'down')} (this one is ${formatMegabytes(video.bytes, 'up')})`));
   const range = rules.aspectRatio;
   if (range) {

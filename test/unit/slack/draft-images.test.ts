@@ -15,6 +15,8 @@ function view(overrides: Partial<PostView> = {}): PostView {
     id: 7, status: 'pending', statusLabel: 'Waiting for approval', author: ann, revisionId: 11, revisionNumber: 1, text: 'Main text',
     networks: [{ network: 'x', label: 'X', used: 9, limit: 280, unit: 'characters', ok: true }],
     mediaUrl: null, images: [], variants: [], publishAt: null, publishZone: 'Europe/Berlin', aiAssisted: false,
+    video: null,
+    youtube: null,
     submittedAt: new Date('2026-03-02T09:00:00Z'), approvals: [], verdict: null, requiredApprovals: 1, remainingApprovals: 1,
     decidable: true, publications: [],
     ...overrides,
@@ -23,13 +25,15 @@ function view(overrides: Partial<PostView> = {}): PostView {
 const shown = (blocks: unknown) => JSON.stringify(blocks);
 
 describe('Slack draft dialog with images', () => {
-  it('has a file input for images (JPEG, PNG, GIF, WebP; 10) and a “Customize for” text per configured network, within Slack’s limits', () => {
+  it('has a file input for images (JPEG, PNG, GIF, WebP; 10) or a video (MP4, MOV) and a “Customize for” text per configured network, within Slack’s limits', () => {
     const modal = buildDraftModal({ mode: 'create', timezone: 'UTC', text: '', available: [...NETWORK_IDS], selected: [], publishAt: null, mediaUrl: null, usage: [], variants: { x: 'Short' } });
     const files = modal.blocks.find((b) => b.block_id === 'files') as unknown as { element: Record<string, unknown> };
-    expect(files.element).toMatchObject({ type: 'file_input', filetypes: ['jpg', 'jpeg', 'png', 'gif', 'webp'], max_files: 10 });
+    expect(files.element).toMatchObject({ type: 'file_input', filetypes: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'mp4', 'mov'], max_files: 10 });
     expect(shown(modal.blocks)).toContain('Customize for LinkedIn');
     expect(shown(modal.blocks)).toContain('"initial_value":"Short"');
     expect(modal.blocks.length).toBeLessThanOrEqual(100);
+    // YouTube's own fields come with YouTube: title, tags, category, visibility, made for kids.
+    expect(modal.blocks.filter((b) => String(b.block_id).startsWith('youtube_')).map((b) => b.block_id)).toEqual(['youtube_title', 'youtube_tags', 'youtube_category', 'youtube_privacy', 'youtube_kids']);
   });
 
   it('reads files, variants and alt texts from the state Slack sends', () => {

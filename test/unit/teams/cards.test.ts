@@ -31,6 +31,8 @@ function view(overrides: Partial<PostView> = {}): PostView {
     networks: [{ network: 'x', label: 'X', used: 20, limit: 280, unit: 'characters', ok: true }],
     mediaUrl: null,
     images: [],
+    video: null,
+    youtube: null,
     variants: [],
     publishAt: new Date('2026-03-03T09:00:00Z'),
     publishZone: 'Europe/Berlin',

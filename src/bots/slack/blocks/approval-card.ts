@@ -4,7 +4,8 @@ import type { PostView } from '../../../workflows/post-view.js';
 import { cardSummary, publicationLine, publishTimeLine, statusLine, usageLine } from '../../presentation/post-lines.js';
 import { ACTION, BLOCK, encodeRef } from '../ids.js';
 import { actions, button, context, escapeMrkdwn, header, section, truncate } from './block-kit.js';
-import { imageFacts } from '../../presentation/image-lines.js';
+import { imageFacts, videoFacts, youtubeFacts } from '../../presentation/image-lines.js';
+import { YOUTUBE_CATEGORIES } from '../../../workflows/draft-validation.js';
 import { who } from './people.js';
 import { SLACK_MARKUP } from './slack-markup.js';
 
@@ -64,6 +65,8 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
     blocks.push(section(`*${escapeMrkdwn(variant.label)} gets its own text:*\n${escapeMrkdwn(truncate(variant.text, VARIANT_CHARS))}`));
   }
   blocks.push(...imageBlocks(view, options.includeImage === false ? [] : (options.imageUrls ?? [])));
+  if (view.video) blocks.push(context(`🎬 *Video* · ${escapeMrkdwn(truncate(view.video.name, 120))} · ${videoFacts(view.video)}`));
+  if (view.youtube) blocks.push(context(`▶️ *YouTube:* ${escapeMrkdwn(truncate(youtubeFacts(view.youtube, YOUTUBE_CATEGORIES[view.youtube.categoryId]), 1500))}`));
   if (view.mediaUrl) {
     blocks.push(
       options.includeImage === false

@@ -1,6 +1,7 @@
 import type { ModalView, Option, InputBlock, KnownBlock, PlainTextOption } from '@slack/types';
 import type { NetworkId } from '../../../domain/network.js';
-import type { TextVariants } from '../../../domain/post.js';
+import type { TextVariants, YouTubeDetails } from '../../../domain/post.js';
+import { youtubeBlocks } from './youtube-fields.js';
 import { NETWORK_LABELS } from '../../../domain/network.js';
 import { TONES, type CaptionSuggestion, type Tone } from '../../../workflows/captions/types.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
@@ -63,6 +64,8 @@ export interface DraftModalState {
   captions?: CaptionsState;
   /** Images the post already has (editing): kept unless new files are picked. */
   existingImages?: number;
+  /** The post already has a video (editing): kept unless new files are picked. */
+  existingVideo?: boolean;
 }
 
 export interface DraftModalInput extends DraftModalState {
@@ -73,6 +76,8 @@ export interface DraftModalInput extends DraftModalState {
   mediaUrl: string | null;
   /** Each network's own text, where the author gave one. */
   variants?: TextVariants;
+  /** YouTube's fields as the post has them (editing). */
+  youtube?: YouTubeDetails | null;
   /** Per selected network: how much of its budget the text uses. */
   usage: readonly NetworkUsage[];
   /** Shown under the text when AI captions are off: which variable turns them on. */
@@ -138,6 +143,7 @@ export function encodeDraftState(state: DraftModalState): string {
     tv: state.textVersion,
     c: encodeCaptions(state.captions),
     ni: state.existingImages,
+    ev: state.existingVideo ? 1 : undefined,
   });
   if (json.length > LIMITS.privateMetadata) throw new Error('draft dialog state does not fit private_metadata');
   return json;
@@ -145,7 +151,7 @@ export function encodeDraftState(state: DraftModalState): string {
 
 export function decodeDraftState(metadata: string): DraftModalState | undefined {
   try {
-    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number; tv?: unknown; c?: unknown; ni?: unknown };
+    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number; tv?: unknown; c?: unknown; ni?: unknown; ev?: unknown };
     if ((raw.m !== 'create' && raw.m !== 'edit') || typeof raw.tz !== 'string') return undefined;
     const textVersion = typeof raw.tv === 'string' && TEXT_BLOCK_PATTERN.test(textBlockId(raw.tv)) ? raw.tv : undefined;
     return {
@@ -157,6 +163,7 @@ export function decodeDraftState(metadata: string): DraftModalState | undefined 
       textVersion,
       captions: decodeCaptions(raw.c),
       ...(typeof raw.ni === 'number' && Number.isInteger(raw.ni) && raw.ni > 0 ? { existingImages: raw.ni } : {}),
+      ...(raw.ev === 1 ? { existingVideo: true } : {}),
     };
   } catch {
     return undefined;
@@ -230,7 +237,7 @@ function captionBlocks(ai: { tone: Tone; panel: CaptionPanel }): KnownBlock[] {
 }
 
 /** What the file input takes (Slack's `filetypes`: extensions) and how many. */
-export const UPLOAD_FILETYPES = ['jpg', 'jpeg', 'png', 'gif', 'webp'] as const;
+export const UPLOAD_FILETYPES = ['jpg', 'jpeg', 'png', 'gif', 'webp', 'mp4', 'mov'] as const;
 export const MAX_UPLOADS = 10;
 
 /** The draft dialog: text with live limits, networks, publish time in the author's zone, image. */
@@ -299,13 +306,15 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
   const files: InputBlock = {
     type: 'input',
     block_id: BLOCK.files,
-    label: plain('Images'),
+    label: plain('Images or a video'),
     optional: true,
     element: { type: 'file_input', action_id: INPUT_ACTION, filetypes: [...UPLOAD_FILETYPES], max_files: MAX_UPLOADS },
     hint: plain(
-      input.existingImages
-        ? `This post has ${input.existingImages} image${input.existingImages === 1 ? '' : 's'}; they stay unless you pick new ones. You describe each image in the next step.`
-        : 'JPEG, PNG, GIF or WebP, up to 10, in the order they are published. You describe each image in the next step.',
+      input.existingVideo
+        ? 'This post has a video; it stays unless you pick new files.'
+        : input.existingImages
+          ? `This post has ${input.existingImages} image${input.existingImages === 1 ? '' : 's'}; they stay unless you pick new ones. You describe each image in the next step.`
+          : 'Images: JPEG, PNG, GIF or WebP, up to 10, in the order they are published (you describe each in the next step). Or one MP4 or MOV video.',
     ),
   };
 
@@ -325,7 +334,7 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
     hint: plain(`Leave empty to publish the text above on ${NETWORK_LABELS[network]}. Used only when ${NETWORK_LABELS[network]} is chosen.`),
   }));
 
-  let blocks: KnownBlock[] = [text, networks, publishAt, files, mediaUrl, ...variants];
+  let blocks: KnownBlock[] = [text, networks, publishAt, files, mediaUrl, ...variants, ...(input.available.includes('youtube') ? youtubeBlocks(input.youtube) : [])];
   if (input.ai) blocks.push(...captionBlocks(input.ai));
   else if (input.aiHint) blocks.push(context(input.aiHint));
   blocks = capBlocks(blocks, LIMITS.viewBlocks, (hidden) => context(`${hidden} more suggestions are not shown.`)) as KnownBlock[];

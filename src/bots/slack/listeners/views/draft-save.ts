@@ -30,6 +30,11 @@ export interface SaveRequest {
   done?: ViewResponseAction;
   /** After a successful save (the dialog's second step forgets its draft). */
   saved?: () => void;
+  /**
+   * How problems are answered: next to their blocks by default; a step without inputs (the
+   * video step) shows them in an updated view instead.
+   */
+  answerErrors?: (errors: Record<string, string>) => ViewResponseAction;
 }
 
 /**
@@ -40,7 +45,10 @@ export interface SaveRequest {
  * closes the dialog first, and if it then fails the author gets their text back in a DM.
  */
 export async function saveDraftFromDialog(deps: SlackDeps, request: SaveRequest): Promise<void> {
-  const { ack, userId, state, input } = request;
+  const { userId, state, input } = request;
+  const answer = request.answerErrors ?? ((errors: Record<string, string>): ViewResponseAction => ({ response_action: 'errors', errors }));
+  // Every problem goes through `answer`, so a step without inputs can still show it.
+  const ack: Ack = (response) => request.ack(response?.response_action === 'errors' ? answer(response.errors) : response);
   const notSaved = async (error: unknown) => {
     deps.logger.error('could not save a draft; the dialog stays open', { user: userId, error });
     await ack({ response_action: 'errors', errors: { [request.messageBlock]: NOT_SAVED } });

@@ -4,7 +4,8 @@ import { buildImageAltModal } from '../../blocks/image-alt-modal.js';
 import { errorsByBlock, readDraftForm, readUploads, textBlockIn } from '../../draft-form.js';
 import { BLOCK, CALLBACK } from '../../ids.js';
 import type { PendingImage } from '../../pending-drafts.js';
-import { keepSlackUploads } from '../../slack-uploads.js';
+import { isVideoUpload, keepSlackUploads } from '../../slack-uploads.js';
+import { startVideoStep } from './draft-video.js';
 import type { SlackDeps } from '../deps.js';
 import type { ListenerTable } from '../listener-table.js';
 import { saveDraftFromDialog } from './draft-save.js';
@@ -37,8 +38,17 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     const errorsFor = (errors: DraftErrors) => errorsByBlock(errors, textBlock);
 
     let images: PendingImage[] = [];
+    const uploads = readUploads(view.state.values);
+    const video = uploads.find(isVideoUpload);
+    if (video) {
+      if (uploads.length > 1) {
+        await ack({ response_action: 'errors', errors: { [BLOCK.files]: 'A post takes images or one video, not both: pick one video, or images only.' } });
+        return;
+      }
+      await startVideoStep(deps, { ack, userId, state, input, errorsFor, upload: video });
+      return;
+    }
     try {
-      const uploads = readUploads(view.state.values);
       if (uploads.length) {
         const kept = await keepSlackUploads(deps.uploads, uploads);
         if (!kept.ok) {
@@ -47,8 +57,10 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
         }
         images = kept.images;
       } else if (state.mode === 'edit' && state.postId) {
+        // Nothing picked: the post keeps what it has (its images, or its video).
         const post = await deps.gl.getPost(state.postId);
         images = (post?.revision.images ?? []).map((image, i) => ({ image, name: `Image ${i + 1}` }));
+        if (post?.revision.video) input.video = post.revision.video;
       }
     } catch (error) {
       deps.logger.error('could not take the draft’s images', { user: userId, error });
