@@ -39,6 +39,13 @@ export interface HttpClientOptions {
 
 export type Body = string | Uint8Array | ArrayBuffer | Blob | FormData | URLSearchParams;
 
+/**
+ * A body sent as it is read (a video streamed from disk), so it is never whole in memory. A
+ * stream can be sent only once, so the request carries a function that makes a fresh one for
+ * each attempt; it is called when the attempt is let go, right before the request leaves.
+ */
+export type BodySource = () => AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
+
 export interface HttpRequest<E extends Expect = Expect> {
   method: HttpMethod;
   /** Appended to the base URL; an absolute http(s) URL (an upload URL a network handed out) is used as is. */
@@ -49,7 +56,8 @@ export interface HttpRequest<E extends Expect = Expect> {
   /** At most one of json, form, body. */
   json?: unknown;
   form?: Record<string, QueryValue> | URLSearchParams;
-  body?: Body;
+  /** A streamed body (`BodySource`) needs its `content-type`, and its `content-length` when known, in `headers`. */
+  body?: Body | BodySource;
   /** How to read a 2xx body; default 'json'. */
   expect?: E;
   /**
@@ -199,19 +207,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
-  const once = async <E extends Expect>(request: HttpRequest<E>, url: URL, init: RequestInit) => {
+  const once = async <E extends Expect>(request: HttpRequest<E>, url: URL, init: RequestInit, source?: BodySource) => {
     const method = request.method;
     const shownUrl = redact(url.href);
     await admit(request.signal);
     await lastCheck(request.beforeSend, request.signal);
+    // Node's fetch sends an async iterable as it is read, which it calls a half-duplex body.
+    const streamed = source ? await source() : undefined;
     const attempt = startAttempt(request.signal, request.timeoutMs ?? options.timeoutMs);
     const started = performance.now();
     logger.debug(`${label} request`, { network, method, url: shownUrl });
 
     let response: Response;
     try {
-      response = await fetchImpl(url, { ...init, signal: attempt.signal });
+      response = await fetchImpl(url, { ...init, ...(streamed ? { body: streamed, duplex: 'half' as const } : {}), signal: attempt.signal });
     } catch (error) {
+      if (streamed) closeUnread(streamed);
       const failed = failure(error, attempt);
       logger.warn(`${label} request failed`, { network, method, url: shownUrl, kind: failed.kind, error: failed.message });
       throw failed;
@@ -281,11 +292,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = new Headers(options.defaultHeaders);
     for (const [key, value] of Object.entries(request.headers ?? {})) headers.set(key, value);
     let body: Body | undefined;
+    let source: BodySource | undefined;
     if (request.json !== undefined) {
       body = JSON.stringify(request.json);
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     } else if (request.form !== undefined) {
       body = toForm(request.form);
+    } else if (typeof request.body === 'function') {
+      source = request.body;
     } else {
       body = request.body;
     }
@@ -293,8 +307,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (!headers.has('user-agent')) headers.set('user-agent', 'Greenlight');
     const init: RequestInit = { method: request.method, headers, ...(body !== undefined ? { body } : {}) };
 
-    if (!request.retry) return once(request, url, init);
-    return withRetries(() => once(request, url, init), {
+    if (!request.retry) return once(request, url, init, source);
+    return withRetries(() => once(request, url, init, source), {
       ...policy,
       ...(request.signal ? { signal: request.signal } : {}),
       onRetry: ({ attempt, error, delayMs }) =>
@@ -338,6 +352,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   return { network, request, fetch: wrappedFetch };
+}
+
+/**
+ * Lets go of a streamed body fetch gave up on before reading it all (a refused connection never
+ * starts it): ending its iterator closes the file behind it now rather than whenever it is collected.
+ */
+function closeUnread(body: AsyncIterable<Uint8Array>): void {
+  try {
+    // Not awaited: a generator fetch left mid-step finishes that step first.
+    void body[Symbol.asyncIterator]().return?.()?.catch(() => undefined);
+  } catch {
+    // It failed already; there is nothing left to close.
+  }
 }
 
 /** An empty 2xx body (LinkedIn's 201 puts the id in a header) reads as undefined. */
