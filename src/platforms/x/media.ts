@@ -37,7 +37,7 @@ const UploadAnswer = z.object({
  * anything: the post is only created afterwards. So it is retryable, not an unknown outcome
  * that would make a person check the account (DESIGN rule 2 is about the post itself).
  */
-async function uploadOnly<T>(upload: Promise<T>): Promise<T> {
+export async function uploadOnly<T>(upload: Promise<T>, what: 'image' | 'video' = 'image'): Promise<T> {
   try {
     return await upload;
   } catch (error) {
@@ -45,7 +45,7 @@ async function uploadOnly<T>(upload: Promise<T>): Promise<T> {
       throw new PublishError({
         kind: 'retryable',
         network: 'x',
-        message: 'The image upload to X did not complete (no answer, or the connection broke); nothing was posted, try again.',
+        message: `The ${what} upload to X did not complete (no answer, or the connection broke); nothing was posted, try again.`,
         cause: error,
       });
     }

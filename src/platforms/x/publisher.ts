@@ -19,7 +19,7 @@ import type { EngagementMetrics } from '../../domain/publication.js';
 import { registerSecret } from '../../observability/redact.js';
 import type { NetworkConfigs } from '../../config.js';
 import type { Logger } from '../../observability/logger.js';
-import { realSleep } from '../http/backoff.js';
+import { realSleep, type Sleep } from '../http/backoff.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
@@ -31,6 +31,7 @@ import { xErrorReader } from './errors.js';
 import { setXAltText, uploadXImage, X_IMAGE_MAX_BYTES, X_IMAGE_TYPES, X_MAX_IMAGES } from './media.js';
 import { fetchXMetrics } from './metrics.js';
 import { RefreshingTokenSource } from './refreshing-token-source.js';
+import { uploadXVideo } from './video.js';
 import type { CredentialStore } from './stored-tokens.js';
 import { requestTokenRefresh } from './token-endpoint.js';
 import { fixedTokenSource, type TokenSource } from './token-source.js';
@@ -50,6 +51,13 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * keeps one busy morning from spending the window; the reset headers do the rest.
  */
 const RATE = { capacity: 10, refillPerSecond: 100 / (15 * 60) };
+
+/**
+ * The chunked media endpoints have their own, far larger per-user windows (initialize, append
+ * and finalize 1,875 per 15 minutes each; STATUS 1,000): a video's dozens of segments go
+ * through their own limiter, so they neither wait behind nor use up the posts' budget.
+ */
+const UPLOAD_RATE = { capacity: 20, refillPerSecond: 1 };
 
 const CreateAnswer = z.object({ data: z.object({ id: z.string().regex(/^\d+$/), text: z.string().optional() }) });
 const MeAnswer = z.object({ data: z.object({ id: z.string(), username: z.string().regex(/^\w{1,15}$/) }) });
@@ -75,15 +83,21 @@ export class XPublisher implements Publisher {
   readonly network = 'x' as const;
   readonly rules = xRules;
   readonly marksSending = true;
+  readonly publishesVideo = true;
   readonly #client: XApi;
+  /** The chunked video upload's endpoints, behind their own limiter (the posts' client when not given). */
+  readonly #uploads: XApi;
+  readonly #sleep: Sleep;
   readonly #deps: XPublisherDeps;
   readonly #timeoutMs: number;
   readonly #readError;
   /** From GET /2/users/me at start-up, for links that show the account; null until known. */
   #username: string | null = null;
 
-  constructor(client: XApi, deps: XPublisherDeps & { timeoutMs: number; clock: Clock; refreshes?: boolean }) {
+  constructor(client: XApi, deps: XPublisherDeps & { timeoutMs: number; clock: Clock; refreshes?: boolean; uploads?: XApi }) {
     this.#client = client;
+    this.#uploads = deps.uploads ?? client;
+    this.#sleep = deps.sleep ?? realSleep;
     this.#deps = deps;
     this.#timeoutMs = deps.timeoutMs;
     this.#readError = xErrorReader(() => deps.clock.now(), { refreshes: deps.refreshes ?? false });
@@ -118,6 +132,22 @@ export class XPublisher implements Publisher {
     const stored = approvedImages(request, 'x', X_MAX_IMAGES, { maxBytes: X_IMAGE_MAX_BYTES, acceptedTypes: X_IMAGE_TYPES });
     const upload = { signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 };
     const mediaIds: string[] = [];
+    if (request.video) {
+      // Drafting never lets a video share a post with images; should one slip through, X would refuse the mix.
+      if (stored.length > 0 || request.mediaUrl?.trim()) {
+        throw new PublishError({ kind: 'permanent', network: 'x', message: 'An X post carries one video or up to four images, not both; nothing was posted.' });
+      }
+      mediaIds.push(
+        await uploadXVideo(this.#uploads, request.video, {
+          signal,
+          messageFromError: this.#readError,
+          timeoutMs: this.#timeoutMs,
+          sleep: this.#sleep,
+          logger: this.#deps.logger,
+          onProgress: request.onProgress,
+        }),
+      );
+    }
     if (request.mediaUrl) {
       const image = await fetchImage(request.mediaUrl, {
         network: 'x',
@@ -193,8 +223,19 @@ export function createXPublisher(config: XConfig, deps: XPublisherDeps): XPublis
     ...base,
     rateLimiter: createRateLimiter({ ...RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
   });
+  const uploads = createHttpClient({
+    ...base,
+    rateLimiter: createRateLimiter({ ...UPLOAD_RATE, clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
+  });
   const tokens = tokenSource(config, deps, { logger, clock, timeoutMs, tokenClient: () => createHttpClient(base) });
-  return new XPublisher(authorizedClient(api, tokens), { ...deps, logger, clock, timeoutMs, refreshes: config.refresh !== undefined });
+  return new XPublisher(authorizedClient(api, tokens), {
+    ...deps,
+    logger,
+    clock,
+    timeoutMs,
+    refreshes: config.refresh !== undefined,
+    uploads: authorizedClient(uploads, tokens),
+  });
 }
 
 /** The fixed X_ACCESS_TOKEN, or OAuth 2.0 refresh with the pair kept in the database. */

@@ -4,6 +4,12 @@
  * - POST /2/tweets {text, media:{media_ids}} → 201 {data:{id,text,edit_history_tweet_ids}}
  * - POST /2/media/upload (multipart media, media_category=tweet_image, media_type) → {data:{id,media_key,size,…}}
  * - POST /2/media/metadata {id, metadata:{alt_text:{text ≤ 1000}}} → {data:{id, associated_metadata:{alt_text:{text}}}}
+ * - a video, chunked (issue 15): POST /2/media/upload/initialize {media_type, total_bytes,
+ *   media_category} → {data:{id, media_key, expires_after_secs}}; POST /2/media/upload/{id}/append
+ *   (multipart media ≤ 5 MB, segment_index 0–999, in order) → {data:{expires_at}};
+ *   POST /2/media/upload/{id}/finalize → {data:{id, media_key, size, expires_after_secs,
+ *   processing_info:{state:'pending', check_after_secs}}}; GET /2/media/upload?command=STATUS&media_id=…
+ *   → pending → in_progress → succeeded (or failed, with X's error) after some looks or some time
  * - GET /2/tweets?ids=…&tweet.fields=public_metrics → {data:[…], errors:[resource-not-found…]}
  * - GET /2/users/me → {data:{id,name,username}}
  * - POST /2/oauth2/token (form: refresh_token, grant_type=refresh_token, client_id for a
@@ -13,12 +19,16 @@
  * length, known media ids, duplicate text, ≤100 numeric ids), answers with X's problem JSON
  * when something is wrong, and sends x-rate-limit-* headers on every answer.
  *
+ * A video's bytes are not kept: each segment feeds a running sha256 as it arrives and is
+ * dropped (from the request log too), so a test learns exactly which bytes X assembled, in
+ * which order and sizes, without holding a copy of the video.
+ *
  * Tokens it issues behave like X's: an access token expires `accessTokenLifetimeS` after it
  * was issued by the fake's clock (the API then answers 401), and a refresh token works once
  * (X rotates them; a spent or revoked one gets 400 invalid_request "Value passed for the
  * token was invalid."). The fixed `token` never expires, for tests that do not refresh.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import twitterText from 'twitter-text';
 import { detectImageType } from '../../../src/domain/image-format.js';
 import {
@@ -54,6 +64,31 @@ export interface XMedia {
   altText?: string;
 }
 
+/** Where a chunked video upload stands: X's processing states, and `uploading` until FINALIZE. */
+export type XVideoState = 'uploading' | 'pending' | 'in_progress' | 'succeeded' | 'failed';
+
+export interface XVideo {
+  id: string;
+  mediaKey: string;
+  mediaType: string;
+  category: string;
+  /** `total_bytes` as INITIALIZE declared it. */
+  totalBytes: number;
+  receivedBytes: number;
+  /** Each segment's size in bytes, by `segment_index`, as it was taken. */
+  segments: number[];
+  /** How many APPENDs arrived (a segment sent again counts twice). */
+  appends: number;
+  /** The sha256 of the assembled file, known from FINALIZE on. */
+  sha256: string | undefined;
+  state: XVideoState;
+  /** STATUS looks answered so far. */
+  statusLooks: number;
+  /** X's words when processing fails (set by `failVideoProcessing`). */
+  failure: string | undefined;
+  finalizedAtMs: number | undefined;
+}
+
 export interface XFakeOptions {
   /** The OAuth 2.0 user token the fake accepts as `Authorization: Bearer …`, for ever. */
   token?: string;
@@ -65,6 +100,14 @@ export interface XFakeOptions {
   clock?: { now(): Date };
   /** X's access tokens last two hours. */
   accessTokenLifetimeS?: number;
+  /**
+   * How X processes a finalized video: it succeeds at the `looks`-th STATUS look (default 2;
+   * 0: ready at FINALIZE, without processing_info), or, with `seconds`, once that long has
+   * passed on the fake's clock. `checkAfterSecs` is what X asks the client to wait (default 5).
+   */
+  videoProcessing?: { looks?: number; seconds?: number; checkAfterSecs?: number };
+  /** The largest `total_bytes` INITIALIZE takes (default 512 MB). */
+  videoLimitBytes?: number;
 }
 
 export interface XTokenPair {
@@ -79,6 +122,15 @@ export interface XFake {
   readonly server: FakeNetworkServer;
   readonly tweets: XTweet[];
   readonly media: Map<string, XMedia>;
+  /** Chunked video uploads by media id. */
+  readonly videos: Map<string, XVideo>;
+  /** The next video finalized fails processing, X saying `message`. */
+  failVideoProcessing(message?: string): void;
+  /**
+   * The next APPEND of segment `index` (of any upload) is answered with `fault` (a 429 from
+   * `xRateLimitFault`, a 503…) and its bytes are not taken: a failure in the middle of an upload.
+   */
+  failSegment(index: number, fault: Extract<Fault, { kind: 'status' }>): void;
   /** A post that already exists (published earlier), for metrics tests. */
   addTweet(text: string, metrics?: Partial<XPublicMetrics>): XTweet;
   setMetrics(id: string, metrics: Partial<XPublicMetrics>): void;
@@ -97,6 +149,10 @@ export interface XFake {
 }
 
 export const X_IMAGE_LIMIT = 5 * 1024 * 1024;
+/** APPEND takes at most 5 MB a segment. */
+export const X_SEGMENT_LIMIT = 5 * 1024 * 1024;
+const X_VIDEO_TYPES = ['video/mp4', 'video/quicktime'];
+const EMPTY = Buffer.alloc(0);
 const ZERO_METRICS: XPublicMetrics = {
   retweet_count: 0,
   reply_count: 0,
@@ -114,7 +170,10 @@ export function xProblem(status: number, title: string, detail: string, type = '
 export const X_DUPLICATE_PROBLEM = xProblem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
 
 /** A 429 as X sends it: the v1-style code 88 body and the window's reset as epoch seconds. */
-export function xRateLimitFault(resetEpochSeconds: number, options: { window?: '15min' | '24hour'; body?: 'code88' | 'problem' } = {}): Fault {
+export function xRateLimitFault(
+  resetEpochSeconds: number,
+  options: { window?: '15min' | '24hour'; body?: 'code88' | 'problem' } = {},
+): Extract<Fault, { kind: 'status' }> {
   const headers: Record<string, string> =
     options.window === '24hour'
       ? {
@@ -200,14 +259,14 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
 
   /** Wraps a handler with X's checks every endpoint shares: the user token, then the window headers. */
   const endpoint =
-    (name: string, limit: number, handler: (req: FakeRequest) => FakeResponse) =>
-    (req: FakeRequest): FakeResponse => {
+    (name: string, limit: number, handler: (req: FakeRequest, params: Record<string, string>) => FakeResponse) =>
+    (req: FakeRequest, params: Record<string, string>): FakeResponse => {
       const headers = rateHeaders(name, limit);
       const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (bearer === undefined || (bearer !== token && !liveAccess(bearer))) {
         return { status: 401, headers, json: xProblem(401, 'Unauthorized', 'Unauthorized') };
       }
-      const answer = handler(req);
+      const answer = handler(req, params);
       return { ...answer, headers: { ...headers, ...answer.headers } };
     };
 
@@ -224,8 +283,15 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         return invalidRequest('media.media_ids', 'media.media_ids must hold 1 to 4 media ids.');
       }
       const ids = (mediaIds as unknown[] | undefined) ?? [];
-      if (ids.some((id) => typeof id !== 'string' || !media.has(id) || media.get(id)!.category !== 'tweet_image')) {
+      // An image, or a video X has finished processing: anything else is not (yet) something a post can carry.
+      const kinds = ids.map((id) =>
+        typeof id !== 'string' ? undefined : media.get(id)?.category === 'tweet_image' ? 'image' : videos.get(id)?.state === 'succeeded' ? 'video' : undefined,
+      );
+      if (kinds.some((kind) => kind === undefined)) {
         return invalidRequest('media.media_ids', 'Your media IDs are invalid.');
+      }
+      if (kinds.includes('video') && ids.length > 1) {
+        return invalidRequest('media.media_ids', 'A post may carry one video and nothing else with it.');
       }
       if (typeof body.text !== 'string' || (body.text.trim() === '' && ids.length === 0)) {
         return invalidRequest('text', 'The text field is required when no media is attached.');
@@ -286,6 +352,171 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         status: 200,
         json: { data: { id: found.id, associated_metadata: { ...(found.altText !== undefined ? { alt_text: { text: found.altText } } : {}) } } },
       };
+    }),
+  );
+
+  // Chunked video upload (issue 15).
+  const videos = new Map<string, XVideo>();
+  /** The running hash of each upload, and its state before the last segment (a segment sent again replaces it). */
+  const hashes = new Map<string, { running: Hash; beforeLast: Hash | undefined }>();
+  const failingSegments: Array<{ index: number; fault: Extract<Fault, { kind: 'status' }> }> = [];
+  const videoFailures: string[] = [];
+  const processing = options.videoProcessing ?? {};
+  const checkAfterSecs = processing.checkAfterSecs ?? 5;
+  const videoLimit = options.videoLimitBytes ?? 512 * 1024 * 1024;
+  const jsonProblem = xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request');
+  const unknownMedia = (id: string) => invalidRequest('id', `Media id ${id} was not found.`);
+  /** The request log keeps no copy of a video's bytes: the fake hashed them as they came. */
+  const forgetBytes = (req: FakeRequest) => {
+    req.raw = EMPTY;
+    req.text = '';
+    for (const file of req.files) file.bytes = EMPTY;
+  };
+
+  const processingInfo = (video: XVideo) => {
+    if (video.state === 'succeeded') return { state: 'succeeded', progress_percent: 100 };
+    if (video.state === 'failed') return { state: 'failed', progress_percent: 40, error: { code: 1, name: 'InvalidMedia', message: video.failure } };
+    return { state: video.state, check_after_secs: checkAfterSecs, progress_percent: video.state === 'pending' ? 0 : 40 };
+  };
+  const mediaData = (video: XVideo, withProcessing: boolean) => ({
+    data: {
+      id: video.id,
+      media_key: video.mediaKey,
+      size: video.receivedBytes,
+      expires_after_secs: 86_400,
+      ...(withProcessing ? { processing_info: processingInfo(video) } : {}),
+    },
+  });
+  /** One more look: processing ends at the configured look, or once its time has passed on the fake's clock. */
+  const advance = (video: XVideo) => {
+    if (video.state === 'succeeded' || video.state === 'failed' || video.state === 'uploading') return;
+    video.statusLooks += 1;
+    const done =
+      processing.seconds !== undefined
+        ? nowMs() - (video.finalizedAtMs ?? 0) >= processing.seconds * 1000
+        : video.statusLooks >= (processing.looks ?? 2);
+    video.state = done ? (video.failure !== undefined ? 'failed' : 'succeeded') : 'in_progress';
+  };
+
+  server.route(
+    'POST',
+    '/2/media/upload/initialize',
+    endpoint('POST /2/media/upload/initialize', 1875, (req) => {
+      if (!String(req.headers['content-type'] ?? '').includes('application/json') || !req.json || typeof req.json !== 'object') {
+        return { status: 400, json: jsonProblem };
+      }
+      const body = req.json as { media_type?: unknown; total_bytes?: unknown; media_category?: unknown };
+      if (typeof body.media_type !== 'string' || !X_VIDEO_TYPES.includes(body.media_type)) {
+        return invalidRequest('media_type', `media_type must be one of ${X_VIDEO_TYPES.join(', ')} for a video.`);
+      }
+      if (body.media_category !== 'tweet_video' && body.media_category !== 'amplify_video') {
+        return invalidRequest('media_category', 'media_category must be tweet_video (or amplify_video) for a video in a post.');
+      }
+      if (typeof body.total_bytes !== 'number' || !Number.isSafeInteger(body.total_bytes) || body.total_bytes < 1) {
+        return invalidRequest('total_bytes', 'total_bytes must be a positive integer.');
+      }
+      if (body.total_bytes > videoLimit) return invalidRequest('total_bytes', `File size exceeds ${videoLimit} bytes.`);
+      const id = newId();
+      videos.set(id, {
+        id,
+        mediaKey: `7_${id}`,
+        mediaType: body.media_type,
+        category: body.media_category,
+        totalBytes: body.total_bytes,
+        receivedBytes: 0,
+        segments: [],
+        appends: 0,
+        sha256: undefined,
+        state: 'uploading',
+        statusLooks: 0,
+        failure: undefined,
+        finalizedAtMs: undefined,
+      });
+      hashes.set(id, { running: createHash('sha256'), beforeLast: undefined });
+      return { status: 200, json: { data: { id, media_key: `7_${id}`, expires_after_secs: 86_400 } } };
+    }),
+  );
+
+  server.route(
+    'POST',
+    '/2/media/upload/:id/append',
+    endpoint('POST /2/media/upload/:id/append', 1875, (req, params) => {
+      try {
+        if (!String(req.headers['content-type'] ?? '').includes('multipart/form-data')) {
+          return invalidRequest('media', 'The upload must be multipart/form-data.');
+        }
+        const id = params.id!;
+        const video = videos.get(id);
+        if (!video) return unknownMedia(id);
+        if (video.state !== 'uploading') return invalidRequest('id', `Media id ${id} was already finalized.`);
+        const rawIndex = req.form?.segment_index;
+        const index = typeof rawIndex === 'string' && /^\d{1,3}$/.test(rawIndex) ? Number(rawIndex) : NaN;
+        if (!(index >= 0 && index <= 999)) return invalidRequest('segment_index', 'segment_index must be an integer from 0 to 999.');
+        const failing = failingSegments.findIndex((f) => f.index === index);
+        if (failing >= 0) {
+          const { fault } = failingSegments.splice(failing, 1)[0]!;
+          return { status: fault.status, ...(fault.headers ? { headers: fault.headers } : {}), ...(fault.json !== undefined ? { json: fault.json } : { text: fault.text ?? '' }) };
+        }
+        const file = req.files.find((f) => f.field === 'media');
+        if (!file) return invalidRequest('media', 'The media field is required.');
+        if (file.bytes.length === 0) return invalidRequest('media', 'The media segment is empty.');
+        if (file.bytes.length > X_SEGMENT_LIMIT) return invalidRequest('media', `Segment size exceeds ${X_SEGMENT_LIMIT} bytes.`);
+        const hash = hashes.get(id)!;
+        const next = video.segments.length;
+        if (index === next - 1) {
+          // The last segment again (its answer was lost): it replaces what came before.
+          video.receivedBytes -= video.segments[index]!;
+          video.segments.pop();
+          hash.running = hash.beforeLast!.copy();
+        } else if (index !== next) {
+          return invalidRequest('segment_index', `Segment ${index} arrived out of order; X expected segment ${next}.`);
+        }
+        if (video.receivedBytes + file.bytes.length > video.totalBytes) {
+          return invalidRequest('media', `The segments add up to more than total_bytes (${video.totalBytes}).`);
+        }
+        hash.beforeLast = hash.running.copy();
+        hash.running.update(file.bytes);
+        video.segments.push(file.bytes.length);
+        video.receivedBytes += file.bytes.length;
+        video.appends += 1;
+        return { status: 200, json: { data: { expires_at: Math.floor(nowMs() / 1000) + 86_400 } } };
+      } finally {
+        forgetBytes(req);
+      }
+    }),
+  );
+
+  server.route(
+    'POST',
+    '/2/media/upload/:id/finalize',
+    endpoint('POST /2/media/upload/:id/finalize', 1875, (_req, params) => {
+      const id = params.id!;
+      const video = videos.get(id);
+      if (!video) return unknownMedia(id);
+      if (video.state !== 'uploading') return { status: 200, json: mediaData(video, true) };
+      if (video.receivedBytes !== video.totalBytes) {
+        return invalidRequest('total_bytes', `Received ${video.receivedBytes} bytes, but total_bytes is ${video.totalBytes}.`);
+      }
+      video.sha256 = hashes.get(id)!.running.digest('hex');
+      hashes.delete(id);
+      video.finalizedAtMs = nowMs();
+      video.failure = videoFailures.shift();
+      const immediate = processing.seconds === undefined && (processing.looks ?? 2) === 0;
+      video.state = immediate ? (video.failure !== undefined ? 'failed' : 'succeeded') : 'pending';
+      return { status: 200, json: mediaData(video, !immediate || video.state === 'failed') };
+    }),
+  );
+
+  server.route(
+    'GET',
+    '/2/media/upload',
+    endpoint('GET /2/media/upload', 1000, (req) => {
+      if (req.query.get('command') !== 'STATUS') return invalidRequest('command', 'command must be STATUS.');
+      const id = req.query.get('media_id') ?? '';
+      const video = videos.get(id);
+      if (!video || video.state === 'uploading') return unknownMedia(id);
+      advance(video);
+      return { status: 200, json: mediaData(video, true) };
     }),
   );
 
@@ -369,6 +600,13 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     server,
     tweets,
     media,
+    videos,
+    failVideoProcessing(message = 'Unsupported video format') {
+      videoFailures.push(message);
+    },
+    failSegment(index, fault) {
+      failingSegments.push({ index, fault });
+    },
     addTweet(text, metrics = {}) {
       const tweet: XTweet = { id: newId(), text, mediaIds: [], publicMetrics: { ...ZERO_METRICS, ...metrics } };
       tweets.push(tweet);

@@ -1,0 +1,226 @@
+/**
+ * A video for X through the v2 chunked upload (issue 15):
+ * `POST /2/media/upload/initialize` (JSON: media_type, total_bytes, media_category
+ * `tweet_video`) → `POST /2/media/upload/{id}/append` once per segment (multipart: `media`,
+ * `segment_index` 0–999) → `POST /2/media/upload/{id}/finalize` → while `processing_info`
+ * says pending or in_progress, `GET /2/media/upload?command=STATUS&media_id=…` after
+ * `check_after_secs` → the post names the media id once its state is `succeeded`.
+ *
+ * None of these steps shows anything to anyone, so each is retried like the image upload
+ * (`uploadOnly`); only the post itself is the sending step. The file is read one segment at a
+ * time from the media store, so memory holds at most one segment whatever the video's size.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { formatMegabytes } from '../../domain/megabytes.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Sleep } from '../http/backoff.js';
+import { describeWait, type MessageFromError } from '../http/classify.js';
+import { uploadTimeoutMs } from '../http/upload-timeout.js';
+import { PublishError, type PublishProgress, type PublishVideo } from '../publisher.js';
+import { xRules } from '../rules/x.js';
+import type { XApi } from './authorized-client.js';
+import { uploadOnly } from './media.js';
+
+/** X's APPEND takes at most 5 MB a segment; 4 MiB leaves room for the multipart framing. */
+export const X_VIDEO_SEGMENT_BYTES = 4 * 1024 * 1024;
+/** `segment_index` runs from 0 to 999. */
+const X_MAX_SEGMENTS = 1000;
+/** The longest Greenlight waits for X to process a video before it gives the worker back (and tries later). */
+export const X_VIDEO_PROCESSING_WAIT_MS = 10 * 60_000;
+/** Bounds on one wait between looks, whatever `check_after_secs` says. */
+const MIN_CHECK_MS = 1000;
+const MAX_CHECK_MS = 60_000;
+
+const MEDIA_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime' } as const;
+
+const ProcessingInfo = z.object({
+  state: z.string(),
+  check_after_secs: z.number().nonnegative().optional(),
+  progress_percent: z.number().optional(),
+  error: z.object({ code: z.number().optional(), name: z.string().optional(), message: z.string().optional() }).optional(),
+});
+type ProcessingInfo = z.infer<typeof ProcessingInfo>;
+
+const MediaAnswer = z.object({
+  data: z.object({
+    id: z.string().regex(/^\d+$/),
+    media_key: z.string().optional(),
+    processing_info: ProcessingInfo.optional(),
+  }),
+});
+
+export interface XVideoOptions {
+  signal?: AbortSignal | undefined;
+  messageFromError: MessageFromError;
+  /** One request's usual timeout; an append gets more for its bytes. */
+  timeoutMs: number;
+  sleep: Sleep;
+  logger: Logger;
+  onProgress?: ((progress: PublishProgress) => void) | undefined;
+}
+
+const fail = (kind: 'permanent' | 'retryable', message: string, extra: { retryAfterMs?: number; cause?: unknown } = {}) =>
+  new PublishError({ kind, network: 'x', message, ...extra });
+
+const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to X; upload it again and have it approved.';
+
+/** Checks what X would refuse anyway before a byte goes: the container and the size. */
+function checkVideo(video: PublishVideo): void {
+  if (!(video.container in MEDIA_TYPES)) throw fail('permanent', `X takes MP4 or MOV videos; this one is ${String(video.container).toUpperCase()}. Nothing was posted.`);
+  const rules = 'rules' in xRules.media.video ? xRules.media.video.rules : undefined;
+  if (rules && video.bytes > rules.maxBytes) {
+    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; X takes videos up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`);
+  }
+  if (video.bytes < 1 || Math.ceil(video.bytes / X_VIDEO_SEGMENT_BYTES) > X_MAX_SEGMENTS) {
+    throw fail('permanent', `X cannot take a video of ${formatMegabytes(video.bytes, 'up')} in ${X_MAX_SEGMENTS} parts. Nothing was posted.`);
+  }
+}
+
+/**
+ * Reads one segment of the approved file into a Blob (the one copy in memory), feeding the
+ * running hash of the whole file as the bytes come in.
+ */
+async function readSegment(video: PublishVideo, start: number, end: number, hash: ReturnType<typeof createHash>): Promise<Blob> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  try {
+    const stream = await video.open({ start, end });
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      length += chunk.byteLength;
+      if (length > end - start) break; // leaving the loop closes the stream
+      hash.update(chunk);
+      parts.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof PublishError) throw error;
+    throw fail('retryable', 'Greenlight could not read the approved video from its media store just now; nothing was posted to X.', { cause: error });
+  }
+  // A file shorter or longer than the approved one is not the approved file.
+  if (length !== end - start) throw fail('permanent', NOT_APPROVED);
+  return new Blob(parts, { type: 'application/octet-stream' });
+}
+
+/** Uploads the approved video and waits until X has processed it; returns the media id a post can name. */
+export async function uploadXVideo(client: XApi, video: PublishVideo, options: XVideoOptions): Promise<string> {
+  checkVideo(video);
+  const { signal, messageFromError } = options;
+  const common = { messageFromError, ...(signal ? { signal } : {}) };
+  const progress = (p: PublishProgress) => options.onProgress?.(p);
+  const total = video.bytes;
+
+  const init = await uploadOnly(
+    client.request({
+      method: 'POST',
+      path: '/2/media/upload/initialize',
+      json: { media_type: MEDIA_TYPES[video.container], total_bytes: total, media_category: 'tweet_video' },
+      retry: true,
+      ...common,
+    }),
+    'video',
+  );
+  const mediaId = parseAnswer(init.body, 'started the video upload').id;
+  progress({ stage: 'uploading', bytesSent: 0, totalBytes: total });
+
+  const hash = createHash('sha256');
+  for (let index = 0, start = 0; start < total; index++, start += X_VIDEO_SEGMENT_BYTES) {
+    const end = Math.min(total, start + X_VIDEO_SEGMENT_BYTES);
+    const segment = await readSegment(video, start, end, hash);
+    await uploadOnly(appendSegment(client, mediaId, index, segment, options), 'video');
+    progress({ stage: 'uploading', bytesSent: end, totalBytes: total });
+  }
+  // Every byte X got came through this hash: finalizing anything else would post what nobody approved.
+  if (hash.digest('hex') !== video.sha256) throw fail('permanent', NOT_APPROVED);
+
+  const finalized = await uploadOnly(
+    client.request({ method: 'POST', path: `/2/media/upload/${mediaId}/finalize`, retry: true, ...common }),
+    'video',
+  );
+  let processing = parseAnswer(finalized.body, 'received the whole video').processing_info;
+  if (processing && processing.state !== 'succeeded') {
+    progress({ stage: 'processing' });
+    processing = await awaitProcessing(client, mediaId, processing, options);
+  }
+  if (processing?.state === 'failed') throw processingFailed(processing);
+  progress({ stage: 'processed' });
+  options.logger.debug('X video processed', { network: 'x', media: mediaId, bytes: total });
+  return mediaId;
+}
+
+/** Sends of one segment whose answer never came, before the upload is given up for now. */
+const SEGMENT_ATTEMPTS = 3;
+
+/**
+ * One APPEND. The client already retries what X refused for now (429, 5xx); a segment whose
+ * answer was lost (a dropped connection, a timeout) is sent again here under the same index,
+ * which X takes as that segment again, so one bad moment does not cost the whole upload.
+ */
+async function appendSegment(client: XApi, mediaId: string, index: number, segment: Blob, options: XVideoOptions): Promise<void> {
+  const form = new FormData();
+  form.append('segment_index', String(index));
+  form.append('media', segment, 'segment');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.request({
+        method: 'POST',
+        path: `/2/media/upload/${mediaId}/append`,
+        body: form,
+        expect: 'none',
+        retry: true,
+        timeoutMs: uploadTimeoutMs(options.timeoutMs, segment.size),
+        messageFromError: options.messageFromError,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof PublishError) || error.kind !== 'unknown' || attempt >= SEGMENT_ATTEMPTS || options.signal?.aborted) throw error;
+      options.logger.warn('X video segment will be sent again', { network: 'x', media: mediaId, segment: index, attempt, error: error.message });
+      await options.sleep(MIN_CHECK_MS, options.signal);
+    }
+  }
+}
+
+/** Asks X how the video is coming along, as often as it says, for a bounded time. */
+async function awaitProcessing(client: XApi, mediaId: string, first: ProcessingInfo, options: XVideoOptions): Promise<ProcessingInfo> {
+  let info = first;
+  let waited = 0;
+  while (info.state !== 'succeeded' && info.state !== 'failed') {
+    const waitMs = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, (info.check_after_secs ?? 5) * 1000));
+    if (waited + waitMs > X_VIDEO_PROCESSING_WAIT_MS) {
+      options.logger.warn('X is still processing the video', { network: 'x', media: mediaId, state: info.state, waitedMs: waited });
+      throw fail('retryable', `X was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`, { retryAfterMs: waitMs });
+    }
+    await options.sleep(waitMs, options.signal);
+    waited += waitMs;
+    const answer = await uploadOnly(
+      client.request({
+        method: 'GET',
+        path: '/2/media/upload',
+        query: { command: 'STATUS', media_id: mediaId },
+        retry: true,
+        messageFromError: options.messageFromError,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+      'video',
+    );
+    // An answer without processing_info describes media that needs none: it is ready.
+    info = parseAnswer(answer.body, 'said how the video is coming along').processing_info ?? { state: 'succeeded' };
+  }
+  return info;
+}
+
+function processingFailed(info: ProcessingInfo): PublishError {
+  const said = info.error?.message ?? info.error?.name;
+  return fail(
+    'permanent',
+    `X could not process the video${said ? ` (X said: "${said}")` : ''}, so nothing was posted. X plays H.264 video with AAC sound; export the video again in that format and upload it.`,
+  );
+}
+
+function parseAnswer(body: unknown, what: string): z.infer<typeof MediaAnswer>['data'] {
+  const parsed = MediaAnswer.safeParse(body);
+  if (!parsed.success) {
+    throw fail('retryable', `X ${what} but answered in a shape Greenlight does not know; nothing was posted, try again.`, { cause: parsed.error });
+  }
+  return parsed.data.data;
+}
