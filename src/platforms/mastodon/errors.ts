@@ -9,7 +9,7 @@ export const statusErrors: MessageFromError = (response): ErrorVerdict => {
   const detail = errorDetail(response.json, response.text);
   if (response.status === 422) {
     if (detail && /finished processing/i.test(detail)) {
-      return { kind: 'retryable', message: `Mastodon is still processing the image; try again in a minute. (It said: "${detail}")` };
+      return { kind: 'retryable', message: `Mastodon is still processing the media; try again in a minute. (It said: "${detail}")` };
     }
     return { kind: 'permanent', message: `Mastodon refused this post${detail ? `: "${detail}"` : ' (HTTP 422)'}.` };
   }
@@ -26,6 +26,33 @@ export const mediaErrors: MessageFromError = (response): ErrorVerdict => {
   const detail = errorDetail(response.json, response.text);
   if (response.status === 422 || response.status === 413) {
     return { kind: 'permanent', message: `Mastodon refused the image${detail ? `: "${detail}"` : ` (HTTP ${response.status})`}.` };
+  }
+  return statusErrors(response);
+};
+
+/** The video upload (`POST /api/v2/media`): a refusal names the video, in Mastodon's words. */
+export const videoUploadErrors: MessageFromError = (response): ErrorVerdict => {
+  const detail = errorDetail(response.json, response.text);
+  if (response.status === 413) {
+    return { kind: 'permanent', message: 'Mastodon refused the video as too large for this instance (HTTP 413); nothing was posted.' };
+  }
+  if (response.status === 422) {
+    return { kind: 'permanent', message: `Mastodon refused the video${detail ? `: "${detail}"` : ' (HTTP 422)'}; nothing was posted.` };
+  }
+  return statusErrors(response);
+};
+
+/**
+ * Looking at a video being processed (`GET /api/v1/media/:id`): Mastodon answers 422 once its
+ * processing failed, which no retry mends.
+ */
+export const videoProcessingErrors: MessageFromError = (response): ErrorVerdict => {
+  const detail = errorDetail(response.json, response.text);
+  if (response.status === 422) {
+    return {
+      kind: 'permanent',
+      message: `Mastodon could not process the video${detail ? ` (It said: "${detail}")` : ''}, so nothing was posted. Export the video again as H.264 MP4 and upload it.`,
+    };
   }
   return statusErrors(response);
 };

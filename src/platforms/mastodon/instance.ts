@@ -10,7 +10,14 @@ export interface InstanceLimits {
   imageSizeLimit: number;
   /** Image types the instance takes, of those Greenlight recognises. */
   imageTypes: ImageType[];
+  /** Bytes (`video_size_limit`; stock Mastodon 99 MB). */
+  videoSizeLimit: number;
+  /** Video types the instance takes, of those Greenlight publishes (MP4, QuickTime MOV). */
+  videoTypes: VideoType[];
 }
+
+export type VideoType = 'video/mp4' | 'video/quicktime';
+const OUR_VIDEO_TYPES: readonly VideoType[] = ['video/mp4', 'video/quicktime'];
 
 const OUR_TYPES: readonly ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 
@@ -21,6 +28,9 @@ export const STOCK_LIMITS: InstanceLimits = {
   maxMediaAttachments: 4,
   imageSizeLimit: 16 * 1024 * 1024,
   imageTypes: [...OUR_TYPES],
+  // MediaAttachment::VIDEO_LIMIT, 99 megabytes as Rails counts them.
+  videoSizeLimit: 99 * 1024 * 1024,
+  videoTypes: [...OUR_VIDEO_TYPES],
 };
 
 const positiveInt = z.number().int().positive();
@@ -37,6 +47,7 @@ const Configuration = z.object({
     .object({
       supported_mime_types: z.array(z.string()).optional(),
       image_size_limit: positiveInt.optional(),
+      video_size_limit: positiveInt.optional(),
     })
     .optional(),
 });
@@ -54,11 +65,15 @@ export function limitsFromInstance(body: unknown, version: 'v1' | 'v2'): Instanc
   const media = configuration?.media_attachments;
   const maxToot = 'max_toot_chars' in parsed.data ? parsed.data.max_toot_chars : undefined;
   const types = media?.supported_mime_types?.filter((t): t is ImageType => (OUR_TYPES as readonly string[]).includes(t));
+  // An instance that lists its types but none of ours takes no video Greenlight could send.
+  const videoTypes = media?.supported_mime_types?.filter((t): t is VideoType => (OUR_VIDEO_TYPES as readonly string[]).includes(t));
   return {
     maxCharacters: statuses?.max_characters ?? maxToot ?? STOCK_LIMITS.maxCharacters,
     charactersReservedPerUrl: statuses?.characters_reserved_per_url ?? STOCK_LIMITS.charactersReservedPerUrl,
     maxMediaAttachments: statuses?.max_media_attachments ?? STOCK_LIMITS.maxMediaAttachments,
     imageSizeLimit: media?.image_size_limit ?? STOCK_LIMITS.imageSizeLimit,
     imageTypes: types && types.length > 0 ? types : [...STOCK_LIMITS.imageTypes],
+    videoSizeLimit: media?.video_size_limit ?? STOCK_LIMITS.videoSizeLimit,
+    videoTypes: videoTypes ?? [...STOCK_LIMITS.videoTypes],
   };
 }

@@ -2,7 +2,13 @@
  * A fake Mastodon instance: its limits (`/api/v2/instance`), media that may need
  * processing, statuses with the instance's character limit and `Idempotency-Key`, and
  * Mastodon's `{error}` bodies and rate-limit headers.
+ *
+ * Videos (issue 15) are taken as Mastodon 4 takes them: `POST /api/v2/media` answers 202 with
+ * `url: null` while it transcodes, `GET /api/v1/media/:id` 206 until it is done, then 200 with
+ * the url, or 422 when processing failed; a status may name one video and nothing else. The
+ * fake keeps a video's size and sha256, not its bytes (nor does the request log).
  */
+import { createHash } from 'node:crypto';
 import { startFakeNetworkServer, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
 
 export interface MastodonFakeOptions {
@@ -16,6 +22,10 @@ export interface MastodonFakeOptions {
   supportedMimeTypes?: string[];
   /** Upload answers 202 and the attachment needs this many looks before it is ready (0: 200 at once). */
   processingPolls?: number;
+  /** The same for videos, which Mastodon always transcodes (default 2; 0: 200 at once). */
+  videoProcessingPolls?: number;
+  /** `video_size_limit` (stock Mastodon: 99 MB). */
+  videoSizeLimit?: number;
   /** Serve only `/api/v1/instance` (servers before Mastodon 4.0). */
   v1InstanceOnly?: boolean;
   now?: () => Date;
@@ -26,9 +36,14 @@ export interface FakeAttachment {
   type: string;
   filename: string;
   contentType: string;
+  /** An image's bytes; empty for a video (see `sha256` and `size`). */
   bytes: Buffer;
+  size: number;
+  sha256: string;
   description: string | undefined;
   pollsLeft: number;
+  /** Processing failed: the attachment cannot be used. */
+  failed: boolean;
   /** The status it belongs to once posted: Mastodon attaches only media not yet in a status. */
   statusId: string | undefined;
 }
@@ -49,6 +64,13 @@ export interface MastodonFake {
   readonly server: FakeNetworkServer;
   readonly statuses: Map<string, FakeStatus>;
   readonly media: Map<string, FakeAttachment>;
+  /** The next video uploaded fails processing (its looks end in 422). */
+  failVideoProcessing(): void;
+  /**
+   * The next `times` uploads are refused with 429 and Mastodon's headers (media uploads have
+   * their own window: 30 per 30 minutes), the window resetting `resetAfterMs` from now.
+   */
+  limitUploads(options?: { times?: number; resetAfterMs?: number }): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +88,10 @@ function countCharacters(text: string, perUrl: number): number {
 }
 
 const mastodonError = (status: number, error: string): FakeResponse => ({ status, json: { error } });
+const EMPTY = Buffer.alloc(0);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** An ISO base media file (MP4, MOV) starts with a box whose type is `ftyp`. */
+const isIsoMedia = (bytes: Buffer) => bytes.length >= 12 && bytes.toString('latin1', 4, 8) === 'ftyp';
 
 export async function startMastodonFake(options: MastodonFakeOptions): Promise<MastodonFake> {
   const server = await startFakeNetworkServer({ name: 'mastodon' });
@@ -75,7 +101,10 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
   const perUrl = options.charactersReservedPerUrl ?? 23;
   const maxMedia = options.maxMediaAttachments ?? 4;
   const imageSizeLimit = options.imageSizeLimit ?? 16 * 1024 * 1024;
-  const mimeTypes = options.supportedMimeTypes ?? ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'video/mp4'];
+  const mimeTypes = options.supportedMimeTypes ?? ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'video/mp4', 'video/quicktime'];
+  const videoSizeLimit = options.videoSizeLimit ?? 99 * 1024 * 1024;
+  let failNextVideo = false;
+  let uploadLimit: { times: number; resetAfterMs: number } | undefined;
   const statuses = new Map<string, FakeStatus>();
   const media = new Map<string, FakeAttachment>();
   const idempotency = new Map<string, { statusId: string; at: number }>();
@@ -110,14 +139,21 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
   const attachmentJson = (a: FakeAttachment) => ({
     id: a.id,
     type: a.type,
-    url: a.pollsLeft > 0 ? null : `${origin()}/system/media/${a.id}/${a.filename}`,
+    url: a.pollsLeft > 0 || a.failed ? null : `${origin()}/system/media/${a.id}/${a.filename}`,
     preview_url: `${origin()}/system/media/${a.id}/small.png`,
     description: a.description ?? null,
   });
 
   const configuration = {
     statuses: { max_characters: maxCharacters, max_media_attachments: maxMedia, characters_reserved_per_url: perUrl },
-    media_attachments: { supported_mime_types: mimeTypes, image_size_limit: imageSizeLimit, image_matrix_limit: 33177600 },
+    media_attachments: {
+      supported_mime_types: mimeTypes,
+      image_size_limit: imageSizeLimit,
+      image_matrix_limit: 33177600,
+      video_size_limit: videoSizeLimit,
+      video_frame_rate_limit: 120,
+      video_matrix_limit: 8294400,
+    },
   };
   if (!options.v1InstanceOnly) {
     server.route('GET', '/api/v2/instance', () => withRate({ json: { domain: '127.0.0.1', title: 'Fake', version: '4.3.0', configuration } }));
@@ -133,14 +169,42 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
   });
 
   server.route('POST', '/api/v2/media', (req) => {
+    const video = String(req.files.find((f) => f.field === 'file')?.contentType ?? '').startsWith('video/');
+    try {
+      return upload(req, video);
+    } finally {
+      // A video is hashed, not kept: the request log drops its bytes too.
+      if (video) {
+        req.raw = EMPTY;
+        req.text = '';
+        for (const file of req.files) file.bytes = EMPTY;
+      }
+    }
+  });
+
+  const upload = (req: FakeRequest, video: boolean): FakeResponse => {
     const denied = unauthorised(req);
     if (denied) return withRate(denied);
+    if (uploadLimit && uploadLimit.times > 0) {
+      uploadLimit.times -= 1;
+      return {
+        status: 429,
+        headers: {
+          'x-ratelimit-limit': '30',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': new Date(now().getTime() + uploadLimit.resetAfterMs).toISOString(),
+        },
+        json: { error: 'Too many requests' },
+      };
+    }
     if (!String(req.headers['content-type'] ?? '').includes('multipart/form-data')) return withRate(mastodonError(422, "Validation failed: File can't be blank"));
     const file = req.files.find((f) => f.field === 'file');
     if (!file) return withRate(mastodonError(422, "Validation failed: File can't be blank"));
     if (!mimeTypes.includes(file.contentType)) return withRate(mastodonError(422, `Validation failed: File content type is invalid, File is invalid`));
-    if (file.bytes.length > imageSizeLimit) {
-      return withRate(mastodonError(422, `Validation failed: File file size must be less than ${Math.floor(imageSizeLimit / 1024 / 1024)} MB`));
+    if (video && !isIsoMedia(file.bytes)) return withRate(mastodonError(422, 'Validation failed: File content type is invalid, File is invalid'));
+    const sizeLimit = video ? videoSizeLimit : imageSizeLimit;
+    if (file.bytes.length > sizeLimit) {
+      return withRate(mastodonError(422, `Validation failed: File file size must be less than ${Math.floor(sizeLimit / 1024 / 1024)} MB`));
     }
     const description = typeof req.form?.description === 'string' ? req.form.description : undefined;
     // MediaAttachment validates `description` to at most 1,500 characters.
@@ -149,17 +213,26 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
     }
     const attachment: FakeAttachment = {
       id: newId(),
-      type: 'image',
+      type: video ? 'video' : 'image',
       filename: file.filename,
       contentType: file.contentType,
-      bytes: file.bytes,
+      bytes: video ? EMPTY : file.bytes,
+      size: file.bytes.length,
+      sha256: sha256(file.bytes),
       description,
-      pollsLeft: options.processingPolls ?? 0,
+      pollsLeft: video ? (options.videoProcessingPolls ?? 2) : (options.processingPolls ?? 0),
+      failed: false,
       statusId: undefined,
     };
+    if (video && failNextVideo) {
+      failNextVideo = false;
+      attachment.failed = true;
+      // A failure shows once processing has run.
+      attachment.pollsLeft = Math.max(1, attachment.pollsLeft);
+    }
     media.set(attachment.id, attachment);
     return withRate({ status: attachment.pollsLeft > 0 ? 202 : 200, json: attachmentJson(attachment) });
-  });
+  };
 
   server.route('GET', '/api/v1/media/:id', (req, params) => {
     const denied = unauthorised(req);
@@ -170,6 +243,8 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
       attachment.pollsLeft -= 1;
       return withRate({ status: 206, json: { ...attachmentJson(attachment), url: null } });
     }
+    // Api::V1::MediaController#check_processing
+    if (attachment.failed) return withRate(mastodonError(422, 'Error processing thumbnail for uploaded media'));
     return withRate({ json: attachmentJson(attachment) });
   });
 
@@ -193,6 +268,10 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
       const attachment = media.get(id);
       if (!attachment || attachment.statusId !== undefined) return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
       if (attachment.pollsLeft > 0) return withRate(mastodonError(422, 'Cannot attach files that have not finished processing. Try again in a moment!'));
+      if (attachment.failed) return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
+    }
+    if (mediaIds.length > 1 && mediaIds.some((id) => media.get(id)!.type === 'video')) {
+      return withRate(mastodonError(422, 'Validation failed: Cannot attach a video to a post that already contains images'));
     }
     const visibility = typeof body.visibility === 'string' ? body.visibility : 'public';
     if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) return withRate(mastodonError(422, 'Validation failed: Visibility is not included in the list'));
@@ -209,5 +288,17 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
     return withRate({ json: statusJson(status) });
   });
 
-  return { url: server.url, server, statuses, media, close: () => server.close() };
+  return {
+    url: server.url,
+    server,
+    statuses,
+    media,
+    failVideoProcessing() {
+      failNextVideo = true;
+    },
+    limitUploads({ times = 1, resetAfterMs = 30_000 } = {}) {
+      uploadLimit = { times, resetAfterMs };
+    },
+    close: () => server.close(),
+  };
 }

@@ -1,0 +1,184 @@
+/**
+ * A video for Mastodon (issue 15): `POST /api/v2/media` with the file streamed from the media
+ * store inside the multipart body (never whole in memory), then, while Mastodon transcodes it
+ * (202, `url: null`), `GET /api/v1/media/:id` until it answers 200 with a `url` (206 while
+ * processing, 422 when processing failed). Only then may a status name it.
+ *
+ * The bytes are hashed as they leave, so a file that is not exactly the approved one is found
+ * before any status names it; the upload itself shows nothing to anyone and may be repeated
+ * (an unattached copy is cleaned up by the instance).
+ */
+import { createHash } from 'node:crypto';
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { z } from 'zod';
+import { formatMegabytes } from '../../domain/megabytes.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Sleep } from '../http/backoff.js';
+import { describeWait } from '../http/classify.js';
+import type { HttpClient } from '../http/http-client.js';
+import { streamedForm } from '../http/streamed-form.js';
+import { uploadTimeoutMs } from '../http/upload-timeout.js';
+import { PublishError, type PublishProgress, type PublishVideo } from '../publisher.js';
+import { videoProcessingErrors, videoUploadErrors } from './errors.js';
+import type { InstanceLimits, VideoType } from './instance.js';
+
+const Attachment = z.object({ id: z.string().min(1), url: z.string().nullable().optional() });
+
+const TYPES: Record<PublishVideo['container'], VideoType> = { mp4: 'video/mp4', mov: 'video/quicktime' };
+
+/**
+ * Waits between looks at a video Mastodon is transcoding: quick at first, then every 10 s,
+ * about ten minutes in all (a long clip on a busy instance), before the worker is given back.
+ */
+export const VIDEO_POLL_DELAYS_MS = [1000, 2000, 3000, 5000, 5000, ...Array<number>(59).fill(10_000)];
+
+export interface MastodonVideoDeps {
+  sleep: Sleep;
+  logger: Logger;
+  timeoutMs: number;
+  limits: Pick<InstanceLimits, 'videoSizeLimit' | 'videoTypes'>;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: PublishProgress) => void) | undefined;
+}
+
+const fail = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) =>
+  new PublishError({ kind, network: 'mastodon', message, ...(cause !== undefined ? { cause } : {}) });
+
+const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Mastodon; upload it again and have it approved.';
+
+/** What one attempt sent of the file: its length, and its sha256 once it was read to the end. */
+interface Sent {
+  bytes: number;
+  sha256: string | undefined;
+  /** The file ran past the approved length (and was stopped there). */
+  overlong: boolean;
+}
+
+/** Refuses before a byte goes what the instance would refuse anyway: its size limit and the types it takes. */
+function checkVideo(video: PublishVideo, limits: MastodonVideoDeps['limits']): VideoType {
+  const type = TYPES[video.container];
+  if (!type || !limits.videoTypes.includes(type)) {
+    throw fail('permanent', `This Mastodon instance does not take ${String(video.container).toUpperCase()} videos; nothing was posted.`);
+  }
+  if (video.bytes > limits.videoSizeLimit) {
+    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; this Mastodon instance takes videos up to ${formatMegabytes(limits.videoSizeLimit, 'down')}. Nothing was posted.`);
+  }
+  return type;
+}
+
+/** Uploads the approved video and waits until Mastodon has processed it; returns the attachment id. */
+export async function uploadVideo(client: HttpClient, video: PublishVideo, deps: MastodonVideoDeps): Promise<string> {
+  const type = checkVideo(video, deps.limits);
+  const total = video.bytes;
+  const signal = deps.signal ? { signal: deps.signal } : {};
+  // Progress across attempts: a retry starts its count again, the report waits until it passes the best so far.
+  let reported = -1;
+  const uploading = (bytesSent: number) => {
+    if (bytesSent <= reported) return;
+    reported = bytesSent;
+    deps.onProgress?.({ stage: 'uploading', bytesSent, totalBytes: total });
+  };
+  let last: Sent | undefined;
+
+  const form = streamedForm(
+    {},
+    {
+      field: 'file',
+      filename: video.name,
+      contentType: type,
+      size: total,
+      open: async () => {
+        const sent: Sent = { bytes: 0, sha256: undefined, overlong: false };
+        last = sent;
+        return tapped(await video.open(), sent, total, uploading);
+      },
+    },
+  );
+  uploading(0);
+  let answer;
+  try {
+    answer = await client.request({
+      method: 'POST',
+      path: '/api/v2/media',
+      headers: { 'content-type': form.contentType, 'content-length': String(form.contentLength) },
+      body: form.body,
+      retry: true,
+      timeoutMs: uploadTimeoutMs(deps.timeoutMs, form.contentLength),
+      messageFromError: videoUploadErrors,
+      ...signal,
+    });
+  } catch (error) {
+    // A file longer or shorter than approved breaks the request (its length was announced): the file's fault, for good.
+    if (last && (last.overlong || (last.sha256 !== undefined && last.bytes !== total))) throw fail('permanent', NOT_APPROVED, error);
+    if (error instanceof PublishError && error.kind === 'unknown') {
+      throw fail('retryable', 'The video upload to Mastodon did not complete (no answer, or the connection broke); nothing was posted, try again.', error);
+    }
+    throw error;
+  }
+  // Every byte Mastodon got came through the hash: a status naming anything else would post what nobody approved.
+  if (!last || last.bytes !== total || last.sha256 !== video.sha256) throw fail('permanent', NOT_APPROVED);
+  uploading(total);
+
+  const attachment = parseAttachment(answer.body);
+  // 200 with a url: processed at once. 202: transcoding, and a status naming it now is refused.
+  if (answer.status === 200 && attachment.url) {
+    deps.onProgress?.({ stage: 'processed' });
+    return attachment.id;
+  }
+  deps.onProgress?.({ stage: 'processing' });
+  let waited = 0;
+  for (const delay of VIDEO_POLL_DELAYS_MS) {
+    await deps.sleep(delay, deps.signal);
+    waited += delay;
+    const { status, body } = await client.request({
+      method: 'GET',
+      path: `/api/v1/media/${encodeURIComponent(attachment.id)}`,
+      retry: true,
+      messageFromError: videoProcessingErrors,
+      ...signal,
+    });
+    // 206 Partial Content: still processing.
+    if (status === 200 && parseAttachment(body).url) {
+      deps.onProgress?.({ stage: 'processed' });
+      return attachment.id;
+    }
+  }
+  deps.logger.warn('Mastodon is still processing the video', { media: attachment.id, waitedMs: waited });
+  throw fail('retryable', `Mastodon was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`);
+}
+
+/**
+ * The file as it is sent: counted (for progress) and hashed on the way. It stops with an
+ * error at the first byte past the approved length, so an overlong file is never sent whole.
+ */
+function tapped(source: Readable, sent: Sent, total: number, onBytes: (bytes: number) => void): Readable {
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent.bytes += chunk.length;
+      if (sent.bytes > total) {
+        sent.overlong = true;
+        return done(new Error('the stored video is longer than the approved one'));
+      }
+      hash.update(chunk);
+      onBytes(sent.bytes);
+      done(null, chunk);
+    },
+    flush(done) {
+      sent.sha256 = hash.digest('hex');
+      done();
+    },
+  });
+  // The pipeline closes the file when the request stops reading (an error, a cancelled fetch).
+  pipeline(source, tap, () => undefined);
+  return tap;
+}
+
+function parseAttachment(body: unknown): z.infer<typeof Attachment> {
+  const parsed = Attachment.safeParse(body);
+  if (!parsed.success) {
+    // Nothing is posted yet, so an unreadable upload answer costs only a retry.
+    throw fail('retryable', 'Mastodon answered the video upload in a shape Greenlight does not know; nothing was posted.', parsed.error);
+  }
+  return parsed.data;
+}
