@@ -165,6 +165,17 @@ const EnvSchema = z.object({
   BLUESKY_IDENTIFIER: optional(z.string()),
   BLUESKY_APP_PASSWORD: optional(z.string()),
   BLUESKY_SERVICE_URL: withDefault(httpUrl, 'https://bsky.social'),
+  YOUTUBE_CLIENT_ID: optional(
+    z.string().regex(/^\S+\.apps\.googleusercontent\.com$/, 'must be the OAuth client ID from Google Cloud, ending in .apps.googleusercontent.com'),
+  ),
+  YOUTUBE_CLIENT_SECRET: optional(z.string().regex(/^\S+$/, 'must be the OAuth client secret alone, without spaces')),
+  YOUTUBE_REFRESH_TOKEN: optional(z.string().regex(/^\S+$/, 'must be the refresh token alone, without "Bearer " or spaces')),
+  // Google's client resolves its paths against the origin, so a path prefix would be lost.
+  YOUTUBE_API_URL: withDefault(
+    httpUrl.refine((v) => new URL(v).pathname === '/', 'must be a scheme and host without a path, e.g. https://www.googleapis.com'),
+    'https://www.googleapis.com',
+  ),
+  YOUTUBE_OAUTH_URL: withDefault(httpUrl, 'https://oauth2.googleapis.com'),
 });
 
 type ParsedEnv = z.output<typeof EnvSchema>;
@@ -246,6 +257,18 @@ export interface NetworkConfigs {
   pinterest: { accessToken: string; boardId: string; apiUrl: string } | null;
   mastodon: { url: string; accessToken: string } | null;
   bluesky: { identifier: string; appPassword: string; serviceUrl: string } | null;
+  youtube: YouTubeNetworkConfig | null;
+}
+
+/** YouTube: an OAuth client and the refresh token a channel owner granted it (scopes youtube.upload and youtube.readonly). */
+export interface YouTubeNetworkConfig {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  /** The Data API's scheme and host (uploads go to `/upload/youtube/v3/…`, the rest to `/youtube/v3/…`). */
+  apiUrl: string;
+  /** Google's OAuth server; the token endpoint is `/token` on it. */
+  oauthUrl: string;
 }
 
 /** Uploaded images: where Greenlight keeps them, how large they may be, and the rules for them. */
@@ -372,6 +395,15 @@ export function loadConfig(env: Env = process.env): Config {
     bluesky: requireTogether(e, problems, ['BLUESKY_IDENTIFIER', 'BLUESKY_APP_PASSWORD'], 'Bluesky')
       ? { identifier: e.BLUESKY_IDENTIFIER!, appPassword: e.BLUESKY_APP_PASSWORD!, serviceUrl: e.BLUESKY_SERVICE_URL }
       : null,
+    youtube: requireTogether(e, problems, ['YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'YOUTUBE_REFRESH_TOKEN'], 'YouTube')
+      ? {
+          clientId: e.YOUTUBE_CLIENT_ID!,
+          clientSecret: e.YOUTUBE_CLIENT_SECRET!,
+          refreshToken: e.YOUTUBE_REFRESH_TOKEN!,
+          apiUrl: e.YOUTUBE_API_URL,
+          oauthUrl: e.YOUTUBE_OAUTH_URL,
+        }
+      : null,
   };
 
   const brandVoice = readBrandVoice(e, problems);
@@ -401,6 +433,8 @@ export function loadConfig(env: Env = process.env): Config {
     e.PINTEREST_ACCESS_TOKEN,
     e.MASTODON_ACCESS_TOKEN,
     e.BLUESKY_APP_PASSWORD,
+    e.YOUTUBE_CLIENT_SECRET,
+    e.YOUTUBE_REFRESH_TOKEN,
   ]) {
     registerSecret(secret);
   }
