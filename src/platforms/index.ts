@@ -8,6 +8,7 @@ import { createPinterestPublisher } from './pinterest/publisher.js';
 import type { Publisher, PublisherDeps } from './publisher.js';
 import { SandboxPublisher } from './sandbox/publisher.js';
 import { createXPublisher, type XPublisherDeps } from './x/publisher.js';
+import { createYouTubePublisher } from './youtube/publisher.js';
 
 /**
  * One publisher per configured network, plus the sandbox (always). A factory throws a
@@ -23,5 +24,6 @@ export function buildPublishers(networks: NetworkConfigs, deps: PublisherDeps & 
   if (networks.pinterest) publishers.push(createPinterestPublisher(networks.pinterest, deps));
   if (networks.mastodon) publishers.push(createMastodonPublisher(networks.mastodon, deps));
   if (networks.bluesky) publishers.push(createBlueskyPublisher(networks.bluesky, deps));
+  if (networks.youtube) publishers.push(createYouTubePublisher(networks.youtube, deps));
   return publishers;
 }
