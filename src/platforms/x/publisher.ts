@@ -7,9 +7,9 @@
  * bypassed, and its errors (`ApiRequestError` around a raw socket error, "Request timeout.")
  * cannot tell "never sent" from "may have been sent". Its base URL can be moved (`prefix`),
  * but a plain-http base needs an `http.Agent` smuggled in as `httpAgent`, and a few paths
- * ignore the prefix (the cached `users/me`, the OAuth form check on api.x.com). We need four
- * endpoints and the token refresh; writing them on the shared client is smaller than working
- * around the library. The bearer token comes from a token source (token-source.ts): the fixed
+ * ignore the prefix (the cached `users/me`, the OAuth form check on api.x.com). We need a
+ * handful of endpoints (posts, media, the chunked video upload) and the token refresh; writing
+ * them on the shared client is smaller than working around the library. The bearer token comes from a token source (token-source.ts): the fixed
  * X_ACCESS_TOKEN, or OAuth 2.0 refresh with the rotating pair kept in the database.
  */
 import { z } from 'zod';
