@@ -252,6 +252,8 @@ export interface ClaimedPublication {
 /** How one attempt at publishing ended, as the scheduler records it. */
 export type PublishOutcome =
   | { status: 'published'; externalId: string; url: string }
+  /** On the network, which makes it public at its due time by itself (YouTube's publishAt). */
+  | { status: 'held'; externalId: string; url: string; until: Date }
   /** Try again at `retryAt` (a retryable failure within the retry budget). */
   | { status: 'scheduled'; retryAt: Date; error: string }
   | { status: 'failed' | 'needs_attention'; error: string };

@@ -275,8 +275,10 @@ export interface YouTubeNetworkConfig {
 export interface MediaStoreConfig {
   /** MEDIA_DIR: the store's root directory. */
   dir: string;
-  /** MEDIA_MAX_MB in bytes: the largest file accepted. */
+  /** MEDIA_MAX_MB in bytes: the largest image accepted. */
   maxBytes: number;
+  /** VIDEO_MAX_MB in bytes: the largest video accepted (each network's own limit is checked too). */
+  videoMaxBytes: number;
   /** MEDIA_RETENTION_DAYS: how long a file stays once no unpublished revision needs it. */
   retentionDays: number;
   /** REQUIRE_ALT_TEXT: an image without alt text is a validation error, not just a note on the card. */
@@ -300,8 +302,6 @@ export interface Config {
   digest: { cron: string; timezone: string };
   metricsCron: string;
   publishGraceMinutes: number;
-  /** VIDEO_MAX_MB in bytes: the largest video accepted (each network's own limit is checked too). */
-  videoMaxBytes: number;
   /** How long a claim on a publication lasts without renewal (a crash leaves it "needs attention" after this). */
   publishLeaseSeconds: number;
   policy: { requiredApprovals: number; allowSelfApproval: boolean };
@@ -466,6 +466,7 @@ export function loadConfig(env: Env = process.env): Config {
     mediaStore: {
       dir: e.MEDIA_DIR,
       maxBytes: Math.floor(e.MEDIA_MAX_MB * MiB),
+      videoMaxBytes: Math.floor(e.VIDEO_MAX_MB * MiB),
       retentionDays: e.MEDIA_RETENTION_DAYS,
       requireAltText: e.REQUIRE_ALT_TEXT,
       publicUrl: e.PUBLIC_URL ?? null,
@@ -500,7 +501,6 @@ function readX(e: ParsedEnv, problems: string[]): XNetworkConfig | null {
  * captions are off, so the mistake shows before someone turns them on.
  */
 function readBrandVoice(e: ParsedEnv, problems: string[]): string | undefined {
-      videoMaxBytes: Math.floor(e.VIDEO_MAX_MB * MiB),
   if (e.BRAND_VOICE && e.BRAND_VOICE_FILE) {
     problems.push('BRAND_VOICE_FILE: set either BRAND_VOICE or BRAND_VOICE_FILE, not both');
     return undefined;

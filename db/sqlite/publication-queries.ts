@@ -54,6 +54,7 @@ export class PublicationQueries {
   readonly #release;
   readonly #releaseStale;
   readonly #settlePublished;
+  readonly #settleHeld;
   readonly #settleRetry;
   readonly #settleFinal;
   readonly #openCount;
@@ -71,7 +72,7 @@ export class PublicationQueries {
          SELECT id, network, coalesce(next_attempt_at, due_at) AS at,
                 row_number() OVER (PARTITION BY network ORDER BY coalesce(next_attempt_at, due_at), id) AS n
          FROM publications
-         WHERE status = 'scheduled' AND due_at <= @until AND coalesce(next_attempt_at, due_at) <= @until
+         WHERE status IN ('scheduled', 'held') AND due_at <= @until AND coalesce(next_attempt_at, due_at) <= @until
        ) WHERE n <= @limit ORDER BY at, id`,
     );
     this.#dueExpiries = db
@@ -108,7 +109,8 @@ export class PublicationQueries {
       .where(
         and(
           eq(publications.id, p('id')),
-          eq(publications.status, 'scheduled'),
+          // A held one is claimed at its time to confirm the network made it public.
+          inArray(publications.status, ['scheduled', 'held']),
           lte(publications.dueAt, p('now')),
           or(isNull(publications.nextAttemptAt), lte(publications.nextAttemptAt, p('now'))),
           // Only what was approved: the post is approved and this is its current revision.
@@ -139,6 +141,13 @@ export class PublicationQueries {
     this.#settlePublished = db
       .update(publications)
       .set({ ...released, status: 'published', externalId: v('externalId'), url: v('url'), publishedAt: v('at'), lastError: null, nextAttemptAt: null, sendingAt: null })
+      .where(mine)
+      .returning()
+      .prepare();
+    // Held on the network until its due time: the claim goes, the link stays, and at the due time it is claimed again to confirm.
+    this.#settleHeld = db
+      .update(publications)
+      .set({ ...released, status: 'held', externalId: v('externalId'), url: v('url'), dueAt: v('until'), lastError: null, nextAttemptAt: null, sendingAt: null })
       .where(mine)
       .returning()
       .prepare();
@@ -249,6 +258,7 @@ export class PublicationQueries {
   settle(id: number, owner: string, outcome: PublishOutcome, at: Date) {
     const base = { id, owner, at: ms(at) };
     if (outcome.status === 'published') return this.#settlePublished.get({ ...base, externalId: outcome.externalId, url: outcome.url });
+    if (outcome.status === 'held') return this.#settleHeld.get({ ...base, externalId: outcome.externalId, url: outcome.url, until: ms(outcome.until) });
     if (outcome.status === 'scheduled') return this.#settleRetry.get({ ...base, retryAt: ms(outcome.retryAt), error: outcome.error });
     return this.#settleFinal.get({ ...base, status: outcome.status, error: outcome.error });
   }

@@ -145,7 +145,7 @@ export const publications = sqliteTable(
     // metrics), are indexed, so most writes touch fewer index pages.
     index('publications_open_due')
       .on(t.status, t.dueAt)
-      .where(sql`status IN ('scheduled', 'publishing')`),
+      .where(sql`status IN ('scheduled', 'held', 'publishing')`),
     index('publications_published_at')
       .on(t.publishedAt)
       .where(sql`published_at IS NOT NULL`),

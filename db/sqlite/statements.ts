@@ -4,7 +4,7 @@
  * compiled statements a decision costs a few statement executions and its share of a commit.
  */
 import type Database from 'better-sqlite3';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { compile, type Compiled } from './compiled.js';
 import * as schema from './schema.js';
@@ -103,7 +103,8 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
     cancelScheduledPublications: db
       .update(publications)
       .set({ status: 'cancelled', updatedAt: v('at') })
-      .where(and(eq(publications.postId, p('postId')), eq(publications.status, 'scheduled')))
+      // Held ones too: the workflow withdrew them on their network first (drafting.ts).
+      .where(and(eq(publications.postId, p('postId')), inArray(publications.status, ['scheduled', 'held'])))
       .returning({ id: publications.id, network: publications.network, revisionId: publications.revisionId }),
     insertPublication: db.insert(publications).values(publicationValues),
     // A network's row from an earlier, cancelled approval is revived rather than duplicated,

@@ -642,7 +642,7 @@ export class SqliteStore implements Store {
         return undefined;
       }
       const details: Record<string, unknown> = { network: row.network, publicationId: row.id, attempts: row.attempts };
-      if (outcome.status === 'published') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
+      if (outcome.status === 'published' || outcome.status === 'held') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
       else Object.assign(details, { error: outcome.error, ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}) });
       const action = outcome.status === 'scheduled' ? 'publication.retry_scheduled' : `publication.${outcome.status}`;
       const done = this.#pubs.completePostIfDone(row.postId, at);
@@ -671,7 +671,7 @@ export class SqliteStore implements Store {
   #auditLateOutcome(id: number, outcome: PublishOutcome, at: Date): void {
     const publication = this.db.select().from(schema.publications).where(eq(schema.publications.id, id)).get();
     if (!publication) return;
-    const said = outcome.status === 'published' ? { url: outcome.url, externalId: outcome.externalId } : { error: outcome.error };
+    const said = outcome.status === 'published' || outcome.status === 'held' ? { url: outcome.url, externalId: outcome.externalId } : { error: outcome.error };
     const details = { network: publication.network, publicationId: id, outcome: outcome.status, ...said, status: publication.status };
     this.#insertAudit([{ ...SYSTEM, action: 'publication.late_outcome', details }], at, publication.postId, publication.revisionId);
   }

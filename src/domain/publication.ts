@@ -7,6 +7,9 @@ import type { NetworkId } from './network.js';
  * - scheduled: waiting for `dueAt`
  * - publishing: claimed by `claimOwner` until `leaseUntil`, waiting for its network's turn;
  *   once `sendingAt` is set, the request that makes it public has left (or is leaving)
+ * - held: on the network already, which makes it public at `dueAt` by itself (YouTube's
+ *   `publishAt`: uploaded private ahead of time); `externalId` and `url` are set. At `dueAt` it
+ *   is claimed once more to confirm it went public. Cancelling it first keeps it private.
  * - published: done, `externalId` and `url` are set
  * - failed: the network refused it for good (or retries ran out); an approver may retry
  * - needs_attention: the outcome is unknown (timeout, crash mid-call); never retried blindly
@@ -17,6 +20,7 @@ import type { NetworkId } from './network.js';
 export const PUBLICATION_STATUSES = [
   'scheduled',
   'publishing',
+  'held',
   'published',
   'failed',
   'needs_attention',

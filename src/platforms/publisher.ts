@@ -83,6 +83,12 @@ export interface PublishResult {
   externalId: string;
   /** Public link to the post on the network. */
   url: string;
+  /**
+   * Set when the network holds the post until this time and then publishes it by itself
+   * (see `schedulesOnNetwork`): it is not public yet. `publish` is called once more at that
+   * time, with the checkpoint it saved, to confirm it went public.
+   */
+  heldUntil?: Date;
 }
 
 export interface MetricsTarget {
@@ -129,12 +135,13 @@ export interface Publisher {
    */
   readonly publishesVideo?: boolean;
   /**
-   * True when the network itself can hold a post until a time (YouTube's `status.publishAt`):
-   * then `publish` is called as soon as the post is approved, with `request.publishAt`, and
-   * the network makes it public on time even if Greenlight is down. Such a publisher also
-   * has `withdraw`, for a post unapproved or cancelled before its time.
+   * True when the network itself can hold this post until a time (YouTube's `status.publishAt`,
+   * which only makes a video public, not unlisted): then `publish` is called as soon as the
+   * post is approved, with `request.publishAt`, and returns `heldUntil`; the network makes it
+   * public on time even if Greenlight is down. Such a publisher also has `withdraw`, for a
+   * post cancelled or edited before its time.
    */
-  readonly schedulesOnNetwork?: boolean;
+  schedulesOnNetwork?(content: { youtube: YouTubeDetails | null }): boolean;
   /**
    * Keeps a post that waits on the network (see `schedulesOnNetwork`) from ever going public:
    * YouTube's video is kept private with its publish time cleared. Throws `PublishError`.

@@ -1,5 +1,6 @@
 import { actorLabel } from '../domain/audit.js';
 import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domain/post.js';
+import type { NetworkId } from '../domain/network.js';
 import { formatInstant } from '../domain/time.js';
 import type { NewAuditEntry, PostChange, Refusal } from '../../db/store.js';
 import { STATUS_PHRASES } from './post-lifecycle.js';
@@ -21,6 +22,11 @@ export interface DecisionCommand {
   actorIsApprover: boolean;
   platform: ChatPlatform;
   now: Date;
+  /**
+   * Networks that take this post as soon as it is approved and hold it until its time by
+   * themselves (YouTube's publishAt): their publications are due at approval.
+   */
+  heldByNetwork?: readonly NetworkId[];
 }
 
 export type DecisionOutcome = 'approved' | 'approval_recorded' | 'changes_requested' | 'rejected';
@@ -149,7 +155,12 @@ export function evaluateDecision(
       at: command.now,
       status: 'approved',
       decision,
-      createPublications: post.revision.networks.map((network) => ({ network, revisionId: post.revision.id, dueAt })),
+      createPublications: post.revision.networks.map((network) => ({
+        network,
+        revisionId: post.revision.id,
+        // Due now: the network holds it until `dueAt`, which the held publication takes once uploaded.
+        dueAt: post.post.publishAt && command.heldByNetwork?.includes(network) ? command.now : dueAt,
+      })),
       audit: [
         decisionAudit,
         audit('post.approved', {

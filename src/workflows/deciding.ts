@@ -1,5 +1,6 @@
 import type { Refusal } from '../../db/store.js';
 import type { ChatPlatform, DecisionKind, Person, PostAggregate } from '../domain/post.js';
+import type { NetworkId } from '../domain/network.js';
 import { evaluateDecision, remainingApprovals, type ApprovalPolicy, type DecisionOutcome } from './approval-policy.js';
 import type { WorkflowContext } from './context.js';
 import type { DomainEvent } from './events.js';
@@ -61,6 +62,7 @@ export async function decide(ctx: WorkflowContext, actor: Person, request: Decid
         actorIsApprover,
         platform: request.platform ?? actor.platform,
         now,
+        heldByNetwork: heldByNetwork(ctx, post),
       },
       ctx.policy,
     );
@@ -77,4 +79,9 @@ export async function decide(ctx: WorkflowContext, actor: Person, request: Decid
 export function decidedEvent(after: PostAggregate, outcome: DecisionOutcome, policy: ApprovalPolicy): DomainEvent {
   const remaining = outcome === 'approval_recorded' ? remainingApprovals(after, policy) : 0;
   return { type: 'post.decided', post: after, decision: after.decisions.at(-1)!, outcome, remainingApprovals: remaining };
+}
+
+/** The post's networks whose publisher takes it at approval and holds it until its time (YouTube's publishAt). */
+function heldByNetwork(ctx: WorkflowContext, post: PostAggregate): NetworkId[] {
+  return post.revision.networks.filter((n) => ctx.catalog.has(n) && ctx.catalog.publisher(n).schedulesOnNetwork?.({ youtube: post.revision.youtube }) === true);
 }

@@ -1,5 +1,8 @@
 import type { PostChange, Refusal } from '../../db/store.js';
 import { actorLabel } from '../domain/audit.js';
+import { UserFacingError } from '../domain/errors.js';
+import { NETWORK_LABELS } from '../domain/network.js';
+import type { Publication } from '../domain/publication.js';
 import type { Person, PostAggregate } from '../domain/post.js';
 import { contentHash } from './content-hash.js';
 import type { WorkflowContext } from './context.js';
@@ -73,13 +76,15 @@ export function evaluateRevision(
   draft: ValidDraft,
   hash: string,
   now: Date,
+  /** Held publications already kept from going public (see withdrawHeld); others block the edit. */
+  withdrawn: ReadonlySet<number> = new Set(),
 ): PostChange | Refusal {
   const ref = `post #${post.post.id}`;
   if (post.post.authorId !== author.id) return { code: 'not_author', refused: `Only the author can edit ${ref}.` };
   if (!EDITABLE.includes(post.post.status)) {
     return { code: 'not_editable', refused: `${ref} can no longer be edited: it is ${STATUS_PHRASES[post.post.status]}.` };
   }
-  if (post.publications.some((p) => p.status !== 'scheduled' && p.status !== 'cancelled')) {
+  if (post.publications.some((p) => !stoppable(p, withdrawn))) {
     return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be edited.` };
   }
   if (basedOnRevisionId !== null && basedOnRevisionId !== post.revision.id) {
@@ -151,10 +156,15 @@ export async function reviseDraft(
   if (!validation.ok) return validation;
   const { draft } = validation;
   const hash = contentHash(draft);
+  // Held publications are withdrawn only for an edit that would otherwise be accepted.
+  const current = await ctx.store.getPost(postId);
+  const acceptable = current && !('refused' in evaluateRevision(current, author, basedOnRevisionId, draft, hash, now, heldIds(current)));
+  const held = acceptable ? await withdrawHeld(ctx, current) : { withdrawn: new Set<number>() };
+  if ('refused' in held) return { ok: false, refusal: held };
   const result = await changeAndAnnounce(
     ctx,
     postId,
-    (post) => evaluateRevision(post, author, basedOnRevisionId, draft, hash, now),
+    (post) => evaluateRevision(post, author, basedOnRevisionId, draft, hash, now, held.withdrawn),
     (after, before) => ({ type: 'post.revised', post: after, previous: before, actor: author }),
   );
   if (!result.ok) return { ok: false, refusal: result.refusal };
@@ -174,7 +184,8 @@ export async function checkRevision(
   if (!validation.ok) return validation.errors;
   const post = await ctx.store.getPost(postId);
   if (!post) return { code: 'not_found', refused: `There is no post #${postId}.` };
-  const evaluated = evaluateRevision(post, author, basedOnRevisionId, validation.draft, contentHash(validation.draft), now);
+  // Held publications would be withdrawn on saving: not a reason to refuse here.
+  const evaluated = evaluateRevision(post, author, basedOnRevisionId, validation.draft, contentHash(validation.draft), now, heldIds(post));
   return 'refused' in evaluated ? evaluated : null;
 }
 
@@ -184,6 +195,11 @@ export type CancelResult = { ok: true; post: PostAggregate } | { ok: false; refu
 export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: number): Promise<CancelResult> {
   const isApprover = await ctx.approvers.isApprover(actor);
   const now = ctx.clock.now();
+  const current = await ctx.store.getPost(postId);
+  const mayCancel = current && (current.post.authorId === actor.id || isApprover) && canMove(current.post.status, 'cancelled');
+  const held = mayCancel ? await withdrawHeld(ctx, current) : { withdrawn: new Set<number>() };
+  if ('refused' in held) return { ok: false, refusal: held };
+  const { withdrawn } = held;
   const result = await changeAndAnnounce(ctx, postId, (post) => {
     const ref = `post #${post.post.id}`;
     if (post.post.authorId !== actor.id && !isApprover) {
@@ -192,7 +208,7 @@ export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: nu
     if (!canMove(post.post.status, 'cancelled')) {
       return { code: 'not_cancellable', refused: `${ref} cannot be cancelled: it is ${STATUS_PHRASES[post.post.status]}.` };
     }
-    if (post.publications.some((p) => p.status !== 'scheduled' && p.status !== 'cancelled')) {
+    if (post.publications.some((p) => !stoppable(p, withdrawn))) {
       return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be cancelled.` };
     }
     return {
@@ -204,4 +220,38 @@ export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: nu
   }, (after) => ({ type: 'post.cancelled', post: after, actor }));
   if (!result.ok) return { ok: false, refusal: result.refusal };
   return { ok: true, post: result.after };
+}
+
+/** A publication that a cancel or an edit can still stop: not yet due, or held on its network and already withdrawn there. */
+const stoppable = (p: Publication, withdrawn: ReadonlySet<number>): boolean =>
+  p.status === 'scheduled' || p.status === 'cancelled' || (p.status === 'held' && withdrawn.has(p.id));
+
+const heldIds = (post: PostAggregate): Set<number> => new Set(post.publications.filter((p) => p.status === 'held').map((p) => p.id));
+
+/**
+ * Publications held on their network until their time (YouTube's publishAt) go public by
+ * themselves, so before a cancel or an edit stops them, each network is told to keep its copy
+ * private. If one cannot confirm that, nothing changes and the person is told: the post must
+ * never go out after it was cancelled. The ids withdrawn are what the change may then cancel.
+ */
+async function withdrawHeld(ctx: WorkflowContext, post: PostAggregate): Promise<{ withdrawn: Set<number> } | Refusal> {
+  const withdrawn = new Set<number>();
+  for (const publication of post.publications.filter((p) => p.status === 'held')) {
+    const label = NETWORK_LABELS[publication.network];
+    const publisher = ctx.catalog.has(publication.network) ? ctx.catalog.publisher(publication.network) : undefined;
+    try {
+      if (!publisher?.withdraw || !publication.externalId) throw new Error(`${label} is no longer connected`);
+      await publisher.withdraw(publication.externalId);
+      withdrawn.add(publication.id);
+      ctx.logger.info('a held publication was withdrawn on its network', { post: post.post.id, network: publication.network });
+    } catch (error) {
+      ctx.logger.warn('could not withdraw a held publication', { post: post.post.id, network: publication.network, error });
+      const why = error instanceof UserFacingError ? ` (${error.userMessage})` : '';
+      return {
+        code: 'withdraw_failed',
+        refused: `Post #${post.post.id} is already on ${label}, waiting to go public at its time, and Greenlight could not make sure it stays private${why}. Nothing was changed: try again, or make it private on ${label} yourself.`,
+      };
+    }
+  }
+  return { withdrawn };
 }

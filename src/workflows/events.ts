@@ -25,6 +25,8 @@ export type DomainEvent =
   /** An approver rescheduled or chose to publish now (after expiry or downtime). */
   | { type: 'post.rescheduled'; post: PostAggregate; actor: Person; action: 'reschedule' | 'publish_now' }
   | { type: 'publication.published'; post: PostAggregate; publication: Publication }
+  /** On the network ahead of time (YouTube, private until its time), which publishes it by itself then. */
+  | { type: 'publication.held'; post: PostAggregate; publication: Publication }
   | { type: 'publication.failed'; post: PostAggregate; publication: Publication; willRetry: boolean }
   | { type: 'publication.needs_attention'; post: PostAggregate; publication: Publication }
   /** Due while Greenlight was down, later than the grace period: waits for a person. */

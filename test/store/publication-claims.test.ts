@@ -79,8 +79,8 @@ describe('what a claimed publication sends', () => {
     if (!result.ok) throw new Error(result.refusal.refused);
     const claimed = await claim(b, result.after.publications.map((p) => p.id), 'b');
     const sent = Object.fromEntries(claimed.map((c) => [c.publication.network, c.content]));
-    expect(sent.x).toEqual({ text: 'Bikes!', mediaUrl: null, images });
-    expect(sent.linkedin).toEqual({ text: 'A long LinkedIn text about bicycles.', mediaUrl: null, images });
+    expect(sent.x).toEqual({ text: 'Bikes!', mediaUrl: null, images, video: null, youtube: null });
+    expect(sent.linkedin).toEqual({ text: 'A long LinkedIn text about bicycles.', mediaUrl: null, images, video: null, youtube: null });
   });
 });
 

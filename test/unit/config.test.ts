@@ -49,10 +49,11 @@ describe('configuration', () => {
   });
 
   it('keeps uploaded images under ./data/media, up to 25 MB, for 30 days, with alt text optional, unless told otherwise', () => {
-    expect(loadConfig({}).mediaStore).toEqual({ dir: './data/media', maxBytes: 25 * 1024 * 1024, retentionDays: 30, requireAltText: false, publicUrl: null });
-    expect(loadConfig({ MEDIA_DIR: '/var/lib/greenlight/media', MEDIA_MAX_MB: '2.5', MEDIA_RETENTION_DAYS: '0', REQUIRE_ALT_TEXT: 'yes' }).mediaStore).toEqual({
+    expect(loadConfig({}).mediaStore).toEqual({ dir: './data/media', maxBytes: 25 * 1024 * 1024, videoMaxBytes: 1024 * 1024 * 1024, retentionDays: 30, requireAltText: false, publicUrl: null });
+    expect(loadConfig({ MEDIA_DIR: '/var/lib/greenlight/media', MEDIA_MAX_MB: '2.5', VIDEO_MAX_MB: '300', MEDIA_RETENTION_DAYS: '0', REQUIRE_ALT_TEXT: 'yes' }).mediaStore).toEqual({
       dir: '/var/lib/greenlight/media',
       maxBytes: 2.5 * 1024 * 1024,
+      videoMaxBytes: 300 * 1024 * 1024,
       retentionDays: 0,
       requireAltText: true,
       publicUrl: null,

@@ -62,6 +62,8 @@ export function eventLines(event: LaterEvent, c: LineContext): EventLines {
       return { thread: rescheduledLine(m, c.describe(event.post), event.actor, event.action) };
     case 'publication.published':
       return { thread: publishedLine(m, event.publication), author: publishedNotice(m, c.describe(event.post), event.publication) };
+    case 'publication.held':
+      return { thread: heldLine(m, c.describe(event.post), event.publication) };
     case 'publication.failed': {
       const view = c.describe(event.post);
       return { thread: failedLine(m, view, event.publication, event.willRetry), author: event.willRetry ? undefined : failedNotice(m, view, event.publication) };
@@ -145,6 +147,13 @@ function rescheduleActions(view: PostView, first: LineAction): LineAction[] {
 export function publishedLine(m: Markup, publication: Publication): Line {
   const where = NETWORK_LABELS[publication.network];
   return { text: publication.url ? `✓ Published on ${where}: ${m.link(publication.url, 'view post')}` : `✓ Published on ${where}.` };
+}
+
+/** Uploaded ahead of its time: private on the network, which publishes it at the approved time even if Greenlight is down. */
+export function heldLine(m: Markup, view: PostView, publication: Publication): Line {
+  const where = NETWORK_LABELS[publication.network];
+  const link = publication.url ? ` (${m.link(publication.url, 'open')})` : '';
+  return { text: `⏳ Uploaded to ${where}${link}: private until ${formatInstant(publication.dueAt, view.publishZone)}, when ${where} publishes it by itself. Cancelling the post before then keeps it private.` };
 }
 
 export function publishedNotice(m: Markup, view: PostView, publication: Publication): Line {

@@ -74,6 +74,8 @@ export function publicationLine(m: Markup, p: PublicationView, zone: string): st
       return `🕒 ${label} ${formatInstant(p.dueAt, zone)}`;
     case 'publishing':
       return `… ${label} publishing`;
+    case 'held':
+      return `⏳ ${label} uploaded, private until ${formatInstant(p.dueAt, zone)}; ${p.label} publishes it then${p.url ? ` (${m.link(p.url, 'open')})` : ''}`;
     case 'failed':
       return `✗ ${label} ${m.text(truncate(p.error ?? 'failed', 300))}`;
     case 'needs_attention':

@@ -102,6 +102,7 @@ export function encodeEvent(event: DomainEvent): string {
       Object.assign(stored, { actor: actorSnapshot(event.actor), action: event.action });
       break;
     case 'publication.published':
+    case 'publication.held':
     case 'publication.needs_attention':
     case 'publication.missed':
       stored.publication = publicationSnapshot(event.publication);
@@ -184,6 +185,7 @@ export function toChatNews(stored: StoredNews, current: PostAggregate | undefine
     case 'post.rescheduled':
       return event({ type: stored.type, post, actor: actor(), action: stored.action as 'reschedule' | 'publish_now' });
     case 'publication.published':
+    case 'publication.held':
     case 'publication.needs_attention':
     case 'publication.missed':
       return event({ type: stored.type, post, publication: publication() });

@@ -31,6 +31,8 @@ export function eventFor(settled: SettledPublication, outcome: PublishOutcome['s
   switch (outcome) {
     case 'published':
       return { type: 'publication.published', post, publication };
+    case 'held':
+      return { type: 'publication.held', post, publication };
     case 'scheduled':
       return { type: 'publication.failed', post, publication, willRetry: true };
     case 'failed':
@@ -126,7 +128,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
         markSending,
       });
-      outcome = { status: 'published', externalId: result.externalId, url: result.url };
+      outcome = result.heldUntil ? { status: 'held', externalId: result.externalId, url: result.url, until: result.heldUntil } : { status: 'published', externalId: result.externalId, url: result.url };
     }
   } catch (error) {
     if (publisher?.marksSending && !sending && options.signal?.aborted) {

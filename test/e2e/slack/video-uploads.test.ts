@@ -11,7 +11,7 @@ import { ACTION, CALLBACK } from '../../../src/bots/slack/ids.js';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import type { FakeView } from '../../fakes/slack/index.js';
 import { RecordingPublisher } from '../../support/rules-publisher.js';
-import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import { APPROVALS, AUTHOR, BOB, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
 import { pushedView, withFiles } from '../../support/slack-uploads.js';
 import { tempDir } from '../../support/temp-db.js';
 import { writeVideoFixture, type VideoFixture } from '../../support/video-fixtures.js';
