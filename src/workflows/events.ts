@@ -1,6 +1,9 @@
 import type { Decision, Person, PostAggregate } from '../domain/post.js';
 import type { Publication } from '../domain/publication.js';
 import type { Logger } from '../observability/logger.js';
+import type { PublishProgress } from '../platforms/publisher.js';
+
+export type { PublishProgress };
 import type { DecisionOutcome } from './approval-policy.js';
 
 /**
@@ -31,6 +34,8 @@ export type DomainEvent =
   | { type: 'publication.needs_attention'; post: PostAggregate; publication: Publication }
   /** Due while Greenlight was down, later than the grace period: waits for a person. */
   | { type: 'publication.missed'; post: PostAggregate; publication: Publication }
+  /** How far a long publication has come (a video uploading, the network processing it): said in the thread. */
+  | { type: 'publication.progress'; post: PostAggregate; publication: Publication; progress: PublishProgress }
   /** A person retried or marked a publication as published. */
   | { type: 'publication.resolved'; post: PostAggregate; publication: Publication; actor: Person; action: 'retry' | 'mark_published' };
 

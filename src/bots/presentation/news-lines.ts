@@ -6,8 +6,9 @@ import { NETWORK_LABELS } from '../../domain/network.js';
 import type { Decision, Person } from '../../domain/post.js';
 import type { Publication } from '../../domain/publication.js';
 import { formatDuration, formatInstant } from '../../domain/time.js';
+import { formatMegabytes } from '../../domain/megabytes.js';
 import type { DecisionOutcome } from '../../workflows/approval-policy.js';
-import type { DomainEvent } from '../../workflows/events.js';
+import type { DomainEvent, PublishProgress } from '../../workflows/events.js';
 import type { PostView } from '../../workflows/post-view.js';
 import type { Line, LineAction } from './line.js';
 import type { Markup } from './markup.js';
@@ -62,6 +63,8 @@ export function eventLines(event: LaterEvent, c: LineContext): EventLines {
       return { thread: rescheduledLine(m, c.describe(event.post), event.actor, event.action) };
     case 'publication.published':
       return { thread: publishedLine(m, event.publication), author: publishedNotice(m, c.describe(event.post), event.publication) };
+    case 'publication.progress':
+      return { thread: progressLine(event.publication, event.progress) };
     case 'publication.held':
       return { thread: heldLine(m, c.describe(event.post), event.publication) };
     case 'publication.failed': {
@@ -147,6 +150,21 @@ function rescheduleActions(view: PostView, first: LineAction): LineAction[] {
 export function publishedLine(m: Markup, publication: Publication): Line {
   const where = NETWORK_LABELS[publication.network];
   return { text: publication.url ? `✓ Published on ${where}: ${m.link(publication.url, 'view post')}` : `✓ Published on ${where}.` };
+}
+
+/** "⬆️ Uploading the video to YouTube: 45% (9 of 20.1 MB sent)", then processing, then processed. */
+export function progressLine(publication: Publication, progress: PublishProgress): Line {
+  const where = NETWORK_LABELS[publication.network];
+  switch (progress.stage) {
+    case 'uploading': {
+      const percent = progress.totalBytes ? Math.floor((progress.bytesSent / progress.totalBytes) * 100) : 0;
+      return { text: `⬆️ Uploading the video to ${where}: ${percent}% (${formatMegabytes(progress.bytesSent, 'down')} of ${formatMegabytes(progress.totalBytes, 'up')} sent).` };
+    }
+    case 'processing':
+      return { text: `⚙️ The video is on ${where}, which is processing it.` };
+    case 'processed':
+      return { text: `🎬 ${where} has finished processing the video.` };
+  }
 }
 
 /** Uploaded ahead of its time: private on the network, which publishes it at the approved time even if Greenlight is down. */

@@ -10,7 +10,7 @@ import type { Person, PostAggregate, PostStatus } from '../../domain/post.js';
 import type { Publication, PublicationStatus } from '../../domain/publication.js';
 import type { DecisionOutcome } from '../approval-policy.js';
 import type { Digest } from '../digest/build-digest.js';
-import type { DomainEvent } from '../events.js';
+import type { DomainEvent, PublishProgress } from '../events.js';
 
 export type ChatNews = { kind: 'event'; event: DomainEvent } | { kind: 'digest'; digest: Digest };
 
@@ -51,6 +51,7 @@ interface StoredEvent {
   actor?: ActorSnapshot;
   action?: string;
   willRetry?: boolean;
+  progress?: PublishProgress;
 }
 
 interface StoredDigest {
@@ -109,6 +110,9 @@ export function encodeEvent(event: DomainEvent): string {
       break;
     case 'publication.failed':
       Object.assign(stored, { publication: publicationSnapshot(event.publication), willRetry: event.willRetry });
+      break;
+    case 'publication.progress':
+      Object.assign(stored, { publication: publicationSnapshot(event.publication), progress: event.progress });
       break;
     case 'publication.resolved':
       Object.assign(stored, { publication: publicationSnapshot(event.publication), actor: actorSnapshot(event.actor), action: event.action });
@@ -191,6 +195,8 @@ export function toChatNews(stored: StoredNews, current: PostAggregate | undefine
       return event({ type: stored.type, post, publication: publication() });
     case 'publication.failed':
       return event({ type: stored.type, post, publication: publication(), willRetry: stored.willRetry ?? false });
+    case 'publication.progress':
+      return event({ type: stored.type, post, publication: publication(), progress: stored.progress ?? { stage: 'processing' } });
     case 'publication.resolved':
       return event({ type: stored.type, post, publication: publication(), actor: actor(), action: stored.action as 'retry' | 'mark_published' });
   }

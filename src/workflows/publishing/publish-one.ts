@@ -7,6 +7,7 @@ import type { ByteRange } from '../../media/media-store.js';
 import type { WorkflowContext } from '../context.js';
 import type { DomainEvent } from '../events.js';
 import { afterFailure, type RetryPolicy } from './retry-policy.js';
+import { progressNews } from './progress-news.js';
 
 export interface PublishOneOptions {
   /** Who claims (this process). */
@@ -21,7 +22,7 @@ export interface PublishOneOptions {
   signal?: AbortSignal;
   /** Told when the request that makes the post public is about to leave (it can no longer just be called off). */
   onSending?: () => void;
-  /** Told how far a long publication has come (bytes of a video sent, the network processing it). */
+  /** Told how far a long publication has come (bytes of a video sent, the network processing it); default: the post's thread hears. */
   onProgress?: (progress: PublishProgress) => void;
 }
 
@@ -106,6 +107,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
   }, Math.max(1000, options.leaseMs / 3));
   heartbeat.unref();
 
+  const progress = progressNews(ctx, publication);
   let outcome: PublishOutcome;
   try {
     if (!publisher) {
@@ -122,7 +124,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         ...(content.video ? { video: publishVideo(ctx, publication.network, content.video) } : {}),
         ...(content.youtube && publication.network === 'youtube' ? youtubeParts(ctx, content.youtube) : {}),
         publishAt: claimed.publishAt,
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        onProgress: options.onProgress ?? progress.report,
         signal: options.signal,
         checkpoint,
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
@@ -151,6 +153,7 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
   } finally {
     clearInterval(heartbeat);
   }
+  await progress.flushed();
 
   const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now(), (s) => ctx.news.forEvent(eventFor(s, outcome.status)));
   if (!settled) {
