@@ -1,5 +1,5 @@
 /**
- * LinkedIn through its versioned REST API (`/rest/posts`, `/rest/images`,
+ * LinkedIn through its versioned REST API (`/rest/posts`, `/rest/images`, `/rest/videos`,
  * `/rest/socialActions`), by hand on the shared HTTP client. LinkedIn's own JavaScript
  * client (`linkedin-api-client`, not installed) hardwires `https://api.linkedin.com/rest`
  * as its base, sends through axios rather than a `fetch` we could hand it, and does not
@@ -11,6 +11,7 @@ import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import type { Logger } from '../../observability/logger.js';
 import type { NetworkConfigs } from '../../config.js';
+import type { Sleep } from '../http/backoff.js';
 import { createNetworkClient, requireBareToken } from '../http/network-client.js';
 import {  type FetchLike, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
@@ -22,6 +23,7 @@ import { checkLinkedInPixels, LINKEDIN_IMAGE_MAX_BYTES, LINKEDIN_IMAGE_TYPES, LI
 import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { toLittleText } from './little-text.js';
 import { LinkedInMetricsReader } from './metrics.js';
+import { linkedinVideoErrors, uploadLinkedInVideo } from './video.js';
 import type { MediaLinkPolicy } from '../../domain/media-links.js';
 
 export type LinkedInConfig = NonNullable<NetworkConfigs['linkedin']>;
@@ -43,6 +45,7 @@ export class LinkedInPublisher implements Publisher {
   readonly network = 'linkedin' as const;
   readonly rules = linkedinRules;
   readonly marksSending = true;
+  readonly publishesVideo = true;
   readonly #client: HttpClient;
   readonly #config: LinkedInConfig;
   readonly #logger: Logger;
@@ -50,9 +53,15 @@ export class LinkedInPublisher implements Publisher {
   readonly #media: MediaLinkPolicy | undefined;
   readonly #timeoutMs: number;
   readonly #readError;
+  readonly #readVideoError;
+  readonly #sleep: Sleep;
   readonly #metrics: LinkedInMetricsReader;
 
-  constructor(client: HttpClient, config: LinkedInConfig, deps: { logger: Logger; clock: Clock; timeoutMs: number; fetch?: FetchLike | undefined; media?: MediaLinkPolicy | undefined }) {
+  constructor(
+    client: HttpClient,
+    config: LinkedInConfig,
+    deps: { logger: Logger; clock: Clock; timeoutMs: number; sleep: Sleep; fetch?: FetchLike | undefined; media?: MediaLinkPolicy | undefined },
+  ) {
     this.#client = client;
     this.#config = config;
     this.#logger = deps.logger;
@@ -60,6 +69,8 @@ export class LinkedInPublisher implements Publisher {
     this.#media = deps.media;
     this.#timeoutMs = deps.timeoutMs;
     this.#readError = linkedinErrorReader(() => deps.clock.now());
+    this.#readVideoError = linkedinVideoErrors(this.#readError, () => deps.clock.now());
+    this.#sleep = deps.sleep;
     this.#metrics = new LinkedInMetricsReader(client, {
       authorUrn: config.authorUrn,
       logger: deps.logger,
@@ -74,6 +85,24 @@ export class LinkedInPublisher implements Publisher {
     for (const image of stored) checkLinkedInPixels(image);
     const upload = { owner: this.#config.authorUrn, signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 };
     const attached: Array<{ id: string; altText?: string }> = [];
+    if (request.video) {
+      // Drafting never lets a video share a post with images; should one slip through, LinkedIn would refuse the mix.
+      if (stored.length > 0 || request.mediaUrl) {
+        throw new PublishError({ kind: 'permanent', network: 'linkedin', message: 'A LinkedIn post carries one video or images, not both; nothing was posted.' });
+      }
+      const video = await uploadLinkedInVideo(this.#client, request.video, {
+        owner: this.#config.authorUrn,
+        signal,
+        messageFromError: this.#readVideoError,
+        timeoutMs: this.#timeoutMs,
+        sleep: this.#sleep,
+        logger: this.#logger,
+        onProgress: request.onProgress,
+        checkpoint: request.checkpoint,
+        saveCheckpoint: request.saveCheckpoint,
+      });
+      attached.push({ id: video });
+    }
     if (request.mediaUrl) {
       const image = await fetchImage(request.mediaUrl, {
         network: 'linkedin',
@@ -99,7 +128,7 @@ export class LinkedInPublisher implements Publisher {
       const id = await uploadLinkedInImage(this.#client, read, upload);
       attached.push({ id, ...(image.alt ? { altText: image.alt } : {}) });
     }
-    // One image is `content.media`; two or more make a MultiImage post (LinkedIn takes 2 to 20).
+    // One image or the video is `content.media`; two or more images make a MultiImage post (LinkedIn takes 2 to 20).
     const content =
       attached.length === 0 ? undefined : attached.length === 1 ? { media: attached[0]! } : { multiImage: { images: attached } };
 
@@ -149,6 +178,6 @@ export function createLinkedInPublisher(config: LinkedInConfig, deps: LinkedInPu
   }
   requireBareToken(config.accessToken, 'LINKEDIN_ACCESS_TOKEN');
   // Only the token is sent everywhere: the version headers go on /rest/ calls, not to the upload host.
-  const { client, clock, timeoutMs, logger } = createNetworkClient('linkedin', deps, { baseUrl: config.apiUrl, rate: RATE, bearer: config.accessToken });
-  return new LinkedInPublisher(client, config, { logger, clock, timeoutMs, fetch: deps.fetch, media: deps.media });
+  const { client, clock, sleep, timeoutMs, logger } = createNetworkClient('linkedin', deps, { baseUrl: config.apiUrl, rate: RATE, bearer: config.accessToken });
+  return new LinkedInPublisher(client, config, { logger, clock, sleep, timeoutMs, fetch: deps.fetch, media: deps.media });
 }

@@ -3,13 +3,25 @@
  * LinkedIn's documented shapes:
  * - POST /rest/posts {author, commentary, visibility, distribution, lifecycleState, …} → 201, id in x-restli-id
  * - POST /rest/images?action=initializeUpload {initializeUploadRequest:{owner}} → {value:{uploadUrl,image}}, then PUT bytes to uploadUrl
+ * - a video (issue 15): POST /rest/videos?action=initializeUpload {initializeUploadRequest:{owner,
+ *   fileSizeBytes, uploadCaptions, uploadThumbnail}} → {value:{video, uploadToken,
+ *   uploadUrlsExpireAt, uploadInstructions:[{uploadUrl, firstByte, lastByte}]}} (parts of
+ *   4,194,304 bytes); PUT each part's bytes to its uploadUrl → 200 with an ETag;
+ *   POST /rest/videos?action=finalizeUpload {finalizeUploadRequest:{video, uploadToken,
+ *   uploadedPartIds}} → 200; GET /rest/videos/{urn} → {id, owner, status: WAITING_UPLOAD →
+ *   PROCESSING → AVAILABLE (or PROCESSING_FAILED)}; a post names it in content.media.id
  * - GET /rest/socialActions?ids=List(…) → {results, statuses, errors}
  * - GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&… → {elements:[{share|ugcPost, totalShareStatistics}]}
  * It checks the token, the LinkedIn-Version (426 NONEXISTENT_VERSION for one not served)
  * and X-Restli-Protocol-Version headers, the post body field by field, the author and image
  * owner, duplicates (422 DUPLICATE_POST), and renders the little-text commentary the way
  * LinkedIn shows it, so a test sees a silently truncated post.
+ *
+ * A video's bytes are not kept: each part is hashed as it arrives and dropped (from the
+ * request log too). Parts that arrive in order feed a running sha256 of the file, so a test
+ * learns exactly which bytes LinkedIn assembled, and whether they came in order.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { detectImageType } from '../../../src/domain/image-format.js';
 import { startFakeNetworkServer, type Fault, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
 import { renderLittleText, type RenderedLittleText } from './little-text.js';
@@ -29,6 +41,8 @@ export interface LinkedInPost {
   rendered: RenderedLittleText;
   /** The first (or only) image, for posts with one. */
   imageUrn: string | null;
+  /** The video, for a video post. */
+  videoUrn: string | null;
   /** Every image in order with its alt text: one from `content.media`, or `content.multiImage.images`. */
   images: Array<{ urn: string; altText: string | undefined }>;
   body: Record<string, unknown>;
@@ -41,6 +55,30 @@ export interface LinkedInImage {
   uploadKey: string;
   bytes: Buffer | null;
   contentType: string | null;
+}
+
+export type LinkedInVideoStatus = 'WAITING_UPLOAD' | 'PROCESSING' | 'AVAILABLE' | 'PROCESSING_FAILED';
+
+export interface LinkedInVideo {
+  urn: string;
+  owner: string;
+  uploadKey: string;
+  fileSizeBytes: number;
+  uploadToken: string;
+  /** Each part's byte range (inclusive, as LinkedIn gives them). */
+  parts: Array<{ firstByte: number; lastByte: number }>;
+  /** The ETag each part got, once it arrived. */
+  etags: Array<string | undefined>;
+  /** Part indexes in the order their bytes arrived (a part sent again shows twice). */
+  arrivals: number[];
+  /** Every part arrived once before the next began. */
+  inOrder: boolean;
+  /** sha256 of the whole file, known from finalize on when the parts came in order. */
+  sha256: string | undefined;
+  status: LinkedInVideoStatus;
+  /** Looks at a PROCESSING video so far. */
+  looks: number;
+  failure: string | undefined;
 }
 
 export interface LinkedInFakeOptions {
@@ -56,6 +94,10 @@ export interface LinkedInFakeOptions {
   resultKeys?: 'encoded' | 'plain';
   /** How posts are identified: /rest/posts gives urn:li:share for most posts. */
   urnType?: 'share' | 'ugcPost';
+  /** Bytes per video upload part (LinkedIn's are 4,194,304). */
+  videoPartBytes?: number;
+  /** Looks at a finalized video that still answer PROCESSING before it is AVAILABLE (default 1). */
+  videoProcessingLooks?: number;
 }
 
 export interface LinkedInFake {
@@ -65,6 +107,11 @@ export interface LinkedInFake {
   readonly server: FakeNetworkServer;
   readonly posts: LinkedInPost[];
   readonly images: Map<string, LinkedInImage>;
+  readonly videos: Map<string, LinkedInVideo>;
+  /** The next finalized video fails processing, with this reason. */
+  failVideoProcessing(reason?: string): void;
+  /** The next upload of part `index` (0-based) is refused with 429 and Retry-After. */
+  limitVideoPart(index: number, retryAfterSeconds: number): void;
   addPost(commentary: string, metrics?: Partial<LinkedInPostMetrics>, urnType?: 'share' | 'ugcPost'): LinkedInPost;
   setMetrics(urn: string, metrics: Partial<LinkedInPostMetrics>): void;
   deletePost(urn: string): void;
@@ -108,6 +155,10 @@ function parseList(value: string | null): string[] | undefined {
 }
 
 const ACTIVE = /^\d{6}(\.\d{2})?$/;
+const EMPTY = Buffer.alloc(0);
+/** The Videos API takes files of 75 KB to 500 MB. */
+const VIDEO_MIN_BYTES = 75 * 1024;
+const VIDEO_MAX_BYTES = 500 * 1024 * 1024;
 
 export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Promise<LinkedInFake> {
   const token = options.token ?? 'AQVlinkedin-member-token-0123456789';
@@ -117,6 +168,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
   const server = await startFakeNetworkServer({ name: 'LinkedIn' });
   const posts: LinkedInPost[] = [];
   const images = new Map<string, LinkedInImage>();
+  const videos = new Map<string, LinkedInVideo>();
   let nextId = 7_400_000_000_000_000_000n;
   const newId = () => String((nextId += 1n));
   const keyOf = (urn: string) => (options.resultKeys === 'plain' ? urn : encodeURIComponent(urn));
@@ -129,8 +181,8 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
 
   /** The checks every /rest/ call goes through, in LinkedIn's order: token, version, protocol. */
   const rest =
-    (handler: (req: FakeRequest) => FakeResponse) =>
-    (req: FakeRequest): FakeResponse => {
+    (handler: (req: FakeRequest, params: Record<string, string>) => FakeResponse) =>
+    (req: FakeRequest, params: Record<string, string>): FakeResponse => {
       if (!authorised(req)) return unauthorised;
       const version = req.headers['linkedin-version'];
       if (typeof version !== 'string') {
@@ -146,7 +198,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       if (req.headers['x-restli-protocol-version'] !== '2.0.0') {
         return { status: 400, json: linkedinError(400, 'This API requires the header X-Restli-Protocol-Version: 2.0.0.', { code: 'ILLEGAL_ARGUMENT' }) };
       }
-      return handler(req);
+      return handler(req, params);
     };
 
   server.route(
@@ -176,6 +228,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         return inputError(422, 'isReshareDisabledByAuthor must be a boolean', 'INVALID_VALUE', '/isReshareDisabledByAuthor');
       }
       const attached: Array<{ urn: string; altText: string | undefined }> = [];
+      let attachedVideo: string | null = null;
       if (body.content !== undefined) {
         const content = (body.content ?? {}) as { media?: { id?: unknown; altText?: unknown }; multiImage?: { images?: unknown } };
         if (content.media !== undefined && content.multiImage !== undefined) {
@@ -195,6 +248,14 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
           items = [content.media ?? {}];
           where = '/content/media';
         }
+        const videoUrn = typeof content.media?.id === 'string' && content.media.id.startsWith('urn:li:video:') ? content.media.id : undefined;
+        if (videoUrn !== undefined && content.multiImage === undefined) {
+          const video = videos.get(videoUrn);
+          // A post may name only a video that has finished processing.
+          if (!video || video.status !== 'AVAILABLE') return inputError(422, `Video ${videoUrn} is not available`, 'INVALID_VALUE', '/content/media/id');
+          attachedVideo = video.urn;
+          items = [];
+        }
         for (const [i, item] of items.entries()) {
           const path = where.endsWith('images') ? `${where}/${i}` : where;
           const image = typeof item.id === 'string' ? images.get(item.id) : undefined;
@@ -209,7 +270,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       const imageUrn = attached[0]?.urn ?? null;
       const rendered = renderLittleText(body.commentary);
       if (rendered.text.length > 3000) return inputError(422, 'commentary is longer than 3000 characters', 'INVALID_VALUE', '/commentary');
-      const sameImages = (p: LinkedInPost) => p.images.map((i) => i.urn).join() === attached.map((i) => i.urn).join();
+      const sameImages = (p: LinkedInPost) => p.images.map((i) => i.urn).join() === attached.map((i) => i.urn).join() && p.videoUrn === attachedVideo;
       const earlier = posts.find((p) => p.author === authorUrn && p.commentary === body.commentary && sameImages(p));
       if (earlier) {
         return inputError(
@@ -219,7 +280,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         );
       }
       const urn = `urn:li:${options.urnType ?? 'share'}:${newId()}`;
-      posts.push({ urn, author: authorUrn, commentary: body.commentary, rendered, imageUrn, images: attached, body, metrics: { ...ZERO } });
+      posts.push({ urn, author: authorUrn, commentary: body.commentary, rendered, imageUrn, videoUrn: attachedVideo, images: attached, body, metrics: { ...ZERO } });
       return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
     }),
   );
@@ -255,6 +316,151 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
     image.contentType = type;
     return { status: 201 };
   });
+
+
+  // Videos (issue 15).
+  const partBytes = options.videoPartBytes ?? 4_194_304;
+  const hashes = new Map<string, Hash>();
+  const partDigests = new Map<string, string[]>();
+  const videoFailures: string[] = [];
+  const limitedParts: Array<{ index: number; retryAfterSeconds: number }> = [];
+  const forgetBytes = (req: FakeRequest) => {
+    req.raw = EMPTY;
+    req.text = '';
+  };
+  const videoJson = (video: LinkedInVideo) => ({
+    owner: video.owner,
+    id: video.urn,
+    status: video.status,
+    ...(video.status === 'AVAILABLE'
+      ? { duration: 12_000, aspectRatioWidth: 16, aspectRatioHeight: 9, downloadUrl: `${server.url}/dms/${video.uploadKey}/download`, downloadUrlExpiresAt: Date.now() + 3_600_000 }
+      : {}),
+    ...(video.status === 'PROCESSING_FAILED' ? { processingFailureReason: video.failure } : {}),
+  });
+
+  server.route(
+    'POST',
+    '/rest/videos',
+    rest((req) => {
+      const action = req.query.get('action');
+      if (action === 'initializeUpload') {
+        const request = (req.json as { initializeUploadRequest?: Record<string, unknown> } | undefined)?.initializeUploadRequest;
+        if (!request) return inputError(422, 'initializeUploadRequest is required', 'FIELD_REQUIRED', '/initializeUploadRequest');
+        const { owner, fileSizeBytes, uploadCaptions, uploadThumbnail } = request;
+        if (typeof owner !== 'string') return inputError(422, 'initializeUploadRequest.owner is required', 'FIELD_REQUIRED', '/initializeUploadRequest/owner');
+        if (owner !== authorUrn) {
+          return { status: 403, json: linkedinError(403, 'Accessing this video resource is forbidden. Please check your permissions for this resource') };
+        }
+        if (typeof fileSizeBytes !== 'number' || !Number.isSafeInteger(fileSizeBytes)) {
+          return inputError(422, 'initializeUploadRequest.fileSizeBytes is required', 'FIELD_REQUIRED', '/initializeUploadRequest/fileSizeBytes');
+        }
+        if (fileSizeBytes < VIDEO_MIN_BYTES || fileSizeBytes > VIDEO_MAX_BYTES) {
+          return inputError(400, `fileSizeBytes must be between ${VIDEO_MIN_BYTES} and ${VIDEO_MAX_BYTES}`, 'INVALID_VALUE', '/initializeUploadRequest/fileSizeBytes');
+        }
+        if (uploadCaptions === true || uploadThumbnail === true) {
+          return inputError(400, 'This fake takes no captions or thumbnails', 'INVALID_VALUE', '/initializeUploadRequest');
+        }
+        const key = `C5505AQ${newId()}`;
+        const urn = `urn:li:video:${key}`;
+        const parts: LinkedInVideo['parts'] = [];
+        for (let first = 0; first < fileSizeBytes; first += partBytes) parts.push({ firstByte: first, lastByte: Math.min(fileSizeBytes, first + partBytes) - 1 });
+        // A single-part upload gets an empty token.
+        const uploadToken = parts.length > 1 ? `ZmFrZS11cGxvYWQtdG9rZW4-${key}` : '';
+        videos.set(urn, {
+          urn, owner, uploadKey: key, fileSizeBytes, uploadToken, parts,
+          etags: parts.map(() => undefined), arrivals: [], inOrder: true, sha256: undefined,
+          status: 'WAITING_UPLOAD', looks: 0, failure: undefined,
+        });
+        hashes.set(urn, createHash('sha256'));
+        partDigests.set(urn, []);
+        return {
+          status: 200,
+          json: {
+            value: {
+              uploadUrlsExpireAt: Date.now() + 86_400_000,
+              video: urn,
+              uploadInstructions: parts.map((part, index) => ({ uploadUrl: `${server.url}/dms-uploads/${key}/uploadedVideo/${index}?sau=fake-signature`, ...part })),
+              uploadToken,
+              thumbnailUploadUrl: '',
+              captionsUploadUrl: '',
+            },
+          },
+        };
+      }
+      if (action === 'finalizeUpload') {
+        const request = (req.json as { finalizeUploadRequest?: Record<string, unknown> } | undefined)?.finalizeUploadRequest;
+        if (!request) return inputError(422, 'finalizeUploadRequest is required', 'FIELD_REQUIRED', '/finalizeUploadRequest');
+        const video = typeof request.video === 'string' ? videos.get(request.video) : undefined;
+        if (!video) return inputError(400, `Video ${String(request.video)} not found`, 'INVALID_VALUE', '/finalizeUploadRequest/video');
+        if (video.status !== 'WAITING_UPLOAD') return inputError(400, `Video ${video.urn} was already finalized`, 'INVALID_VALUE', '/finalizeUploadRequest/video');
+        if (request.uploadToken !== video.uploadToken) return inputError(400, 'uploadToken does not match the upload', 'INVALID_VALUE', '/finalizeUploadRequest/uploadToken');
+        const missing = video.etags.findIndex((etag) => etag === undefined);
+        if (missing >= 0) return inputError(400, `Part ${missing} of ${video.urn} was never uploaded`, 'INVALID_VALUE', '/finalizeUploadRequest/uploadedPartIds');
+        const ids = request.uploadedPartIds;
+        if (!Array.isArray(ids) || ids.length !== video.etags.length || ids.some((id, i) => id !== video.etags[i])) {
+          return inputError(400, 'uploadedPartIds must be the ETag of every part, in order', 'INVALID_VALUE', '/finalizeUploadRequest/uploadedPartIds');
+        }
+        video.sha256 = video.inOrder ? hashes.get(video.urn)!.digest('hex') : undefined;
+        hashes.delete(video.urn);
+        video.failure = videoFailures.shift();
+        video.status = 'PROCESSING';
+        return { status: 200 };
+      }
+      return inputError(400, 'Unknown action', 'INVALID_REQUEST');
+    }),
+  );
+
+  // The upload host is not a Rest.li resource: only the token is checked.
+  server.route('PUT', '/dms-uploads/:key/uploadedVideo/:part', (req, params) => {
+    try {
+      if (!authorised(req)) return unauthorised;
+      const video = [...videos.values()].find((v) => v.uploadKey === params.key);
+      const index = Number(params.part);
+      const part = video?.parts[index];
+      if (!video || !part) return { status: 404, json: linkedinError(404, 'Upload not found') };
+      if (video.status !== 'WAITING_UPLOAD') return { status: 400, json: linkedinError(400, 'The upload was already finalized') };
+      const limited = limitedParts.findIndex((l) => l.index === index);
+      if (limited >= 0) {
+        const { retryAfterSeconds } = limitedParts.splice(limited, 1)[0]!;
+        return { status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, json: linkedinError(429, 'Too many requests') };
+      }
+      const expected = part.lastByte - part.firstByte + 1;
+      if (req.raw.length !== expected) {
+        return { status: 400, json: linkedinError(400, `Part ${index} must be ${expected} bytes; got ${req.raw.length}`) };
+      }
+      const digest = createHash('sha256').update(req.raw).digest('hex');
+      const digests = partDigests.get(video.urn)!;
+      const next = digests.length;
+      if (index === next) {
+        hashes.get(video.urn)!.update(req.raw);
+        digests.push(digest);
+      } else if (index > next || digests[index] !== digest) {
+        // Out of order, or a part sent again with other bytes: the running hash no longer describes the file.
+        video.inOrder = false;
+      }
+      video.arrivals.push(index);
+      const etag = `/AQ${digest.slice(0, 24)}`;
+      video.etags[index] = etag;
+      return { status: 200, headers: { etag } };
+    } finally {
+      forgetBytes(req);
+    }
+  });
+
+  server.route(
+    'GET',
+    '/rest/videos/:urn',
+    rest((_req, params) => {
+      const video = videos.get(params.urn!);
+      if (!video) return { status: 404, json: linkedinError(404, `Video ${params.urn} not found`) };
+      if (video.status === 'PROCESSING') {
+        // Processing takes a few looks, and ends as it was told.
+        video.looks += 1;
+        if (video.looks > (options.videoProcessingLooks ?? 1)) video.status = video.failure !== undefined ? 'PROCESSING_FAILED' : 'AVAILABLE';
+      }
+      return { status: 200, json: videoJson(video) };
+    }),
+  );
 
   server.route(
     'GET',
@@ -331,6 +537,13 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
     server,
     posts,
     images,
+    videos,
+    failVideoProcessing(reason = 'The video could not be transcoded') {
+      videoFailures.push(reason);
+    },
+    limitVideoPart(index, retryAfterSeconds) {
+      limitedParts.push({ index, retryAfterSeconds });
+    },
     addPost(commentary, metrics = {}, urnType = 'share') {
       const urn = `urn:li:${urnType}:${newId()}`;
       const post: LinkedInPost = {
@@ -339,6 +552,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         commentary,
         rendered: renderLittleText(commentary),
         imageUrn: null,
+        videoUrn: null,
         images: [],
         body: {},
         metrics: { ...ZERO, ...metrics },
