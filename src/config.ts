@@ -165,6 +165,7 @@ const EnvSchema = z.object({
   BLUESKY_IDENTIFIER: optional(z.string()),
   BLUESKY_APP_PASSWORD: optional(z.string()),
   BLUESKY_SERVICE_URL: withDefault(httpUrl, 'https://bsky.social'),
+  BLUESKY_VIDEO_URL: withDefault(httpUrl, 'https://video.bsky.app'),
   YOUTUBE_CLIENT_ID: optional(
     z.string().regex(/^\S+\.apps\.googleusercontent\.com$/, 'must be the OAuth client ID from Google Cloud, ending in .apps.googleusercontent.com'),
   ),
@@ -256,7 +257,7 @@ export interface NetworkConfigs {
   instagram: { userId: string; accessToken: string; graphUrl: string } | null;
   pinterest: { accessToken: string; boardId: string; apiUrl: string } | null;
   mastodon: { url: string; accessToken: string } | null;
-  bluesky: { identifier: string; appPassword: string; serviceUrl: string } | null;
+  bluesky: { identifier: string; appPassword: string; serviceUrl: string; videoUrl: string } | null;
   youtube: YouTubeNetworkConfig | null;
 }
 
@@ -393,7 +394,7 @@ export function loadConfig(env: Env = process.env): Config {
       : null,
     mastodon: e.MASTODON_ACCESS_TOKEN ? { url: e.MASTODON_URL, accessToken: e.MASTODON_ACCESS_TOKEN } : null,
     bluesky: requireTogether(e, problems, ['BLUESKY_IDENTIFIER', 'BLUESKY_APP_PASSWORD'], 'Bluesky')
-      ? { identifier: e.BLUESKY_IDENTIFIER!, appPassword: e.BLUESKY_APP_PASSWORD!, serviceUrl: e.BLUESKY_SERVICE_URL }
+      ? { identifier: e.BLUESKY_IDENTIFIER!, appPassword: e.BLUESKY_APP_PASSWORD!, serviceUrl: e.BLUESKY_SERVICE_URL, videoUrl: e.BLUESKY_VIDEO_URL }
       : null,
     youtube: requireTogether(e, problems, ['YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'YOUTUBE_REFRESH_TOKEN'], 'YouTube')
       ? {
