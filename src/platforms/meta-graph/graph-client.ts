@@ -3,6 +3,7 @@ import { NETWORK_LABELS } from '../../domain/network.js';
 import type { ErrorResponse, ErrorVerdict } from '../http/classify.js';
 import type { QueryValue } from '../http/http-client.js';
 import { createNetworkClient } from '../http/network-client.js';
+import type { StreamedForm } from '../http/streamed-form.js';
 import { PublishError, type FailureKind, type PublisherDeps } from '../publisher.js';
 import { graphErrorVerdict, type MetaNetwork } from './classify.js';
 import type { GraphError } from './graph-error.js';
@@ -42,8 +43,11 @@ export interface GraphCall<T> {
 }
 
 export interface GraphPost<T> extends GraphCall<T> {
+  /** At most one of json, form, stream. */
   json?: unknown;
   form?: FormData;
+  /** A multipart body whose file is streamed as it is sent (a video chunk), opened afresh for each attempt. */
+  stream?: StreamedForm;
 }
 
 export interface GraphClient {
@@ -86,6 +90,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       ...(call.query ? { query: call.query } : {}),
       ...(call.json !== undefined ? { json: call.json } : {}),
       ...(call.form !== undefined ? { body: call.form } : {}),
+      ...(call.stream !== undefined
+        ? { body: call.stream.body, headers: { 'content-type': call.stream.contentType, 'content-length': String(call.stream.contentLength) } }
+        : {}),
       retry: call.retry,
       messageFromError,
       ...(call.signal ? { signal: call.signal } : {}),
