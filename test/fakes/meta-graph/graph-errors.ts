@@ -11,7 +11,17 @@ export interface GraphErrorAnswer {
 export function graphError(
   code: number,
   message: string,
-  extra: { subcode?: number; status?: number; type?: string; userTitle?: string; userMessage?: string; transient?: boolean; headers?: Record<string, string> } = {},
+  extra: {
+    subcode?: number;
+    status?: number;
+    type?: string;
+    userTitle?: string;
+    userMessage?: string;
+    transient?: boolean;
+    headers?: Record<string, string>;
+    /** `error_data`: what some errors add (a failed video range names the range to send). */
+    data?: Record<string, unknown>;
+  } = {},
 ): GraphErrorAnswer {
   return {
     status: extra.status ?? 400,
@@ -25,6 +35,7 @@ export function graphError(
         is_transient: extra.transient ?? false,
         ...(extra.userTitle ? { error_user_title: extra.userTitle } : {}),
         ...(extra.userMessage ? { error_user_msg: extra.userMessage } : {}),
+        ...(extra.data ? { error_data: extra.data } : {}),
         fbtrace_id: randomBytes(8).toString('base64url'),
       },
     },
@@ -47,6 +58,22 @@ export const metaErrors = {
       },
     }),
   appThrottle: () => graphError(4, '(#4) Application request limit reached', { headers: { 'x-app-usage': '{"call_count":100,"total_cputime":20,"total_time":30}' } }),
+  /** App-level throttle (code 4) whose X-App-Usage says when access returns, `minutes` from now. */
+  appThrottleFor: (minutes: number) =>
+    graphError(4, '(#4) Application request limit reached', {
+      headers: { 'x-app-usage': JSON.stringify({ call_count: 100, total_cputime: 20, total_time: 30, estimated_time_to_regain_access: minutes }) },
+    }),
+  /** Custom-level throttle (code 613), which Meta sends without a usage estimate. */
+  customThrottle: () => graphError(613, 'Calls to this api have exceeded the rate limit.'),
+  /** Instagram business use case throttle (code 80002) with the business use case header, `minutes` to wait. */
+  instagramThrottle: (userId: string, minutes: number) =>
+    graphError(80002, 'There have been too many calls to this Instagram account. Wait a bit and try again.', {
+      headers: {
+        'x-business-use-case-usage': JSON.stringify({
+          [userId]: [{ type: 'instagram', call_count: 100, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: minutes }],
+        }),
+      },
+    }),
   publishingLimit: () =>
     graphError(9, 'Application request limit reached', {
       subcode: 2207042,

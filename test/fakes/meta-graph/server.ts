@@ -1,11 +1,17 @@
 /**
  * A fake Graph API serving both Meta networks Greenlight publishes to, as graph.facebook.com
- * does: Facebook Pages (`/{page}/feed`, `/{page}/photos`) and Instagram professional accounts
- * (`/{ig-user}/media`, `/media_publish`, containers, insights, publishing limit), plus
- * multi-id reads (`/?ids=`). It checks what Meta checks (token, version, required fields,
- * limits, duplicates, container state) and answers in Meta's error shape.
+ * does: Facebook Pages (`/{page}/feed`, `/{page}/photos`, `/{page}/videos` resumable uploads,
+ * video status) and Instagram professional accounts (`/{ig-user}/media` image, carousel and
+ * REELS containers, `/media_publish`, insights, publishing limit), plus multi-id reads
+ * (`/?ids=`). It checks what Meta checks (token, version, required fields, limits,
+ * duplicates, container state, upload offsets) and answers in Meta's error shape.
+ *
+ * Videos are never kept: a Reel's video is downloaded from its `video_url` over HTTP and a
+ * Page video arrives range by range, each hashed as it comes, so a test knows exactly which
+ * bytes Meta would have published (their sha256 and length).
  */
-import { startFakeNetworkServer, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
+import { createHash, type Hash } from 'node:crypto';
+import { startFakeNetworkServer, type FakeNetworkServer, type FakeRequest, type FakeResponse, type Fault } from '../network/server.js';
 import { parseFields, type FieldRequest } from './fields.js';
 import { graphError } from './graph-errors.js';
 
@@ -16,6 +22,11 @@ const FACEBOOK_MAX_CHARS = 63_206;
 const FACEBOOK_PHOTO_MAX_BYTES = 4 * MiB;
 const INSTAGRAM_CAPTION_MAX = 2200;
 const INSTAGRAM_IMAGE_MAX_BYTES = 8 * MiB;
+/** Reels (IG User Media reference): 300 MB at most. */
+const INSTAGRAM_REEL_MAX_BYTES = 300 * MiB;
+/** Page videos: 10 GB at most. */
+const FACEBOOK_VIDEO_MAX_BYTES = 10 * 1024 * MiB;
+const EMPTY = Buffer.alloc(0);
 /** Metrics Meta rejects since v22 (and for every version since April 2025). */
 const DEPRECATED_IG_METRICS = new Set(['impressions', 'plays', 'video_views', 'clips_replays_count', 'ig_reels_aggregated_all_plays_count']);
 const IG_METRICS = new Set(['likes', 'comments', 'shares', 'saved', 'views', 'reach', 'total_interactions', 'follows', 'profile_visits', 'profile_activity']);
@@ -57,6 +68,44 @@ export interface FacebookPhoto {
 
 export type ContainerStatusCode = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'ERROR' | 'EXPIRED';
 
+/** What the fake keeps of a video: never its bytes, only what they were. */
+export interface ReceivedVideo {
+  sha256: string;
+  bytes: number;
+  /** The Content-Type it was served with (Reels), or undefined (Page uploads, sent as ranges). */
+  contentType?: string | undefined;
+}
+
+/** A Page video: created by `upload_phase=finish`, shown on the Page once Facebook has processed it. */
+export interface FacebookVideo extends ReceivedVideo {
+  id: string;
+  pageId: string;
+  description: string;
+  published: boolean;
+  status: 'processing' | 'ready' | 'error';
+  /** Status reads still answered `processing`. */
+  looksLeft: number;
+  /** Why processing failed, when it did. */
+  failure?: string;
+  createdAt: Date;
+  /** `permalink_url` as Meta gives it for a video: a path on facebook.com. */
+  permalinkPath: string;
+}
+
+/** A resumable Page video upload (`upload_phase=start` … `finish`). */
+export interface FacebookUploadSession {
+  id: string;
+  pageId: string;
+  videoId: string;
+  fileSize: number;
+  /** Bytes taken so far, in order. */
+  received: number;
+  /** The length of each range taken, in order. */
+  ranges: number[];
+  /** Transfer requests that carried bytes, including refused ones. */
+  transfers: number;
+  finished: boolean;
+}
 export interface IgContainer {
   id: string;
   userId: string;
@@ -64,6 +113,14 @@ export interface IgContainer {
   imageUrl: string;
   /** The bytes downloaded from `imageUrl` (when the fake downloads images). */
   imageBytes?: Buffer;
+  /** REELS for a Reel's container; absent for images and carousels. */
+  mediaType?: 'REELS';
+  /** A Reel's `video_url`, and what was downloaded from it once the download is over. */
+  videoUrl?: string;
+  video?: ReceivedVideo;
+  shareToFeed?: boolean;
+  /** The download Instagram runs while the container is IN_PROGRESS; a status read waits for it. */
+  download?: Promise<void>;
   /** `alt_text`, for an image post. */
   altText?: string;
   /** Made with `is_carousel_item=true`: only a carousel can publish it. */
@@ -75,6 +132,8 @@ export interface IgContainer {
   /** Status reads still answered IN_PROGRESS. */
   pollsLeft: number;
   statusDetail?: string;
+  /** Set when the container will end in ERROR (its video could not be downloaded or processed): the status text. */
+  failure?: string;
   mediaId?: string;
   createdAt: Date;
 }
@@ -84,6 +143,10 @@ export interface IgMedia {
   userId: string;
   /** The container it was published from. */
   containerId?: string;
+  /** IMAGE, CAROUSEL_ALBUM, or VIDEO (a Reel); absent: IMAGE. */
+  mediaType?: 'IMAGE' | 'CAROUSEL_ALBUM' | 'VIDEO';
+  /** REELS for a Reel, else FEED. */
+  mediaProductType?: 'FEED' | 'REELS';
   caption: string;
   timestamp: Date;
   permalink: string;
@@ -99,6 +162,12 @@ export interface MetaGraphFakeOptions {
   containerOutcome?: { status: 'FINISHED' } | { status: 'ERROR'; detail: string };
   /** Download `image_url` like Instagram does, and check it (default true). */
   downloadImages?: boolean;
+  /** Status reads of a Reel's container answered IN_PROGRESS once its video has arrived (default `containerPollsBeforeFinished`, else 0). */
+  reelProcessingLooks?: number;
+  /** The range Facebook asks for at a time in a resumable Page video upload (default 4 MiB). */
+  videoChunkBytes?: number;
+  /** Status reads of a Page video answered `processing` before it is ready (default 0). */
+  videoProcessingLooks?: number;
   now?: () => Date;
 }
 
@@ -109,6 +178,14 @@ export interface MetaGraphFake {
   readonly photos: Map<string, FacebookPhoto>;
   readonly containers: Map<string, IgContainer>;
   readonly media: Map<string, IgMedia>;
+  readonly videos: Map<string, FacebookVideo>;
+  readonly uploadSessions: Map<string, FacebookUploadSession>;
+  /** The next Reel container's processing ends in ERROR with this status text (Instagram's words). */
+  failReelProcessing(statusText?: string): void;
+  /** The next finished Page video fails processing with this message. */
+  failVideoProcessing(message?: string): void;
+  /** The next transfer of range `index` (0 = the first range of an upload) is answered with `fault` instead (default: Meta's transient upload error). */
+  failVideoRange(index: number, fault?: Extract<Fault, { kind: 'status' }>): void;
   /** Figures the fake reports for a Facebook post. */
   setPostFigures(postId: string, figures: Partial<Pick<FacebookPost, 'reactions' | 'comments' | 'shares'>>): void;
   /** Insight values the fake reports for an Instagram media; a metric left out is "no data yet". */
@@ -166,6 +243,53 @@ function param(req: FakeRequest, name: string): unknown {
 
 const formatTimestamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+0000');
 
+/** Container `status` texts for a Reel that cannot be published, in the shape Instagram gives them. */
+export const REEL_STATUS_TEXTS = {
+  downloadFailed: 'Error: Media download has failed. The media URI doesn’t meet our requirements. (2207052)',
+  tooLarge: 'Error: The video file is too large. Reels can be at most 300 MB. (2207026)',
+  unsupported: 'Error: Unsupported video format. Upload a video in MOV or MP4 format. (2207026)',
+} as const;
+
+/**
+ * Fetches a Reel's video as Instagram does, from its `video_url`, hashing it as it arrives and
+ * keeping none of it; a failed or refused download is the status text the container ends with.
+ */
+async function downloadReel(url: string): Promise<{ video?: ReceivedVideo; failure?: string }> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch {
+    return { failure: REEL_STATUS_TEXTS.downloadFailed };
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel().catch(() => undefined);
+    return { failure: REEL_STATUS_TEXTS.downloadFailed };
+  }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let head: Buffer = EMPTY;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > INSTAGRAM_REEL_MAX_BYTES) {
+        await reader.cancel();
+        return { failure: REEL_STATUS_TEXTS.tooLarge };
+      }
+      if (head.length < 12) head = Buffer.concat([head, value]).subarray(0, 12);
+      hash.update(value);
+    }
+  } catch {
+    return { failure: REEL_STATUS_TEXTS.downloadFailed };
+  }
+  const video: ReceivedVideo = { sha256: hash.digest('hex'), bytes, contentType: response.headers.get('content-type') ?? undefined };
+  // MP4 and MOV both start with an ftyp box.
+  if (head.subarray(4, 8).toString('latin1') !== 'ftyp') return { video, failure: REEL_STATUS_TEXTS.unsupported };
+  return { video };
+}
+
 export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Promise<MetaGraphFake> {
   const server = await startFakeNetworkServer({ name: 'Graph API' });
   const now = options.now ?? (() => new Date());
@@ -175,6 +299,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   const photos = new Map<string, FacebookPhoto>();
   const containers = new Map<string, IgContainer>();
   const media = new Map<string, IgMedia>();
+  const videos = new Map<string, FacebookVideo>();
+  const uploadSessions = new Map<string, FacebookUploadSession>();
+  /** The running hash of each upload session, and its state before the last range (a range sent again replaces it). */
+  const sessionHashes = new Map<string, { running: Hash; beforeLast: Hash | undefined }>();
+  const reelFailures: string[] = [];
+  const videoFailures: string[] = [];
+  const failingRanges: Array<{ index: number; fault: Extract<Fault, { kind: 'status' }> }> = [];
+  const videoChunkBytes = options.videoChunkBytes ?? 4 * MiB;
+  const nextVideoId = idFactory(10200000000000001n);
+  const nextSessionId = idFactory(5500000000000001n);
   const nextPostSeq = idFactory(100000000000001n);
   const nextPhotoId = idFactory(200000000000001n);
   const nextContainerId = idFactory(17880000000000001n);
@@ -255,7 +389,10 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       // A status read is how a container is seen to progress.
       if (fields.some((f) => f.name === 'status_code') && container.status === 'IN_PROGRESS') {
         if (container.pollsLeft > 0) container.pollsLeft -= 1;
-        else if (options.containerOutcome?.status === 'ERROR') {
+        else if (container.failure !== undefined) {
+          container.status = 'ERROR';
+          container.statusDetail = container.failure;
+        } else if (options.containerOutcome?.status === 'ERROR') {
           container.status = 'ERROR';
           container.statusDetail = options.containerOutcome.detail;
         } else container.status = 'FINISHED';
@@ -278,7 +415,8 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
         else if (f.name === 'timestamp') out.timestamp = formatTimestamp(m.timestamp);
         else if (f.name === 'like_count') out.like_count = m.insights.likes ?? 0;
         else if (f.name === 'comments_count') out.comments_count = m.insights.comments ?? 0;
-        else if (f.name === 'media_type') out.media_type = 'IMAGE';
+        else if (f.name === 'media_type') out.media_type = m.mediaType ?? 'IMAGE';
+        else if (f.name === 'media_product_type') out.media_product_type = m.mediaProductType ?? 'FEED';
         else if (f.name === 'insights') {
           const insights = renderInsights(m, f);
           if ('error' in insights) return insights;
@@ -287,7 +425,56 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       }
       return { object: out };
     }
+    const video = videos.get(id);
+    if (video) {
+      // A status read is how a video is seen to progress.
+      if (fields.some((f) => f.name === 'status') && video.status === 'processing') {
+        if (video.looksLeft > 0) video.looksLeft -= 1;
+        else video.status = video.failure !== undefined ? 'error' : 'ready';
+      }
+      const out: Record<string, unknown> = { id };
+      for (const f of fields) {
+        if (f.name === 'status') out.status = videoStatus(video);
+        else if (f.name === 'permalink_url') out.permalink_url = video.permalinkPath;
+        else if (f.name === 'description') out.description = video.description;
+        else if (f.name === 'published') out.published = video.published && video.status === 'ready';
+        else if (f.name === 'created_time') out.created_time = formatTimestamp(video.createdAt);
+        else if (f.name === 'reactions') out.reactions = summary(0, f);
+        else if (f.name === 'comments') out.comments = summary(0, f);
+        else if (f.name !== 'id') return nonexisting(f.name, 'Video');
+      }
+      return { object: out };
+    }
     return undefined;
+  };
+
+  /** The Video node's `status` (Meta's VideoStatus): the upload is complete by now; processing, then publishing. */
+  const videoStatus = (video: FacebookVideo) => {
+    const uploading_phase = { status: 'complete', bytes_transferred: video.bytes };
+    if (video.status === 'processing') {
+      return { video_status: 'processing', uploading_phase, processing_phase: { status: 'in_progress' }, publishing_phase: { status: 'not_started' } };
+    }
+    if (video.status === 'error') {
+      return {
+        video_status: 'error',
+        uploading_phase,
+        processing_phase: { status: 'error', errors: [{ code: 1363008, message: video.failure }] },
+        publishing_phase: { status: 'not_started' },
+      };
+    }
+    return {
+      video_status: 'ready',
+      uploading_phase,
+      processing_phase: { status: 'complete' },
+      publishing_phase: video.published
+        ? { status: 'complete', publish_status: 'published', publish_time: formatTimestamp(video.createdAt) }
+        : { status: 'not_started' },
+    };
+  };
+
+  /** Status reads answer once Instagram has finished fetching a Reel's video, as its own answer would then say. */
+  const downloadsSettled = async (ids: readonly string[]) => {
+    await Promise.all(ids.map((id) => containers.get(id)?.download));
   };
 
   const unsupportedGet = (id: string) =>
@@ -302,14 +489,15 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   server.route('POST', /^\/v(?!25\.0\/)\d+\.\d+\//, () => graphError(2500, 'Unknown path components: wrong Graph API version'));
 
   // Multi-id read: GET /v25.0/?ids=a,b&fields=…
-  server.route('GET', `${v}/`, (req) => {
+  server.route('GET', `${v}/`, async (req) => {
     const refused = refuseToken(req);
     if (refused) return refused;
     const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
     if (ids.length === 0) return graphError(100, '(#100) The parameter ids is required');
     if (ids.length > 50) return graphError(100, '(#100) Too many IDs. Maximum: 50');
     const fields = parseFields(req.query.get('fields'));
-    const missing = ids.filter((id) => !posts.has(id) && !containers.has(id) && !media.has(id));
+    await downloadsSettled(ids);
+    const missing = ids.filter((id) => !posts.has(id) && !containers.has(id) && !media.has(id) && !videos.has(id));
     if (missing.length > 0) return graphError(803, `(#803) Some of the aliases you requested do not exist: ${missing.join(',')}`);
     const out: Record<string, unknown> = {};
     for (const id of ids) {
@@ -410,6 +598,115 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     return { json: { id, post_id: postId } };
   });
 
+  // Facebook Page: POST /{page}/videos, the resumable upload: upload_phase start → transfer (one range at a time) → finish.
+  server.route('POST', `${v}/:pageId/videos`, (req, { pageId }) => {
+    try {
+      const page = pages.get(pageId!);
+      if (!page) return unsupportedPost(pageId!);
+      const refused = refuseUnlessOwner(req, page.token);
+      if (refused) return refused;
+      const phase = param(req, 'upload_phase');
+      if (phase === 'start') return startUpload(req, pageId!);
+      if (phase === 'transfer') return transferRange(req, pageId!);
+      if (phase === 'finish') return finishUpload(req, pageId!);
+      return graphError(100, '(#100) This fake takes Page videos through the resumable upload only: upload_phase start, transfer, finish');
+    } finally {
+      // The request log keeps no copy of a video's bytes: the fake hashed them as they came.
+      req.raw = EMPTY;
+      req.text = '';
+      for (const file of req.files) file.bytes = EMPTY;
+    }
+  });
+
+  const uploadProblem = (session: FacebookUploadSession) =>
+    graphError(6001, 'There was a problem uploading your video. Please try again.', {
+      subcode: 1363037,
+      userTitle: 'Error Uploading Video',
+      userMessage: 'There was a problem uploading your video. Please try uploading it again.',
+      data: { start_offset: String(session.received), end_offset: String(Math.min(session.received + videoChunkBytes, session.fileSize)) },
+    });
+  const nextRange = (session: FacebookUploadSession) => ({
+    start_offset: String(session.received),
+    end_offset: String(Math.min(session.received + videoChunkBytes, session.fileSize)),
+  });
+  const sessionOf = (req: FakeRequest, pageId: string) => {
+    const session = uploadSessions.get(String(param(req, 'upload_session_id') ?? ''));
+    return session && session.pageId === pageId ? session : undefined;
+  };
+
+  function startUpload(req: FakeRequest, pageId: string): FakeResponse {
+    const size = Number(param(req, 'file_size'));
+    if (!Number.isSafeInteger(size) || size <= 0) return graphError(100, '(#100) Param file_size must be a positive integer');
+    if (size > FACEBOOK_VIDEO_MAX_BYTES) {
+      return graphError(6000, 'There was a problem uploading your video file. Please try again with another file.', {
+        subcode: 1363023,
+        userTitle: 'File Too Large',
+        userMessage: 'The video you tried to upload is too large. Please try again with a file smaller than 10 GB.',
+      });
+    }
+    const session: FacebookUploadSession = { id: nextSessionId(), pageId, videoId: nextVideoId(), fileSize: size, received: 0, ranges: [], transfers: 0, finished: false };
+    uploadSessions.set(session.id, session);
+    sessionHashes.set(session.id, { running: createHash('sha256'), beforeLast: undefined });
+    return { json: { video_id: session.videoId, upload_session_id: session.id, ...nextRange(session) } };
+  }
+
+  function transferRange(req: FakeRequest, pageId: string): FakeResponse {
+    const session = sessionOf(req, pageId);
+    if (!session) return graphError(100, '(#100) Invalid upload_session_id');
+    if (session.finished) return graphError(6001, 'There was a problem uploading your video. Please try again.', { subcode: 1363019, userMessage: 'This upload session has already been finished.' });
+    const file = req.files.find((f) => f.field === 'video_file_chunk');
+    if (!file) return graphError(100, '(#100) Param video_file_chunk is required');
+    session.transfers += 1;
+    const start = Number(param(req, 'start_offset'));
+    const last = session.ranges.at(-1);
+    const resend = last !== undefined && start === session.received - last;
+    const failing = failingRanges.findIndex((f) => f.index === (resend ? session.ranges.length - 1 : session.ranges.length));
+    if (failing >= 0) {
+      const { fault } = failingRanges.splice(failing, 1)[0]!;
+      return { status: fault.status, ...(fault.headers ? { headers: fault.headers } : {}), ...(fault.json !== undefined ? { json: fault.json } : { text: fault.text ?? '' }) };
+    }
+    const hash = sessionHashes.get(session.id)!;
+    if (resend) {
+      // The last range again (its answer was lost): it replaces what came before.
+      session.received -= last;
+      session.ranges.pop();
+      hash.running = hash.beforeLast!.copy();
+    }
+    const expectedEnd = Math.min(session.received + videoChunkBytes, session.fileSize);
+    // Facebook takes exactly the range it asked for, where it asked for it.
+    if (start !== session.received || file.bytes.length !== expectedEnd - start) return uploadProblem(session);
+    hash.beforeLast = hash.running.copy();
+    hash.running.update(file.bytes);
+    session.ranges.push(file.bytes.length);
+    session.received += file.bytes.length;
+    return { json: nextRange(session) };
+  }
+
+  function finishUpload(req: FakeRequest, pageId: string): FakeResponse {
+    const session = sessionOf(req, pageId);
+    if (!session) return graphError(100, '(#100) Invalid upload_session_id');
+    if (session.finished) return graphError(100, '(#100) This upload session has already been finished');
+    if (session.received !== session.fileSize) return uploadProblem(session);
+    session.finished = true;
+    const publishedParam = param(req, 'published');
+    const failure = videoFailures.shift();
+    const video: FacebookVideo = {
+      id: session.videoId,
+      pageId,
+      description: String(param(req, 'description') ?? ''),
+      published: !(publishedParam === false || publishedParam === 'false'),
+      sha256: sessionHashes.get(session.id)!.running.digest('hex'),
+      bytes: session.received,
+      status: 'processing',
+      looksLeft: options.videoProcessingLooks ?? 0,
+      ...(failure !== undefined ? { failure } : {}),
+      createdAt: now(),
+      permalinkPath: `/${pageId}/videos/${session.videoId}/`,
+    };
+    videos.set(video.id, video);
+    return { json: { success: true } };
+  }
+
   // Instagram: POST /{ig-user}/media (create a container)
   server.route('POST', `${v}/:userId/media`, async (req, { userId }) => {
     const user = igUsers.get(userId!);
@@ -433,6 +730,40 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       }
       const id = nextContainerId();
       containers.set(id, { id, userId: userId!, imageUrl: '', children, caption, status: 'IN_PROGRESS', pollsLeft: options.containerPollsBeforeFinished ?? 0, createdAt: now() });
+      return { json: { id } };
+    }
+    const mediaType = param(req, 'media_type');
+    if (mediaType === 'VIDEO') {
+      return graphError(100, '(#100) The VIDEO media type is no longer supported for single feed videos. Please use REELS instead.');
+    }
+    if (mediaType === 'REELS') {
+      const videoUrl = param(req, 'video_url');
+      if (typeof videoUrl !== 'string' || videoUrl === '') return graphError(100, '(#100) The parameter video_url is required.');
+      if (param(req, 'is_carousel_item') === true || param(req, 'is_carousel_item') === 'true') {
+        return graphError(100, '(#100) Reels cannot be carousel items; use media_type VIDEO with is_carousel_item.');
+      }
+      const shareToFeed = param(req, 'share_to_feed');
+      const id = nextContainerId();
+      const container: IgContainer = {
+        id,
+        userId: userId!,
+        imageUrl: '',
+        mediaType: 'REELS',
+        videoUrl,
+        shareToFeed: shareToFeed === true || shareToFeed === 'true',
+        caption,
+        status: 'IN_PROGRESS',
+        pollsLeft: options.reelProcessingLooks ?? options.containerPollsBeforeFinished ?? 0,
+        createdAt: now(),
+      };
+      const failure = reelFailures.shift();
+      // Instagram answers at once and fetches the video while the container is IN_PROGRESS.
+      container.download = downloadReel(videoUrl).then((fetched) => {
+        if (fetched.video) container.video = fetched.video;
+        const why = fetched.failure ?? failure;
+        if (why !== undefined) container.failure = why;
+      });
+      containers.set(id, container);
       return { json: { id } };
     }
     const imageUrl = param(req, 'image_url');
@@ -510,6 +841,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       id,
       userId: container.userId,
       containerId: container.id,
+      ...(container.mediaType === 'REELS' ? { mediaType: 'VIDEO' as const, mediaProductType: 'REELS' as const } : container.children ? { mediaType: 'CAROUSEL_ALBUM' as const } : {}),
       caption: container.caption,
       timestamp: now(),
       permalink: `https://www.instagram.com/p/Fk${id.slice(-8)}/`,
@@ -559,9 +891,10 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   });
 
   // Any single object: GET /{id}?fields=…
-  server.route('GET', `${v}/:id`, (req, { id }) => {
+  server.route('GET', `${v}/:id`, async (req, { id }) => {
     const refused = refuseToken(req);
     if (refused) return refused;
+    await downloadsSettled([id!]);
     const rendered = render(id!, parseFields(req.query.get('fields') ?? 'id'));
     if (!rendered) return unsupportedGet(id!);
     return 'error' in rendered ? rendered.error : { json: rendered.object };
@@ -581,6 +914,17 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     photos,
     containers,
     media,
+    videos,
+    uploadSessions,
+    failReelProcessing(statusText = REEL_STATUS_TEXTS.unsupported) {
+      reelFailures.push(statusText);
+    },
+    failVideoProcessing(message = 'The video could not be processed. Please check that it is a supported format and try again.') {
+      videoFailures.push(message);
+    },
+    failVideoRange(index, fault = { kind: 'status', ...graphError(2, 'Service temporarily unavailable', { subcode: 1363030, transient: true, status: 503 }) }) {
+      failingRanges.push({ index, fault });
+    },
     setPostFigures(postId, figures) {
       const post = posts.get(postId);
       if (!post) throw new Error(`no post ${postId}`);
