@@ -4,12 +4,14 @@ import { registerSecret } from '../../observability/redact.js';
 import { createGraphClient, DEFAULT_TIMEOUT_MS, type GraphClient, type MetaPublisherDeps } from '../meta-graph/graph-client.js';
 import { checkMetaToken } from '../meta-graph/config-checks.js';
 import { graphPath } from '../meta-graph/version.js';
-import type { MetricsTarget, PublishRequest, PublishResult, Publisher } from '../publisher.js';
+import { realSleep } from '../http/backoff.js';
+import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
 import { facebookRules } from '../rules/facebook.js';
 import { facebookErrorVerdict } from './errors.js';
 import { fetchFacebookMetrics } from './metrics.js';
 import { FACEBOOK_IMAGE_LIMITS, FACEBOOK_MAX_PHOTOS, uploadPhotoBytes, uploadUnpublishedPhoto } from './photo-upload.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
+import { publishPageVideo, videoUploadBase } from './video-upload.js';
 
 export type FacebookConfig = NonNullable<NetworkConfigs['facebook']>;
 
@@ -65,12 +67,35 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
     }
   };
 
+  /** A video post: the video itself, uploaded to the Page and published with the text as its description. */
+  const publishVideo = async (request: PublishRequest): Promise<PublishResult> => {
+    const video = request.video!;
+    if (request.mediaUrl || (request.images?.length ?? 0) > 0) {
+      throw new PublishError({ kind: 'permanent', network: 'facebook', message: 'A Facebook post takes either a video or images, not both; nothing was posted.' });
+    }
+    const published = await publishPageVideo(video, request.text, {
+      graph,
+      pageId: config.pageId,
+      uploadBase: videoUploadBase(config.graphUrl),
+      timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      sleep: deps.sleep ?? realSleep,
+      logger,
+      signal: request.signal,
+      onProgress: request.onProgress,
+      markSending: request.markSending,
+    });
+    logger.info('published a video to Facebook', { publicationId: request.publicationId, videoId: published.videoId });
+    return { externalId: published.videoId, url: published.url };
+  };
+
   return {
     network: 'facebook',
     rules: facebookRules,
     marksSending: true,
+    publishesVideo: true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
+      if (request.video) return publishVideo(request);
       const { signal } = request;
       const body: Record<string, unknown> = { message: request.text, published: true };
       // Too many photos, or one Facebook refuses, fails before anything is uploaded.
