@@ -436,6 +436,11 @@ export interface Store {
 
   // Metrics -------------------------------------------------------------------------------
   publishedSince(since: Date): Promise<PublishedTarget[]>;
+  /**
+   * What a network's daily allowance has to cover: its publications that went to it (or were
+   * tried) since `since`, and those due to go before `until`.
+   */
+  countNetworkPosts(network: NetworkId, since: Date, until: Date): Promise<number>;
   saveMetricSnapshots(rows: MetricSnapshotInput[]): Promise<void>;
   /**
    * Deletes up to `limit` snapshots taken before `before` that a later snapshot of the same

@@ -177,6 +177,7 @@ const EnvSchema = z.object({
     'https://www.googleapis.com',
   ),
   YOUTUBE_OAUTH_URL: withDefault(httpUrl, 'https://oauth2.googleapis.com'),
+  YOUTUBE_DAILY_QUOTA: withDefault(int(1600, 100_000_000), '10000'),
 });
 
 type ParsedEnv = z.output<typeof EnvSchema>;
@@ -270,6 +271,8 @@ export interface YouTubeNetworkConfig {
   apiUrl: string;
   /** Google's OAuth server; the token endpoint is `/token` on it. */
   oauthUrl: string;
+  /** YOUTUBE_DAILY_QUOTA: the project's daily Data API units (10,000 unless Google granted more). */
+  dailyQuota?: number;
 }
 
 /** Uploaded images: where Greenlight keeps them, how large they may be, and the rules for them. */
@@ -403,6 +406,7 @@ export function loadConfig(env: Env = process.env): Config {
           refreshToken: e.YOUTUBE_REFRESH_TOKEN!,
           apiUrl: e.YOUTUBE_API_URL,
           oauthUrl: e.YOUTUBE_OAUTH_URL,
+          dailyQuota: e.YOUTUBE_DAILY_QUOTA,
         }
       : null,
   };

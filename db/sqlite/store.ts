@@ -798,6 +798,20 @@ export class SqliteStore implements Store {
 
   // Metrics ------------------------------------------------------------------------------
 
+  async countNetworkPosts(network: NetworkId, since: Date, until: Date): Promise<number> {
+    // Asked when a dialog shows a quota: prepared when asked.
+    const row = this.sqlite
+      .prepare(
+        `SELECT count(*) AS n FROM publications
+         WHERE network = @network AND (
+           (status IN ('publishing', 'held', 'published', 'failed', 'needs_attention') AND updated_at >= @since)
+           OR (status = 'scheduled' AND coalesce(next_attempt_at, due_at) < @until)
+         )`,
+      )
+      .get({ network, since: since.getTime(), until: until.getTime() }) as { n: number };
+    return row.n;
+  }
+
   async publishedSince(since: Date): Promise<PublishedTarget[]> {
     return this.#pubs.publishedSince(since).map((r) => ({
       publicationId: r.publicationId,

@@ -97,6 +97,16 @@ export interface MetricsTarget {
   publishedAt: Date;
 }
 
+/** A network's daily allowance of posts: what it grants, what one post costs, and when it starts again. */
+export interface DailyQuota {
+  /** Units a day (YouTube: 10,000 unless Google granted more). */
+  unitsPerDay: number;
+  /** What one post costs (YouTube's upload: 1,600; checking and publishing it costs a few more). */
+  unitsPerPost: number;
+  /** When the day's allowance is back, after `now` (YouTube: midnight Pacific). */
+  resetsAfter(now: Date): Date;
+}
+
 /** What every network's publisher factory takes besides its configuration. */
 export interface PublisherDeps {
   logger: Logger;
@@ -119,6 +129,8 @@ export interface Publisher {
   readonly network: NetworkId;
   /** May change after `init` (Mastodon reads its instance's limit). */
   readonly rules: NetworkRules;
+  /** A daily allowance the network counts posts against (YouTube's Data API quota), when it has one. */
+  readonly quota?: DailyQuota;
   /** Called once at start-up; may read limits from the network. */
   init?(): Promise<void>;
   /**

@@ -20,6 +20,7 @@ import {
 } from './publishing/publication-actions.js';
 import { queueFor } from './queue.js';
 import { chooseChannel, type ChannelPurpose } from './chat-channels.js';
+import { quotaNotices } from './network-quota.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
@@ -39,6 +40,8 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     usage: (text: string, networks: readonly NetworkId[]) => networkUsage(text, networks, ctx.catalog),
     now: () => ctx.clock.now(),
     rules: (network: Parameters<typeof ctx.catalog.rules>[0]) => ctx.catalog.rules(network),
+    /** What the networks' daily allowances (YouTube's quota) say about one more post today, in `zone`. */
+    quotaNotices: (networks: readonly NetworkId[], zone: string) => quotaNotices(ctx, networks, zone),
     validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now(), ctx.media, ctx.draftRules),
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>

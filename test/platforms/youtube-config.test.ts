@@ -33,7 +33,9 @@ describe('YouTube configuration', () => {
       refreshToken: YOUTUBE.YOUTUBE_REFRESH_TOKEN,
       apiUrl: 'https://www.googleapis.com',
       oauthUrl: 'https://oauth2.googleapis.com',
+      dailyQuota: 10_000,
     });
+    expect(loadConfig({ ...YOUTUBE, YOUTUBE_DAILY_QUOTA: '50000' }).networks.youtube?.dailyQuota).toBe(50_000);
   });
 
   it('takes other URLs for a proxy or a fake (a trailing slash is dropped)', () => {

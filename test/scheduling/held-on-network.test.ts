@@ -9,6 +9,7 @@ import type { EngagementMetrics } from '../../src/domain/publication.js';
 import type { PostVideo, YouTubeDetails } from '../../src/domain/post.js';
 import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../../src/platforms/publisher.js';
 import { youtubeRules } from '../../src/platforms/rules/youtube.js';
+import { nextQuotaReset } from '../../src/platforms/youtube/quota.js';
 import type { DraftInput } from '../../src/workflows/draft-validation.js';
 import { HOUR, MINUTE, schedulerHarness, type SchedulerHarness } from '../support/scheduler-harness.js';
 import { ScriptedPublisher } from '../support/scripted-publisher.js';
@@ -19,6 +20,8 @@ class HoldingPublisher implements Publisher {
   readonly rules = youtubeRules;
   readonly publishesVideo = true;
   readonly marksSending = true;
+  /** Two uploads a day, renewed at midnight Pacific as YouTube's quota is. */
+  readonly quota = { unitsPerDay: 3200, unitsPerPost: 1600, resetsAfter: nextQuotaReset };
   readonly calls: PublishRequest[] = [];
   readonly withdrawn: string[] = [];
   failWithdraw = false;
@@ -154,5 +157,21 @@ describe('a post held on its network until its time', () => {
     // A fresh upload, not the withdrawn one: the revived publication starts without a checkpoint.
     expect(yt.calls[1]!.checkpoint).toBeNull();
     expect(await publication(id)).toMatchObject({ status: 'held', externalId: 'v2' });
+  });
+
+  it('counts the day’s uploads against the network’s daily quota, and says when one more would wait for the renewal', async () => {
+    await start();
+    const at = new Date(h.clock.now().getTime() + 5 * HOUR);
+    expect(await h.gl.quotaNotices(['youtube', 'x'], 'UTC')).toEqual(['YouTube: upload 1 of the 2 its daily quota allows (it renews at Tue 3 Mar 2026, 08:00 UTC).']);
+    await h.approved(post({ publishAt: at }));
+    await h.scheduler.idle();
+    expect(await h.gl.quotaNotices(['youtube'], 'UTC')).toEqual(['YouTube: upload 2 of the 2 its daily quota allows (it renews at Tue 3 Mar 2026, 08:00 UTC).']);
+    await h.approved(post({ publishAt: at, text: 'Another tour' }));
+    await h.scheduler.idle();
+    const [notice] = await h.gl.quotaNotices(['youtube'], 'Europe/Berlin');
+    expect(notice).toMatch(/^⚠️ YouTube's daily quota allows 2 uploads, and 2 are done or due before it renews at Tue 3 Mar 2026, 09:00 CET: one due sooner waits until then\./);
+    // The next Pacific day starts afresh.
+    await h.timers.advanceTo(new Date('2026-03-03T08:01:00Z'));
+    expect((await h.gl.quotaNotices(['youtube'], 'UTC'))[0]).toMatch(/^YouTube: upload 1 of the 2/);
   });
 });

@@ -9,6 +9,7 @@ import { waitForProcessing } from './processing.js';
 import { checkChunkBytes, contentTypeOf, DEFAULT_CHUNK_BYTES, querySession, startSession, uploadFrom, type UploadedVideo } from './resumable-upload.js';
 import { setThumbnail } from './thumbnail.js';
 import { videoResource, watchUrl } from './video-resource.js';
+import { nextQuotaReset, YOUTUBE_DAILY_QUOTA_DEFAULT, YOUTUBE_QUOTA_COSTS } from './quota.js';
 
 export type { YouTubeConfig } from './client.js';
 
@@ -106,6 +107,8 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
     network: 'youtube',
     rules: youtubeRules,
     publishesVideo: true,
+    // What the draft dialog counts an upload against: the project's units, 1,600 an upload, back at midnight Pacific.
+    quota: { unitsPerDay: config.dailyQuota ?? YOUTUBE_DAILY_QUOTA_DEFAULT, unitsPerPost: YOUTUBE_QUOTA_COSTS['videos.insert'], resetsAfter: nextQuotaReset },
     // YouTube's publishAt only ever makes a video public: an unlisted one goes up at its time.
     schedulesOnNetwork: (content) => content.youtube?.privacy === 'public',
     // Marked right before each request carrying the video's last byte: only that one can make the video.

@@ -105,6 +105,8 @@ async function draftVideo(bytes: Buffer): Promise<FakeMessage> {
   harness.fake.answerSubmission(dialog.id, first.json as never);
   await harness.next('views.update', (c) => c.response.ok === true && JSON.stringify(c.args.view ?? '').includes('"text":"Your video"'), since);
   const ready = [...harness.fake.state.views.values()].find((v) => v.callback_id === CALLBACK.draftVideo)!;
+  // The step counts the upload against YouTube's daily quota (10,000 units, 1,600 an upload).
+  expect(shownText(ready)).toMatch(/YouTube: upload \d of the 6 its daily quota allows \(it renews at /);
   const posting = harness.fake.calls.length;
   expect((await harness.submit(AUTHOR, ready, {})).json).toEqual({ response_action: 'clear' });
   const posted = await harness.next('chat.postMessage', (c) => c.args.channel === APPROVALS && !c.args.thread_ts, posting);

@@ -9,7 +9,8 @@ import { context, escapeMrkdwn, LIMITS, plain, section, truncate } from './block
 export type VideoStep =
   | { stage: 'receiving'; name: string; received: number; total: number | null }
   | { stage: 'problem'; name: string; messages: readonly string[] }
-  | { stage: 'ready'; video: PostVideo };
+  /** `notices`: what the networks' daily allowances say (YouTube's quota). */
+  | { stage: 'ready'; video: PostVideo; notices?: readonly string[] };
 
 export interface VideoStepInput {
   /** Where the first step's values wait (PendingDrafts); also this view's external id. */
@@ -50,6 +51,7 @@ export function buildVideoStepModal(input: VideoStepInput): ModalView {
       break;
     case 'ready':
       blocks.push(section(`🎬 ${name(step.video.name)}\n${videoFacts(step.video)}`));
+      for (const notice of step.notices ?? []) blocks.push(context(escapeMrkdwn(notice)));
       blocks.push(context('Checked against every network you chose. Submit to send it to the approvers.'));
       break;
   }

@@ -72,7 +72,8 @@ export async function startVideoStep(
       return;
     }
     pending.video = received.video;
-    await update({ stage: 'ready', video: received.video });
+    const notices = checked.ok ? await deps.gl.quotaNotices(checked.draft.networks, state.timezone) : [];
+    await update({ stage: 'ready', video: received.video, notices });
   });
 }
 
