@@ -3,6 +3,20 @@
  * expire, blobs, `app.bsky.feed.post` records checked against the lexicon's limits, a
  * repeated record key refused the way the real PDS refuses it (HTTP 500), XRPC
  * `{error, message}` bodies and `RateLimit-*` headers.
+ *
+ * Beside it, on its own port (as video.bsky.app is its own host), Bluesky's video service
+ * (issue 15), as Bluesky's video tutorial and the app.bsky.video lexicons describe it:
+ * - the PDS's `com.atproto.server.getServiceAuth?aud&lxm&exp` → `{token}`, a JWT naming the
+ *   account (iss), the audience and the method, at most an hour, and a minute without a method
+ * - `GET app.bsky.video.getUploadLimits` (a token for the video service's did:web) →
+ *   `{canUpload, remainingDailyVideos, remainingDailyBytes, message?, error?}`
+ * - `POST app.bsky.video.uploadVideo?did&name` (video/mp4, a token for the PDS's did:web and
+ *   com.atproto.repo.uploadBlob, issued to `did`) → a job status, bare as the service really
+ *   answers it; the same bytes again → 409 `already_exists` naming the earlier job
+ * - `GET app.bsky.video.getJobStatus?jobId` → `{jobStatus}`: JOB_STATE_CREATED, then
+ *   JOB_STATE_ENCODING with progress for some looks, then JOB_STATE_COMPLETED with the blob
+ *   (stored on the PDS as the real service stores it) or JOB_STATE_FAILED
+ * A video's bytes are not kept: they are hashed as they arrive and dropped from the request log.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { startFakeNetworkServer, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
@@ -19,12 +33,40 @@ export interface BlueskyFakeOptions {
   /** Largest blob `uploadBlob` takes (the image embed's own limit is checked at post time). */
   blobUploadLimit?: number;
   now?: () => Date;
+  /** Looks at a video job that still answer it is processing, before it completes (default 1). */
+  videoProcessingLooks?: number;
+  /** The account's daily video allowance (Bluesky's: 25 videos, 10 GB). */
+  videoDailyLimit?: { videos: number; bytes: number };
+  /** How uploadVideo answers: bare, as the service does (default), or inside `{jobStatus}` as the lexicon has it. */
+  uploadVideoAnswer?: 'bare' | 'lexicon';
+}
+
+export interface FakeVideoJob {
+  jobId: string;
+  did: string;
+  /** The uploaded file, as it arrived. */
+  sha256: string;
+  size: number;
+  name: string | null;
+  state: string;
+  looks: number;
+  failure: string | undefined;
+  /** The processed video's blob on the PDS, once completed. */
+  blobCid: string | undefined;
+}
+
+export interface FakeServiceToken {
+  iss: string;
+  aud: string;
+  lxm: string | undefined;
+  exp: number;
 }
 
 export interface FakeBlob {
   cid: string;
   mimeType: string;
   size: number;
+  /** An image's bytes; empty for a video, which the fake does not keep. */
   bytes: Buffer;
 }
 
@@ -54,6 +96,18 @@ export interface BlueskyFake {
   revokeRefreshTokens(): void;
   /** The next post is stored, but its answer comes only after `ms` (an answer lost to a timeout). */
   answerNextCreateLate(ms: number): void;
+  /** The video service's base URL (BLUESKY_VIDEO_URL). */
+  readonly videoUrl: string;
+  readonly videoServer: FakeNetworkServer;
+  readonly videoJobs: Map<string, FakeVideoJob>;
+  /** Every service-auth token the PDS issued, by token. */
+  readonly serviceTokens: Map<string, FakeServiceToken>;
+  /** The next uploaded video fails processing with this message. */
+  failVideoProcessing(message?: string): void;
+  /** The next `times` calls of a video-service method answer 429 with RateLimit-* headers resetting after `resetAfterMs`. */
+  limitVideoService(method: 'uploadVideo' | 'getJobStatus', options: { times: number; resetAfterMs: number }): void;
+  /** What getUploadLimits says from now on (an unverified email, a limit used up). */
+  setVideoUploadLimits(limits: { canUpload: boolean; message?: string; error?: string }): void;
   close(): Promise<void>;
 }
 
@@ -76,7 +130,11 @@ function base32(bytes: Uint8Array): string {
 
 /** A CIDv1 (sha2-256) in base32, as the PDS writes them: raw (0x55) for blobs, dag-cbor (0x71) for records. */
 export function cidFor(bytes: Uint8Array, codec: 0x55 | 0x71): string {
-  const digest = createHash('sha256').update(bytes).digest();
+  return cidForDigest(createHash('sha256').update(bytes).digest(), codec);
+}
+
+/** The same, from the sha256 alone (a video the fake hashed but did not keep). */
+export function cidForDigest(digest: Uint8Array, codec: 0x55 | 0x71): string {
   return `b${base32(Buffer.concat([Buffer.from([0x01, codec, 0x12, 0x20]), digest]))}`;
 }
 
@@ -85,6 +143,16 @@ const RECORD_KEY = /^[a-zA-Z0-9_~.:-]{1,512}$/;
 const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]+$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const IMAGE_MAX_SIZE = 2_000_000;
+/** `app.bsky.embed.video#main.video`: `accept: ["video/mp4"]`, `maxSize: 100000000`. */
+const VIDEO_MAX_SIZE = 100_000_000;
+const EMPTY = Buffer.alloc(0);
+const HOUR_MS = 60 * 60_000;
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** `did:web` of a URL's host, the port percent-encoded as the did:web method says. */
+const didWebOf = (url: string) => {
+  const parsed = new URL(url);
+  return `did:web:${parsed.hostname}${parsed.port ? `%3A${parsed.port}` : ''}`;
+};
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 const xrpcError = (status: number, error: string, message: string): FakeResponse => ({ status, json: { error, message } });
@@ -232,8 +300,23 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
         }
       }
     }
-    const embed = record.embed as { $type?: unknown; images?: unknown } | undefined;
-    if (embed !== undefined) {
+    const embed = record.embed as { $type?: unknown; images?: unknown; video?: unknown; aspectRatio?: unknown; alt?: unknown } | undefined;
+    if (embed?.$type === 'app.bsky.embed.video') {
+      const video = embed.video as { $type?: unknown; ref?: { $link?: unknown }; mimeType?: unknown; size?: unknown } | undefined;
+      const cid = video?.ref?.$link;
+      if (video?.$type !== 'blob' || typeof cid !== 'string') return invalidPost('Record/embed/video should be a blob ref');
+      const blob = blobs.get(cid);
+      if (!blob) return xrpcError(400, 'InvalidRequest', `Could not find blob: ${cid}`);
+      if (blob.mimeType !== 'video/mp4') return xrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match video/mp4.`);
+      if (blob.size > VIDEO_MAX_SIZE) return xrpcError(400, 'BlobTooLarge', `This file is too large. It is ${blob.size} bytes but the maximum size is ${VIDEO_MAX_SIZE} bytes.`);
+      const ratio = embed.aspectRatio as { width?: unknown; height?: unknown } | undefined;
+      if (ratio !== undefined && (!Number.isInteger(ratio.width) || !Number.isInteger(ratio.height) || (ratio.width as number) < 1 || (ratio.height as number) < 1)) {
+        return invalidPost('Record/embed/aspectRatio must have positive integer width and height');
+      }
+      if (embed.alt !== undefined && (typeof embed.alt !== 'string' || [...segmenter.segment(embed.alt)].length > 1000)) {
+        return invalidPost('Record/embed/alt must not be longer than 1000 graphemes');
+      }
+    } else if (embed !== undefined) {
       if (embed.$type !== 'app.bsky.embed.images') return invalidPost('Record/embed must be an object which includes the "$type" property');
       if (!Array.isArray(embed.images) || embed.images.length === 0 || embed.images.length > 4) {
         return invalidPost('Record/embed/images must not have more than 4 elements');
@@ -305,6 +388,162 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
     return { json: { uri, cid: post.cid, value: post.record } };
   });
 
+
+  // The PDS's service auth, and the video service (issue 15).
+  const videoServer = await startFakeNetworkServer({ name: 'bluesky-video' });
+  const serviceTokens = new Map<string, FakeServiceToken>();
+  const videoJobs = new Map<string, FakeVideoJob>();
+  const videoFailures: string[] = [];
+  const videoLimits: Record<'uploadVideo' | 'getJobStatus', { times: number; resetAfterMs: number }> = {
+    uploadVideo: { times: 0, resetAfterMs: 0 },
+    getJobStatus: { times: 0, resetAfterMs: 0 },
+  };
+  let uploadLimits: { canUpload: boolean; message?: string; error?: string } = { canUpload: true };
+  const daily = options.videoDailyLimit ?? { videos: 25, bytes: 10 * 1024 ** 3 };
+  const usedToday = { videos: 0, bytes: 0 };
+  let nextJob = 0;
+
+  route('GET', 'com.atproto.server.getServiceAuth', (req) => {
+    const no = denied(req);
+    if (no) return no;
+    const aud = req.query.get('aud');
+    const lxm = req.query.get('lxm') ?? undefined;
+    const expParam = req.query.get('exp');
+    if (!aud || !DID.test(aud)) return xrpcError(400, 'InvalidRequest', 'Error: Params must have the property "aud"');
+    const nowMs = now().getTime();
+    let exp = Math.floor(nowMs / 1000) + 60;
+    if (expParam !== null) {
+      exp = Number(expParam);
+      if (!Number.isInteger(exp)) return xrpcError(400, 'InvalidRequest', 'exp must be an integer');
+      const diff = exp * 1000 - nowMs;
+      if (diff < 0) return xrpcError(400, 'BadExpiration', 'expiration is in past');
+      if (diff > HOUR_MS) return xrpcError(400, 'BadExpiration', 'cannot request a token with an expiration more than an hour in the future');
+      if (!lxm && diff > 60_000) return xrpcError(400, 'BadExpiration', 'cannot request an unbound token with an expiration more than a minute in the future');
+    }
+    const payload = { iat: Math.floor(nowMs / 1000), iss: did, aud, exp, ...(lxm ? { lxm } : {}), jti: randomBytes(16).toString('hex') };
+    const jwt = `${base64url({ typ: 'JWT', alg: 'ES256K' })}.${base64url(payload)}.${randomBytes(32).toString('base64url')}`;
+    serviceTokens.set(jwt, { iss: did, aud, lxm, exp });
+    return { json: { token: jwt } };
+  });
+
+  /** The video service's check of a service-auth token: issued by the PDS, unexpired, for this audience and method. */
+  const serviceDenied = (req: FakeRequest, aud: string, lxm: string): FakeResponse | undefined => {
+    const presented = bearer(req);
+    if (!presented) return xrpcError(401, 'AuthMissing', 'Authentication Required');
+    const token = serviceTokens.get(presented);
+    if (!token) return xrpcError(401, 'BadJwtSignature', 'jwt signature does not match jwt issuer');
+    if (token.exp * 1000 <= now().getTime()) return xrpcError(401, 'JwtExpired', 'jwt expired');
+    if (token.aud !== aud) return xrpcError(401, 'BadJwtAudience', `jwt audience does not match service did: ${token.aud}`);
+    if (token.lxm !== lxm) return xrpcError(401, 'BadJwtLexiconMethod', `bad jwt lexicon method ("lxm"). must match: ${lxm}`);
+    return undefined;
+  };
+  const limited = (method: 'uploadVideo' | 'getJobStatus'): FakeResponse | undefined => {
+    const limit = videoLimits[method];
+    if (limit.times <= 0) return undefined;
+    limit.times -= 1;
+    return {
+      status: 429,
+      headers: {
+        'ratelimit-limit': '10',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(Math.ceil((now().getTime() + limit.resetAfterMs) / 1000)),
+        'ratelimit-policy': '10;w=60',
+      },
+      json: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
+    };
+  };
+  const jobStatus = (job: FakeVideoJob) => {
+    const blob = job.blobCid ? blobs.get(job.blobCid) : undefined;
+    return {
+      jobId: job.jobId,
+      did: job.did,
+      state: job.state,
+      ...(job.state === 'JOB_STATE_ENCODING' ? { progress: Math.min(99, job.looks * 30) } : {}),
+      ...(blob ? { blob: { $type: 'blob', ref: { $link: blob.cid }, mimeType: blob.mimeType, size: blob.size } } : {}),
+      ...(job.state === 'JOB_STATE_FAILED' ? { error: `video processing error for job: ${job.jobId}`, message: job.failure } : {}),
+    };
+  };
+
+  videoServer.route('GET', '/xrpc/app.bsky.video.getUploadLimits', (req) => {
+    const no = serviceDenied(req, didWebOf(videoServer.url), 'app.bsky.video.getUploadLimits');
+    if (no) return no;
+    const remainingDailyVideos = Math.max(0, daily.videos - usedToday.videos);
+    const remainingDailyBytes = Math.max(0, daily.bytes - usedToday.bytes);
+    const canUpload = uploadLimits.canUpload && remainingDailyVideos > 0 && remainingDailyBytes > 0;
+    return {
+      json: {
+        canUpload,
+        remainingDailyVideos,
+        remainingDailyBytes,
+        ...(uploadLimits.message ? { message: uploadLimits.message } : !canUpload ? { message: 'You have reached your daily upload limit' } : {}),
+        ...(uploadLimits.error ? { error: uploadLimits.error } : {}),
+      },
+    };
+  });
+
+  videoServer.route('POST', '/xrpc/app.bsky.video.uploadVideo', (req) => {
+    try {
+      const owner = req.query.get('did') ?? '';
+      const no = serviceDenied(req, didWebOf(server.url), 'com.atproto.repo.uploadBlob');
+      if (no) return no;
+      if (serviceTokens.get(bearer(req)!)!.iss !== owner) return xrpcError(401, 'BadJwtIssuer', 'jwt issuer does not match the did of the upload');
+      const rate = limited('uploadVideo');
+      if (rate) return rate;
+      if (!uploadLimits.canUpload) return xrpcError(400, uploadLimits.error ?? 'upload_limit', uploadLimits.message ?? 'You have reached your daily upload limit');
+      if (String(req.headers['content-type'] ?? '') !== 'video/mp4') return xrpcError(400, 'InvalidRequest', 'Wrong type of file: the input must be video/mp4');
+      if (req.raw.length === 0) return xrpcError(400, 'InvalidRequest', 'The video is empty');
+      if (req.raw.length > VIDEO_MAX_SIZE) return xrpcError(400, 'file_too_large', `The video is larger than ${VIDEO_MAX_SIZE} bytes`);
+      const sha256 = createHash('sha256').update(req.raw).digest('hex');
+      const earlier = [...videoJobs.values()].find((j) => j.did === owner && j.sha256 === sha256 && j.state === 'JOB_STATE_COMPLETED');
+      if (earlier) {
+        return { status: 409, json: { did: owner, error: 'already_exists', jobId: earlier.jobId, message: 'Video already processed', state: 'JOB_STATE_COMPLETED' } };
+      }
+      if (usedToday.videos + 1 > daily.videos || usedToday.bytes + req.raw.length > daily.bytes) {
+        return xrpcError(400, 'upload_limit', 'You have reached your daily upload limit');
+      }
+      usedToday.videos += 1;
+      usedToday.bytes += req.raw.length;
+      const job: FakeVideoJob = {
+        jobId: `d0${(nextJob++).toString(36).padStart(6, '0')}qbh3us72spkh2g`,
+        did: owner,
+        sha256,
+        size: req.raw.length,
+        name: req.query.get('name'),
+        state: 'JOB_STATE_CREATED',
+        looks: 0,
+        failure: videoFailures.shift(),
+        blobCid: undefined,
+      };
+      videoJobs.set(job.jobId, job);
+      const status = { did: job.did, jobId: job.jobId, state: job.state };
+      return { json: options.uploadVideoAnswer === 'lexicon' ? { jobStatus: status } : status };
+    } finally {
+      req.raw = EMPTY;
+      req.text = '';
+    }
+  });
+
+  videoServer.route('GET', '/xrpc/app.bsky.video.getJobStatus', (req) => {
+    const rate = limited('getJobStatus');
+    if (rate) return rate;
+    const job = videoJobs.get(req.query.get('jobId') ?? '');
+    if (!job) return xrpcError(404, 'NotFound', 'Job not found');
+    if (job.state !== 'JOB_STATE_COMPLETED' && job.state !== 'JOB_STATE_FAILED') {
+      job.looks += 1;
+      if (job.looks > (options.videoProcessingLooks ?? 1)) {
+        if (job.failure !== undefined) job.state = 'JOB_STATE_FAILED';
+        else {
+          // The service stores the processed video on the PDS with the upload token; its blob is what a post embeds.
+          const cid = cidForDigest(Buffer.from(job.sha256, 'hex'), 0x55);
+          blobs.set(cid, { cid, mimeType: 'video/mp4', size: job.size, bytes: EMPTY });
+          job.blobCid = cid;
+          job.state = 'JOB_STATE_COMPLETED';
+        }
+      } else job.state = 'JOB_STATE_ENCODING';
+    }
+    return { json: { jobStatus: jobStatus(job) } };
+  });
+
   route('GET', 'app.bsky.feed.getPosts', (req) => {
     const no = denied(req);
     if (no) return no;
@@ -347,6 +586,21 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
     answerNextCreateLate(ms) {
       lateCreateMs = ms;
     },
-    close: () => server.close(),
+    videoUrl: videoServer.url,
+    videoServer,
+    videoJobs,
+    serviceTokens,
+    failVideoProcessing(message = 'Failed to process video') {
+      videoFailures.push(message);
+    },
+    limitVideoService(method, limit) {
+      videoLimits[method] = { ...limit };
+    },
+    setVideoUploadLimits(limits) {
+      uploadLimits = limits;
+    },
+    close: async () => {
+      await Promise.all([server.close(), videoServer.close()]);
+    },
   };
 }
