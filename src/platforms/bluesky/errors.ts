@@ -7,7 +7,8 @@ import { PublishError } from '../publisher.js';
 const NO_RESPONSE = 1;
 const INVALID_RESPONSE = 2;
 
-export type BlueskyStep = 'login' | 'read' | 'upload' | 'post';
+/** `video`: a step of a video's upload (service auth, the video service), which shows nothing to anyone. */
+export type BlueskyStep = 'login' | 'read' | 'upload' | 'video' | 'post';
 
 const CREDENTIALS = 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD';
 
@@ -32,7 +33,11 @@ function verdict(step: BlueskyStep, response: ErrorResponse): ErrorVerdict {
     case 'InvalidToken':
       return { kind: 'permanent', message: `Bluesky's sign-in expired and could not be renewed: check ${CREDENTIALS}.${said}` };
     case 'BlobTooLarge':
-      return { kind: 'permanent', message: `Bluesky refused the image as too large.${said}` };
+      return { kind: 'permanent', message: `Bluesky refused the ${step === 'video' ? 'video' : 'image'} as too large.${said}` };
+  }
+  if ((response.status === 401 || response.status === 403) && step === 'video') {
+    // The video service checks a service-auth token minted a moment ago; the next attempt mints a fresh one.
+    return { kind: 'retryable', message: `Bluesky's video service did not accept Greenlight's permission to upload (HTTP ${response.status}); nothing was posted, try again.${said}` };
   }
   if (response.status === 401 && step === 'login') {
     return { kind: 'permanent', message: `Bluesky refused the sign-in: check ${CREDENTIALS}.${said}` };
@@ -40,6 +45,7 @@ function verdict(step: BlueskyStep, response: ErrorResponse): ErrorVerdict {
   if (response.status === 400 || response.status === 413 || response.status === 415) {
     if (step === 'post') return { kind: 'permanent', message: `Bluesky refused this post${detail ? `: "${detail}"` : ''}.` };
     if (step === 'upload') return { kind: 'permanent', message: `Bluesky refused the image${detail ? `: "${detail}"` : ''}.` };
+    if (step === 'video') return { kind: 'permanent', message: `Bluesky refused the video${detail ? `: "${detail}"` : ''}; nothing was posted.` };
   }
   return undefined;
 }

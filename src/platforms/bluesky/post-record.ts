@@ -36,20 +36,32 @@ export interface EmbeddedImage {
   aspectRatio: { width: number; height: number } | undefined;
 }
 
+/** `app.bsky.embed.video`: the processed video's blob and its shape as shown. */
+export interface EmbeddedVideo {
+  blob: BlobRef;
+  aspectRatio: { width: number; height: number } | undefined;
+}
+
 export function postRecord(args: {
   text: string;
   createdAt: Date;
   facets: AppBskyRichtextFacet.Main[] | undefined;
   /** In the order they are shown (the lexicon takes at most 4). */
   images?: readonly EmbeddedImage[];
+  /** A post has one video or images, never both. */
+  video?: EmbeddedVideo | undefined;
 }): AppBskyFeedPost.Record {
   const images = args.images ?? [];
+  const video = args.video;
   return {
     $type: POST_COLLECTION,
     text: args.text,
     createdAt: args.createdAt.toISOString(),
     ...(args.facets ? { facets: args.facets } : {}),
-    ...(images.length > 0
+    ...(video
+      ? { embed: { $type: 'app.bsky.embed.video', video: video.blob, ...(video.aspectRatio ? { aspectRatio: video.aspectRatio } : {}) } }
+      : {}),
+    ...(!video && images.length > 0
       ? {
           embed: {
             $type: 'app.bsky.embed.images',

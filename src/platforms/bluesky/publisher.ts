@@ -1,4 +1,4 @@
-import { AtUri, type AppBskyFeedDefs, type BlobRef } from '@atproto/api';
+import { AtpAgent, AtUri, type AppBskyFeedDefs, type BlobRef } from '@atproto/api';
 import type { NetworkConfigs } from '../../config.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
@@ -13,11 +13,15 @@ import { PublishError, type MetricsTarget, type PublishRequest, type PublishResu
 import { blueskyRules } from '../rules/bluesky.js';
 import { classifyBlueskyError, isRecordNotFound, type BlueskyStep } from './errors.js';
 import { fetchPostMetrics } from './metrics.js';
-import { aspectRatio, detectFacets, POST_COLLECTION, postRecord, type EmbeddedImage } from './post-record.js';
+import { aspectRatio, detectFacets, POST_COLLECTION, postRecord, type EmbeddedImage, type EmbeddedVideo } from './post-record.js';
 import { publicationRecordKey } from './record-key.js';
 import { BlueskySession } from './session.js';
+import { uploadBlueskyVideo } from './video.js';
 
-export type BlueskyConfig = NonNullable<NetworkConfigs['bluesky']>;
+/** The video service's URL may be left out (tests that post no video): Bluesky's own, then. */
+export type BlueskyConfig = Omit<NonNullable<NetworkConfigs['bluesky']>, 'videoUrl'> & { videoUrl?: string };
+
+export const BLUESKY_VIDEO_URL = 'https://video.bsky.app';
 
 export type BlueskyPublisherDeps = PublisherDeps;
 
@@ -59,7 +63,8 @@ export const postUrl = (handleOrDid: string, rkey: string) =>
  *
  * After sign-in the agent sends requests to the PDS named in the account's DID document
  * (the library's behaviour, for accounts that moved between servers); BLUESKY_SERVICE_URL
- * is where it signs in.
+ * is where it signs in. A video goes through Bluesky's video service (BLUESKY_VIDEO_URL)
+ * first, which processes it and stores it on the PDS (see video.ts).
  */
 export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPublisherDeps): Publisher {
   const identifier = normaliseIdentifier(config.identifier);
@@ -76,6 +81,10 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     logger.warn('BLUESKY_APP_PASSWORD does not look like an app password (xxxx-xxxx-xxxx-xxxx); an account password works but is not recommended');
   }
   const session = new BlueskySession({ identifier, appPassword: config.appPassword, serviceUrl: config.serviceUrl }, client.fetch, logger);
+  // The video service is another host with its own limits: its own client, and a library agent for its queries.
+  const videoUrl = config.videoUrl ?? BLUESKY_VIDEO_URL;
+  const { client: videoClient } = createNetworkClient('bluesky', deps, { baseUrl: videoUrl, rate: { capacity: 5, refillPerSecond: 2 }, logger });
+  const videoAgent = new AtpAgent({ service: videoUrl, fetch: videoClient.fetch as typeof globalThis.fetch });
 
   const policy = { ...DEFAULT_RETRY_POLICY, sleep, ...(deps.random ? { random: deps.random } : {}) };
   /** Runs a call that has no side effect worth fearing (reads, uploads), retrying what may be retried. */
@@ -167,8 +176,14 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     const signal = request.signal;
     // More images than the embed takes is refused before anything else happens.
     const stored = approvedImages(request, 'bluesky', BLUESKY_MAX_IMAGES, { maxBytes: BLUESKY_MAX_IMAGE_BYTES, acceptedTypes: ACCEPTED_TYPES });
+    if (request.video && (stored.length > 0 || request.mediaUrl?.trim())) {
+      // Drafting never lets a video share a post with images; a record has one embed.
+      throw new PublishError({ kind: 'permanent', network: 'bluesky', message: 'A Bluesky post carries one video or images, not both; nothing was posted.' });
+    }
     const { did, handle } = await requireSession();
-    const rkey = publicationRecordKey(request.publicationId, request.text, request.mediaUrl, stored);
+    // The video is part of what the key stands for, like the images.
+    const media = request.video ? [{ sha256: `video:${request.video.sha256}`, alt: null }] : stored;
+    const rkey = publicationRecordKey(request.publicationId, request.text, request.mediaUrl, media);
 
     // Look before we leap: an earlier attempt whose answer was lost may have posted.
     const earlier = await existingPost(did, rkey, signal);
@@ -187,8 +202,25 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
       });
       images.push(await uploadBlob(read, image.alt ?? '', signal));
     }
+    let video: EmbeddedVideo | undefined;
+    if (request.video) {
+      const blob = await uploadBlueskyVideo(request.video, {
+        session,
+        videoClient,
+        videoAgent,
+        videoUrl,
+        withRetry,
+        clock,
+        sleep,
+        logger,
+        timeoutMs,
+        signal,
+        onProgress: request.onProgress,
+      });
+      video = { blob, aspectRatio: { width: request.video.width, height: request.video.height } };
+    }
     const facets = await detectFacets(request.text, session.agent);
-    const record = postRecord({ text: request.text, createdAt: clock.now(), facets, images });
+    const record = postRecord({ text: request.text, createdAt: clock.now(), facets, images, video });
 
     // The library sends this through the shared client's fetch, which has no hook of its
     // own, so the mark comes just before the library call: a little early (the rate limiter
@@ -255,6 +287,7 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     publish,
     fetchMetrics,
     marksSending: true,
+    publishesVideo: true,
     // The record key is fixed per publication and the publisher looks it up before creating.
     resumeAfterCrash: () => true,
   };
