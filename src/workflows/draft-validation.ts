@@ -87,7 +87,10 @@ export type DraftField =
   | YouTubeField;
 
 /** YouTube's own fields in the dialog. */
-export type YouTubeField = 'youtube_title' | 'youtube_tags' | 'youtube_category' | 'youtube_privacy' | 'youtube_kids';
+export type YouTubeField = 'youtube_title' | 'youtube_tags' | 'youtube_category' | 'youtube_privacy' | 'youtube_kids' | 'youtube_thumbnail';
+
+/** YouTube's custom thumbnails: JPEG, PNG or GIF up to 2 MB, at least 640 pixels wide (1280×720 recommended). */
+export const YOUTUBE_THUMBNAIL = { types: ['image/jpeg', 'image/png', 'image/gif'] as readonly string[], maxBytes: 2 * 1024 * 1024, minWidth: 640 };
 
 export interface DraftRules {
   /** REQUIRE_ALT_TEXT: an image without alt text is an error, not just a note on the card. */
@@ -231,5 +234,9 @@ function youtubeDetails(input: YouTubeInput, add: (field: DraftField, message: s
   const privacy = (input.privacy?.trim() || 'public') as YouTubePrivacy;
   if (!YOUTUBE_PRIVACY.includes(privacy)) add('youtube_privacy', 'Choose public or unlisted.');
   if (input.madeForKids === null || input.madeForKids === undefined) add('youtube_kids', 'Say whether the video is made for kids: YouTube requires an answer for every video.');
+  const thumbnail = input.thumbnail ?? null;
+  if (thumbnail && !YOUTUBE_THUMBNAIL.types.includes(thumbnail.type)) add('youtube_thumbnail', 'A YouTube thumbnail must be a JPEG, PNG or GIF image.');
+  else if (thumbnail && thumbnail.bytes > YOUTUBE_THUMBNAIL.maxBytes) add('youtube_thumbnail', `A YouTube thumbnail can be at most 2 MB; this one is ${(thumbnail.bytes / 1024 / 1024).toFixed(1)} MB.`);
+  else if (thumbnail && thumbnail.width < YOUTUBE_THUMBNAIL.minWidth) add('youtube_thumbnail', `A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is ${thumbnail.width}×${thumbnail.height}.`);
   return { title, tags, categoryId, privacy, madeForKids: input.madeForKids ?? false, thumbnail: input.thumbnail ?? null };
 }

@@ -34,6 +34,7 @@ const StateValues = z.object({
   [YOUTUBE_BLOCK.category]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
   [YOUTUBE_BLOCK.privacy]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
   [YOUTUBE_BLOCK.kids]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
+  [YOUTUBE_BLOCK.thumbnail]: z.object({ [INPUT_ACTION]: Files }).partial().optional(),
 });
 const TextBlock = z.object({ [INPUT_ACTION]: Text }).partial();
 
@@ -98,9 +99,9 @@ function readYouTube(v: z.infer<typeof StateValues>): YouTubeInput {
   };
 }
 
-/** The files picked in the dialog's file input, in the order Slack lists them. */
-export function readUploads(values: unknown): SlackUpload[] {
-  const files = StateValues.parse(values ?? {})[BLOCK.files]?.[INPUT_ACTION]?.files ?? [];
+/** The files picked in the dialog's file input (or, with `block`, another file input), in the order Slack lists them. */
+export function readUploads(values: unknown, block: typeof BLOCK.files | typeof YOUTUBE_BLOCK.thumbnail = BLOCK.files): SlackUpload[] {
+  const files = StateValues.parse(values ?? {})[block]?.[INPUT_ACTION]?.files ?? [];
   return files.map((f, i) => ({ id: f.id, name: f.name || f.title || `image ${i + 1}`, mimetype: f.mimetype ?? null }));
 }
 

@@ -20,10 +20,12 @@ import { APPROVALS, AUTHOR, BOB, shownText, slackHarness, type SlackHarness } fr
 import { pushedView, withFiles } from '../../support/slack-uploads.js';
 import { tempDir } from '../../support/temp-db.js';
 import { writeVideoFixture } from '../../support/video-fixtures.js';
+import { jpeg } from '../../support/image-fixtures.js';
 
 const START = new Date('2026-05-04T07:00:00Z');
 const HOUR = 3600_000;
 const MASTODON_TOKEN = 'mastodon-e2e-video-token-0123456789';
+const THUMBNAIL = jpeg(1280, 720);
 
 let h: SlackHarness | undefined;
 let yt: YouTubeFake, x: XFake, mastodon: MastodonFake;
@@ -92,6 +94,7 @@ const youtubeHeld = async () => (await statuses()).youtube === 'held';
 async function draftVideo(bytes: Buffer): Promise<FakeMessage> {
   const harness = h!;
   const file = harness.fake.userFile(AUTHOR, { name: 'spring-tour.mp4', mimetype: 'video/mp4', bytes });
+  const thumbnail = harness.fake.userFile(AUTHOR, { name: 'cover.jpg', mimetype: 'image/jpeg', bytes: THUMBNAIL });
   const dialog = await harness.openDraft(AUTHOR);
   const since = harness.fake.calls.length;
   const values = {
@@ -99,6 +102,7 @@ async function draftVideo(bytes: Buffer): Promise<FakeMessage> {
     youtube_title: { value: 'Spring collection: the tour' },
     youtube_tags: { value: 'spring, shop tour' },
     youtube_kids: { value: 'no' },
+    youtube_thumbnail: { value: { type: 'file_input', files: [thumbnail] } },
   };
   const first = await harness.submit(AUTHOR, dialog, values as never);
   expect(pushedView(first).callback_id).toBe(CALLBACK.draftVideo);
@@ -124,7 +128,7 @@ describe('a video from Slack to YouTube, X and Mastodon', () => {
     await start();
     const bytes = await video20MB();
     const card = await draftVideo(bytes);
-    expect(shownText(card)).toContain('▶️ *YouTube:* “Spring collection: the tour” · public · not made for kids · People &amp; Blogs · tags: spring, shop tour');
+    expect(shownText(card)).toContain('▶️ *YouTube:* “Spring collection: the tour” · public · not made for kids · People &amp; Blogs · tags: spring, shop tour · own thumbnail');
 
     await h!.clickMessage(BOB, card, ACTION.approve);
     // YouTube holds it until its time: uploaded now, private, with publishAt set to the approved time.
@@ -132,6 +136,7 @@ describe('a video from Slack to YouTube, X and Mastodon', () => {
     const [held] = [...yt.videos.values()];
     expect(held!.sha256).toBe(sha(bytes));
     expect(held!.status).toMatchObject({ privacyStatus: 'private', publishAt: new Date(START.getTime() + 3 * HOUR).toISOString(), selfDeclaredMadeForKids: false });
+    expect(held!.thumbnail?.sha256).toBe(sha(THUMBNAIL));
     expect(held!.snippet).toMatchObject({ title: 'Spring collection: the tour', description: 'A tour of the spring collection', tags: ['spring', 'shop tour'], categoryId: '22' });
     const thread = () => h!.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === card.ts).map((c) => String(c.args.text));
     await until(() => thread().some((t) => t.includes('Uploaded to YouTube') && t.includes('private until')), 'the thread says it waits on YouTube');

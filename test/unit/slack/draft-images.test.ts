@@ -32,8 +32,8 @@ describe('Slack draft dialog with images', () => {
     expect(shown(modal.blocks)).toContain('Customize for LinkedIn');
     expect(shown(modal.blocks)).toContain('"initial_value":"Short"');
     expect(modal.blocks.length).toBeLessThanOrEqual(100);
-    // YouTube's own fields come with YouTube: title, tags, category, visibility, made for kids.
-    expect(modal.blocks.filter((b) => String(b.block_id).startsWith('youtube_')).map((b) => b.block_id)).toEqual(['youtube_title', 'youtube_tags', 'youtube_category', 'youtube_privacy', 'youtube_kids']);
+    // YouTube's own fields come with YouTube: title, tags, category, visibility, made for kids, thumbnail.
+    expect(modal.blocks.filter((b) => String(b.block_id).startsWith('youtube_')).map((b) => b.block_id)).toEqual(['youtube_title', 'youtube_tags', 'youtube_category', 'youtube_privacy', 'youtube_kids', 'youtube_thumbnail']);
   });
 
   it('reads files, variants and alt texts from the state Slack sends', () => {

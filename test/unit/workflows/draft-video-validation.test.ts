@@ -55,6 +55,11 @@ describe('draft validation: YouTube’s fields', () => {
     });
     expect(e.youtube_kids).toMatch(/^Say whether the video is made for kids/);
     expect(errors({ networks: ['youtube'], video: video(), youtube: { ...youtube, title: '  ' } }).youtube_title).toBe('YouTube needs a title.');
+    const thumb = (over: Partial<PostImage>) => errors({ networks: ['youtube'], video: video(), youtube: { ...youtube, thumbnail: { ...image, width: 1280, height: 720, ...over } } }).youtube_thumbnail;
+    expect(thumb({})).toBeUndefined();
+    expect(thumb({ type: 'image/webp' })).toBe('A YouTube thumbnail must be a JPEG, PNG or GIF image.');
+    expect(thumb({ bytes: 3 * 1024 * 1024 })).toBe('A YouTube thumbnail can be at most 2 MB; this one is 3.0 MB.');
+    expect(thumb({ width: 320, height: 180 })).toBe('A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is 320×180.');
   });
 });
 

@@ -12,6 +12,7 @@ export const YOUTUBE_BLOCK = {
   category: 'youtube_category',
   privacy: 'youtube_privacy',
   kids: 'youtube_kids',
+  thumbnail: 'youtube_thumbnail',
 } as const satisfies Record<string, YouTubeField>;
 
 const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, 75), value });
@@ -66,6 +67,14 @@ export function youtubeBlocks(current: YouTubeDetails | null | undefined): Input
       optional: true,
       element: { type: 'radio_buttons', action_id: INPUT_ACTION, options: KIDS, ...(kids ? { initial_option: kids } : {}) },
       hint: plain('YouTube requires an answer for every video (COPPA).'),
+    },
+    {
+      type: 'input',
+      block_id: YOUTUBE_BLOCK.thumbnail,
+      label: plain('YouTube thumbnail'),
+      optional: true,
+      element: { type: 'file_input', action_id: INPUT_ACTION, filetypes: ['jpg', 'jpeg', 'png', 'gif'], max_files: 1 },
+      hint: plain(current?.thumbnail ? 'The post has its own thumbnail; it stays unless you pick another.' : 'Optional: JPEG, PNG or GIF up to 2 MB, 1280×720 is best. Without one YouTube picks a frame.'),
     },
   ];
 }

@@ -1,4 +1,7 @@
-import type { DraftErrors } from '../../../../workflows/draft-validation.js';
+import type { AckFn, ViewResponseAction } from '@slack/bolt';
+import type { DraftErrors, YouTubeInput } from '../../../../workflows/draft-validation.js';
+import type { DraftModalState } from '../../blocks/draft-modal.js';
+import { YOUTUBE_BLOCK } from '../../blocks/youtube-fields.js';
 import { decodeDraftState } from '../../blocks/draft-modal.js';
 import { buildImageAltModal } from '../../blocks/image-alt-modal.js';
 import { errorsByBlock, readDraftForm, readUploads, textBlockIn } from '../../draft-form.js';
@@ -36,6 +39,8 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     const input = readDraftForm(view.state.values, state);
     const userId = body.user.id;
     const errorsFor = (errors: DraftErrors) => errorsByBlock(errors, textBlock);
+
+    if (input.youtube && !(await takeThumbnail(deps, { ack, state, values: view.state.values, youtube: input.youtube }))) return;
 
     let images: PendingImage[] = [];
     const uploads = readUploads(view.state.values);
@@ -95,4 +100,29 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
       }),
     });
   });
+}
+
+/**
+ * YouTube's thumbnail: a picked image is downloaded now (a problem goes next to its field);
+ * editing without picking one keeps the post's. False when the dialog was answered with a problem.
+ */
+async function takeThumbnail(
+  deps: SlackDeps,
+  request: { ack: AckFn<ViewResponseAction>; state: DraftModalState; values: unknown; youtube: YouTubeInput },
+): Promise<boolean> {
+  const [picked] = readUploads(request.values, YOUTUBE_BLOCK.thumbnail);
+  if (picked) {
+    const kept = await keepSlackUploads(deps.uploads, [picked]).catch((error: unknown) => {
+      deps.logger.error('could not take a YouTube thumbnail', { error });
+      return { ok: false as const, message: 'Greenlight could not take this image just now; try again.' };
+    });
+    if (!kept.ok) {
+      await request.ack({ response_action: 'errors', errors: { [YOUTUBE_BLOCK.thumbnail]: kept.message } });
+      return false;
+    }
+    request.youtube.thumbnail = kept.images[0]!.image;
+  } else if (request.state.mode === 'edit' && request.state.postId) {
+    request.youtube.thumbnail = (await deps.gl.getPost(request.state.postId))?.revision.youtube?.thumbnail ?? null;
+  }
+  return true;
 }
