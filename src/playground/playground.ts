@@ -462,5 +462,5 @@ export class PlaygroundError extends Error {}
 
 function guessType(name: string): string {
   const ext = name.split('.').pop()?.toLowerCase();
-  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' } as Record<string, string>)[ext ?? ''] ?? 'application/octet-stream';
+  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime' } as Record<string, string>)[ext ?? ''] ?? 'application/octet-stream';
 }

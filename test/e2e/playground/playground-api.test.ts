@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 /**
  * The playground as the page drives it, over HTTP: `npm start` with no chat configured serves
  * it on 127.0.0.1, and its requests become signed Slack requests into Greenlight's own Bolt
@@ -5,6 +7,7 @@
  * refusals for the outsider and the author, Approve, the author's DM, publish now, the outbox,
  * and the digest with its chart.
  */
+import { writeVideoFixture } from '../../support/video-fixtures.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
@@ -140,6 +143,24 @@ describe('the playground over HTTP', () => {
     s = await until('the card lists the image', () => screen(ANN), (x) => x.channel.messages.some((m) => m.html.includes('Red tulips in a row')));
     expect(s.modal).toBeNull();
     expect(text(s.channel.messages.at(-1)!.html)).toContain('Image 1 · JPEG · 1080×1080');
+  });
+
+  it('a video picked in the dialog arrives in the video step, which is then submitted; the card lists the video', async () => {
+    await start();
+    await post('command', { user: ANN, channel: APPROVALS, text: '/draft' });
+    let s = await until('the draft dialog opens', () => screen(ANN), (x) => x.modal !== null);
+    const file = path.join(pg!.dir, 'clip.mp4');
+    await writeVideoFixture(file, { width: 1080, height: 1920, seconds: 8, mediaBytes: 2 * 1024 * 1024 });
+    const uploaded = await post('upload', { user: ANN, name: 'clip.mp4', type: '', data: fs.readFileSync(file).toString('base64') });
+    const picked = uploaded.json.file as { id: string; mimetype: string };
+    expect(picked.mimetype).toBe('video/mp4');
+    const first = await post('submit', { user: ANN, viewId: s.modal!.viewId, values: { text: { value: 'A short clip' }, networks: { value: ['sandbox'] }, files: { value: { type: 'file_input', files: [picked] } } } });
+    expect(first.json.errors).toBeNull();
+    s = await until('the video step shows the video', () => screen(ANN), (x) => x.modal !== null && text(x.modal.html).includes('MP4 · 8 s · 1080×1920'));
+    expect(s.modal!.depth).toBe(2);
+    await post('submit', { user: ANN, viewId: s.modal!.viewId, values: {} });
+    s = await until('the card lists the video', () => screen(ANN), (x) => x.channel.messages.some((m) => text(m.html).includes('Video · clip.mp4 · MP4 · 8 s · 1080×1920')));
+    expect(s.modal).toBeNull();
   });
 
   it('the App Home tab is Greenlight’s, per person, and its buttons are clicked as Home actions', async () => {
