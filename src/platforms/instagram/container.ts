@@ -28,6 +28,14 @@ const Created = z.object({ id: z.string().regex(/^\d+$/) });
  */
 export const CONTAINER_POLL_INTERVALS_MS = [1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
 
+/**
+ * A Reel's container stays IN_PROGRESS while Instagram downloads and transcodes the video,
+ * which takes minutes. Meta asks for a look no more than once a minute for up to five
+ * minutes; a few quicker looks first catch a short clip, and the checkpoint lets the next
+ * attempt carry on with the same container after that.
+ */
+export const REEL_POLL_INTERVALS_MS = [5_000, 10_000, 15_000, 30_000, 60_000, 60_000, 60_000, 60_000, 60_000];
+
 /** Creates the container: invisible until published, so it may be retried like an upload. */
 export async function createImageContainer(
   graph: GraphClient,
@@ -39,6 +47,14 @@ export async function createImageContainer(
 ): Promise<string> {
   return createContainer(graph, userId, { image_url: imageUrl, caption, ...(altText ? { alt_text: altText } : {}) }, signal);
 }
+
+/**
+ * A Reel (IG User Media reference): `media_type=REELS` with the link Instagram downloads the
+ * video from, the caption, and `share_to_feed` so the Reel shows in the feed as well as in
+ * the Reels tab, as a video post made in the app does.
+ */
+export const createReelContainer = (graph: GraphClient, userId: string, videoUrl: string, caption: string, signal?: AbortSignal): Promise<string> =>
+  createContainer(graph, userId, { media_type: 'REELS', video_url: videoUrl, caption, share_to_feed: true }, signal);
 
 /** One image of a carousel: a container of its own, marked as an item, without a caption, with its alt text (images take `alt_text` since March 2025). */
 export const createCarouselItem = (graph: GraphClient, userId: string, imageUrl: string, signal?: AbortSignal, altText?: string | null): Promise<string> =>
@@ -104,17 +120,21 @@ export async function readContainer(
   }
 }
 
-/** Polls until the container leaves IN_PROGRESS, within `CONTAINER_POLL_INTERVALS_MS`. */
+/** Polls until the container leaves IN_PROGRESS, within `intervals` (default `CONTAINER_POLL_INTERVALS_MS`, for images). */
 export async function waitForContainer(args: {
   graph: GraphClient;
   containerId: string;
   logger: Logger;
   sleep?: Sleep;
   signal?: AbortSignal;
+  intervals?: readonly number[];
+  /** What Instagram is preparing, for the messages. */
+  what?: 'image' | 'video';
 }): Promise<ContainerState> {
   const sleep = args.sleep ?? realSleep;
+  const what = args.what ?? 'image';
   let state = await readContainer(args.graph, args.containerId, args.signal);
-  for (const interval of CONTAINER_POLL_INTERVALS_MS) {
+  for (const interval of args.intervals ?? CONTAINER_POLL_INTERVALS_MS) {
     if (state.status !== 'IN_PROGRESS') return state;
     args.logger.debug('Instagram container still processing', { containerId: args.containerId, nextCheckMs: interval });
     try {
@@ -123,7 +143,7 @@ export async function waitForContainer(args: {
       throw new PublishError({
         kind: 'retryable',
         network: 'instagram',
-        message: 'Publishing to Instagram was cancelled while it prepared the image; nothing was published.',
+        message: `Publishing to Instagram was cancelled while it prepared the ${what}; nothing was published.`,
         cause: error,
       });
     }
@@ -134,6 +154,6 @@ export async function waitForContainer(args: {
     kind: 'retryable',
     network: 'instagram',
     retryAfterMs: 60_000,
-    message: 'Instagram is still processing the image; nothing was published yet, and Greenlight will carry on with it next time.',
+    message: `Instagram is still processing the ${what}; nothing was published yet, and Greenlight will carry on with it next time.`,
   });
 }

@@ -6,16 +6,25 @@ import { registerSecret } from '../../observability/redact.js';
 import { createGraphClient, type GraphClient, type MetaPublisherDeps } from '../meta-graph/graph-client.js';
 import { checkMetaToken } from '../meta-graph/config-checks.js';
 import { graphPath } from '../meta-graph/version.js';
-import { PublishError, type MetricsTarget, type PublishImage, type PublishRequest, type PublishResult, type Publisher } from '../publisher.js';
+import { PublishError, type MetricsTarget, type PublishImage, type PublishRequest, type PublishResult, type PublishVideo, type Publisher } from '../publisher.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { defaultInstagramRules } from '../rules/instagram.js';
 import { readCheckpoint, saveProgress, type InstagramCheckpoint } from './checkpoint.js';
-import { createCarouselContainer, createCarouselItem, createImageContainer, waitForContainer, type ContainerState } from './container.js';
+import {
+  createCarouselContainer,
+  createCarouselItem,
+  createImageContainer,
+  createReelContainer,
+  REEL_POLL_INTERVALS_MS,
+  waitForContainer,
+  type ContainerState,
+} from './container.js';
 import { instagramErrorVerdict, INSTAGRAM_TOKEN_SETTING } from './errors.js';
 import { checkInstagramImage, checkInstagramShape, INSTAGRAM_IMAGE_LIMITS } from './image-check.js';
 import { fetchInstagramMetrics } from './metrics.js';
 import { ensurePublishingQuota } from './publishing-limit.js';
 import { findPublishedMedia, type FoundMedia } from './recovery.js';
+import { checkReel, INSTAGRAM_VIDEO_LINK_VALID_MS, NO_PUBLIC_URL_FOR_VIDEO, reelFailed } from './reel.js';
 
 export type InstagramConfig = NonNullable<NetworkConfigs['instagram']>;
 
@@ -120,16 +129,29 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
 
   const unknownOutcome = (message: string) => new PublishError({ kind: 'unknown', network: 'instagram', message });
 
+  /** How long a container is waited for, and what it holds: a Reel takes minutes, an image seconds. */
+  const waitFor = (containerId: string, request: PublishRequest) =>
+    waitForContainer({
+      graph,
+      containerId,
+      logger,
+      ...(request.video ? { intervals: REEL_POLL_INTERVALS_MS, what: 'video' as const } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+
+  /** A Reel's container, waited for with progress: processing while Instagram has it, processed once it is ready. */
+  const waitForReel = async (containerId: string, request: PublishRequest): Promise<ContainerState> => {
+    request.onProgress?.({ stage: 'processing' });
+    const state = await waitFor(containerId, request);
+    if (state.status === 'FINISHED' || state.status === 'PUBLISHED') request.onProgress?.({ stage: 'processed' });
+    return state;
+  };
+
   /** "Before any re-publish, check whether the container is already PUBLISHED." */
   const resume = async (checkpoint: InstagramCheckpoint, request: PublishRequest): Promise<Plan> => {
     const { signal } = request;
-    const state: ContainerState = await waitForContainer({
-      graph,
-      containerId: checkpoint.containerId,
-      logger,
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const state: ContainerState = request.video ? await waitForReel(checkpoint.containerId, request) : await waitFor(checkpoint.containerId, request);
     logger.info('resuming Instagram publication', { publicationId: request.publicationId, containerId: checkpoint.containerId, status: state.status });
     const publishMayHaveHappened = checkpoint.publishRequestedAt !== undefined;
 
@@ -145,6 +167,8 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
       if (media) return { kind: 'done', media };
     }
     if (state.status === 'FINISHED') return { kind: 'publish', checkpoint };
+    // Instagram could not process this video: a new container of the same file would fail the same way.
+    if (state.status === 'ERROR' && request.video) throw reelFailed(state);
     if (state.status === 'GONE' && publishMayHaveHappened) {
       throw unknownOutcome(
         'Instagram no longer knows the prepared post from the earlier attempt, and it is not among the recent posts: check the account before retrying.',
@@ -240,6 +264,58 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     }
   };
 
+  /**
+   * A Reel: Instagram downloads the video from Greenlight's signed link, so only the link is
+   * sent; the container is checkpointed before the long wait, so a later attempt carries on
+   * with it instead of making Instagram download the video again.
+   */
+  const prepareReel = async (request: PublishRequest, video: PublishVideo): Promise<Exclude<Plan, { kind: 'fresh' }>> => {
+    const { signal } = request;
+    await ensurePublishingQuota(graph, userId, logger, signal);
+    let videoUrl: string;
+    try {
+      videoUrl = await video.publicUrl!(INSTAGRAM_VIDEO_LINK_VALID_MS);
+    } catch (error) {
+      throw new PublishError({ kind: 'retryable', network: 'instagram', message: 'Greenlight could not make the link Instagram fetches the video from just now; nothing was posted.', cause: error });
+    }
+    const containerId = await createReelContainer(graph, userId, videoUrl, request.text, signal);
+    const checkpoint: InstagramCheckpoint = { containerId, createdAt: clock.now().toISOString() };
+    await saveProgress(request.saveCheckpoint, checkpoint);
+    const state = await waitForReel(containerId, request);
+    switch (state.status) {
+      case 'FINISHED':
+        return { kind: 'publish', checkpoint };
+      case 'ERROR':
+      case 'EXPIRED':
+        throw reelFailed(state);
+      case 'PUBLISHED': {
+        const media = await lookForPost(checkpoint, request.text, signal);
+        if (media) return { kind: 'done', media };
+        throw unknownOutcome('Instagram reports the new Reel as already published: check the account before retrying.');
+      }
+      default:
+        throw new PublishError({
+          kind: 'retryable',
+          network: 'instagram',
+          message: 'Instagram dropped the prepared Reel (it no longer exists); nothing was published, so it can be tried again.',
+        });
+    }
+  };
+
+  const publishReel = async (request: PublishRequest, video: PublishVideo): Promise<PublishResult> => {
+    if (request.mediaUrl || (request.images?.length ?? 0) > 0) {
+      throw new PublishError({ kind: 'permanent', network: 'instagram', message: 'An Instagram post is either a Reel or images, not both; nothing was posted.' });
+    }
+    // Instagram takes a Reel only from a link; without PUBLIC_URL Greenlight has none to give.
+    if (!video.publicUrl) throw new PublishError({ kind: 'permanent', network: 'instagram', message: NO_PUBLIC_URL_FOR_VIDEO });
+    checkReel(video);
+    const checkpoint = readCheckpoint(request.checkpoint);
+    const resumed: Plan = checkpoint ? await resume(checkpoint, request) : { kind: 'fresh' };
+    const plan = resumed.kind === 'fresh' ? await prepareReel(request, video) : resumed;
+    if (plan.kind === 'done') return result(plan.media, request.signal);
+    return publishContainer(request, plan.checkpoint);
+  };
+
   const publishContainer = async (request: PublishRequest, checkpoint: InstagramCheckpoint): Promise<PublishResult> => {
     const { signal } = request;
     // From here on the post may exist: a later attempt must look before it publishes again.
@@ -260,11 +336,13 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     network: 'instagram',
     rules: defaultInstagramRules,
     marksSending: true,
+    publishesVideo: true,
     // The checkpoint, saved before media_publish, lets the next attempt look at the container
     // (PUBLISHED? among the recent posts?) before it publishes again, whenever that is.
     resumeAfterCrash: () => true,
 
     async publish(request: PublishRequest): Promise<PublishResult> {
+      if (request.video) return publishReel(request, request.video);
       // Instagram fetches every image from a public link (PUBLIC_URL/media/…). Without one,
       // publishing only the linked image, or nothing, would not be what was approved, so such
       // a post is refused whole.
