@@ -105,6 +105,17 @@ describe('a post held on its network until its time', () => {
     expect(h.events.map((e) => e.type)).not.toContain('publication.missed');
   });
 
+  it('is not rescheduled while held: the network would still publish it at the old time', async () => {
+    await start();
+    const at = new Date(h.clock.now().getTime() + 5 * HOUR);
+    const id = await h.approved(post({ publishAt: at }));
+    await h.scheduler.idle();
+    const refused = await h.gl.reschedule(h.approver, id, new Date(at.getTime() + HOUR), 'UTC');
+    expect(refused).toMatchObject({ ok: false, refusal: { code: 'held_on_network' } });
+    expect(!refused.ok && refused.refusal.refused).toBe(`Post #${id} is already on YouTube, waiting to go public at Mon 2 Mar 2026, 13:00 UTC. To change its time, cancel it (YouTube keeps it private) and submit it again.`);
+    expect(await publication(id)).toMatchObject({ status: 'held', dueAt: at });
+  });
+
   it('an unlisted video (YouTube cannot hold those) goes out at its time, not before', async () => {
     await start();
     const at = new Date(h.clock.now().getTime() + 2 * HOUR);

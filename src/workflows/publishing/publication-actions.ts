@@ -86,6 +86,15 @@ export function evaluateReschedule(post: PostAggregate, actor: Person, publishAt
     // Back in front of approvers at the new time; approvals of this revision still count.
     return { at: now, status: 'pending', publishAt, publishZone: zone, audit: [audit(actor, 'post.rescheduled', details)] };
   }
+  const held = post.publications.find((p) => p.status === 'held');
+  if (held) {
+    // The network would still publish it at the old time: moving only Greenlight's part would split the post.
+    const where = NETWORK_LABELS[held.network];
+    return refuse(
+      'held_on_network',
+      `Post #${post.post.id} is already on ${where}, waiting to go public at ${formatInstant(held.dueAt, zone)}. To change its time, cancel it (${where} keeps it private) and submit it again.`,
+    );
+  }
   const movable = post.publications.filter((p) => p.status === 'missed' || p.status === 'scheduled');
   if (post.post.status !== 'approved' || !movable.length) {
     return refuse('not_reschedulable', `${ref} cannot be rescheduled now.`);
