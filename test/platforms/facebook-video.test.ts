@@ -323,6 +323,40 @@ describe('Facebook: the video fake holds to Meta\'s upload rules', () => {
   });
 });
 
+describe('Facebook: a video post\'s figures', () => {
+  it('a video (a bare id) is read apart from Page posts, without the shares field a Video does not have: its shares are unknown, not zero', async () => {
+    const { fake, publisher } = await setup();
+    const { video } = await freshClip();
+    const { externalId } = await publisher.publish({ publicationId: 11, text: 'Counted', mediaUrl: null, video });
+    Object.assign(fake.videos.get(externalId)!, { reactions: 7, comments: 2 });
+    const postId = `${PAGE_ID}_900`;
+    fake.posts.set(postId, {
+      id: postId,
+      pageId: PAGE_ID,
+      message: 'A text post',
+      attachedMedia: [],
+      createdAt: new Date('2026-03-01T10:00:00Z'),
+      permalink: `https://www.facebook.com/${PAGE_ID}/posts/900`,
+      reactions: 4,
+      comments: 1,
+      shares: 3,
+    });
+    const at = new Date('2026-03-02T10:00:00Z');
+    const metrics = await publisher.fetchMetrics([
+      { externalId, url: null, publishedAt: at },
+      { externalId: postId, url: null, publishedAt: at },
+    ]);
+
+    expect(metrics.get(externalId)).toEqual({ likes: 7, comments: 2, shares: null, impressions: null, clicks: null, saves: null });
+    expect(metrics.get(postId)).toEqual({ likes: 4, comments: 1, shares: 3, impressions: null, clicks: null, saves: null });
+    const reads = fake.server.requestsTo('GET', '/v25.0/').map((r) => [r.query.get('ids'), r.query.get('fields')!.includes('shares')]);
+    expect(reads).toEqual([
+      [postId, true],
+      [externalId, false],
+    ]);
+  });
+});
+
 describe('Facebook: where video uploads go', () => {
   it('Meta\'s own Graph host sends uploads to graph-video.facebook.com; a proxy or a fake takes them itself', () => {
     expect(videoUploadBase('https://graph.facebook.com')).toBe('https://graph-video.facebook.com');

@@ -15,6 +15,14 @@ import { readMany } from '../meta-graph/read-many.js';
 export const FACEBOOK_METRIC_FIELDS =
   'reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares';
 
+/**
+ * A video post (issue 15) is published as a Video, whose id is bare digits where a Page post's
+ * is `{page}_{post}`; a Video has reactions and comments but no `shares` field, and asking
+ * for one fails the read, so videos are read apart without it.
+ */
+export const FACEBOOK_VIDEO_METRIC_FIELDS = 'reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)';
+const isVideoId = (id: string) => /^\d+$/.test(id);
+
 const Summary = z.object({ summary: z.object({ total_count: z.number().int().nonnegative() }).optional() }).optional();
 
 const PostFigures = z.object({
@@ -29,19 +37,23 @@ export async function fetchFacebookMetrics(
   postIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<Map<string, EngagementMetrics>> {
-  const figures = await readMany(graph, postIds, FACEBOOK_METRIC_FIELDS, PostFigures, signal);
+  const videoIds = postIds.filter(isVideoId);
+  const figures = await readMany(graph, postIds.filter((id) => !isVideoId(id)), FACEBOOK_METRIC_FIELDS, PostFigures, signal);
+  const videoFigures = videoIds.length > 0 ? await readMany(graph, videoIds, FACEBOOK_VIDEO_METRIC_FIELDS, PostFigures, signal) : new Map<string, z.infer<typeof PostFigures>>();
   const metrics = new Map<string, EngagementMetrics>();
-  for (const [id, post] of figures) {
+  const add = (id: string, post: z.infer<typeof PostFigures>, shares: number | null) =>
     metrics.set(id, {
       // Reactions include likes, loves, hahas…: what Facebook itself shows as the post's count.
       likes: post.reactions?.summary?.total_count ?? null,
       comments: post.comments?.summary?.total_count ?? null,
-      // Requested and absent means none: Facebook omits the field at zero.
-      shares: post.shares?.count ?? 0,
+      shares,
       impressions: null,
       clicks: null,
       saves: null,
     });
-  }
+  // Requested and absent means none: Facebook omits `shares` at zero.
+  for (const [id, post] of figures) add(id, post, post.shares?.count ?? 0);
+  // Not asked for a video: unknown, not zero.
+  for (const [id, video] of videoFigures) add(id, video, null);
   return metrics;
 }

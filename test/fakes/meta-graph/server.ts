@@ -90,6 +90,8 @@ export interface FacebookVideo extends ReceivedVideo {
   createdAt: Date;
   /** `permalink_url` as Meta gives it for a video: a path on facebook.com. */
   permalinkPath: string;
+  reactions: number;
+  comments: number;
 }
 
 /** A resumable Page video upload (`upload_phase=start` … `finish`). */
@@ -439,8 +441,8 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
         else if (f.name === 'description') out.description = video.description;
         else if (f.name === 'published') out.published = video.published && video.status === 'ready';
         else if (f.name === 'created_time') out.created_time = formatTimestamp(video.createdAt);
-        else if (f.name === 'reactions') out.reactions = summary(0, f);
-        else if (f.name === 'comments') out.comments = summary(0, f);
+        else if (f.name === 'reactions') out.reactions = summary(video.reactions, f);
+        else if (f.name === 'comments') out.comments = summary(video.comments, f);
         else if (f.name !== 'id') return nonexisting(f.name, 'Video');
       }
       return { object: out };
@@ -702,6 +704,8 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       ...(failure !== undefined ? { failure } : {}),
       createdAt: now(),
       permalinkPath: `/${pageId}/videos/${session.videoId}/`,
+      reactions: 0,
+      comments: 0,
     };
     videos.set(video.id, video);
     return { json: { success: true } };
