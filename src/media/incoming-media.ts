@@ -23,10 +23,13 @@ export const HEADER_BYTES = 1024 * 1024;
 class RunningTotal {
   readonly #hash = createHash('sha256');
   bytes = 0;
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly what: 'image' | 'video' = 'image',
+  ) {}
   take(chunk: Uint8Array): void {
     this.bytes += chunk.byteLength;
-    if (this.bytes > this.maxBytes) throw MediaRejected.tooLarge(this.maxBytes);
+    if (this.bytes > this.maxBytes) throw MediaRejected.tooLarge(this.maxBytes, undefined, this.what);
     this.#hash.update(chunk);
   }
   digest(): string {
@@ -94,7 +97,7 @@ export class IncomingVideo {
   #head: Buffer = Buffer.alloc(0);
 
   constructor(limits: MediaLimits) {
-    this.#total = new RunningTotal(limits.maxBytes);
+    this.#total = new RunningTotal(limits.maxBytes, 'video');
   }
 
   take(chunk: Uint8Array): void {

@@ -59,7 +59,7 @@ const failed = (message: string, cause?: unknown) => new MediaRejected('download
 
 /** Downloads an image into the store (checked as an image as it arrives). */
 export function downloadMedia(link: string, store: MediaStore, options: MediaDownloadOptions): Promise<StoredMedia> {
-  return download(link, options, (body) => store.put(body, options.limits));
+  return download(link, options, 'image', (body) => store.put(body, options.limits));
 }
 
 /**
@@ -67,7 +67,7 @@ export function downloadMedia(link: string, store: MediaStore, options: MediaDow
  * `onBytes` how much has arrived so far: a video takes long enough for people to want to know.
  */
 export function downloadVideo(link: string, store: MediaStore, options: MediaDownloadOptions & { onBytes?: (received: number, total: number | null) => void }): Promise<StoredVideo> {
-  return download(link, options, (body, declared) => store.putVideo(options.onBytes ? counted(body, declared, options.onBytes) : body, options.limits));
+  return download(link, options, 'video', (body, declared) => store.putVideo(options.onBytes ? counted(body, declared, options.onBytes) : body, options.limits));
 }
 
 async function* counted(body: MediaSource, total: number | null, onBytes: (received: number, total: number | null) => void): AsyncGenerator<Uint8Array> {
@@ -79,7 +79,7 @@ async function* counted(body: MediaSource, total: number | null, onBytes: (recei
   }
 }
 
-async function download<T>(link: string, options: MediaDownloadOptions, put: (body: MediaSource, declared: number | null) => Promise<T>): Promise<T> {
+async function download<T>(link: string, options: MediaDownloadOptions, what: 'image' | 'video', put: (body: MediaSource, declared: number | null) => Promise<T>): Promise<T> {
   let url: URL;
   try {
     url = new URL(link);
@@ -110,7 +110,7 @@ async function download<T>(link: string, options: MediaDownloadOptions, put: (bo
     }
     clearTimeout(headersTimer);
     try {
-      refuseEarly(response, where, options.limits);
+      refuseEarly(response, where, options.limits, what);
       const declared = Number(response.headers.get('content-length') ?? NaN);
       return await put(response.body ?? noBody(), Number.isFinite(declared) ? declared : null);
     } catch (error) {
@@ -148,7 +148,7 @@ async function follow(first: URL, options: MediaDownloadOptions, signal: AbortSi
 }
 
 /** What the status and headers already say, before a byte of the body is read. */
-function refuseEarly(response: Response, where: string, limits: MediaLimits): void {
+function refuseEarly(response: Response, where: string, limits: MediaLimits, what: 'image' | 'video'): void {
   const status = response.status;
   if (status === 401 || status === 403) {
     throw failed(`Greenlight was not allowed to download the file at ${where} (HTTP ${status}); the bot may lack permission to read files.`);
@@ -161,5 +161,5 @@ function refuseEarly(response: Response, where: string, limits: MediaLimits): vo
     throw failed(`The server sent a web page instead of the file at ${where}; the bot may lack permission to read files.`);
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) throw MediaRejected.tooLarge(limits.maxBytes, declared);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) throw MediaRejected.tooLarge(limits.maxBytes, declared, what);
 }

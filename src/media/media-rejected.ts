@@ -43,10 +43,11 @@ export class MediaRejected extends UserFacingError {
   }
 
   /** `size` when it is known (a declared Content-Length); otherwise the file was counted past the limit. */
-  static tooLarge(maxBytes: number, size?: number): MediaRejected {
+  static tooLarge(maxBytes: number, size?: number, what: 'image' | 'video' = 'image'): MediaRejected {
     const limit = formatMegabytes(maxBytes, 'down');
     const actual = size === undefined ? `larger than ${limit}` : formatMegabytes(size, 'up');
-    return new MediaRejected('too_large', `That file is ${actual}; images can be at most ${limit} (MEDIA_MAX_MB).`);
+    const setting = what === 'video' ? 'VIDEO_MAX_MB' : 'MEDIA_MAX_MB';
+    return new MediaRejected('too_large', `That file is ${actual}; ${what}s can be at most ${limit} (${setting}).`);
   }
 
   static notAnImage(empty = false): MediaRejected {

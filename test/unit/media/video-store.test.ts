@@ -70,7 +70,9 @@ describe('videos in the media store', () => {
 
     const big = tmp!.file('big.mp4');
     await writeVideoFixture(big, { width: 640, height: 360, seconds: 5, mediaBytes: 3 * MB });
-    expect((await refused(createReadStream(big), 2 * MB)).reason).toBe('too_large');
+    const tooLarge = await refused(createReadStream(big), 2 * MB);
+    expect(tooLarge.reason).toBe('too_large');
+    expect(tooLarge.userMessage).toBe('That file is larger than 2 MB; videos can be at most 2 MB (VIDEO_MAX_MB).');
 
     expect(stored(dir)).toEqual([]);
     expect(parts(dir)).toEqual([]);
