@@ -30,7 +30,7 @@ export type SignedMediaCheck = { ok: true; sha256: string; type: LinkedMediaType
 
 /** Whether a request for `/media/<name>` with this query may have the file now. */
 export function checkSignedMedia(secret: string, name: string, query: URLSearchParams, now: Date): SignedMediaCheck {
-  const match = /^([0-9a-f]{64})\.([a-z]+)$/.exec(name);
+  const match = /^([0-9a-f]{64})\.([a-z0-9]+)$/.exec(name);
   const type = match && TYPE_BY_EXTENSION.get(match[2]!);
   const expires = Number(query.get('expires'));
   const sig = query.get('sig') ?? '';

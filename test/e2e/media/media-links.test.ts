@@ -2,6 +2,7 @@
  * PUBLIC_URL: networks that fetch media by URL get a signed, expiring link to the approved
  * bytes, served by Greenlight at GET /media/…; any other request there gets a plain 404.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { FileMediaStore } from '../../../src/media/file-media-store.js';
 import { createMemoryLogger } from '../../../src/observability/logger.js';
 import { jpeg } from '../../support/image-fixtures.js';
 import { tempDir } from '../../support/temp-db.js';
+import { writeVideoFixture } from '../../support/video-fixtures.js';
 
 let app: RunningApp | undefined;
 let tmp: ReturnType<typeof tempDir> | undefined;
@@ -58,6 +60,22 @@ describe('GET /media/… with PUBLIC_URL', () => {
     expect(await notFound(other.replace('https://greenlight.example.com', app.url))).toEqual(plain404);
     clock.advance(11 * 60_000);
     expect(await notFound(local)).toEqual(plain404);
+  });
+
+  it('serves an approved video (MP4 and MOV) the same way, as Instagram fetches a Reel', async () => {
+    const { app } = await start({ PUBLIC_URL: 'https://greenlight.example.com' });
+    const store = new FileMediaStore(path.join(tmp!.dir, 'media'));
+    for (const container of ['mp4', 'mov'] as const) {
+      const file = tmp!.file(`clip.${container}`);
+      await writeVideoFixture(file, { width: 640, height: 360, seconds: 3, container });
+      const video = await store.putVideo(fs.createReadStream(file), { maxBytes: 10_000_000 });
+      const link = await app.greenlight.ctx.mediaLinks!.urlFor(video, 60_000);
+      expect(link).toMatch(new RegExp(`/media/${video.sha256}\\.${container}\\?expires=`));
+      const response = await fetch(link.replace('https://greenlight.example.com', app.url));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(container === 'mp4' ? 'video/mp4' : 'video/quicktime');
+      expect(Buffer.from(await response.arrayBuffer()).equals(fs.readFileSync(file))).toBe(true);
+    }
   });
 
   it('is not served at all without PUBLIC_URL, and workflows have no link maker', async () => {

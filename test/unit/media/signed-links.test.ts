@@ -17,6 +17,14 @@ describe('signed media links', () => {
     expect(checkSignedMedia(secret, name, query, new Date(t0.getTime() + 60_000))).toEqual({ ok: false, reason: 'expired' });
   });
 
+  it('names a video by its container, mp4 or mov, and lets it be fetched as such', () => {
+    for (const [container, type] of [['mp4', 'video/mp4'], ['mov', 'video/quicktime']] as const) {
+      const { name, query } = parts(signedMediaPath(secret, { sha256: image.sha256, container }, new Date(t0.getTime() + 60_000)));
+      expect(name).toBe(`${image.sha256}.${container}`);
+      expect(checkSignedMedia(secret, name, query, t0)).toEqual({ ok: true, sha256: image.sha256, type });
+    }
+  });
+
   it('refuses a link with another file, type, expiry or key, and one missing its parts', () => {
     const { name, query } = parts(signedMediaPath(secret, image, new Date(t0.getTime() + 60_000)));
     expect(checkSignedMedia(secret, name.replace('ab', 'cd'), query, t0)).toEqual({ ok: false, reason: 'forged' });
