@@ -101,7 +101,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   try {
     const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store, media: config.media });
     for (const publisher of publishers) await publisher.init?.();
-    const catalog = createCatalog(publishers);
+    const catalog = createCatalog(publishers, { mediaLinks: config.mediaStore.publicUrl !== null });
     const events = new EventBus(logger.child('events'));
     if (config.playground) {
       const sandbox = publishers.find((p): p is SandboxPublisher => p instanceof SandboxPublisher);

@@ -60,7 +60,7 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
   lines.push(
     config.mediaStore.publicUrl
       ? line('media links', true, `signed, expiring links at ${config.mediaStore.publicUrl}/media/… for networks that fetch uploaded images by URL (Instagram)`)
-      : line('media links', false, 'set PUBLIC_URL so Instagram can take uploaded images (it fetches them by URL); image links in drafts still work'),
+      : line('media links', false, 'set PUBLIC_URL so Instagram can take uploaded images and videos (it fetches them by URL); image links in drafts still work'),
   );
   for (const network of NETWORK_IDS) {
     if (network === 'sandbox') {

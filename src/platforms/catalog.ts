@@ -29,9 +29,37 @@ export function withoutVideo(rules: NetworkRules): NetworkRules {
   });
 }
 
-export function createCatalog(publishers: readonly Publisher[]): NetworkCatalog {
+/**
+ * The rules for a network that fetches uploads from Greenlight's links (Instagram) when there
+ * is no PUBLIC_URL to serve them from: uploaded images and videos are refused next to the
+ * field when drafting, instead of failing once approved. An image link still works.
+ */
+export function withoutUploads(rules: NetworkRules): NetworkRules {
+  const label = NETWORK_LABELS[rules.network];
+  const message = `${label} takes uploaded images and videos only when Greenlight has a PUBLIC_URL (${label} fetches them by link): ask an admin to set it, or give an image link.`;
+  return Object.freeze({
+    ...rules,
+    media: Object.freeze({ ...rules.media, video: { none: message } }),
+    validate: (content: PostContent): RuleViolation[] => {
+      const uploads = (content.images?.length ?? 0) > 0 || !!content.video;
+      const own = rules.validate({ ...content, images: [], video: null });
+      return uploads ? [...own.filter((v) => v.field !== 'mediaUrl' || content.mediaUrl), { network: rules.network, field: 'images', message }] : own;
+    },
+  });
+}
+
+export interface CatalogOptions {
+  /** PUBLIC_URL is set: Greenlight serves signed links to uploads (networks that fetch by link need them). */
+  mediaLinks?: boolean;
+}
+
+export function createCatalog(publishers: readonly Publisher[], options: CatalogOptions = {}): NetworkCatalog {
   const byId = new Map(publishers.map((p) => [p.network, p] as const));
-  const rulesOf = (publisher: Publisher): NetworkRules => (publisher.publishesVideo || 'none' in publisher.rules.media.video ? publisher.rules : withoutVideo(publisher.rules));
+  const rulesOf = (publisher: Publisher): NetworkRules => {
+    const rules = publisher.publishesVideo || 'none' in publisher.rules.media.video ? publisher.rules : withoutVideo(publisher.rules);
+    // Checked only when said: tests and tools that build a catalog by hand keep the network's own rules.
+    return publisher.fetchesUploadsByLink && options.mediaLinks === false ? withoutUploads(rules) : rules;
+  };
   const order = NETWORK_IDS.filter((id) => byId.has(id));
   const get = (network: NetworkId): Publisher => {
     const publisher = byId.get(network);

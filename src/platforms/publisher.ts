@@ -147,6 +147,11 @@ export interface Publisher {
    */
   readonly publishesVideo?: boolean;
   /**
+   * True when the network takes uploaded media only by fetching it from a link Greenlight
+   * serves (Instagram): without PUBLIC_URL the catalog offers it no uploads at all.
+   */
+  readonly fetchesUploadsByLink?: boolean;
+  /**
    * True when the network itself can hold this post until a time (YouTube's `status.publishAt`,
    * which only makes a video public, not unlisted): then `publish` is called as soon as the
    * post is approved, with `request.publishAt`, and returns `heldUntil`; the network makes it

@@ -186,7 +186,7 @@ describe('configuration', () => {
     // No chat configured: the playground is on; PLAYGROUND=off or a chat leaves it out.
     expect(lines[1]).toMatch(/^on   playground   a local Slack and Teams workspace in the browser/);
     expect(featureLines(loadConfig({ PLAYGROUND: 'off' }), ['sandbox'])).toHaveLength(15);
-    expect(lines.find((l) => l.includes('media links'))).toMatch(/^off .*set PUBLIC_URL so Instagram can take uploaded images/);
+    expect(lines.find((l) => l.includes('media links'))).toMatch(/^off .*set PUBLIC_URL so Instagram can take uploaded images and videos/);
     expect(featureLines(loadConfig({ PUBLIC_URL: 'https://gl.example.com' }), ['sandbox']).find((l) => l.includes('media links'))).toMatch(/^on .*https:\/\/gl\.example\.com\/media\//);
     expect(lines[0]).toBe('on   database     SQLite ./data/greenlight.db');
     expect(lines.find((l) => l.includes(' slack '))).toMatch(/^off .*set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET/);

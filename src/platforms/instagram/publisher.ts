@@ -337,6 +337,7 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     rules: defaultInstagramRules,
     marksSending: true,
     publishesVideo: true,
+    fetchesUploadsByLink: true,
     // The checkpoint, saved before media_publish, lets the next attempt look at the container
     // (PUBLISHED? among the recent posts?) before it publishes again, whenever that is.
     resumeAfterCrash: () => true,

@@ -35,6 +35,26 @@ describe('draft validation: a video', () => {
   });
 });
 
+describe('draft validation: Instagram without PUBLIC_URL', () => {
+  /** Instagram fetches uploads from Greenlight's links. */
+  class LinkFetching extends RecordingPublisher {
+    readonly publishesVideo = true;
+    readonly fetchesUploadsByLink = true;
+  }
+  it('refuses uploads next to the field (an image link still works); with PUBLIC_URL they are Instagram’s own rules', () => {
+    const check = (mediaLinks: boolean, over: Partial<DraftInput>) => {
+      const result = validateDraft(input({ networks: ['instagram'], ...over }), createCatalog([new LinkFetching('instagram')], { mediaLinks }), now);
+      return result.ok ? {} : result.errors;
+    };
+    const message = 'Instagram takes uploaded images and videos only when Greenlight has a PUBLIC_URL (Instagram fetches them by link): ask an admin to set it, or give an image link.';
+    expect(check(false, { images: [image] })).toEqual({ images: message });
+    expect(check(false, { video: video({ width: 1080, height: 1920 }) })).toEqual({ images: message });
+    expect(check(false, { mediaUrl: 'https://example.com/a.jpg' })).toEqual({});
+    expect(check(true, { images: [image] })).toEqual({});
+    expect(check(true, { video: video({ width: 1080, height: 1920 }) })).toEqual({});
+  });
+});
+
 describe('draft validation: YouTube’s fields', () => {
   const youtube = { title: 'Shop tour', tags: 'shop, #tour, shop', categoryId: '27', privacy: 'unlisted', madeForKids: false };
 
