@@ -1,19 +1,20 @@
 /**
- * Images someone gave Greenlight in a message in Teams, in either of the two ways Teams has:
+ * Images and videos someone gave Greenlight in a message in Teams, in the two ways Teams has:
  *
- * - **Pasted** into the message: an `image/*` attachment whose `contentUrl` is on the Bot
- *   Framework attachments API, under the activity's own service URL, readable only with the
- *   bot's token.
+ * - **Pasted** into the message (images only): an `image/*` attachment whose `contentUrl` is
+ *   on the Bot Framework attachments API, under the activity's own service URL, readable only
+ *   with the bot's token.
  * - **Attached** as a file (the paperclip, in the 1:1 chat; the app package says
  *   `supportsFiles`): Teams first puts the file in the person's OneDrive and sends a
  *   `file.download.info` attachment whose `downloadUrl` is a short-lived, pre-authorised
- *   SharePoint link. It needs no token, and gets none.
+ *   SharePoint link. It needs no token, and gets none. Images and videos come this way.
  *
  * Either way the bytes go into the media store (the links expire, so they are never what gets
  * published). The bot's token goes to the activity's service URL and nowhere else, and a file
  * link is followed only on SharePoint (or the service URL's own host: Teams' local mode): an
  * attachment elsewhere (a card's image, a link someone crafted) is left alone and the person is
- * told why.
+ * told why. Images are taken inside the turn (they are small); a video is received after it
+ * (attached-video.ts).
  */
 import type { TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
@@ -30,6 +31,8 @@ export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download
 
 /** The file types Greenlight takes (the bytes are checked too: a name can lie). */
 const IMAGE_FILE_TYPES = new Set(['jpg', 'jpeg', 'png', 'gif', 'webp']);
+/** MP4 (and its Apple flavour, M4V) and QuickTime: what the media store reads a video from. */
+const VIDEO_FILE_TYPES = new Set(['mp4', 'm4v', 'mov']);
 
 /** SharePoint's clouds: where OneDrive's download links live (commercial, GCC High/DoD, China, Germany). */
 const SHAREPOINT_HOSTS = ['.sharepoint.com', '.sharepoint.us', '.sharepoint-mil.us', '.sharepoint.cn', '.sharepoint.de'];
@@ -42,6 +45,23 @@ export interface AttachedImage {
   withToken: boolean;
   /** The file's name when Teams gives one, for messages. */
   name?: string;
+}
+
+/** A video file attached with the paperclip: its pre-authorised link (never sent a token) and its name. */
+export interface AttachedVideo {
+  url: string;
+  name: string;
+}
+
+export interface AttachedMediaLinks {
+  images: AttachedImage[];
+  videos: AttachedVideo[];
+  /** Images (or attachments that could not be read) elsewhere than Teams keeps them: not fetched. */
+  elsewhere: number;
+  /** Video files whose link leads elsewhere than OneDrive, by name: not fetched. */
+  videosElsewhere: string[];
+  /** Files that are neither images nor videos, by name. */
+  notMedia: string[];
 }
 
 export interface AttachedImages {
@@ -59,51 +79,67 @@ const parseUrl = (value: unknown): URL | undefined => {
   }
 };
 
-/** The images in a message: which to fetch and how, how many were elsewhere, and files that are not images. */
-export function attachedImageLinks(activity: TurnContext['activity']): { images: AttachedImage[]; elsewhere: number; notImages: string[] } {
+/** A file link Greenlight follows: OneDrive's (SharePoint, https), or the service's own host (local mode). */
+function fileLink(downloadUrl: string, service: URL | undefined): URL | undefined {
+  const url = parseUrl(downloadUrl);
+  const onSharePoint = url?.protocol === 'https:' && SHAREPOINT_HOSTS.some((h) => url.hostname.endsWith(h));
+  return url && (onSharePoint || (service && url.origin === service.origin)) ? url : undefined;
+}
+
+/** The images and videos in a message: which to fetch and how, what was elsewhere, and files that are neither. Pure. */
+export function attachedMediaLinks(activity: TurnContext['activity']): AttachedMediaLinks {
   const service = parseUrl(activity.serviceUrl);
-  const images: AttachedImage[] = [];
-  const notImages: string[] = [];
-  let elsewhere = 0;
+  const found: AttachedMediaLinks = { images: [], videos: [], elsewhere: 0, videosElsewhere: [], notMedia: [] };
   for (const attachment of activity.attachments ?? []) {
     if (attachment.contentType === FILE_DOWNLOAD_INFO) {
       const info = FileDownloadInfo.safeParse(attachment.content);
       const name = typeof attachment.name === 'string' ? attachment.name : undefined;
       if (!info.success) {
-        elsewhere++;
+        found.elsewhere++;
         continue;
       }
       const fileType = (info.data.fileType ?? name?.split('.').pop() ?? '').toLowerCase();
-      if (!IMAGE_FILE_TYPES.has(fileType)) {
-        notImages.push(name ?? 'A file');
-        continue;
+      const url = fileLink(info.data.downloadUrl, service);
+      if (VIDEO_FILE_TYPES.has(fileType)) {
+        const videoName = name ?? `video.${fileType}`;
+        if (url) found.videos.push({ url: url.href, name: videoName });
+        else found.videosElsewhere.push(videoName);
+      } else if (IMAGE_FILE_TYPES.has(fileType)) {
+        if (url) found.images.push({ url: url.href, withToken: false, ...(name ? { name } : {}) });
+        else found.elsewhere++;
+      } else {
+        found.notMedia.push(name ?? 'A file');
       }
-      const url = parseUrl(info.data.downloadUrl);
-      const onSharePoint = url?.protocol === 'https:' && SHAREPOINT_HOSTS.some((h) => url.hostname.endsWith(h));
-      if (url && (onSharePoint || (service && url.origin === service.origin))) images.push({ url: url.href, withToken: false, ...(name ? { name } : {}) });
-      else elsewhere++;
       continue;
     }
     if (!attachment.contentType?.startsWith('image/') || typeof attachment.contentUrl !== 'string') continue;
     const url = parseUrl(attachment.contentUrl);
-    if (url && service && url.origin === service.origin && url.pathname.includes('/v3/attachments/')) images.push({ url: url.href, withToken: true });
-    else elsewhere++;
+    if (url && service && url.origin === service.origin && url.pathname.includes('/v3/attachments/')) found.images.push({ url: url.href, withToken: true });
+    else found.elsewhere++;
   }
-  return { images, elsewhere, notImages };
+  return found;
 }
 
-/** Whether a message brings images (or files that were meant to be). */
-export function bringsImages(activity: TurnContext['activity']): boolean {
-  const { images, elsewhere, notImages } = attachedImageLinks(activity);
-  return images.length + elsewhere + notImages.length > 0;
+/** Whether a message brings images or videos (or files that were meant to be). */
+export function bringsMedia(activity: TurnContext['activity']): boolean {
+  const { images, videos, elsewhere, videosElsewhere, notMedia } = attachedMediaLinks(activity);
+  return images.length + videos.length + elsewhere + videosElsewhere.length + notMedia.length > 0;
+}
+
+/** What was not taken from a message and why, one line each, in words for the person. Pure. */
+export function untakenLines(links: AttachedMediaLinks): string[] {
+  const lines: string[] = [];
+  if (links.elsewhere) {
+    lines.push(`${links.elsewhere === 1 ? 'One image was' : `${links.elsewhere} images were`} not taken: Greenlight takes images pasted into your message or attached to it, not links or card images.`);
+  }
+  for (const name of links.videosElsewhere) lines.push(`${name} was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.`);
+  for (const name of links.notMedia) lines.push(`${name} was not taken: Greenlight takes JPEG, PNG, GIF and WebP images, and MP4 and MOV videos.`);
+  return lines;
 }
 
 /** Downloads the message's images into the store, one at a time (each checked as it arrives). */
-export async function takeAttachedImages(context: TurnContext, media: MediaStore, limits: MediaLimits): Promise<AttachedImages> {
-  const { images, elsewhere, notImages } = attachedImageLinks(context.activity);
+export async function takeAttachedImages(context: TurnContext, images: readonly AttachedImage[], media: MediaStore, limits: MediaLimits): Promise<AttachedImages> {
   const result: AttachedImages = { stored: [], problems: [] };
-  if (elsewhere) result.problems.push(`${elsewhere === 1 ? 'One image was' : `${elsewhere} images were`} not taken: Greenlight takes images pasted into your message or attached to it, not links or card images.`);
-  for (const name of notImages) result.problems.push(`${name} was not taken: Greenlight takes JPEG, PNG, GIF and WebP images.`);
   if (images.length > MAX_ATTACHED_IMAGES) result.problems.push(`A post takes at most ${MAX_ATTACHED_IMAGES} images; the first ${MAX_ATTACHED_IMAGES} were taken.`);
   if (!images.length) return result;
   const token = images.some((i) => i.withToken) ? await botToken(context) : '';

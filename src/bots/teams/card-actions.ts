@@ -6,7 +6,7 @@
  */
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { cardImageUrls } from '../card-image-urls.js';
-import { INBOX_MAX } from './image-inbox.js';
+import { INBOX_MAX } from './media-inbox.js';
 import { z } from 'zod';
 import type { DecisionKind, Person } from '../../domain/post.js';
 import { zonedToInstant } from '../../domain/zoned-time.js';

@@ -127,7 +127,7 @@ export class DraftTask {
       time: '',
       mediaUrl: '',
       tone: DEFAULT_TONE,
-      images: this.deps.images.waiting(person.id).map((i) => ({ ...i, alt: '' })),
+      images: this.deps.inbox.waiting(person.id).images.map((i) => ({ ...i, alt: '' })),
     };
     return dialog(this.#form({ values, available, zone, zoneSource: source }), 'Draft a post');
   }
@@ -143,7 +143,7 @@ export class DraftTask {
     const available = gl.networks();
     const editing = s.postId && s.revisionId ? { postId: s.postId, revisionId: s.revisionId } : undefined;
     const edited = editing ? await gl.getPost(editing.postId) : undefined;
-    const known = [...(edited?.post.authorId === person.id ? edited.revision.images : []), ...this.deps.images.waiting(person.id)];
+    const known = [...(edited?.post.authorId === person.id ? edited.revision.images : []), ...this.deps.inbox.waiting(person.id).images];
     const values = valuesFrom(s, [], known);
     const aiAssisted = s.aiAssisted === true || s.aiAssisted === 'true';
     const base = { editing, values, available, zone, zoneSource: source, aiAssisted } as const;
@@ -181,7 +181,7 @@ export class DraftTask {
       return dialog(this.#form(base, 'errors' in result ? { errors: result.errors } : { problem: result.refusal.refused }), title);
     }
     // The pasted images are on the post now; the next draft starts without them.
-    if (!editing) this.deps.images.clear(person.id);
+    if (!editing) this.deps.inbox.clear(person.id);
     const publish = result.post.post.publishAt ? `It publishes ${formatInstant(result.post.post.publishAt, result.post.post.publishZone)} once approved.` : 'It publishes as soon as it is approved.';
     return this.#message(`Post #${result.post.post.id} is waiting for approval. ${publish} You will hear in your chat with Greenlight.`);
   }

@@ -4,13 +4,15 @@ import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { WorkTracker } from '../../server/work-tracker.js';
 import type { ChatFrontEnd } from '../chat-front-end.js';
+import { AfterTurn } from './after-turn.js';
 import { CardActions } from './card-actions.js';
 import { DraftTask } from './draft-task.js';
 import { teamsAuthentication, type TeamsAuthOverrides } from './teams-auth.js';
 import { TeamsApproverDirectory } from './teams-approvers.js';
 import { TeamsCommands } from './teams-commands.js';
-import { ImageInbox } from './image-inbox.js';
 import { GreenlightTeamsHandler } from './teams-handler.js';
+import { MediaInbox } from './media-inbox.js';
+import { MediaMessages } from './media-messages.js';
 import { TeamsNews } from './teams-news.js';
 import { TeamsPeople } from './teams-people.js';
 import { teamsRoute } from './teams-route.js';
@@ -41,7 +43,15 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsBotDeps): ChatFro
     if (context.activity.type === 'message') await context.sendActivity('Something went wrong on Greenlight’s side; nothing was changed. Try again; the details are in Greenlight’s log.').catch(() => undefined);
   };
 
-  const run = (context: TurnContext) => deps.work.track(handler ? handler.run(context) : Promise.resolve());
+  const afterTurn = new AfterTurn(adapter, botAppId, deps.work, logger);
+  const run = async (context: TurnContext) => {
+    try {
+      await deps.work.track(handler ? handler.run(context) : Promise.resolve());
+    } finally {
+      // Work the turn started and left for later (a video arriving) starts once it is answered.
+      afterTurn.release(context);
+    }
+  };
 
   return {
     platform: 'teams',
@@ -57,9 +67,9 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsBotDeps): ChatFro
     },
     attach(gl, options) {
       const people = new TeamsPeople(gl, deps.clock, logger);
-      const images = new ImageInbox(() => deps.clock.now().getTime());
-      const teamsDeps = { gl, people, approvers, logger, clock: deps.clock, aiHint: options.aiHint, digestZone: options.digestZone, images };
-      handler = new GreenlightTeamsHandler(new TeamsCommands(teamsDeps), new DraftTask(teamsDeps), new CardActions(teamsDeps));
+      const inbox = new MediaInbox(() => deps.clock.now().getTime());
+      const teamsDeps = { gl, people, approvers, logger, clock: deps.clock, aiHint: options.aiHint, digestZone: options.digestZone, inbox };
+      handler = new GreenlightTeamsHandler(new TeamsCommands(teamsDeps), new MediaMessages(teamsDeps, afterTurn), new DraftTask(teamsDeps), new CardActions(teamsDeps));
       return new TeamsNews(adapter, botAppId, gl, approvers, logger);
     },
     start: async () => undefined,

@@ -12,12 +12,11 @@ import { buildHelpCard } from './cards/help-card.js';
 import { buildQueueCard } from './cards/queue-card.js';
 import { escapeCardMarkdown } from './cards/teams-markup.js';
 import { zoneOf } from './draft-task.js';
-import { INBOX_MAX } from './image-inbox.js';
-import { bringsImages, takeAttachedImages } from './attached-images.js';
 import type { TeamsDeps } from './teams-deps.js';
 
-/** The message-extension command (and a `draft` reply's button) that opens the draft form. */
-export const DRAFT_COMMAND = 'draftPost';
+import { DRAFT_COMMAND } from './cards/draft-form.js';
+
+export { DRAFT_COMMAND };
 
 export type TeamsCommand =
   | { name: 'draft'; text: string }
@@ -51,33 +50,6 @@ const cardActivity = (c: AdaptiveCard, summary: string): Partial<Activity> => ({
 
 export class TeamsCommands {
   constructor(private readonly deps: TeamsDeps) {}
-
-  /**
-   * Images pasted into the message or attached to it: downloaded into the media store to wait for the next
-   * draft form, with a reply saying so (and what was not taken, and why). False when the
-   * message has none.
-   */
-  async takeImages(context: TurnContext): Promise<boolean> {
-    if (!bringsImages(context.activity)) return false;
-    const { gl } = this.deps;
-    const media = gl.ctx.mediaStore;
-    if (!media) {
-      await context.sendActivity('This Greenlight keeps no images (no media store), so images in messages cannot be used; add an image link in the draft form instead.');
-      return true;
-    }
-    const person = await this.deps.people.identify(context);
-    const taken = await takeAttachedImages(context, media, gl.ctx.mediaLimits ?? { maxBytes: 25 * 1024 * 1024 });
-    const { waiting, dropped } = this.deps.images.add(person.id, taken.stored);
-    const lines: string[] = [];
-    if (taken.stored.length) {
-      lines.push(`Got ${taken.stored.length === 1 ? 'the image' : `${taken.stored.length} images`}: ${waiting === 1 ? 'it is' : `${waiting} images are`} waiting for your next draft, where you can describe each one (alt text).`);
-    }
-    if (dropped) lines.push(`A post takes at most ${INBOX_MAX} images: ${dropped} more were not kept.`);
-    lines.push(...taken.problems.map(escapeCardMarkdown));
-    const actions = waiting ? [submit('Draft a post with them', { msteams: { type: 'task/fetch' }, commandId: DRAFT_COMMAND, text: '' })] : [];
-    await context.sendActivity(cardActivity(card(lines.map((l) => text(l)), { actions }), lines[0] ?? 'Images'));
-    return true;
-  }
 
   async handle(context: TurnContext): Promise<void> {
     const { gl } = this.deps;

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Greenlight } from '../../workflows/greenlight.js';
-import type { ImageInbox } from './image-inbox.js';
+import type { MediaInbox } from './media-inbox.js';
 import type { TeamsApproverDirectory } from './teams-approvers.js';
 import type { TeamsPeople } from './teams-people.js';
 
@@ -16,6 +16,6 @@ export interface TeamsDeps {
   aiHint: string | undefined;
   /** The zone the digest's days are counted in. */
   digestZone: string;
-  /** Images pasted into the chat, waiting for the next draft form. */
-  images: ImageInbox;
+  /** Images or a video sent in the chat, waiting for the next draft form. */
+  inbox: MediaInbox;
 }

@@ -12,6 +12,7 @@ import type { CardActions } from './card-actions.js';
 import { message } from './card-actions.js';
 import { EDIT_DRAFT_COMMAND } from './cards/line-card.js';
 import type { DraftTask } from './draft-task.js';
+import type { MediaMessages } from './media-messages.js';
 import { DRAFT_COMMAND, parseCommand, type TeamsCommands } from './teams-commands.js';
 
 /** The text of the message a "Draft a post" was started from (the message action), if any. */
@@ -30,16 +31,17 @@ const data = (value: unknown) => (value && typeof value === 'object' ? (value as
 export class GreenlightTeamsHandler extends TeamsActivityHandler {
   constructor(
     private readonly commands: TeamsCommands,
+    private readonly media: MediaMessages,
     private readonly draft: DraftTask,
     private readonly actions: CardActions,
   ) {
     super();
     this.onMessage(async (context, next) => {
-      // Pasted images wait for the next draft form; a message of images alone is not a command.
-      const tookImages = await this.commands.takeImages(context);
+      // Images and videos wait for the next draft form; a message of files alone is not a command.
+      const tookMedia = await this.media.take(context);
       const typed = parseCommand(context.activity.text ?? '');
       // A form submitted from a plain card (not a dialog) arrives as a message with a value: not a command.
-      if (tookImages ? typed.name !== 'help' : context.activity.text || !context.activity.value) await this.commands.handle(context);
+      if (tookMedia ? typed.name !== 'help' : context.activity.text || !context.activity.value) await this.commands.handle(context);
       await next();
     });
   }

@@ -1,7 +1,7 @@
 import { CardFactory, TeamsInfo, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { cardImageUrls } from '../card-image-urls.js';
-import { INBOX_MAX } from './image-inbox.js';
+import { INBOX_MAX } from './media-inbox.js';
 import type { Person } from '../../domain/post.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Digest } from '../../workflows/digest/build-digest.js';

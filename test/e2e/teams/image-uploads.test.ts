@@ -112,7 +112,7 @@ describe('Teams: pasted images', () => {
     expect(h.fake.callsTo('getAttachment')).toHaveLength(0);
     const said = h.dmTexts(ANN).join('\n');
     expect(said).toMatch(/Got 2 images: 2 images are waiting for your next draft/);
-    expect(said).toContain('plan.pdf was not taken: Greenlight takes JPEG, PNG, GIF and WebP images.');
+    expect(said).toContain('plan.pdf was not taken: Greenlight takes JPEG, PNG, GIF and WebP images, and MP4 and MOV videos.');
 
     const form = formOf(await h.send(composeFetchTask(h.env, { from: ANN })));
     expect(form).toContain(files.map(sha).join(','));

@@ -15,6 +15,9 @@ import { TONES } from '../../../workflows/captions/types.js';
 import { attention, card, heading, submit, subtle, text, type AdaptiveCard, type CardElement } from './adaptive.js';
 import { escapeCardMarkdown } from './teams-markup.js';
 
+/** The message-extension command (and the buttons of `draft` and media replies) that opens the draft form. */
+export const DRAFT_COMMAND = 'draftPost';
+
 export const FORM_ACTION = { submit: 'submit', suggest: 'suggest', use: 'use' } as const;
 
 export interface DraftFormValues {
