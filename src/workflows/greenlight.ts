@@ -21,6 +21,7 @@ import {
 import { queueFor } from './queue.js';
 import { chooseChannel, type ChannelPurpose } from './chat-channels.js';
 import { quotaNotices } from './network-quota.js';
+import { takeVideoLink } from './media/video-link.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
@@ -42,6 +43,8 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     rules: (network: Parameters<typeof ctx.catalog.rules>[0]) => ctx.catalog.rules(network),
     /** What the networks' daily allowances (YouTube's quota) say about one more post today, in `zone`. */
     quotaNotices: (networks: readonly NetworkId[], zone: string) => quotaNotices(ctx, networks, zone),
+    /** A video given by link: downloaded into the media store (public internet only), read as an upload is. */
+    takeVideoLink: (link: string, onBytes?: (received: number, total: number | null) => void) => takeVideoLink(ctx, link, onBytes),
     validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now(), ctx.media, ctx.draftRules),
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>

@@ -5,13 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION, CALLBACK } from '../../../src/bots/slack/ids.js';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import type { FakeView } from '../../fakes/slack/index.js';
 import { RecordingPublisher } from '../../support/rules-publisher.js';
-import { APPROVALS, AUTHOR, BOB, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import { APPROVALS, AUTHOR, BOB, draftValues, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
 import { pushedView, withFiles } from '../../support/slack-uploads.js';
 import { tempDir } from '../../support/temp-db.js';
 import { writeVideoFixture, type VideoFixture } from '../../support/video-fixtures.js';
@@ -91,6 +93,40 @@ describe('Slack: a video through draft, approval and publishing', () => {
     expect(sandbox.posted).toHaveLength(1);
     expect(sandbox.posted[0]!.video).toEqual({ sha256: sha(bytes), name: 'shop-tour.mp4', bytes: bytes.length });
     expect(sandbox.posted[0]!.images).toEqual([]);
+  });
+
+  it('takes a video given by link like a picked one: downloaded now, so what is approved is exactly those bytes', async () => {
+    media = tempDir('greenlight-media-');
+    sandbox = new SandboxPublisher();
+    h = await slackHarness({ MEDIA_DIR: media.dir, ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' }, { publishers: [sandbox] });
+    const bytes = await videoBytes({ width: 1080, height: 1920, seconds: 9, mediaBytes: 3 * 1024 * 1024 });
+    const server = http.createServer((req, res) => {
+      if (req.url !== '/clips/launch.mp4') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': bytes.length }).end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const link = `http://127.0.0.1:${(server.address() as AddressInfo).port}/clips/launch.mp4`;
+      const since = h.fake.calls.length;
+      const dialog = await h.openDraft(AUTHOR);
+      const first = await h.submit(AUTHOR, dialog, draftValues({ text: 'Launch day', networks: ['sandbox'], mediaUrl: link }));
+      expect(pushedView(first).callback_id).toBe(CALLBACK.draftVideo);
+      h.fake.answerSubmission(dialog.id, first.json as never);
+      const ready = await videoStep('Your video', since);
+      expect(shownText(ready)).toContain('launch.mp4');
+      expect(shownText(ready)).toContain('MP4 · 9 s · 1080×1920');
+      const posting = h.fake.calls.length;
+      await h.submit(AUTHOR, ready, {});
+      const posted = await h.next('chat.postMessage', (c) => c.args.channel === APPROVALS && !c.args.thread_ts, posting);
+      const card = h.card(String(posted.response.ts));
+      expect(shownText(card)).toContain('🎬 *Video* · launch.mp4');
+      expect(shownText(card)).not.toContain(link);
+      await h.clickMessage(BOB, card, ACTION.approve);
+      for (let i = 0; i < 400 && sandbox.posted.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(sandbox.posted[0]).toMatchObject({ mediaUrl: null, video: { sha256: sha(bytes), name: 'launch.mp4' } });
+    } finally {
+      server.close();
+    }
   });
 
   it('says what is wrong with the video for the networks chosen, with nothing stored as a post', async () => {

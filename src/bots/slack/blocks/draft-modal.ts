@@ -292,7 +292,7 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
   const mediaUrl: InputBlock = {
     type: 'input',
     block_id: BLOCK.mediaUrl,
-    label: plain('Image link'),
+    label: plain('Image or video link'),
     optional: true,
     element: {
       type: 'url_text_input',
@@ -300,7 +300,7 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
       ...(input.mediaUrl ? { initial_value: input.mediaUrl } : {}),
       placeholder: plain('https://…/image.jpg'),
     },
-    hint: plain('Instead of uploaded images. Instagram and Pinterest need an image.'),
+    hint: plain('Instead of uploaded files. A link to an .mp4 or .mov is taken as the video (downloaded now, so approvers approve exactly it). Instagram and Pinterest need an image or a video.'),
   };
 
   const files: InputBlock = {

@@ -8,7 +8,9 @@ import { errorsByBlock, readDraftForm, readUploads, textBlockIn } from '../../dr
 import { BLOCK, CALLBACK } from '../../ids.js';
 import type { PendingImage } from '../../pending-drafts.js';
 import { isVideoUpload, keepSlackUploads } from '../../slack-uploads.js';
-import { startVideoStep } from './draft-video.js';
+import { linkedVideo, pickedVideo, startVideoStep } from './draft-video.js';
+import { isVideoLink } from '../../../../workflows/media/video-link.js';
+import { checkMediaLink, PUBLIC_MEDIA_ONLY } from '../../../../domain/media-links.js';
 import type { SlackDeps } from '../deps.js';
 import type { ListenerTable } from '../listener-table.js';
 import { saveDraftFromDialog } from './draft-save.js';
@@ -50,7 +52,13 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
         await ack({ response_action: 'errors', errors: { [BLOCK.files]: 'A post takes images or one video, not both: pick one video, or images only.' } });
         return;
       }
-      await startVideoStep(deps, { ack, userId, state, input, errorsFor, upload: video });
+      await startVideoStep(deps, { ack, userId, state, input, errorsFor, source: pickedVideo(deps, video) });
+      return;
+    }
+    if (input.mediaUrl && isVideoLink(input.mediaUrl) && checkMediaLink(input.mediaUrl.trim(), deps.gl.ctx.media ?? PUBLIC_MEDIA_ONLY).ok) {
+      // A link to a video is taken like a picked one: downloaded into the store, so approvers approve those bytes.
+      const link = input.mediaUrl.trim();
+      await startVideoStep(deps, { ack, userId, state, input: { ...input, mediaUrl: null }, errorsFor, source: linkedVideo(deps, link) });
       return;
     }
     try {

@@ -1,4 +1,5 @@
 import type { AckFn, ViewResponseAction } from '@slack/bolt';
+import type { PostVideo } from '../../../../domain/post.js';
 import type { DraftErrors, DraftInput } from '../../../../workflows/draft-validation.js';
 import type { DraftModalState } from '../../blocks/draft-modal.js';
 import { buildVideoStepModal, videoStepExternalId, type VideoStep } from '../../blocks/video-step-modal.js';
@@ -9,6 +10,24 @@ import type { SlackUpload } from '../../draft-form.js';
 import { afterAck, type SlackDeps } from '../deps.js';
 import type { ListenerTable } from '../listener-table.js';
 import { saveDraftFromDialog } from './draft-save.js';
+
+/** Where the video comes from: a file picked in the dialog, or a link. */
+export interface VideoSource {
+  name: string;
+  receive(onBytes: (received: number, total: number | null) => void): Promise<{ ok: true; video: PostVideo } | { ok: false; message: string }>;
+}
+
+export const pickedVideo = (deps: SlackDeps, upload: SlackUpload): VideoSource => ({ name: upload.name, receive: (onBytes) => receiveSlackVideo(deps.uploads, upload, onBytes) });
+
+export function linkedVideo(deps: SlackDeps, link: string): VideoSource {
+  let name = 'video';
+  try {
+    name = decodeURIComponent(new URL(link).pathname.split('/').pop() || 'video');
+  } catch {
+    // validated before: a link that is not a URL never gets here
+  }
+  return { name, receive: (onBytes) => deps.gl.takeVideoLink(link, onBytes) };
+}
 
 /** How often the step shows the video arriving: often enough to see it move, far inside Slack's rate limits. */
 export const VIDEO_PROGRESS_EVERY_MS = 2_000;
@@ -30,9 +49,10 @@ const messagesOf = (errors: DraftErrors): string[] => Object.values(errors).flat
  */
 export async function startVideoStep(
   deps: SlackDeps,
-  request: { ack: AckFn<ViewResponseAction>; userId: string; state: DraftModalState; input: DraftInput; errorsFor: (errors: DraftErrors) => Record<string, string>; upload: SlackUpload },
+  request: { ack: AckFn<ViewResponseAction>; userId: string; state: DraftModalState; input: DraftInput; errorsFor: (errors: DraftErrors) => Record<string, string>; source: VideoSource },
 ): Promise<void> {
-  const { ack, userId, state, input, upload } = request;
+  const { ack, userId, state, input, source } = request;
+  const upload = { name: source.name };
   const validation = deps.gl.validateDraft({ ...input, images: [] });
   if (!validation.ok) {
     const errors = beforeVideo(validation.errors);
@@ -49,7 +69,7 @@ export async function startVideoStep(
     const update = (step: VideoStep) => deps.client.views.update({ external_id: videoStepExternalId(key), view: show(step) });
     let shownAt = deps.clock.now().getTime();
     let showing: Promise<unknown> = Promise.resolve();
-    const received = await receiveSlackVideo(deps.uploads, upload, (bytes, total) => {
+    const received = await source.receive((bytes, total) => {
       const now = deps.clock.now().getTime();
       if (now - shownAt < VIDEO_PROGRESS_EVERY_MS) return;
       shownAt = now;
