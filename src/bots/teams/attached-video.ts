@@ -5,7 +5,6 @@
  * minutes, so it runs after the turn has been answered (after-turn.ts).
  */
 import type { PostVideo } from '../../domain/post.js';
-import { formatMegabytes } from '../../domain/megabytes.js';
 import { downloadVideo } from '../../media/media-download.js';
 import { MediaRejected } from '../../media/media-rejected.js';
 import type { MediaLimits, MediaStore } from '../../media/media-store.js';
@@ -17,14 +16,9 @@ export const VIDEO_TIMEOUT_MS = 30 * 60_000;
 
 export type ReceivedVideo = { ok: true; video: PostVideo } | { ok: false; message: string };
 
-/**
- * The store's words for a rejected file speak of images and MEDIA_MAX_MB; a video has its own
- * limit (VIDEO_MAX_MB), so those few are said for a video here.
- */
-function videoMessage(error: MediaRejected, limits: MediaLimits): string {
+/** The store words a few of its refusals for an image; those are said for a video here. */
+function videoMessage(error: MediaRejected): string {
   switch (error.reason) {
-    case 'too_large':
-      return `It is larger than the ${formatMegabytes(limits.maxBytes, 'down')} Greenlight takes for a video (VIDEO_MAX_MB).`;
     case 'interrupted':
       return 'The video stopped arriving before it was complete; send it again.';
     case 'disk_full':
@@ -55,7 +49,7 @@ export async function receiveTeamsVideo(
     const { sha256, bytes, container, durationSeconds, width, height, videoCodec, audioCodec } = stored;
     return { ok: true, video: { sha256, bytes, container, durationSeconds, width, height, videoCodec, audioCodec, name: attached.name } };
   } catch (error) {
-    if (error instanceof MediaRejected) return { ok: false, message: videoMessage(error, limits) };
+    if (error instanceof MediaRejected) return { ok: false, message: videoMessage(error) };
     throw error;
   }
 }
