@@ -7,12 +7,12 @@
 import { CardFactory, type TaskModuleResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { isNetworkId, NETWORK_IDS, type NetworkId } from '../../domain/network.js';
-import type { Person } from '../../domain/post.js';
+import type { Person, PostImage, PostVideo, YouTubeDetails } from '../../domain/post.js';
 import { formatInstant } from '../../domain/time.js';
 import { zonedToInstant } from '../../domain/zoned-time.js';
 import { DEFAULT_TONE, isTone } from '../../workflows/captions/types.js';
-import type { DraftErrors, DraftInput } from '../../workflows/draft-validation.js';
-import { buildDraftForm, FORM_ACTION, formIds, type DraftFormModel, type DraftFormValues, type FormImage } from './cards/draft-form.js';
+import type { DraftErrors, DraftInput, YouTubeInput } from '../../workflows/draft-validation.js';
+import { buildDraftForm, FORM_ACTION, formIds, YOUTUBE_INPUT, type DraftFormModel, type DraftFormValues, type FormImage, type YouTubeFormValues } from './cards/draft-form.js';
 import type { TeamsDeps } from './teams-deps.js';
 
 /** What a form submission carries: the inputs and the button's data, as Teams sends them. */
@@ -30,6 +30,13 @@ const Submission = z
     mediaUrl: z.string().optional(),
     tone: z.string().optional(),
     images: z.string().optional(),
+    video: z.string().optional(),
+    // YouTube's fields, as strings (absent when the form had none: YouTube not connected).
+    [YOUTUBE_INPUT.title]: z.string().optional(),
+    [YOUTUBE_INPUT.tags]: z.string().optional(),
+    [YOUTUBE_INPUT.category]: z.string().optional(),
+    [YOUTUBE_INPUT.privacy]: z.string().optional(),
+    [YOUTUBE_INPUT.kids]: z.string().optional(),
   })
   .passthrough();
 type Submission = z.infer<typeof Submission>;
@@ -59,26 +66,69 @@ const field = (s: Submission, id: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+/** YouTube's answers as the form holds them; an unknown answer to "made for kids" is no answer. */
+function youtubeValuesFrom(s: Submission): YouTubeFormValues {
+  const kids = s[YOUTUBE_INPUT.kids];
+  return {
+    title: s[YOUTUBE_INPUT.title] ?? '',
+    tags: s[YOUTUBE_INPUT.tags] ?? '',
+    categoryId: s[YOUTUBE_INPUT.category] ?? '',
+    privacy: s[YOUTUBE_INPUT.privacy] ?? '',
+    madeForKids: kids === 'yes' || kids === 'no' ? kids : '',
+  };
+}
+
+/** A post's YouTube fields as the form shows them (editing). */
+function youtubeValuesOf(youtube: YouTubeDetails | null): YouTubeFormValues | undefined {
+  if (!youtube) return undefined;
+  return { title: youtube.title, tags: youtube.tags.join(', '), categoryId: youtube.categoryId, privacy: youtube.privacy, madeForKids: youtube.madeForKids ? 'yes' : 'no' };
+}
+
+/** The form's YouTube answers as the workflow takes them (it checks them when YouTube is chosen). */
+function youtubeInput(values: YouTubeFormValues | undefined, thumbnail: PostImage | null): YouTubeInput {
+  return {
+    title: values?.title ?? '',
+    tags: values?.tags ?? '',
+    categoryId: values?.categoryId || null,
+    privacy: values?.privacy || null,
+    madeForKids: values?.madeForKids === 'yes' ? true : values?.madeForKids === 'no' ? false : null,
+    thumbnail,
+  };
+}
+
 /**
  * The form's values. Images are those the form showed (`images`, by sha256) that Greenlight
- * knows for this person (pasted into the chat, or on the post being edited): what the bytes
- * are is never taken from the form. Left-out images are dropped, so a form shown again (with
- * problems) lists the kept ones in the order validation counts them.
+ * knows for this person (sent in the chat, or on the post being edited), and the video the
+ * same way (`video`): what the bytes are is never taken from the form. Left-out images are
+ * dropped, so a form shown again (with problems) lists the kept ones in the order validation
+ * counts them.
  */
-function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[], known: readonly Omit<FormImage, 'alt'>[]): DraftFormValues {
+function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[], known: { images: readonly Omit<FormImage, 'alt'>[]; videos: readonly PostVideo[] }): DraftFormValues {
   const networks = s.networks === undefined ? fallbackNetworks : s.networks.split(',').map((n) => n.trim()).filter((n): n is NetworkId => isNetworkId(n));
   const shown = (s.images ?? '').split(',').filter(Boolean);
   const images: FormImage[] = [];
   shown.forEach((sha256, n) => {
-    const image = known.find((k) => k.sha256 === sha256);
+    const image = known.images.find((k) => k.sha256 === sha256);
     if (image && field(s, formIds.keep(n)) !== 'false') images.push({ ...image, alt: field(s, formIds.alt(n)) ?? '' });
   });
+  const video = s.video && field(s, formIds.keepVideo) !== 'false' ? (known.videos.find((v) => v.sha256 === s.video) ?? null) : null;
   const variants: Partial<Record<NetworkId, string>> = {};
   for (const network of NETWORK_IDS) {
     const value = field(s, formIds.variant(network));
     if (value?.trim()) variants[network] = value;
   }
-  return { text: s.text ?? '', networks, date: s.date ?? '', time: s.time ?? '', mediaUrl: s.mediaUrl ?? '', tone: isTone(s.tone) ? s.tone : DEFAULT_TONE, images, variants };
+  return {
+    text: s.text ?? '',
+    networks,
+    date: s.date ?? '',
+    time: s.time ?? '',
+    mediaUrl: s.mediaUrl ?? '',
+    tone: isTone(s.tone) ? s.tone : DEFAULT_TONE,
+    images,
+    variants,
+    video,
+    youtube: youtubeValuesFrom(s),
+  };
 }
 
 
@@ -107,19 +157,26 @@ export class DraftTask {
       const post = await gl.getPost(options.edit.postId);
       if (!post || post.post.authorId !== person.id) return this.#message('Only the author can edit this post.');
       const when = post.post.publishAt ? localDateTime(post.post.publishAt, zone) : { date: '', time: '' };
+      // The post keeps its media, unless a video sent in the chat since waits: it takes their place.
+      const newVideo = this.deps.inbox.waiting(person.id).video;
+      const youtube = youtubeValuesOf(post.revision.youtube ?? null);
       const values: DraftFormValues = {
         text: post.revision.text,
         networks: post.revision.networks,
         ...when,
         mediaUrl: post.revision.mediaUrl ?? '',
         tone: DEFAULT_TONE,
-        images: post.revision.images.map((i) => ({ ...i, alt: i.alt ?? '' })),
+        images: newVideo ? [] : post.revision.images.map((i) => ({ ...i, alt: i.alt ?? '' })),
         variants: post.revision.variants,
+        video: newVideo ?? post.revision.video ?? null,
+        ...(youtube ? { youtube } : {}),
       };
-      return dialog(this.#form({ editing: options.edit, values, available, zone, zoneSource: source }), `Edit post #${post.post.id}`);
+      const extras = await this.#videoExtras(person, values, available, zone);
+      return dialog(this.#form({ editing: options.edit, values, available, zone, zoneSource: source, ...extras }), `Edit post #${post.post.id}`);
     }
     const refusal = await this.#noApprovalsChannel();
     if (refusal) return this.#message(refusal);
+    const waiting = this.deps.inbox.waiting(person.id);
     const values: DraftFormValues = {
       text: options.text ?? '',
       networks: available.includes('sandbox') && available.length === 1 ? ['sandbox'] : [],
@@ -127,9 +184,11 @@ export class DraftTask {
       time: '',
       mediaUrl: '',
       tone: DEFAULT_TONE,
-      images: this.deps.inbox.waiting(person.id).images.map((i) => ({ ...i, alt: '' })),
+      images: waiting.images.map((i) => ({ ...i, alt: '' })),
+      video: waiting.video,
     };
-    return dialog(this.#form({ values, available, zone, zoneSource: source }), 'Draft a post');
+    const extras = await this.#videoExtras(person, values, available, zone);
+    return dialog(this.#form({ values, available, zone, zoneSource: source, ...extras }), 'Draft a post');
   }
 
   /** A button on the form was pressed: submit, suggest captions, or use a suggestion. */
@@ -143,10 +202,12 @@ export class DraftTask {
     const available = gl.networks();
     const editing = s.postId && s.revisionId ? { postId: s.postId, revisionId: s.revisionId } : undefined;
     const edited = editing ? await gl.getPost(editing.postId) : undefined;
-    const known = [...(edited?.post.authorId === person.id ? edited.revision.images : []), ...this.deps.inbox.waiting(person.id).images];
+    const own = edited?.post.authorId === person.id ? edited.revision : undefined;
+    const waiting = this.deps.inbox.waiting(person.id);
+    const known = { images: [...(own?.images ?? []), ...waiting.images], videos: [own?.video, waiting.video].filter((v): v is PostVideo => Boolean(v)) };
     const values = valuesFrom(s, [], known);
     const aiAssisted = s.aiAssisted === true || s.aiAssisted === 'true';
-    const base = { editing, values, available, zone, zoneSource: source, aiAssisted } as const;
+    const base = { editing, values, available, zone, zoneSource: source, aiAssisted, ...(await this.#videoExtras(person, values, available, zone)) } as const;
     const title = editing ? `Edit post #${editing.postId}` : 'Draft a post';
 
     if (s.action === FORM_ACTION.suggest) {
@@ -160,6 +221,14 @@ export class DraftTask {
       return dialog(this.#form({ ...base, values: { ...values, text: suggestion.text }, aiAssisted: true }), title);
     }
 
+    // The form showed a video Greenlight no longer holds for this person: never post without it unsaid.
+    if (s.video && field(s, formIds.keepVideo) !== 'false' && !values.video) {
+      const newer = waiting.video;
+      const problem = newer
+        ? `The video on this form was replaced by ${newer.name}, sent in your chat since: check the post with it and submit again.`
+        : 'The video on this form is no longer waiting (videos wait two hours): send it again in your chat with Greenlight, then open a new form.';
+      return dialog(this.#form({ ...base, values: { ...values, video: newer, ...(newer ? { images: [] } : {}) } }, { problem }), title);
+    }
     const when = publishAtFrom(values, zone);
     if ('error' in when) return dialog(this.#form(base, { errors: { publishAt: when.error } }), title);
     const input: DraftInput = {
@@ -171,6 +240,9 @@ export class DraftTask {
       aiAssisted,
       images: (values.images ?? []).map(({ alt, ...image }) => ({ ...image, alt: alt.trim() || null })),
       variants: values.variants ?? {},
+      video: values.video ?? null,
+      // An edited post keeps its YouTube thumbnail: the form has no field for one.
+      youtube: youtubeInput(values.youtube, own?.youtube?.thumbnail ?? null),
     };
     if (!editing) {
       const refusal = await this.#noApprovalsChannel();
@@ -180,8 +252,8 @@ export class DraftTask {
     if (!result.ok) {
       return dialog(this.#form(base, 'errors' in result ? { errors: result.errors } : { problem: result.refusal.refused }), title);
     }
-    // The pasted images are on the post now; the next draft starts without them.
-    if (!editing) this.deps.inbox.clear(person.id);
+    // What waited in the chat is on the post now; the next draft starts without it.
+    if (!editing || (waiting.video && values.video?.sha256 === waiting.video.sha256)) this.deps.inbox.clear(person.id);
     const publish = result.post.post.publishAt ? `It publishes ${formatInstant(result.post.post.publishAt, result.post.post.publishZone)} once approved.` : 'It publishes as soon as it is approved.';
     return this.#message(`Post #${result.post.post.id} is waiting for approval. ${publish} You will hear in your chat with Greenlight.`);
   }
@@ -201,6 +273,16 @@ export class DraftTask {
     // The form remembers that a suggestion was used (it marks the post AI-assisted).
     if (model.aiAssisted) for (const action of card.actions ?? []) (action.data as Record<string, unknown>).aiAssisted = true;
     return card;
+  }
+
+  /**
+   * What the form says beside the media: a video still arriving, and, with a video on the form
+   * and YouTube connected, where the upload stands against YouTube's daily quota.
+   */
+  async #videoExtras(person: Person, values: DraftFormValues, available: readonly NetworkId[], zone: string): Promise<Pick<DraftFormModel, 'notices' | 'receiving'>> {
+    const receiving = this.deps.inbox.receiving(person.id);
+    const notices = values.video && available.includes('youtube') ? await this.deps.gl.quotaNotices(['youtube'], zone) : [];
+    return { ...(notices.length ? { notices } : {}), ...(receiving ? { receiving } : {}) };
   }
 
   async #noApprovalsChannel(): Promise<string | undefined> {

@@ -162,6 +162,69 @@ describe('Teams cards', () => {
     expect(JSON.stringify(card)).toContain('data:image/png;base64,');
   });
 
+  it('the approval card shows the video (name, format, length, size) and YouTube’s fields, people’s words escaped', () => {
+    const video = { sha256: 'c'.repeat(64), bytes: 21_075_000, container: 'mp4' as const, durationSeconds: 40, width: 1280, height: 720, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', name: 'shop *tour*.mp4' };
+    const youtube = { title: 'Our <new> shop', tags: ['shop', 'tour'], categoryId: '19', privacy: 'unlisted' as const, madeForKids: false, thumbnail: null };
+    const posted = buildApprovalCard(view({ video, youtube }), { canDecide: true });
+    clean(posted);
+    const shown = JSON.stringify(posted);
+    expect(shown).toContain('🎬 **Video** · shop \\\\*tour\\\\*.mp4 · MP4 · 40 s · 1280×720 · 20.1 MB');
+    expect(shown).toContain('▶️ **YouTube:** “Our \\\\<new\\\\> shop” · unlisted · not made for kids · Travel & Events · tags: shop, tour');
+    const plain = JSON.stringify(buildApprovalCard(view(), { canDecide: true }));
+    expect(plain).not.toContain('🎬');
+    expect(plain).not.toContain('▶️');
+  });
+
+  it('the draft form shows a waiting video instead of alt text fields, with the quota notice, and YouTube’s fields with their errors', () => {
+    const video = { sha256: 'd'.repeat(64), bytes: 5 * 1024 * 1024, container: 'mov' as const, durationSeconds: 72, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: null, name: 'reel.mov' };
+    const form = buildDraftForm({
+      values: { text: 'Tour', networks: ['youtube'], date: '', time: '', mediaUrl: '', tone: 'friendly', video, youtube: { title: '', tags: 'a, b', categoryId: '27', privacy: 'unlisted', madeForKids: '' } },
+      available: ['sandbox', 'youtube'],
+      zone: 'UTC',
+      zoneSource: 'default',
+      usage: [],
+      errors: { youtube_title: 'YouTube needs a title.', youtube_kids: 'Say whether the video is made for kids: YouTube requires an answer for every video.', images: 'This video is too long for X.' },
+      captions: { enabled: false },
+      notices: ['YouTube: upload 1 of the 6 its daily quota allows (it renews at 09:00).'],
+    });
+    clean(form);
+    const json = JSON.stringify(form);
+    expect(json).toContain('🎬 reel.mov · MOV · 1 min 12 s · 1080×1920 · 5 MB');
+    expect(json).not.toContain('"id":"alt_0"');
+    expect(json).toContain('"id":"keep_video"');
+    expect(json).toContain('YouTube: upload 1 of the 6');
+    expect(json).toContain('This video is too long for X.');
+    // Each of YouTube's inputs, its value kept, with its error right after it.
+    const body = form.body as Array<Record<string, unknown>>;
+    const after = (id: string) => body[body.findIndex((e) => e.id === id) + 1]?.text;
+    expect(after('youtube_title')).toBe('YouTube needs a title.');
+    expect(after('youtube_kids')).toMatch(/^Say whether the video is made for kids/);
+    expect(body.find((e) => e.id === 'youtube_tags')).toMatchObject({ value: 'a, b' });
+    expect(body.find((e) => e.id === 'youtube_privacy')).toMatchObject({ style: 'expanded', value: 'unlisted' });
+    const category = body.find((e) => e.id === 'youtube_category') as { value: string; choices: Array<{ title: string; value: string }> };
+    expect(category.value).toBe('27');
+    expect(category.choices).toContainEqual({ title: 'People & Blogs', value: '22' });
+    // "Made for kids" is the author's own answer: none is chosen for them.
+    expect(body.find((e) => e.id === 'youtube_kids')).not.toHaveProperty('value');
+    // Every button says which video the form showed.
+    for (const action of form.actions ?? []) expect(action.data).toMatchObject({ video: video.sha256 });
+
+    // Without YouTube connected there are no YouTube fields; a video still arriving is said.
+    const plain = buildDraftForm({
+      values: { text: '', networks: [], date: '', time: '', mediaUrl: '', tone: 'friendly' },
+      available: ['sandbox'],
+      zone: 'UTC',
+      zoneSource: 'default',
+      usage: [],
+      captions: { enabled: false },
+      receiving: 'tour.mp4',
+    });
+    clean(plain);
+    expect(JSON.stringify(plain)).not.toContain('youtube_');
+    expect(JSON.stringify(plain)).toContain('Your video tour.mp4 is still arriving');
+    expect(JSON.stringify(plain)).not.toContain('"video":');
+  });
+
   it('help for someone who typed something else', () => {
     const help = buildHelpCard({ isApprover: false, approvalsChannelSet: false, unknown: 'do **it**' });
     clean(help);

@@ -5,7 +5,8 @@
  * every click is checked on the server whatever the view showed.
  */
 import { formatInstant } from '../../../domain/time.js';
-import { imageFacts } from '../../presentation/image-lines.js';
+import { imageFacts, videoFacts, youtubeFacts } from '../../presentation/image-lines.js';
+import { YOUTUBE_CATEGORIES } from '../../../workflows/draft-validation.js';
 import type { PostView } from '../../../workflows/post-view.js';
 import { cardSummary, publicationLine, publishTimeLine, statusLine, usageLine } from '../../presentation/post-lines.js';
 import { truncate } from '../../presentation/markup.js';
@@ -74,6 +75,8 @@ function body(view: PostView, fullText: boolean, imageUrls: readonly string[]): 
   }
   if (view.mediaUrl) elements.push({ type: 'Image', url: view.mediaUrl, altText: `Image for post #${view.id}`, size: 'Large' });
   elements.push(...imageLines(view, imageUrls, fullText));
+  if (view.video) elements.push(subtle(`🎬 **Video** · ${escapeCardMarkdown(truncate(view.video.name, 120))} · ${videoFacts(view.video)}`));
+  if (view.youtube) elements.push(subtle(`▶️ **YouTube:** ${escapeCardMarkdown(truncate(youtubeFacts(view.youtube, YOUTUBE_CATEGORIES[view.youtube.categoryId]), 1500))}`));
   elements.push(text(publishTimeLine(m, view), { spacing: 'Medium' }), text(statusLine(m, view)));
   for (const p of view.publications) elements.push(subtle(publicationLine(m, p, view.publishZone)));
   return elements;

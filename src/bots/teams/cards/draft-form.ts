@@ -1,14 +1,18 @@
 /**
  * The draft form, in a Teams dialog (task module): Adaptive Card 1.5 with the text, the
  * networks (multi-select, expanded), the publish date and time in the author's zone (the form
- * says which), an image link, the images pasted into the chat (each with its alt text), a
- * text per network, and, when AI captions are on, the tone and Suggest captions.
- * Problems come back on the form next to their field; suggestions come back with Use this.
+ * says which), an image link, the images sent in the chat (each with its alt text) or the
+ * video sent there (with YouTube's daily quota when YouTube is connected), YouTube's own
+ * fields when YouTube is connected, a text per network, and, when AI captions are on, the
+ * tone and Suggest captions. Problems come back on the form next to their field; suggestions
+ * come back with Use this.
  */
 import { NETWORK_LABELS, type NetworkId } from '../../../domain/network.js';
 import type { ImageType } from '../../../domain/image-format.js';
-import { MAX_ALT_TEXT, type DraftErrors, type DraftField } from '../../../workflows/draft-validation.js';
-import { imageFacts } from '../../presentation/image-lines.js';
+import type { PostVideo } from '../../../domain/post.js';
+import { YOUTUBE_TITLE_MAX } from '../../../platforms/rules/youtube.js';
+import { DEFAULT_YOUTUBE_CATEGORY, MAX_ALT_TEXT, YOUTUBE_CATEGORIES, type DraftErrors, type DraftField, type YouTubeField } from '../../../workflows/draft-validation.js';
+import { imageFacts, videoFacts } from '../../presentation/image-lines.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
 import type { CaptionSuggestion, Tone } from '../../../workflows/captions/types.js';
 import { TONES } from '../../../workflows/captions/types.js';
@@ -32,6 +36,21 @@ export interface DraftFormValues {
   images?: readonly FormImage[];
   /** Network → its own text, as typed. */
   variants?: Partial<Record<NetworkId, string>>;
+  /** The uploaded video the form shows (sent in the chat, or already on the post); then there are no images. */
+  video?: PostVideo | null;
+  /** YouTube's fields as typed (read only when YouTube is chosen). */
+  youtube?: YouTubeFormValues;
+}
+
+/** YouTube's fields as the form holds them: strings, as Teams sends them back. */
+export interface YouTubeFormValues {
+  title: string;
+  /** Comma-separated, as typed. */
+  tags: string;
+  categoryId: string;
+  privacy: string;
+  /** '' until the author answers (YouTube requires an answer). */
+  madeForKids: 'yes' | 'no' | '';
 }
 
 export interface FormImage {
@@ -47,8 +66,18 @@ export interface FormImage {
 export const formIds = {
   alt: (n: number) => `alt_${n}`,
   keep: (n: number) => `keep_${n}`,
+  keepVideo: 'keep_video',
   variant: (network: NetworkId) => `variant_${network}`,
 } as const;
+
+/** YouTube's inputs are named for their fields, so the workflow's errors land next to them. */
+export const YOUTUBE_INPUT = {
+  title: 'youtube_title',
+  tags: 'youtube_tags',
+  category: 'youtube_category',
+  privacy: 'youtube_privacy',
+  kids: 'youtube_kids',
+} as const satisfies Record<string, YouTubeField>;
 
 export interface DraftFormModel {
   /** An edit of an existing post, at the revision the author is editing. */
@@ -63,6 +92,10 @@ export interface DraftFormModel {
   /** A problem that belongs to no one field (a refusal). */
   problem?: string;
   captions: { enabled: boolean; hint?: string; suggestions?: readonly CaptionSuggestion[]; message?: string };
+  /** What the networks' daily allowances say about one more upload (YouTube's quota), shown with the video. */
+  notices?: readonly string[];
+  /** The name of a video sent in the chat that is still arriving. */
+  receiving?: string;
 }
 
 const ZONE_SOURCE = {
@@ -74,8 +107,10 @@ const ZONE_SOURCE = {
 const fieldError = (message: string | undefined): CardElement[] => (message ? [attention(escapeCardMarkdown(message))] : []);
 
 /** Each image with its facts, an alt text field and a switch to leave it out. */
-function imageInputs(images: readonly FormImage[], errors: DraftErrors): CardElement[] {
-  if (!images.length) return [subtle('To add pictures, paste them into your chat with Greenlight first: they wait there for your next draft.')];
+function imageInputs(images: readonly FormImage[], errors: DraftErrors, receiving: boolean): CardElement[] {
+  if (!images.length) {
+    return receiving ? [] : [subtle('To add pictures or a video, send them in your chat with Greenlight first (paste images, or attach files with the paperclip): they wait there for your next draft.')];
+  }
   const out: CardElement[] = [text(`**Images** (${images.length}, published in this order)`, { spacing: 'Medium' }), ...fieldError(errors.images)];
   images.forEach((image, n) => {
     out.push(
@@ -86,6 +121,51 @@ function imageInputs(images: readonly FormImage[], errors: DraftErrors): CardEle
     );
   });
   return out;
+}
+
+/** The video with its facts (in place of images: a post has one or the other), a switch to leave it out, and quota notices. */
+function videoInputs(video: PostVideo, errors: DraftErrors, notices: readonly string[]): CardElement[] {
+  return [
+    text('**Video**', { spacing: 'Medium' }),
+    subtle(`🎬 ${escapeCardMarkdown(video.name)} · ${videoFacts(video)}`),
+    ...fieldError(errors.images),
+    { type: 'Input.Toggle', id: formIds.keepVideo, title: 'Include this video', value: 'true', valueOn: 'true', valueOff: 'false' },
+    ...notices.map((n) => subtle(escapeCardMarkdown(n))),
+  ];
+}
+
+const CATEGORY_CHOICES = Object.entries(YOUTUBE_CATEGORIES).map(([value, title]) => ({ title, value }));
+const PRIVACY_CHOICES = [
+  { title: 'Public', value: 'public' },
+  { title: 'Unlisted (only people with the link)', value: 'unlisted' },
+];
+const KIDS_CHOICES = [
+  { title: 'No, it is not made for kids', value: 'no' },
+  { title: 'Yes, it is made for kids', value: 'yes' },
+];
+
+/**
+ * YouTube's own fields, shown whenever YouTube is connected (a form cannot grow as networks
+ * are ticked) and read only when it is chosen. "Made for kids" starts unanswered: YouTube
+ * requires the author's own answer, so none is chosen for them.
+ */
+function youtubeInputs(youtube: YouTubeFormValues | undefined, errors: DraftErrors): CardElement[] {
+  const v = youtube ?? { title: '', tags: '', categoryId: DEFAULT_YOUTUBE_CATEGORY, privacy: 'public', madeForKids: '' };
+  return [
+    text('**YouTube** (when YouTube is chosen; the text above is the video’s description)', { spacing: 'Medium' }),
+    { type: 'Input.Text', id: YOUTUBE_INPUT.title, label: `YouTube title (required for YouTube: up to ${YOUTUBE_TITLE_MAX} characters, no < or >)`, value: v.title, maxLength: 150 },
+    ...fieldError(errors.youtube_title),
+    { type: 'Input.Text', id: YOUTUBE_INPUT.tags, label: 'YouTube tags (separated by commas, 500 characters in all)', value: v.tags, maxLength: 600 },
+    ...fieldError(errors.youtube_tags),
+    { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.category, label: 'YouTube category', value: v.categoryId || DEFAULT_YOUTUBE_CATEGORY, choices: CATEGORY_CHOICES },
+    ...fieldError(errors.youtube_category),
+    { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.privacy, label: 'YouTube visibility (it waits as private on YouTube until the publish time)', style: 'expanded', value: v.privacy || 'public', choices: PRIVACY_CHOICES },
+    ...fieldError(errors.youtube_privacy),
+    { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.kids, label: 'Made for kids? (YouTube requires an answer for every video)', style: 'expanded', ...(v.madeForKids ? { value: v.madeForKids } : {}), choices: KIDS_CHOICES },
+    ...fieldError(errors.youtube_kids),
+    // The form has no thumbnail field; an edited post keeps its own, whose problem shows here.
+    ...fieldError(errors['youtube_thumbnail' as DraftField]),
+  ];
 }
 
 /** A text per network, in a part the author opens (empty: the network gets the text above). */
@@ -109,7 +189,9 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
   const context = {
     ...(model.editing ? { postId: model.editing.postId, revisionId: model.editing.revisionId } : {}),
     // Which images the form showed, in order: the answer's alt_n and keep_n refer to these.
-    ...(values.images?.length ? { images: values.images.map((i) => i.sha256).join(',') } : {}),
+    ...(values.images?.length && !values.video ? { images: values.images.map((i) => i.sha256).join(',') } : {}),
+    // Which video the form showed: the answer's keep_video refers to it.
+    ...(values.video ? { video: values.video.sha256 } : {}),
   };
   const body: CardElement[] = [heading(model.editing ? `Edit post #${model.editing.postId}` : 'Draft a post')];
   if (model.problem) body.push(attention(escapeCardMarkdown(model.problem)));
@@ -136,7 +218,12 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
     { type: 'Input.Text', id: 'mediaUrl', label: 'Image link (optional)', style: 'Url', value: values.mediaUrl, placeholder: 'https://…' },
     ...fieldError(errors.mediaUrl),
   );
-  body.push(...imageInputs(values.images ?? [], errors));
+  if (values.video) body.push(...videoInputs(values.video, errors, model.notices ?? []));
+  else body.push(...imageInputs(values.images ?? [], errors, Boolean(model.receiving)));
+  if (model.receiving) {
+    body.push(attention(`Your video ${escapeCardMarkdown(model.receiving)} is still arriving: Greenlight says in your chat when it is ready. Open the form again then to post it.`));
+  }
+  if (model.available.includes('youtube')) body.push(...youtubeInputs(values.youtube, errors));
   body.push(...variantInputs(model.available, values.variants ?? {}, errors));
 
   const actions: CardElement[] = [];
