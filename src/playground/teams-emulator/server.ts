@@ -63,6 +63,12 @@ export interface FakeBotConnector {
    * (a `tempauth` in the link, no token needed). Served here as SharePoint would serve it.
    */
   attachedFile(bytes: Buffer, name: string): { contentType: string; contentUrl: string; name: string; content: { downloadUrl: string; uniqueId: string; fileType: string } };
+  /**
+   * From now on, attached files' downloads answer with their headers and the first part of the
+   * file, and hold the rest until the returned function is called (a slow OneDrive, a large
+   * video): for work that must not wait for a download inside a turn. `reset()` releases too.
+   */
+  holdFileDownloads(): () => void;
   /** Every request so far, in arrival order (cleared by reset). */
   readonly calls: readonly RecordedCall[];
   callsTo(operation: FakeTeamsOperation): RecordedCall[];
@@ -214,17 +220,32 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     recorder.record({ operation: 'getAttachment', method: 'GET', path, params: { attachmentId: id }, body: undefined, status, response: undefined, at, auth });
   }
 
+  /** Held file downloads wait for this (see holdFileDownloads); undefined: none are held. */
+  let fileHold: { released: Promise<void>; release: () => void } | undefined;
+  const releaseFiles = () => {
+    fileHold?.release();
+    fileHold = undefined;
+  };
+
   /** OneDrive's download link: the bytes to whoever holds the `tempauth` in the link, no token. */
-  function serveFile(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, path: string, at: number): void {
+  async function serveFile(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, path: string, at: number): Promise<void> {
     const id = query.get('UniqueId') ?? '';
     const found = state.files.get(id);
     const status = !found ? 404 : found.tempauth !== query.get('tempauth') ? 401 : 200;
-    if (status === 200) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': found!.bytes.length });
-      res.end(found!.bytes);
-    } else send(res, status, { error: { code: status === 401 ? 'unauthenticated' : 'itemNotFound' } });
-    // Whether a token came along: it must not (the link is pre-authorised; the bot's token belongs to the Bot Framework).
+    // Recorded as it starts (a held download is visible while held). Whether a token came along:
+    // it must not (the link is pre-authorised; the bot's token belongs to the Bot Framework).
     recorder.record({ operation: 'downloadFile', method: 'GET', path, params: { uniqueId: id }, body: undefined, status, response: undefined, at, auth: { ...NO_AUTH, presented: Boolean(req.headers.authorization) } });
+    if (status !== 200) return send(res, status, { error: { code: status === 401 ? 'unauthenticated' : 'itemNotFound' } });
+    const bytes = found!.bytes;
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+    const held = fileHold?.released;
+    if (held) {
+      // The first part goes now, the rest once released: the download has visibly begun.
+      const first = Math.min(bytes.length - 1, 64 * 1024);
+      res.write(bytes.subarray(0, first));
+      await held;
+      res.end(bytes.subarray(first));
+    } else res.end(bytes);
   }
 
   async function answerConnector(request: Request, authRequired: boolean): Promise<Handled> {
@@ -286,7 +307,10 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     // Decoded per segment: conversation ids carry ':', '@', ';' and '=' (sent percent-encoded).
     const segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
     const path = `/${segments.join('/')}`;
-    if (segments[0] === 'sharepoint' && req.method === 'GET') return serveFile(req, res, url.searchParams, path, now());
+    if (segments[0] === 'sharepoint' && req.method === 'GET') {
+      serveFile(req, res, url.searchParams, path, now()).catch(() => res.destroy());
+      return;
+    }
     const route =
       segments[0] === 'teams' && segments[1] === 'v3'
         ? handleConnector(req, res, segments.slice(2), url.searchParams, path)
@@ -352,6 +376,14 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
         content: { downloadUrl: `${origin}/sharepoint/personal/user/_layouts/15/download.aspx?UniqueId=${uniqueId}&tempauth=${tempauth}`, uniqueId, fileType: name.split('.').pop() ?? '' },
       };
     },
+    holdFileDownloads() {
+      if (!fileHold) {
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        fileHold = { released, release };
+      }
+      return releaseFiles;
+    },
     calls: recorder.calls,
     callsTo: (operation) => recorder.callsTo(operation),
     waitFor: (operation, predicate, timeoutMs) => recorder.waitFor(operation, predicate, timeoutMs),
@@ -370,6 +402,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     subscribe: (listener) => recorder.subscribe(listener),
     reset() {
       down.end();
+      releaseFiles();
       recorder.clear();
       state.clear();
       failures.clear();
@@ -380,6 +413,7 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     close: () =>
       new Promise<void>((resolve, reject) => {
         down.end();
+        releaseFiles();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections would otherwise hold close() until they time out.
         server.closeAllConnections();
