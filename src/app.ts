@@ -86,7 +86,7 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   // The playground's "publish now" moves the clock forward: a clock that can be set, running on with real time.
   const clock = options.clock ?? (config.playground ? new ManualClock(Date.now(), { ticking: true }) : systemClock);
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await openStore(config.databaseUrl, { init: options.initDatabase, log: logger, requireWritable: true });
   const work = new WorkTracker();
   const foreground = new Foreground();

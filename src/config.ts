@@ -100,6 +100,7 @@ const EnvSchema = z.object({
   /** The browser playground: on by default when no chat is configured. */
   PLAYGROUND: optional(z.enum(['on', 'off'], 'must be on or off')),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  LOG_FORMAT: withDefault(z.enum(['text', 'json'], 'must be text or json'), 'text'),
 
   SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
   SLACK_SIGNING_SECRET: optional(z.string().regex(/^[A-Za-z0-9]{16,}$/, 'must be the app’s signing secret (letters and digits)')),
@@ -295,6 +296,8 @@ export interface Config {
   port: number;
   databaseUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** LOG_FORMAT: text lines on stderr, or one JSON object per line on stdout. */
+  logFormat: 'text' | 'json';
   slack: SlackConfig | null;
   teams: TeamsConfig | null;
   /**
@@ -448,6 +451,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     slack,
     teams,
     playground,

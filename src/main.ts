@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   keepServingOnStrayErrors(logger);
   // Signals are handled from before start-up: without a listener a SIGTERM ends Node at once,
   // and a supervisor may send one the moment "listening" is printed, or while starting.

@@ -36,6 +36,18 @@ export function redact(text: string): string {
   return out;
 }
 
+/**
+ * Names whose value is a secret whatever it looks like: the names the patterns above mask in
+ * `name=value` and `"name":"value"` text, plus `authorization`. Structured output (JSON logs)
+ * has no such text around a value, so it asks by name.
+ */
+const SECRET_NAME =
+  /^(access_?token|refresh_?token|client_?secret|password|app_?password|token|refresh_?jwt|access_?jwt|api_?key|authorization)$/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** For tests: forget registered secrets. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
