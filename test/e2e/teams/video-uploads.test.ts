@@ -51,11 +51,11 @@ class YouTubeRecorder extends RecordingPublisher {
   }
 }
 
-async function start(env: Record<string, string> = {}) {
+async function start(env: Record<string, string> = {}, options: { local?: boolean } = {}) {
   media = tempDir('greenlight-media-');
   const sandbox = new SandboxPublisher();
   const youtube = new YouTubeRecorder();
-  h = await teamsHarness({ MEDIA_DIR: media.dir, ...env }, { publishers: [sandbox, youtube] });
+  h = await teamsHarness({ MEDIA_DIR: media.dir, ...env }, { publishers: [sandbox, youtube], ...options });
   await h.send(channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
   await h.fake.waitFor('replyToActivity', (c) => JSON.stringify(c.body).includes('approval cards'));
   return { h, sandbox, youtube };
@@ -100,7 +100,10 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).toContain('Your video tour.mp4 is still arriving');
     release();
 
-    const arrived = JSON.stringify((await reply(h, 'Got your video')).body);
+    const arrivedCall = await reply(h, 'Got your video');
+    // A proactive turn of its own, with the bot's token like any other call to the connector.
+    expect(arrivedCall.auth.valid).toBe(true);
+    const arrived = JSON.stringify(arrivedCall.body);
     expect(arrived).toContain('Got your video tour.mp4 (MP4 · 40 s · 1280×720 · 4.1 MB): it is waiting for your next draft.');
     expect(arrived).toContain('"title":"Draft a post with it"');
     expect(arrived).toContain('"commandId":"draftPost"');
@@ -193,6 +196,15 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(h.dmTexts(ANN).join('\n')).toContain('elsewhere.mp4 was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.');
     expect(h.fake.callsTo('downloadFile')).toHaveLength(1);
     expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).not.toContain('🎬');
+  });
+
+  it('in local mode (the Agents Playground, no app id and no tokens) the reply after the turn arrives too', async () => {
+    const { h } = await start({}, { local: true });
+    const clip = await videoBytes({ width: 640, height: 360, seconds: 2 });
+    await h.send(withAttachments(h, [h.fake.attachedFile(clip, 'local.mp4')]));
+    const arrived = await reply(h, 'Got your video local.mp4');
+    expect(arrived.auth.presented).toBe(false);
+    expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).toContain('🎬 local.mp4');
   });
 
   it('a form whose video was replaced since is shown again with the newer one, and nothing is posted without it', async () => {

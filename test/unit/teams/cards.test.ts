@@ -230,5 +230,6 @@ describe('Teams cards', () => {
     clean(help);
     expect(JSON.stringify(help)).toContain('I did not understand “do \\\\*\\\\*it\\\\*\\\\*”');
     expect(JSON.stringify(help)).toContain('No approvals channel is set yet');
+    expect(JSON.stringify(help)).toContain('one MP4 or MOV video with the paperclip');
   });
 });

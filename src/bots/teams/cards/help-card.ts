@@ -5,6 +5,7 @@ import { escapeCardMarkdown } from './teams-markup.js';
 export function buildHelpCard(options: { isApprover: boolean; approvalsChannelSet: boolean; unknown?: string }): AdaptiveCard {
   const lines = [
     '**Draft a post**: “Draft a post” in the message box’s apps, or send **draft** (with the text if you like).',
+    '**Images or a video**: paste images here, or attach them or one MP4 or MOV video with the paperclip; they wait for your next draft.',
     '**queue**: your posts, and what is scheduled.',
     '**digest**: how posts did in the last 24 hours.',
     '**timezone Europe/Berlin**: the time zone your publish times are in (Teams usually says it).',
