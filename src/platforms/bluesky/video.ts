@@ -20,6 +20,7 @@
  * `@atproto/api`; step 2 through the shared client, because the library's `uploadVideo` takes
  * the file whole and could not stream it.
  */
+import { checkApprovedVideo } from '../approved-video.js';
 import { createHash } from 'node:crypto';
 import type { AtpAgent, BlobRef } from '@atproto/api';
 import { z } from 'zod';
@@ -105,21 +106,10 @@ function dailyLimit(detail: string): PublishError {
   });
 }
 
-/** Refuses before a byte goes what Bluesky would refuse anyway: the container and the size. */
-function checkVideo(video: PublishVideo): void {
-  if (video.container !== 'mp4') {
-    throw fail('permanent', `Bluesky takes MP4 videos; this one is ${String(video.container).toUpperCase()}. Nothing was posted.`);
-  }
-  const rules = 'rules' in blueskyRules.media.video ? blueskyRules.media.video.rules : undefined;
-  if (rules && video.bytes > rules.maxBytes) {
-    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; Bluesky takes videos up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`);
-  }
-  if (video.bytes < 1) throw fail('permanent', NOT_APPROVED);
-}
 
 /** Uploads the approved video to Bluesky's video service and waits for its blob, which a post can embed. */
 export async function uploadBlueskyVideo(video: PublishVideo, deps: BlueskyVideoDeps): Promise<BlobRef> {
-  checkVideo(video);
+  checkApprovedVideo(video, blueskyRules);
   const { session, signal } = deps;
   const did = session.did;
   if (!did) throw fail('retryable', 'Bluesky did not say which account signed in; try again later.');

@@ -21,10 +21,10 @@
  * the running hash, kept only once Facebook took the range, so a range sent twice (its answer
  * lost) is counted once.
  */
+import { checkApprovedVideo } from '../approved-video.js';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { z } from 'zod';
-import { formatMegabytes } from '../../domain/megabytes.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Sleep } from '../http/backoff.js';
 import { describeWait } from '../http/classify.js';
@@ -100,17 +100,6 @@ const fail = (kind: 'permanent' | 'retryable' | 'unknown', message: string, caus
 
 const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Facebook; upload it again and have it approved.';
 
-/** Refuses before a byte goes what Facebook would refuse anyway. */
-function checkVideo(video: PublishVideo): void {
-  if (video.container !== 'mp4' && video.container !== 'mov') {
-    throw fail('permanent', `Facebook takes MP4 or MOV videos; this one is ${String(video.container).toUpperCase()}. Nothing was posted.`);
-  }
-  const rules = 'rules' in facebookRules.media.video ? facebookRules.media.video.rules : undefined;
-  if (rules && video.bytes > rules.maxBytes) {
-    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; Facebook takes videos up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`);
-  }
-  if (video.bytes < 1) throw fail('permanent', 'The video is empty, so nothing was posted to Facebook.');
-}
 
 /** An upload step that shows nothing to anyone: a lost answer costs only a retry, never a person's check. */
 function nothingVisible(error: unknown, what: string): unknown {
@@ -122,7 +111,7 @@ function nothingVisible(error: unknown, what: string): unknown {
 
 /** Uploads the approved video to the Page, publishes it with the post's text, and waits while Facebook processes it. */
 export async function publishPageVideo(video: PublishVideo, text: string, options: PageVideoOptions): Promise<PublishedPageVideo> {
-  checkVideo(video);
+  checkApprovedVideo(video, facebookRules);
   const { graph, pageId, signal } = options;
   const total = video.bytes;
   const path = `${options.uploadBase ?? ''}${graphPath(pageId, 'videos')}`;

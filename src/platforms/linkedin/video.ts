@@ -14,9 +14,9 @@
  * these steps shows anything to anyone, so each is retried like the image upload; only the
  * post is the sending step.
  */
+import { checkApprovedVideo } from '../approved-video.js';
 import { createHash, type Hash } from 'node:crypto';
 import { z } from 'zod';
-import { formatMegabytes } from '../../domain/megabytes.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Sleep } from '../http/backoff.js';
 import { describeWait, errorDetail, type MessageFromError } from '../http/classify.js';
@@ -118,17 +118,6 @@ export function linkedinVideoErrors(base: MessageFromError, now: () => Date): Me
   };
 }
 
-/** Refuses before a byte goes what LinkedIn would refuse anyway: the container and the size. */
-function checkVideo(video: PublishVideo): void {
-  if (video.container !== 'mp4') {
-    throw fail('permanent', `LinkedIn takes MP4 videos; this one is ${String(video.container).toUpperCase()}. Nothing was posted.`);
-  }
-  const rules = 'rules' in linkedinRules.media.video ? linkedinRules.media.video.rules : undefined;
-  if (rules && video.bytes > rules.maxBytes) {
-    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; LinkedIn takes videos up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`);
-  }
-  if (video.bytes < 1) throw fail('permanent', NOT_APPROVED);
-}
 
 /** The parts must cover the file exactly, in order: anything else would upload something other than the file. */
 function checkInstructions(instructions: ReadonlyArray<z.infer<typeof Instruction>>, total: number): void {
@@ -145,7 +134,7 @@ function checkInstructions(instructions: ReadonlyArray<z.infer<typeof Instructio
 
 /** Uploads the approved video, waits until LinkedIn has processed it, and returns its URN for the post. */
 export async function uploadLinkedInVideo(client: HttpClient, video: PublishVideo, options: LinkedInVideoOptions): Promise<string> {
-  checkVideo(video);
+  checkApprovedVideo(video, linkedinRules);
   const signal = options.signal ? { signal: options.signal } : {};
   const common = { headers: { ...LINKEDIN_REST_HEADERS }, retry: true, messageFromError: options.messageFromError, ...signal } as const;
   const total = video.bytes;

@@ -10,6 +10,7 @@
  * (`uploadOnly`); only the post itself is the sending step. The file is read one segment at a
  * time from the media store, so memory holds at most one segment whatever the video's size.
  */
+import { checkApprovedVideo } from '../approved-video.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { formatMegabytes } from '../../domain/megabytes.js';
@@ -65,14 +66,10 @@ const fail = (kind: 'permanent' | 'retryable', message: string, extra: { retryAf
 
 const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to X; upload it again and have it approved.';
 
-/** Checks what X would refuse anyway before a byte goes: the container and the size. */
+/** Checks what X would refuse anyway before a byte goes: its video rules, and what fits in X's segments. */
 function checkVideo(video: PublishVideo): void {
-  if (!(video.container in MEDIA_TYPES)) throw fail('permanent', `X takes MP4 or MOV videos; this one is ${String(video.container).toUpperCase()}. Nothing was posted.`);
-  const rules = 'rules' in xRules.media.video ? xRules.media.video.rules : undefined;
-  if (rules && video.bytes > rules.maxBytes) {
-    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; X takes videos up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`);
-  }
-  if (video.bytes < 1 || Math.ceil(video.bytes / X_VIDEO_SEGMENT_BYTES) > X_MAX_SEGMENTS) {
+  checkApprovedVideo(video, xRules);
+  if (Math.ceil(video.bytes / X_VIDEO_SEGMENT_BYTES) > X_MAX_SEGMENTS) {
     throw fail('permanent', `X cannot take a video of ${formatMegabytes(video.bytes, 'up')} in ${X_MAX_SEGMENTS} parts. Nothing was posted.`);
   }
 }
