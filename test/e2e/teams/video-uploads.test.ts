@@ -213,7 +213,7 @@ describe('Teams: a video through draft, approval and publishing', () => {
     await h.send(withAttachments(h, [h.fake.attachedFile(a, 'a.mp4')]));
     await reply(h, 'Got your video a.mp4');
     const form = formCard(await h.send(composeFetchTask(h.env, { from: ANN })));
-    const data = { ...(form.actions!.find((x) => x.title === 'Submit for approval')!.data as Record<string, unknown>), text: 'Take A', networks: 'sandbox', date: '', time: '', mediaUrl: '', keep_video: 'true' };
+    const data: Record<string, unknown> = { ...(form.actions!.find((x) => x.title === 'Submit for approval')!.data as Record<string, unknown>), text: 'Take A', networks: 'sandbox', date: '', time: '', mediaUrl: '', keep_video: 'true' };
     expect(data.video).toBe(sha(a));
 
     const b = await videoBytes({ width: 1280, height: 720, seconds: 4 });
