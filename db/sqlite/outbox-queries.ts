@@ -1,5 +1,5 @@
 /**
- * The chat outbox's reads and writes (DESIGN rule 10). Claims are per lane and compare-and-set
+ * The chat outbox's reads and writes (rule 10 in docs/architecture.md). Claims are per lane and compare-and-set
  * on the lease, so several processes sharing the database deliver each lane in order, one
  * owner at a time. Callers run the writes inside a write transaction.
  */

@@ -1,6 +1,6 @@
 /**
  * The SQLite schema. Times are UTC instants stored as integer milliseconds since the epoch
- * (DESIGN rule 5); the zone a time was entered in is stored beside it. JSON columns hold
+ * (rule 5 in docs/architecture.md); the zone a time was entered in is stored beside it. JSON columns hold
  * small lists and objects as text. Both are converted to domain types in `rows.ts`: the
  * columns stay plain so prepared statements can bind them directly (the hot path).
  */
@@ -139,7 +139,7 @@ export const publications = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    // At most one publication per (post, network), ever (DESIGN rule 2).
+    // At most one publication per (post, network), ever (rule 2 in docs/architecture.md).
     uniqueIndex('publications_post_network').on(t.postId, t.network),
     // Partial indexes: only rows still to be published, and only published rows (for
     // metrics), are indexed, so most writes touch fewer index pages.
@@ -224,7 +224,7 @@ export const credentials = sqliteTable('credentials', {
 });
 
 /**
- * The durable outbox for chat news (DESIGN rule 10): card posts and updates, thread lines,
+ * The durable outbox for chat news (rule 10 in docs/architecture.md): card posts and updates, thread lines,
  * messages to people and digests. A row is written in the same transaction as the change it
  * reports and deleted from `pending` only once the chat confirmed it, so an outage delays news
  * and never drops it. Rows are chat-neutral events; each chat front end renders them.

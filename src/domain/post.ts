@@ -106,7 +106,7 @@ export type TextVariants = Partial<Record<NetworkId, string>>;
 /** The text `network` publishes: its own variant where there is one, else the main text. */
 export const textFor = (revision: Pick<Revision, 'text' | 'variants'>, network: NetworkId): string => revision.variants[network] ?? revision.text;
 
-/** What the author wrote. Approvals bind to one revision (DESIGN rule 1). */
+/** What the author wrote. Approvals bind to one revision (rule 1 in docs/architecture.md). */
 export interface Revision {
   id: number;
   postId: number;

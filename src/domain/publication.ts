@@ -2,7 +2,7 @@ import type { NetworkId } from './network.js';
 
 /**
  * One post on one network. At most one row per (post, network) exists, and it is claimed
- * in the database before its network is called (DESIGN rule 2).
+ * in the database before its network is called (rule 2 in docs/architecture.md).
  *
  * - scheduled: waiting for `dueAt`
  * - publishing: claimed by `claimOwner` until `leaseUntil`, waiting for its network's turn;

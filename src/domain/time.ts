@@ -1,5 +1,5 @@
 /**
- * Times are absolute (DESIGN rule 5): UTC instants, shown in a named IANA zone.
+ * Times are absolute (rule 5 in docs/architecture.md): UTC instants, shown in a named IANA zone.
  * Formatting always names the zone explicitly; nothing here reads `process.env.TZ`.
  */
 const zoneValidity = new Map<string, boolean>();

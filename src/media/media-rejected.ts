@@ -1,5 +1,5 @@
 /**
- * Why an image was not stored, in the author's words (DESIGN rule 7). The chat layer shows
+ * Why an image was not stored, in the author's words (rule 7 in docs/architecture.md). The chat layer shows
  * `userMessage` next to the field and keeps the draft; `reason` lets it decide what else to
  * do (offer a retry after a timeout, say), and `cause` keeps the system's own error for logs.
  *

@@ -1,5 +1,5 @@
 /**
- * Keeps secrets out of logs, chat messages and errors (DESIGN rule 8).
+ * Keeps secrets out of logs, chat messages and errors (rule 8 in docs/architecture.md).
  *
  * Two layers: every configured secret value is registered at start-up and replaced
  * wherever it appears, and well-known token shapes are masked even if nobody

@@ -9,7 +9,7 @@ const STUCK_MS = 10 * 60_000;
 const REPORT_FAILED_MS = 24 * 3600_000;
 
 /**
- * The chat outbox is moving (DESIGN rule 10): news waiting more than ten minutes fails the
+ * The chat outbox is moving (rule 10 in docs/architecture.md): news waiting more than ten minutes fails the
  * check, with how much and since when; news given up in the last day is reported with the
  * last reason.
  */

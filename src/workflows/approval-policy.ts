@@ -15,7 +15,7 @@ export interface ApprovalPolicy {
 
 export interface DecisionCommand {
   kind: DecisionKind;
-  /** The revision the approver was looking at: decisions bind to it (DESIGN rule 1). */
+  /** The revision the approver was looking at: decisions bind to it (rule 1 in docs/architecture.md). */
   revisionId: number;
   comment: string | null;
   actor: Person;

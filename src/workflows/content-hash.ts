@@ -3,7 +3,7 @@ import type { NetworkId } from '../domain/network.js';
 import type { PostImage, PostVideo, TextVariants, YouTubeDetails } from '../domain/post.js';
 
 /**
- * What an approval is an approval of (DESIGN rule 1): the text as it will be published,
+ * What an approval is an approval of (rule 1 in docs/architecture.md): the text as it will be published,
  * the networks, the image link, each uploaded image's bytes (by sha256) in order with its alt
  * text, each network's own text, the video's bytes (by sha256) and YouTube's own fields (title,
  * tags, category, privacy, made for kids, thumbnail). Text is NFC-normalised so an invisible re-encoding is not a

@@ -50,7 +50,7 @@ export interface Notifier {
  * Fans each event out to every subscribed in-process listener (the scheduler) without
  * waiting for them: whoever emits an event (a click, a send) never waits on a listener, and
  * a failing listener is logged and does not stop the others. Chat news does not go through
- * here: it is written to the outbox with the change it reports (DESIGN rule 10).
+ * here: it is written to the outbox with the change it reports (rule 10 in docs/architecture.md).
  */
 export class EventBus implements Notifier {
   readonly #subscribers: Notifier[] = [];

@@ -1,5 +1,5 @@
 /**
- * The chat outbox's rules, in the store (DESIGN rule 10): lanes are claimed whole, in order,
+ * The chat outbox's rules, in the store (rule 10 in docs/architecture.md): lanes are claimed whole, in order,
  * by one owner at a time; a lane waits while any of it is leased or its head is backing off;
  * what an attempt finished and whether it may have reached the chat survive a failure.
  */

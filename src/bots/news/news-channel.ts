@@ -1,5 +1,5 @@
 /**
- * What a chat front end implements to show news from the outbox (DESIGN rule 10). The courier
+ * What a chat front end implements to show news from the outbox (rule 10 in docs/architecture.md). The courier
  * hands it one lane's pending news at a time (all of one post's, say, oldest first); the chat
  * shows it as it sees fit (one card refresh for the lot, lines joined in one message) and
  * records each step it finishes, so a retry after a failure or a crash repeats nothing that

@@ -66,7 +66,7 @@ export const DEFAULT_MAX_WAIT_MS = 60_000;
 /**
  * Runs `operation` until it succeeds, retrying only `PublishError`s of kind `retryable`.
  * An `unknown` outcome (the request may have reached the network) is never repeated
- * blindly (DESIGN rule 2), and anything that is not a `PublishError` is a bug, not a
+ * blindly (rule 2 in docs/architecture.md), and anything that is not a `PublishError` is a bug, not a
  * network hiccup, so it is rethrown at once.
  */
 export async function withRetries<T>(

@@ -106,7 +106,7 @@ function defaultResponseVerdict(
   }
   if (status === 504) {
     // A gateway gave up waiting for the network's server, which may still have acted on
-    // the request: the same situation as our own response timeout (DESIGN rule 2).
+    // the request: the same situation as our own response timeout (rule 2 in docs/architecture.md).
     return {
       kind: 'unknown',
       message: `${label} timed out answering (HTTP 504), so the request may have gone through: check the account before retrying.`,

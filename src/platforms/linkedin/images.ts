@@ -40,7 +40,7 @@ export function checkLinkedInPixels(image: { width?: number | undefined; height?
 /**
  * An upload whose answer was lost (timeout, dropped connection) cannot have published
  * anything: the post is only created afterwards. So it is retryable, not an unknown outcome
- * that would make a person check the account (DESIGN rule 2 is about the post itself).
+ * that would make a person check the account (rule 2 (docs/architecture.md) is about the post itself).
  */
 async function uploadOnly<T>(step: Promise<T>): Promise<T> {
   try {

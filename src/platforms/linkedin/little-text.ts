@@ -3,7 +3,7 @@
  * are markup, and the documentation says each must be backslash-escaped to be shown, even
  * where it would not start an element. Unescaped, LinkedIn does not refuse the post: it
  * silently cuts the text at the first character it cannot parse, so an approved post would
- * go out truncated (DESIGN rule 1). Every reserved character is therefore escaped.
+ * go out truncated (rule 1 in docs/architecture.md). Every reserved character is therefore escaped.
  *
  * Hashtags stay live: `#word` becomes the documented HashtagTemplate `{hashtag|\#|word}`, so
  * it links to LinkedIn's hashtag feed exactly as one typed in LinkedIn's own editor would.

@@ -132,7 +132,7 @@ export class LinkedInPublisher implements Publisher {
     const content =
       attached.length === 0 ? undefined : attached.length === 1 ? { media: attached[0]! } : { multiImage: { images: attached } };
 
-    // The one call that creates the post: never retried here (DESIGN rule 2); LinkedIn has no idempotency key.
+    // The one call that creates the post: never retried here (rule 2 in docs/architecture.md); LinkedIn has no idempotency key.
     const answer = await this.#client.request({
       method: 'POST',
       path: '/rest/posts',

@@ -1,7 +1,7 @@
 /**
  * Every X API call with the current bearer token, and one renewal on a 401. X checks the
  * token before it acts, so a call refused with 401 did nothing and may be sent once more,
- * even `POST /2/tweets` (DESIGN rule 2 forbids repeating calls that may have acted, which
+ * even `POST /2/tweets` (rule 2 (docs/architecture.md) forbids repeating calls that may have acted, which
  * a 401 did not).
  */
 import type { BodyFor, Expect, HttpClient, HttpRequest, HttpResponse } from '../http/http-client.js';

@@ -35,7 +35,7 @@ const UploadAnswer = z.object({
 /**
  * An upload whose answer was lost (timeout, dropped connection) cannot have published
  * anything: the post is only created afterwards. So it is retryable, not an unknown outcome
- * that would make a person check the account (DESIGN rule 2 is about the post itself).
+ * that would make a person check the account (rule 2 (docs/architecture.md) is about the post itself).
  */
 export async function uploadOnly<T>(upload: Promise<T>, what: 'image' | 'video' = 'image'): Promise<T> {
   try {

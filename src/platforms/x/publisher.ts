@@ -169,7 +169,7 @@ export class XPublisher implements Publisher {
       mediaIds.push(mediaId);
     }
 
-    // The one call that creates the post: never retried here (DESIGN rule 2); X has no idempotency key.
+    // The one call that creates the post: never retried here (rule 2 in docs/architecture.md); X has no idempotency key.
     const answer = await this.#client.request({
       method: 'POST',
       path: '/2/tweets',

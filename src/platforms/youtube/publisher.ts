@@ -25,7 +25,7 @@ const permanent = (message: string) => new PublishError({ kind: 'permanent', net
  * (videos.list, videos.update, thumbnails.set) with an OAuth2Client kept fresh by the refresh
  * token, and the resumable upload by hand (the client has none).
  *
- * At most once (DESIGN rule 2): the video exists on YouTube from the moment YouTube has its
+ * At most once (rule 2 in docs/architecture.md): the video exists on YouTube from the moment YouTube has its
  * last byte, and only then. So the session URI is checkpointed before the first byte, the
  * moment a request carrying the last byte is about to leave is checkpointed and marked
  * (`markSending`) right before it, and any later attempt asks the session first: it carries

@@ -5,7 +5,7 @@ import type { DomainEvent } from '../events.js';
 import { encodeDigest, encodeEvent } from './news-codec.js';
 
 /**
- * Which chats hear about what (DESIGN rule 10): a post's news goes to the chat it was drafted
+ * Which chats hear about what (rule 10 in docs/architecture.md): a post's news goes to the chat it was drafted
  * in, if that chat is on; a digest to every chat that has a digest channel. Pure: the rows it
  * returns are written in the transaction of the change they report.
  */

@@ -16,7 +16,7 @@ export type StaleClaimVerdict =
 export const UNKNOWN_AFTER_CRASH = 'Greenlight stopped while this was being published, so whether it went out is unknown.';
 
 /**
- * The verdict on one stale claim (DESIGN rule 2). Only a publisher that declares it marks
+ * The verdict on one stale claim (rule 2 in docs/architecture.md). Only a publisher that declares it marks
  * its sends is believed when a claim carries no mark; for any other, every crashed claim
  * may have gone out.
  */

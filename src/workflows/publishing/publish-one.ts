@@ -44,9 +44,12 @@ export function eventFor(settled: SettledPublication, outcome: PublishOutcome['s
 }
 
 /** Claims due publications in the database (only one process can claim each). */
-export function claimDue(ctx: WorkflowContext, ids: readonly number[], options: PublishOneOptions): Promise<ClaimedPublication[]> {
+export async function claimDue(ctx: WorkflowContext, ids: readonly number[], options: PublishOneOptions): Promise<ClaimedPublication[]> {
   const now = ctx.clock.now();
-  return ctx.store.claimPublications(ids, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
+  const claimed = await ctx.store.claimPublications(ids, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
+  // Due at its time, or at its retry time once an attempt failed.
+  for (const { publication: p } of claimed) ctx.metrics?.publicationStarted(p.nextAttemptAt && p.nextAttemptAt > p.dueAt ? p.nextAttemptAt : p.dueAt, now);
+  return claimed;
 }
 
 /** The claim was taken back (its lease ran out) before the request left: it must not leave. */
@@ -73,7 +76,7 @@ function lapsedResume(network: NetworkId): string {
 }
 
 /**
- * Sends one publication this process has claimed, at most once (DESIGN rule 2): the claim in
+ * Sends one publication this process has claimed, at most once (rule 2 in docs/architecture.md): the claim in
  * the database came first (only one process can hold it), the network gets the approved
  * revision's content, and the claim's owner records the outcome. Right before the request
  * that makes the post public leaves, the claim is marked as sending (a compare-and-set: a

@@ -16,7 +16,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseMs: 60_00
 /**
  * What to do after a failed attempt. Retryable failures wait (at least as long as the network
  * asked, with jittered backoff) until the budget runs out; permanent ones fail; anything whose
- * outcome is unknown, including a crash inside a publisher, waits for a person (DESIGN rule 2).
+ * outcome is unknown, including a crash inside a publisher, waits for a person (rule 2 in docs/architecture.md).
  */
 export function afterFailure(error: unknown, attempts: number, now: Date, policy: RetryPolicy, random: () => number = Math.random): Exclude<PublishOutcome, { status: 'published' }> {
   const kind = error instanceof PublishError ? error.kind : 'unknown';

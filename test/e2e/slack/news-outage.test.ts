@@ -1,5 +1,5 @@
 /**
- * Chat news is never lost (DESIGN rule 10), observed the way the outside probe found it lost:
+ * Chat news is never lost (rule 10 in docs/architecture.md), observed the way the outside probe found it lost:
  * Slack's Web API fails for a minute, in each of the ways it fails, while drafts are submitted,
  * decided and published. After Slack recovers, every card exists and shows the current state,
  * and every thread line and note to the author arrives exactly once.

@@ -1,5 +1,5 @@
 /**
- * DESIGN rule 8 as Slack sees it: after a busy day (failures, retries, an expiry, the
+ * rule 8 (docs/architecture.md) as Slack sees it: after a busy day (failures, retries, an expiry, the
  * reschedule dialog, App Home, the digest with its chart), no token or secret appears in
  * anything Greenlight sent to Slack, in anything the fake workspace now shows, in any uploaded
  * file, or in Greenlight's own log lines.
