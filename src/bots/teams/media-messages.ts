@@ -64,10 +64,11 @@ export class MediaMessages {
       await context.sendActivity(asActivity(videoProblemReply(video.name, 'this Greenlight takes no videos (no video limit is configured).')));
       return;
     }
-    const ticket = this.deps.inbox.expectVideo(personId, video.name);
     // The service URL was vouched for by the activity's token; in local mode it is this machine.
     const allowHttp = new URL(context.activity.serviceUrl).protocol === 'http:';
     await context.sendActivity(asActivity(videoReceivingReply(video.name, notes)));
+    // Only once the person has been told: a turn that failed before leaves nothing "on its way".
+    const ticket = this.deps.inbox.expectVideo(personId, video.name);
     this.afterTurn.defer(context, `receiving the video ${video.name}`, async (say) => {
       let received;
       try {
