@@ -4,7 +4,7 @@ import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import { registerSecret } from '../../observability/redact.js';
 import {  withRetries } from '../http/backoff.js';
-import { DEFAULT_RETRY_POLICY } from '../http/http-client.js';
+import { DEFAULT_REQUEST_RETRY } from '../http/http-client.js';
 import { createNetworkClient } from '../http/network-client.js';
 import { fetchImage, type FetchedImage } from '../http/image-fetch.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
@@ -86,7 +86,7 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
   const { client: videoClient } = createNetworkClient('bluesky', deps, { baseUrl: videoUrl, rate: { capacity: 5, refillPerSecond: 2 }, logger });
   const videoAgent = new AtpAgent({ service: videoUrl, fetch: videoClient.fetch as typeof globalThis.fetch });
 
-  const policy = { ...DEFAULT_RETRY_POLICY, sleep, ...(deps.random ? { random: deps.random } : {}) };
+  const policy = { ...DEFAULT_REQUEST_RETRY, sleep, ...(deps.random ? { random: deps.random } : {}) };
   /** Runs a call that has no side effect worth fearing (reads, uploads), retrying what may be retried. */
   const withRetry = <T>(step: BlueskyStep, call: () => Promise<T>, signal?: AbortSignal): Promise<T> =>
     withRetries(

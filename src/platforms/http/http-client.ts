@@ -13,10 +13,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>;
 export type Expect = 'json' | 'text' | 'none';
 
-/** Retry tuning; the defaults suit a background publisher. */
-export type RetryPolicy = Pick<RetryOptions, 'maxAttempts' | 'baseMs' | 'maxMs' | 'maxWaitMs' | 'sleep' | 'random'>;
+/**
+ * How one HTTP request is retried (attempts, backoff); the defaults suit a background
+ * publisher. Not the scheduler's RetryPolicy, which spaces whole publishing attempts.
+ */
+export type RequestRetryPolicy = Pick<RetryOptions, 'maxAttempts' | 'baseMs' | 'maxMs' | 'maxWaitMs' | 'sleep' | 'random'>;
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+export const DEFAULT_REQUEST_RETRY: RequestRetryPolicy = {
   maxAttempts: 3,
   baseMs: 500,
   maxMs: 10_000,
@@ -33,7 +36,7 @@ export interface HttpClientOptions {
   logger: Logger;
   defaultHeaders?: Record<string, string>;
   fetch?: FetchLike;
-  retryPolicy?: Partial<RetryPolicy>;
+  retryPolicy?: Partial<RequestRetryPolicy>;
   clock?: Clock;
 }
 
@@ -133,7 +136,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const label = NETWORK_LABELS[network];
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const clock = options.clock ?? systemClock;
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
+  const policy: RequestRetryPolicy = { ...DEFAULT_REQUEST_RETRY, ...options.retryPolicy };
   const maxWaitMs = policy.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
 
   const cancelledBeforeSending = (cause?: unknown) =>

@@ -5,7 +5,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../observability/logger.js';
 import { registerSecret } from '../../observability/redact.js';
 import { withRetries, type Sleep } from '../http/backoff.js';
-import { DEFAULT_RETRY_POLICY, type FetchLike } from '../http/http-client.js';
+import { DEFAULT_REQUEST_RETRY, type FetchLike } from '../http/http-client.js';
 import { createNetworkClient } from '../http/network-client.js';
 import { PublishError, type PublisherDeps } from '../publisher.js';
 import { classifyGoogleError, classifyTokenError } from './errors.js';
@@ -114,7 +114,7 @@ export function createYouTubeClient(config: YouTubeConfig, deps: PublisherDeps):
     };
     if (!options.retry) return once();
     return withRetries(once, {
-      ...DEFAULT_RETRY_POLICY,
+      ...DEFAULT_REQUEST_RETRY,
       sleep,
       ...(deps.random ? { random: deps.random } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

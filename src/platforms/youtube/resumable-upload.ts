@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withRetries } from '../http/backoff.js';
 import { classifyResponse } from '../http/classify.js';
-import { DEFAULT_RETRY_POLICY } from '../http/http-client.js';
+import { DEFAULT_REQUEST_RETRY } from '../http/http-client.js';
 import { PublishError, type PublishVideo } from '../publisher.js';
 import type { YouTubeClient } from './client.js';
 import { youtubeErrorVerdict } from './errors.js';
@@ -71,7 +71,7 @@ export async function startSession(
     return new URL(location, `${client.apiUrl}/`).href;
   };
   return withRetries(once, {
-    ...DEFAULT_RETRY_POLICY,
+    ...DEFAULT_REQUEST_RETRY,
     sleep: client.sleep,
     ...(args.signal ? { signal: args.signal } : {}),
     onRetry: ({ attempt, error, delayMs }) => client.logger.warn('starting the YouTube upload will be retried', { attempt, delayMs, error: error.message }),

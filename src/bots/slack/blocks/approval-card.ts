@@ -4,6 +4,7 @@ import type { PostView } from '../../../workflows/post-view.js';
 import { cardSummary, publicationLine, publishTimeLine, statusLine, usageLine } from '../../presentation/post-lines.js';
 import { ACTION, BLOCK, encodeRef } from '../ids.js';
 import { actions, button, context, escapeMrkdwn, header, section, truncate } from './block-kit.js';
+import { decisionButtons } from './decision-buttons.js';
 import { imageFacts, videoFacts, youtubeFacts } from '../../presentation/image-lines.js';
 import { YOUTUBE_CATEGORIES } from '../../../workflows/draft-validation.js';
 import { who } from './people.js';
@@ -82,25 +83,7 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
 
   const ref = encodeRef({ postId: view.id, revisionId: view.revisionId });
   const buttons = [];
-  if (view.decidable) {
-    buttons.push(
-      button({ text: 'Approve', actionId: ACTION.approve, value: ref, style: 'primary' }),
-      button({ text: 'Request changes', actionId: ACTION.requestChanges, value: ref }),
-      button({
-        text: 'Reject',
-        actionId: ACTION.reject,
-        value: ref,
-        style: 'danger',
-        confirm: {
-          title: `Reject post #${view.id}?`,
-          text: 'The author will be told. A rejected post cannot be resubmitted.',
-          confirm: 'Reject',
-          deny: 'Keep it',
-          style: 'danger',
-        },
-      }),
-    );
-  }
+  if (view.decidable) buttons.push(...decisionButtons(view));
   if (truncated) buttons.push(button({ text: 'Show full text', actionId: ACTION.fullText, value: ref }));
   if (view.images.length) buttons.push(button({ text: 'Images & alt text', actionId: ACTION.images, value: ref }));
   if (buttons.length) blocks.push(actions(BLOCK.cardActions, buttons));

@@ -2,10 +2,11 @@
  * The queue as the caller sees it, for `/queue` (an ephemeral message) and App Home (a
  * view): my posts, what waits for a decision (approvers), what is scheduled next.
  */
+import { decisionButtons } from './decision-buttons.js';
 import type { HomeView, KnownBlock } from '@slack/types';
 import { formatDuration, formatInstant } from '../../../domain/time.js';
 import type { PostView } from '../../../workflows/post-view.js';
-import { ACTION, encodeRef } from '../ids.js';
+import { ACTION } from '../ids.js';
 import { actions, button, capBlocks, context, divider, escapeMrkdwn, header, LIMITS, section, truncate } from './block-kit.js';
 import { who } from './people.js';
 
@@ -50,20 +51,7 @@ function list(title: string, views: PostView[], total: number, render: (v: PostV
   return blocks;
 }
 
-function decisionButtons(view: PostView): KnownBlock {
-  const ref = encodeRef({ postId: view.id, revisionId: view.revisionId });
-  return actions(`home_decide_${view.id}`, [
-    button({ text: 'Approve', actionId: ACTION.approve, value: ref, style: 'primary' }),
-    button({ text: 'Request changes', actionId: ACTION.requestChanges, value: ref }),
-    button({
-      text: 'Reject',
-      actionId: ACTION.reject,
-      value: ref,
-      style: 'danger',
-      confirm: { title: `Reject post #${view.id}?`, text: 'The author will be told.', confirm: 'Reject', deny: 'Keep it', style: 'danger' },
-    }),
-  ]);
-}
+const decisionRow = (view: PostView): KnownBlock => actions(`home_decide_${view.id}`, decisionButtons(view));
 
 function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[] {
   const zone = model.timezone;
@@ -79,7 +67,7 @@ function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[]
         model.totals.pending,
         (v) => [
           item(v, model, `by ${who(v.author)}, waiting ${formatDuration(model.now.getTime() - v.submittedAt.getTime())}`),
-          ...(withDecisionButtons && v.decidable ? [decisionButtons(v)] : []),
+          ...(withDecisionButtons && v.decidable ? [decisionRow(v)] : []),
         ],
         'Nothing is waiting for a decision.',
       ),
