@@ -28,8 +28,6 @@ export const PUBLICATION_STATUSES = [
   'cancelled',
 ] as const;
 
-/** Waiting for a person: failed for good, outcome unknown, or missed during downtime. */
-export const PUBLICATION_NEEDS_PERSON: readonly PublicationStatus[] = ['failed', 'needs_attention', 'missed'];
 export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
 
 export interface Publication {

@@ -39,7 +39,6 @@ export type DomainEvent =
   /** A person retried or marked a publication as published. */
   | { type: 'publication.resolved'; post: PostAggregate; publication: Publication; actor: Person; action: 'retry' | 'mark_published' };
 
-export type DomainEventType = DomainEvent['type'];
 
 /** Something in the process that wants to hear what happened (the scheduler reloads its window). */
 export interface Notifier {

@@ -1,5 +1,5 @@
 import type { NetworkId } from '../../domain/network.js';
-import type { NetworkRules, PostContent, RuleViolation } from './types.js';
+import type { NetworkRules } from './types.js';
 import { blueskyRules } from './bluesky.js';
 import { facebookRules } from './facebook.js';
 import { defaultInstagramRules } from './instagram.js';
@@ -36,8 +36,3 @@ export const defaultRules: Readonly<Record<NetworkId, NetworkRules>> = Object.fr
   bluesky: blueskyRules,
   youtube: youtubeRules,
 });
-
-/** Everything a draft breaks on the given networks, network by network, in their order. */
-export function validateContent(content: PostContent, rulesList: readonly NetworkRules[]): RuleViolation[] {
-  return rulesList.flatMap((rules) => rules.validate(content));
-}

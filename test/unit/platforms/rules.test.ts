@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NETWORK_IDS, type NetworkId } from '../../../src/domain/network.js';
-import { BLUESKY_MAX_BYTES, defaultRules, validateContent } from '../../../src/platforms/rules/index.js';
+import { BLUESKY_MAX_BYTES, defaultRules, type NetworkRules, type PostContent } from '../../../src/platforms/rules/index.js';
+
+/** Everything a post breaks on the given networks, network by network (as drafting asks each one). */
+const validateContent = (content: PostContent, rulesList: readonly NetworkRules[]) => rulesList.flatMap((rules) => rules.validate(content));
 
 const IMAGE = 'https://cdn.example.com/spring.jpg';
 const FAMILY = '👨‍👩‍👧‍👦'; // 1 grapheme, 11 UTF-16 units, 25 UTF-8 bytes
