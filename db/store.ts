@@ -340,6 +340,8 @@ export interface Store {
   getPost(id: number): Promise<PostAggregate | undefined>;
   listPosts(query: PostQuery): Promise<PostAggregate[]>;
   countPosts(query: Omit<PostQuery, 'limit' | 'oldestFirst'>): Promise<number>;
+  /** How many publications are in one of `statuses` now (the /metrics gauges read it at each scrape). */
+  countPublications(statuses: readonly PublicationStatus[]): Promise<number>;
   /**
    * Loads the post and calls `decide` inside one write transaction, then applies what it
    * returns. `decide` must be synchronous and pure: it sees the post as it is at this

@@ -25,6 +25,10 @@ import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './workflows/publishing/sch
 import { RecurringJob } from './workflows/schedule/recurring.js';
 import { DatabaseWatch } from './server/database-watch.js';
 import { healthRoute } from './server/health.js';
+import { metricsRoute } from './server/metrics-route.js';
+import { timeAcknowledgements } from './server/ack-timing.js';
+import { createMetrics, NO_METRICS } from './observability/metrics.js';
+import { countEvents } from './workflows/event-metrics.js';
 import { outboxCheck } from './server/outbox-check.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
 import { WorkTracker } from './server/work-tracker.js';
@@ -127,6 +131,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const mediaStore = new FileMediaStore(config.mediaStore.dir);
     const mediaSecret = () => store.mediaLinkSecret();
     const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    // METRICS_ENABLED: kept in this app's own registry for GET /metrics; otherwise nothing is kept.
+    const prometheus = config.prometheus ? createMetrics({ store, logger: logger.child('metrics') }) : undefined;
+    if (prometheus) events.subscribe(countEvents(prometheus));
     const greenlight = createGreenlight({
       store,
       clock,
@@ -142,6 +149,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       events,
       news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),
       logger,
+      metrics: prometheus ?? NO_METRICS,
     }, { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined });
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
     for (const chat of chats) {
@@ -184,7 +192,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     };
     if (playground) Object.assign(routes, playground.routes);
     if (config.mediaStore.publicUrl) routes['GET /media/*'] = routes['HEAD /media/*'] = mediaRoute({ media: mediaStore, secret: mediaSecret, clock, logger });
-    for (const chat of chats) Object.assign(routes, chat.routes);
+    if (prometheus && config.prometheus) routes['GET /metrics'] = metricsRoute(prometheus, { token: config.prometheus.token });
+    for (const chat of chats) Object.assign(routes, prometheus ? timeAcknowledgements(chat.platform, chat.routes, prometheus) : chat.routes);
     // The playground has no sign-in: it is for this machine only.
     http = await startHttpServer({ port: options.port ?? config.port, host: options.host ?? (playground ? '127.0.0.1' : undefined), routes, logger, foreground });
     for (const chat of chats) await chat.start();

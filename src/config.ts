@@ -101,6 +101,8 @@ const EnvSchema = z.object({
   PLAYGROUND: optional(z.enum(['on', 'off'], 'must be on or off')),
   LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   LOG_FORMAT: withDefault(z.enum(['text', 'json'], 'must be text or json'), 'text'),
+  METRICS_ENABLED: withDefault(bool, 'false'),
+  METRICS_TOKEN: optional(z.string().regex(/^\S{16,}$/, 'must be at least 16 characters, without spaces (e.g. openssl rand -hex 32)')),
 
   SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
   SLACK_SIGNING_SECRET: optional(z.string().regex(/^[A-Za-z0-9]{16,}$/, 'must be the app’s signing secret (letters and digits)')),
@@ -308,6 +310,8 @@ export interface Config {
   openai: OpenAIConfig | null;
   digest: { cron: string; timezone: string };
   metricsCron: string;
+  /** GET /metrics (METRICS_ENABLED), and the bearer token it requires (METRICS_TOKEN); null: off. */
+  prometheus: { token: string | null } | null;
   publishGraceMinutes: number;
   /** How long a claim on a publication lasts without renewal (a crash leaves it "needs attention" after this). */
   publishLeaseSeconds: number;
@@ -443,6 +447,7 @@ export function loadConfig(env: Env = process.env): Config {
     e.BLUESKY_APP_PASSWORD,
     e.YOUTUBE_CLIENT_SECRET,
     e.YOUTUBE_REFRESH_TOKEN,
+    e.METRICS_TOKEN,
   ]) {
     registerSecret(secret);
   }
@@ -468,6 +473,7 @@ export function loadConfig(env: Env = process.env): Config {
       : null,
     digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
     metricsCron: e.METRICS_CRON,
+    prometheus: e.METRICS_ENABLED ? { token: e.METRICS_TOKEN ?? null } : null,
     publishGraceMinutes: e.PUBLISH_GRACE_MINUTES,
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     policy: { requiredApprovals: e.REQUIRED_APPROVALS, allowSelfApproval: e.ALLOW_SELF_APPROVAL },

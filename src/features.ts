@@ -62,6 +62,11 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
       ? line('media links', true, `signed, expiring links at ${config.mediaStore.publicUrl}/media/… for networks that fetch uploaded images by URL (Instagram)`)
       : line('media links', false, 'set PUBLIC_URL so Instagram can take uploaded images and videos (it fetches them by URL); image links in drafts still work'),
   );
+  lines.push(
+    config.prometheus
+      ? line('metrics', true, `GET /metrics (Prometheus)${config.prometheus.token ? ' with the bearer token METRICS_TOKEN' : ', open to anyone who reaches the port (METRICS_TOKEN requires a bearer token)'}`)
+      : line('metrics', false, 'set METRICS_ENABLED=true for GET /metrics (Prometheus)'),
+  );
   for (const network of NETWORK_IDS) {
     if (network === 'sandbox') {
       lines.push(line('sandbox', true, 'always available; publishes nowhere'));

@@ -435,6 +435,12 @@ export class SqliteStore implements Store {
     return row?.n ?? 0;
   }
 
+  async countPublications(statuses: readonly PublicationStatus[]): Promise<number> {
+    if (!statuses.length) return 0;
+    const row = this.db.select({ n: count() }).from(schema.publications).where(inArray(schema.publications.status, [...statuses])).get();
+    return row?.n ?? 0;
+  }
+
   async updatePost(postId: number, decide: (post: PostAggregate) => PostChange | Refusal): Promise<UpdateResult> {
     return this.#write((): UpdateResult => {
       const before = this.#load(postId);

@@ -4,6 +4,7 @@ import type { LinkedMedia } from '../media/signed-links.js';
 import type { MediaLimits, MediaStore } from '../media/media-store.js';
 import type { MediaLinkPolicy } from '../domain/media-links.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 import type { ApprovalPolicy } from './approval-policy.js';
 import type { ApproverDirectory } from './approvers.js';
@@ -35,4 +36,6 @@ export interface WorkflowContext {
   /** Which chats hear about what: the outbox rows each change writes. */
   news: NewsPolicy;
   logger: Logger;
+  /** What /metrics counts (lateness, AI suggestions); absent or NO_METRICS: nothing is kept. */
+  metrics?: Metrics;
 }

@@ -194,6 +194,18 @@ describe('SQLite store', () => {
     expect(await store.listPosts({ limit: 1 })).toHaveLength(1);
   });
 
+  it('counts publications in any of the statuses asked for', async () => {
+    const { post, revision } = await store.createPost(newPost());
+    const dueAt = new Date('2026-03-03T09:00:00Z');
+    await store.updatePost(post.id, () => ({ at, createPublications: [{ network: 'x', revisionId: revision.id, dueAt }, { network: 'sandbox', revisionId: revision.id, dueAt }], audit: [] }));
+    const x = (await store.getPost(post.id))!.publications.find((p) => p.network === 'x')!;
+    await store.updatePost(post.id, () => ({ at, publicationChanges: [{ id: x.id, from: ['scheduled'], status: 'needs_attention' }], audit: [] }));
+    expect(await store.countPublications(['needs_attention'])).toBe(1);
+    expect(await store.countPublications(['scheduled', 'needs_attention'])).toBe(2);
+    expect(await store.countPublications(['published'])).toBe(0);
+    expect(await store.countPublications([])).toBe(0);
+  });
+
   it('remembers which chat message shows which post, replacing on save', async () => {
     const { post } = await store.createPost(newPost());
     await store.saveChatMessage({ postId: post.id, platform: 'slack', purpose: 'approval_card', channelId: 'C1', messageId: '1.1' }, at);

@@ -182,10 +182,10 @@ describe('configuration', () => {
 
   it('prints one feature line per feature, naming the variables that turn off features on', () => {
     const lines = featureLines(loadConfig({}), ['sandbox']);
-    expect(lines).toHaveLength(16);
+    expect(lines).toHaveLength(17);
     // No chat configured: the playground is on; PLAYGROUND=off or a chat leaves it out.
     expect(lines[1]).toMatch(/^on   playground   a local Slack and Teams workspace in the browser/);
-    expect(featureLines(loadConfig({ PLAYGROUND: 'off' }), ['sandbox'])).toHaveLength(15);
+    expect(featureLines(loadConfig({ PLAYGROUND: 'off' }), ['sandbox'])).toHaveLength(16);
     expect(lines.find((l) => l.includes('media links'))).toMatch(/^off .*set PUBLIC_URL so Instagram can take uploaded images and videos/);
     expect(featureLines(loadConfig({ PUBLIC_URL: 'https://gl.example.com' }), ['sandbox']).find((l) => l.includes('media links'))).toMatch(/^on .*https:\/\/gl\.example\.com\/media\//);
     expect(lines[0]).toBe('on   database     SQLite ./data/greenlight.db');

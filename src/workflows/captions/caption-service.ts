@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../domain/clock.js';
 import type { Person } from '../../domain/post.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { NetworkCatalog } from '../../platforms/catalog.js';
 import { CaptionBatches } from './batches.js';
 import { checkCaptionRequest, type CaptionInput } from './caption-request.js';
@@ -26,7 +27,7 @@ export interface CaptionService {
 
 const HOUR_MS = 3600_000;
 
-export function createCaptionService(setup: CaptionsSetup, deps: { clock: Clock; catalog: NetworkCatalog }): CaptionService {
+export function createCaptionService(setup: CaptionsSetup, deps: { clock: Clock; catalog: NetworkCatalog; metrics?: Metrics }): CaptionService {
   const limit = new PerPersonRateLimit(setup.perHour, HOUR_MS, deps.clock);
   const batches = new CaptionBatches(deps.clock);
   return {
@@ -35,6 +36,7 @@ export function createCaptionService(setup: CaptionsSetup, deps: { clock: Clock;
       if (!check.ok) return { ok: false, kind: 'input', message: check.message };
       const allowed = limit.take(person.id);
       if (!allowed.ok) {
+        deps.metrics?.aiSuggestion('rate_limited');
         const minutes = Math.max(1, Math.ceil((allowed.retryAt.getTime() - deps.clock.now().getTime()) / 60_000));
         return {
           ok: false,
@@ -43,6 +45,7 @@ export function createCaptionService(setup: CaptionsSetup, deps: { clock: Clock;
         };
       }
       const result = await setup.suggester.suggest(check.request, (n) => deps.catalog.rules(n));
+      deps.metrics?.aiSuggestion(result.ok ? 'ok' : 'failed');
       if (!result.ok) return { ok: false, kind: 'unavailable', reason: result.reason };
       return { ok: true, batch: batches.save(person.id, check.request.tone, result.suggestions) };
     },
