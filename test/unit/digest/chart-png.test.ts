@@ -143,6 +143,8 @@ function weekly(overrides: Partial<EngagementChartInput> = {}): EngagementChartI
   };
 }
 
+/** A private-use character: no font here has a glyph for it, so it is drawn as the .notdef box. */
+const NOTDEF = '\uE000';
 const allNull = (label: string, days = WEEK.length): ChartSeries => ({ label, values: Array<number | null>(days).fill(null) });
 const month = Array.from({ length: 31 }, (_, i) => `Mar ${i + 1}`);
 /** Centre of an 800×400 chart: inside the plot, clear of the legend and the axis labels. */
@@ -253,9 +255,10 @@ describe('renderEngagementChart', () => {
     const legendBand: Rect = { x0: 0, y0: 45, x1: 800, y1: 70 };
     expect(count(img, exactly(CHART_PALETTE[0]!), { x0: 0, y0: 45, x1: 60, y1: 70 })).toBeGreaterThanOrEqual(100);
     expect(count(img, darkGrey, legendBand)).toBeGreaterThan(300);
-    // Y tick labels in a narrow left column, day labels along the bottom edge.
-    expect(count(img, darkGrey, { x0: 0, y0: 75, x1: 60, y1: 370 })).toBeGreaterThan(100);
-    expect(count(img, darkGrey, { x0: 60, y0: 365, x1: 800, y1: 400 })).toBeGreaterThan(7 * 60);
+    // Y tick labels in a narrow left column, day labels along the bottom edge (anti-aliased 14 px
+    // text: a short label has a few dozen pixels as dark as the grey it is drawn in).
+    expect(count(img, darkGrey, { x0: 0, y0: 75, x1: 60, y1: 370 })).toBeGreaterThan(40);
+    expect(count(img, darkGrey, { x0: 60, y0: 365, x1: 800, y1: 400 })).toBeGreaterThan(7 * 15);
     // The middle of the plot holds lines, not text.
     expect(count(img, darkGrey, CENTRE)).toBe(0);
   });
@@ -324,13 +327,39 @@ describe('renderEngagementChart', () => {
     }
   });
 
-  it('folds accents and draws unknown characters as a box, not as nothing', () => {
+  it('draws accents instead of dropping them, and a character the font lacks as its box, not as nothing', () => {
     const png = (title: string) => renderEngagementChart(weekly({ title }));
-    expect(png('Zoë’s “week”').equals(png('Zoe\'s "week"'))).toBe(true);
-    const box = readPng(png('Week 🎉'));
-    const plain = readPng(png('Week'));
     const title: Rect = { x0: 0, y0: 0, x1: 400, y1: 45 };
-    expect(count(box, darkGrey, title)).toBeGreaterThan(count(plain, darkGrey, title));
+    const ink = (p: Buffer) => count(readPng(p), darkGrey, title);
+    expect(png('Zoë’s “week”').equals(png('Zoe\'s "week"'))).toBe(false);
+    expect(png('Café').equals(png('Cafe'))).toBe(false);
+    // Decomposed input (e + combining acute) is drawn as the composed letter.
+    expect(png('Cafe\u0301').equals(png('Café'))).toBe(true);
+    // An emoji is outside the font: it is drawn as the font's .notdef box, exactly like a private-use character.
+    expect(ink(png('Week 🎉'))).toBeGreaterThan(ink(png('Week')));
+    expect(png('Week 🎉').equals(png(`Week ${NOTDEF}`))).toBe(true);
+  });
+
+  it('draws "Café", "Ελλάδα" and "Москва" legend labels with real glyphs: no letter renders as the replacement box', () => {
+    // A letter the font had no glyph for would be drawn as the .notdef box, with the box's advance: the
+    // chart would then be byte-for-byte the one with a character the font certainly lacks in its place.
+    const labels = ['Café', 'Ελλάδα', 'Москва'];
+    const chart = (names: string[]) =>
+      renderEngagementChart({ title: 'Engagement', days: WEEK, series: names.map((label, k) => ({ label, values: WEEK.map((_, d) => (d + 1) * (k + 1)) })) });
+    const real = chart(labels);
+    // The method can see a box: a CJK letter (not in the font) gives the same bytes as NOTDEF.
+    expect(chart(['Café 中', ...labels.slice(1)]).equals(chart([`Café ${NOTDEF}`, ...labels.slice(1)]))).toBe(true);
+    labels.forEach((label, k) => {
+      const letters = Array.from(label);
+      letters.forEach((letter, i) => {
+        const boxed = letters.map((l, j) => (j === i ? NOTDEF : l)).join('');
+        const names = labels.map((l, m) => (m === k ? boxed : l));
+        expect(chart(names).equals(real), `"${letter}" in "${label}" is drawn as the replacement box`).toBe(false);
+      });
+    });
+    // And the labels are there: dark text in the legend row, more than three short labels' swatches alone.
+    const img = readPng(real);
+    expect(count(img, darkGrey, { x0: 0, y0: 45, x1: 400, y1: 70 })).toBeGreaterThan(150);
   });
 
   it('rejects bad sizes and malformed series with a clear RangeError', () => {
