@@ -189,67 +189,132 @@ export function classifyResponse(args: {
   });
 }
 
-// What Node 20's fetch (undici 6.24) actually throws, provoked against local servers:
-// - refused:            TypeError 'fetch failed', cause Error code ECONNREFUSED
-// - unknown host:       TypeError 'fetch failed', cause Error code ENOTFOUND
-// - undici connect timeout: TypeError 'fetch failed', cause ConnectTimeoutError code UND_ERR_CONNECT_TIMEOUT
+// What fetch throws, provoked against local servers (classify-sockets.test.ts provokes each
+// again on whichever Node runs the tests). Node 20 ships undici 6.24, Node 22 undici 6.29,
+// Node 24 undici 7. The `undici` package (7.x, used by public-fetch.ts and media-download.ts)
+// also puts its own dispatcher under the built-in fetch when it is loaded before the first
+// request, as it is from main.ts, so even on Node 20 the built-in fetch can throw undici 7's
+// shapes. They agree except where noted; outer error TypeError 'fetch failed' unless noted:
+// - refused:            cause Error code ECONNREFUSED, syscall 'connect'; when a name has several
+//                       addresses and all refuse: cause AggregateError (code of the first, message
+//                       ''), its `errors` each with syscall 'connect'
+// - reset while the connection opens: cause Error 'connect ECONNRESET …', syscall 'connect'
+// - unknown host:       cause Error code ENOTFOUND (EAI_AGAIN without a resolver), syscall 'getaddrinfo'
+// - undici connect timeout: cause ConnectTimeoutError code UND_ERR_CONNECT_TIMEOUT
+// - TLS connection closed during the handshake: cause Error code ECONNRESET 'Client network
+//                       socket disconnected before secure TLS connection was established'
+// - TLS connection reset during the handshake: cause Error code ECONNRESET 'read ECONNRESET',
+//                       the same as a reset after the request, so it cannot count as unsent
+// - TLS to a plain server: cause Error code ERR_SSL_WRONG_VERSION_NUMBER
 // - socket closed after the request (or before the status line):
-//                       TypeError 'fetch failed', cause SocketError code UND_ERR_SOCKET 'other side closed'
-// - socket closed mid-body: TypeError 'terminated', cause SocketError code UND_ERR_SOCKET
-// - TCP reset:          TypeError 'fetch failed', cause Error code ECONNRESET 'read ECONNRESET'
+//                       cause SocketError code UND_ERR_SOCKET 'other side closed'
+// - socket closed or reset mid-body: TypeError 'terminated', cause SocketError code UND_ERR_SOCKET
+//                       'other side closed', or Error code ECONNRESET 'read ECONNRESET'
+// - TCP reset after the request: cause Error code ECONNRESET 'read ECONNRESET'
 // - undici headers/body timeouts: cause HeadersTimeoutError UND_ERR_HEADERS_TIMEOUT /
 //                       BodyTimeoutError UND_ERR_BODY_TIMEOUT (outer 'fetch failed' / 'terminated')
+// - not HTTP:           cause HTTPParserError 'Response does not match the HTTP/1.1 protocol (…)';
+//                       code HPE_INVALID_CONSTANT from undici 6 (Node 20 and 22), no code at all
+//                       from undici 7 (Node 24, the `undici` package)
 // - AbortSignal.timeout fired (connecting, waiting, or reading the body alike):
 //                       DOMException name TimeoutError, no cause
 // - AbortController.abort(): DOMException name AbortError (or the abort reason itself)
-// - not HTTP:           TypeError 'fetch failed', cause HTTPParserError code HPE_INVALID_CONSTANT
 // - bad URL:            TypeError 'Failed to parse URL from <url>', cause code ERR_INVALID_URL
-// - TLS to a plain server: TypeError 'fetch failed', cause code ERR_SSL_WRONG_VERSION_NUMBER
+// Codes come and go between versions, so an error's name, message and system call count too.
+
+/** One error of a chain: the error, its causes, and the errors an AggregateError gathers. */
+interface Link {
+  code?: string;
+  name?: string;
+  message?: string;
+  /** The system call Node says failed ('connect', 'read', 'write', 'getaddrinfo'). */
+  syscall?: string;
+}
+
+function chainOf(error: unknown): Link[] {
+  const chain: Link[] = [];
+  const seen = new Set<unknown>();
+  const visit = (current: unknown): void => {
+    if (!current || typeof current !== 'object' || seen.has(current) || seen.size >= 20) return;
+    seen.add(current);
+    const e = current as { code?: unknown; name?: unknown; message?: unknown; syscall?: unknown; errors?: unknown; cause?: unknown };
+    const link: Link = {};
+    if (typeof e.code === 'string') link.code = e.code;
+    if (typeof e.name === 'string') link.name = e.name;
+    if (typeof e.message === 'string') link.message = e.message;
+    if (typeof e.syscall === 'string') link.syscall = e.syscall;
+    chain.push(link);
+    if (Array.isArray(e.errors)) for (const inner of e.errors) visit(inner);
+    visit(e.cause);
+  };
+  visit(error);
+  return chain;
+}
+
+/** A way to recognise one failure in any version's words: any one of its marks will do. */
+interface Sign {
+  /** What happened, in a person's words. */
+  says: string;
+  code?: RegExp;
+  names?: readonly string[];
+  message?: RegExp;
+  syscalls?: readonly string[];
+}
+
+const shows = (link: Link, sign: Sign): boolean =>
+  (sign.code !== undefined && link.code !== undefined && sign.code.test(link.code)) ||
+  (sign.names !== undefined && link.name !== undefined && sign.names.includes(link.name)) ||
+  (sign.message !== undefined && link.message !== undefined && sign.message.test(link.message)) ||
+  (sign.syscalls !== undefined && link.syscall !== undefined && sign.syscalls.includes(link.syscall));
+
+/** The first of `signs` (in their order) that some error of the chain shows. */
+const firstSign = (chain: readonly Link[], signs: readonly Sign[]): Sign | undefined =>
+  signs.find((sign) => chain.some((link) => shows(link, sign)));
 
 /** Failures that happen before a byte of the request leaves: nothing reached the network. */
-const NOT_SENT_CODES: Record<string, string> = {
-  ECONNREFUSED: 'the connection was refused',
-  ENOTFOUND: 'the server name could not be found',
-  EAI_AGAIN: 'the server name could not be looked up',
-  ENETUNREACH: 'the network is unreachable',
-  EHOSTUNREACH: 'the server is unreachable',
-  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
-};
+const NOT_SENT: readonly Sign[] = [
+  { says: 'the connection was refused', code: /^ECONNREFUSED$/ },
+  { says: 'the server name could not be found', code: /^(ENOTFOUND|EAI_NONAME|EAI_FAIL)$/ },
+  { says: 'the server name could not be looked up', code: /^EAI_AGAIN$/, syscalls: ['getaddrinfo'] },
+  { says: 'the network is unreachable', code: /^ENETUNREACH$/ },
+  { says: 'the server is unreachable', code: /^EHOSTUNREACH$/ },
+  {
+    says: 'connecting timed out',
+    code: /^(UND_ERR_CONNECT_TIMEOUT|ERR_SOCKET_CONNECTION_TIMEOUT)$/,
+    names: ['ConnectTimeoutError'],
+  },
+  // The request is written only once the TLS handshake is done.
+  { says: 'the secure connection could not be set up', message: /before secure TLS connection was established/i },
+  // Node names the system call that failed, and the request is written only once `connect` succeeded
+  // (a reset while connecting reads 'connect ECONNRESET', one after the request 'read ECONNRESET').
+  { says: 'the connection could not be opened', syscalls: ['connect'] },
+];
 
 /** TLS refusals: nothing was sent, and retrying will not help until someone fixes it. */
-const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|ERR_INVALID_URL)/;
+const TLS_REFUSAL = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT)/;
+/** …except failures of the record layer, which can also break a connection that carried the request. */
+const TLS_RECORD_FAILURE = /BAD_RECORD_MAC|DECRYPTION_FAILED|UNEXPECTED_EOF|RENEGOTIAT/;
 
-/** Failures once the request may have been written: the network may have acted on it. */
-const MAYBE_SENT_CODES: Record<string, string> = {
-  ECONNRESET: 'the connection was reset',
-  EPIPE: 'the connection broke',
-  UND_ERR_SOCKET: 'the connection closed early',
-  UND_ERR_HEADERS_TIMEOUT: 'no answer arrived in time',
-  UND_ERR_BODY_TIMEOUT: 'the answer stopped arriving',
-  UND_ERR_ABORTED: 'the request was aborted',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
+/** An answer came, but not one HTTP can read. */
+const UNREADABLE_ANSWER: Sign = {
+  says: 'the answer was not HTTP',
+  code: /^(HPE_|UND_ERR_HEADERS_OVERFLOW$|UND_ERR_RES_EXCEEDED_MAX_SIZE$)/,
+  names: ['HTTPParserError', 'HeadersOverflowError', 'ResponseExceededMaxSizeError'],
+  message: /does not match the HTTP\/1\.1 protocol/i,
 };
 
-interface ErrorFacts {
-  codes: string[];
-  names: string[];
-  messages: string[];
-}
-
-function collect(error: unknown): ErrorFacts {
-  const facts: ErrorFacts = { codes: [], names: [], messages: [] };
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current && typeof current === 'object' && !seen.has(current) && seen.size < 10) {
-    seen.add(current);
-    const e = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string') facts.codes.push(e.code);
-    if (typeof e.name === 'string') facts.names.push(e.name);
-    if (typeof e.message === 'string') facts.messages.push(e.message);
-    current = e.cause;
-  }
-  return facts;
-}
+/** Failures once the request may have been written: the network may have acted on it. */
+const MAYBE_SENT: readonly Sign[] = [
+  { says: 'no answer arrived in time', code: /^UND_ERR_HEADERS_TIMEOUT$/, names: ['HeadersTimeoutError'] },
+  { says: 'the answer stopped arriving', code: /^UND_ERR_BODY_TIMEOUT$/, names: ['BodyTimeoutError'] },
+  { says: 'the answer was cut short', code: /^UND_ERR_RES_CONTENT_LENGTH_MISMATCH$/, names: ['ResponseContentLengthMismatchError'] },
+  { says: 'the connection was reset', code: /^ECONNRESET$/ },
+  { says: 'the connection broke', code: /^(EPIPE|ECONNABORTED)$/ },
+  { says: 'the connection timed out', code: /^ETIMEDOUT$/ },
+  { says: 'the connection closed early', code: /^UND_ERR_SOCKET$/, names: ['SocketError'], message: /other side closed/i },
+  { says: 'the connection was closed', message: /socket hang up/i },
+  { says: 'the request was aborted', code: /^UND_ERR_(ABORTED|DESTROYED|CLOSED)$/ },
+];
 
 /** A copy of `error` safe to keep as a cause: same name and code, redacted message. */
 export function redactedError(error: unknown): Error {
@@ -281,40 +346,36 @@ export interface FetchFailureContext {
 export function classifyFetchError(error: unknown, context: FetchFailureContext): PublishError {
   if (error instanceof PublishError) return error;
   const label = NETWORK_LABELS[context.network];
-  const facts = collect(error);
+  const chain = chainOf(error);
   const cause = redactedError(error);
   const make = (kind: FailureKind, message: string) =>
     new PublishError({ kind, network: context.network, message: redact(message), cause });
   const unknown = (what: string) =>
     make('unknown', `${what}, so the request may have reached ${label}: check the account before retrying.`);
 
-  const notSent = facts.codes.find((code) => code in NOT_SENT_CODES);
+  const notSent = firstSign(chain, NOT_SENT);
   if (notSent) {
-    return make('retryable', `Could not reach ${label} (${NOT_SENT_CODES[notSent]}); nothing was sent, try again later.`);
+    return make('retryable', `Could not reach ${label} (${notSent.says}); nothing was sent, try again later.`);
   }
-  const tls = facts.codes.find((code) => TLS_CODE.test(code));
-  if (tls === 'ERR_INVALID_URL') {
+  if (chain.some((link) => link.code === 'ERR_INVALID_URL')) {
     return make('permanent', `The address configured for ${label} is not a valid URL; nothing was sent.`);
   }
+  const tls = chain.find((link) => link.code && TLS_REFUSAL.test(link.code) && !TLS_RECORD_FAILURE.test(link.code))?.code;
   if (tls) {
     return make('permanent', `Could not open a secure connection to ${label} (${tls}); nothing was sent. Check the ${label} address.`);
   }
-  if (context.timedOut || facts.names.includes('TimeoutError')) {
+  if (context.timedOut || chain.some((link) => link.name === 'TimeoutError')) {
     const after = context.timeoutMs !== undefined ? ` within ${describeWait(context.timeoutMs)}` : ' in time';
     return unknown(`${label} did not answer${after}`);
   }
-  if (context.cancelled || facts.names.includes('AbortError')) {
+  if (context.cancelled || chain.some((link) => link.name === 'AbortError')) {
     return unknown(`The request to ${label} was cancelled after it was sent`);
   }
-  const maybeSent = facts.codes.find((code) => code in MAYBE_SENT_CODES);
-  if (maybeSent) return unknown(`The connection to ${label} failed (${MAYBE_SENT_CODES[maybeSent]})`);
-  if (facts.messages.some((m) => /socket hang up/i.test(m))) {
-    return unknown(`The connection to ${label} failed (the connection was closed)`);
-  }
-  if (facts.codes.some((code) => code.startsWith('HPE_'))) {
-    return unknown(`${label} sent an answer Greenlight could not read`);
-  }
-  return unknown(`The request to ${label} failed (${facts.messages[facts.messages.length - 1] ?? 'unexpected error'})`);
+  if (firstSign(chain, [UNREADABLE_ANSWER])) return unknown(`${label} sent an answer Greenlight could not read`);
+  const maybeSent = firstSign(chain, MAYBE_SENT);
+  if (maybeSent) return unknown(`The connection to ${label} failed (${maybeSent.says})`);
+  const last = chain.findLast((link) => link.message)?.message;
+  return unknown(`The request to ${label} failed (${last || 'unexpected error'})`);
 }
 
 /** The `PublishError` somewhere in a cause chain (libraries wrap what our fetch threw). */
