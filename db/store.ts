@@ -87,7 +87,7 @@ export interface PublicationChange {
 }
 
 /**
- * One piece of chat news (DESIGN rule 10): a card to post or refresh, a thread line, a
+ * One piece of chat news (rule 10 in docs/architecture.md): a card to post or refresh, a thread line, a
  * message to a person, a digest. Written in the same transaction as the change it reports,
  * delivered by the chat it names, in id order within its lane.
  */
