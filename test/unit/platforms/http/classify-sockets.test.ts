@@ -1,5 +1,5 @@
 // Whether a failed call to a network is "nothing was sent, try again" or "it may have gone
-// through, check first" decides whether a post can go out twice (DESIGN rule 2). The shapes of
+// through, check first" decides whether a post can go out twice (rule 2 in docs/architecture.md). The shapes of
 // the errors behind that verdict change with each undici, so here every failure is provoked for
 // real, against local servers, on whichever Node runs the tests (Node 20, 22 and 24 are
 // supported), and driven through the HTTP client the publishers use, on Node's own fetch and on
