@@ -11,7 +11,8 @@
 import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { AfterTurn } from './after-turn.js';
 import { attachedMediaLinks, takeAttachedImages, untakenLines, type AttachedMediaLinks } from './attached-media.js';
-import { receiveTeamsVideo } from './attached-video.js';
+import { receiveTeamsVideo, type ReceivedVideo } from './attached-video.js';
+import { isVideoLink } from '../../workflows/media/video-link.js';
 import { imagesReply, videoArrivedReply, videoProblemReply, videoReceivingReply, type MediaReply } from './cards/media-replies.js';
 import { INBOX_MAX } from './media-inbox.js';
 import type { TeamsDeps } from './teams-deps.js';
@@ -29,7 +30,7 @@ export class MediaMessages {
   /** Takes the message's images or video for the next draft form, and says so. False when the message brings none. */
   async take(context: TurnContext): Promise<boolean> {
     const links = attachedMediaLinks(context.activity);
-    if (nothing(links)) return false;
+    if (nothing(links)) return this.#takeVideoLink(context);
     const { gl } = this.deps;
     const media = gl.ctx.mediaStore;
     if (!media) {
@@ -45,7 +46,10 @@ export class MediaMessages {
         ...(links.images.length ? [`A post takes images or one video, not both: the ${links.images.length === 1 ? 'image' : `${links.images.length} images`} in this message ${links.images.length === 1 ? 'was' : 'were'} not taken.`] : []),
         ...untaken,
       ];
-      await this.#receiveVideo(context, person.id, video, notes);
+      // The service URL was vouched for by the activity's token; in local mode it is this machine.
+      const allowHttp = new URL(context.activity.serviceUrl).protocol === 'http:';
+      const limits = gl.ctx.videoLimits;
+      await this.#receiveVideo(context, person.id, video.name, notes, limits ? () => receiveTeamsVideo(video, media, limits, { allowHttp }) : undefined);
       return true;
     }
     const taken = await takeAttachedImages(context, links.images, media, gl.ctx.mediaLimits ?? { maxBytes: 25 * 1024 * 1024 });
@@ -55,35 +59,53 @@ export class MediaMessages {
     return true;
   }
 
+  /**
+   * A message whose text is a link to a video (.mp4, .m4v, .mov): taken like an attached one,
+   * downloaded from the public internet only (every redirect checked) after the turn.
+   */
+  async #takeVideoLink(context: TurnContext): Promise<boolean> {
+    const link = videoLinkIn(context.activity.text ?? '');
+    if (!link) return false;
+    if (!this.deps.gl.ctx.mediaStore) return false;
+    const person = await this.deps.people.identify(context);
+    const name = decodeURIComponent(new URL(link).pathname.split('/').pop() || 'video');
+    await this.#receiveVideo(context, person.id, name, [], () => this.deps.gl.takeVideoLink(link));
+    return true;
+  }
+
   /** Says the video is coming, and receives it once the turn has been answered. */
-  async #receiveVideo(context: TurnContext, personId: number, video: AttachedMediaLinks['videos'][number], notes: readonly string[]): Promise<void> {
-    const { gl } = this.deps;
-    const store = gl.ctx.mediaStore!;
-    const limits = gl.ctx.videoLimits;
-    if (!limits) {
-      await context.sendActivity(asActivity(videoProblemReply(video.name, 'this Greenlight takes no videos (no video limit is configured).')));
+  async #receiveVideo(context: TurnContext, personId: number, name: string, notes: readonly string[], receive: (() => Promise<ReceivedVideo>) | undefined): Promise<void> {
+    if (!receive) {
+      await context.sendActivity(asActivity(videoProblemReply(name, 'this Greenlight takes no videos (no video limit is configured).')));
       return;
     }
-    // The service URL was vouched for by the activity's token; in local mode it is this machine.
-    const allowHttp = new URL(context.activity.serviceUrl).protocol === 'http:';
-    await context.sendActivity(asActivity(videoReceivingReply(video.name, notes)));
+    await context.sendActivity(asActivity(videoReceivingReply(name, notes)));
     // Only once the person has been told: a turn that failed before leaves nothing "on its way".
-    const ticket = this.deps.inbox.expectVideo(personId, video.name);
-    this.afterTurn.defer(context, `receiving the video ${video.name}`, async (say) => {
-      let received;
+    const ticket = this.deps.inbox.expectVideo(personId, name);
+    this.afterTurn.defer(context, `receiving the video ${name}`, async (say) => {
+      let received: ReceivedVideo;
       try {
-        received = await receiveTeamsVideo(video, store, limits, { allowHttp });
+        received = await receive();
       } catch (error) {
         this.deps.inbox.videoFailed(personId, ticket);
         throw error;
       }
       if (!received.ok) {
         this.deps.inbox.videoFailed(personId, ticket);
-        await say(asActivity(videoProblemReply(video.name, received.message)));
+        await say(asActivity(videoProblemReply(name, received.message)));
         return;
       }
       const placed = this.deps.inbox.placeVideo(personId, ticket, received.video);
       await say(asActivity(videoArrivedReply(received.video, placed)));
     });
   }
+}
+
+/**
+ * The video link a message is, when it is nothing else (a link with text around it is a
+ * command or a question, left to them). Teams may wrap a link in markup; that is dropped.
+ */
+export function videoLinkIn(text: string): string | undefined {
+  const bare = text.replace(/<[^>]+>/g, '').trim();
+  return /^https?:\/\/\S+$/.test(bare) && isVideoLink(bare) ? bare : undefined;
 }

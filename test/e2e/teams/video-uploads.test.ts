@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DailyQuota, PublishRequest, PublishResult } from '../../../src/platforms/publisher.js';
@@ -196,6 +198,28 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(h.dmTexts(ANN).join('\n')).toContain('elsewhere.mp4 was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.');
     expect(h.fake.callsTo('downloadFile')).toHaveLength(1);
     expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).not.toContain('🎬');
+  });
+
+  it('a message that is a link to a video is taken like an attached one (public internet only, unless allowed)', async () => {
+    const { h } = await start({ ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' });
+    const clip = await videoBytes({ width: 1080, height: 1920, seconds: 6 });
+    const server = http.createServer((req, res) => {
+      if (req.url !== '/clips/teaser.mp4') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': clip.length }).end(clip);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const link = `http://127.0.0.1:${(server.address() as AddressInfo).port}/clips/teaser.mp4`;
+      await h.send(personalMessage(h.env, { from: ANN, text: link }));
+      await reply(h, 'Receiving your video teaser.mp4');
+      const arrived = (await reply(h, 'Got your video teaser.mp4')).body as { summary?: string };
+      expect(JSON.stringify(arrived)).toContain('MP4 · 6 s · 1080×1920');
+      const form = JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))));
+      expect(form).toContain('🎬 teaser.mp4');
+      expect(arrived.summary).toBeDefined();
+    } finally {
+      server.close();
+    }
   });
 
   it('in local mode (the Agents Playground, no app id and no tokens) the reply after the turn arrives too', async () => {
