@@ -21,7 +21,7 @@ import {
 import { queueFor } from './queue.js';
 import { chooseChannel, type ChannelPurpose } from './chat-channels.js';
 import { quotaNotices } from './network-quota.js';
-import { takeVideoLink } from './media/video-link.js';
+import { takeImageLink, takeVideoLink } from './media/video-link.js';
 
 /**
  * The product's logic in one chat-free object. Slack, Teams, the CLI and the playground
@@ -45,6 +45,8 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     quotaNotices: (networks: readonly NetworkId[], zone: string) => quotaNotices(ctx, networks, zone),
     /** A video given by link: downloaded into the media store (public internet only), read as an upload is. */
     takeVideoLink: (link: string, onBytes?: (received: number, total: number | null) => void) => takeVideoLink(ctx, link, onBytes),
+    /** An image given by link (Teams' YouTube thumbnail): downloaded into the media store and checked as an upload is. */
+    takeImageLink: (link: string) => takeImageLink(ctx, link),
     validateDraft: (input: DraftInput) => validateDraft(input, ctx.catalog, ctx.clock.now(), ctx.media, ctx.draftRules),
     submitDraft: (author: Person, input: DraftInput) => submitDraft(ctx, author, input),
     reviseDraft: (author: Person, postId: number, basedOnRevisionId: number | null, input: DraftInput) =>

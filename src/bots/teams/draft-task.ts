@@ -37,6 +37,7 @@ const Submission = z
     [YOUTUBE_INPUT.category]: z.string().optional(),
     [YOUTUBE_INPUT.privacy]: z.string().optional(),
     [YOUTUBE_INPUT.kids]: z.string().optional(),
+    [YOUTUBE_INPUT.thumbnail]: z.string().optional(),
   })
   .passthrough();
 type Submission = z.infer<typeof Submission>;
@@ -75,6 +76,7 @@ function youtubeValuesFrom(s: Submission): YouTubeFormValues {
     categoryId: s[YOUTUBE_INPUT.category] ?? '',
     privacy: s[YOUTUBE_INPUT.privacy] ?? '',
     madeForKids: kids === 'yes' || kids === 'no' ? kids : '',
+    thumbnailUrl: (s[YOUTUBE_INPUT.thumbnail] ?? '').trim(),
   };
 }
 
@@ -231,6 +233,13 @@ export class DraftTask {
     }
     const when = publishAtFrom(values, zone);
     if ('error' in when) return dialog(this.#form(base, { errors: { publishAt: when.error } }), title);
+    // A thumbnail link is taken now (a small image, within the form's answer); its problem goes next to its field.
+    let thumbnail = own?.youtube?.thumbnail ?? null;
+    if (values.youtube?.thumbnailUrl && values.networks.includes('youtube')) {
+      const taken = await gl.takeImageLink(values.youtube.thumbnailUrl);
+      if (!taken.ok) return dialog(this.#form(base, { errors: { youtube_thumbnail: taken.message } }), title);
+      thumbnail = taken.image;
+    }
     const input: DraftInput = {
       text: values.text,
       networks: values.networks,
@@ -241,8 +250,8 @@ export class DraftTask {
       images: (values.images ?? []).map(({ alt, ...image }) => ({ ...image, alt: alt.trim() || null })),
       variants: values.variants ?? {},
       video: values.video ?? null,
-      // An edited post keeps its YouTube thumbnail: the form has no field for one.
-      youtube: youtubeInput(values.youtube, own?.youtube?.thumbnail ?? null),
+      // An edited post keeps its YouTube thumbnail unless a link to another is given.
+      youtube: youtubeInput(values.youtube, thumbnail),
     };
     if (!editing) {
       const refusal = await this.#noApprovalsChannel();

@@ -154,6 +154,47 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(youtube.published).toHaveLength(1);
   });
 
+  it('YouTube’s thumbnail is given by link on the form: kept by Greenlight, checked next to its field, and part of what is published', async () => {
+    const { h, youtube } = await start({ ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' });
+    const cover = jpeg(1280, 720);
+    const server = http.createServer((req, res) => {
+      if (req.url === '/cover.jpg') return void res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': cover.length }).end(cover);
+      if (req.url === '/small.jpg') return void res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg(320, 180));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const clip = await videoBytes({ width: 1280, height: 720, seconds: 5 });
+      await h.send(withAttachments(h, [h.fake.attachedFile(clip, 'teaser.mp4')]));
+      await reply(h, 'Got your video teaser.mp4');
+      const form = formCard(await h.send(composeFetchTask(h.env, { from: ANN })));
+      expect(JSON.stringify(form)).toContain('"id":"youtube_thumbnail"');
+      const submitData = form.actions!.find((a) => a.title === 'Submit for approval')!.data as Record<string, unknown>;
+      const answers = { ...submitData, text: 'Teaser', networks: 'youtube', date: '', time: '', mediaUrl: '', keep_video: 'true', youtube_title: 'Teaser', youtube_tags: '', youtube_category: '22', youtube_privacy: 'public', youtube_kids: 'no' };
+
+      const small = formCard(await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/small.jpg` } })));
+      // Adaptive Card text escapes markdown's brackets.
+      expect(String(after(small, 'youtube_thumbnail')).replace(/\\/g, '')).toBe('A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is 320×180.');
+      const missing = formCard(await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/gone.jpg` } })));
+      expect(after(missing, 'youtube_thumbnail')).toBe('The image link answered HTTP 404.');
+      expect(await h.app.greenlight.getPost(1)).toBeUndefined();
+
+      const saved = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/cover.jpg` } }));
+      expect(taskType(saved)).toBe('message');
+      await h.app.settled();
+      const card = h.cards().at(-1)!;
+      expect(shownInTeams(card)).toContain('own thumbnail');
+      const post = (await h.app.greenlight.getPost(1))!;
+      expect(post.revision.youtube?.thumbnail).toMatchObject({ sha256: sha(cover), width: 1280, height: 720 });
+      await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: post.revision.id } }));
+      await h.app.settled();
+      expect(youtube.uploaded[0]!.youtube?.thumbnail?.sha256).toBe(sha(cover));
+    } finally {
+      server.close();
+    }
+  });
+
   it('a video replaces waiting images and images replace a waiting video, each reply saying so; a file that is no video is named with why', async () => {
     const { h } = await start();
     await h.send(withAttachments(h, [h.fake.pastedImage(jpeg(1080, 1080), 'image/jpeg'), h.fake.pastedImage(jpeg(1080, 1350), 'image/jpeg')]));

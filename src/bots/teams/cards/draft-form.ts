@@ -51,6 +51,8 @@ export interface YouTubeFormValues {
   privacy: string;
   /** '' until the author answers (YouTube requires an answer). */
   madeForKids: 'yes' | 'no' | '';
+  /** A link to a thumbnail image, as typed (empty: keep the post's own, or none). */
+  thumbnailUrl?: string;
 }
 
 export interface FormImage {
@@ -77,6 +79,7 @@ export const YOUTUBE_INPUT = {
   category: 'youtube_category',
   privacy: 'youtube_privacy',
   kids: 'youtube_kids',
+  thumbnail: 'youtube_thumbnail',
 } as const satisfies Record<string, YouTubeField>;
 
 export interface DraftFormModel {
@@ -163,8 +166,16 @@ function youtubeInputs(youtube: YouTubeFormValues | undefined, errors: DraftErro
     ...fieldError(errors.youtube_privacy),
     { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.kids, label: 'Made for kids? (YouTube requires an answer for every video)', style: 'expanded', ...(v.madeForKids ? { value: v.madeForKids } : {}), choices: KIDS_CHOICES },
     ...fieldError(errors.youtube_kids),
-    // The form has no thumbnail field; an edited post keeps its own, whose problem shows here.
-    ...fieldError(errors['youtube_thumbnail' as DraftField]),
+    {
+      type: 'Input.Text',
+      id: YOUTUBE_INPUT.thumbnail,
+      label: 'YouTube thumbnail (optional: a link to a JPEG, PNG or GIF up to 2 MB, 1280×720 is best; Greenlight keeps a copy)',
+      placeholder: 'https://…/thumbnail.jpg',
+      style: 'Url',
+      value: v.thumbnailUrl ?? '',
+      maxLength: 2000,
+    },
+    ...fieldError(errors.youtube_thumbnail),
   ];
 }
 
