@@ -2,6 +2,9 @@ import { checkMediaLink, PUBLIC_MEDIA_ONLY, type MediaLinkPolicy, type MediaLink
 import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
 import { YOUTUBE_PRIVACY, type PostImage, type PostVideo, type TextVariants, type YouTubeDetails, type YouTubePrivacy } from '../domain/post.js';
 import { YOUTUBE_TAGS_MAX, youtubeTagsLength, youtubeTitleProblems } from '../platforms/rules/youtube.js';
+
+/** For the chats' YouTube title fields (bots reach network rules through the workflow). */
+export { YOUTUBE_TITLE_MAX } from '../platforms/rules/youtube.js';
 import { formatInstant, isValidTimeZone } from '../domain/time.js';
 import { cleanText, hasVisibleText } from '../domain/visible-text.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';

@@ -1,7 +1,6 @@
 import type { InputBlock, PlainTextOption } from '@slack/types';
 import type { YouTubeDetails } from '../../../domain/post.js';
-import { YOUTUBE_TITLE_MAX } from '../../../platforms/rules/youtube.js';
-import { DEFAULT_YOUTUBE_CATEGORY, YOUTUBE_CATEGORIES, type YouTubeField } from '../../../workflows/draft-validation.js';
+import { DEFAULT_YOUTUBE_CATEGORY, YOUTUBE_CATEGORIES, YOUTUBE_TITLE_MAX, type YouTubeField } from '../../../workflows/draft-validation.js';
 import { INPUT_ACTION } from '../ids.js';
 import { plain, truncate } from './block-kit.js';
 

@@ -10,8 +10,7 @@
 import { NETWORK_LABELS, type NetworkId } from '../../../domain/network.js';
 import type { ImageType } from '../../../domain/image-format.js';
 import type { PostVideo } from '../../../domain/post.js';
-import { YOUTUBE_TITLE_MAX } from '../../../platforms/rules/youtube.js';
-import { DEFAULT_YOUTUBE_CATEGORY, MAX_ALT_TEXT, YOUTUBE_CATEGORIES, type DraftErrors, type DraftField, type YouTubeField } from '../../../workflows/draft-validation.js';
+import { DEFAULT_YOUTUBE_CATEGORY, MAX_ALT_TEXT, YOUTUBE_CATEGORIES, YOUTUBE_TITLE_MAX, type DraftErrors, type DraftField, type YouTubeField } from '../../../workflows/draft-validation.js';
 import { imageFacts, videoFacts } from '../../presentation/image-lines.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
 import type { CaptionSuggestion, Tone } from '../../../workflows/captions/types.js';
