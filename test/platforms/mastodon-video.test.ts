@@ -8,7 +8,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { createMastodonPublisher } from '../../src/platforms/mastodon/publisher.js';
-import type { PublishProgress } from '../../src/platforms/publisher.js';
+import { MASTODON_VIDEO_CHECKPOINT_KEY, type MastodonVideoUpload } from '../../src/platforms/mastodon/video-checkpoint.js';
+import { PublishError, type PublishProgress } from '../../src/platforms/publisher.js';
 import { startMastodonFake, type MastodonFake, type MastodonFakeOptions } from '../fakes/mastodon/server.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
@@ -37,7 +38,10 @@ async function setup(fakeOptions: Partial<MastodonFakeOptions> = {}) {
   const clock = new ManualClock(START);
   fake = await startMastodonFake({ accessToken: TOKEN, now: () => clock.now(), ...fakeOptions });
   const waits: number[] = [];
+  /** `beforeWait` may throw, as a process killed while it waited would stop. */
+  const hooks: { beforeWait?: (ms: number) => void } = {};
   const sleep = async (ms: number) => {
+    hooks.beforeWait?.(ms);
     waits.push(ms);
     clock.advance(ms);
   };
@@ -47,7 +51,7 @@ async function setup(fakeOptions: Partial<MastodonFakeOptions> = {}) {
     { logger, clock, sleep, random: () => 0, timeoutMs: 2000, media: LOCAL_FAKE_MEDIA },
   );
   await publisher.init!();
-  return { fake, clock, waits, logger, publisher };
+  return { fake, clock, waits, logger, publisher, hooks };
 }
 
 const freshClip = () => publishVideoFromFile(clip.path);
@@ -186,6 +190,170 @@ describe('Mastodon: a video post', () => {
     const error = await failureOf(publisher.publish({ publicationId: 7, text: 'Both', mediaUrl: 'https://example.com/a.png', video }));
     expect(error.kind).toBe('permanent');
     expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(0);
+  });
+});
+
+/** A publication's checkpoint between attempts, kept as the store keeps it (each save replaces the last, as JSON). */
+function checkpointStore(options: { failAt?: number } = {}) {
+  let saved: Record<string, unknown> | null = null;
+  let saves = 0;
+  return {
+    get saved() {
+      return saved;
+    },
+    get upload(): MastodonVideoUpload {
+      return (saved as Record<string, MastodonVideoUpload>)[MASTODON_VIDEO_CHECKPOINT_KEY]!;
+    },
+    save: async (progress: Record<string, unknown>) => {
+      saves += 1;
+      if (saves === options.failAt) throw new Error('database is locked');
+      saved = JSON.parse(JSON.stringify(progress)) as Record<string, unknown>;
+    },
+  };
+}
+
+/** Makes the `nth` wait (from now) stop the attempt, as a process killed while it waited. */
+function killAtWait(hooks: { beforeWait?: (ms: number) => void }, nth: number) {
+  let count = 0;
+  hooks.beforeWait = () => {
+    if (++count === nth) throw new Error('the process was killed');
+  };
+}
+
+const looksAt = (fake: MastodonFake, id: string, from = 0) => fake.server.requests.slice(from).filter((r) => r.method === 'GET' && r.path === `/api/v1/media/${id}`);
+
+describe('Mastodon: a video upload is used again by the next attempt, never uploaded twice', () => {
+  it('an attempt stopped while Mastodon transcodes: the next one looks at the same media id and posts with it, one upload in all', async () => {
+    const { fake, publisher, hooks } = await setup({ videoProcessingPolls: 3 });
+    const store = checkpointStore();
+    killAtWait(hooks, 2);
+    const first = await freshClip();
+    await expect(publisher.publish({ publicationId: 40, text: 'Killed while transcoding', mediaUrl: null, video: first.video, saveCheckpoint: store.save })).rejects.toThrow(
+      'the process was killed',
+    );
+    const [attachment] = [...fake.media.values()];
+    expect(store.saved).toEqual({ [MASTODON_VIDEO_CHECKPOINT_KEY]: { mediaId: attachment!.id, sha256: first.video.sha256, bytes: first.video.bytes } });
+    expect(fake.statuses.size).toBe(0);
+
+    hooks.beforeWait = undefined;
+    const from = fake.server.requests.length;
+    const second = await freshClip();
+    const reports: PublishProgress[] = [];
+    const result = await publisher.publish({
+      publicationId: 40,
+      text: 'Killed while transcoding',
+      mediaUrl: null,
+      video: second.video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+      onProgress: (p) => reports.push(p),
+    });
+
+    expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(1);
+    expect(fake.media.size).toBe(1);
+    expect(second.opens).toEqual([]); // not a byte read, let alone sent
+    expect(looksAt(fake, attachment!.id, from).length).toBeGreaterThanOrEqual(2); // 206, then 200
+    expect(reports).toEqual([{ stage: 'processing' }, { stage: 'processed' }]);
+    expect(fake.statuses.size).toBe(1);
+    const [status] = [...fake.statuses.values()];
+    expect(status!.mediaIds).toEqual([attachment!.id]);
+    expect(result.externalId).toBe(status!.id);
+  });
+
+  it('an attempt stopped right before the status (a ready video): the next one looks once and posts with it at once', async () => {
+    const { fake, publisher, waits } = await setup({ videoProcessingPolls: 0 });
+    const store = checkpointStore();
+    const { video } = await freshClip();
+    const refused = async () => {
+      throw new PublishError({ kind: 'retryable', network: 'mastodon', message: 'the claim could not be marked' });
+    };
+    await failureOf(publisher.publish({ publicationId: 48, text: 'Ready already', mediaUrl: null, video, saveCheckpoint: store.save, markSending: refused }));
+    expect(fake.server.requestsTo('POST', '/api/v1/statuses')).toHaveLength(0);
+    const oldId = store.upload.mediaId;
+
+    const from = fake.server.requests.length;
+    await publisher.publish({ publicationId: 48, text: 'Ready already', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    expect(looksAt(fake, oldId, from)).toHaveLength(1);
+    expect(waits).toEqual([]);
+    expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(1);
+    expect([...fake.statuses.values()].map((s) => s.mediaIds)).toEqual([[oldId]]);
+  });
+
+  it('a transcoding that outlasts the wait: the next attempt waits on the same media id instead of uploading again', async () => {
+    const { fake, publisher } = await setup({ videoProcessingPolls: 70 });
+    const store = checkpointStore();
+    const { video } = await freshClip();
+    const stopped = await failureOf(publisher.publish({ publicationId: 41, text: 'Slow instance', mediaUrl: null, video, saveCheckpoint: store.save }));
+    expect(stopped.kind).toBe('retryable');
+    expect(stopped.message).toContain('still processing');
+
+    await publisher.publish({ publicationId: 41, text: 'Slow instance', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(1);
+    expect([...fake.statuses.values()].map((s) => s.mediaIds)).toEqual([[store.upload.mediaId]]);
+  });
+
+  it('an earlier attachment that is gone (404) or whose processing failed (422) is replaced by a new upload, posted once', async () => {
+    for (const end of ['gone', 'failed'] as const) {
+      await fake?.close(); // the previous round's
+      const { fake: m, publisher, hooks } = await setup({ videoProcessingPolls: end === 'gone' ? 2 : 0 });
+      if (end === 'failed') m.failVideoProcessing();
+      const store = checkpointStore();
+      // 'failed': the first look (206) passes, and the attempt dies before the one that would say 422.
+      killAtWait(hooks, end === 'gone' ? 1 : 2);
+      const { video } = await freshClip();
+      await expect(publisher.publish({ publicationId: 42, text: `Again (${end})`, mediaUrl: null, video, saveCheckpoint: store.save })).rejects.toThrow('killed');
+      const oldId = store.upload.mediaId;
+      if (end === 'gone') m.media.delete(oldId); // the instance cleaned it up
+
+      hooks.beforeWait = undefined;
+      const from = m.server.requests.length;
+      await publisher.publish({ publicationId: 42, text: `Again (${end})`, mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+
+      expect(looksAt(m, oldId, from)).toHaveLength(1);
+      expect(m.server.requestsTo('POST', '/api/v2/media')).toHaveLength(2);
+      const [status] = [...m.statuses.values()];
+      expect(m.statuses.size).toBe(1);
+      expect(status!.mediaIds).toHaveLength(1);
+      expect(status!.mediaIds[0]).not.toBe(oldId);
+      expect(m.media.get(status!.mediaIds[0]!)!.sha256).toBe(video.sha256);
+      expect(store.upload.mediaId).toBe(status!.mediaIds[0]);
+    }
+  });
+
+  it('a checkpoint for other bytes, or one that cannot be read, is ignored: the video is uploaded again', async () => {
+    const { fake, publisher, hooks } = await setup({ videoProcessingPolls: 1 });
+    const store = checkpointStore();
+    killAtWait(hooks, 1);
+    const { video } = await freshClip();
+    await expect(publisher.publish({ publicationId: 43, text: 'Other bytes', mediaUrl: null, video, saveCheckpoint: store.save })).rejects.toThrow('killed');
+    hooks.beforeWait = undefined;
+    const oldId = store.upload.mediaId;
+
+    const variants: Array<Record<string, unknown>> = [
+      { [MASTODON_VIDEO_CHECKPOINT_KEY]: { ...store.upload, sha256: 'f'.repeat(64) } },
+      { [MASTODON_VIDEO_CHECKPOINT_KEY]: { ...store.upload, bytes: store.upload.bytes - 1 } },
+      { [MASTODON_VIDEO_CHECKPOINT_KEY]: { mediaId: oldId } },
+    ];
+    for (const [n, checkpoint] of variants.entries()) {
+      const from = fake.server.requests.length;
+      await publisher.publish({ publicationId: 44 + n, text: `Other bytes ${n}`, mediaUrl: null, video, checkpoint });
+      expect(looksAt(fake, oldId, from)).toEqual([]);
+      expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(2 + n);
+    }
+    expect([...fake.statuses.values()].every((s) => s.mediaIds.length === 1 && s.mediaIds[0] !== oldId)).toBe(true);
+    expect(fake.statuses.size).toBe(3);
+  });
+
+  it('a failure to save the media id is retryable and stops before the wait: nothing looked at, nothing posted', async () => {
+    const { fake, publisher, waits } = await setup({ videoProcessingPolls: 2 });
+    const store = checkpointStore({ failAt: 1 });
+    const { video } = await freshClip();
+    const error = await failureOf(publisher.publish({ publicationId: 47, text: 'Not recorded', mediaUrl: null, video, saveCheckpoint: store.save }));
+    expect(error.kind).toBe('retryable');
+    expect(error.message).toContain('could not record the video it uploaded to Mastodon');
+    expect(waits).toEqual([]);
+    expect(fake.server.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/media/'))).toHaveLength(0);
+    expect(fake.server.requestsTo('POST', '/api/v1/statuses')).toHaveLength(0);
   });
 });
 

@@ -13,6 +13,7 @@ import type { Sleep } from '../../src/platforms/http/backoff.js';
 import type { PublishProgress } from '../../src/platforms/publisher.js';
 import { createXPublisher } from '../../src/platforms/x/publisher.js';
 import { X_VIDEO_SEGMENT_BYTES } from '../../src/platforms/x/video.js';
+import { X_VIDEO_CHECKPOINT_KEY, type XVideoProgress } from '../../src/platforms/x/video-checkpoint.js';
 import { startXFake, xRateLimitFault, type XFake, type XFakeOptions } from '../fakes/x/server.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
 import { failureOf } from '../support/publish-failure.js';
@@ -225,6 +226,266 @@ describe('X: a video post', () => {
   });
 });
 
+/**
+ * Where a publication's checkpoint is kept between attempts, as the store keeps it: each save
+ * replaces the last, as JSON. `crashAt`: that save is kept, then the attempt dies (as a process
+ * killed right after the write would); `failAt`: that save fails and nothing is kept.
+ */
+function checkpointStore(options: { crashAt?: number; failAt?: number } = {}) {
+  let saved: Record<string, unknown> | null = null;
+  let saves = 0;
+  return {
+    get saved() {
+      return saved;
+    },
+    get progress(): XVideoProgress {
+      return (saved as Record<string, XVideoProgress>)[X_VIDEO_CHECKPOINT_KEY]!;
+    },
+    save: async (progress: Record<string, unknown>) => {
+      saves += 1;
+      if (saves === options.failAt) throw new Error('database is locked');
+      saved = JSON.parse(JSON.stringify(progress)) as Record<string, unknown>;
+      if (saves === options.crashAt) throw new Error('the process was killed');
+    },
+  };
+}
+
+/** The requests made after the first `from`, as `METHOD path`. */
+const stepsSince = (fake: XFake, from: number) => steps({ server: { requests: fake.server.requests.slice(from) } } as XFake);
+/** The requests after the first `from` that name media id `id`. */
+const naming = (fake: XFake, from: number, id: string) =>
+  fake.server.requests.slice(from).filter((r) => r.path.includes(`/${id}/`) || r.query.get('media_id') === id);
+
+describe('X: a video upload cut off is carried on, never sent twice', () => {
+  it('a rate limit that outlasts the wait stops the upload at segment 2; the next attempt sends only segment 2, then posts once', async () => {
+    const { fake, publisher, clock } = await setup();
+    fake.failSegment(2, xRateLimitFault(START_EPOCH_S + 3600));
+    const store = checkpointStore();
+    const first = await freshClip();
+    const stopped = await failureOf(publisher.publish({ publicationId: 20, text: 'Cut off', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    expect(stopped.kind).toBe('retryable');
+    expect(fake.tweets).toHaveLength(0);
+    const [uploaded] = [...fake.videos.values()];
+    expect(store.progress).toMatchObject({ mediaId: uploaded!.id, sha256: first.video.sha256, bytes: first.video.bytes, segmentsDone: 2, finalized: false });
+    expect(Date.parse(store.progress.expiresAt)).toBe(Date.parse(START) + 86_400_000);
+
+    clock.advance(3600_000);
+    const second = await freshClip();
+    const result = await publisher.publish({
+      publicationId: 20,
+      text: 'Cut off',
+      mediaUrl: null,
+      video: second.video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
+
+    expect(fake.requestsTo('POST', '/2/media/upload/initialize')).toHaveLength(1);
+    expect(fake.videos.size).toBe(1);
+    // Segment 2's first send was refused (the rate limit); every other index went once.
+    expect(fake.requestsTo('POST', /\/append$/).map((r) => r.form?.segment_index)).toEqual(['0', '1', '2', '2']);
+    expect(uploaded!.appends).toBe(3);
+    expect(uploaded!.segments).toEqual([X_VIDEO_SEGMENT_BYTES, X_VIDEO_SEGMENT_BYTES, second.video.bytes - 2 * X_VIDEO_SEGMENT_BYTES]);
+    expect(uploaded!.sha256).toBe(second.video.sha256);
+    // The bytes already sent were read again from the store to check them, not sent again.
+    expect(second.opens).toEqual([
+      { start: 0, end: 2 * X_VIDEO_SEGMENT_BYTES },
+      { start: 2 * X_VIDEO_SEGMENT_BYTES, end: second.video.bytes },
+    ]);
+    expect(fake.tweets).toHaveLength(1);
+    expect(fake.tweets[0]!.mediaIds).toEqual([uploaded!.id]);
+    expect(result.externalId).toBe(fake.tweets[0]!.id);
+    expect(store.progress).toMatchObject({ segmentsDone: 3, finalized: true });
+  });
+
+  it('killed right after a segment was recorded: the next attempt appends each remaining segment once and reports progress from there', async () => {
+    const { fake, publisher } = await setup();
+    // Save 1: the media id (INITIALIZE); save 2: segment 0 done, and the attempt dies.
+    const store = checkpointStore({ crashAt: 2 });
+    const first = await freshClip();
+    await failureOf(publisher.publish({ publicationId: 21, text: 'Killed', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    expect(fake.requestsTo('POST', /\/append$/).map((r) => r.form?.segment_index)).toEqual(['0']);
+    expect(store.progress.segmentsDone).toBe(1);
+
+    const from = fake.server.requests.length;
+    const reports: PublishProgress[] = [];
+    const { video } = await freshClip();
+    await publisher.publish({
+      publicationId: 21,
+      text: 'Killed',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+      onProgress: (p) => reports.push(p),
+    });
+
+    expect(stepsSince(fake, from)).toEqual([
+      'POST /2/media/upload/{id}/append',
+      'POST /2/media/upload/{id}/append',
+      'POST /2/media/upload/{id}/finalize',
+      'GET /2/media/upload',
+      'GET /2/media/upload',
+      'POST /2/tweets',
+    ]);
+    expect(fake.requestsTo('POST', /\/append$/).map((r) => r.form?.segment_index)).toEqual(['0', '1', '2']);
+    const [uploaded] = [...fake.videos.values()];
+    expect(uploaded!.appends).toBe(3);
+    expect(uploaded!.sha256).toBe(video.sha256);
+    expect(fake.tweets.map((t) => t.mediaIds)).toEqual([[uploaded!.id]]);
+    const sent = reports.flatMap((p) => (p.stage === 'uploading' ? [p.bytesSent] : []));
+    expect(sent).toEqual([X_VIDEO_SEGMENT_BYTES, 2 * X_VIDEO_SEGMENT_BYTES, video.bytes]);
+  });
+
+  it('a save that fails stops the upload before the next step, as a retryable failure', async () => {
+    for (const [failAt, appended] of [[1, 0], [3, 2]] as const) {
+      await fake?.close(); // the previous round's
+      const { fake: x, publisher } = await setup();
+      const store = checkpointStore({ failAt });
+      const { video } = await freshClip();
+      const error = await failureOf(publisher.publish({ publicationId: 22, text: 'Not recorded', mediaUrl: null, video, saveCheckpoint: store.save }));
+      expect(error.kind).toBe('retryable');
+      expect(error.message).toContain('could not record how far the video upload to X had come');
+      expect(x.requestsTo('POST', /\/append$/)).toHaveLength(appended);
+      expect(x.requestsTo('POST', /\/finalize$/)).toHaveLength(0);
+      expect(x.tweets).toHaveLength(0);
+    }
+  });
+
+  it('a video X was still processing when the wait ran out: the next attempt only looks at STATUS, then posts it', async () => {
+    const { fake, publisher } = await setup({ videoProcessing: { seconds: 900, checkAfterSecs: 60 } });
+    const store = checkpointStore();
+    const first = await freshClip();
+    const stopped = await failureOf(publisher.publish({ publicationId: 23, text: 'Slow to process', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    expect(stopped.kind).toBe('retryable');
+    expect(stopped.message).toContain('still processing');
+    expect(store.progress).toMatchObject({ segmentsDone: 3, finalized: true });
+
+    const from = fake.server.requests.length;
+    const second = await freshClip();
+    await publisher.publish({ publicationId: 23, text: 'Slow to process', mediaUrl: null, video: second.video, checkpoint: store.saved, saveCheckpoint: store.save });
+
+    const later = stepsSince(fake, from);
+    expect(later.at(-1)).toBe('POST /2/tweets');
+    expect(new Set(later.slice(0, -1))).toEqual(new Set(['GET /2/media/upload']));
+    expect(second.opens).toEqual([]); // not a byte read, let alone sent
+    expect(fake.requestsTo('POST', '/2/media/upload/initialize')).toHaveLength(1);
+    expect(fake.requestsTo('POST', /\/append$/)).toHaveLength(3);
+    expect(fake.requestsTo('POST', /\/finalize$/)).toHaveLength(1);
+    expect(fake.tweets.map((t) => t.mediaIds)).toEqual([[[...fake.videos.keys()][0]]]);
+  });
+
+  it('killed after FINALIZE was recorded, and X then failed to process that upload: the next attempt uploads it once more', async () => {
+    const { fake, publisher } = await setup({ videoProcessing: { looks: 1 } });
+    fake.failVideoProcessing('Transcoder crashed');
+    // Saves: INITIALIZE, three segments, FINALIZE (the fifth), and the attempt dies.
+    const store = checkpointStore({ crashAt: 5 });
+    const first = await freshClip();
+    await failureOf(publisher.publish({ publicationId: 31, text: 'Second chance', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    const oldId = store.progress.mediaId;
+    expect(store.progress.finalized).toBe(true);
+
+    const from = fake.server.requests.length;
+    const { video } = await freshClip();
+    await publisher.publish({ publicationId: 31, text: 'Second chance', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+
+    expect(naming(fake, from, oldId).map((r) => `${r.method} ${r.query.get('command')}`)).toEqual(['GET STATUS']);
+    expect(fake.videos.get(oldId)!.state).toBe('failed');
+    const fresh = [...fake.videos.values()].find((v) => v.id !== oldId)!;
+    expect(fresh.sha256).toBe(video.sha256);
+    expect(fake.tweets.map((t) => t.mediaIds)).toEqual([[fresh.id]]);
+  });
+
+  it('past its expiry the earlier media id is left alone: a new upload, and X is not asked about the old one', async () => {
+    const { fake, publisher, clock } = await setup();
+    const store = checkpointStore({ crashAt: 3 });
+    const first = await freshClip();
+    await failureOf(publisher.publish({ publicationId: 24, text: 'A day later', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    const oldId = store.progress.mediaId;
+
+    clock.advance(25 * 3600_000);
+    const from = fake.server.requests.length;
+    const { video } = await freshClip();
+    await publisher.publish({ publicationId: 24, text: 'A day later', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+
+    expect(naming(fake, from, oldId)).toEqual([]);
+    expect(fake.requestsTo('POST', '/2/media/upload/initialize')).toHaveLength(2);
+    const fresh = [...fake.videos.values()].find((v) => v.id !== oldId)!;
+    expect(fresh.sha256).toBe(video.sha256);
+    expect(fresh.appends).toBe(3);
+    expect(fake.tweets.map((t) => t.mediaIds)).toEqual([[fresh.id]]);
+    expect(store.progress.mediaId).toBe(fresh.id);
+  });
+
+  it('a media id X no longer knows (before its time) is refused at the first step, and a new upload follows', async () => {
+    const { fake, publisher, logger } = await setup();
+    const store = checkpointStore({ crashAt: 2 });
+    const first = await freshClip();
+    await failureOf(publisher.publish({ publicationId: 25, text: 'Forgotten', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    const oldId = store.progress.mediaId;
+    fake.forgetVideo(oldId);
+
+    const from = fake.server.requests.length;
+    const { video } = await freshClip();
+    await publisher.publish({ publicationId: 25, text: 'Forgotten', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+
+    const asked = naming(fake, from, oldId);
+    expect(asked.map((r) => r.form?.segment_index)).toEqual(['1']);
+    expect(fake.requestsTo('POST', '/2/media/upload/initialize')).toHaveLength(2);
+    const fresh = [...fake.videos.values()].find((v) => v.id !== oldId)!;
+    expect(fresh.segments).toHaveLength(3);
+    expect(fresh.sha256).toBe(video.sha256);
+    expect(fake.tweets.map((t) => t.mediaIds)).toEqual([[fresh.id]]);
+    expect(logger.lines.some((l) => l.includes('started again'))).toBe(true);
+  });
+
+  it('a checkpoint for other bytes, or one that cannot be read, is ignored: a new upload', async () => {
+    const { fake, publisher } = await setup();
+    const store = checkpointStore({ crashAt: 3 });
+    const first = await freshClip();
+    await failureOf(publisher.publish({ publicationId: 26, text: 'Other bytes', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    const oldId = store.progress.mediaId;
+    const variants: Array<Record<string, unknown>> = [
+      { [X_VIDEO_CHECKPOINT_KEY]: { ...store.progress, sha256: 'f'.repeat(64) } },
+      { [X_VIDEO_CHECKPOINT_KEY]: { ...store.progress, bytes: store.progress.bytes + 1 } },
+      { [X_VIDEO_CHECKPOINT_KEY]: { mediaId: oldId, segmentsDone: 'two' } },
+    ];
+    for (const [n, checkpoint] of variants.entries()) {
+      const from = fake.server.requests.length;
+      const { video } = await freshClip();
+      await publisher.publish({ publicationId: 27 + n, text: `Other bytes ${n}`, mediaUrl: null, video, checkpoint });
+      expect(naming(fake, from, oldId)).toEqual([]);
+      expect(stepsSince(fake, from)[0]).toBe('POST /2/media/upload/initialize');
+      const used = fake.tweets.at(-1)!.mediaIds[0]!;
+      expect(used).not.toBe(oldId);
+      expect(fake.videos.get(used)!.sha256).toBe(video.sha256);
+    }
+    expect(fake.tweets).toHaveLength(3);
+  });
+
+  it('bytes the store served earlier that differ from what it serves now: a new upload rather than finalizing a mix', async () => {
+    const { fake, publisher } = await setup();
+    const other = files.file('tampered-then-restored.mp4');
+    fs.copyFileSync(clip.path, other);
+    const handle = fs.openSync(other, 'r+');
+    fs.writeSync(handle, Buffer.from('changed'), 0, 7, 6 * MiB); // in segment 1
+    fs.closeSync(handle);
+    // The first attempt read the changed file and died after X took segments 0 and 1.
+    const store = checkpointStore({ crashAt: 3 });
+    const { video: wrong } = await publishVideoFromFile(clip.path, {}, other);
+    await failureOf(publisher.publish({ publicationId: 30, text: 'Mixed', mediaUrl: null, video: wrong, saveCheckpoint: store.save }));
+    const oldId = store.progress.mediaId;
+
+    const { video } = await freshClip();
+    await publisher.publish({ publicationId: 30, text: 'Mixed', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+
+    expect(fake.videos.get(oldId)!.state).toBe('uploading'); // never finalized
+    const fresh = [...fake.videos.values()].find((v) => v.id !== oldId)!;
+    expect(fresh.sha256).toBe(video.sha256);
+    expect(fake.tweets.map((t) => t.mediaIds)).toEqual([[fresh.id]]);
+  });
+});
+
 describe('X fake: the chunked upload follows X', () => {
   const call = (fake: XFake, method: string, path: string, body?: FormData | object) =>
     fetch(`${fake.url}${path}`, {
@@ -268,5 +529,20 @@ describe('X fake: the chunked upload follows X', () => {
     expect((await call(fake, 'POST', '/2/tweets', { text: 'now', media: { media_ids: [data.id] } })).status).toBe(201);
     const big = await call(fake, 'POST', '/2/media/upload/initialize', { media_type: 'video/webm', total_bytes: 10, media_category: 'tweet_video' });
     expect(big.status).toBe(400);
+  });
+
+  it('a media id expires expires_after_secs after the last step: then every step naming it is refused', async () => {
+    const { fake, clock } = await setup();
+    const init = await call(fake, 'POST', '/2/media/upload/initialize', { media_type: 'video/mp4', total_bytes: 2000, media_category: 'tweet_video' });
+    const { data } = (await init.json()) as { data: { id: string; expires_after_secs: number } };
+    expect(data.expires_after_secs).toBe(86_400);
+    clock.advance(86_000_000);
+    expect((await call(fake, 'POST', `/2/media/upload/${data.id}/append`, segment(0, Buffer.alloc(1000, 1)))).status).toBe(200);
+    clock.advance(86_000_000); // a day after INITIALIZE, less than a day after the APPEND
+    expect((await call(fake, 'POST', `/2/media/upload/${data.id}/append`, segment(1, Buffer.alloc(1000, 2)))).status).toBe(200);
+    clock.advance(86_400_000);
+    const late = await call(fake, 'POST', `/2/media/upload/${data.id}/finalize`);
+    expect(late.status).toBe(400);
+    expect(JSON.stringify(await late.json())).toContain('was not found');
   });
 });

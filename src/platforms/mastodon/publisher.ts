@@ -127,7 +127,19 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
       if (images.length > 0 || imageUrl) {
         throw new PublishError({ kind: 'permanent', network: 'mastodon', message: 'A Mastodon post carries one video or images, not both; nothing was posted.' });
       }
-      mediaIds.push(await uploadVideo(client, request.video, { sleep, logger, timeoutMs, limits, onProgress: request.onProgress, ...signal }));
+      mediaIds.push(
+        await uploadVideo(client, request.video, {
+          sleep,
+          logger,
+          timeoutMs,
+          limits,
+          onProgress: request.onProgress,
+          // An earlier attempt's attachment of this video is used rather than uploaded again.
+          checkpoint: request.checkpoint,
+          saveCheckpoint: request.saveCheckpoint,
+          ...signal,
+        }),
+      );
       logger.debug('Mastodon video uploaded', { publication: request.publicationId, media: mediaIds[0] });
     }
     if (imageUrl) {

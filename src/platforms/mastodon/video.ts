@@ -7,6 +7,10 @@
  * The bytes are hashed as they leave, so a file that is not exactly the approved one is found
  * before any status names it; the upload itself shows nothing to anyone and may be repeated
  * (an unattached copy is cleaned up by the instance).
+ *
+ * The attachment's id is checkpointed as soon as the upload answered (video-checkpoint.ts): a
+ * later attempt of the same publication looks at that attachment (still processing: wait;
+ * ready: post with it; gone or failed: upload again) instead of uploading the video again.
  */
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
@@ -21,6 +25,7 @@ import { uploadTimeoutMs } from '../http/upload-timeout.js';
 import { PublishError, type PublishProgress, type PublishVideo } from '../publisher.js';
 import { videoProcessingErrors, videoUploadErrors } from './errors.js';
 import type { InstanceLimits, VideoType } from './instance.js';
+import { readMastodonVideoCheckpoint, saveMastodonVideoUpload } from './video-checkpoint.js';
 
 const Attachment = z.object({ id: z.string().min(1), url: z.string().nullable().optional() });
 
@@ -39,6 +44,9 @@ export interface MastodonVideoDeps {
   limits: Pick<InstanceLimits, 'videoSizeLimit' | 'videoTypes'>;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: PublishProgress) => void) | undefined;
+  /** What an earlier attempt of this publication saved, and how to save for a later one. */
+  checkpoint?: Record<string, unknown> | null | undefined;
+  saveCheckpoint?: ((progress: Record<string, unknown>) => Promise<void>) | undefined;
 }
 
 const fail = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) =>
@@ -69,6 +77,12 @@ function checkVideo(video: PublishVideo, limits: MastodonVideoDeps['limits']): V
 /** Uploads the approved video and waits until Mastodon has processed it; returns the attachment id. */
 export async function uploadVideo(client: HttpClient, video: PublishVideo, deps: MastodonVideoDeps): Promise<string> {
   const type = checkVideo(video, deps.limits);
+  const earlier = readMastodonVideoCheckpoint(deps.checkpoint, video);
+  if (earlier && 'ignored' in earlier) deps.logger.info('Mastodon video from an earlier attempt is not used', { reason: earlier.ignored });
+  if (earlier && 'usable' in earlier) {
+    const carried = await carryOn(client, earlier.usable.mediaId, deps);
+    if (carried !== undefined) return carried;
+  }
   const total = video.bytes;
   const signal = deps.signal ? { signal: deps.signal } : {};
   // Progress across attempts: a retry starts its count again, the report waits until it passes the best so far.
@@ -120,31 +134,78 @@ export async function uploadVideo(client: HttpClient, video: PublishVideo, deps:
   uploading(total);
 
   const attachment = parseAttachment(answer.body);
+  // Before anything waits on it: a later attempt looks at this attachment instead of uploading again.
+  await saveMastodonVideoUpload(deps.saveCheckpoint, { mediaId: attachment.id, sha256: video.sha256, bytes: total });
   // 200 with a url: processed at once. 202: transcoding, and a status naming it now is refused.
   if (answer.status === 200 && attachment.url) {
     deps.onProgress?.({ stage: 'processed' });
     return attachment.id;
   }
   deps.onProgress?.({ stage: 'processing' });
+  return awaitProcessed(client, attachment.id, deps);
+}
+
+/**
+ * Looks at the attachment an earlier attempt uploaded: ready, it is used; still processing, it
+ * is waited for. Returns undefined when Mastodon no longer has it unattached (404: deleted,
+ * cleaned up, or already in a status) or could not process it (422): nothing was public, so
+ * uploading again is safe.
+ */
+async function carryOn(client: HttpClient, mediaId: string, deps: MastodonVideoDeps): Promise<string | undefined> {
+  let ready: boolean;
+  try {
+    ready = await isProcessed(client, mediaId, deps);
+  } catch (error) {
+    if (error instanceof PublishError && (error.status === 404 || error.status === 422)) {
+      deps.logger.info('Mastodon video from an earlier attempt is uploaded again', { media: mediaId, status: error.status });
+      return undefined;
+    }
+    throw error;
+  }
+  deps.logger.info('Mastodon video from an earlier attempt is used', { media: mediaId, ready });
+  if (ready) {
+    deps.onProgress?.({ stage: 'processed' });
+    return mediaId;
+  }
+  deps.onProgress?.({ stage: 'processing' });
+  return awaitProcessed(client, mediaId, deps);
+}
+
+/** Looks at the attachment while Mastodon transcodes it, for a bounded time. */
+async function awaitProcessed(client: HttpClient, mediaId: string, deps: MastodonVideoDeps): Promise<string> {
   let waited = 0;
   for (const delay of VIDEO_POLL_DELAYS_MS) {
     await deps.sleep(delay, deps.signal);
     waited += delay;
-    const { status, body } = await client.request({
-      method: 'GET',
-      path: `/api/v1/media/${encodeURIComponent(attachment.id)}`,
-      retry: true,
-      messageFromError: videoProcessingErrors,
-      ...signal,
-    });
-    // 206 Partial Content: still processing.
-    if (status === 200 && parseAttachment(body).url) {
+    if (await isProcessed(client, mediaId, deps)) {
       deps.onProgress?.({ stage: 'processed' });
-      return attachment.id;
+      return mediaId;
     }
   }
-  deps.logger.warn('Mastodon is still processing the video', { media: attachment.id, waitedMs: waited });
+  deps.logger.warn('Mastodon is still processing the video', { media: mediaId, waitedMs: waited });
   throw fail('retryable', `Mastodon was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`);
+}
+
+/** One look: 200 with a url is ready, 206 still processing; 422 (processing failed) and 404 are thrown. */
+async function isProcessed(client: HttpClient, mediaId: string, deps: MastodonVideoDeps): Promise<boolean> {
+  let answer;
+  try {
+    answer = await client.request({
+      method: 'GET',
+      path: `/api/v1/media/${encodeURIComponent(mediaId)}`,
+      retry: true,
+      messageFromError: videoProcessingErrors,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+  } catch (error) {
+    // A look changes nothing: one whose answer was lost costs only a retry.
+    if (error instanceof PublishError && error.kind === 'unknown') {
+      throw fail('retryable', 'Mastodon did not answer while Greenlight looked at the video; nothing was posted, try again.', error);
+    }
+    throw error;
+  }
+  // 206 Partial Content: still processing.
+  return answer.status === 200 && Boolean(parseAttachment(answer.body).url);
 }
 
 /**

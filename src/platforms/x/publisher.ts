@@ -90,6 +90,7 @@ export class XPublisher implements Publisher {
   readonly #sleep: Sleep;
   readonly #deps: XPublisherDeps;
   readonly #timeoutMs: number;
+  readonly #clock: Clock;
   readonly #readError;
   /** From GET /2/users/me at start-up, for links that show the account; null until known. */
   #username: string | null = null;
@@ -100,6 +101,7 @@ export class XPublisher implements Publisher {
     this.#sleep = deps.sleep ?? realSleep;
     this.#deps = deps;
     this.#timeoutMs = deps.timeoutMs;
+    this.#clock = deps.clock;
     this.#readError = xErrorReader(() => deps.clock.now(), { refreshes: deps.refreshes ?? false });
   }
 
@@ -145,6 +147,10 @@ export class XPublisher implements Publisher {
           sleep: this.#sleep,
           logger: this.#deps.logger,
           onProgress: request.onProgress,
+          now: () => this.#clock.now(),
+          // An earlier attempt's upload of this video is carried on rather than sent again.
+          checkpoint: request.checkpoint,
+          saveCheckpoint: request.saveCheckpoint,
         }),
       );
     }

@@ -5,8 +5,10 @@
  *
  * Videos (issue 15) are taken as Mastodon 4 takes them: `POST /api/v2/media` answers 202 with
  * `url: null` while it transcodes, `GET /api/v1/media/:id` 206 until it is done, then 200 with
- * the url, or 422 when processing failed; a status may name one video and nothing else. The
- * fake keeps a video's size and sha256, not its bytes (nor does the request log).
+ * the url, or 422 when processing failed (404 once the attachment is in a status, or deleted
+ * from `media`, as the instance's cleanup of unattached media would); a status may name one
+ * video and nothing else. The fake keeps a video's size and sha256, not its bytes (nor does
+ * the request log).
  */
 import { createHash } from 'node:crypto';
 import { startFakeNetworkServer, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
@@ -237,8 +239,9 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
   server.route('GET', '/api/v1/media/:id', (req, params) => {
     const denied = unauthorised(req);
     if (denied) return withRate(denied);
+    // Api::V1::MediaController#set_media_attachment: only the account's media not yet in a status.
     const attachment = media.get(params.id!);
-    if (!attachment) return withRate(mastodonError(404, 'Record not found'));
+    if (!attachment || attachment.statusId !== undefined) return withRate(mastodonError(404, 'Record not found'));
     if (attachment.pollsLeft > 0) {
       attachment.pollsLeft -= 1;
       return withRate({ status: 206, json: { ...attachmentJson(attachment), url: null } });

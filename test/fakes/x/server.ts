@@ -9,7 +9,9 @@
  *   (multipart media ≤ 5 MB, segment_index 0–999, in order) → {data:{expires_at}};
  *   POST /2/media/upload/{id}/finalize → {data:{id, media_key, size, expires_after_secs,
  *   processing_info:{state:'pending', check_after_secs}}}; GET /2/media/upload?command=STATUS&media_id=…
- *   → pending → in_progress → succeeded (or failed, with X's error) after some looks or some time
+ *   → pending → in_progress → succeeded (or failed, with X's error) after some looks or some time;
+ *   a media id expires `expires_after_secs` (24 h) after its last INITIALIZE, APPEND or FINALIZE
+ *   by the fake's clock, and X then answers for it as for an id it never issued
  * - GET /2/tweets?ids=…&tweet.fields=public_metrics → {data:[…], errors:[resource-not-found…]}
  * - GET /2/users/me → {data:{id,name,username}}
  * - POST /2/oauth2/token (form: refresh_token, grant_type=refresh_token, client_id for a
@@ -87,6 +89,8 @@ export interface XVideo {
   /** X's words when processing fails (set by `failVideoProcessing`). */
   failure: string | undefined;
   finalizedAtMs: number | undefined;
+  /** When X forgets the media id (the fake's clock), pushed back by each step of the upload. */
+  expiresAtMs: number;
 }
 
 export interface XFakeOptions {
@@ -131,6 +135,8 @@ export interface XFake {
    * `xRateLimitFault`, a 503…) and its bytes are not taken: a failure in the middle of an upload.
    */
   failSegment(index: number, fault: Extract<Fault, { kind: 'status' }>): void;
+  /** X forgets this media id before its time (as after a purge): every step naming it is refused as unknown. */
+  forgetVideo(id: string): void;
   /** A post that already exists (published earlier), for metrics tests. */
   addTweet(text: string, metrics?: Partial<XPublicMetrics>): XTweet;
   setMetrics(id: string, metrics: Partial<XPublicMetrics>): void;
@@ -285,7 +291,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       const ids = (mediaIds as unknown[] | undefined) ?? [];
       // An image, or a video X has finished processing: anything else is not (yet) something a post can carry.
       const kinds = ids.map((id) =>
-        typeof id !== 'string' ? undefined : media.get(id)?.category === 'tweet_image' ? 'image' : videos.get(id)?.state === 'succeeded' ? 'video' : undefined,
+        typeof id !== 'string' ? undefined : media.get(id)?.category === 'tweet_image' ? 'image' : liveVideo(id)?.state === 'succeeded' ? 'video' : undefined,
       );
       if (kinds.some((kind) => kind === undefined)) {
         return invalidRequest('media.media_ids', 'Your media IDs are invalid.');
@@ -366,6 +372,12 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
   const videoLimit = options.videoLimitBytes ?? 512 * 1024 * 1024;
   const jsonProblem = xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request');
   const unknownMedia = (id: string) => invalidRequest('id', `Media id ${id} was not found.`);
+  const MEDIA_LIFETIME_S = 86_400;
+  /** The upload by that id, unless X has forgotten it (expired or purged). */
+  const liveVideo = (id: string): XVideo | undefined => {
+    const video = videos.get(id);
+    return video && video.expiresAtMs > nowMs() ? video : undefined;
+  };
   /** The request log keeps no copy of a video's bytes: the fake hashed them as they came. */
   const forgetBytes = (req: FakeRequest) => {
     req.raw = EMPTY;
@@ -383,7 +395,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       id: video.id,
       media_key: video.mediaKey,
       size: video.receivedBytes,
-      expires_after_secs: 86_400,
+      expires_after_secs: MEDIA_LIFETIME_S,
       ...(withProcessing ? { processing_info: processingInfo(video) } : {}),
     },
   });
@@ -431,9 +443,10 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         statusLooks: 0,
         failure: undefined,
         finalizedAtMs: undefined,
+        expiresAtMs: nowMs() + MEDIA_LIFETIME_S * 1000,
       });
       hashes.set(id, { running: createHash('sha256'), beforeLast: undefined });
-      return { status: 200, json: { data: { id, media_key: `7_${id}`, expires_after_secs: 86_400 } } };
+      return { status: 200, json: { data: { id, media_key: `7_${id}`, expires_after_secs: MEDIA_LIFETIME_S } } };
     }),
   );
 
@@ -446,7 +459,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
           return invalidRequest('media', 'The upload must be multipart/form-data.');
         }
         const id = params.id!;
-        const video = videos.get(id);
+        const video = liveVideo(id);
         if (!video) return unknownMedia(id);
         if (video.state !== 'uploading') return invalidRequest('id', `Media id ${id} was already finalized.`);
         const rawIndex = req.form?.segment_index;
@@ -479,7 +492,8 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         video.segments.push(file.bytes.length);
         video.receivedBytes += file.bytes.length;
         video.appends += 1;
-        return { status: 200, json: { data: { expires_at: Math.floor(nowMs() / 1000) + 86_400 } } };
+        video.expiresAtMs = nowMs() + MEDIA_LIFETIME_S * 1000;
+        return { status: 200, json: { data: { expires_at: Math.floor(video.expiresAtMs / 1000) } } };
       } finally {
         forgetBytes(req);
       }
@@ -491,7 +505,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     '/2/media/upload/:id/finalize',
     endpoint('POST /2/media/upload/:id/finalize', 1875, (_req, params) => {
       const id = params.id!;
-      const video = videos.get(id);
+      const video = liveVideo(id);
       if (!video) return unknownMedia(id);
       if (video.state !== 'uploading') return { status: 200, json: mediaData(video, true) };
       if (video.receivedBytes !== video.totalBytes) {
@@ -500,6 +514,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       video.sha256 = hashes.get(id)!.running.digest('hex');
       hashes.delete(id);
       video.finalizedAtMs = nowMs();
+      video.expiresAtMs = nowMs() + MEDIA_LIFETIME_S * 1000;
       video.failure = videoFailures.shift();
       const immediate = processing.seconds === undefined && (processing.looks ?? 2) === 0;
       video.state = immediate ? (video.failure !== undefined ? 'failed' : 'succeeded') : 'pending';
@@ -513,7 +528,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     endpoint('GET /2/media/upload', 1000, (req) => {
       if (req.query.get('command') !== 'STATUS') return invalidRequest('command', 'command must be STATUS.');
       const id = req.query.get('media_id') ?? '';
-      const video = videos.get(id);
+      const video = liveVideo(id);
       if (!video || video.state === 'uploading') return unknownMedia(id);
       advance(video);
       return { status: 200, json: mediaData(video, true) };
@@ -606,6 +621,11 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     },
     failSegment(index, fault) {
       failingSegments.push({ index, fault });
+    },
+    forgetVideo(id) {
+      const video = videos.get(id);
+      if (!video) throw new Error(`X fake: no video ${id}`);
+      video.expiresAtMs = -Infinity;
     },
     addTweet(text, metrics = {}) {
       const tweet: XTweet = { id: newId(), text, mediaIds: [], publicMetrics: { ...ZERO_METRICS, ...metrics } };
