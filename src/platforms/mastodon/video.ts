@@ -13,7 +13,8 @@
  * ready: post with it; gone or failed: upload again) instead of uploading the video again.
  */
 import { createHash } from 'node:crypto';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { talliedStream, type Tally } from '../http/tallied-stream.js';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { formatMegabytes } from '../../domain/megabytes.js';
 import type { Logger } from '../../observability/logger.js';
@@ -54,12 +55,19 @@ const fail = (kind: 'permanent' | 'retryable', message: string, cause?: unknown)
 
 const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Mastodon; upload it again and have it approved.';
 
-/** What one attempt sent of the file: its length, and its sha256 once it was read to the end. */
-interface Sent {
-  bytes: number;
-  sha256: string | undefined;
-  /** The file ran past the approved length (and was stopped there). */
-  overlong: boolean;
+/** What one attempt sent of the file (counted and hashed on the way), and its sha256 once it was read to the end. */
+class Sent {
+  readonly #hash = createHash('sha256');
+  readonly tally: Tally;
+  readonly stream: Readable;
+  #sha256: string | undefined;
+  constructor(source: Readable, total: number, onBytes: (bytes: number) => void) {
+    ({ stream: this.stream, tally: this.tally } = talliedStream(source, { limit: total, hash: this.#hash, onBytes }));
+  }
+  get sha256(): string | undefined {
+    if (this.tally.complete) this.#sha256 ??= this.#hash.digest('hex');
+    return this.#sha256;
+  }
 }
 
 /** Refuses before a byte goes what the instance would refuse anyway: its size limit and the types it takes. */
@@ -102,9 +110,8 @@ export async function uploadVideo(client: HttpClient, video: PublishVideo, deps:
       contentType: type,
       size: total,
       open: async () => {
-        const sent: Sent = { bytes: 0, sha256: undefined, overlong: false };
-        last = sent;
-        return tapped(await video.open(), sent, total, uploading);
+        last = new Sent(await video.open(), total, uploading);
+        return last.stream;
       },
     },
   );
@@ -123,14 +130,14 @@ export async function uploadVideo(client: HttpClient, video: PublishVideo, deps:
     });
   } catch (error) {
     // A file longer or shorter than approved breaks the request (its length was announced): the file's fault, for good.
-    if (last && (last.overlong || (last.sha256 !== undefined && last.bytes !== total))) throw fail('permanent', NOT_APPROVED, error);
+    if (last && (last.tally.overlong || (last.tally.complete && last.tally.bytes !== total))) throw fail('permanent', NOT_APPROVED, error);
     if (error instanceof PublishError && error.kind === 'unknown') {
       throw fail('retryable', 'The video upload to Mastodon did not complete (no answer, or the connection broke); nothing was posted, try again.', error);
     }
     throw error;
   }
   // Every byte Mastodon got came through the hash: a status naming anything else would post what nobody approved.
-  if (!last || last.bytes !== total || last.sha256 !== video.sha256) throw fail('permanent', NOT_APPROVED);
+  if (!last || last.tally.bytes !== total || last.sha256 !== video.sha256) throw fail('permanent', NOT_APPROVED);
   uploading(total);
 
   const attachment = parseAttachment(answer.body);
@@ -206,33 +213,6 @@ async function isProcessed(client: HttpClient, mediaId: string, deps: MastodonVi
   }
   // 206 Partial Content: still processing.
   return answer.status === 200 && Boolean(parseAttachment(answer.body).url);
-}
-
-/**
- * The file as it is sent: counted (for progress) and hashed on the way. It stops with an
- * error at the first byte past the approved length, so an overlong file is never sent whole.
- */
-function tapped(source: Readable, sent: Sent, total: number, onBytes: (bytes: number) => void): Readable {
-  const hash = createHash('sha256');
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      sent.bytes += chunk.length;
-      if (sent.bytes > total) {
-        sent.overlong = true;
-        return done(new Error('the stored video is longer than the approved one'));
-      }
-      hash.update(chunk);
-      onBytes(sent.bytes);
-      done(null, chunk);
-    },
-    flush(done) {
-      sent.sha256 = hash.digest('hex');
-      done();
-    },
-  });
-  // The pipeline closes the file when the request stops reading (an error, a cancelled fetch).
-  pipeline(source, tap, () => undefined);
-  return tap;
 }
 
 function parseAttachment(body: unknown): z.infer<typeof Attachment> {
