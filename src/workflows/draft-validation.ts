@@ -90,7 +90,15 @@ export type DraftField =
   | YouTubeField;
 
 /** YouTube's own fields in the dialog. */
-export type YouTubeField = 'youtube_title' | 'youtube_tags' | 'youtube_category' | 'youtube_privacy' | 'youtube_kids' | 'youtube_thumbnail';
+export const YOUTUBE_FIELDS = {
+  title: 'youtube_title',
+  tags: 'youtube_tags',
+  category: 'youtube_category',
+  privacy: 'youtube_privacy',
+  kids: 'youtube_kids',
+  thumbnail: 'youtube_thumbnail',
+} as const;
+export type YouTubeField = (typeof YOUTUBE_FIELDS)[keyof typeof YOUTUBE_FIELDS];
 
 /** YouTube's custom thumbnails: JPEG, PNG or GIF up to 2 MB, at least 640 pixels wide (1280×720 recommended). */
 export const YOUTUBE_THUMBNAIL = { types: ['image/jpeg', 'image/png', 'image/gif'] as readonly string[], maxBytes: 2 * 1024 * 1024, minWidth: 640 };

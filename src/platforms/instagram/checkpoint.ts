@@ -1,5 +1,6 @@
+import { saveOrStop } from '../checkpoint-save.js';
 import { z } from 'zod';
-import { PublishError } from '../publisher.js';
+import { PublishError, type PublishRequest } from '../publisher.js';
 
 /**
  * What an Instagram attempt saves before each step whose outcome could be unknown:
@@ -33,19 +34,9 @@ export function readCheckpoint(raw: Record<string, unknown> | null | undefined):
 }
 
 /** Saves progress; failing to save means we must stop before doing anything visible. */
-export async function saveProgress(
-  save: ((progress: Record<string, unknown>) => Promise<void>) | undefined,
-  checkpoint: InstagramCheckpoint,
-): Promise<void> {
-  if (!save) return;
-  try {
-    await save({ ...checkpoint });
-  } catch (error) {
-    throw new PublishError({
-      kind: 'retryable',
-      network: 'instagram',
-      message: 'Greenlight could not record its progress with Instagram, so it stopped before publishing; nothing was posted.',
-      cause: error,
-    });
-  }
+export function saveProgress(save: PublishRequest['saveCheckpoint'], checkpoint: InstagramCheckpoint): Promise<void> {
+  return saveOrStop(save, { ...checkpoint }, {
+    network: 'instagram',
+    message: 'Greenlight could not record its progress with Instagram, so it stopped before publishing; nothing was posted.',
+  });
 }

@@ -7,8 +7,9 @@
  * Nothing is public until the status, so a checkpoint that cannot be used (unreadable, for other
  * bytes) is ignored: the next attempt uploads again, which is safe.
  */
+import { saveOrStop } from '../checkpoint-save.js';
 import { z } from 'zod';
-import { PublishError } from '../publisher.js';
+import type { PublishRequest } from '../publisher.js';
 
 export const MASTODON_VIDEO_CHECKPOINT_KEY = 'mastodonVideo';
 
@@ -37,19 +38,9 @@ export function readMastodonVideoCheckpoint(
 }
 
 /** Saves the attachment before waiting on it; a failure stops here, for a later attempt. */
-export async function saveMastodonVideoUpload(
-  save: ((progress: Record<string, unknown>) => Promise<void>) | undefined,
-  upload: MastodonVideoUpload,
-): Promise<void> {
-  if (!save) return;
-  try {
-    await save({ [MASTODON_VIDEO_CHECKPOINT_KEY]: { ...upload } });
-  } catch (error) {
-    throw new PublishError({
-      kind: 'retryable',
-      network: 'mastodon',
-      message: 'Greenlight could not record the video it uploaded to Mastodon, so it stopped before going further; nothing was posted, it will try again.',
-      cause: error,
-    });
-  }
+export function saveMastodonVideoUpload(save: PublishRequest['saveCheckpoint'], upload: MastodonVideoUpload): Promise<void> {
+  return saveOrStop(save, { [MASTODON_VIDEO_CHECKPOINT_KEY]: { ...upload } }, {
+    network: 'mastodon',
+    message: 'Greenlight could not record the video it uploaded to Mastodon, so it stopped before going further; nothing was posted, it will try again.',
+  });
 }

@@ -1,5 +1,6 @@
 import type { ImageType } from '../../domain/image-format.js';
 import type { NetworkId } from '../../domain/network.js';
+import type { PostVideo } from '../../domain/post.js';
 
 /** What a network's rules need to know of an uploaded image: read from its bytes. */
 export interface ContentImage {
@@ -21,15 +22,7 @@ export interface PostContent {
 }
 
 /** What the video rules need to know of a video: read from the file (media/video-probe.ts) and its size. */
-export interface ContentVideo {
-  container: 'mp4' | 'mov';
-  durationSeconds: number;
-  width: number;
-  height: number;
-  videoCodec: string;
-  audioCodec: string | null;
-  bytes: number;
-}
+export type ContentVideo = Omit<PostVideo, 'sha256' | 'name'>;
 
 /** What images a network takes in one post (issue 13). Data, like the text budget. */
 export interface MediaRules {

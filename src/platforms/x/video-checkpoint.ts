@@ -6,8 +6,9 @@
  * Nothing in an upload is public, so a checkpoint that cannot be used (unreadable, for other
  * bytes, expired) is simply ignored: the next attempt starts a new upload, which is safe.
  */
+import { saveOrStop } from '../checkpoint-save.js';
 import { z } from 'zod';
-import { PublishError } from '../publisher.js';
+import type { PublishRequest } from '../publisher.js';
 
 export const X_VIDEO_CHECKPOINT_KEY = 'xVideo';
 
@@ -63,19 +64,9 @@ export function readXVideoCheckpoint(
 }
 
 /** Saves progress before the next step; a failure stops the upload there, for a later attempt. */
-export async function saveXVideoProgress(
-  save: ((progress: Record<string, unknown>) => Promise<void>) | undefined,
-  progress: XVideoProgress,
-): Promise<void> {
-  if (!save) return;
-  try {
-    await save({ [X_VIDEO_CHECKPOINT_KEY]: { ...progress } });
-  } catch (error) {
-    throw new PublishError({
-      kind: 'retryable',
-      network: 'x',
-      message: 'Greenlight could not record how far the video upload to X had come, so it stopped before going further; nothing was posted, it will try again.',
-      cause: error,
-    });
-  }
+export function saveXVideoProgress(save: PublishRequest['saveCheckpoint'], progress: XVideoProgress): Promise<void> {
+  return saveOrStop(save, { [X_VIDEO_CHECKPOINT_KEY]: { ...progress } }, {
+    network: 'x',
+    message: 'Greenlight could not record how far the video upload to X had come, so it stopped before going further; nothing was posted, it will try again.',
+  });
 }

@@ -1,5 +1,6 @@
+import { saveOrStop } from '../checkpoint-save.js';
 import { z } from 'zod';
-import { PublishError } from '../publisher.js';
+import { PublishError, type PublishRequest } from '../publisher.js';
 
 const instant = z.string().datetime({ offset: true });
 
@@ -41,16 +42,9 @@ export function readCheckpoint(raw: Record<string, unknown> | null | undefined, 
 }
 
 /** Saves progress before a step that needs it; failing to save stops the attempt before that step. */
-export async function saveProgress(save: ((progress: Record<string, unknown>) => Promise<void>) | undefined, checkpoint: YouTubeCheckpoint): Promise<void> {
-  if (!save) return;
-  try {
-    await save({ ...checkpoint });
-  } catch (error) {
-    throw new PublishError({
-      kind: 'retryable',
-      network: 'youtube',
-      message: 'Greenlight could not record its progress with the YouTube upload, so it stopped before going further; nothing was published.',
-      cause: error,
-    });
-  }
+export function saveProgress(save: PublishRequest['saveCheckpoint'], checkpoint: YouTubeCheckpoint): Promise<void> {
+  return saveOrStop(save, { ...checkpoint }, {
+    network: 'youtube',
+    message: 'Greenlight could not record its progress with the YouTube upload, so it stopped before going further; nothing was published.',
+  });
 }

@@ -1,18 +1,11 @@
 import type { InputBlock, PlainTextOption } from '@slack/types';
 import type { YouTubeDetails } from '../../../domain/post.js';
-import { DEFAULT_YOUTUBE_CATEGORY, YOUTUBE_CATEGORIES, YOUTUBE_TITLE_MAX, type YouTubeField } from '../../../workflows/draft-validation.js';
+import { DEFAULT_YOUTUBE_CATEGORY, YOUTUBE_CATEGORIES, YOUTUBE_FIELDS, YOUTUBE_TITLE_MAX } from '../../../workflows/draft-validation.js';
 import { INPUT_ACTION } from '../ids.js';
 import { plain, truncate } from './block-kit.js';
 
 /** Each YouTube field's block id is its field name, so errors land next to it. */
-export const YOUTUBE_BLOCK = {
-  title: 'youtube_title',
-  tags: 'youtube_tags',
-  category: 'youtube_category',
-  privacy: 'youtube_privacy',
-  kids: 'youtube_kids',
-  thumbnail: 'youtube_thumbnail',
-} as const satisfies Record<string, YouTubeField>;
+export const YOUTUBE_BLOCK = YOUTUBE_FIELDS;
 
 const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, 75), value });
 const PRIVACY = [option('Public', 'public'), option('Unlisted (only people with the link)', 'unlisted')];

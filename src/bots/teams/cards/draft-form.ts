@@ -10,7 +10,7 @@
 import { NETWORK_LABELS, type NetworkId } from '../../../domain/network.js';
 import type { ImageType } from '../../../domain/image-format.js';
 import type { PostVideo } from '../../../domain/post.js';
-import { DEFAULT_YOUTUBE_CATEGORY, MAX_ALT_TEXT, YOUTUBE_CATEGORIES, YOUTUBE_TITLE_MAX, type DraftErrors, type DraftField, type YouTubeField } from '../../../workflows/draft-validation.js';
+import { DEFAULT_YOUTUBE_CATEGORY, MAX_ALT_TEXT, YOUTUBE_CATEGORIES, YOUTUBE_FIELDS, YOUTUBE_TITLE_MAX, type DraftErrors, type DraftField } from '../../../workflows/draft-validation.js';
 import { imageFacts, videoFacts } from '../../presentation/image-lines.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
 import type { CaptionSuggestion, Tone } from '../../../workflows/captions/types.js';
@@ -72,14 +72,8 @@ export const formIds = {
 } as const;
 
 /** YouTube's inputs are named for their fields, so the workflow's errors land next to them. */
-export const YOUTUBE_INPUT = {
-  title: 'youtube_title',
-  tags: 'youtube_tags',
-  category: 'youtube_category',
-  privacy: 'youtube_privacy',
-  kids: 'youtube_kids',
-  thumbnail: 'youtube_thumbnail',
-} as const satisfies Record<string, YouTubeField>;
+/** Each YouTube input's id is its field's name, so the workflow's errors land next to it. */
+export const YOUTUBE_INPUT = YOUTUBE_FIELDS;
 
 export interface DraftFormModel {
   /** An edit of an existing post, at the revision the author is editing. */

@@ -52,7 +52,6 @@ export async function startVideoStep(
   request: { ack: AckFn<ViewResponseAction>; userId: string; state: DraftModalState; input: DraftInput; errorsFor: (errors: DraftErrors) => Record<string, string>; source: VideoSource },
 ): Promise<void> {
   const { ack, userId, state, input, source } = request;
-  const upload = { name: source.name };
   const validation = deps.gl.validateDraft({ ...input, images: [] });
   if (!validation.ok) {
     const errors = beforeVideo(validation.errors);
@@ -63,7 +62,7 @@ export async function startVideoStep(
   }
   const key = deps.pending.put({ userId, state, input, images: [] });
   const show = (step: VideoStep) => buildVideoStepModal({ key, mode: state.mode, step });
-  await ack({ response_action: 'push', view: show({ stage: 'receiving', name: upload.name, received: 0, total: null }) });
+  await ack({ response_action: 'push', view: show({ stage: 'receiving', name: source.name, received: 0, total: null }) });
 
   await afterAck(deps, { userId }, 'receiving your video', async () => {
     const update = (step: VideoStep) => deps.client.views.update({ external_id: videoStepExternalId(key), view: show(step) });
@@ -74,7 +73,7 @@ export async function startVideoStep(
       if (now - shownAt < VIDEO_PROGRESS_EVERY_MS) return;
       shownAt = now;
       // One update at a time, never awaited by the download: a slow Slack must not slow the file.
-      showing = showing.then(() => update({ stage: 'receiving', name: upload.name, received: bytes, total })).catch((error: unknown) => {
+      showing = showing.then(() => update({ stage: 'receiving', name: source.name, received: bytes, total })).catch((error: unknown) => {
         deps.logger.warn('could not show a video arriving', { user: userId, error });
       });
     });
@@ -82,13 +81,13 @@ export async function startVideoStep(
     const pending = deps.pending.get(key, userId);
     if (!pending) return; // forgotten meanwhile (expired): the author submits again
     if (!received.ok) {
-      await update({ stage: 'problem', name: upload.name, messages: [received.message] });
+      await update({ stage: 'problem', name: source.name, messages: [received.message] });
       return;
     }
     const checked = deps.gl.validateDraft({ ...input, images: [], video: received.video });
     const problems = checked.ok ? [] : messagesOf(Object.fromEntries(Object.entries(checked.errors).filter(([f]) => !f.startsWith('alt_'))));
     if (problems.length) {
-      await update({ stage: 'problem', name: upload.name, messages: problems });
+      await update({ stage: 'problem', name: source.name, messages: problems });
       return;
     }
     pending.video = received.video;
