@@ -1,14 +1,14 @@
 /**
  * `npm run backup -- FILE [--force]`
  * Copies the SQLite database `DATABASE_URL` names to FILE, safely while Greenlight runs, and
- * prints one line: where, how big, what it holds, how long it took (see sqlite-backup.ts).
+ * prints one line: where, how big, what it holds, how long it took (see db/sqlite/backup.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { UserFacingError } from '../domain/errors.js';
-import { backupDatabase, describeBackup } from './sqlite-backup.js';
+import { backupDatabase, describeBackup } from '../../db/sqlite/backup.js';
 
 const USAGE = 'usage: npm run backup -- FILE [--force]   (e.g. npm run backup -- /backups/greenlight-$(date +%F).db)';
 

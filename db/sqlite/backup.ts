@@ -14,9 +14,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { readIdentity, type DatabaseIdentity } from '../../db/sqlite/identity.js';
-import { markerPath, readMarker } from '../../db/sqlite/marker.js';
-import { UserFacingError } from '../domain/errors.js';
+import { readIdentity, type DatabaseIdentity } from './identity.js';
+import { markerPath, readMarker } from './marker.js';
+import { UserFacingError } from '../../src/domain/errors.js';
 
 export interface BackupRequest {
   /** `DATABASE_URL` as configured. */
