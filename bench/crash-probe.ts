@@ -8,11 +8,12 @@
 import { crashTrial, PROBE_NETWORKS, type NetworkTrial } from '../test/support/crash-probe.js';
 
 const trials = Number(process.argv[2] ?? 10);
-const totals = Object.fromEntries(PROBE_NETWORKS.map((n) => [n, { reached: 0, unknown: 0, unknownNeverReached: 0, duplicates: 0, sentTwice: 0, published: 0, worst: 0 }])) as Record<
-  (typeof PROBE_NETWORKS)[number],
-  NetworkTrial & { worst: number }
->;
-console.log(`crash probe: ${trials} trials, 50 posts due at once on each of ${PROBE_NETWORKS.join(', ')}, SIGKILL 0–3 s after the first post reached a network`);
+const totals = Object.fromEntries(
+  PROBE_NETWORKS.map((n) => [n, { reached: 0, unknown: 0, unknownNeverReached: 0, duplicates: 0, sentTwice: 0, published: 0, worst: 0 }]),
+) as Record<(typeof PROBE_NETWORKS)[number], NetworkTrial & { worst: number }>;
+console.log(
+  `crash probe: ${trials} trials, 50 posts due at once on each of ${PROBE_NETWORKS.join(', ')}, SIGKILL 0–3 s after the first post reached a network`,
+);
 for (let t = 1; t <= trials; t++) {
   const killAfterMs = Math.round(Math.random() * 3000);
   const result = await crashTrial({ posts: 50, killAfterMs, delayMs: 500 });

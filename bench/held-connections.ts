@@ -54,36 +54,43 @@ async function hold(port: number, declared: number, body: (socket: net.Socket) =
   const answers = new Map<string, number>();
   const count = (what: string) => answers.set(what, (answers.get(what) ?? 0) + 1);
   const sockets = await Promise.all(
-    Array.from({ length: CONNECTIONS }, () =>
-      new Promise<{ socket: net.Socket; stop: () => void; answered: () => boolean }>((resolve) => {
-        const socket = net.connect(port, '127.0.0.1');
-        let answered = false;
-        socket.on('data', (d) => {
-          if (!answered) count(String(d).split('\r\n')[0]!.replace(/^HTTP\/1\.1 /, ''));
-          answered = true;
-        });
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          if (!answered) count('closed without an answer');
-          answered = true;
-        });
-        socket.on('connect', () => {
-          socket.write(
-            'POST /slack/events HTTP/1.1\r\nHost: greenlight\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
-              `X-Slack-Request-Timestamp: ${Math.floor(Date.now() / 1000)}\r\nX-Slack-Signature: v0=${'0'.repeat(64)}\r\n` +
-              `Content-Length: ${declared}\r\n\r\n`,
-          );
-          const stop = body(socket) ?? (() => undefined);
-          resolve({
-            socket,
-            stop: () => {
-              stop();
-              answered = true;
-            },
-            answered: () => answered,
+    Array.from(
+      { length: CONNECTIONS },
+      () =>
+        new Promise<{ socket: net.Socket; stop: () => void; answered: () => boolean }>((resolve) => {
+          const socket = net.connect(port, '127.0.0.1');
+          let answered = false;
+          socket.on('data', (d) => {
+            if (!answered)
+              count(
+                String(d)
+                  .split('\r\n')[0]!
+                  .replace(/^HTTP\/1\.1 /, ''),
+              );
+            answered = true;
           });
-        });
-      }),
+          socket.on('error', () => undefined);
+          socket.on('close', () => {
+            if (!answered) count('closed without an answer');
+            answered = true;
+          });
+          socket.on('connect', () => {
+            socket.write(
+              'POST /slack/events HTTP/1.1\r\nHost: greenlight\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+                `X-Slack-Request-Timestamp: ${Math.floor(Date.now() / 1000)}\r\nX-Slack-Signature: v0=${'0'.repeat(64)}\r\n` +
+                `Content-Length: ${declared}\r\n\r\n`,
+            );
+            const stop = body(socket) ?? (() => undefined);
+            resolve({
+              socket,
+              stop: () => {
+                stop();
+                answered = true;
+              },
+              answered: () => answered,
+            });
+          });
+        }),
     ),
   );
   await new Promise((r) => setTimeout(r, HOLD_MS));
@@ -109,7 +116,11 @@ const pid = app.child.pid!;
 try {
   // Warm up: the code paths a real request takes, so the idle figure includes them.
   for (let i = 0; i < 20; i++) {
-    await postSigned(`http://127.0.0.1:${app.port}/slack/events`, slashCommand({ command: '/queue', userId: 'U0ALICE', channelId: 'C0GENERAL' }), { signingSecret: SECRET });
+    await postSigned(
+      `http://127.0.0.1:${app.port}/slack/events`,
+      slashCommand({ command: '/queue', userId: 'U0ALICE', channelId: 'C0GENERAL' }),
+      { signingSecret: SECRET },
+    );
   }
   await new Promise((r) => setTimeout(r, 500));
   const idle = residentBytes(pid);
@@ -136,10 +147,15 @@ try {
   for (const [name, run] of rows) {
     const before = residentBytes(pid);
     let held: Held | undefined;
-    const peak = await peakDuring(pid, run().then((h) => (held = h)));
+    const peak = await peakDuring(
+      pid,
+      run().then((h) => (held = h)),
+    );
     const added = (peak - idle) / MB;
     console.log(name);
-    console.log(`   peak ${(peak / MB).toFixed(0)} MB resident (${(before / MB).toFixed(0)} MB before): +${added.toFixed(1)} MB over idle, ${(peak / idle).toFixed(2)}× idle (budget < 50 MB) ${verdict(added < 50)}`);
+    console.log(
+      `   peak ${(peak / MB).toFixed(0)} MB resident (${(before / MB).toFixed(0)} MB before): +${added.toFixed(1)} MB over idle, ${(peak / idle).toFixed(2)}× idle (budget < 50 MB) ${verdict(added < 50)}`,
+    );
     console.log(`   answers: ${[...held!.answers].map(([k, v]) => `${v} × ${k}`).join(', ')}`);
     await new Promise((r) => setTimeout(r, 1000));
   }

@@ -59,7 +59,17 @@ async function plainDownloads(dir: string): Promise<void> {
 
 /** What Greenlight does on a submitted draft: download, check and store each image. */
 async function acceptDraft(store: FileMediaStore): Promise<void> {
-  await Promise.all(files.map((_, i) => downloadMedia(`${base}/${i}`, store, { token: TOKEN, limits: { maxBytes: 25 * 1024 * 1024 }, headersTimeoutMs: 5_000, timeoutMs: 60_000, allowHttp: true })));
+  await Promise.all(
+    files.map((_, i) =>
+      downloadMedia(`${base}/${i}`, store, {
+        token: TOKEN,
+        limits: { maxBytes: 25 * 1024 * 1024 },
+        headersTimeoutMs: 5_000,
+        timeoutMs: 60_000,
+        allowHttp: true,
+      }),
+    ),
+  );
 }
 
 try {
@@ -74,7 +84,9 @@ try {
   }
   const [p, o] = [median(plain), median(ours)];
   console.log(`${IMAGES} images of ${MB} MB, downloaded at once from a local server; median of ${ROUNDS} rounds`);
-  console.log(`  straight to files ${p.toFixed(0).padStart(6)} ms   Greenlight (download, check, store) ${o.toFixed(0).padStart(6)} ms   ratio ${(o / p).toFixed(2)}   ${o < 2000 ? 'within budget (< 2 s)' : 'OVER BUDGET (2 s)'}`);
+  console.log(
+    `  straight to files ${p.toFixed(0).padStart(6)} ms   Greenlight (download, check, store) ${o.toFixed(0).padStart(6)} ms   ratio ${(o / p).toFixed(2)}   ${o < 2000 ? 'within budget (< 2 s)' : 'OVER BUDGET (2 s)'}`,
+  );
 
   // Memory: many posts' images through one store; what stays after each batch is what grows.
   const store = new FileMediaStore(tmp.file('store-many'));
@@ -91,9 +103,13 @@ try {
     await Promise.all(images.map((bytes, i) => store.put(Readable.from([Buffer.concat([bytes, Buffer.from(`${post}:${i}`)])]), small)));
     if (post === 10 || post === Math.floor(POSTS / 2) || post === POSTS) samples.push([post, heap()]);
   }
-  console.log(`  heap after ${samples.map(([n, mb]) => `${n} posts ${mb.toFixed(1)} MB`).join(', ')}${gc ? '' : ' (run with --expose-gc for exact figures)'}`);
+  console.log(
+    `  heap after ${samples.map(([n, mb]) => `${n} posts ${mb.toFixed(1)} MB`).join(', ')}${gc ? '' : ' (run with --expose-gc for exact figures)'}`,
+  );
   const growth = samples.at(-1)![1] - samples[0]![1];
-  console.log(`  growth from ${samples[0]![0]} to ${POSTS} posts: ${growth.toFixed(1)} MB (${growth < 10 ? 'flat: files stream to disk' : 'GROWS'})`);
+  console.log(
+    `  growth from ${samples[0]![0]} to ${POSTS} posts: ${growth.toFixed(1)} MB (${growth < 10 ? 'flat: files stream to disk' : 'GROWS'})`,
+  );
 } finally {
   server.close();
   tmp.cleanup();

@@ -61,8 +61,12 @@ if (wanted(1)) {
   const extraMb = (loaded.rss - base.rss) / MB;
   console.log('1. start-up with 100,000 scheduled publications');
   console.log(`   empty database:   ${base.ms.toFixed(0).padStart(5)} ms, ${(base.rss / MB).toFixed(0)} MB resident`);
-  console.log(`   100,000 due:      ${loaded.ms.toFixed(0).padStart(5)} ms, ${(loaded.rss / MB).toFixed(0)} MB resident, ${loaded.timers} timers in the window`);
-  console.log(`   → ${loaded.ms.toFixed(0)} ms (budget < 2000) ${verdict(loaded.ms < 2000)}; +${extraMb.toFixed(1)} MB (budget < 100) ${verdict(extraMb < 100)}`);
+  console.log(
+    `   100,000 due:      ${loaded.ms.toFixed(0).padStart(5)} ms, ${(loaded.rss / MB).toFixed(0)} MB resident, ${loaded.timers} timers in the window`,
+  );
+  console.log(
+    `   → ${loaded.ms.toFixed(0)} ms (budget < 2000) ${verdict(loaded.ms < 2000)}; +${extraMb.toFixed(1)} MB (budget < 100) ${verdict(extraMb < 100)}`,
+  );
 }
 
 // 2. 1,000 publications due in the same second ------------------------------------------------------
@@ -86,17 +90,27 @@ if (wanted(2)) {
   const due = Math.ceil((Date.now() + 4000) / 1000) * 1000; // a whole second, a few seconds away
   seedPosts(db, { count: 1000, network: 'sandbox', status: 'scheduled', firstDue: due, spacingMs: 0, now: Date.now() });
   db.close();
-  const app = await startApp(loadConfig({ DATABASE_URL: `file:${file}` }), { logger: createLogger({ level: 'error' }), port: 0, host: '127.0.0.1' });
+  const app = await startApp(loadConfig({ DATABASE_URL: `file:${file}` }), {
+    logger: createLogger({ level: 'error' }),
+    port: 0,
+    host: '127.0.0.1',
+  });
   const store = new SqliteStore(openSqlite(file));
   const done = () => store.sqlite.prepare("SELECT count(*) AS n FROM publications WHERE status = 'published'").get() as { n: number };
   while (done().n < 1000 && Date.now() < due + 30_000) await new Promise((r) => setTimeout(r, 20));
-  const rows = store.sqlite.prepare('SELECT published_at - due_at AS late FROM publications ORDER BY late').all() as Array<{ late: number }>;
+  const rows = store.sqlite.prepare('SELECT published_at - due_at AS late FROM publications ORDER BY late').all() as Array<{
+    late: number;
+  }>;
   const late = rows.map((r) => r.late);
   const allDone = Math.max(...late);
   console.log('2. 1,000 publications due in the same second (sandbox)');
   console.log(`   bare node-schedule, 1,000 jobs at one instant: p50 ${pct(bare, 50)} ms, last ${bare.at(-1)} ms late`);
-  console.log(`   Greenlight: p50 ${pct(late, 50)} ms, p99 ${pct(late, 99)} ms late; all ${done().n} done ${allDone} ms after they fell due`);
-  console.log(`   → all done in ${allDone} ms (budget < 5000) ${verdict(done().n === 1000 && allDone < 5000)}; p50 ${pct(late, 50)} ms (budget < 200) ${verdict(pct(late, 50) < 200)}`);
+  console.log(
+    `   Greenlight: p50 ${pct(late, 50)} ms, p99 ${pct(late, 99)} ms late; all ${done().n} done ${allDone} ms after they fell due`,
+  );
+  console.log(
+    `   → all done in ${allDone} ms (budget < 5000) ${verdict(done().n === 1000 && allDone < 5000)}; p50 ${pct(late, 50)} ms (budget < 200) ${verdict(pct(late, 50) < 200)}`,
+  );
   await store.close();
   await app.stop();
 }
@@ -119,7 +133,9 @@ if (wanted(3)) {
   db.close();
 
   const store = SqliteStore.open(file);
-  const bare = store.sqlite.prepare('SELECT publication_id, MAX(taken_at) AS latest FROM metric_snapshots WHERE taken_at <= ? GROUP BY publication_id');
+  const bare = store.sqlite.prepare(
+    'SELECT publication_id, MAX(taken_at) AS latest FROM metric_snapshots WHERE taken_at <= ? GROUP BY publication_id',
+  );
   const gl = sandboxGreenlight(store);
   const time = async (fn: () => unknown, runs = 5) => {
     await fn(); // warm
@@ -137,7 +153,9 @@ if (wanted(3)) {
   console.log(`3. the digest over ${rows.toLocaleString('en-US')} metric snapshots (${ids.length.toLocaleString('en-US')} posts)`);
   console.log(`   bare indexed aggregate (latest snapshot per post): ${bareMs.toFixed(1)} ms`);
   console.log(`   digest (yesterday, totals, week chart, queue):     ${digestMs.toFixed(1)} ms`);
-  console.log(`   → ${digestMs.toFixed(0)} ms (budget < 500) ${verdict(digestMs < 500)}; ${ratio.toFixed(2)}× the bare query (budget ≤ 10×) ${verdict(ratio <= 10)}`);
+  console.log(
+    `   → ${digestMs.toFixed(0)} ms (budget < 500) ${verdict(digestMs < 500)}; ${ratio.toFixed(2)}× the bare query (budget ≤ 10×) ${verdict(ratio <= 10)}`,
+  );
 
   // Pruning the same table as if all of it were past the retention period: how long one
   // chunk holds the event loop (and the write lock), and the whole backlog (no budget).
@@ -151,7 +169,9 @@ if (wanted(3)) {
   const allMs = performance.now() - chunkStart;
   const kept = count1('SELECT count(*) AS n FROM metric_snapshots');
   if (kept !== postsWithFigures) throw new Error(`pruning kept ${kept} snapshots for ${postsWithFigures} posts with figures`);
-  console.log(`   pruning superseded snapshots: one chunk of ${SNAPSHOT_PRUNE_CHUNK.toLocaleString('en-US')} in ${chunkMs.toFixed(1)} ms; all ${pruned.toLocaleString('en-US')} in ${(allMs / 1000).toFixed(1)} s; ${kept.toLocaleString('en-US')} kept, the latest of each post with figures`);
+  console.log(
+    `   pruning superseded snapshots: one chunk of ${SNAPSHOT_PRUNE_CHUNK.toLocaleString('en-US')} in ${chunkMs.toFixed(1)} ms; all ${pruned.toLocaleString('en-US')} in ${(allMs / 1000).toFixed(1)} s; ${kept.toLocaleString('en-US')} kept, the latest of each post with figures`,
+  );
   await store.close();
 }
 
@@ -176,7 +196,11 @@ if (wanted(4)) {
   });
   const store = new SqliteStore(openSqlite(file));
   const lateness = (network: string) =>
-    (store.sqlite.prepare("SELECT published_at - due_at AS late FROM publications WHERE network = ? AND status = 'published' ORDER BY late").all(network) as Array<{ late: number }>).map((r) => r.late);
+    (
+      store.sqlite
+        .prepare("SELECT published_at - due_at AS late FROM publications WHERE network = ? AND status = 'published' ORDER BY late")
+        .all(network) as Array<{ late: number }>
+    ).map((r) => r.late);
   const open = () => (store.sqlite.prepare("SELECT count(*) AS n FROM publications WHERE status <> 'published'").get() as { n: number }).n;
   while (open() > 0 && Date.now() < due + 600_000) await new Promise((r) => setTimeout(r, 100));
   // Baseline: X's limiter alone lets the first 10 go at once and then one every 9 s.
@@ -184,15 +208,23 @@ if (wanted(4)) {
   const order = xFake.tweets.map((t) => Number(/Burst post (\d+)/.exec(t.text)?.[1]));
   const inOrder = order.length === count && order.every((n, i) => n === i);
   const xLate = lateness('x');
-  const gaps = xFake.server.requestsTo('POST', '/2/tweets').map((r) => r.at).map((at, i, all) => (i ? at - all[i - 1]! : 0)).slice(10);
+  const gaps = xFake.server
+    .requestsTo('POST', '/2/tweets')
+    .map((r) => r.at)
+    .map((at, i, all) => (i ? at - all[i - 1]! : 0))
+    .slice(10);
   console.log('4. 50 posts due at one instant on each of three networks (X limited to a burst of 10, then 1 per 9 s)');
   for (const network of ['sandbox', 'linkedin'] as const) {
     const late = lateness(network);
     const label = network === 'sandbox' ? 'sandbox:                ' : 'unlimited (50 ms fake): ';
     console.log(`   ${label} p50 ${pct(late, 50)} ms, p99 ${pct(late, 99)} ms, last ${late.at(-1)} ms late (${late.length} of ${count})`);
   }
-  console.log(`   X:                       p50 ${(pct(xLate, 50) / 1000).toFixed(1)} s, last ${(xLate.at(-1)! / 1000).toFixed(1)} s late (${xLate.length} of ${count}); its limiter alone: last ${(ideal.at(-1)! / 1000).toFixed(0)} s`);
-  console.log(`   X after its burst: median gap ${(median(gaps) / 1000).toFixed(2)} s between posts; received in due order: ${inOrder ? 'yes' : `no (${order.join(',')})`}`);
+  console.log(
+    `   X:                       p50 ${(pct(xLate, 50) / 1000).toFixed(1)} s, last ${(xLate.at(-1)! / 1000).toFixed(1)} s late (${xLate.length} of ${count}); its limiter alone: last ${(ideal.at(-1)! / 1000).toFixed(0)} s`,
+  );
+  console.log(
+    `   X after its burst: median gap ${(median(gaps) / 1000).toFixed(2)} s between posts; received in due order: ${inOrder ? 'yes' : `no (${order.join(',')})`}`,
+  );
   const p99 = Math.max(pct(lateness('sandbox'), 99), pct(lateness('linkedin'), 99));
   console.log(
     `   → unlimited networks p99 ${p99} ms (budget < 2000) ${verdict(p99 < 2000)}; X in due order ${verdict(inOrder)}, last ${(xLate.at(-1)! / 1000).toFixed(0)} s vs its limiter's ${(ideal.at(-1)! / 1000).toFixed(0)} s (${(xLate.at(-1)! / ideal.at(-1)!).toFixed(2)}×) ${verdict(xLate.at(-1)! < ideal.at(-1)! + 10_000)}`,

@@ -60,12 +60,25 @@ try {
       AUTHORS.map((id, i) => gl.identify({ platform: 'slack', platformUserId: id, displayName: `Author ${i}`, timezone: 'Europe/Berlin' })),
     );
     for (let i = 0; i < REQUESTS * (ROUNDS * 2 + 1) + 10; i++) {
-      const result = await gl.submitDraft(authors[i % authors.length]!, { text: `Bench post ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
+      const result = await gl.submitDraft(authors[i % authors.length]!, {
+        text: `Bench post ${i}`,
+        networks: ['sandbox'],
+        publishAt: null,
+        timezone: 'UTC',
+        mediaUrl: null,
+      });
       if (!result.ok) throw new Error('could not prepare posts');
       const card = await slack.chat.postMessage({ channel: APPROVAL_CHANNEL, text: `Post #${result.post.post.id}` });
       const at = new Date();
       await store.saveChatMessage(
-        { postId: result.post.post.id, platform: 'slack', purpose: CARD_PURPOSE, channelId: card.channel!, messageId: card.ts!, reference: { permalink: null } },
+        {
+          postId: result.post.post.id,
+          platform: 'slack',
+          purpose: CARD_PURPOSE,
+          channelId: card.channel!,
+          messageId: card.ts!,
+          reference: { permalink: null },
+        },
         at,
       );
       posts.push({ postId: result.post.post.id, revisionId: result.post.revision.id, ts: card.ts! });
@@ -92,7 +105,8 @@ try {
   const greenlightApp: App = { url: `http://127.0.0.1:${port}/slack/events`, child: greenlight.child };
 
   let nextPost = 0;
-  const draftRequest = (): SlackRequestBody => slashCommand({ command: '/draft', text: 'Bench', userId: AUTHORS[0]!, channelId: 'C0GENERAL' });
+  const draftRequest = (): SlackRequestBody =>
+    slashCommand({ command: '/draft', text: 'Bench', userId: AUTHORS[0]!, channelId: 'C0GENERAL' });
   /** An Approve click; only Greenlight's consume a post (the bare app decides nothing). */
   const approveRequest = (consume: boolean): SlackRequestBody => {
     const ref = consume ? posts[nextPost++]! : posts[0]!;
@@ -100,14 +114,26 @@ try {
     const message = {
       ts: ref.ts,
       channel: APPROVAL_CHANNEL,
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: ACTION.approve, value: encodeRef(ref), text: { type: 'plain_text', text: 'Approve' } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: ACTION.approve, value: encodeRef(ref), text: { type: 'plain_text', text: 'Approve' } }],
+        },
+      ],
     };
     return blockActionsFromMessage({ userId: APPROVERS[nextPost % APPROVERS.length]!, message, actionId: ACTION.approve });
   };
 
   /** Waves of signed requests; also when the last Web API call they caused was made. */
   const load = (app: App, make: () => SlackRequestBody, concurrency: number) =>
-    loadInWaves({ child: app.child, requests: REQUESTS, concurrency, make, send: (body) => postSigned(app.url, body, { signingSecret: SECRET }), settled });
+    loadInWaves({
+      child: app.child,
+      requests: REQUESTS,
+      concurrency,
+      make,
+      send: (body) => postSigned(app.url, body, { signingSecret: SECRET }),
+      settled,
+    });
   const pct = percentile;
   const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
 
@@ -128,7 +154,16 @@ try {
     ['Approve', approveRequest],
   ] as const) {
     for (const concurrency of [10, 100]) {
-      const rounds = { base50: [] as number[], base99: [] as number[], ours50: [] as number[], ours99: [] as number[], baseDone: [] as number[], oursDone: [] as number[], baseCpu: [] as number[], oursCpu: [] as number[] };
+      const rounds = {
+        base50: [] as number[],
+        base99: [] as number[],
+        ours50: [] as number[],
+        ours99: [] as number[],
+        baseDone: [] as number[],
+        oursDone: [] as number[],
+        baseCpu: [] as number[],
+        oursCpu: [] as number[],
+      };
       for (let round = 0; round < ROUNDS; round++) {
         const base = await load(bareApp, () => make(false), concurrency);
         const ours = await load(greenlightApp, () => make(true), concurrency);

@@ -16,7 +16,13 @@ import { CARD_PURPOSE } from '../src/bots/teams/teams-news.js';
 import { accountKey } from '../src/bots/teams/teams-people.js';
 import { TeamsDirectory, TEAMS_DEFAULTS, teamsUserId } from '../test/fakes/teams/index.js';
 import { freePort } from '../test/support/free-port.js';
-import { adaptiveCardAction, composeSubmitAction, postActivity, standaloneTeamsEnvironment, type TeamsActivity } from '../test/support/teams-activities.js';
+import {
+  adaptiveCardAction,
+  composeSubmitAction,
+  postActivity,
+  standaloneTeamsEnvironment,
+  type TeamsActivity,
+} from '../test/support/teams-activities.js';
 import { tempDir } from '../test/support/temp-db.js';
 import { sandboxGreenlight } from './support/sandbox-greenlight.js';
 import { median } from './support/stats.js';
@@ -49,11 +55,30 @@ try {
     const gl = sandboxGreenlight(store);
     const annUser = env.directory.user(ANN);
     const author = await gl.identify({ platform: 'teams', platformUserId: ANN, displayName: annUser.name, timezone: 'Europe/Berlin' });
-    const channelRef = { channelId: 'msteams', serviceUrl, conversation: { id: APPROVALS, conversationType: 'channel', tenantId: env.directory.tenantId }, bot: { id: `28:${appId}`, name: 'Greenlight' } };
+    const channelRef = {
+      channelId: 'msteams',
+      serviceUrl,
+      conversation: { id: APPROVALS, conversationType: 'channel', tenantId: env.directory.tenantId },
+      bot: { id: `28:${appId}`, name: 'Greenlight' },
+    };
     await store.saveConversation({ platform: 'teams', kind: 'channel', key: 'approvals', reference: channelRef }, new Date());
-    await store.saveConversation({ platform: 'teams', kind: 'person', key: accountKey(author.id), reference: { user: { id: teamsUserId(appId, ANN), name: annUser.name }, serviceUrl, tenantId: env.directory.tenantId } }, new Date());
+    await store.saveConversation(
+      {
+        platform: 'teams',
+        kind: 'person',
+        key: accountKey(author.id),
+        reference: { user: { id: teamsUserId(appId, ANN), name: annUser.name }, serviceUrl, tenantId: env.directory.tenantId },
+      },
+      new Date(),
+    );
     for (let i = 0; i < REQUESTS * (ROUNDS * 2 + 1) + 10; i++) {
-      const result = await gl.submitDraft(author, { text: `Bench post ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
+      const result = await gl.submitDraft(author, {
+        text: `Bench post ${i}`,
+        networks: ['sandbox'],
+        publishAt: null,
+        timezone: 'UTC',
+        mediaUrl: null,
+      });
       if (!result.ok) throw new Error('could not prepare posts');
       const sent = await fetch(`${serviceUrl}v3/conversations/${encodeURIComponent(APPROVALS)}/activities`, {
         method: 'POST',
@@ -61,15 +86,27 @@ try {
         body: JSON.stringify({ type: 'message', text: `Post #${result.post.post.id}` }),
       });
       const { id } = (await sent.json()) as { id: string };
-      await store.saveChatMessage({ postId: result.post.post.id, platform: 'teams', purpose: CARD_PURPOSE, channelId: APPROVALS, messageId: id, reference: { conversation: channelRef, permalink: null } }, new Date());
+      await store.saveChatMessage(
+        {
+          postId: result.post.post.id,
+          platform: 'teams',
+          purpose: CARD_PURPOSE,
+          channelId: APPROVALS,
+          messageId: id,
+          reference: { conversation: channelRef, permalink: null },
+        },
+        new Date(),
+      );
       posts.push({ postId: result.post.post.id, revisionId: result.post.revision.id, cardId: id });
     }
     await store.close();
   }
 
   const port = await freePort();
-  const greenlight = await run([...(process.env.GL_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), here('../src/main.ts')], { PORT: String(port), DATABASE_URL: `file:${dbFile}`, TEAMS_APPROVERS: ALICE }, (output) =>
-    output.includes(`listening on port ${port}`) ? 'up' : undefined,
+  const greenlight = await run(
+    [...(process.env.GL_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), here('../src/main.ts')],
+    { PORT: String(port), DATABASE_URL: `file:${dbFile}`, TEAMS_APPROVERS: ALICE },
+    (output) => (output.includes(`listening on port ${port}`) ? 'up' : undefined),
   );
   type App = { url: string; child: ChildProcess };
   const bareApp: App = { url: bareUrl, child: bare.child };
@@ -77,11 +114,20 @@ try {
 
   let nextPost = 0;
   const submitRequest = (): TeamsActivity =>
-    composeSubmitAction(env, { from: ANN, where: { channel: APPROVALS }, data: { action: 'submit', text: 'Bench draft', networks: 'sandbox', date: '', time: '', mediaUrl: '' } });
+    composeSubmitAction(env, {
+      from: ANN,
+      where: { channel: APPROVALS },
+      data: { action: 'submit', text: 'Bench draft', networks: 'sandbox', date: '', time: '', mediaUrl: '' },
+    });
   const approveRequest = (consume: boolean): TeamsActivity => {
     const ref = consume ? posts[nextPost++]! : posts[0]!;
     if (!ref) throw new Error('ran out of prepared posts');
-    return adaptiveCardAction(env, { from: ALICE, on: { id: ref.cardId, conversationId: APPROVALS }, verb: 'approve', data: { postId: ref.postId, revisionId: ref.revisionId } });
+    return adaptiveCardAction(env, {
+      from: ALICE,
+      on: { id: ref.cardId, conversationId: APPROVALS },
+      verb: 'approve',
+      data: { postId: ref.postId, revisionId: ref.revisionId },
+    });
   };
 
   const load = (app: App, make: () => TeamsActivity, concurrency: number) =>
@@ -95,14 +141,24 @@ try {
   await load(bareApp, () => approveRequest(false), 10);
   await load(greenlightApp, () => approveRequest(true), 10);
 
-  console.log(`${REQUESTS} invokes per run, in waves of 10 or 100 at once; answer latency, p50 and p99; median of ${ROUNDS} rounds, each running the bare bot and then Greenlight`);
+  console.log(
+    `${REQUESTS} invokes per run, in waves of 10 or 100 at once; answer latency, p50 and p99; median of ${ROUNDS} rounds, each running the bare bot and then Greenlight`,
+  );
   let allWithin = true;
   for (const [name, make] of [
     ['composeExtension/submitAction', (_consume: boolean) => submitRequest()],
     ['adaptiveCard/action (Approve)', approveRequest],
   ] as const) {
     for (const concurrency of [10, 100]) {
-      const r = { base50: [] as number[], base99: [] as number[], ours50: [] as number[], ours99: [] as number[], oursDone: [] as number[], baseCpu: [] as number[], oursCpu: [] as number[] };
+      const r = {
+        base50: [] as number[],
+        base99: [] as number[],
+        ours50: [] as number[],
+        ours99: [] as number[],
+        oursDone: [] as number[],
+        baseCpu: [] as number[],
+        oursCpu: [] as number[],
+      };
       for (let round = 0; round < ROUNDS; round++) {
         const base = await load(bareApp, () => make(false), concurrency);
         const ours = await load(greenlightApp, () => make(true), concurrency);

@@ -31,8 +31,15 @@ const tmp = tempDir('greenlight-bench-video-');
 const source = tmp.file('source.mp4');
 await writeVideoFixture(source, { width: 1920, height: 1080, seconds: 600, mediaBytes: VIDEO_MB * MB });
 
-const fake = spawn(process.execPath, ['--import', 'tsx', 'bench/support/youtube-fake-process.ts'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-const fakeInfo = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: fake.stdout! }).once('line', resolve))) as { url: string; clientId: string; clientSecret: string; refreshToken: string };
+const fake = spawn(process.execPath, ['--import', 'tsx', 'bench/support/youtube-fake-process.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+});
+const fakeInfo = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: fake.stdout! }).once('line', resolve))) as {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+};
 
 // "Slack acknowledgements": a tiny route this process answers while it works.
 const pings = http.createServer((_req, res) => res.end('ok'));
@@ -66,12 +73,25 @@ async function measure(work: () => Promise<unknown>, idle: number) {
   await pinger;
   clearInterval(rssTimer);
   const sorted = [...times].sort((a, b) => a - b);
-  return { ms, aboveIdleMB: (peak - idle) / MB, pingMedian: median(times), pingP99: sorted[Math.floor(sorted.length * 0.99)] ?? NaN, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 };
+  return {
+    ms,
+    aboveIdleMB: (peak - idle) / MB,
+    pingMedian: median(times),
+    pingP99: sorted[Math.floor(sorted.length * 0.99)] ?? NaN,
+    loopP99: loop.percentile(99) / 1e6,
+    loopMax: loop.max / 1e6,
+  };
 }
 
 const store = new FileMediaStore(tmp.file('media'));
 const publisher = createYouTubePublisher(
-  { clientId: fakeInfo.clientId, clientSecret: fakeInfo.clientSecret, refreshToken: fakeInfo.refreshToken, apiUrl: fakeInfo.url, oauthUrl: fakeInfo.url },
+  {
+    clientId: fakeInfo.clientId,
+    clientSecret: fakeInfo.clientSecret,
+    refreshToken: fakeInfo.refreshToken,
+    apiUrl: fakeInfo.url,
+    oauthUrl: fakeInfo.url,
+  },
   { logger: createMemoryLogger(), timeoutMs: 60_000 },
 );
 
@@ -83,7 +103,10 @@ const idle = await measure(() => new Promise((r) => setTimeout(r, 2000)), idleRs
 
 gc();
 let stored: Awaited<ReturnType<FileMediaStore['putVideo']>> | undefined;
-const storing = await measure(async () => (stored = await store.putVideo(fs.createReadStream(source), { maxBytes: (VIDEO_MB + 10) * MB })), process.memoryUsage().rss);
+const storing = await measure(
+  async () => (stored = await store.putVideo(fs.createReadStream(source), { maxBytes: (VIDEO_MB + 10) * MB })),
+  process.memoryUsage().rss,
+);
 
 const video: PublishVideo = {
   ...stored!,
@@ -105,17 +128,27 @@ const uploading = await measure(async () => {
 }, process.memoryUsage().rss);
 
 fake.send('videos?');
-const received = await new Promise<Array<{ id: string; sha256: string; bytes: number }>>((resolve) => fake.once('message', (m) => resolve(m as never)));
+const received = await new Promise<Array<{ id: string; sha256: string; bytes: number }>>((resolve) =>
+  fake.once('message', (m) => resolve(m as never)),
+);
 const arrived = received.find((v) => v.id === videoId);
 
 const f = (n: number) => n.toFixed(1);
 console.log(`video: ${VIDEO_MB} MB (${stored!.bytes} bytes), ${stored!.durationSeconds} s, ${stored!.width}×${stored!.height}`);
 console.log(`store:  ${f(storing.ms / 1000)} s, RSS above idle at most ${f(storing.aboveIdleMB)} MB (budget < 64 MB)`);
-console.log(`upload: ${f(uploading.ms / 1000)} s (${f(VIDEO_MB / (uploading.ms / 1000))} MB/s), RSS above idle at most ${f(uploading.aboveIdleMB)} MB (budget < 64 MB)`);
+console.log(
+  `upload: ${f(uploading.ms / 1000)} s (${f(VIDEO_MB / (uploading.ms / 1000))} MB/s), RSS above idle at most ${f(uploading.aboveIdleMB)} MB (budget < 64 MB)`,
+);
 console.log(`fake received ${arrived?.bytes ?? 0} bytes, sha256 ${arrived?.sha256 === stored!.sha256 ? 'matches' : 'DIFFERS'}`);
-console.log(`acknowledgement (HTTP ping) median: idle ${f(idle.pingMedian)} ms, storing ${f(storing.pingMedian)} ms (${f(storing.pingMedian / idle.pingMedian)}×), uploading ${f(uploading.pingMedian)} ms (${f(uploading.pingMedian / idle.pingMedian)}×)`);
-console.log(`acknowledgement p99: idle ${f(idle.pingP99)} ms, uploading ${f(uploading.pingP99)} ms (${f(uploading.pingP99 / idle.pingP99)}×)`);
-console.log(`event loop delay p99 / max: idle ${f(idle.loopP99)} / ${f(idle.loopMax)} ms, uploading ${f(uploading.loopP99)} / ${f(uploading.loopMax)} ms`);
+console.log(
+  `acknowledgement (HTTP ping) median: idle ${f(idle.pingMedian)} ms, storing ${f(storing.pingMedian)} ms (${f(storing.pingMedian / idle.pingMedian)}×), uploading ${f(uploading.pingMedian)} ms (${f(uploading.pingMedian / idle.pingMedian)}×)`,
+);
+console.log(
+  `acknowledgement p99: idle ${f(idle.pingP99)} ms, uploading ${f(uploading.pingP99)} ms (${f(uploading.pingP99 / idle.pingP99)}×)`,
+);
+console.log(
+  `event loop delay p99 / max: idle ${f(idle.loopP99)} / ${f(idle.loopMax)} ms, uploading ${f(uploading.loopP99)} / ${f(uploading.loopMax)} ms`,
+);
 
 fake.kill('SIGTERM');
 pings.close();

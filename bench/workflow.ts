@@ -47,7 +47,11 @@ async function workflowDecisionsPerSecond(n: number, concurrency: number): Promi
       const draft = { text: `Post number ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null };
       const submitted = await gl.submitDraft(author, draft);
       if (!submitted.ok) throw new Error('submit failed');
-      const decided = await gl.decide(approver, { postId: submitted.post.post.id, revisionId: submitted.post.revision.id, kind: 'approve' });
+      const decided = await gl.decide(approver, {
+        postId: submitted.post.post.id,
+        revisionId: submitted.post.revision.id,
+        kind: 'approve',
+      });
       if (!decided.ok || decided.outcome !== 'approved') throw new Error('approve failed');
     }
   };
@@ -67,15 +71,27 @@ function handWrittenDecisionsPerSecond(n: number, group: number): number {
   const { author, approver } = seedPeople(db, now);
   const q = {
     nextIds: db.prepare('SELECT coalesce(max(id), 0) + 1, (SELECT coalesce(max(id), 0) + 1 FROM revisions) FROM posts').raw(true),
-    post: db.prepare("INSERT INTO posts (id, status, author_id, current_revision_id, publish_zone, origin_platform, created_at, updated_at) VALUES (?, 'pending', ?, ?, 'UTC', 'slack', ?, ?)"),
-    revision: db.prepare("INSERT INTO revisions (id, post_id, number, text, networks, content_hash, author_id, created_at) VALUES (?, ?, 1, ?, '[\"sandbox\"]', 'hash', ?, ?)"),
+    post: db.prepare(
+      "INSERT INTO posts (id, status, author_id, current_revision_id, publish_zone, origin_platform, created_at, updated_at) VALUES (?, 'pending', ?, ?, 'UTC', 'slack', ?, ?)",
+    ),
+    revision: db.prepare(
+      "INSERT INTO revisions (id, post_id, number, text, networks, content_hash, author_id, created_at) VALUES (?, ?, 1, ?, '[\"sandbox\"]', 'hash', ?, ?)",
+    ),
     setPost: db.prepare('UPDATE posts SET status = ?, current_revision_id = ?, updated_at = ? WHERE id = ?'),
-    audit: db.prepare("INSERT INTO audit_log (at, platform, actor_id, actor_label, action, post_id, revision_id, details) VALUES (?, 'slack', ?, 'x', ?, ?, ?, '{}')"),
-    head: db.prepare('SELECT * FROM posts p JOIN revisions r ON r.id = p.current_revision_id JOIN people a ON a.id = p.author_id WHERE p.id = ?'),
+    audit: db.prepare(
+      "INSERT INTO audit_log (at, platform, actor_id, actor_label, action, post_id, revision_id, details) VALUES (?, 'slack', ?, 'x', ?, ?, ?, '{}')",
+    ),
+    head: db.prepare(
+      'SELECT * FROM posts p JOIN revisions r ON r.id = p.current_revision_id JOIN people a ON a.id = p.author_id WHERE p.id = ?',
+    ),
     decisions: db.prepare('SELECT * FROM decisions d JOIN people a ON a.id = d.approver_id WHERE d.post_id = ?'),
     publications: db.prepare('SELECT * FROM publications WHERE post_id = ?'),
-    decision: db.prepare("INSERT INTO decisions (post_id, revision_id, approver_id, kind, platform, created_at) VALUES (?, ?, ?, 'approve', 'slack', ?)"),
-    publication: db.prepare("INSERT INTO publications (post_id, revision_id, network, status, due_at, created_at, updated_at) VALUES (?, ?, 'sandbox', 'scheduled', ?, ?, ?)"),
+    decision: db.prepare(
+      "INSERT INTO decisions (post_id, revision_id, approver_id, kind, platform, created_at) VALUES (?, ?, ?, 'approve', 'slack', ?)",
+    ),
+    publication: db.prepare(
+      "INSERT INTO publications (post_id, revision_id, network, status, due_at, created_at, updated_at) VALUES (?, ?, 'sandbox', 'scheduled', ?, ?, ?)",
+    ),
   };
   const start = process.hrtime.bigint();
   for (let done = 0; done < n; done += group) {
@@ -134,9 +150,16 @@ const [one, many] = [median(samples.w1), median(samples.w32)];
 console.log(`workflow decisions (submit + approve, with audit), 32 at once: ${many.toFixed(0)}/s  ${verdict(many / raw)}`);
 // One at a time, a decision is two commits (submit, approve) to the baseline's one, so no
 // code on this schema gets near 0.25 there: see the hand-written reference below.
-console.log(`workflow decisions (submit + approve, with audit), one at a time: ${one.toFixed(0)}/s  ratio ${(one / raw).toFixed(3)} (two commits each)`);
-for (const [group, rates] of [[1, samples.h1], [32, samples.h32]] as const) {
+console.log(
+  `workflow decisions (submit + approve, with audit), one at a time: ${one.toFixed(0)}/s  ratio ${(one / raw).toFixed(3)} (two commits each)`,
+);
+for (const [group, rates] of [
+  [1, samples.h1],
+  [32, samples.h32],
+] as const) {
   const hand = median(rates);
-  console.log(`  reference: hand-written SQL for the same rows, ${String(group).padStart(2)} per commit: ${hand.toFixed(0)}/s  ratio ${(hand / raw).toFixed(3)}`);
+  console.log(
+    `  reference: hand-written SQL for the same rows, ${String(group).padStart(2)} per commit: ${hand.toFixed(0)}/s  ratio ${(hand / raw).toFixed(3)}`,
+  );
 }
 tmp.cleanup();

@@ -41,9 +41,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     return store;
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new UserFacingError(
-      'DATABASE_URL: PostgreSQL is not supported yet; use file:path/to.db (see README, "Missing")',
-    );
+    throw new UserFacingError('DATABASE_URL: PostgreSQL is not supported yet; use file:path/to.db (see README, "Missing")');
   }
   throw new UserFacingError('DATABASE_URL: must start with file: (SQLite) or postgres://');
 }

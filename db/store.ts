@@ -382,7 +382,13 @@ export interface Store {
    */
   releaseClaim(id: number, owner: string, at: Date, staleBy?: Date): Promise<boolean>;
   /** Records how an attempt ended (only by the claim's owner); marks the post published when all are. */
-  settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date, news?: SettledNews): Promise<SettledPublication | undefined>;
+  settlePublication(
+    id: number,
+    owner: string,
+    outcome: PublishOutcome,
+    at: Date,
+    news?: SettledNews,
+  ): Promise<SettledPublication | undefined>;
   /** Claims whose lease ran out by `now` (their process died or stalled), oldest lease first. */
   staleClaims(now: Date, limit: number): Promise<Publication[]>;
   /**

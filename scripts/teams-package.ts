@@ -26,7 +26,11 @@ async function main(): Promise<number> {
   loadDotEnv();
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   try {
-    const settings = readPackageSettings({ env: process.env, args: { appId: args['app-id'], publicUrl: args['public-url'] }, appVersion: version });
+    const settings = readPackageSettings({
+      env: process.env,
+      args: { appId: args['app-id'], publicUrl: args['public-url'] },
+      appVersion: version,
+    });
     const appPackage = prepareAppPackage(settings);
     const zip = await zipAppPackage(appPackage);
     const out = path.resolve(args.out ?? APP_PACKAGE_ZIP);
@@ -37,7 +41,9 @@ async function main(): Promise<number> {
     console.log(`${NAME}: app and bot id ${settings.appId}, valid domain ${settings.publicHost}, version ${settings.appVersion}`);
     const developer = JSON.stringify(appPackage.manifest.developer ?? '');
     if (developer.includes('example.com') || developer.includes('Your organisation')) {
-      console.log(`${NAME}: note: developer name and URLs are still placeholders; put your own in appPackage/manifest.json before publishing beyond a test tenant`);
+      console.log(
+        `${NAME}: note: developer name and URLs are still placeholders; put your own in appPackage/manifest.json before publishing beyond a test tenant`,
+      );
     }
     return 0;
   } catch (err) {

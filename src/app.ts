@@ -103,7 +103,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const timers = options.timers ?? nodeScheduleTimers;
   const watch = new DatabaseWatch(store, { timers, clock, logger });
   try {
-    const publishers: Publisher[] = options.publishers ?? buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store, media: config.media });
+    const publishers: Publisher[] =
+      options.publishers ??
+      buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store, media: config.media });
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers, { mediaLinks: config.mediaStore.publicUrl !== null });
     const events = new EventBus(logger.child('events'));
@@ -134,27 +136,39 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     // METRICS_ENABLED: kept in this app's own registry for GET /metrics; otherwise nothing is kept.
     const prometheus = config.prometheus ? createMetrics({ store, logger: logger.child('metrics') }) : undefined;
     if (prometheus) events.subscribe(countEvents(prometheus));
-    const greenlight = createGreenlight({
-      store,
-      clock,
-      catalog,
-      approvers: approversByPlatform(Object.fromEntries(chats.map((chat) => [chat.platform, chat.approvers]))),
-      policy: config.policy,
-      media: config.media,
-      mediaStore,
-      ...(config.mediaStore.publicUrl ? { mediaLinks: new SignedMediaLinks(config.mediaStore.publicUrl, mediaSecret, () => clock.now()) } : {}),
-      mediaLimits: { maxBytes: config.mediaStore.maxBytes },
-      videoLimits: { maxBytes: config.mediaStore.videoMaxBytes },
-      draftRules: { requireAltText: config.mediaStore.requireAltText },
-      events,
-      news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),
-      logger,
-      metrics: prometheus ?? NO_METRICS,
-    }, { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined });
+    const greenlight = createGreenlight(
+      {
+        store,
+        clock,
+        catalog,
+        approvers: approversByPlatform(Object.fromEntries(chats.map((chat) => [chat.platform, chat.approvers]))),
+        policy: config.policy,
+        media: config.media,
+        mediaStore,
+        ...(config.mediaStore.publicUrl
+          ? { mediaLinks: new SignedMediaLinks(config.mediaStore.publicUrl, mediaSecret, () => clock.now()) }
+          : {}),
+        mediaLimits: { maxBytes: config.mediaStore.maxBytes },
+        videoLimits: { maxBytes: config.mediaStore.videoMaxBytes },
+        draftRules: { requireAltText: config.mediaStore.requireAltText },
+        events,
+        news: newsPolicy({ news: chats.map((c) => c.platform), digest: chats.filter((c) => c.postsDigest).map((c) => c.platform) }),
+        logger,
+        metrics: prometheus ?? NO_METRICS,
+      },
+      { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined },
+    );
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
     for (const chat of chats) {
       const channel = chat.attach(greenlight, { aiHint, digestZone: config.digest.timezone });
-      couriers.push(new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), { ...DEFAULT_COURIER_OPTIONS, owner, gatherMs: chat.newsGatherMs ?? 0, foreground }));
+      couriers.push(
+        new NewsCourier(store, channel, clock, timers, logger.child(`news:${chat.platform}`), {
+          ...DEFAULT_COURIER_OPTIONS,
+          owner,
+          gatherMs: chat.newsGatherMs ?? 0,
+          foreground,
+        }),
+      );
     }
     // News is delivered as soon as its change commits; the couriers also poll for news other
     // processes wrote.
@@ -180,22 +194,37 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await pruneMedia(greenlight.ctx, config.mediaStore.retentionDays);
       }),
       ...(chats.some((c) => c.postsDigest)
-        ? [new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>
-            deliverDigest(greenlight.ctx, { kind: 'daily', zone: config.digest.timezone }),
-          )]
+        ? [
+            new RecurringJob('daily digest', config.digest.cron, config.digest.timezone, { timers, clock, logger }, () =>
+              deliverDigest(greenlight.ctx, { kind: 'daily', zone: config.digest.timezone }),
+            ),
+          ]
         : []),
     ];
 
     const running = scheduler;
     const routes: Record<string, Route> = {
-      'GET /healthz': healthRoute({ store, schedulerRunning: () => running.running, database: () => watch.check(), checks: [outboxCheck(store, clock)] }),
+      'GET /healthz': healthRoute({
+        store,
+        schedulerRunning: () => running.running,
+        database: () => watch.check(),
+        checks: [outboxCheck(store, clock)],
+      }),
     };
     if (playground) Object.assign(routes, playground.routes);
-    if (config.mediaStore.publicUrl) routes['GET /media/*'] = routes['HEAD /media/*'] = mediaRoute({ media: mediaStore, secret: mediaSecret, clock, logger });
+    if (config.mediaStore.publicUrl)
+      routes['GET /media/*'] = routes['HEAD /media/*'] = mediaRoute({ media: mediaStore, secret: mediaSecret, clock, logger });
     if (prometheus && config.prometheus) routes['GET /metrics'] = metricsRoute(prometheus, { token: config.prometheus.token });
-    for (const chat of chats) Object.assign(routes, prometheus ? timeAcknowledgements(chat.platform, chat.routes, prometheus) : chat.routes);
+    for (const chat of chats)
+      Object.assign(routes, prometheus ? timeAcknowledgements(chat.platform, chat.routes, prometheus) : chat.routes);
     // The playground has no sign-in: it is for this machine only.
-    http = await startHttpServer({ port: options.port ?? config.port, host: options.host ?? (playground ? '127.0.0.1' : undefined), routes, logger, foreground });
+    http = await startHttpServer({
+      port: options.port ?? config.port,
+      host: options.host ?? (playground ? '127.0.0.1' : undefined),
+      routes,
+      logger,
+      foreground,
+    });
     for (const chat of chats) await chat.start();
     scheduler.start();
     for (const courier of couriers) courier.start();
@@ -205,10 +234,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
     for (const line of featureLines(config, catalog.available())) logger.info(line);
     if (config.media.allowPrivate('127.0.0.1', 80)) {
-      logger.warn('ALLOW_PRIVATE_MEDIA_HOSTS is on: image links into private and local networks are downloaded (meant for tests and local fakes only)');
+      logger.warn(
+        'ALLOW_PRIVATE_MEDIA_HOSTS is on: image links into private and local networks are downloaded (meant for tests and local fakes only)',
+      );
     }
     logger.info(`listening on port ${http.port}`);
-    if (playground) logger.info(`playground: open http://localhost:${http.port}/ in your browser to try Greenlight (draft, approve, publish) with no Slack workspace`);
+    if (playground)
+      logger.info(
+        `playground: open http://localhost:${http.port}/ in your browser to try Greenlight (draft, approve, publish) with no Slack workspace`,
+      );
 
     const server = http;
     let stopping: Promise<void> | undefined;

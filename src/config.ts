@@ -96,7 +96,12 @@ export function loadConfig(env: Env = process.env): Config {
       : null,
     mastodon: e.MASTODON_ACCESS_TOKEN ? { url: e.MASTODON_URL, accessToken: e.MASTODON_ACCESS_TOKEN } : null,
     bluesky: requireTogether(e, problems, ['BLUESKY_IDENTIFIER', 'BLUESKY_APP_PASSWORD'], 'Bluesky')
-      ? { identifier: e.BLUESKY_IDENTIFIER!, appPassword: e.BLUESKY_APP_PASSWORD!, serviceUrl: e.BLUESKY_SERVICE_URL, videoUrl: e.BLUESKY_VIDEO_URL }
+      ? {
+          identifier: e.BLUESKY_IDENTIFIER!,
+          appPassword: e.BLUESKY_APP_PASSWORD!,
+          serviceUrl: e.BLUESKY_SERVICE_URL,
+          videoUrl: e.BLUESKY_VIDEO_URL,
+        }
       : null,
     youtube: requireTogether(e, problems, ['YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'YOUTUBE_REFRESH_TOKEN'], 'YouTube')
       ? {
@@ -112,12 +117,18 @@ export function loadConfig(env: Env = process.env): Config {
 
   const brandVoice = readBrandVoice(e, problems);
 
-  const playground = e.PLAYGROUND === 'on' || (e.PLAYGROUND === undefined && !slack && !teams && !(e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN));
+  const playground =
+    e.PLAYGROUND === 'on' ||
+    (e.PLAYGROUND === undefined && !slack && !teams && !(e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN));
   if (e.PLAYGROUND === 'on' && (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
-    problems.push('PLAYGROUND: the playground plays Slack itself, so it cannot run beside a real Slack app (unset the SLACK_ variables, or set PLAYGROUND=off)');
+    problems.push(
+      'PLAYGROUND: the playground plays Slack itself, so it cannot run beside a real Slack app (unset the SLACK_ variables, or set PLAYGROUND=off)',
+    );
   }
   if (e.PLAYGROUND === 'on' && teams?.mode === 'azure') {
-    problems.push('PLAYGROUND: the playground listens on 127.0.0.1 only, where Teams cannot reach Greenlight (set PLAYGROUND=off, or use Teams local mode)');
+    problems.push(
+      'PLAYGROUND: the playground listens on 127.0.0.1 only, where Teams cannot reach Greenlight (set PLAYGROUND=off, or use Teams local mode)',
+    );
   }
 
   if (problems.length) throw new ConfigError(problems);

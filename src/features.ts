@@ -21,22 +21,45 @@ const line = (name: string, on: boolean, detail: string) => `${on ? 'on ' : 'off
 export function featureLines(config: Config, networks: readonly NetworkId[]): string[] {
   const lines: string[] = [];
   lines.push(line('database', true, config.databaseUrl.startsWith('file:') ? `SQLite ${config.databaseUrl.slice(5)}` : 'PostgreSQL'));
-  if (config.playground) lines.push(line('playground', true, 'a local Slack and Teams workspace in the browser (open the address below; PLAYGROUND=off turns it off)'));
+  if (config.playground)
+    lines.push(
+      line('playground', true, 'a local Slack and Teams workspace in the browser (open the address below; PLAYGROUND=off turns it off)'),
+    );
   lines.push(
     config.playground && config.slack
       ? line('slack', true, "the playground's own workspace, emulated on this machine (no Slack app needed)")
       : config.slack
-      ? line('slack', true, config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP at POST /slack/events, approvals in ${config.slack.approvalChannel}`)
-      : line('slack', false, 'set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APPROVAL_CHANNEL and SLACK_APPROVERS (SLACK_APP_TOKEN for Socket Mode)'),
+        ? line(
+            'slack',
+            true,
+            config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP at POST /slack/events, approvals in ${config.slack.approvalChannel}`,
+          )
+        : line(
+            'slack',
+            false,
+            'set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APPROVAL_CHANNEL and SLACK_APPROVERS (SLACK_APP_TOKEN for Socket Mode)',
+          ),
   );
   lines.push(
     !config.teams
-      ? line('teams', false, 'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and TEAMS_APPROVERS (TEAMS_APPROVERS alone: local mode)')
+      ? line(
+          'teams',
+          false,
+          'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID and TEAMS_APPROVERS (TEAMS_APPROVERS alone: local mode)',
+        )
       : config.teams.mode === 'local' && config.teams.playground
         ? line('teams', true, "the playground's own Teams, emulated on this machine (no Azure bot needed)")
-      : config.teams.mode === 'local'
-        ? line('teams', true, 'local mode (no MICROSOFT_APP_ID): POST /api/messages without authentication, from this machine only (Microsoft 365 Agents Playground)')
-        : line('teams', true, `HTTP at POST /api/messages, ${config.teams.appType} app ${config.teams.appId}; approvals in the channel an approver chooses ("@Greenlight use this channel for approvals")`),
+        : config.teams.mode === 'local'
+          ? line(
+              'teams',
+              true,
+              'local mode (no MICROSOFT_APP_ID): POST /api/messages without authentication, from this machine only (Microsoft 365 Agents Playground)',
+            )
+          : line(
+              'teams',
+              true,
+              `HTTP at POST /api/messages, ${config.teams.appType} app ${config.teams.appId}; approvals in the channel an approver chooses ("@Greenlight use this channel for approvals")`,
+            ),
   );
   lines.push(
     config.openai
@@ -59,12 +82,24 @@ export function featureLines(config: Config, networks: readonly NetworkId[]): st
   );
   lines.push(
     config.mediaStore.publicUrl
-      ? line('media links', true, `signed, expiring links at ${config.mediaStore.publicUrl}/media/… for networks that fetch uploaded images by URL (Instagram)`)
-      : line('media links', false, 'set PUBLIC_URL so Instagram can take uploaded images and videos (it fetches them by URL); image links in drafts still work'),
+      ? line(
+          'media links',
+          true,
+          `signed, expiring links at ${config.mediaStore.publicUrl}/media/… for networks that fetch uploaded images by URL (Instagram)`,
+        )
+      : line(
+          'media links',
+          false,
+          'set PUBLIC_URL so Instagram can take uploaded images and videos (it fetches them by URL); image links in drafts still work',
+        ),
   );
   lines.push(
     config.prometheus
-      ? line('metrics', true, `GET /metrics (Prometheus)${config.prometheus.token ? ' with the bearer token METRICS_TOKEN' : ', open to anyone who reaches the port (METRICS_TOKEN requires a bearer token)'}`)
+      ? line(
+          'metrics',
+          true,
+          `GET /metrics (Prometheus)${config.prometheus.token ? ' with the bearer token METRICS_TOKEN' : ', open to anyone who reaches the port (METRICS_TOKEN requires a bearer token)'}`,
+        )
       : line('metrics', false, 'set METRICS_ENABLED=true for GET /metrics (Prometheus)'),
   );
   for (const network of NETWORK_IDS) {

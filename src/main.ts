@@ -50,16 +50,18 @@ async function main(): Promise<void> {
     }
     firstSignalAt = performance.now();
     logger.info(`${signal}: finishing work in flight, then stopping`);
-    starting.then((app) => app.stop()).then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
+    starting
+      .then((app) => app.stop())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -67,7 +69,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof UserFacingError ? error.userMessage : error instanceof Error ? error.stack ?? error.message : String(error);
+  const message =
+    error instanceof UserFacingError ? error.userMessage : error instanceof Error ? (error.stack ?? error.message) : String(error);
   console.error(`greenlight: ${message}`);
   process.exit(1);
 });

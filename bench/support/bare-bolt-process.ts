@@ -20,4 +20,4 @@ app.action(ACTION.approve, async ({ ack, body, client }) => {
   await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view });
 });
 const server = await receiver.start(0);
-process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events` }) + '\n');
+process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events` })}\n`);

@@ -30,14 +30,22 @@ const statusCard = (status: string) => ({
 });
 
 class BareBot extends TeamsActivityHandler {
-  protected override async onAdaptiveCardInvoke(_context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    _context: TurnContext,
+    invoke: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: statusCard(`Done: ${invoke.action.verb}`) };
   }
 
-  protected override async handleTeamsMessagingExtensionSubmitAction(_context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    _context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
     const text = (action.data as { text?: unknown } | undefined)?.text;
     if (typeof text !== 'string' || text.trim() === '') {
-      return { task: { type: 'continue', value: { title: 'Draft a post', card: CardFactory.adaptiveCard(statusCard('Write something first.')) } } };
+      return {
+        task: { type: 'continue', value: { title: 'Draft a post', card: CardFactory.adaptiveCard(statusCard('Write something first.')) } },
+      };
     }
     return { task: { type: 'message', value: 'Draft submitted.' } };
   }
@@ -81,5 +89,5 @@ const server = createServer((req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages` }) + '\n');
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages` })}\n`);
 });

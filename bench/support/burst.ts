@@ -18,7 +18,10 @@ import { seedPeople } from './seed.js';
  * `due`. Post i says "Burst post i", so the order a network received them in can be read
  * from its fake.
  */
-export function seedBurst(db: Database.Database, options: { count: number; networks: readonly NetworkId[]; due: number; now: number }): void {
+export function seedBurst(
+  db: Database.Database,
+  options: { count: number; networks: readonly NetworkId[]; due: number; now: number },
+): void {
   const { author, approver } = seedPeople(db, options.now);
   const post = db.prepare(
     "INSERT INTO posts (status, author_id, current_revision_id, publish_at, publish_zone, origin_platform, created_at, updated_at) VALUES ('approved', ?, 0, ?, 'UTC', 'slack', ?, ?)",
@@ -27,14 +30,18 @@ export function seedBurst(db: Database.Database, options: { count: number; netwo
     'INSERT INTO revisions (post_id, number, text, networks, media_url, content_hash, author_id, ai_assisted, created_at) VALUES (?, 1, ?, ?, NULL, ?, ?, 0, ?)',
   );
   const point = db.prepare('UPDATE posts SET current_revision_id = ? WHERE id = ?');
-  const decision = db.prepare("INSERT INTO decisions (post_id, revision_id, approver_id, kind, comment, platform, created_at) VALUES (?, ?, ?, 'approve', NULL, 'slack', ?)");
+  const decision = db.prepare(
+    "INSERT INTO decisions (post_id, revision_id, approver_id, kind, comment, platform, created_at) VALUES (?, ?, ?, 'approve', NULL, 'slack', ?)",
+  );
   const publication = db.prepare(
     "INSERT INTO publications (post_id, revision_id, network, status, due_at, attempts, created_at, updated_at) VALUES (?, ?, ?, 'scheduled', ?, 0, ?, ?)",
   );
   db.transaction(() => {
     for (let i = 0; i < options.count; i++) {
       const postId = Number(post.run(author, options.due, options.now, options.now).lastInsertRowid);
-      const revisionId = Number(revision.run(postId, `Burst post ${i}`, JSON.stringify(options.networks), `burst-${i}`, author, options.now).lastInsertRowid);
+      const revisionId = Number(
+        revision.run(postId, `Burst post ${i}`, JSON.stringify(options.networks), `burst-${i}`, author, options.now).lastInsertRowid,
+      );
       point.run(revisionId, postId);
       decision.run(postId, revisionId, approver, options.now);
       for (const network of options.networks) publication.run(postId, revisionId, network, options.due, options.now, options.now);
@@ -54,10 +61,14 @@ export async function unlimitedNetwork(network: NetworkId, answerMs: number): Pr
     await new Promise((resolve) => setTimeout(resolve, answerMs));
     return { status: 201, json: { id: String(next++) } };
   });
-  const { client } = createNetworkClient(network, { logger: createLogger({ level: 'error' }) }, {
-    baseUrl: server.url,
-    rate: { capacity: 10_000, refillPerSecond: 10_000 },
-  });
+  const { client } = createNetworkClient(
+    network,
+    { logger: createLogger({ level: 'error' }) },
+    {
+      baseUrl: server.url,
+      rate: { capacity: 10_000, refillPerSecond: 10_000 },
+    },
+  );
   const publisher: Publisher = {
     network,
     rules: defaultRules[network],

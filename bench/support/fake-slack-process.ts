@@ -5,12 +5,15 @@
  */
 import { startFakeSlackApi } from '../../test/fakes/slack/index.js';
 
-const users = (process.argv[2] ?? '').split(',').filter(Boolean).map((id) => ({ id, tz: 'Europe/Berlin' }));
+const users = (process.argv[2] ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((id) => ({ id, tz: 'Europe/Berlin' }));
 const fake = await startFakeSlackApi({ triggerTtlMs: Infinity, users });
 let lastCallAt = Date.now();
 fake.subscribe(() => void (lastCallAt = Date.now()));
 process.on('message', (message) => {
   if (message === 'quiet?') process.send!({ lastCallAt });
 });
-process.stdout.write(JSON.stringify({ url: fake.url }) + '\n');
+process.stdout.write(`${JSON.stringify({ url: fake.url })}\n`);
 process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));

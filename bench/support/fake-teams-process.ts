@@ -11,5 +11,5 @@ fake.subscribe(() => void (lastCallAt = Date.now()));
 process.on('message', (message) => {
   if (message === 'quiet?') process.send!({ lastCallAt });
 });
-process.stdout.write(JSON.stringify({ url: fake.serviceUrl, appId: fake.directory.appId }) + '\n');
+process.stdout.write(`${JSON.stringify({ url: fake.serviceUrl, appId: fake.directory.appId })}\n`);
 process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));

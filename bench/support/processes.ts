@@ -8,7 +8,11 @@ import { readFileSync } from 'node:fs';
 
 export interface BenchProcesses {
   /** Starts a TypeScript script as a process; resolves when `ready` finds what it waits for in its output. */
-  run(args: string[], env: Record<string, string>, ready: (output: string) => string | undefined): Promise<{ found: string; child: ChildProcess }>;
+  run(
+    args: string[],
+    env: Record<string, string>,
+    ready: (output: string) => string | undefined,
+  ): Promise<{ found: string; child: ChildProcess }>;
   stopAll(): void;
 }
 
@@ -16,7 +20,10 @@ export function benchProcesses(): BenchProcesses {
   const children: ChildProcess[] = [];
   return {
     run(args, env, ready) {
-      const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
       children.push(child);
       let output = '';
       return new Promise((resolve, reject) => {

@@ -6,7 +6,9 @@
 import type Database from 'better-sqlite3';
 
 export function seedPeople(db: Database.Database, now: number): { author: number; approver: number } {
-  const insert = db.prepare('INSERT INTO people (platform, platform_user_id, display_name, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO people (platform, platform_user_id, display_name, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const author = Number(insert.run('slack', 'U0SEEDAUTHOR', 'Seed Author', 'Europe/Berlin', now, now).lastInsertRowid);
   const approver = Number(insert.run('slack', 'U0SEEDAPPROVER', 'Seed Approver', 'UTC', now, now).lastInsertRowid);
   return { author, approver };
@@ -25,10 +27,12 @@ export function seedPosts(
     "INSERT INTO posts (status, author_id, current_revision_id, publish_at, publish_zone, origin_platform, created_at, updated_at) VALUES (?, ?, 0, ?, 'Europe/Berlin', 'slack', ?, ?)",
   );
   const revision = db.prepare(
-    "INSERT INTO revisions (post_id, number, text, networks, media_url, content_hash, author_id, ai_assisted, created_at) VALUES (?, 1, ?, ?, NULL, ?, ?, 0, ?)",
+    'INSERT INTO revisions (post_id, number, text, networks, media_url, content_hash, author_id, ai_assisted, created_at) VALUES (?, 1, ?, ?, NULL, ?, ?, 0, ?)',
   );
   const point = db.prepare('UPDATE posts SET current_revision_id = ? WHERE id = ?');
-  const decision = db.prepare("INSERT INTO decisions (post_id, revision_id, approver_id, kind, comment, platform, created_at) VALUES (?, ?, ?, 'approve', NULL, 'slack', ?)");
+  const decision = db.prepare(
+    "INSERT INTO decisions (post_id, revision_id, approver_id, kind, comment, platform, created_at) VALUES (?, ?, ?, 'approve', NULL, 'slack', ?)",
+  );
   const publication = db.prepare(
     'INSERT INTO publications (post_id, revision_id, network, status, due_at, attempts, external_id, url, published_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
   );
@@ -39,7 +43,9 @@ export function seedPosts(
       const published = options.status === 'published';
       const postId = Number(post.run(published ? 'published' : 'approved', author, due, options.now, options.now).lastInsertRowid);
       const text = `Seeded post number ${i} with a little text`;
-      const revisionId = Number(revision.run(postId, text, JSON.stringify([options.network]), `hash-${i}`, author, options.now).lastInsertRowid);
+      const revisionId = Number(
+        revision.run(postId, text, JSON.stringify([options.network]), `hash-${i}`, author, options.now).lastInsertRowid,
+      );
       point.run(revisionId, postId);
       decision.run(postId, revisionId, approver, options.now);
       const pub = publication.run(
@@ -71,7 +77,9 @@ export function seedSnapshots(
   everyMs: number,
   forMs = Infinity,
 ): number {
-  const insert = db.prepare('INSERT INTO metric_snapshots (publication_id, taken_at, likes, comments, shares, impressions, clicks, saves) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)');
+  const insert = db.prepare(
+    'INSERT INTO metric_snapshots (publication_id, taken_at, likes, comments, shares, impressions, clicks, saves) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)',
+  );
   let rows = 0;
   db.transaction(() => {
     for (const p of publications) {

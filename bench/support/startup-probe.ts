@@ -10,10 +10,14 @@ import { createLogger } from '../../src/observability/logger.js';
 const file = process.argv[2]!;
 const before = process.memoryUsage().rss;
 const start = performance.now();
-const app = await startApp(loadConfig({ DATABASE_URL: `file:${file}` }), { logger: createLogger({ level: 'error' }), port: 0, host: '127.0.0.1' });
+const app = await startApp(loadConfig({ DATABASE_URL: `file:${file}` }), {
+  logger: createLogger({ level: 'error' }),
+  port: 0,
+  host: '127.0.0.1',
+});
 await app.scheduler.idle();
 const ms = performance.now() - start;
 globalThis.gc?.();
 const rss = process.memoryUsage().rss;
-process.stdout.write(JSON.stringify({ ms, rss, rssBefore: before, timers: app.scheduler.timerCount }) + '\n');
+process.stdout.write(`${JSON.stringify({ ms, rss, rssBefore: before, timers: app.scheduler.timerCount })}\n`);
 await app.stop();

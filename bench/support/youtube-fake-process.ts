@@ -5,7 +5,9 @@
 import { startYouTubeFake } from '../../test/fakes/youtube/server.js';
 
 const fake = await startYouTubeFake({ processingLooks: 0 });
-process.stdout.write(JSON.stringify({ url: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, refreshToken: fake.refreshToken }) + '\n');
+process.stdout.write(
+  `${JSON.stringify({ url: fake.url, clientId: fake.clientId, clientSecret: fake.clientSecret, refreshToken: fake.refreshToken })}\n`,
+);
 process.on('message', (message) => {
   if (message === 'videos?') process.send!([...fake.videos.values()].map((v) => ({ id: v.id, sha256: v.sha256, bytes: v.bytes })));
 });

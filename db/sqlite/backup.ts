@@ -77,7 +77,8 @@ export function sqliteFileOf(databaseUrl: string, target: string): string {
   }
   if (!databaseUrl.startsWith('file:')) refuse('DATABASE_URL: must start with file: (SQLite)');
   const file = databaseUrl.slice('file:'.length);
-  if (file === '' || file === ':memory:') refuse(`DATABASE_URL=${databaseUrl}: an in-memory database lives only inside Greenlight's process and cannot be backed up`);
+  if (file === '' || file === ':memory:')
+    refuse(`DATABASE_URL=${databaseUrl}: an in-memory database lives only inside Greenlight's process and cannot be backed up`);
   return path.resolve(file);
 }
 
@@ -85,7 +86,8 @@ export function sqliteFileOf(databaseUrl: string, target: string): string {
 function checkTarget(target: string, source: string, force: boolean): void {
   const folder = path.dirname(target);
   const folderStat = statOrUndefined(folder);
-  if (!folderStat) refuse(`the folder ${folder} does not exist; create it first (mkdir -p ${JSON.stringify(folder)}) or choose another place`);
+  if (!folderStat)
+    refuse(`the folder ${folder} does not exist; create it first (mkdir -p ${JSON.stringify(folder)}) or choose another place`);
   if (!folderStat!.isDirectory()) refuse(`${folder} is not a folder, so ${target} cannot be written`);
 
   const sidecar = SIDECARS.find((suffix) => target.endsWith(suffix));
@@ -93,12 +95,15 @@ function checkTarget(target: string, source: string, force: boolean): void {
   const existing = statOrUndefined(target);
   if (existing?.isDirectory()) refuse(`${target} is a folder; name a file in it, e.g. ${path.join(target, 'greenlight-YYYY-MM-DD.db')}`);
   for (const suffix of ['', ...SIDECARS]) {
-    if (sameFile(existing, statOrUndefined(source + suffix))) refuse(`${target} is the database itself (DATABASE_URL); write the backup somewhere else`);
+    if (sameFile(existing, statOrUndefined(source + suffix)))
+      refuse(`${target} is the database itself (DATABASE_URL); write the backup somewhere else`);
   }
   if (existing && !force) refuse(`${target} already exists; choose another name, or add --force to replace it`);
   for (const suffix of SIDECARS) {
     if (statOrUndefined(target + suffix)) {
-      refuse(`${target + suffix} exists: ${target} looks like a database in use, and SQLite would read that file with the copy; choose another name`);
+      refuse(
+        `${target + suffix} exists: ${target} looks like a database in use, and SQLite would read that file with the copy; choose another name`,
+      );
     }
   }
 }
@@ -155,12 +160,16 @@ function verifyCopy(file: string, expected: DatabaseIdentity): { posts: number; 
     }
     if (problems.length !== 1 || problems[0]!.integrity_check !== 'ok') {
       // One line: SQLite's first findings (a report can run to thousands of lines).
-      const findings = problems.map((p) => p.integrity_check).join('; ').replace(/\s+/g, ' ');
+      const findings = problems
+        .map((p) => p.integrity_check)
+        .join('; ')
+        .replace(/\s+/g, ' ');
       const shown = findings.length > 240 ? `${findings.slice(0, 240)} …` : findings;
       refuse(`the copy failed SQLite's integrity check (${shown}); the database itself may be damaged: run PRAGMA integrity_check on it`);
     }
     const identity = readIdentity(copy);
-    if (identity?.id !== expected.id) refuse(`the copy is not database ${expected.id} (it has ${identity ? `identity ${identity.id}` : 'no identity'})`);
+    if (identity?.id !== expected.id)
+      refuse(`the copy is not database ${expected.id} (it has ${identity ? `identity ${identity.id}` : 'no identity'})`);
     const tables = new Set(copy.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
     const missing = CORE_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) refuse(`the copy lacks Greenlight's tables ${missing.join(', ')}`);

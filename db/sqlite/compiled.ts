@@ -33,7 +33,8 @@ export function compile(sqlite: Database.Database, query: { toSQL(): { sql: stri
   const constants: unknown[] = [];
   for (const param of params) {
     const encoder = is(param, Param) ? param.encoder : undefined;
-    const encode: Encoder = encoder && !PLAIN.has((encoder as { columnType?: string }).columnType ?? '') ? (v) => encoder.mapToDriverValue(v) : undefined;
+    const encode: Encoder =
+      encoder && !PLAIN.has((encoder as { columnType?: string }).columnType ?? '') ? (v) => encoder.mapToDriverValue(v) : undefined;
     const inner = is(param, Param) ? param.value : param;
     names.push(is(inner, Placeholder) ? inner.name : undefined);
     encoders.push(encode);

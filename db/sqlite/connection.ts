@@ -38,21 +38,17 @@ export function openSqlite(file: string, inspect?: (sqlite: Database.Database) =
 export function migrateSqlite(sqlite: Database.Database): number {
   const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
   const apply = sqlite.transaction(() => {
-    sqlite.exec(
-      'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)',
-    );
-    const last = sqlite
-      .prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1')
-      .get() as { created_at: number } | undefined;
+    sqlite.exec('CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
+    const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as
+      | { created_at: number }
+      | undefined;
     let applied = 0;
     for (const migration of migrations) {
       if (last && Number(last.created_at) >= migration.folderMillis) continue;
       for (const statement of migration.sql) {
         if (statement.trim()) sqlite.exec(statement);
       }
-      sqlite
-        .prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)')
-        .run(migration.hash, migration.folderMillis);
+      sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)').run(migration.hash, migration.folderMillis);
       applied++;
     }
     return applied;

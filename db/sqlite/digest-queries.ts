@@ -95,7 +95,13 @@ export class DigestQueries {
 
   scheduledBetween(from: Date, to: Date, limit: number): ScheduledPublication[] {
     return this.db
-      .select({ publicationId: publications.id, postId: publications.postId, network: publications.network, dueAt: publications.dueAt, text: revisions.text })
+      .select({
+        publicationId: publications.id,
+        postId: publications.postId,
+        network: publications.network,
+        dueAt: publications.dueAt,
+        text: revisions.text,
+      })
       .from(publications)
       .innerJoin(revisions, eq(revisions.id, publications.revisionId))
       .where(and(eq(publications.status, 'scheduled'), gte(publications.dueAt, ms(from)), lt(publications.dueAt, ms(to))))

@@ -87,12 +87,16 @@ export class SqliteHealth {
       stat = fs.statSync(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return [`the database file ${this.file} was deleted while Greenlight had it open: what it writes now is lost when it stops. Restore the file from a backup and restart Greenlight.`];
+        return [
+          `the database file ${this.file} was deleted while Greenlight had it open: what it writes now is lost when it stops. Restore the file from a backup and restart Greenlight.`,
+        ];
       }
       return [`the database file ${this.file} cannot be examined: ${describe(error)}`];
     }
     if (stat.dev !== this.#opened.dev || stat.ino !== this.#opened.ino) {
-      return [`the database file ${this.file} was replaced by another file while Greenlight had it open: Greenlight still writes to the one it opened. Restart it to use the file now there.`];
+      return [
+        `the database file ${this.file} was replaced by another file while Greenlight had it open: Greenlight still writes to the one it opened. Restart it to use the file now there.`,
+      ];
     }
     try {
       const disk = fs.statfsSync(path.dirname(this.file));

@@ -12,7 +12,10 @@ export interface DatabaseIdentity {
 export function readIdentity(sqlite: Database.Database): DatabaseIdentity | undefined {
   const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'greenlight_meta'").get();
   if (!table) return undefined;
-  const rows = sqlite.prepare("SELECT key, value FROM greenlight_meta WHERE key IN ('database_id', 'created_at')").all() as { key: string; value: string }[];
+  const rows = sqlite.prepare("SELECT key, value FROM greenlight_meta WHERE key IN ('database_id', 'created_at')").all() as {
+    key: string;
+    value: string;
+  }[];
   const value = (key: string) => rows.find((r) => r.key === key)?.value;
   const id = value('database_id');
   return id ? { id, createdAt: value('created_at') ?? 'unknown' } : undefined;

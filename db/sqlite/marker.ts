@@ -48,9 +48,10 @@ export function writeMarker(markerFile: string, file: string, identity: Database
     database: path.resolve(file),
     id: identity.id,
     createdAt: identity.createdAt,
-    about: 'Greenlight keeps a database at this path. If it is missing at start, Greenlight refuses to create an empty one; `npm start -- --init` starts over.',
+    about:
+      'Greenlight keeps a database at this path. If it is missing at start, Greenlight refuses to create an empty one; `npm start -- --init` starts over.',
   };
   const temporary = `${markerFile}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, JSON.stringify(body, null, 2) + '\n');
+  fs.writeFileSync(temporary, `${JSON.stringify(body, null, 2)}\n`);
   fs.renameSync(temporary, markerFile);
 }

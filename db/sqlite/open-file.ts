@@ -33,7 +33,8 @@ export async function openDatabaseFile(file: string, options: OpenFileOptions = 
   const marker = readMarker(markerFile);
   const existed = exists(file);
   const before = marker.found ? ` Greenlight kept ${describeIdentity(marker.identity)} there (marker ${markerFile}).` : '';
-  const remedy = ' Put the right file back (from a backup), or start with --init (npm start -- --init) to begin with a new, empty database.';
+  const remedy =
+    ' Put the right file back (from a backup), or start with --init (npm start -- --init) to begin with a new, empty database.';
 
   if (!existed && marker.found && !options.init) {
     throw new UserFacingError(`the database file ${file} is missing.${before}${remedy}`);
@@ -43,7 +44,10 @@ export async function openDatabaseFile(file: string, options: OpenFileOptions = 
     inspect: (sqlite) => {
       found = readIdentity(sqlite);
       if (!marker.found || options.init || !existed) return;
-      if (!found) throw new UserFacingError(`${file} is not the database that was there: it has no identity (a new or empty file?).${before}${remedy}`);
+      if (!found)
+        throw new UserFacingError(
+          `${file} is not the database that was there: it has no identity (a new or empty file?).${before}${remedy}`,
+        );
       if (marker.identity && found.id !== marker.identity.id) {
         throw new UserFacingError(`${file} is ${describeIdentity(found)}, not the one that was there.${before}${remedy}`);
       }
@@ -97,7 +101,7 @@ function whyNotOpen(file: string): string {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return `${file} is a folder, not a database file`;
   return (
     (fs.existsSync(file)
-      ? attempt('the file', file, fs.constants.R_OK) ?? attempt('the file', file, fs.constants.W_OK)
+      ? (attempt('the file', file, fs.constants.R_OK) ?? attempt('the file', file, fs.constants.W_OK))
       : attempt('the folder', folder, fs.constants.W_OK)) ?? 'SQLite could not open it (SQLITE_CANTOPEN)'
   );
 }

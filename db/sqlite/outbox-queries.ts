@@ -97,7 +97,14 @@ export class OutboxQueries {
 
   insert(items: readonly NewsInput[], at: Date): void {
     for (const item of items) {
-      this.#insert.run({ platform: item.platform, lane: item.lane, kind: item.kind, postId: item.postId, payload: item.payload, at: at.getTime() });
+      this.#insert.run({
+        platform: item.platform,
+        lane: item.lane,
+        kind: item.kind,
+        postId: item.postId,
+        payload: item.payload,
+        at: at.getTime(),
+      });
     }
   }
 
@@ -120,7 +127,13 @@ export class OutboxQueries {
         const progress = settlement.progress?.get(id);
         // Before the retry releases the claim (the progress update checks the owner).
         if (progress && Object.keys(progress).length) this.#progress.run({ id, owner, patch: JSON.stringify(progress) });
-        this.#retry.run({ ...base, id, retryAt: settlement.retryAt.getTime(), error: settlement.error, unknown: settlement.maybeDelivered ? 1 : 0 });
+        this.#retry.run({
+          ...base,
+          id,
+          retryAt: settlement.retryAt.getTime(),
+          error: settlement.error,
+          unknown: settlement.maybeDelivered ? 1 : 0,
+        });
       } else this.#failed.run({ ...base, id, error: settlement.error });
     }
   }

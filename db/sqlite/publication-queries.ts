@@ -25,7 +25,13 @@ const effective = sql<number>`coalesce(${publications.nextAttemptAt}, ${publicat
 /** Applies a person's decision about one publication; undoes everything if its status moved on. */
 export function applyPublicationChange(db: Db, postId: number, change: PublicationChange, at: Date): void {
   // A person decided (having checked the account where it was in doubt): no mark survives.
-  const set: Partial<typeof publications.$inferInsert> = { status: change.status, updatedAt: ms(at), claimOwner: null, leaseUntil: null, sendingAt: null };
+  const set: Partial<typeof publications.$inferInsert> = {
+    status: change.status,
+    updatedAt: ms(at),
+    claimOwner: null,
+    leaseUntil: null,
+    sendingAt: null,
+  };
   if (change.dueAt) {
     set.dueAt = ms(change.dueAt);
     set.nextAttemptAt = null;
@@ -105,7 +111,13 @@ export class PublicationQueries {
       .prepare();
     this.#claim = db
       .update(publications)
-      .set({ status: 'publishing', claimOwner: v('owner'), leaseUntil: v('leaseUntil'), attempts: sql`${publications.attempts} + 1`, updatedAt: v('now') })
+      .set({
+        status: 'publishing',
+        claimOwner: v('owner'),
+        leaseUntil: v('leaseUntil'),
+        attempts: sql`${publications.attempts} + 1`,
+        updatedAt: v('now'),
+      })
       .where(
         and(
           eq(publications.id, p('id')),
@@ -120,7 +132,11 @@ export class PublicationQueries {
       .returning()
       .prepare();
     const mine = and(eq(publications.id, p('id')), eq(publications.status, 'publishing'), eq(publications.claimOwner, p('owner')));
-    this.#renew = db.update(publications).set({ leaseUntil: v('leaseUntil') }).where(mine).prepare();
+    this.#renew = db
+      .update(publications)
+      .set({ leaseUntil: v('leaseUntil') })
+      .where(mine)
+      .prepare();
     // The first mark stands: a resumed send's idempotency window counts from the first request.
     this.#markSending = db
       .update(publications)
@@ -128,8 +144,18 @@ export class PublicationQueries {
       .where(mine)
       .prepare();
     // A claim that never sent goes back as it was: due when it was due, the attempt uncounted.
-    const giveBack = { status: 'scheduled', claimOwner: null, leaseUntil: null, attempts: sql`max(${publications.attempts} - 1, 0)`, updatedAt: v('at') };
-    this.#release = db.update(publications).set(giveBack).where(and(mine, isNull(publications.sendingAt))).prepare();
+    const giveBack = {
+      status: 'scheduled',
+      claimOwner: null,
+      leaseUntil: null,
+      attempts: sql`max(${publications.attempts} - 1, 0)`,
+      updatedAt: v('at'),
+    };
+    this.#release = db
+      .update(publications)
+      .set(giveBack)
+      .where(and(mine, isNull(publications.sendingAt)))
+      .prepare();
     this.#releaseStale = db
       .update(publications)
       .set(giveBack)
@@ -140,14 +166,32 @@ export class PublicationQueries {
     const released = { claimOwner: null, leaseUntil: null, updatedAt: v('at') };
     this.#settlePublished = db
       .update(publications)
-      .set({ ...released, status: 'published', externalId: v('externalId'), url: v('url'), publishedAt: v('at'), lastError: null, nextAttemptAt: null, sendingAt: null })
+      .set({
+        ...released,
+        status: 'published',
+        externalId: v('externalId'),
+        url: v('url'),
+        publishedAt: v('at'),
+        lastError: null,
+        nextAttemptAt: null,
+        sendingAt: null,
+      })
       .where(mine)
       .returning()
       .prepare();
     // Held on the network until its due time: the claim goes, the link stays, and at the due time it is claimed again to confirm.
     this.#settleHeld = db
       .update(publications)
-      .set({ ...released, status: 'held', externalId: v('externalId'), url: v('url'), dueAt: v('until'), lastError: null, nextAttemptAt: null, sendingAt: null })
+      .set({
+        ...released,
+        status: 'held',
+        externalId: v('externalId'),
+        url: v('url'),
+        dueAt: v('until'),
+        lastError: null,
+        nextAttemptAt: null,
+        sendingAt: null,
+      })
       .where(mine)
       .returning()
       .prepare();
@@ -183,9 +227,13 @@ export class PublicationQueries {
   dueItems(until: Date, limit: number, reminderLeadMs: number): DueItem[] {
     const u = ms(until);
     const items = [
-      ...this.#duePublications.all({ until: u, limit }).map((r): DueItem => ({ kind: 'publication', id: r.id, at: new Date(r.at), network: r.network as NetworkId })),
+      ...this.#duePublications
+        .all({ until: u, limit })
+        .map((r): DueItem => ({ kind: 'publication', id: r.id, at: new Date(r.at), network: r.network as NetworkId })),
       ...this.#dueExpiries.all({ until: u, limit }).map((r): DueItem => ({ kind: 'expiry', id: r.id, at: new Date(r.at!) })),
-      ...this.#dueReminders.all({ untilPlusLead: u + reminderLeadMs, limit }).map((r): DueItem => ({ kind: 'reminder', id: r.id, at: new Date(r.at! - reminderLeadMs) })),
+      ...this.#dueReminders
+        .all({ untilPlusLead: u + reminderLeadMs, limit })
+        .map((r): DueItem => ({ kind: 'reminder', id: r.id, at: new Date(r.at! - reminderLeadMs) })),
       ...this.#dueStale.all({ until: u, limit }).map((r): DueItem => ({ kind: 'stale', id: r.id, at: new Date(r.at!) })),
     ];
     return items.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id);
@@ -205,7 +253,9 @@ export class PublicationQueries {
 
   release(id: number, owner: string, at: Date, staleBy?: Date): boolean {
     const result =
-      staleBy === undefined ? this.#release.run({ id, owner, at: ms(at) }) : this.#releaseStale.run({ id, owner, at: ms(at), staleBy: ms(staleBy) });
+      staleBy === undefined
+        ? this.#release.run({ id, owner, at: ms(at) })
+        : this.#releaseStale.run({ id, owner, at: ms(at), staleBy: ms(staleBy) });
     return result.changes === 1;
   }
 
@@ -241,7 +291,14 @@ export class PublicationQueries {
     return this.db
       .update(publications)
       .set({ status: 'needs_attention', lastError: error, claimOwner: null, leaseUntil: null, updatedAt: ms(at) })
-      .where(and(eq(publications.id, id), eq(publications.status, 'publishing'), eq(publications.claimOwner, staleOwner), lte(publications.leaseUntil, ms(staleBy))))
+      .where(
+        and(
+          eq(publications.id, id),
+          eq(publications.status, 'publishing'),
+          eq(publications.claimOwner, staleOwner),
+          lte(publications.leaseUntil, ms(staleBy)),
+        ),
+      )
       .returning()
       .get();
   }
@@ -258,7 +315,8 @@ export class PublicationQueries {
   settle(id: number, owner: string, outcome: PublishOutcome, at: Date) {
     const base = { id, owner, at: ms(at) };
     if (outcome.status === 'published') return this.#settlePublished.get({ ...base, externalId: outcome.externalId, url: outcome.url });
-    if (outcome.status === 'held') return this.#settleHeld.get({ ...base, externalId: outcome.externalId, url: outcome.url, until: ms(outcome.until) });
+    if (outcome.status === 'held')
+      return this.#settleHeld.get({ ...base, externalId: outcome.externalId, url: outcome.url, until: ms(outcome.until) });
     if (outcome.status === 'scheduled') return this.#settleRetry.get({ ...base, retryAt: ms(outcome.retryAt), error: outcome.error });
     return this.#settleFinal.get({ ...base, status: outcome.status, error: outcome.error });
   }

@@ -1,7 +1,19 @@
 /** Converts SQLite rows (ms integers, JSON text) to domain types and back. */
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
-import type { ChatPlatform, Decision, DecisionKind, Person, Post, PostImage, PostStatus, PostVideo, Revision, TextVariants, YouTubeDetails } from '../../src/domain/post.js';
+import type {
+  ChatPlatform,
+  Decision,
+  DecisionKind,
+  Person,
+  Post,
+  PostImage,
+  PostStatus,
+  PostVideo,
+  Revision,
+  TextVariants,
+  YouTubeDetails,
+} from '../../src/domain/post.js';
 import type { Publication, PublicationStatus } from '../../src/domain/publication.js';
 import { getTableColumns, type Table } from 'drizzle-orm';
 import type * as schema from './schema.js';

@@ -143,12 +143,8 @@ export const publications = sqliteTable(
     uniqueIndex('publications_post_network').on(t.postId, t.network),
     // Partial indexes: only rows still to be published, and only published rows (for
     // metrics), are indexed, so most writes touch fewer index pages.
-    index('publications_open_due')
-      .on(t.status, t.dueAt)
-      .where(sql`status IN ('scheduled', 'held', 'publishing')`),
-    index('publications_published_at')
-      .on(t.publishedAt)
-      .where(sql`published_at IS NOT NULL`),
+    index('publications_open_due').on(t.status, t.dueAt).where(sql`status IN ('scheduled', 'held', 'publishing')`),
+    index('publications_published_at').on(t.publishedAt).where(sql`published_at IS NOT NULL`),
   ],
 );
 
@@ -167,10 +163,7 @@ export const metricSnapshots = sqliteTable(
     clicks: integer('clicks'),
     saves: integer('saves'),
   },
-  (t) => [
-    index('metric_snapshots_publication_taken').on(t.publicationId, t.takenAt),
-    index('metric_snapshots_taken').on(t.takenAt),
-  ],
+  (t) => [index('metric_snapshots_publication_taken').on(t.publicationId, t.takenAt), index('metric_snapshots_taken').on(t.takenAt)],
 );
 
 export const chatMessages = sqliteTable(

@@ -61,7 +61,10 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
     // transaction holds the database's write lock, so nothing else can take them, and each
     // row is written once (no insert-then-point-at-the-revision update, no RETURNING).
     nextIds: db
-      .select({ post: sql<number>`coalesce(max(${posts.id}), 0) + 1`, revision: sql<number>`(select coalesce(max(${revisions.id}), 0) + 1 from ${revisions})` })
+      .select({
+        post: sql<number>`coalesce(max(${posts.id}), 0) + 1`,
+        revision: sql<number>`(select coalesce(max(${revisions.id}), 0) + 1 from ${revisions})`,
+      })
       .from(posts),
     insertPost: db.insert(posts).values({
       id: p('id'),
@@ -88,17 +91,15 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
         updatedAt: v('at'),
       })
       .where(eq(posts.id, p('id'))),
-    insertDecision: db
-      .insert(decisions)
-      .values({
-        postId: p('postId'),
-        revisionId: p('revisionId'),
-        approverId: p('approverId'),
-        kind: p('kind'),
-        comment: p('comment'),
-        platform: p('platform'),
-        createdAt: p('at'),
-      }),
+    insertDecision: db.insert(decisions).values({
+      postId: p('postId'),
+      revisionId: p('revisionId'),
+      approverId: p('approverId'),
+      kind: p('kind'),
+      comment: p('comment'),
+      platform: p('platform'),
+      createdAt: p('at'),
+    }),
     // Returns what it cancelled, so each cancellation is audited.
     cancelScheduledPublications: db
       .update(publications)
@@ -130,24 +131,35 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
         setWhere: eq(publications.status, 'cancelled'),
       })
       .returning(),
-    insertAudit: db
-      .insert(auditLog)
-      .values({
-        at: p('at'),
-        platform: p('platform'),
-        actorId: p('actorId'),
-        actorLabel: p('actorLabel'),
-        action: p('action'),
-        postId: p('postId'),
-        revisionId: p('revisionId'),
-        details: p('details'),
-      }),
+    insertAudit: db.insert(auditLog).values({
+      at: p('at'),
+      platform: p('platform'),
+      actorId: p('actorId'),
+      actorLabel: p('actorLabel'),
+      action: p('action'),
+      postId: p('postId'),
+      revisionId: p('revisionId'),
+      details: p('details'),
+    }),
     revisionContent: db
-      .select({ text: revisions.text, mediaUrl: revisions.mediaUrl, images: revisions.images, variants: revisions.variants, video: revisions.video, youtube: revisions.youtube })
+      .select({
+        text: revisions.text,
+        mediaUrl: revisions.mediaUrl,
+        images: revisions.images,
+        variants: revisions.variants,
+        video: revisions.video,
+        youtube: revisions.youtube,
+      })
       .from(revisions)
       .where(eq(revisions.id, p('id'))),
-    postPublishAt: db.select({ publishAt: schema.posts.publishAt }).from(schema.posts).where(eq(schema.posts.id, p('id'))),
-    personById: db.select().from(people).where(eq(people.id, p('id'))),
+    postPublishAt: db
+      .select({ publishAt: schema.posts.publishAt })
+      .from(schema.posts)
+      .where(eq(schema.posts.id, p('id'))),
+    personById: db
+      .select()
+      .from(people)
+      .where(eq(people.id, p('id'))),
     personByPlatformId: db
       .select()
       .from(people)
@@ -155,11 +167,12 @@ export function prepareStatements(db: BetterSQLite3Database<typeof schema>, sqli
     chatMessage: db
       .select()
       .from(chatMessages)
-      .where(
-        and(eq(chatMessages.postId, p('postId')), eq(chatMessages.platform, p('platform')), eq(chatMessages.purpose, p('purpose'))),
-      ),
+      .where(and(eq(chatMessages.postId, p('postId')), eq(chatMessages.platform, p('platform')), eq(chatMessages.purpose, p('purpose')))),
   };
-  return Object.fromEntries(Object.entries(queries).map(([name, query]) => [name, compile(sqlite, query)])) as Record<keyof typeof queries, Compiled>;
+  return Object.fromEntries(Object.entries(queries).map(([name, query]) => [name, compile(sqlite, query)])) as Record<
+    keyof typeof queries,
+    Compiled
+  >;
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;

@@ -4,7 +4,17 @@ import { and, asc, count, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizz
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { NetworkId } from '../../src/domain/network.js';
-import { textFor, type ChatPlatform, type Person, type PostAggregate, type PostImage, type PostVideo, type Revision, type TextVariants, type YouTubeDetails } from '../../src/domain/post.js';
+import {
+  textFor,
+  type ChatPlatform,
+  type Person,
+  type PostAggregate,
+  type PostImage,
+  type PostVideo,
+  type Revision,
+  type TextVariants,
+  type YouTubeDetails,
+} from '../../src/domain/post.js';
 import type { EngagementMetrics, Publication, PublicationStatus } from '../../src/domain/publication.js';
 import {
   isRefusal,
@@ -41,7 +51,20 @@ import {
   type UpdateResult,
 } from '../store.js';
 import { migrateSqlite, openSqlite } from './connection.js';
-import { columnReader, json, maybeMs, ms, parseReference, width, toAuditEntry, toDecision, toPerson, toPost, toPublication, toRevision } from './rows.js';
+import {
+  columnReader,
+  json,
+  maybeMs,
+  ms,
+  parseReference,
+  width,
+  toAuditEntry,
+  toDecision,
+  toPerson,
+  toPost,
+  toPublication,
+  toRevision,
+} from './rows.js';
 import * as schema from './schema.js';
 import { compareAndSetCredential, readCredential } from './credential-queries.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
@@ -292,19 +315,19 @@ export class SqliteStore implements Store {
     }
     return this.#write(() => {
       const row = this.db
-      .insert(schema.people)
-      .values({
-        platform: input.platform,
-        platformUserId: input.platformUserId,
-        displayName: input.displayName,
-        timezone: input.timezone ?? null,
-        email: input.email ?? null,
-        createdAt: ms(at),
-        updatedAt: ms(at),
-      })
-      .onConflictDoUpdate({ target: [schema.people.platform, schema.people.platformUserId], set })
-      .returning()
-      .get();
+        .insert(schema.people)
+        .values({
+          platform: input.platform,
+          platformUserId: input.platformUserId,
+          displayName: input.displayName,
+          timezone: input.timezone ?? null,
+          email: input.email ?? null,
+          createdAt: ms(at),
+          updatedAt: ms(at),
+        })
+        .onConflictDoUpdate({ target: [schema.people.platform, schema.people.platformUserId], set })
+        .returning()
+        .get();
       return toPerson(row);
     });
   }
@@ -394,7 +417,9 @@ export class SqliteStore implements Store {
       images: (r.images ?? []).map((i) => ({ ...i })),
       variants: { ...r.variants },
       video: r.video ? { ...r.video } : null,
-      youtube: r.youtube ? { ...r.youtube, tags: [...r.youtube.tags], thumbnail: r.youtube.thumbnail ? { ...r.youtube.thumbnail } : null } : null,
+      youtube: r.youtube
+        ? { ...r.youtube, tags: [...r.youtube.tags], thumbnail: r.youtube.thumbnail ? { ...r.youtube.thumbnail } : null }
+        : null,
       contentHash: r.contentHash,
       authorId: r.authorId,
       aiAssisted: r.aiAssisted,
@@ -437,7 +462,11 @@ export class SqliteStore implements Store {
 
   async countPublications(statuses: readonly PublicationStatus[]): Promise<number> {
     if (!statuses.length) return 0;
-    const row = this.db.select({ n: count() }).from(schema.publications).where(inArray(schema.publications.status, [...statuses])).get();
+    const row = this.db
+      .select({ n: count() })
+      .from(schema.publications)
+      .where(inArray(schema.publications.status, [...statuses]))
+      .get();
     return row?.n ?? 0;
   }
 
@@ -455,7 +484,9 @@ export class SqliteStore implements Store {
   #apply(before: PostAggregate, change: PostChange): PostAggregate {
     const postId = before.post.id;
     const at = ms(change.at);
-    const revision = change.revision ? this.#insertRevision(change.revision, postId, before.revision.number + 1, change.at) : before.revision;
+    const revision = change.revision
+      ? this.#insertRevision(change.revision, postId, before.revision.number + 1, change.at)
+      : before.revision;
     const was = before.post;
     const post = {
       id: postId,
@@ -481,11 +512,15 @@ export class SqliteStore implements Store {
     let decisions = before.decisions;
     if (change.decision) {
       const { revisionId, approver, kind, comment, platform } = change.decision;
-      const id = Number(this.#q.insertDecision.run({ postId, revisionId, approverId: approver.id, kind, comment, platform, at }).lastInsertRowid);
+      const id = Number(
+        this.#q.insertDecision.run({ postId, revisionId, approverId: approver.id, kind, comment, platform, at }).lastInsertRowid,
+      );
       decisions = [...decisions, { id, postId, revisionId, approver, kind, comment, platform, createdAt: change.at }];
     }
     let publications = before.publications;
-    const cancelled = change.cancelScheduledPublications ? (this.#q.cancelScheduledPublications.rows({ postId, at }) as [number, string, number][]) : [];
+    const cancelled = change.cancelScheduledPublications
+      ? (this.#q.cancelScheduledPublications.rows({ postId, at }) as [number, string, number][])
+      : [];
     const created = (change.createPublications ?? []).map((publication) => this.#createPublication(before, publication, change.at));
     for (const pc of change.publicationChanges ?? []) applyPublicationChange(this.db, postId, pc, change.at);
     if (change.cancelScheduledPublications || change.publicationChanges?.length) {
@@ -501,7 +536,12 @@ export class SqliteStore implements Store {
       // every approved (post, network).
       const by = change.audit[0] ?? SYSTEM;
       const actor = { platform: by.platform, actorId: by.actorId, actorLabel: by.actorLabel };
-      const entries = cancelled.map(([id, network, revisionId]) => ({ ...actor, action: 'publication.cancelled', revisionId, details: { network, publicationId: id } }));
+      const entries = cancelled.map(([id, network, revisionId]) => ({
+        ...actor,
+        action: 'publication.cancelled',
+        revisionId,
+        details: { network, publicationId: id },
+      }));
       this.#insertAudit(entries, change.at, postId, null);
     }
     const after = { post, revision, author: before.author, decisions, publications };
@@ -591,7 +631,9 @@ export class SqliteStore implements Store {
       .orderBy(asc(schema.publications.dueAt))
       .limit(1)
       .get();
-    return row && { postId: row.postId, network: row.network as NetworkId, dueAt: new Date(row.dueAt), status: row.status as PublicationStatus };
+    return (
+      row && { postId: row.postId, network: row.network as NetworkId, dueAt: new Date(row.dueAt), status: row.status as PublicationStatus }
+    );
   }
 
   // Scheduling -----------------------------------------------------------------------------
@@ -611,7 +653,14 @@ export class SqliteStore implements Store {
 
   /** A claimed row with what to send: its own revision's content (the one that was approved). */
   #claimed(row: typeof schema.publications.$inferSelect): ClaimedPublication {
-    const [text, mediaUrl, images, variants, video, youtube] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [string, string | null, string, string, string | null, string | null];
+    const [text, mediaUrl, images, variants, video, youtube] = this.#q.revisionContent.rows({ id: row.revisionId })[0] as [
+      string,
+      string | null,
+      string,
+      string,
+      string | null,
+      string | null,
+    ];
     const publication = toPublication(row);
     const content = {
       text: textFor({ text, variants: JSON.parse(variants) as TextVariants }, publication.network),
@@ -640,7 +689,13 @@ export class SqliteStore implements Store {
     await this.#write(() => this.#pubs.saveCheckpoint(id, owner, checkpoint));
   }
 
-  async settlePublication(id: number, owner: string, outcome: PublishOutcome, at: Date, news?: SettledNews): Promise<SettledPublication | undefined> {
+  async settlePublication(
+    id: number,
+    owner: string,
+    outcome: PublishOutcome,
+    at: Date,
+    news?: SettledNews,
+  ): Promise<SettledPublication | undefined> {
     return this.#write(() => {
       const row = this.#pubs.settle(id, owner, outcome, at);
       if (!row) {
@@ -648,8 +703,13 @@ export class SqliteStore implements Store {
         return undefined;
       }
       const details: Record<string, unknown> = { network: row.network, publicationId: row.id, attempts: row.attempts };
-      if (outcome.status === 'published' || outcome.status === 'held') Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
-      else Object.assign(details, { error: outcome.error, ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}) });
+      if (outcome.status === 'published' || outcome.status === 'held')
+        Object.assign(details, { url: outcome.url, externalId: outcome.externalId });
+      else
+        Object.assign(details, {
+          error: outcome.error,
+          ...(outcome.status === 'scheduled' ? { retryAt: outcome.retryAt.toISOString() } : {}),
+        });
       const action = outcome.status === 'scheduled' ? 'publication.retry_scheduled' : `publication.${outcome.status}`;
       const done = this.#pubs.completePostIfDone(row.postId, at);
       this.#insertAudit(
@@ -677,7 +737,10 @@ export class SqliteStore implements Store {
   #auditLateOutcome(id: number, outcome: PublishOutcome, at: Date): void {
     const publication = this.db.select().from(schema.publications).where(eq(schema.publications.id, id)).get();
     if (!publication) return;
-    const said = outcome.status === 'published' || outcome.status === 'held' ? { url: outcome.url, externalId: outcome.externalId } : { error: outcome.error };
+    const said =
+      outcome.status === 'published' || outcome.status === 'held'
+        ? { url: outcome.url, externalId: outcome.externalId }
+        : { error: outcome.error };
     const details = { network: publication.network, publicationId: id, outcome: outcome.status, ...said, status: publication.status };
     this.#insertAudit([{ ...SYSTEM, action: 'publication.late_outcome', details }], at, publication.postId, publication.revisionId);
   }
@@ -691,7 +754,18 @@ export class SqliteStore implements Store {
       const row = this.#pubs.resumeStale(stale.id, stale.owner, stale.now, claim.owner, claim.leaseUntil, stale.now);
       if (!row) return undefined;
       this.#insertAudit(
-        [{ ...SYSTEM, action: 'publication.resumed', details: { network: row.network, publicationId: row.id, sendingAt: new Date(row.sendingAt!).toISOString(), reason: 'claim expired' } }],
+        [
+          {
+            ...SYSTEM,
+            action: 'publication.resumed',
+            details: {
+              network: row.network,
+              publicationId: row.id,
+              sendingAt: new Date(row.sendingAt!).toISOString(),
+              reason: 'claim expired',
+            },
+          },
+        ],
         stale.now,
         row.postId,
         row.revisionId,
@@ -704,19 +778,39 @@ export class SqliteStore implements Store {
     return this.#write(() => {
       const row = this.#pubs.abandonStale(stale.id, stale.owner, stale.now, error, stale.now);
       if (!row) return undefined;
-      this.#insertAudit([{ ...SYSTEM, action: 'publication.needs_attention', details: { network: row.network, publicationId: row.id, reason: 'claim expired' } }], stale.now, row.postId, row.revisionId);
+      this.#insertAudit(
+        [
+          {
+            ...SYSTEM,
+            action: 'publication.needs_attention',
+            details: { network: row.network, publicationId: row.id, reason: 'claim expired' },
+          },
+        ],
+        stale.now,
+        row.postId,
+        row.revisionId,
+      );
       return this.#settled(row, stale.now, news);
     });
   }
 
   async markMissed(cutoff: Date, at: Date, news?: SettledNews): Promise<SettledPublication[]> {
     return this.#write(() =>
-      this.#pubs
-        .markMissed(cutoff, at, 'It fell due while Greenlight was not running, later than the grace period allows.')
-        .map((row) => {
-          this.#insertAudit([{ ...SYSTEM, action: 'publication.missed', details: { network: row.network, publicationId: row.id, dueAt: new Date(row.dueAt).toISOString() } }], at, row.postId, row.revisionId);
-          return this.#settled(row, at, news);
-        }),
+      this.#pubs.markMissed(cutoff, at, 'It fell due while Greenlight was not running, later than the grace period allows.').map((row) => {
+        this.#insertAudit(
+          [
+            {
+              ...SYSTEM,
+              action: 'publication.missed',
+              details: { network: row.network, publicationId: row.id, dueAt: new Date(row.dueAt).toISOString() },
+            },
+          ],
+          at,
+          row.postId,
+          row.revisionId,
+        );
+        return this.#settled(row, at, news);
+      }),
     );
   }
 
@@ -775,7 +869,9 @@ export class SqliteStore implements Store {
     if (this.#mediaLinkSecret) return this.#mediaLinkSecret;
     // Insert-if-absent then read, in one write: two processes starting together agree on one key.
     this.#mediaLinkSecret = await this.#write(() => {
-      this.sqlite.prepare("INSERT OR IGNORE INTO greenlight_meta (key, value) VALUES ('media_link_secret', ?)").run(randomBytes(32).toString('hex'));
+      this.sqlite
+        .prepare("INSERT OR IGNORE INTO greenlight_meta (key, value) VALUES ('media_link_secret', ?)")
+        .run(randomBytes(32).toString('hex'));
       return (this.sqlite.prepare("SELECT value FROM greenlight_meta WHERE key = 'media_link_secret'").get() as { value: string }).value;
     });
     return this.#mediaLinkSecret;
@@ -889,13 +985,13 @@ export class SqliteStore implements Store {
     const reference = json(ref.reference);
     await this.#write(() =>
       this.db
-      .insert(schema.chatMessages)
-      .values({ ...ref, reference, createdAt: ms(at), updatedAt: ms(at) })
-      .onConflictDoUpdate({
-        target: [schema.chatMessages.postId, schema.chatMessages.platform, schema.chatMessages.purpose],
-        set: { channelId: ref.channelId, messageId: ref.messageId, reference, updatedAt: ms(at) },
-      })
-      .run(),
+        .insert(schema.chatMessages)
+        .values({ ...ref, reference, createdAt: ms(at), updatedAt: ms(at) })
+        .onConflictDoUpdate({
+          target: [schema.chatMessages.postId, schema.chatMessages.platform, schema.chatMessages.purpose],
+          set: { channelId: ref.channelId, messageId: ref.messageId, reference, updatedAt: ms(at) },
+        })
+        .run(),
     );
   }
 
@@ -915,7 +1011,9 @@ export class SqliteStore implements Store {
 
   async getConversation(platform: ChatPlatform, kind: ChatConversation['kind'], key: string): Promise<ChatConversation | undefined> {
     // Read for every piece of Teams news and every click: a statement prepared once.
-    this.#conversationStatement ??= this.sqlite.prepare('SELECT reference, set_by AS setBy FROM chat_conversations WHERE platform = ? AND kind = ? AND key = ?');
+    this.#conversationStatement ??= this.sqlite.prepare(
+      'SELECT reference, set_by AS setBy FROM chat_conversations WHERE platform = ? AND kind = ? AND key = ?',
+    );
     const row = this.#conversationStatement.get(platform, kind, key) as { reference: string; setBy: number | null } | undefined;
     return row && { platform, kind, key, reference: JSON.parse(row.reference) as Record<string, unknown>, setBy: row.setBy };
   }

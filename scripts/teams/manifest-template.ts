@@ -42,6 +42,7 @@ export function manifestValues(settings: PackageSettings): Record<string, string
 export function renderManifest(template: string, settings: PackageSettings): Record<string, unknown> {
   const json = substitutePlaceholders(template, manifestValues(settings));
   const manifest: unknown = JSON.parse(json);
-  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new TemplateError('the manifest must be a JSON object');
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
+    throw new TemplateError('the manifest must be a JSON object');
   return manifest as Record<string, unknown>;
 }

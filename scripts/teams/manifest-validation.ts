@@ -81,7 +81,10 @@ function describe(error: ErrorObject, value: unknown): ManifestProblem {
         message: `is not a property the ${MANIFEST_VERSION} schema allows here`,
       };
     case 'enum':
-      return { field: fieldOf(error.instancePath), message: `must be one of ${(p.allowedValues as unknown[]).map(show).join(', ')} (got ${show(value)})` };
+      return {
+        field: fieldOf(error.instancePath),
+        message: `must be one of ${(p.allowedValues as unknown[]).map(show).join(', ')} (got ${show(value)})`,
+      };
     case 'const':
       return { field: fieldOf(error.instancePath), message: `must be ${show(p.allowedValue)} (got ${show(value)})` };
     case 'maxLength':
@@ -89,7 +92,10 @@ function describe(error: ErrorObject, value: unknown): ManifestProblem {
     case 'maxItems':
       return { field: fieldOf(error.instancePath), message: `must have at most ${p.limit} items (it has ${(value as unknown[]).length})` };
     case 'pattern':
-      return { field: fieldOf(error.instancePath), message: `${FRIENDLY_PATTERNS[String(p.pattern)] ?? `must match ${p.pattern}`} (got ${show(value)})` };
+      return {
+        field: fieldOf(error.instancePath),
+        message: `${FRIENDLY_PATTERNS[String(p.pattern)] ?? `must match ${p.pattern}`} (got ${show(value)})`,
+      };
     default:
       return { field: fieldOf(error.instancePath), message: error.message ?? error.keyword };
   }
@@ -138,7 +144,8 @@ function pngHeader(bytes: Uint8Array): { width: number; height: number; colourTy
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), colourType: png[25]! };
 }
 
-const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const asRecord = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function leftoverPlaceholders(value: unknown, at: string, out: ManifestProblem[]): void {
@@ -187,12 +194,14 @@ export function checkPackageContents(manifest: unknown, files: ReadonlyMap<strin
   asArray(bot.commandLists).forEach((list, i) => {
     const l = asRecord(list);
     for (const scope of asArray(l.scopes)) {
-      if (!botScopes.has(scope)) problems.push({ field: `bots[0].commandLists[${i}].scopes`, message: `${JSON.stringify(scope)} is not one of the bot's scopes` });
+      if (!botScopes.has(scope))
+        problems.push({ field: `bots[0].commandLists[${i}].scopes`, message: `${JSON.stringify(scope)} is not one of the bot's scopes` });
     }
     const titles = new Set<unknown>();
     asArray(l.commands).forEach((command, j) => {
       const title = asRecord(command).title;
-      if (titles.has(title)) problems.push({ field: `bots[0].commandLists[${i}].commands[${j}].title`, message: `${JSON.stringify(title)} is listed twice` });
+      if (titles.has(title))
+        problems.push({ field: `bots[0].commandLists[${i}].commands[${j}].title`, message: `${JSON.stringify(title)} is listed twice` });
       titles.add(title);
     });
   });
@@ -200,13 +209,19 @@ export function checkPackageContents(manifest: unknown, files: ReadonlyMap<strin
   asArray(m.composeExtensions).forEach((extension, i) => {
     const e = asRecord(extension);
     if (e.botId !== undefined && bot.botId !== undefined && e.botId !== bot.botId) {
-      problems.push({ field: `composeExtensions[${i}].botId`, message: "must be the bot's id (bots[0].botId), or the message extension's invokes go to another bot" });
+      problems.push({
+        field: `composeExtensions[${i}].botId`,
+        message: "must be the bot's id (bots[0].botId), or the message extension's invokes go to another bot",
+      });
     }
     asArray(e.commands).forEach((command, j) => {
       const id = asRecord(command).id;
       // Greenlight's rule, not a documented Teams one: the bot routes on commandId verbatim.
       if (typeof id === 'string' && !/^[A-Za-z0-9_-]+$/.test(id)) {
-        problems.push({ field: `composeExtensions[${i}].commands[${j}].id`, message: `${JSON.stringify(id)} must be letters, digits, "-" or "_" only` });
+        problems.push({
+          field: `composeExtensions[${i}].commands[${j}].id`,
+          message: `${JSON.stringify(id)} must be letters, digits, "-" or "_" only`,
+        });
       }
     });
   });

@@ -36,12 +36,16 @@ const Input = z.object({
     blank,
     z
       .string({ error: "required: the Azure Bot's Microsoft App ID (a GUID); set it in the environment or .env, or pass --app-id" })
-      .refine((v) => GUID.test(v), { error: (i) => `must be a GUID like 00000000-0000-0000-0000-000000000000 (got ${JSON.stringify(i.input)})` }),
+      .refine((v) => GUID.test(v), {
+        error: (i) => `must be a GUID like 00000000-0000-0000-0000-000000000000 (got ${JSON.stringify(i.input)})`,
+      }),
   ),
   PUBLIC_URL: z.preprocess(
     blank,
     z
-      .string({ error: "required: Greenlight's public https URL (Teams reaches https://<its host>/api/messages); set it, or pass --public-url" })
+      .string({
+        error: "required: Greenlight's public https URL (Teams reaches https://<its host>/api/messages); set it, or pass --public-url",
+      })
       .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:' && new URL(v).hostname !== '', {
         error: (i) => `must be an https URL, e.g. https://greenlight.example.com (got ${JSON.stringify(i.input)})`,
       })

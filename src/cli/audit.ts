@@ -52,7 +52,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) for (const p of error.problems) console.error(`greenlight: ${p}`);
   else if (error instanceof UserFacingError) console.error(`greenlight audit: ${error.userMessage}`);
-  else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) console.error(`greenlight audit: ${error.message}\n${USAGE}`);
+  else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    console.error(`greenlight audit: ${error.message}\n${USAGE}`);
   else console.error(error);
   process.exit(1);
 });

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) for (const p of error.problems) console.error(`greenlight: ${p}`);
   else if (error instanceof UserFacingError) console.error(`greenlight backup: ${error.userMessage}`);
-  else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) console.error(`greenlight backup: ${error.message}\n${USAGE}`);
+  else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    console.error(`greenlight backup: ${error.message}\n${USAGE}`);
   else console.error(`greenlight backup: failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

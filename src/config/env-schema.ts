@@ -8,8 +8,7 @@ import { isValidTimeZone } from '../domain/time.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) => z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
 
 const httpUrl = z
   .string()
@@ -121,7 +120,10 @@ export const EnvSchema = z.object({
   ALLOW_HTTP_MEDIA: withDefault(bool, 'false'),
   ALLOW_PRIVATE_MEDIA_HOSTS: withDefault(bool, 'false'),
   PUBLIC_URL: optional(
-    httpUrl.refine((v) => v.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(v), 'must be an https URL (networks fetch media from it), e.g. https://greenlight.example.com'),
+    httpUrl.refine(
+      (v) => v.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(v),
+      'must be an https URL (networks fetch media from it), e.g. https://greenlight.example.com',
+    ),
   ),
   MEDIA_DIR: withDefault(z.string(), './data/media'),
   MEDIA_MAX_MB: withDefault(megabytes(1024), '25'),
@@ -155,7 +157,9 @@ export const EnvSchema = z.object({
   BLUESKY_SERVICE_URL: withDefault(httpUrl, 'https://bsky.social'),
   BLUESKY_VIDEO_URL: withDefault(httpUrl, 'https://video.bsky.app'),
   YOUTUBE_CLIENT_ID: optional(
-    z.string().regex(/^\S+\.apps\.googleusercontent\.com$/, 'must be the OAuth client ID from Google Cloud, ending in .apps.googleusercontent.com'),
+    z
+      .string()
+      .regex(/^\S+\.apps\.googleusercontent\.com$/, 'must be the OAuth client ID from Google Cloud, ending in .apps.googleusercontent.com'),
   ),
   YOUTUBE_CLIENT_SECRET: optional(z.string().regex(/^\S+$/, 'must be the OAuth client secret alone, without spaces')),
   YOUTUBE_REFRESH_TOKEN: optional(z.string().regex(/^\S+$/, 'must be the refresh token alone, without "Bearer " or spaces')),

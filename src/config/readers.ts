@@ -56,7 +56,14 @@ export function readBrandVoice(e: ParsedEnv, problems: string[]): string | undef
       text = fs.readFileSync(e.BRAND_VOICE_FILE, 'utf8').trim();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : 'unreadable';
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a directory'
+              : 'unreadable';
       problems.push(`BRAND_VOICE_FILE: cannot read ${e.BRAND_VOICE_FILE} (${why})`);
       return undefined;
     }
@@ -70,4 +77,3 @@ export function readBrandVoice(e: ParsedEnv, problems: string[]): string | undef
   }
   return text;
 }
-

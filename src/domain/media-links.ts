@@ -47,7 +47,10 @@ export const defaultPort = (url: URL): number => Number(url.port) || (url.protoc
  * address (or `localhost`) inside. A host name is checked again on the address it resolves
  * to, when Greenlight connects (see platforms/http/public-fetch.ts), and so is every redirect.
  */
-export function checkMediaLink(link: string | URL, policy: MediaLinkPolicy): { ok: true; url: URL } | { ok: false; problem: MediaLinkProblem } {
+export function checkMediaLink(
+  link: string | URL,
+  policy: MediaLinkPolicy,
+): { ok: true; url: URL } | { ok: false; problem: MediaLinkProblem } {
   let url: URL;
   try {
     url = typeof link === 'string' ? new URL(link.trim()) : link;
@@ -59,6 +62,7 @@ export function checkMediaLink(link: string | URL, policy: MediaLinkPolicy): { o
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = defaultPort(url);
   if (ipaddr.isValid(host) && !isAllowedAddress(host, port, policy)) return { ok: false, problem: 'not_public' };
-  if ((host === 'localhost' || host.endsWith('.localhost')) && !policy.allowPrivate('127.0.0.1', port)) return { ok: false, problem: 'not_public' };
+  if ((host === 'localhost' || host.endsWith('.localhost')) && !policy.allowPrivate('127.0.0.1', port))
+    return { ok: false, problem: 'not_public' };
   return { ok: true, url };
 }

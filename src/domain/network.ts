@@ -1,15 +1,5 @@
 /** Every network Greenlight knows. `sandbox` publishes nowhere and is always available. */
-export const NETWORK_IDS = [
-  'sandbox',
-  'x',
-  'linkedin',
-  'facebook',
-  'instagram',
-  'pinterest',
-  'mastodon',
-  'bluesky',
-  'youtube',
-] as const;
+export const NETWORK_IDS = ['sandbox', 'x', 'linkedin', 'facebook', 'instagram', 'pinterest', 'mastodon', 'bluesky', 'youtube'] as const;
 
 export type NetworkId = (typeof NETWORK_IDS)[number];
 

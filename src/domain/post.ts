@@ -104,7 +104,8 @@ export interface YouTubeDetails {
 export type TextVariants = Partial<Record<NetworkId, string>>;
 
 /** The text `network` publishes: its own variant where there is one, else the main text. */
-export const textFor = (revision: Pick<Revision, 'text' | 'variants'>, network: NetworkId): string => revision.variants[network] ?? revision.text;
+export const textFor = (revision: Pick<Revision, 'text' | 'variants'>, network: NetworkId): string =>
+  revision.variants[network] ?? revision.text;
 
 /** What the author wrote. Approvals bind to one revision (rule 1 in docs/architecture.md). */
 export interface Revision {

@@ -43,7 +43,11 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** "Mon 2 Mar 2026, 10:00 CET" — the instant as a person in `zone` reads it. */
 export function formatInstant(at: Date, zone: string): string {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
 }
 

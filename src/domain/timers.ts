@@ -45,9 +45,7 @@ export class ManualTimers implements Timers {
   async advanceTo(target: Date): Promise<void> {
     for (;;) {
       this.#pending = this.#pending.filter((t) => !t.cancelled);
-      const next = this.#pending
-        .filter((t) => t.when <= target.getTime())
-        .sort((a, b) => a.when - b.when || a.seq - b.seq)[0];
+      const next = this.#pending.filter((t) => t.when <= target.getTime()).sort((a, b) => a.when - b.when || a.seq - b.seq)[0];
       if (!next) break;
       this.#pending.splice(this.#pending.indexOf(next), 1);
       if (next.when > this.clock.now().getTime()) this.clock.set(next.when);

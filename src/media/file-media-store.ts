@@ -16,7 +16,15 @@ import { Readable } from 'node:stream';
 import { IncomingMedia, IncomingVideo } from './incoming-media.js';
 import { probeVideo, type VideoSource } from './video-probe.js';
 import { MediaRejected } from './media-rejected.js';
-import { isSha256, type ByteRange, type MediaLimits, type MediaSource, type MediaStore, type StoredMedia, type StoredVideo } from './media-store.js';
+import {
+  isSha256,
+  type ByteRange,
+  type MediaLimits,
+  type MediaSource,
+  type MediaStore,
+  type StoredMedia,
+  type StoredVideo,
+} from './media-store.js';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -95,7 +103,11 @@ export class FileMediaStore implements MediaStore {
    * what was stored (reading the complete part file if it must), then names it by its sha256.
    * Any failure removes the part file before the error is thrown.
    */
-  async #store<T extends { sha256: string }>(source: MediaSource, incoming: { take(chunk: Uint8Array): void }, finish: (file: FileHandle, size: number) => Promise<T>): Promise<T> {
+  async #store<T extends { sha256: string }>(
+    source: MediaSource,
+    incoming: { take(chunk: Uint8Array): void },
+    finish: (file: FileHandle, size: number) => Promise<T>,
+  ): Promise<T> {
     const temp = path.join(this.dir, 'tmp', `${randomUUID()}.part`);
     let file: FileHandle | undefined;
     try {

@@ -81,7 +81,8 @@ export class IncomingMedia {
       if (!this.#type) throw MediaRejected.notAnImage();
     }
     this.#size = imageSize(this.#head, this.#type);
-    if (this.#size !== undefined) this.#head = Buffer.alloc(0); // nothing more to learn from it
+    if (this.#size !== undefined)
+      this.#head = Buffer.alloc(0); // nothing more to learn from it
     else if (this.#head.length >= HEADER_BYTES) throw MediaRejected.damaged(this.#type);
   }
 }

@@ -55,7 +55,8 @@ function seconds(ms: number): string {
 /** A response without a body (a 204, say): stored as nothing, which the store refuses as empty. */
 async function* noBody(): AsyncGenerator<Uint8Array> {}
 
-const failed = (message: string, cause?: unknown) => new MediaRejected('download_failed', message, cause === undefined ? undefined : { cause });
+const failed = (message: string, cause?: unknown) =>
+  new MediaRejected('download_failed', message, cause === undefined ? undefined : { cause });
 
 /** Downloads an image into the store (checked as an image as it arrives). */
 export function downloadMedia(link: string, store: MediaStore, options: MediaDownloadOptions): Promise<StoredMedia> {
@@ -66,11 +67,21 @@ export function downloadMedia(link: string, store: MediaStore, options: MediaDow
  * Downloads a video into the store (MP4 or MOV, its description read once complete), telling
  * `onBytes` how much has arrived so far: a video takes long enough for people to want to know.
  */
-export function downloadVideo(link: string, store: MediaStore, options: MediaDownloadOptions & { onBytes?: (received: number, total: number | null) => void }): Promise<StoredVideo> {
-  return download(link, options, 'video', (body, declared) => store.putVideo(options.onBytes ? counted(body, declared, options.onBytes) : body, options.limits));
+export function downloadVideo(
+  link: string,
+  store: MediaStore,
+  options: MediaDownloadOptions & { onBytes?: (received: number, total: number | null) => void },
+): Promise<StoredVideo> {
+  return download(link, options, 'video', (body, declared) =>
+    store.putVideo(options.onBytes ? counted(body, declared, options.onBytes) : body, options.limits),
+  );
 }
 
-async function* counted(body: MediaSource, total: number | null, onBytes: (received: number, total: number | null) => void): AsyncGenerator<Uint8Array> {
+async function* counted(
+  body: MediaSource,
+  total: number | null,
+  onBytes: (received: number, total: number | null) => void,
+): AsyncGenerator<Uint8Array> {
   let received = 0;
   for await (const chunk of body as AsyncIterable<Uint8Array>) {
     received += chunk.length;
@@ -79,7 +90,12 @@ async function* counted(body: MediaSource, total: number | null, onBytes: (recei
   }
 }
 
-async function download<T>(link: string, options: MediaDownloadOptions, what: 'image' | 'video', put: (body: MediaSource, declared: number | null) => Promise<T>): Promise<T> {
+async function download<T>(
+  link: string,
+  options: MediaDownloadOptions,
+  what: 'image' | 'video',
+  put: (body: MediaSource, declared: number | null) => Promise<T>,
+): Promise<T> {
   let url: URL;
   try {
     url = new URL(link);
@@ -90,14 +106,23 @@ async function download<T>(link: string, options: MediaDownloadOptions, what: 'i
 
   const whole = AbortSignal.timeout(options.timeoutMs);
   const headers = new AbortController();
-  const headersTimer = setTimeout(() => headers.abort(new DOMException('no response headers in time', 'TimeoutError')), options.headersTimeoutMs);
+  const headersTimer = setTimeout(
+    () => headers.abort(new DOMException('no response headers in time', 'TimeoutError')),
+    options.headersTimeoutMs,
+  );
   const signal = AbortSignal.any([whole, headers.signal]);
   /** The timeout to report, when one is why the download stopped. */
   const timedOut = (cause: unknown) =>
     whole.aborted
-      ? new MediaRejected('timeout', `Downloading the file from ${where} took longer than ${seconds(options.timeoutMs)}; try again.`, { cause })
+      ? new MediaRejected('timeout', `Downloading the file from ${where} took longer than ${seconds(options.timeoutMs)}; try again.`, {
+          cause,
+        })
       : headers.signal.aborted
-        ? new MediaRejected('timeout', `The server at ${url.host} did not start sending the file within ${seconds(options.headersTimeoutMs)}; try again.`, { cause })
+        ? new MediaRejected(
+            'timeout',
+            `The server at ${url.host} did not start sending the file within ${seconds(options.headersTimeoutMs)}; try again.`,
+            { cause },
+          )
         : undefined;
 
   try {
@@ -131,9 +156,12 @@ async function follow(first: URL, options: MediaDownloadOptions, signal: AbortSi
   let current = first;
   for (let hop = 0; ; hop++) {
     if (current.protocol !== 'https:' && !(current.protocol === 'http:' && options.allowHttp)) {
-      throw failed(`The file at ${shown(current)} was not downloaded: Greenlight downloads files over https only${hop > 0 ? ', redirects included' : ''}.`);
+      throw failed(
+        `The file at ${shown(current)} was not downloaded: Greenlight downloads files over https only${hop > 0 ? ', redirects included' : ''}.`,
+      );
     }
-    const headers: Record<string, string> = options.token && current.origin === first.origin ? { authorization: `Bearer ${options.token}` } : {};
+    const headers: Record<string, string> =
+      options.token && current.origin === first.origin ? { authorization: `Bearer ${options.token}` } : {};
     const response = await get(current.href, { headers, redirect: 'manual', signal });
     const location = response.headers.get('location');
     if (!REDIRECTS.has(response.status) || location === null) return response;
@@ -151,7 +179,9 @@ async function follow(first: URL, options: MediaDownloadOptions, signal: AbortSi
 function refuseEarly(response: Response, where: string, limits: MediaLimits, what: 'image' | 'video'): void {
   const status = response.status;
   if (status === 401 || status === 403) {
-    throw failed(`Greenlight was not allowed to download the file at ${where} (HTTP ${status}); the bot may lack permission to read files.`);
+    throw failed(
+      `Greenlight was not allowed to download the file at ${where} (HTTP ${status}); the bot may lack permission to read files.`,
+    );
   }
   if (status === 404 || status === 410) throw failed(`The file at ${where} is no longer there (HTTP ${status}).`);
   if (!response.ok) throw failed(`Could not download the file at ${where} (HTTP ${status}); try again.`);

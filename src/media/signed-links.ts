@@ -15,9 +15,11 @@ const TYPE_BY_EXTENSION = new Map(Object.entries(EXTENSIONS).map(([type, ext]) =
 
 /** A stored image or video as a link names it. */
 export type LinkedMedia = { sha256: string; type: ImageType } | { sha256: string; container: 'mp4' | 'mov' };
-const typeOf = (media: LinkedMedia): LinkedMediaType => ('type' in media ? media.type : media.container === 'mov' ? 'video/quicktime' : 'video/mp4');
+const typeOf = (media: LinkedMedia): LinkedMediaType =>
+  'type' in media ? media.type : media.container === 'mov' ? 'video/quicktime' : 'video/mp4';
 
-const signature = (secret: string, name: string, expires: number) => createHmac('sha256', secret).update(`${name}\n${expires}`).digest('base64url');
+const signature = (secret: string, name: string, expires: number) =>
+  createHmac('sha256', secret).update(`${name}\n${expires}`).digest('base64url');
 
 /** The path and query of a link to `sha256`, valid until `expiresAt` (whole seconds). */
 export function signedMediaPath(secret: string, media: LinkedMedia, expiresAt: Date): string {
@@ -26,7 +28,9 @@ export function signedMediaPath(secret: string, media: LinkedMedia, expiresAt: D
   return `/media/${name}?expires=${expires}&sig=${signature(secret, name, expires)}`;
 }
 
-export type SignedMediaCheck = { ok: true; sha256: string; type: LinkedMediaType } | { ok: false; reason: 'malformed' | 'expired' | 'forged' };
+export type SignedMediaCheck =
+  | { ok: true; sha256: string; type: LinkedMediaType }
+  | { ok: false; reason: 'malformed' | 'expired' | 'forged' };
 
 /** Whether a request for `/media/<name>` with this query may have the file now. */
 export function checkSignedMedia(secret: string, name: string, query: URLSearchParams, now: Date): SignedMediaCheck {

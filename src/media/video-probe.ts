@@ -81,13 +81,17 @@ export async function probeVideo(source: VideoSource): Promise<VideoFacts> {
     const bytes = await source.read(position, Math.min(CHUNK, source.size - position));
     if (!bytes.length) break;
     read += bytes.length;
-    const buffer = MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, position);
+    const buffer = MP4BoxBuffer.fromArrayBuffer(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
+      position,
+    );
     // The parser says where it wants to read next: past a media data box it skips ahead.
     const next = file.appendBuffer(buffer, position + bytes.length >= source.size);
     position = next > position ? next : position + bytes.length;
   }
   if (!movie && !failure) file.flush();
   if (failure) throw notVideo(failure);
-  if (!movie) throw notVideo(read >= MAX_READ ? 'its description was not found in the first 64 MB' : 'its description is missing or cut short');
+  if (!movie)
+    throw notVideo(read >= MAX_READ ? 'its description was not found in the first 64 MB' : 'its description is missing or cut short');
   return factsOf(movie);
 }

@@ -43,7 +43,9 @@ export function jsonLogLine(record: LogRecord): string {
     line.logError = 'the context fields could not be read';
   }
   // U+2028/2029 are valid inside JSON strings, yet some line readers split on them.
-  return JSON.stringify(line).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(line)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**
@@ -79,7 +81,11 @@ function loggable(value: unknown, ancestors: object[], depth: number): unknown {
   const next = (v: unknown) => loggable(v, inner, depth + 1);
   if (object instanceof Error) return loggableError(object, next);
   if (Array.isArray(object)) return object.map(next);
-  if (object instanceof Map) return entries([...object.entries()].map(([k, v]) => [String(k), v]), next);
+  if (object instanceof Map)
+    return entries(
+      [...object.entries()].map(([k, v]) => [String(k), v]),
+      next,
+    );
   if (object instanceof Set) return [...object].map(next);
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') {
     try {

@@ -18,13 +18,13 @@ export interface LogSink {
   write(line: string): void;
 }
 
-const stderrSink: LogSink = { write: (line) => process.stderr.write(line + '\n') };
+const stderrSink: LogSink = { write: (line) => process.stderr.write(`${line}\n`) };
 /**
  * JSON lines go to stdout, where collectors (Docker, systemd, Kubernetes) look for structured
  * logs; whatever is not the logger's (Node's own warnings, a crash before the logger exists)
  * stays on stderr, so stdout holds nothing but JSON.
  */
-const stdoutSink: LogSink = { write: (line) => process.stdout.write(line + '\n') };
+const stdoutSink: LogSink = { write: (line) => process.stdout.write(`${line}\n`) };
 
 function formatValue(value: unknown): string {
   if (value instanceof Error) {

@@ -55,10 +55,14 @@ function checkImage(image: PublishImage, position: number, options: ImageLimits 
   const which = `Image ${position}`;
   const fail = (message: string) => new PublishError({ kind: 'permanent', network: options.network, message });
   if (!options.acceptedTypes.includes(image.type)) {
-    throw fail(`${which} is a ${IMAGE_TYPE_NAMES[image.type]}; ${label} does not take ${IMAGE_TYPE_NAMES[image.type]} images in posts. Nothing was posted.`);
+    throw fail(
+      `${which} is a ${IMAGE_TYPE_NAMES[image.type]}; ${label} does not take ${IMAGE_TYPE_NAMES[image.type]} images in posts. Nothing was posted.`,
+    );
   }
   if (image.bytes > options.maxBytes) {
-    throw fail(`${which} is ${formatMegabytes(image.bytes, 'up')}; ${label} accepts at most ${formatMegabytes(options.maxBytes, 'down')}. Nothing was posted.`);
+    throw fail(
+      `${which} is ${formatMegabytes(image.bytes, 'up')}; ${label} accepts at most ${formatMegabytes(options.maxBytes, 'down')}. Nothing was posted.`,
+    );
   }
 }
 
@@ -104,7 +108,10 @@ export async function readApprovedImage(
   const bytes = Buffer.concat(chunks);
   if (hash.digest('hex') !== image.sha256) {
     // Content-addressed storage makes this a damaged file, which waiting will not repair.
-    throw fail('permanent', `${which} in Greenlight's media store is not the approved image any more (its bytes changed), so the post was not sent.`);
+    throw fail(
+      'permanent',
+      `${which} in Greenlight's media store is not the approved image any more (its bytes changed), so the post was not sent.`,
+    );
   }
   const size = imageSize(bytes, image.type);
   return {

@@ -12,5 +12,6 @@ import { videoViolations } from './rules/violations.js';
 export function checkApprovedVideo(video: PublishVideo, rules: NetworkRules): void {
   const problems = videoViolations(rules.network, rules.media.video, video).map((v) => v.message);
   if (video.bytes < 1) problems.push('the video is empty');
-  if (problems.length) throw new PublishError({ kind: 'permanent', network: rules.network, message: `${problems.join('; ')}. Nothing was posted.` });
+  if (problems.length)
+    throw new PublishError({ kind: 'permanent', network: rules.network, message: `${problems.join('; ')}. Nothing was posted.` });
 }

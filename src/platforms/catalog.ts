@@ -43,7 +43,9 @@ export function withoutUploads(rules: NetworkRules): NetworkRules {
     validate: (content: PostContent): RuleViolation[] => {
       const uploads = (content.images?.length ?? 0) > 0 || !!content.video;
       const own = rules.validate({ ...content, images: [], video: null });
-      return uploads ? [...own.filter((v) => v.field !== 'mediaUrl' || content.mediaUrl), { network: rules.network, field: 'images', message }] : own;
+      return uploads
+        ? [...own.filter((v) => v.field !== 'mediaUrl' || content.mediaUrl), { network: rules.network, field: 'images', message }]
+        : own;
     },
   });
 }

@@ -13,14 +13,22 @@ const FILES = {
 } as const;
 
 /** Scripts and styles only from here; images also from the links Greenlight's cards carry. */
-const CSP = "default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function playgroundAssets(): Record<string, Route> {
   const routes: Record<string, Route> = {};
   for (const [path, { file, type }] of Object.entries(FILES)) {
     const body = readFileSync(new URL(`./assets/${file}`, import.meta.url));
     routes[`GET ${path}`] = (_req, res) => {
-      res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+      res.writeHead(200, {
+        'content-type': type,
+        'content-length': body.length,
+        'cache-control': 'no-cache',
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
       res.end(body);
     };
   }

@@ -38,7 +38,15 @@ import {
 import { mintTriggerId, startFakeSlackApi, type FakeSlackApi } from './slack-emulator/index.js';
 import { startTeamsSide, TeamsSideError, type TeamsSide } from './teams-side.js';
 import { readSaved, StateKeeper } from './workspace-file.js';
-import { APPROVALS_CHANNEL, APPROVERS, CHANNELS, DIGEST_CHANNEL, MANAGERS_GROUP, SEEDED_PEOPLE, type PlaygroundPerson } from './workspace-seed.js';
+import {
+  APPROVALS_CHANNEL,
+  APPROVERS,
+  CHANNELS,
+  DIGEST_CHANNEL,
+  MANAGERS_GROUP,
+  SEEDED_PEOPLE,
+  type PlaygroundPerson,
+} from './workspace-seed.js';
 
 /** The slash commands the manifest declares, with their hints, as the composer offers them. */
 export const SLASH_COMMANDS = [
@@ -103,7 +111,12 @@ const Action = z.object({
 const Submit = z.object({ user: z.string(), viewId: z.string(), values: Values });
 const Close = z.object({ user: z.string(), viewId: z.string() });
 const Person = z.object({ name: z.string().trim().min(1).max(80), tz: z.string().min(1), manager: z.boolean().optional() });
-const Upload = z.object({ user: z.string(), name: z.string().min(1).max(200), type: z.string().max(100), data: z.string().max(40 * 1024 * 1024) });
+const Upload = z.object({
+  user: z.string(),
+  name: z.string().min(1).max(200),
+  type: z.string().max(100),
+  data: z.string().max(40 * 1024 * 1024),
+});
 
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { logger } = options;
@@ -120,10 +133,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   });
   const saved = options.stateFile ? readSaved(options.stateFile, logger) : undefined;
   if (saved) {
-    for (const p of saved.people) if (!people.some((q) => q.id === p.id)) {
-      people.push(p);
-      emulator.addUser(p, p.role === 'approver through @managers' ? [MANAGERS_GROUP.id] : []);
-    }
+    for (const p of saved.people)
+      if (!people.some((q) => q.id === p.id)) {
+        people.push(p);
+        emulator.addUser(p, p.role === 'approver through @managers' ? [MANAGERS_GROUP.id] : []);
+      }
     emulator.restore(saved.workspace);
   }
   // Each person's DM with Greenlight exists from the start, as it does once the app is installed.
@@ -131,7 +145,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const teams: TeamsSide | undefined = options.teams ? await startTeamsSide(people, logger) : undefined;
   if (teams && saved?.teams) teams.restore(saved.teams);
   const keeper = options.stateFile
-    ? new StateKeeper(options.stateFile, () => ({ people: people.filter((p) => !SEEDED_PEOPLE.some((q) => q.id === p.id)), workspace: emulator.snapshot(), ...(teams ? { teams: teams.snapshot() } : {}) }), logger)
+    ? new StateKeeper(
+        options.stateFile,
+        () => ({
+          people: people.filter((p) => !SEEDED_PEOPLE.some((q) => q.id === p.id)),
+          workspace: emulator.snapshot(),
+          ...(teams ? { teams: teams.snapshot() } : {}),
+        }),
+        logger,
+      )
     : undefined;
   let eventsUrl = '';
   /** Which person's interaction opened each modal stack (by root view id). */
@@ -175,7 +197,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const showAck = (user: string, channel: string, response: SignedResponse, command: string) => {
     if (response.status !== 200) return notify(user, `${command} failed with the error "dispatch_failed"`);
     const body = response.json as { text?: string; blocks?: unknown[] } | undefined;
-    if (body && (body.text || body.blocks)) emulator.state.addEphemeral({ channel, user, message_ts: `${Date.now() / 1000}`, ...(body.text ? { text: body.text } : {}), ...(body.blocks ? { blocks: body.blocks } : {}) });
+    if (body && (body.text || body.blocks))
+      emulator.state.addEphemeral({
+        channel,
+        user,
+        message_ts: `${Date.now() / 1000}`,
+        ...(body.text ? { text: body.text } : {}),
+        ...(body.blocks ? { blocks: body.blocks } : {}),
+      });
     changed();
   };
 
@@ -216,20 +245,26 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     return out;
   }
 
-  const api = (handler: (body: unknown) => Promise<unknown>): Route => async (req, res) => {
-    try {
-      const raw = await readBody(req, { maxBytes: 48 * 1024 * 1024, deadlineMs: 60_000 });
-      const result = await handler(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-      sendJson(res, 200, result ?? { ok: true });
-    } catch (error) {
-      const known = error instanceof PlaygroundError || error instanceof TeamsSideError;
-      // A body that is not JSON, or not the shape asked for, is the page's mistake, not a fault here.
-      const malformed = error instanceof z.ZodError || error instanceof SyntaxError || error instanceof BodyReadError;
-      const message = malformed ? 'That request is not one the playground understands.' : known ? (error as Error).message : 'Something went wrong in the playground.';
-      if (!known && !malformed) logger.error('playground request failed', { error });
-      sendJson(res, known || malformed ? 400 : 500, { ok: false, error: message });
-    }
-  };
+  const api =
+    (handler: (body: unknown) => Promise<unknown>): Route =>
+    async (req, res) => {
+      try {
+        const raw = await readBody(req, { maxBytes: 48 * 1024 * 1024, deadlineMs: 60_000 });
+        const result = await handler(raw.length ? JSON.parse(raw.toString('utf8')) : {});
+        sendJson(res, 200, result ?? { ok: true });
+      } catch (error) {
+        const known = error instanceof PlaygroundError || error instanceof TeamsSideError;
+        // A body that is not JSON, or not the shape asked for, is the page's mistake, not a fault here.
+        const malformed = error instanceof z.ZodError || error instanceof SyntaxError || error instanceof BodyReadError;
+        const message = malformed
+          ? 'That request is not one the playground understands.'
+          : known
+            ? (error as Error).message
+            : 'Something went wrong in the playground.';
+        if (!known && !malformed) logger.error('playground request failed', { error });
+        sendJson(res, known || malformed ? 400 : 500, { ok: false, error: message });
+      }
+    };
 
   const routes: Record<string, Route> = {
     ...playgroundAssets(),
@@ -265,7 +300,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       const id = decodeURIComponent((req.url ?? '').split('?')[0]!.split('/').pop() ?? '');
       const file = emulator.state.files.get(id);
       if (!file?.bytes) return sendJson(res, 404, { error: 'not found' });
-      res.writeHead(200, { 'content-type': file.mimetype ?? detectImageType(file.bytes) ?? guessType(file.filename), 'content-length': file.bytes.length, 'cache-control': 'private, max-age=3600', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        'content-type': file.mimetype ?? detectImageType(file.bytes) ?? guessType(file.filename),
+        'content-length': file.bytes.length,
+        'cache-control': 'private, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      });
       res.end(file.bytes);
     },
     'POST /playground/api/command': api(async (body) => {
@@ -280,7 +320,16 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       person(user);
       const channelName = CHANNELS.find((c) => c.id === channel)?.name ?? 'directmessage';
       const response = await send(
-        slashCommand({ command, text: rest.trim(), userId: user, userName: person(user).displayName, channelId: channel, channelName, responseUrl: emulator.responseUrl({ channel, user }), triggerId: trigger(user) }),
+        slashCommand({
+          command,
+          text: rest.trim(),
+          userId: user,
+          userName: person(user).displayName,
+          channelId: channel,
+          channelName,
+          responseUrl: emulator.responseUrl({ channel, user }),
+          triggerId: trigger(user),
+        }),
       );
       showAck(user, channel, response, command);
       return { ok: true };
@@ -288,7 +337,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     'POST /playground/api/action': api(async (body) => {
       const input = Action.parse(body);
       person(input.user);
-      const common = { userId: input.user, userName: person(input.user).displayName, actionId: input.actionId, ...(input.blockId !== undefined ? { blockId: input.blockId } : {}), triggerId: trigger(input.user), ...(input.selected !== undefined ? { selected: input.selected } : {}) };
+      const common = {
+        userId: input.user,
+        userName: person(input.user).displayName,
+        actionId: input.actionId,
+        ...(input.blockId !== undefined ? { blockId: input.blockId } : {}),
+        triggerId: trigger(input.user),
+        ...(input.selected !== undefined ? { selected: input.selected } : {}),
+      };
       if (input.home) {
         const view = emulator.state.homes.get(input.user);
         if (!view) throw new PlaygroundError('Open the Home tab first.');
@@ -301,7 +357,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         const channel = input.channel ?? '';
         const message = emulator.state.message(channel, input.ts ?? '') ?? ephemeralAsMessage(input.user, channel, input.ts ?? '');
         if (!message) throw new PlaygroundError('That message is gone.');
-        await send(blockActionsFromMessage({ ...common, message: { ...message, channel }, channelId: channel, responseUrl: emulator.responseUrl({ channel, user: input.user, messageTs: message.ts }) }));
+        await send(
+          blockActionsFromMessage({
+            ...common,
+            message: { ...message, channel },
+            channelId: channel,
+            responseUrl: emulator.responseUrl({ channel, user: input.user, messageTs: message.ts }),
+          }),
+        );
       }
       changed();
       return { ok: true };
@@ -310,7 +373,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       const { user, viewId, values } = Submit.parse(body);
       if (!ownsView(user, viewId)) throw new PlaygroundError('That dialog is not open for this person.');
       const view = emulator.state.views.get(viewId)!;
-      const response = await send(viewSubmission({ userId: user, userName: person(user).displayName, view, values: inputValues(user, values) }));
+      const response = await send(
+        viewSubmission({ userId: user, userName: person(user).displayName, view, values: inputValues(user, values) }),
+      );
       if (response.status !== 200) {
         notify(user, 'We had some trouble connecting. Try again?');
         return { ok: false };
@@ -348,7 +413,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       const input = Person.parse(body);
       if (!isValidTimeZone(input.tz)) throw new PlaygroundError(`${input.tz} is not a time zone (try Europe/Paris or America/Chicago).`);
       const id = `U0P${String(people.length + 1).padStart(3, '0')}${randomBytes(2).toString('hex').toUpperCase()}`;
-      const added: PlaygroundPerson = { id, realName: input.name, displayName: input.name.split(/\s+/)[0]!.toLowerCase(), tz: input.tz, role: input.manager ? 'approver through @managers' : 'colleague' };
+      const added: PlaygroundPerson = {
+        id,
+        realName: input.name,
+        displayName: input.name.split(/\s+/)[0]!.toLowerCase(),
+        tz: input.tz,
+        role: input.manager ? 'approver through @managers' : 'colleague',
+      };
       people.push(added);
       emulator.addUser(added, input.manager ? [MANAGERS_GROUP.id] : []);
       emulator.state.dms.set(id, `D${id.slice(1)}`);
@@ -374,7 +445,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const adaptiveCards = readFileSync(createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js'));
     return {
       'GET /playground/assets/adaptivecards.js': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': adaptiveCards.length, 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' });
+        res.writeHead(200, {
+          'content-type': 'text/javascript; charset=utf-8',
+          'content-length': adaptiveCards.length,
+          'cache-control': 'public, max-age=86400',
+          'x-content-type-options': 'nosniff',
+        });
         res.end(adaptiveCards);
       },
       'GET /playground/api/teams/screen': (req, res) => {
@@ -395,7 +471,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         return said(user, undefined);
       }),
       'POST /playground/api/teams/execute': api(async (body) => {
-        const input = Where.extend({ messageId: z.string(), verb: z.string(), data: z.record(z.string(), z.unknown()).default({}), trigger: z.enum(['manual', 'automatic']).default('manual') }).parse(body);
+        const input = Where.extend({
+          messageId: z.string(),
+          verb: z.string(),
+          data: z.record(z.string(), z.unknown()).default({}),
+          trigger: z.enum(['manual', 'automatic']).default('manual'),
+        }).parse(body);
         return said(input.user, await side.execute(input.user, input.conversation, input.messageId, input.verb, input.data, input.trigger));
       }),
       'POST /playground/api/teams/draft': api(async (body) => {
@@ -403,7 +484,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         return said(user, await side.openDraft(user, conversation));
       }),
       'POST /playground/api/teams/task': api(async (body) => {
-        const input = Where.extend({ name: z.enum(['task/fetch', 'task/submit']), kind: z.enum(['task', 'compose']), data: z.record(z.string(), z.unknown()).default({}) }).parse(body);
+        const input = Where.extend({
+          name: z.enum(['task/fetch', 'task/submit']),
+          kind: z.enum(['task', 'compose']),
+          data: z.record(z.string(), z.unknown()).default({}),
+        }).parse(body);
         return said(input.user, await side.task(input.user, input.conversation, input.name, input.data, input.kind));
       }),
       'POST /playground/api/teams/close-dialog': api(async (body) => {
@@ -422,7 +507,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
   function ephemeralAsMessage(user: string, channel: string, ts: string) {
     const found = emulator.state.ephemeralsFor(user).find((e) => e.channel === channel && e.message_ts === ts);
-    return found && { ts: found.message_ts, channel, ...(found.text ? { text: found.text } : {}), ...(found.blocks ? { blocks: found.blocks } : {}) };
+    return (
+      found && {
+        ts: found.message_ts,
+        channel,
+        ...(found.text ? { text: found.text } : {}),
+        ...(found.blocks ? { blocks: found.blocks } : {}),
+      }
+    );
   }
 
   return {
@@ -462,5 +554,18 @@ export class PlaygroundError extends Error {}
 
 function guessType(name: string): string {
   const ext = name.split('.').pop()?.toLowerCase();
-  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime' } as Record<string, string>)[ext ?? ''] ?? 'application/octet-stream';
+  return (
+    (
+      {
+        png: 'image/png',
+        jpg: 'image/jpeg',
+        jpeg: 'image/jpeg',
+        gif: 'image/gif',
+        webp: 'image/webp',
+        mp4: 'video/mp4',
+        m4v: 'video/mp4',
+        mov: 'video/quicktime',
+      } as Record<string, string>
+    )[ext ?? ''] ?? 'application/octet-stream'
+  );
 }

@@ -30,7 +30,15 @@ export interface Screen {
   home: { viewId: string; html: string } | null;
   modal: { viewId: string; title: string; submit: string | null; close: string; html: string; depth: number } | null;
   notices: string[];
-  outbox: Array<{ network: string; postId: number | null; publicationId: number; text: string; characters: number; images: Array<{ alt: string | null }>; at: string }>;
+  outbox: Array<{
+    network: string;
+    postId: number | null;
+    publicationId: number;
+    text: string;
+    characters: number;
+    images: Array<{ alt: string | null }>;
+    at: string;
+  }>;
 }
 
 export interface ScreenInput {
@@ -49,7 +57,8 @@ export interface ScreenInput {
 /** The DM channel between Greenlight and a person, as the emulator knows it. */
 export const dmOf = (emulator: FakeSlackApi, userId: string): string => emulator.state.dms.get(userId) ?? `D${userId.slice(1)}`;
 
-const plain = (text: unknown): string => (text && typeof text === 'object' && typeof (text as { text?: unknown }).text === 'string' ? (text as { text: string }).text : '');
+const plain = (text: unknown): string =>
+  text && typeof text === 'object' && typeof (text as { text?: unknown }).text === 'string' ? (text as { text: string }).text : '';
 
 export function renderScreen(input: ScreenInput): Screen {
   const { emulator, me } = input;
@@ -60,15 +69,26 @@ export function renderScreen(input: ScreenInput): Screen {
   };
   const ctx: RenderContext = { names, zone: me.tz };
   const dm = dmOf(emulator, me.id);
-  const channels: Screen['channels'] = [...CHANNELS.map((c) => ({ id: c.id, name: c.name, kind: 'channel' as const })), { id: dm, name: 'Greenlight', kind: 'dm' }];
+  const channels: Screen['channels'] = [
+    ...CHANNELS.map((c) => ({ id: c.id, name: c.name, kind: 'channel' as const })),
+    { id: dm, name: 'Greenlight', kind: 'dm' },
+  ];
   const current = channels.find((c) => c.id === input.channel) ?? channels[0]!;
   const clock = new Intl.DateTimeFormat('en-GB', { timeZone: me.tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const time = (ts: string) => clock.format(new Date(Number(ts) * 1000));
 
-  const render = (m: { ts: string; text?: string; blocks?: unknown[]; files?: Array<{ id: string; name: string; mimetype: string }>; edited?: unknown }, ephemeral: boolean, replies = 0): RenderedMessage => {
+  const render = (
+    m: { ts: string; text?: string; blocks?: unknown[]; files?: Array<{ id: string; name: string; mimetype: string }>; edited?: unknown },
+    ephemeral: boolean,
+    replies = 0,
+  ): RenderedMessage => {
     const body = m.blocks?.length ? blocksToHtml(m.blocks, ctx) : `<div class="sk-section-text">${mrkdwnToHtml(m.text ?? '', names)}</div>`;
     const files = (m.files ?? [])
-      .map((f) => (f.mimetype.startsWith('image/') ? `<figure class="sk-file-image"><img src="/playground/files/${encodeURIComponent(f.id)}" alt="${escapeHtml(f.name)}"><figcaption>${escapeHtml(f.name)}</figcaption></figure>` : `<div class="sk-file-other">📎 ${escapeHtml(f.name)}</div>`))
+      .map((f) =>
+        f.mimetype.startsWith('image/')
+          ? `<figure class="sk-file-image"><img src="/playground/files/${encodeURIComponent(f.id)}" alt="${escapeHtml(f.name)}"><figcaption>${escapeHtml(f.name)}</figcaption></figure>`
+          : `<div class="sk-file-other">📎 ${escapeHtml(f.name)}</div>`,
+      )
       .join('');
     return { ts: m.ts, time: time(m.ts), html: body + files, replies, ephemeral, edited: Boolean(m.edited) };
   };
@@ -116,8 +136,14 @@ export function renderScreen(input: ScreenInput): Screen {
     home: homeView ? { viewId: homeView.id, html: blocksToHtml(homeView.blocks, ctx) } : null,
     modal: top ? modal(top) : null,
     notices: input.notices.map((n) => n.text),
-    outbox: [...input.outbox]
-      .reverse()
-      .map((p) => ({ network: 'sandbox', postId: p.postId ?? null, publicationId: p.publicationId, text: p.text, characters: Array.from(p.text).length, images: p.images.map((i) => ({ alt: i.alt })), at: p.at.toISOString() })),
+    outbox: [...input.outbox].reverse().map((p) => ({
+      network: 'sandbox',
+      postId: p.postId ?? null,
+      publicationId: p.publicationId,
+      text: p.text,
+      characters: Array.from(p.text).length,
+      images: p.images.map((i) => ({ alt: i.alt })),
+      at: p.at.toISOString(),
+    })),
   };
 }

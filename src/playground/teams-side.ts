@@ -19,7 +19,13 @@ import {
   type TeamsActivity,
   type TeamsEnvironment,
 } from './teams-emulator/activities.js';
-import { adaptiveCardOf, startTeamsEmulator, type FakeTeamsMessage, type TeamsEmulator, type TeamsSnapshot } from './teams-emulator/index.js';
+import {
+  adaptiveCardOf,
+  startTeamsEmulator,
+  type FakeTeamsMessage,
+  type TeamsEmulator,
+  type TeamsSnapshot,
+} from './teams-emulator/index.js';
 import type { PlaygroundPerson } from './workspace-seed.js';
 
 /** Each seeded person's AAD object id: stable, so Greenlight knows them again after a restart. */
@@ -69,9 +75,22 @@ export interface TeamsSide {
   connect(appUrl: string): Promise<void>;
   screen(user: string, conversation: string | undefined, zone: string, thread?: string): TeamsScreen;
   message(user: string, conversation: string, text: string): Promise<void>;
-  execute(user: string, conversation: string, messageId: string, verb: string, data: Record<string, unknown>, trigger: 'manual' | 'automatic'): Promise<string | undefined>;
+  execute(
+    user: string,
+    conversation: string,
+    messageId: string,
+    verb: string,
+    data: Record<string, unknown>,
+    trigger: 'manual' | 'automatic',
+  ): Promise<string | undefined>;
   openDraft(user: string, conversation: string): Promise<string | undefined>;
-  task(user: string, conversation: string, name: 'task/fetch' | 'task/submit', data: Record<string, unknown>, kind: 'task' | 'compose'): Promise<string | undefined>;
+  task(
+    user: string,
+    conversation: string,
+    name: 'task/fetch' | 'task/submit',
+    data: Record<string, unknown>,
+    kind: 'task' | 'compose',
+  ): Promise<string | undefined>;
   closeDialog(user: string): void;
   snapshot(): TeamsSnapshot;
   restore(snapshot: TeamsSnapshot): void;
@@ -84,8 +103,21 @@ export async function startTeamsSide(people: readonly PlaygroundPerson[], logger
   const seeded = people.filter((p) => AAD_IDS[p.id]);
   const emulator = await startTeamsEmulator({
     credentials: false,
-    users: seeded.map((p) => ({ aadObjectId: AAD_IDS[p.id]!, name: p.realName, email: p.email ?? `${p.displayName}@example.com`, userPrincipalName: p.email ?? `${p.displayName}@example.com`, timezone: p.tz })),
-    teams: [{ id: GENERAL, name: 'Marketing', aadGroupId: 'f8b6d0e2-7a9c-4dbe-9f6b-8d0e2f4a6c75', channels: [{ id: GENERAL }, { id: APPROVALS, name: 'Social approvals' }, { id: DIGEST, name: 'Social digest' }] }],
+    users: seeded.map((p) => ({
+      aadObjectId: AAD_IDS[p.id]!,
+      name: p.realName,
+      email: p.email ?? `${p.displayName}@example.com`,
+      userPrincipalName: p.email ?? `${p.displayName}@example.com`,
+      timezone: p.tz,
+    })),
+    teams: [
+      {
+        id: GENERAL,
+        name: 'Marketing',
+        aadGroupId: 'f8b6d0e2-7a9c-4dbe-9f6b-8d0e2f4a6c75',
+        channels: [{ id: GENERAL }, { id: APPROVALS, name: 'Social approvals' }, { id: DIGEST, name: 'Social digest' }],
+      },
+    ],
   });
   const env: TeamsEnvironment = teamsEnvironment(emulator);
   let messagesUrl = '';
@@ -110,7 +142,12 @@ export async function startTeamsSide(people: readonly PlaygroundPerson[], logger
       id: String(activity.id),
       conversationId: conversation,
       threadRootId: channel ? ((activity.replyToId as string | undefined) ?? String(activity.id)) : undefined,
-      activity: { id: String(activity.id), type: 'message', text: String(activity.text ?? '').replace(/^<at>[^<]*<\/at>\s*/, ''), from: activity.from },
+      activity: {
+        id: String(activity.id),
+        type: 'message',
+        text: String(activity.text ?? '').replace(/^<at>[^<]*<\/at>\s*/, ''),
+        from: activity.from,
+      },
       history: [],
       deleted: false,
       fromId: (activity.from as { id: string }).id,
@@ -146,7 +183,7 @@ export async function startTeamsSide(people: readonly PlaygroundPerson[], logger
     },
     screen(user, conversation, zone, thread) {
       const me = AAD_IDS[user];
-      const chat = me ? emulator.state.personalChats.get(me) ?? emulator.directory.personalChatId(me) : undefined;
+      const chat = me ? (emulator.state.personalChats.get(me) ?? emulator.directory.personalChatId(me)) : undefined;
       const conversations: TeamsScreen['conversations'] = [
         ...emulator.directory.teams[0]!.channels.map((c) => ({ id: c.id, name: c.name ?? 'General', kind: 'channel' as const })),
         ...(chat ? [{ id: chat, name: 'Greenlight', kind: 'chat' as const }] : []),
@@ -162,7 +199,8 @@ export async function startTeamsSide(people: readonly PlaygroundPerson[], logger
         return {
           id: m.id,
           time: clock.format(new Date(m.at)),
-          author: m.fromId === emulator.directory.bot.id ? 'Greenlight' : (emulator.directory.findUser(String(m.fromId))?.name ?? 'Someone'),
+          author:
+            m.fromId === emulator.directory.bot.id ? 'Greenlight' : (emulator.directory.findUser(String(m.fromId))?.name ?? 'Someone'),
           text: typeof m.activity.text === 'string' ? m.activity.text : '',
           card,
           fromBot: m.fromId === emulator.directory.bot.id,
@@ -178,7 +216,9 @@ export async function startTeamsSide(people: readonly PlaygroundPerson[], logger
         messages: emulator.state.messagesIn(current.id).map(view),
         thread: (() => {
           const root = thread ? emulator.state.message(current.id, thread) : undefined;
-          return root && current.kind === 'channel' ? { root: view(root), replies: emulator.state.thread(current.id, root.id).map(view) } : null;
+          return root && current.kind === 'channel'
+            ? { root: view(root), replies: emulator.state.thread(current.id, root.id).map(view) }
+            : null;
         })(),
         dialog: dialogs.get(user) ?? null,
       };
@@ -191,13 +231,26 @@ export async function startTeamsSide(people: readonly PlaygroundPerson[], logger
     async execute(user, conversation, messageId, verb, data, trigger) {
       const message = emulator.state.message(conversation, messageId);
       if (!message) throw new TeamsSideError('That message is gone.');
-      const response = await send(adaptiveCardAction(env, { from: aad(user), on: { id: message.id, conversationId: message.conversationId, ...(message.threadRootId ? { threadRootId: message.threadRootId } : {}) }, verb, data, trigger }));
+      const response = await send(
+        adaptiveCardAction(env, {
+          from: aad(user),
+          on: {
+            id: message.id,
+            conversationId: message.conversationId,
+            ...(message.threadRootId ? { threadRootId: message.threadRootId } : {}),
+          },
+          verb,
+          data,
+          trigger,
+        }),
+      );
       const answer = response.json as Invoke | undefined;
       if (answer?.type === 'application/vnd.microsoft.card.adaptive') {
         personal.set(`${user}/${message.id}`, { card: answer.value, version: message.history.length });
         return undefined;
       }
-      if (answer?.type === 'application/vnd.microsoft.error') return (answer.value as { message?: string })?.message ?? 'Greenlight refused that.';
+      if (answer?.type === 'application/vnd.microsoft.error')
+        return (answer.value as { message?: string })?.message ?? 'Greenlight refused that.';
       if (answer?.type === 'application/vnd.microsoft.activity.message') return String(answer.value);
       return response.status >= 400 ? 'Greenlight could not take that click.' : undefined;
     },

@@ -19,7 +19,14 @@ export const MANAGERS_GROUP = { id: 'S0MANAGERS', handle: 'managers' };
 export const SEEDED_PEOPLE: PlaygroundPerson[] = [
   { id: 'U0ANN', realName: 'Ann Author', displayName: 'ann', tz: 'Europe/Berlin', role: 'author', email: 'ann@example.com' },
   { id: 'U0ALICE', realName: 'Alice Approver', displayName: 'alice', tz: 'America/New_York', role: 'approver', email: 'alice@example.com' },
-  { id: 'U0CAROL', realName: 'Carol Manager', displayName: 'carol', tz: 'Asia/Tokyo', role: 'approver through @managers', email: 'carol@example.com' },
+  {
+    id: 'U0CAROL',
+    realName: 'Carol Manager',
+    displayName: 'carol',
+    tz: 'Asia/Tokyo',
+    role: 'approver through @managers',
+    email: 'carol@example.com',
+  },
   { id: 'U0COLIN', realName: 'Colin Colleague', displayName: 'colin', tz: 'Europe/London', role: 'colleague', email: 'colin@example.com' },
 ];
 

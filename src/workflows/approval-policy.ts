@@ -69,12 +69,17 @@ export function evaluateDecision(
   // Each post is reviewed in the chat it was drafted in (where its card and its approvers are).
   const origin = post.post.originPlatform;
   if ((origin === 'slack' || origin === 'teams') && command.platform !== origin) {
-    return refuse('other_chat', `${ref} is reviewed in ${origin === 'slack' ? 'Slack' : 'Microsoft Teams'}, where it was drafted: decide it there.`);
+    return refuse(
+      'other_chat',
+      `${ref} is reviewed in ${origin === 'slack' ? 'Slack' : 'Microsoft Teams'}, where it was drafted: decide it there.`,
+    );
   }
   if (post.post.status !== 'pending') {
     const last = post.decisions.at(-1);
     const by =
-      last && last.revisionId === post.revision.id && (post.post.status === 'approved' || post.post.status === 'rejected' || post.post.status === 'changes_requested')
+      last &&
+      last.revisionId === post.revision.id &&
+      (post.post.status === 'approved' || post.post.status === 'rejected' || post.post.status === 'changes_requested')
         ? ` (${VERB[last.kind]} by ${last.approver.displayName})`
         : '';
     return refuse('not_pending', `Nothing to decide: ${ref} is ${STATUS_PHRASES[post.post.status]}${by}.`);
@@ -118,8 +123,18 @@ export function evaluateDecision(
     platform: command.platform,
   };
   // Built whole rather than spread from a shared base: this runs inside the write transaction.
-  const audit = (action: string, details?: Record<string, unknown>): NewAuditEntry => ({ platform: command.platform, actorId: actor.id, actorLabel: actorLabel(actor), action, details });
-  const decisionAudit = audit(`decision.${command.kind}`, { comment, revision: post.revision.number, contentHash: post.revision.contentHash });
+  const audit = (action: string, details?: Record<string, unknown>): NewAuditEntry => ({
+    platform: command.platform,
+    actorId: actor.id,
+    actorLabel: actorLabel(actor),
+    action,
+    details,
+  });
+  const decisionAudit = audit(`decision.${command.kind}`, {
+    comment,
+    revision: post.revision.number,
+    contentHash: post.revision.contentHash,
+  });
 
   if (command.kind === 'reject') {
     return {

@@ -7,9 +7,7 @@ export interface ApproverDirectory {
 
 /** Approvers listed by id per platform (user ids, emails …), as configured. */
 export function listedApprovers(lists: Partial<Record<ChatPlatform, readonly string[]>>): ApproverDirectory {
-  const sets = new Map(
-    Object.entries(lists).map(([platform, ids]) => [platform, new Set(ids.map((id) => id.toLowerCase()))] as const),
-  );
+  const sets = new Map(Object.entries(lists).map(([platform, ids]) => [platform, new Set(ids.map((id) => id.toLowerCase()))] as const));
   return {
     async isApprover(person) {
       return sets.get(person.platform)?.has(person.platformUserId.toLowerCase()) ?? false;

@@ -28,20 +28,18 @@ function row(entry: AuditEntry): unknown[] {
 }
 
 export function formatAuditEntry(entry: AuditEntry, format: AuditFormat): string {
-  if (format === 'csv') return row(entry).map(csvCell).join(',') + '\r\n';
-  return (
-    JSON.stringify({
-      id: entry.id,
-      at: entry.at.toISOString(),
-      platform: entry.platform,
-      actorId: entry.actorId,
-      actor: entry.actorLabel,
-      action: entry.action,
-      postId: entry.postId,
-      revisionId: entry.revisionId,
-      details: entry.details,
-    }) + '\n'
-  );
+  if (format === 'csv') return `${row(entry).map(csvCell).join(',')}\r\n`;
+  return `${JSON.stringify({
+    id: entry.id,
+    at: entry.at.toISOString(),
+    platform: entry.platform,
+    actorId: entry.actorId,
+    actor: entry.actorLabel,
+    action: entry.action,
+    postId: entry.postId,
+    revisionId: entry.revisionId,
+    details: entry.details,
+  })}\n`;
 }
 
 /**
@@ -53,7 +51,7 @@ export async function exportAudit(
   options: { since?: Date; until?: Date; format: AuditFormat; pageSize?: number },
   write: (chunk: string) => void | Promise<void>,
 ): Promise<number> {
-  if (options.format === 'csv') await write(CSV_COLUMNS.join(',') + '\r\n');
+  if (options.format === 'csv') await write(`${CSV_COLUMNS.join(',')}\r\n`);
   let afterId: number | undefined;
   let count = 0;
   for (;;) {

@@ -18,11 +18,28 @@ export async function chooseChannel(
   describe: string,
 ): Promise<{ ok: true } | { ok: false; refusal: Refusal }> {
   if (!(await ctx.approvers.isApprover(actor))) {
-    return { ok: false, refusal: { code: 'not_approver', refused: `Only approvers can choose the channel for ${purpose === 'approvals' ? 'approvals' : 'the digest'}.` } };
+    return {
+      ok: false,
+      refusal: {
+        code: 'not_approver',
+        refused: `Only approvers can choose the channel for ${purpose === 'approvals' ? 'approvals' : 'the digest'}.`,
+      },
+    };
   }
   const now = ctx.clock.now();
   const conversation: ChatConversation = { platform, kind: 'channel', key: purpose, reference, setBy: actor.id };
   await ctx.store.saveConversation(conversation, now);
-  await ctx.store.appendAudit([{ platform: actor.platform, actorId: actor.id, actorLabel: actorLabel(actor), action: `chat.channel_chosen`, details: { purpose, channel: describe } }], now);
+  await ctx.store.appendAudit(
+    [
+      {
+        platform: actor.platform,
+        actorId: actor.id,
+        actorLabel: actorLabel(actor),
+        action: `chat.channel_chosen`,
+        details: { purpose, channel: describe },
+      },
+    ],
+    now,
+  );
   return { ok: true };
 }

@@ -51,25 +51,30 @@ export async function decide(ctx: WorkflowContext, actor: Person, request: Decid
   const actorIsApprover = await ctx.approvers.isApprover(actor);
   let outcome: DecisionOutcome | undefined;
   const now = ctx.clock.now();
-  const result = await changeAndAnnounce(ctx, request.postId, (post) => {
-    const evaluated = evaluateDecision(
-      post,
-      {
-        kind: request.kind,
-        revisionId: request.revisionId,
-        comment: request.comment ?? null,
-        actor,
-        actorIsApprover,
-        platform: request.platform ?? actor.platform,
-        now,
-        heldByNetwork: heldByNetwork(ctx, post),
-      },
-      ctx.policy,
-    );
-    if ('refused' in evaluated) return evaluated;
-    outcome = evaluated.outcome;
-    return evaluated.change;
-  }, (after) => decidedEvent(after, outcome!, ctx.policy));
+  const result = await changeAndAnnounce(
+    ctx,
+    request.postId,
+    (post) => {
+      const evaluated = evaluateDecision(
+        post,
+        {
+          kind: request.kind,
+          revisionId: request.revisionId,
+          comment: request.comment ?? null,
+          actor,
+          actorIsApprover,
+          platform: request.platform ?? actor.platform,
+          now,
+          heldByNetwork: heldByNetwork(ctx, post),
+        },
+        ctx.policy,
+      );
+      if ('refused' in evaluated) return evaluated;
+      outcome = evaluated.outcome;
+      return evaluated.change;
+    },
+    (after) => decidedEvent(after, outcome!, ctx.policy),
+  );
   if (!result.ok) return { ok: false, refusal: result.refusal, post: result.post };
   const remaining = outcome === 'approval_recorded' ? remainingApprovals(result.after, ctx.policy) : 0;
   return { ok: true, post: result.after, outcome: outcome!, remainingApprovals: remaining };
@@ -83,5 +88,7 @@ export function decidedEvent(after: PostAggregate, outcome: DecisionOutcome, pol
 
 /** The post's networks whose publisher takes it at approval and holds it until its time (YouTube's publishAt). */
 function heldByNetwork(ctx: WorkflowContext, post: PostAggregate): NetworkId[] {
-  return post.revision.networks.filter((n) => ctx.catalog.has(n) && ctx.catalog.publisher(n).schedulesOnNetwork?.({ youtube: post.revision.youtube }) === true);
+  return post.revision.networks.filter(
+    (n) => ctx.catalog.has(n) && ctx.catalog.publisher(n).schedulesOnNetwork?.({ youtube: post.revision.youtube }) === true,
+  );
 }

@@ -1,6 +1,13 @@
 import { checkMediaLink, PUBLIC_MEDIA_ONLY, type MediaLinkPolicy, type MediaLinkProblem } from '../domain/media-links.js';
 import { isNetworkId, NETWORK_LABELS, type NetworkId } from '../domain/network.js';
-import { YOUTUBE_PRIVACY, type PostImage, type PostVideo, type TextVariants, type YouTubeDetails, type YouTubePrivacy } from '../domain/post.js';
+import {
+  YOUTUBE_PRIVACY,
+  type PostImage,
+  type PostVideo,
+  type TextVariants,
+  type YouTubeDetails,
+  type YouTubePrivacy,
+} from '../domain/post.js';
 import { YOUTUBE_TAGS_MAX, youtubeTagsLength, youtubeTitleProblems } from '../platforms/rules/youtube.js';
 
 /** For the chats' YouTube title fields (bots reach network rules through the workflow). */
@@ -101,7 +108,11 @@ export const YOUTUBE_FIELDS = {
 export type YouTubeField = (typeof YOUTUBE_FIELDS)[keyof typeof YOUTUBE_FIELDS];
 
 /** YouTube's custom thumbnails: JPEG, PNG or GIF up to 2 MB, at least 640 pixels wide (1280×720 recommended). */
-export const YOUTUBE_THUMBNAIL = { types: ['image/jpeg', 'image/png', 'image/gif'] as readonly string[], maxBytes: 2 * 1024 * 1024, minWidth: 640 };
+export const YOUTUBE_THUMBNAIL = {
+  types: ['image/jpeg', 'image/png', 'image/gif'] as readonly string[],
+  maxBytes: 2 * 1024 * 1024,
+  minWidth: 640,
+};
 
 export interface DraftRules {
   /** REQUIRE_ALT_TEXT: an image without alt text is an error, not just a note on the card. */
@@ -145,7 +156,8 @@ export function validateDraft(
   // NUL and other control characters are never stored; invisible characters alone are no text.
   const cleaned = cleanText(input.text);
   const text = hasVisibleText(cleaned) ? cleaned : '';
-  if (!text) add('text', input.text.trim() ? 'The text has no visible characters. Write the text of the post.' : 'Write the text of the post.');
+  if (!text)
+    add('text', input.text.trim() ? 'The text has no visible characters. Write the text of the post.' : 'Write the text of the post.');
 
   const networks: NetworkId[] = [];
   for (const raw of new Set(input.networks.map((n) => n.trim().toLowerCase()).filter(Boolean))) {
@@ -166,8 +178,7 @@ export function validateDraft(
         'publishAt',
         `${formatInstant(input.publishAt, zone)} is in the past. Choose a later time, or leave it empty to publish as soon as it is approved.`,
       );
-    else if (input.publishAt.getTime() - now.getTime() > MAX_AHEAD_MS)
-      add('publishAt', 'Choose a time within the next year.');
+    else if (input.publishAt.getTime() - now.getTime() > MAX_AHEAD_MS) add('publishAt', 'Choose a time within the next year.');
   }
 
   let mediaUrl: string | null = input.mediaUrl?.trim() || null;
@@ -188,7 +199,10 @@ export function validateDraft(
   });
   images.forEach((image, i) => {
     if (image.alt && Array.from(image.alt).length > MAX_ALT_TEXT) {
-      add(altField(i), `Alt text can be at most ${numbers.format(MAX_ALT_TEXT)} characters; this is ${numbers.format(Array.from(image.alt).length)}.`);
+      add(
+        altField(i),
+        `Alt text can be at most ${numbers.format(MAX_ALT_TEXT)} characters; this is ${numbers.format(Array.from(image.alt).length)}.`,
+      );
     } else if (!image.alt && rules.requireAltText) {
       add(altField(i), 'Describe this image for people who cannot see it (alt text is required here).');
     }
@@ -228,7 +242,18 @@ export function validateDraft(
   }
   return {
     ok: true,
-    draft: { text, networks, publishAt: input.publishAt, timezone, mediaUrl, aiAssisted: input.aiAssisted ?? false, images, variants, video, youtube },
+    draft: {
+      text,
+      networks,
+      publishAt: input.publishAt,
+      timezone,
+      mediaUrl,
+      aiAssisted: input.aiAssisted ?? false,
+      images,
+      variants,
+      video,
+      youtube,
+    },
   };
 }
 
@@ -236,18 +261,33 @@ export function validateDraft(
 function youtubeDetails(input: YouTubeInput, add: (field: DraftField, message: string) => void): YouTubeDetails {
   const title = cleanText(input.title ?? '').trim();
   for (const problem of youtubeTitleProblems(title)) add('youtube_title', `${problem}.`);
-  const tags = [...new Set((input.tags ?? '').split(',').map((t) => cleanText(t).trim().replace(/^#/, '')).filter((t) => hasVisibleText(t)))];
+  const tags = [
+    ...new Set(
+      (input.tags ?? '')
+        .split(',')
+        .map((t) => cleanText(t).trim().replace(/^#/, ''))
+        .filter((t) => hasVisibleText(t)),
+    ),
+  ];
   if (tags.some((t) => /[<>]/.test(t))) add('youtube_tags', 'YouTube tags cannot contain < or >.');
   const tagsLength = youtubeTagsLength(tags);
-  if (tagsLength > YOUTUBE_TAGS_MAX) add('youtube_tags', `YouTube takes ${YOUTUBE_TAGS_MAX} characters of tags in all; these are ${numbers.format(tagsLength)}.`);
+  if (tagsLength > YOUTUBE_TAGS_MAX)
+    add('youtube_tags', `YouTube takes ${YOUTUBE_TAGS_MAX} characters of tags in all; these are ${numbers.format(tagsLength)}.`);
   const categoryId = input.categoryId?.trim() || DEFAULT_YOUTUBE_CATEGORY;
   if (!(categoryId in YOUTUBE_CATEGORIES)) add('youtube_category', 'Choose one of the listed categories.');
   const privacy = (input.privacy?.trim() || 'public') as YouTubePrivacy;
   if (!YOUTUBE_PRIVACY.includes(privacy)) add('youtube_privacy', 'Choose public or unlisted.');
-  if (input.madeForKids === null || input.madeForKids === undefined) add('youtube_kids', 'Say whether the video is made for kids: YouTube requires an answer for every video.');
+  if (input.madeForKids === null || input.madeForKids === undefined)
+    add('youtube_kids', 'Say whether the video is made for kids: YouTube requires an answer for every video.');
   const thumbnail = input.thumbnail ?? null;
-  if (thumbnail && !YOUTUBE_THUMBNAIL.types.includes(thumbnail.type)) add('youtube_thumbnail', 'A YouTube thumbnail must be a JPEG, PNG or GIF image.');
-  else if (thumbnail && thumbnail.bytes > YOUTUBE_THUMBNAIL.maxBytes) add('youtube_thumbnail', `A YouTube thumbnail can be at most 2 MB; this one is ${(thumbnail.bytes / 1024 / 1024).toFixed(1)} MB.`);
-  else if (thumbnail && thumbnail.width < YOUTUBE_THUMBNAIL.minWidth) add('youtube_thumbnail', `A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is ${thumbnail.width}×${thumbnail.height}.`);
+  if (thumbnail && !YOUTUBE_THUMBNAIL.types.includes(thumbnail.type))
+    add('youtube_thumbnail', 'A YouTube thumbnail must be a JPEG, PNG or GIF image.');
+  else if (thumbnail && thumbnail.bytes > YOUTUBE_THUMBNAIL.maxBytes)
+    add('youtube_thumbnail', `A YouTube thumbnail can be at most 2 MB; this one is ${(thumbnail.bytes / 1024 / 1024).toFixed(1)} MB.`);
+  else if (thumbnail && thumbnail.width < YOUTUBE_THUMBNAIL.minWidth)
+    add(
+      'youtube_thumbnail',
+      `A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is ${thumbnail.width}×${thumbnail.height}.`,
+    );
   return { title, tags, categoryId, privacy, madeForKids: input.madeForKids ?? false, thumbnail: input.thumbnail ?? null };
 }

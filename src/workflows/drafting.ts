@@ -10,11 +10,7 @@ import { validateDraft, type DraftErrors, type DraftInput, type ValidDraft } fro
 import { changeAndAnnounce } from './news/announce.js';
 import { canMove, EDITABLE, STATUS_PHRASES } from './post-lifecycle.js';
 
-export type DraftResult =
-  | { ok: true; post: PostAggregate }
-  | { ok: false; errors: DraftErrors }
-  | { ok: false; refusal: Refusal };
-
+export type DraftResult = { ok: true; post: PostAggregate } | { ok: false; errors: DraftErrors } | { ok: false; refusal: Refusal };
 
 /**
  * Creates a post from a draft and puts it in front of approvers: the approval card and the
@@ -200,24 +196,29 @@ export async function cancelPost(ctx: WorkflowContext, actor: Person, postId: nu
   const held = mayCancel ? await withdrawHeld(ctx, current) : { withdrawn: new Set<number>() };
   if ('refused' in held) return { ok: false, refusal: held };
   const { withdrawn } = held;
-  const result = await changeAndAnnounce(ctx, postId, (post) => {
-    const ref = `post #${post.post.id}`;
-    if (post.post.authorId !== actor.id && !isApprover) {
-      return { code: 'not_allowed', refused: `Only the author or an approver can cancel ${ref}.` };
-    }
-    if (!canMove(post.post.status, 'cancelled')) {
-      return { code: 'not_cancellable', refused: `${ref} cannot be cancelled: it is ${STATUS_PHRASES[post.post.status]}.` };
-    }
-    if (post.publications.some((p) => !stoppable(p, withdrawn))) {
-      return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be cancelled.` };
-    }
-    return {
-      at: now,
-      status: 'cancelled',
-      cancelScheduledPublications: true,
-      audit: [{ platform: actor.platform, actorId: actor.id, actorLabel: actorLabel(actor), action: 'post.cancelled' }],
-    };
-  }, (after) => ({ type: 'post.cancelled', post: after, actor }));
+  const result = await changeAndAnnounce(
+    ctx,
+    postId,
+    (post) => {
+      const ref = `post #${post.post.id}`;
+      if (post.post.authorId !== actor.id && !isApprover) {
+        return { code: 'not_allowed', refused: `Only the author or an approver can cancel ${ref}.` };
+      }
+      if (!canMove(post.post.status, 'cancelled')) {
+        return { code: 'not_cancellable', refused: `${ref} cannot be cancelled: it is ${STATUS_PHRASES[post.post.status]}.` };
+      }
+      if (post.publications.some((p) => !stoppable(p, withdrawn))) {
+        return { code: 'publishing', refused: `${ref} is already being published, so it can no longer be cancelled.` };
+      }
+      return {
+        at: now,
+        status: 'cancelled',
+        cancelScheduledPublications: true,
+        audit: [{ platform: actor.platform, actorId: actor.id, actorLabel: actorLabel(actor), action: 'post.cancelled' }],
+      };
+    },
+    (after) => ({ type: 'post.cancelled', post: after, actor }),
+  );
   if (!result.ok) return { ok: false, refusal: result.refusal };
   return { ok: true, post: result.after };
 }

@@ -39,7 +39,6 @@ export type DomainEvent =
   /** A person retried or marked a publication as published. */
   | { type: 'publication.resolved'; post: PostAggregate; publication: Publication; actor: Person; action: 'retry' | 'mark_published' };
 
-
 /** Something in the process that wants to hear what happened (the scheduler reloads its window). */
 export interface Notifier {
   notify(event: DomainEvent): Promise<void>;
@@ -72,7 +71,11 @@ export class EventBus implements Notifier {
       Promise.resolve()
         .then(() => subscriber.notify(event))
         .catch((error: unknown) => {
-          this.#logger.error('an event listener failed; the change itself is saved', { event: event.type, post: event.post.post.id, error });
+          this.#logger.error('an event listener failed; the change itself is saved', {
+            event: event.type,
+            post: event.post.post.id,
+            error,
+          });
         });
     }
   }

@@ -67,7 +67,8 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     findMessage: (postId: number, platform: ChatPlatform, purpose: string) => ctx.store.getChatMessage(postId, platform, purpose),
     /** Where a chat can reach a person or a channel later (Teams' conversation references). */
     rememberConversation: (conversation: ChatConversation) => ctx.store.saveConversation(conversation, ctx.clock.now()),
-    findConversation: (platform: ChatPlatform, kind: ChatConversation['kind'], key: string) => ctx.store.getConversation(platform, kind, key),
+    findConversation: (platform: ChatPlatform, kind: ChatConversation['kind'], key: string) =>
+      ctx.store.getConversation(platform, kind, key),
     /** An approver chooses a channel for approvals or the digest (Teams); audited. */
     chooseChannel: (actor: Person, platform: ChatPlatform, purpose: ChannelPurpose, reference: Record<string, unknown>, describe: string) =>
       chooseChannel(ctx, actor, platform, purpose, reference, describe),
@@ -89,7 +90,9 @@ export function createGreenlight(ctx: WorkflowContext, extras: { captions?: Capt
     checkCaptionRequest: (input: CaptionInput) => checkCaptionRequest(input, ctx.catalog),
     /** Suggestions for the draft's text, within the person's hourly allowance. */
     suggestCaptions: (person: Person, input: CaptionInput): Promise<CaptionOutcome> =>
-      captions ? captions.suggest(person, input) : Promise.resolve({ ok: false, kind: 'unavailable', reason: 'AI caption suggestions are off.' }),
+      captions
+        ? captions.suggest(person, input)
+        : Promise.resolve({ ok: false, kind: 'unavailable', reason: 'AI caption suggestions are off.' }),
     captionBatch: (batchId: string) => captions?.batch(batchId),
     /** One suggestion's full text, for "Use this"; only its owner gets it. */
     captionSuggestion: (person: Person, suggestionId: string) => captions?.suggestion(person, suggestionId),

@@ -3,7 +3,16 @@
  * Adaptive Cards both render this one model, so they always say the same thing.
  */
 import { NETWORK_LABELS, type NetworkId } from '../domain/network.js';
-import { textFor, type Decision, type Person, type PostAggregate, type PostImage, type PostStatus, type PostVideo, type YouTubeDetails } from '../domain/post.js';
+import {
+  textFor,
+  type Decision,
+  type Person,
+  type PostAggregate,
+  type PostImage,
+  type PostStatus,
+  type PostVideo,
+  type YouTubeDetails,
+} from '../domain/post.js';
 import type { PublicationStatus } from '../domain/publication.js';
 import type { NetworkCatalog } from '../platforms/catalog.js';
 import { approvalsOnCurrentRevision, remainingApprovals, type ApprovalPolicy } from './approval-policy.js';

@@ -23,9 +23,7 @@ export async function queueFor(ctx: WorkflowContext, person: Person, limit = 20)
   const mine = await ctx.store.listPosts({ ...open, limit });
   const pending = isApprover ? await ctx.store.listPosts({ ...waiting, oldestFirst: true, limit }) : [];
   const approved = isApprover ? await ctx.store.listPosts({ statuses: ['approved'], limit: 500 }) : mine;
-  const due = approved
-    .filter((p) => p.post.status === 'approved' && Number.isFinite(nextDue(p)))
-    .sort((a, b) => nextDue(a) - nextDue(b));
+  const due = approved.filter((p) => p.post.status === 'approved' && Number.isFinite(nextDue(p))).sort((a, b) => nextDue(a) - nextDue(b));
   return {
     isApprover,
     mine,

@@ -89,7 +89,9 @@ async function greenlightDatabase(file: string, posts = 3): Promise<void> {
   const author = await store.upsertPerson({ platform: 'slack', platformUserId: 'U1', displayName: 'Ann' }, at);
   for (let i = 0; i < posts; i++) await store.createPost(newPost(author, `Post ${i} ${'x'.repeat(2000)}`, at));
   // An identity, as Greenlight records on its first start (db/sqlite/open-file.ts).
-  store.sqlite.prepare("INSERT INTO greenlight_meta (key, value) VALUES ('database_id', 'test-db'), ('created_at', ?)").run(at.toISOString());
+  store.sqlite
+    .prepare("INSERT INTO greenlight_meta (key, value) VALUES ('database_id', 'test-db'), ('created_at', ?)")
+    .run(at.toISOString());
   await store.close();
 }
 
@@ -129,7 +131,13 @@ describe('npm run backup', () => {
     const writer = (async () => {
       for (let i = 0; writing; i++) {
         const text = `Live ${i}`;
-        const result = await running.greenlight.submitDraft(author, { text, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
+        const result = await running.greenlight.submitDraft(author, {
+          text,
+          networks: ['sandbox'],
+          publishAt: null,
+          timezone: 'UTC',
+          mediaUrl: null,
+        });
         if (!result.ok) throw new Error(`draft refused: ${JSON.stringify(result)}`);
         texts.set(result.post.post.id, text);
         written.push(result.post.post.id);
@@ -303,7 +311,10 @@ describe('npm run backup', () => {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
       sqlite.pragma('journal_mode = DELETE');
       const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-      const rootpage = sqlite.prepare("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts' LIMIT 1").pluck().get() as number;
+      const rootpage = sqlite
+        .prepare("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts' LIMIT 1")
+        .pluck()
+        .get() as number;
       expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
       sqlite.close();
       const fd = fs.openSync(db, 'r+');
@@ -313,7 +324,9 @@ describe('npm run backup', () => {
       const target = tmp.file('backup.db');
       const run = await backup([target], { DATABASE_URL: `file:${db}` }, tmp.dir);
       expect(run.code).not.toBe(0);
-      expect(run.stderr).toMatch(/^greenlight backup: the copy failed SQLite's integrity check \(.+\); the database itself may be damaged.*\n$/);
+      expect(run.stderr).toMatch(
+        /^greenlight backup: the copy failed SQLite's integrity check \(.+\); the database itself may be damaged.*\n$/,
+      );
       expect(listing(tmp.dir)).toEqual(['greenlight.db']);
 
       fs.writeFileSync(target, 'the previous backup');

@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/bots/slack/ids.js';
 import { SandboxPublisher } from '../../src/platforms/sandbox/publisher.js';
 import { adaptiveCardOf, forgetCachedBotTokens, startFakeBotConnector, type FakeBotConnector } from '../fakes/teams/index.js';
-import { ALICE as SLACK_ALICE, APPROVALS as SLACK_APPROVALS, AUTHOR as SLACK_AUTHOR, shownText, slackHarness, type SlackHarness } from '../support/slack-harness.js';
+import {
+  ALICE as SLACK_ALICE,
+  APPROVALS as SLACK_APPROVALS,
+  AUTHOR as SLACK_AUTHOR,
+  shownText,
+  slackHarness,
+  type SlackHarness,
+} from '../support/slack-harness.js';
 import { adaptiveCardAction, channelMention, composeSubmitAction, postActivity, teamsEnvironment } from '../support/teams-activities.js';
 import { ALICE as TEAMS_ALICE, ANN, APPROVALS_CHANNEL, shownInTeams } from '../support/teams-harness.js';
 
@@ -36,11 +43,17 @@ describe('Slack and Teams in one process', () => {
       { publishers: [sandbox], teamsAuth: { config: fake.botFrameworkAuthConfig(), credentialsFactory: fake.credentialsFactory() } },
     );
     const h = slack;
-    const sendTeams = (activity: Parameters<typeof postActivity>[1]) => postActivity(`${h.app.url}/api/messages`, activity, { token: fake.mintActivityToken() });
+    const sendTeams = (activity: Parameters<typeof postActivity>[1]) =>
+      postActivity(`${h.app.url}/api/messages`, activity, { token: fake.mintActivityToken() });
 
     // Teams: an approvals channel, then a draft from the message extension.
     await sendTeams(channelMention(env, { from: TEAMS_ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
-    await sendTeams(composeSubmitAction(env, { from: ANN, data: { action: 'submit', text: 'From Teams', networks: 'sandbox', date: '', time: '', mediaUrl: '' } }));
+    await sendTeams(
+      composeSubmitAction(env, {
+        from: ANN,
+        data: { action: 'submit', text: 'From Teams', networks: 'sandbox', date: '', time: '', mediaUrl: '' },
+      }),
+    );
     // Slack: a draft the usual way.
     const slackCard = await h.draftPost(SLACK_AUTHOR, { text: 'From Slack' });
     await h.app.settled();
@@ -54,10 +67,27 @@ describe('Slack and Teams in one process', () => {
     // A Teams approver cannot decide a Slack post (nor the other way round).
     const teamsPost = (await h.app.greenlight.ctx.store.listPosts({})).find((p) => p.revision.text === 'From Teams')!;
     const slackPost = (await h.app.greenlight.ctx.store.listPosts({})).find((p) => p.revision.text === 'From Slack')!;
-    const crossed = await sendTeams(adaptiveCardAction(env, { from: TEAMS_ALICE, on: teamsCards[0]!, verb: 'approve', data: { postId: slackPost.post.id, revisionId: slackPost.revision.id } }));
-    expect(crossed.json).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining('is reviewed in Slack') });
+    const crossed = await sendTeams(
+      adaptiveCardAction(env, {
+        from: TEAMS_ALICE,
+        on: teamsCards[0]!,
+        verb: 'approve',
+        data: { postId: slackPost.post.id, revisionId: slackPost.revision.id },
+      }),
+    );
+    expect(crossed.json).toMatchObject({
+      type: 'application/vnd.microsoft.activity.message',
+      value: expect.stringContaining('is reviewed in Slack'),
+    });
     expect((await h.app.greenlight.getPost(slackPost.post.id))!.decisions).toEqual([]);
-    await sendTeams(adaptiveCardAction(env, { from: TEAMS_ALICE, on: teamsCards[0]!, verb: 'approve', data: { postId: teamsPost.post.id, revisionId: teamsPost.revision.id } }));
+    await sendTeams(
+      adaptiveCardAction(env, {
+        from: TEAMS_ALICE,
+        on: teamsCards[0]!,
+        verb: 'approve',
+        data: { postId: teamsPost.post.id, revisionId: teamsPost.revision.id },
+      }),
+    );
     await h.clickMessage(SLACK_ALICE, slackCard, ACTION.approve);
     await h.app.settled();
 
@@ -75,6 +105,8 @@ describe('Slack and Teams in one process', () => {
     await h.app.greenlight.postDigest({ kind: 'recent', zone: 'UTC' });
     await h.app.settled();
     expect(h.fake.state.messagesIn('C0APPROVALS').some((m) => shownText(m).includes('Engagement, last 24 hours'))).toBe(true);
-    expect(fake.state.messagesIn(APPROVALS_CHANNEL).some((m) => JSON.stringify(adaptiveCardOf(m)).includes('Engagement, last 24 hours'))).toBe(true);
+    expect(
+      fake.state.messagesIn(APPROVALS_CHANNEL).some((m) => JSON.stringify(adaptiveCardOf(m)).includes('Engagement, last 24 hours')),
+    ).toBe(true);
   });
 });

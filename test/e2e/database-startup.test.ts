@@ -45,7 +45,8 @@ function run(cwd: string, env: Record<string, string>, args: string[] = [], extr
     child,
     exited,
     output: () => output,
-    listening: (port: number) => eventually(() => output.includes(`listening on port ${port}`) || child.exitCode !== null, 20_000, 'Greenlight to listen'),
+    listening: (port: number) =>
+      eventually(() => output.includes(`listening on port ${port}`) || child.exitCode !== null, 20_000, 'Greenlight to listen'),
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
@@ -80,7 +81,9 @@ describe('start-up never silently replaces a database that existed', () => {
     fs.rmSync(path.join(tmp.dir, 'data'), { recursive: true });
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(503);
-    expect(first.output()).toMatch(/ERROR \[greenlight\] database: the database file \.\/data\/greenlight\.db was deleted while Greenlight had it open/);
+    expect(first.output()).toMatch(
+      /ERROR \[greenlight\] database: the database file \.\/data\/greenlight\.db was deleted while Greenlight had it open/,
+    );
     expect(await first.stop()).toBe(0);
 
     const second = run(tmp.dir, env);
@@ -92,7 +95,9 @@ describe('start-up never silently replaces a database that existed', () => {
 
     const third = run(tmp.dir, env, ['--init']);
     await third.listening(port);
-    expect(third.output()).toMatch(new RegExp(`WARN \\[greenlight\\] --init: the new database ./data/greenlight.db takes the place of database ${id}`));
+    expect(third.output()).toMatch(
+      new RegExp(`WARN \\[greenlight\\] --init: the new database ./data/greenlight.db takes the place of database ${id}`),
+    );
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect(JSON.parse(fs.readFileSync(marker, 'utf8')).id).not.toBe(id);
     expect(await third.stop()).toBe(0);
@@ -112,7 +117,11 @@ describe('start-up never silently replaces a database that existed', () => {
     await (await openStore(`file:${other}`)).close();
     fs.copyFileSync(other, one);
 
-    await expect(openStore(`file:${one}`)).rejects.toThrow(new RegExp(`^DATABASE_URL=file:${one}: ${one} is database [0-9a-f-]{36}, created .*, not the one that was there\\. Greenlight kept database`));
+    await expect(openStore(`file:${one}`)).rejects.toThrow(
+      new RegExp(
+        `^DATABASE_URL=file:${one}: ${one} is database [0-9a-f-]{36}, created .*, not the one that was there\\. Greenlight kept database`,
+      ),
+    );
     const warnings: string[] = [];
     const adopted = await openStore(`file:${one}`, { init: true, log: { info: () => undefined, warn: (m) => warnings.push(m) } });
     await adopted.close();
@@ -182,10 +191,14 @@ describe('start-up names DATABASE_URL and the cause in one line', () => {
 
     const folder = path.join(tmp.dir, 'folder.db');
     fs.mkdirSync(folder);
-    await expect(openStore(`file:${folder}`)).rejects.toThrow(`DATABASE_URL=file:${folder}: cannot open ${folder}: ${folder} is a folder, not a database file`);
+    await expect(openStore(`file:${folder}`)).rejects.toThrow(
+      `DATABASE_URL=file:${folder}: cannot open ${folder}: ${folder} is a folder, not a database file`,
+    );
 
     const garbage = path.join(tmp.dir, 'garbage.db');
     fs.writeFileSync(garbage, 'this is not a database, only some text long enough to have a header '.repeat(20));
-    await expect(openStore(`file:${garbage}`)).rejects.toThrow(new RegExp(`^DATABASE_URL=file:${garbage}: file is not a database \\(SQLITE_NOTADB\\)$`));
+    await expect(openStore(`file:${garbage}`)).rejects.toThrow(
+      new RegExp(`^DATABASE_URL=file:${garbage}: file is not a database \\(SQLITE_NOTADB\\)$`),
+    );
   });
 });

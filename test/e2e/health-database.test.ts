@@ -38,7 +38,10 @@ async function start(extra: Parameters<typeof startApp>[1] = {}) {
 
 async function health(running: RunningApp) {
   const response = await fetch(`${running.url}/healthz`);
-  return { status: response.status, body: (await response.json()) as { ok: boolean; database: string; problems: string[]; checks: unknown[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { ok: boolean; database: string; problems: string[]; checks: unknown[] },
+  };
 }
 
 const draft = { text: 'Hello', networks: ['sandbox' as const], publishAt: null, timezone: 'UTC', mediaUrl: null };
@@ -48,7 +51,12 @@ describe('/healthz and the database', () => {
     const { app } = await start();
     const { status, body } = await health(app);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ ok: true, database: 'reachable', problems: [], checks: [{ name: 'chat outbox', ok: true, detail: 'no chat updates waiting' }] });
+    expect(body).toMatchObject({
+      ok: true,
+      database: 'reachable',
+      problems: [],
+      checks: [{ name: 'chat outbox', ok: true, detail: 'no chat updates waiting' }],
+    });
   });
 
   it('answers 503 when the database cannot grow (a full disk), as every write then fails', async () => {
@@ -60,7 +68,10 @@ describe('/healthz and the database', () => {
     // Writes go on while the pages in hand have room, then every one fails.
     let failure: unknown;
     for (let i = 0; i < 100 && !failure; i++) {
-      failure = await app.greenlight.submitDraft(author, { ...draft, text: `Post ${i} ${'x'.repeat(1000)}` }).then(() => undefined, (error: unknown) => error);
+      failure = await app.greenlight.submitDraft(author, { ...draft, text: `Post ${i} ${'x'.repeat(1000)}` }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     }
     expect(String(failure)).toMatch(/database or disk is full/);
 

@@ -26,7 +26,13 @@ describe('GET /healthz', () => {
     });
     const gl = app.greenlight;
     const author = await gl.identify({ platform: 'cli', platformUserId: 'author', displayName: 'Author' });
-    const created = await gl.submitDraft(author, { text: 'Soon', networks: ['sandbox'], publishAt: new Date('2026-03-02T10:30:00Z'), timezone: 'UTC', mediaUrl: null });
+    const created = await gl.submitDraft(author, {
+      text: 'Soon',
+      networks: ['sandbox'],
+      publishAt: new Date('2026-03-02T10:30:00Z'),
+      timezone: 'UTC',
+      mediaUrl: null,
+    });
     if (!created.ok) throw new Error('submit failed');
     // Approve straight through the store-backed workflow (the CLI platform has no approvers configured).
     await app.store.updatePost(created.post.post.id, (post) => ({

@@ -52,7 +52,11 @@ describe('npm start with LOG_FORMAT=json', () => {
       return JSON.parse(line) as Record<string, unknown>;
     });
     for (const record of records) {
-      expect(record).toMatchObject({ level: expect.stringMatching(/^(debug|info|warn|error)$/), msg: expect.any(String), scope: expect.stringMatching(/^greenlight/) });
+      expect(record).toMatchObject({
+        level: expect.stringMatching(/^(debug|info|warn|error)$/),
+        msg: expect.any(String),
+        scope: expect.stringMatching(/^greenlight/),
+      });
       expect(new Date(record.time as string).toISOString()).toBe(record.time);
     }
     const messages = records.map((r) => r.msg);

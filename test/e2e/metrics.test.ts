@@ -57,7 +57,11 @@ async function approve(card: FakeMessage): Promise<void> {
 /** The app alone (no chat, no playground), for who may scrape. */
 async function bareApp(env: Env): Promise<RunningApp> {
   tmp = tempDir();
-  app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, PLAYGROUND: 'off', ...env }), { logger: createMemoryLogger(), port: 0, host: '127.0.0.1' });
+  app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, PLAYGROUND: 'off', ...env }), {
+    logger: createMemoryLogger(),
+    port: 0,
+    host: '127.0.0.1',
+  });
   return app;
 }
 
@@ -107,7 +111,9 @@ describe('GET /metrics', () => {
     h = await slackHarness({ METRICS_ENABLED: 'true', PUBLISH_GRACE_MINUTES: '30' }, { manualTimers: true, startAt: START });
     await h.app.settled();
     await approve(await h.draftPost(AUTHOR, { text: 'Due at nine', networks: ['sandbox'], publishAt: new Date('2026-03-02T09:00:00Z') }));
-    await approve(await h.draftPost(AUTHOR, { text: 'Due at half past nine', networks: ['sandbox'], publishAt: new Date('2026-03-02T09:30:00Z') }));
+    await approve(
+      await h.draftPost(AUTHOR, { text: 'Due at half past nine', networks: ['sandbox'], publishAt: new Date('2026-03-02T09:30:00Z') }),
+    );
 
     // Down until 09:45: one is 45 minutes late (beyond 30), the other 15.
     await h.restart(() => h!.clock.set('2026-03-02T09:45:00Z'));

@@ -42,11 +42,29 @@ describe('npm start on a fresh machine', () => {
 
     expect(fs.existsSync(path.join(tmp.dir, 'data', 'greenlight.db'))).toBe(true);
     const lines = app.output().split('\n');
-    for (const feature of ['database', 'playground', 'slack', 'teams', 'ai captions', 'digest', 'sandbox', 'x', 'linkedin', 'facebook', 'instagram', 'pinterest', 'mastodon', 'bluesky']) {
-      expect(lines.filter((l) => new RegExp(`\\] (on |off)  ${feature} +`).test(l)), feature).toHaveLength(1);
+    for (const feature of [
+      'database',
+      'playground',
+      'slack',
+      'teams',
+      'ai captions',
+      'digest',
+      'sandbox',
+      'x',
+      'linkedin',
+      'facebook',
+      'instagram',
+      'pinterest',
+      'mastodon',
+      'bluesky',
+    ]) {
+      expect(
+        lines.filter((l) => new RegExp(`\\] (on |off)  ${feature} +`).test(l)),
+        feature,
+      ).toHaveLength(1);
     }
     // No chat configured: the playground plays Slack, and start-up says where to open it.
-    expect(app.output()).toMatch(/on   slack +the playground's own workspace/);
+    expect(app.output()).toMatch(/on {3}slack +the playground's own workspace/);
     expect(app.output()).toContain(`playground: open http://localhost:${port}/ in your browser`);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
@@ -54,7 +72,14 @@ describe('npm start on a fresh machine', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, database: 'reachable', problems: [], checks: [{ name: 'chat outbox', ok: true, detail: 'no chat updates waiting' }], scheduler: 'running', nextDuePublication: null });
+    expect(await health.json()).toEqual({
+      ok: true,
+      database: 'reachable',
+      problems: [],
+      checks: [{ name: 'chat outbox', ok: true, detail: 'no chat updates waiting' }],
+      scheduler: 'running',
+      nextDuePublication: null,
+    });
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
 
     app.child.kill('SIGTERM');

@@ -66,7 +66,11 @@ async function npmStart(ready?: string) {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await eventually(() => output.includes(ready ?? `listening on port ${port}`) || child.exitCode !== null, 30_000, ready ?? 'Greenlight to listen');
+  await eventually(
+    () => output.includes(ready ?? `listening on port ${port}`) || child.exitCode !== null,
+    30_000,
+    ready ?? 'Greenlight to listen',
+  );
   if (!ready) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   return { pid: child.pid!, port, exited, output: () => output };
 }

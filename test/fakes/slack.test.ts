@@ -81,19 +81,19 @@ const plain = (text: string) => ({ type: 'plain_text', text });
 // Typed as a valid modal for the SDK's signatures; limit tests deliberately break it.
 const modal = (extra: Record<string, unknown> = {}) =>
   ({
-  type: 'modal',
-  callback_id: 'draft',
-  title: plain('Draft a post'),
-  submit: plain('Submit'),
-  blocks: [
-    {
-      type: 'input',
-      block_id: 'text',
-      label: plain('Text'),
-      element: { type: 'plain_text_input', action_id: 'value', multiline: true },
-    },
-  ],
-  ...extra,
+    type: 'modal',
+    callback_id: 'draft',
+    title: plain('Draft a post'),
+    submit: plain('Submit'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'text',
+        label: plain('Text'),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+      },
+    ],
+    ...extra,
   }) as types.ModalView;
 
 describe('authentication', () => {
@@ -260,9 +260,21 @@ describe('Block Kit limits', () => {
     ['inputs but no submit', { ...modal(), submit: undefined }, '/view'],
     ['101 blocks', modal({ blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) }), '/view/blocks'],
     ['private_metadata of 3001', modal({ private_metadata: long(3001) }), '/view/private_metadata'],
-    ['max_length 3001', modal({ blocks: [input({ type: 'plain_text_input', action_id: 'a', max_length: 3001 })] }), '/view/blocks/0/element/max_length'],
-    ['an option text of 76', modal({ blocks: [input({ type: 'static_select', action_id: 'a', options: options(1, long(76)) })] }), '/view/blocks/0/element/options/0/text/text'],
-    ['101 options', modal({ blocks: [input({ type: 'multi_static_select', action_id: 'a', options: options(101) })] }), '/view/blocks/0/element/options'],
+    [
+      'max_length 3001',
+      modal({ blocks: [input({ type: 'plain_text_input', action_id: 'a', max_length: 3001 })] }),
+      '/view/blocks/0/element/max_length',
+    ],
+    [
+      'an option text of 76',
+      modal({ blocks: [input({ type: 'static_select', action_id: 'a', options: options(1, long(76)) })] }),
+      '/view/blocks/0/element/options/0/text/text',
+    ],
+    [
+      '101 options',
+      modal({ blocks: [input({ type: 'multi_static_select', action_id: 'a', options: options(101) })] }),
+      '/view/blocks/0/element/options',
+    ],
   ])('rejects a modal with %s as invalid_arguments', async (_name, view, pointer) => {
     const data = await slackError(client().views.open({ trigger_id: mintTriggerId(), view: view as never }));
     expect(data.error).toBe('invalid_arguments');
@@ -516,15 +528,28 @@ describe('request signing', () => {
 
 describe('signed-request builders', () => {
   const option = (value: string, text: string, type = 'plain_text') => ({ text: { type, text }, value });
-  const input = (blockId: string, element: Record<string, unknown>) => ({ type: 'input', block_id: blockId, label: plain(blockId), element });
+  const input = (blockId: string, element: Record<string, unknown>) => ({
+    type: 'input',
+    block_id: blockId,
+    label: plain(blockId),
+    element,
+  });
   const draftView = {
     id: 'V0DRAFT',
     callback_id: 'draft',
     blocks: [
       input('text', { type: 'plain_text_input', action_id: 'value' }),
-      input('networks', { type: 'checkboxes', action_id: 'pick', options: [option('x', '*X*', 'mrkdwn'), option('linkedin', 'LinkedIn', 'mrkdwn')] }),
+      input('networks', {
+        type: 'checkboxes',
+        action_id: 'pick',
+        options: [option('x', '*X*', 'mrkdwn'), option('linkedin', 'LinkedIn', 'mrkdwn')],
+      }),
       input('extra', { type: 'multi_static_select', action_id: 'more', options: [option('a', 'A'), option('b', 'B')] }),
-      input('tone', { type: 'static_select', action_id: 'choice', option_groups: [{ label: plain('Tones'), options: [option('friendly', 'Friendly')] }] }),
+      input('tone', {
+        type: 'static_select',
+        action_id: 'choice',
+        option_groups: [{ label: plain('Tones'), options: [option('friendly', 'Friendly')] }],
+      }),
       input('when', { type: 'datetimepicker', action_id: 'at' }),
       input('image', { type: 'url_text_input', action_id: 'url' }),
       input('notes', { type: 'plain_text_input', action_id: 'n' }),
@@ -573,8 +598,19 @@ describe('signed-request builders', () => {
     const body = slashCommand({ command: '/draft', text: 'Hello world', userId: AUTHOR, channelId: APPROVALS, triggerId: '1.2.ab' });
     expect(body.contentType).toBe('application/x-www-form-urlencoded');
     expect([...new URLSearchParams(body.rawBody).keys()]).toEqual([
-      'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name',
-      'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
+      'token',
+      'team_id',
+      'team_domain',
+      'channel_id',
+      'channel_name',
+      'user_id',
+      'user_name',
+      'command',
+      'text',
+      'api_app_id',
+      'is_enterprise_install',
+      'response_url',
+      'trigger_id',
     ]);
     expect(body.rawBody).toContain('command=%2Fdraft&text=Hello+world');
     expect(slashCommand({ command: '/draft', userId: AUTHOR, channelId: APPROVALS }).payload.trigger_id).not.toBe(

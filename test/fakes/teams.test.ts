@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ActivityHandler,
+  type ActivityHandler,
   CardFactory,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -23,7 +23,13 @@ import {
   type Response,
 } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adaptiveCardOf, BOT_FRAMEWORK_AUDIENCE, forgetCachedBotTokens, startFakeBotConnector, type FakeBotConnector } from './teams/index.js';
+import {
+  adaptiveCardOf,
+  BOT_FRAMEWORK_AUDIENCE,
+  forgetCachedBotTokens,
+  startFakeBotConnector,
+  type FakeBotConnector,
+} from './teams/index.js';
 import {
   adaptiveCardAction,
   channelMention,
@@ -71,9 +77,16 @@ class ThrowawayBot extends TeamsActivityHandler {
         const details = await TeamsInfo.getTeamDetails(context);
         const channels = await TeamsInfo.getTeamChannels(context);
         const page = await TeamsInfo.getPagedMembers(context, 2);
-        await context.sendActivity(`${details.name} ${details.aadGroupId} channels=${channels.map((c) => c.name ?? '(General)').join(',')} firstPage=${page.members.length} more=${Boolean(page.continuationToken)}`);
+        await context.sendActivity(
+          `${details.name} ${details.aadGroupId} channels=${channels.map((c) => c.name ?? '(General)').join(',')} firstPage=${page.members.length} more=${Boolean(page.continuationToken)}`,
+        );
       } else if (text.startsWith('announce in ')) {
-        const [reference, activityId] = await TeamsInfo.sendMessageToTeamsChannel(context, { type: 'message', text: 'Digest is ready' } as Activity, text.slice('announce in '.length), this.appId);
+        const [reference, activityId] = await TeamsInfo.sendMessageToTeamsChannel(
+          context,
+          { type: 'message', text: 'Digest is ready' } as Activity,
+          text.slice('announce in '.length),
+          this.appId,
+        );
         await context.sendActivity(`posted ${activityId} as ${reference.conversation.id}`);
       } else if (text === 'card') {
         const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card('pending'))));
@@ -87,7 +100,10 @@ class ThrowawayBot extends TeamsActivityHandler {
     });
   }
 
-  protected override async onAdaptiveCardInvoke(_context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    _context: TurnContext,
+    invoke: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card(`${invoke.action.verb} clicked`) };
   }
 
@@ -95,7 +111,10 @@ class ThrowawayBot extends TeamsActivityHandler {
     return { task: { type: 'continue', value: { title: 'Draft a post', card: CardFactory.adaptiveCard(card('draft')) } } };
   }
 
-  protected override async handleTeamsMessagingExtensionSubmitAction(_context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    _context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
     return { task: { type: 'message', value: `Got ${JSON.stringify(action.data)}` } };
   }
 }
@@ -180,7 +199,11 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
     const reply = await fake.waitFor('replyToActivity');
     expect(reply.status).toBe(201);
     expect(reply.params).toEqual({ conversationId: fake.directory.personalChatId('Ann Author'), activityId: activity.id });
-    expect(reply.auth).toMatchObject({ presented: true, valid: true, claims: { aud: BOT_FRAMEWORK_AUDIENCE, appid: fake.directory.appId } });
+    expect(reply.auth).toMatchObject({
+      presented: true,
+      valid: true,
+      claims: { aud: BOT_FRAMEWORK_AUDIENCE, appid: fake.directory.appId },
+    });
     expect(fake.state.lastMessage(fake.directory.personalChatId('Ann Author'))?.activity.text).toBe('echo: hello');
     // botbuilder found the channel's key through the OpenID metadata and got its token from the
     // fake AAD of the bot's own tenant (SingleTenant), after reading the tenant's configuration.
@@ -195,10 +218,14 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
       const noToken = await postActivity(url, activity());
       const unknownKey = await postActivity(url, activity(), { token: fake.mintActivityToken({ signedBy: 'unknown-key' }) });
       const expired = await postActivity(url, activity(), { token: fake.mintActivityToken({ expiresInSeconds: -3600 }) });
-      const otherServiceUrl = await postActivity(url, activity(), { token: fake.mintActivityToken({ serviceUrl: 'https://smba.trafficmanager.net/teams/' }) });
+      const otherServiceUrl = await postActivity(url, activity(), {
+        token: fake.mintActivityToken({ serviceUrl: 'https://smba.trafficmanager.net/teams/' }),
+      });
       const otherBot = await postActivity(url, activity(), { token: fake.mintActivityToken({ appId: 'someone-else' }) });
 
-      expect([noToken.status, unknownKey.status, expired.status, otherServiceUrl.status, otherBot.status]).toEqual([401, 401, 401, 401, 401]);
+      expect([noToken.status, unknownKey.status, expired.status, otherServiceUrl.status, otherBot.status]).toEqual([
+        401, 401, 401, 401, 401,
+      ]);
       expect(bot.turns).toEqual([]);
       expect(fake.calls.filter((c) => c.path.startsWith('/teams/'))).toEqual([]);
     } finally {
@@ -209,7 +236,9 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
   it('answers 500, not 401, to a token that names the real key id but is signed by another key (botbuilder 4.23.3)', async () => {
     const restore = quietConsoleError();
     try {
-      const response = await postActivity(url, personalMessage(env, { from: 'Mallory', text: 'forged' }), { token: fake.mintActivityToken({ signedBy: 'forged' }) });
+      const response = await postActivity(url, personalMessage(env, { from: 'Mallory', text: 'forged' }), {
+        token: fake.mintActivityToken({ signedBy: 'forged' }),
+      });
       // jsonwebtoken's "invalid signature" is not an AuthenticationError, so CloudAdapter calls it
       // a server error. Still refused, and the bot never sees it.
       expect(response.status).toBe(500);
@@ -231,13 +260,21 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
   });
 
   it('answers the draftPost message extension: fetchTask opens a dialog, submitAction gets its data', async () => {
-    const fetchTask = await postActivity(url, composeFetchTask(env, { from: 'Ann Author', where: { channel: 'Approvals' } }), { token: fake.mintActivityToken() });
-    const submit = await postActivity(url, composeSubmitAction(env, { from: 'Ann Author', data: { text: 'Spring sale', networks: 'x,linkedin' } }), {
+    const fetchTask = await postActivity(url, composeFetchTask(env, { from: 'Ann Author', where: { channel: 'Approvals' } }), {
       token: fake.mintActivityToken(),
     });
+    const submit = await postActivity(
+      url,
+      composeSubmitAction(env, { from: 'Ann Author', data: { text: 'Spring sale', networks: 'x,linkedin' } }),
+      {
+        token: fake.mintActivityToken(),
+      },
+    );
 
     expect(fetchTask.status).toBe(200);
-    expect(fetchTask.json).toMatchObject({ task: { type: 'continue', value: { title: 'Draft a post', card: { content: card('draft') } } } });
+    expect(fetchTask.json).toMatchObject({
+      task: { type: 'continue', value: { title: 'Draft a post', card: { content: card('draft') } } },
+    });
     expect(submit.json).toEqual({ task: { type: 'message', value: 'Got {"text":"Spring sale","networks":"x,linkedin"}' } });
     expect(bot.turns).toEqual(['composeExtension/fetchTask', 'composeExtension/submitAction']);
   });
@@ -259,7 +296,9 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
       body: JSON.stringify({ type: 'message', text: 'x' }),
     });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'ActivityNotFoundInConversation', message: 'Message does not exist in the thread.' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'ActivityNotFoundInConversation', message: 'Message does not exist in the thread.' },
+    });
   });
 
   it('resolves people through TeamsInfo.getMember by UPN or AAD object id; an email that is not a UPN is not found', async () => {
@@ -270,7 +309,9 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
     };
     const bob = fake.directory.user('Bob Approver');
 
-    expect(await ask('bob@contoso.onmicrosoft.com')).toBe(`Bob Approver <Bob.Approver@contoso.com> objectId=${bob.aadObjectId} aadObjectId=undefined`);
+    expect(await ask('bob@contoso.onmicrosoft.com')).toBe(
+      `Bob Approver <Bob.Approver@contoso.com> objectId=${bob.aadObjectId} aadObjectId=undefined`,
+    );
     expect(await ask(bob.aadObjectId)).toContain('Bob Approver <Bob.Approver@contoso.com>');
     expect(await ask('Bob.Approver@contoso.com')).toBe('lookup failed: MemberNotFoundInConversation');
     // In a team, TeamsInfo asks the team's roster (the team id is its General channel's id).
@@ -312,7 +353,15 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
 
     // In a channel the conversation id decides: a thread's id replies in it, the bare channel id starts a post.
     const approvals = fake.directory.channel('Approvals');
-    const inThread = { ...reference, conversation: { ...reference.conversation, id: `${approvals.id};messageid=1712345678901`, conversationType: 'channel', isGroup: true } };
+    const inThread = {
+      ...reference,
+      conversation: {
+        ...reference.conversation,
+        id: `${approvals.id};messageid=1712345678901`,
+        conversationType: 'channel',
+        isGroup: true,
+      },
+    };
     const newPost = { ...inThread, conversation: { ...inThread.conversation, id: approvals.id } };
     await adapter.continueConversationAsync(appId, inThread, async (context) => void (await context.sendActivity('in the thread')));
     await adapter.continueConversationAsync(appId, newPost, async (context) => void (await context.sendActivity('a new post')));
@@ -328,7 +377,13 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
             'msteams',
             fake.serviceUrl,
             BOT_FRAMEWORK_AUDIENCE,
-            { isGroup: false, bot: fake.directory.bot, members: [{ id: user.id, name: user.name }], tenantId: fake.directory.tenantId, channelData: { tenant: { id: fake.directory.tenantId } } },
+            {
+              isGroup: false,
+              bot: fake.directory.bot,
+              members: [{ id: user.id, name: user.name }],
+              tenantId: fake.directory.tenantId,
+              channelData: { tenant: { id: fake.directory.tenantId } },
+            },
             async (context) => {
               await context.sendActivity('Hello from Greenlight');
               resolve(context.activity.conversation.id);
@@ -346,7 +401,9 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
 
   it('retries a 429 after its Retry-After, as botbuilder does by itself', async () => {
     fake.failNext('replyToActivity', { status: 429, retryAfterSeconds: 1 });
-    const response = await postActivity(url, personalMessage(env, { from: 'Ann Author', text: 'busy?' }), { token: fake.mintActivityToken() });
+    const response = await postActivity(url, personalMessage(env, { from: 'Ann Author', text: 'busy?' }), {
+      token: fake.mintActivityToken(),
+    });
 
     expect(response.status).toBe(200);
     expect(fake.callsTo('replyToActivity').map((c) => c.status)).toEqual([429, 201]);
@@ -354,8 +411,12 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
   });
 
   it('understands Teams membership and installation activities', async () => {
-    const joined = await postActivity(url, membersAdded(env, { from: 'Carol Manager', where: { channel: 'General' }, members: ['bot'] }), { token: fake.mintActivityToken() });
-    const installed = await postActivity(url, installationUpdate(env, { from: 'Carol Manager', where: { channel: 'Approvals' } }), { token: fake.mintActivityToken() });
+    const joined = await postActivity(url, membersAdded(env, { from: 'Carol Manager', where: { channel: 'General' }, members: ['bot'] }), {
+      token: fake.mintActivityToken(),
+    });
+    const installed = await postActivity(url, installationUpdate(env, { from: 'Carol Manager', where: { channel: 'Approvals' } }), {
+      token: fake.mintActivityToken(),
+    });
 
     expect([joined.status, installed.status]).toEqual([200, 200]);
     expect(bot.turns).toEqual(['conversationUpdate', 'installationUpdate']);
@@ -364,12 +425,24 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
 
   it('issues tokens only for the bot’s own secret and tenant, in AAD’s error shape', async () => {
     const form = (fields: Record<string, string>) =>
-      fetch(`${fake.origin}/${fake.directory.tenantId}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
-    const good = { grant_type: 'client_credentials', client_id: fake.directory.appId, client_secret: fake.credentials!.appPassword, scope: `${BOT_FRAMEWORK_AUDIENCE}/.default` };
+      fetch(`${fake.origin}/${fake.directory.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+      });
+    const good = {
+      grant_type: 'client_credentials',
+      client_id: fake.directory.appId,
+      client_secret: fake.credentials!.appPassword,
+      scope: `${BOT_FRAMEWORK_AUDIENCE}/.default`,
+    };
 
     const ok = await form(good);
     const badSecret = await form({ ...good, client_secret: 'guess' });
-    const otherTenant = await fetch(`${fake.origin}/botframework.com/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams(good) });
+    const otherTenant = await fetch(`${fake.origin}/botframework.com/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams(good),
+    });
 
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
@@ -381,11 +454,14 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
   });
 
   it('refuses connector calls that carry any token but one AAD issued to the bot', async () => {
-    const response = await fetch(`${fake.serviceUrl}v3/conversations/${encodeURIComponent(fake.directory.personalChatId('Ann Author'))}/activities`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.mintActivityToken()}` },
-      body: JSON.stringify({ type: 'message', text: 'not from the bot' }),
-    });
+    const response = await fetch(
+      `${fake.serviceUrl}v3/conversations/${encodeURIComponent(fake.directory.personalChatId('Ann Author'))}/activities`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.mintActivityToken()}` },
+        body: JSON.stringify({ type: 'message', text: 'not from the bot' }),
+      },
+    );
 
     expect(response.status).toBe(401);
     expect(fake.state.messagesIn(fake.directory.personalChatId('Ann Author'))).toEqual([]);
@@ -396,7 +472,12 @@ describe('with credentials: the fake channel signs, the fake AAD issues the bot 
 async function botToken(fake: FakeBotConnector): Promise<string> {
   const response = await fetch(`${fake.origin}/${fake.directory.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: fake.directory.appId, client_secret: fake.credentials!.appPassword, scope: `${BOT_FRAMEWORK_AUDIENCE}/.default` }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: fake.directory.appId,
+      client_secret: fake.credentials!.appPassword,
+      scope: `${BOT_FRAMEWORK_AUDIENCE}/.default`,
+    }),
   });
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -432,7 +513,14 @@ describe('local mode: no app id, no tokens (as with the Microsoft 365 Agents Pla
   });
 
   it('still answers invokes in the HTTP body, and sends proactively without a token', async () => {
-    const invoke = await postActivity(url, adaptiveCardAction(env, { from: 'Bob Approver', on: { id: '1', conversationId: fake.directory.personalChatId('Bob Approver') }, verb: 'reject' }));
+    const invoke = await postActivity(
+      url,
+      adaptiveCardAction(env, {
+        from: 'Bob Approver',
+        on: { id: '1', conversationId: fake.directory.personalChatId('Bob Approver') },
+        verb: 'reject',
+      }),
+    );
     expect(invoke.json).toMatchObject({ statusCode: 200, value: card('reject clicked') });
 
     await adapter.continueConversationAsync('', bot.references.at(-1)!, async (context) => {

@@ -172,7 +172,13 @@ describe('Bluesky: a video post', () => {
     fake.limitVideoService('uploadVideo', { times: 1, resetAfterMs: 20_000 });
     const reader = await freshClip();
     const reports: PublishProgress[] = [];
-    const result = await publisher.publish({ publicationId: 4, text: 'Through the limit', mediaUrl: null, video: reader.video, onProgress: (p) => reports.push(p) });
+    const result = await publisher.publish({
+      publicationId: 4,
+      text: 'Through the limit',
+      mediaUrl: null,
+      video: reader.video,
+      onProgress: (p) => reports.push(p),
+    });
 
     expect(uploads(fake)).toHaveLength(2);
     expect(waits.some((w) => w >= 20_000)).toBe(true);
@@ -221,10 +227,17 @@ describe('Bluesky: a video post', () => {
 
   it('a service token the video service refuses is minted afresh and tried again', async () => {
     const { fake, publisher } = await setup();
-    fake.videoServer.failNext({ path: '/xrpc/app.bsky.video.getUploadLimits' }, { kind: 'status', status: 401, json: { error: 'BadJwtSignature', message: 'jwt signature does not match jwt issuer' } });
+    fake.videoServer.failNext(
+      { path: '/xrpc/app.bsky.video.getUploadLimits' },
+      { kind: 'status', status: 401, json: { error: 'BadJwtSignature', message: 'jwt signature does not match jwt issuer' } },
+    );
     const { video } = await freshClip();
     await publisher.publish({ publicationId: 12, text: 'Second token', mediaUrl: null, video });
-    expect([...fake.serviceTokens.values()].map((t) => t.lxm)).toEqual(['app.bsky.video.getUploadLimits', 'app.bsky.video.getUploadLimits', 'com.atproto.repo.uploadBlob']);
+    expect([...fake.serviceTokens.values()].map((t) => t.lxm)).toEqual([
+      'app.bsky.video.getUploadLimits',
+      'app.bsky.video.getUploadLimits',
+      'com.atproto.repo.uploadBlob',
+    ]);
     const limits = fake.videoServer.requestsTo('GET', '/xrpc/app.bsky.video.getUploadLimits');
     expect(limits.map((r) => r.headers.authorization)).toEqual([...fake.serviceTokens.keys()].slice(0, 2).map((t) => `Bearer ${t}`));
     expect(fake.posts.size).toBe(1);
@@ -265,7 +278,9 @@ describe('Bluesky: a video post', () => {
     const both = await failureOf(publisher.publish({ publicationId: 10, text: 'Both', mediaUrl: 'https://example.com/a.png', video }));
     expect(both.kind).toBe('permanent');
     expect(both.message).toContain('one video or images');
-    const mov = await failureOf(publisher.publish({ publicationId: 11, text: 'MOV', mediaUrl: null, video: { ...video, container: 'mov' } }));
+    const mov = await failureOf(
+      publisher.publish({ publicationId: 11, text: 'MOV', mediaUrl: null, video: { ...video, container: 'mov' } }),
+    );
     expect(mov.kind).toBe('permanent');
     expect(mov.message).toContain('Bluesky takes MP4 videos');
     expect(fake.videoServer.requests).toHaveLength(0);
@@ -285,11 +300,18 @@ describe('Bluesky fake: service auth and the video service follow Bluesky', () =
     ).json()) as { accessJwt: string };
     const nowS = Date.parse(START) / 1000;
     const auth = (params: Record<string, string>) =>
-      fetch(`${fake.url}/xrpc/com.atproto.server.getServiceAuth?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${session.accessJwt}` } });
+      fetch(`${fake.url}/xrpc/com.atproto.server.getServiceAuth?${new URLSearchParams(params)}`, {
+        headers: { authorization: `Bearer ${session.accessJwt}` },
+      });
     expect((await auth({ aud: didWeb(fake.url), lxm: 'com.atproto.repo.uploadBlob', exp: String(nowS + 2 * 3600) })).status).toBe(400);
     expect((await auth({ aud: didWeb(fake.url), exp: String(nowS + 600) })).status).toBe(400);
-    const wrongMethod = ((await (await auth({ aud: didWeb(fake.url), lxm: 'app.bsky.feed.getTimeline' })).json()) as { token: string }).token;
-    const right = ((await (await auth({ aud: didWeb(fake.url), lxm: 'com.atproto.repo.uploadBlob', exp: String(nowS + 1800) })).json()) as { token: string }).token;
+    const wrongMethod = ((await (await auth({ aud: didWeb(fake.url), lxm: 'app.bsky.feed.getTimeline' })).json()) as { token: string })
+      .token;
+    const right = (
+      (await (await auth({ aud: didWeb(fake.url), lxm: 'com.atproto.repo.uploadBlob', exp: String(nowS + 1800) })).json()) as {
+        token: string;
+      }
+    ).token;
     expect(right.split('.')).toHaveLength(3);
 
     const upload = (token: string, did = fake.did) =>
@@ -302,13 +324,18 @@ describe('Bluesky fake: service auth and the video service follow Bluesky', () =
     expect((await upload(right, 'did:plc:someoneelse')).status).toBe(401);
     const created = (await (await upload(right)).json()) as { jobId: string; state: string };
     expect(created.state).toBe('JOB_STATE_CREATED');
-    const status = async () => ((await (await fetch(`${fake.videoUrl}/xrpc/app.bsky.video.getJobStatus?jobId=${created.jobId}`)).json()) as { jobStatus: { state: string; blob?: unknown } }).jobStatus;
+    const status = async () =>
+      (
+        (await (await fetch(`${fake.videoUrl}/xrpc/app.bsky.video.getJobStatus?jobId=${created.jobId}`)).json()) as {
+          jobStatus: { state: string; blob?: unknown };
+        }
+      ).jobStatus;
     expect((await status()).state).toBe('JOB_STATE_ENCODING');
     const done = await status();
     expect(done.state).toBe('JOB_STATE_COMPLETED');
     expect(done.blob).toMatchObject({ $type: 'blob', mimeType: 'video/mp4', size: 1000 });
     const again = await upload(right);
     expect(again.status).toBe(409);
-    expect(((await again.json()) as { error: string; jobId: string })).toMatchObject({ error: 'already_exists', jobId: created.jobId });
+    expect((await again.json()) as { error: string; jobId: string }).toMatchObject({ error: 'already_exists', jobId: created.jobId });
   });
 });

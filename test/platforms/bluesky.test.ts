@@ -39,7 +39,6 @@ async function setup(fakeOptions: Partial<BlueskyFakeOptions> = {}, overrides: P
   return { fake, clock, waits, logger, publisher };
 }
 
-
 const creates = (f: BlueskyFake) => f.server.requestsTo('POST', '/xrpc/com.atproto.repo.createRecord');
 const utf8Slice = (text: string, start: number, end: number) => Buffer.from(text, 'utf8').subarray(start, end).toString('utf8');
 
@@ -91,9 +90,24 @@ describe('Bluesky: signing in', () => {
   });
 
   it('refuses a malformed BLUESKY_IDENTIFIER at start-up', () => {
-    expect(() => createBlueskyPublisher({ identifier: 'not a handle', appPassword: PASSWORD, serviceUrl: 'https://bsky.social' }, { logger: createMemoryLogger() })).toThrow(UserFacingError);
-    expect(() => createBlueskyPublisher({ identifier: 'not a handle', appPassword: PASSWORD, serviceUrl: 'https://bsky.social' }, { logger: createMemoryLogger() })).toThrow(/BLUESKY_IDENTIFIER/);
-    expect(() => createBlueskyPublisher({ identifier: '@acme.bsky.social', appPassword: PASSWORD, serviceUrl: 'https://bsky.social' }, { logger: createMemoryLogger() })).not.toThrow();
+    expect(() =>
+      createBlueskyPublisher(
+        { identifier: 'not a handle', appPassword: PASSWORD, serviceUrl: 'https://bsky.social' },
+        { logger: createMemoryLogger() },
+      ),
+    ).toThrow(UserFacingError);
+    expect(() =>
+      createBlueskyPublisher(
+        { identifier: 'not a handle', appPassword: PASSWORD, serviceUrl: 'https://bsky.social' },
+        { logger: createMemoryLogger() },
+      ),
+    ).toThrow(/BLUESKY_IDENTIFIER/);
+    expect(() =>
+      createBlueskyPublisher(
+        { identifier: '@acme.bsky.social', appPassword: PASSWORD, serviceUrl: 'https://bsky.social' },
+        { logger: createMemoryLogger() },
+      ),
+    ).not.toThrow();
   });
 });
 
@@ -135,7 +149,11 @@ describe('Bluesky: publishing', () => {
     const { fake, publisher } = await setup({ knownHandles: { 'friend.bsky.social': 'did:plc:friend000000000000000000' } });
     const text = 'Thanks @friend.bsky.social and @nobody.example.com!';
     await publisher.publish({ publicationId: 3, text, mediaUrl: null });
-    const record = (creates(fake)[0]!.json as { record: { facets: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, string>> }> } }).record;
+    const record = (
+      creates(fake)[0]!.json as {
+        record: { facets: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, string>> }> };
+      }
+    ).record;
     expect(record.facets).toHaveLength(1);
     expect(record.facets[0]!.features[0]).toEqual({ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:friend000000000000000000' });
     expect(utf8Slice(text, record.facets[0]!.index.byteStart, record.facets[0]!.index.byteEnd)).toBe('@friend.bsky.social');
@@ -153,7 +171,13 @@ describe('Bluesky: publishing', () => {
     const record = (creates(fake)[0]!.json as { record: { embed: unknown } }).record;
     expect(record.embed).toEqual({
       $type: 'app.bsky.embed.images',
-      images: [{ alt: '', aspectRatio: { width: 40, height: 30 }, image: { $type: 'blob', ref: { $link: cidFor(bytes, 0x55) }, mimeType: 'image/png', size: bytes.length } }],
+      images: [
+        {
+          alt: '',
+          aspectRatio: { width: 40, height: 30 },
+          image: { $type: 'blob', ref: { $link: cidFor(bytes, 0x55) }, mimeType: 'image/png', size: bytes.length },
+        },
+      ],
     });
   });
 
@@ -199,7 +223,11 @@ describe('Bluesky: uploaded images', () => {
     expect(embed.$type).toBe('app.bsky.embed.images');
     expect(embed.images.map((i) => sha256(fake.blobs.get(i.image.ref.$link)!.bytes))).toEqual(images.map((i) => i.sha256));
     expect(embed.images.map((i) => i.alt)).toEqual(['A red banner saying SALE', 'The shop front at night', '']);
-    expect(embed.images.map((i) => i.aspectRatio)).toEqual([{ width: 64, height: 48 }, { width: 30, height: 40 }, { width: 10, height: 10 }]);
+    expect(embed.images.map((i) => i.aspectRatio)).toEqual([
+      { width: 64, height: 48 },
+      { width: 30, height: 40 },
+      { width: 10, height: 10 },
+    ]);
     expect(result.externalId).toBe(`at://${fake.did}/app.bsky.feed.post/${publicationRecordKey(31, 'Three pictures', null, images)}`);
     expect(opens).toEqual([1, 1, 1]);
   });
@@ -237,7 +265,10 @@ describe('Bluesky: uploaded images', () => {
   it('an image over 2,000,000 bytes is refused before uploading', async () => {
     const { fake, publisher } = await setup();
     const big = Buffer.concat([png(4, 4), Buffer.alloc(2_000_000)]);
-    const { images } = publishImages([{ bytes: png(8, 8), alt: 'ok' }, { bytes: big, alt: 'big' }]);
+    const { images } = publishImages([
+      { bytes: png(8, 8), alt: 'ok' },
+      { bytes: big, alt: 'big' },
+    ]);
     const error = await failureOf(publisher.publish({ publicationId: 34, text: 'Big', mediaUrl: null, images }));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/Image 2 is 2 MB; Bluesky accepts at most 1.9 MB/);
@@ -247,7 +278,10 @@ describe('Bluesky: uploaded images', () => {
 
   it('a blob upload answered 502 is tried again, and the post goes out once with every image', async () => {
     const { fake, publisher } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/xrpc/com.atproto.repo.uploadBlob' }, { kind: 'status', status: 502, json: { error: 'UpstreamFailure', message: 'Upstream Failure' } });
+    fake.server.failNext(
+      { method: 'POST', path: '/xrpc/com.atproto.repo.uploadBlob' },
+      { kind: 'status', status: 502, json: { error: 'UpstreamFailure', message: 'Upstream Failure' } },
+    );
     const { images } = publishImages(three());
     const result = await publisher.publish({ publicationId: 35, text: 'Flaky upload', mediaUrl: null, images });
     expect(uploads(fake)).toHaveLength(4);
@@ -286,7 +320,18 @@ describe('Bluesky: publishing at most once', () => {
     const { fake, publisher } = await setup();
     const rkey = publicationRecordKey(11, 'Our text', null);
     const uri = `at://${fake.did}/app.bsky.feed.post/${rkey}`;
-    fake.posts.set(uri, { uri, cid: cidFor(Buffer.from('x'), 0x71), rkey, record: { $type: 'app.bsky.feed.post', text: 'Someone else', createdAt: START }, indexedAt: START, likeCount: 0, repostCount: 0, replyCount: 0, quoteCount: 0, bookmarkCount: 0 });
+    fake.posts.set(uri, {
+      uri,
+      cid: cidFor(Buffer.from('x'), 0x71),
+      rkey,
+      record: { $type: 'app.bsky.feed.post', text: 'Someone else', createdAt: START },
+      indexedAt: START,
+      likeCount: 0,
+      repostCount: 0,
+      replyCount: 0,
+      quoteCount: 0,
+      bookmarkCount: 0,
+    });
     const error = await failureOf(publisher.publish({ publicationId: 11, text: 'Our text', mediaUrl: null }));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/different Bluesky post already uses/);
@@ -333,7 +378,12 @@ describe('Bluesky: failures are classified', () => {
     const reset = Math.ceil(clock.now().getTime() / 1000) + 120;
     fake.server.failNext(
       { method: 'POST', path: '/xrpc/com.atproto.repo.createRecord' },
-      { kind: 'status', status: 429, headers: { 'ratelimit-limit': '5000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) }, json: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } },
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'ratelimit-limit': '5000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) },
+        json: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
+      },
     );
     const error = await failureOf(publisher.publish({ publicationId: 15, text: 'Busy', mediaUrl: null }));
     expect(error.kind).toBe('retryable');
@@ -344,7 +394,10 @@ describe('Bluesky: failures are classified', () => {
 
   it('5xx is retryable once a look shows nothing was posted', async () => {
     const { fake, publisher } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/xrpc/com.atproto.repo.createRecord' }, { kind: 'status', status: 502, json: { error: 'UpstreamFailure', message: 'Upstream Failure' } });
+    fake.server.failNext(
+      { method: 'POST', path: '/xrpc/com.atproto.repo.createRecord' },
+      { kind: 'status', status: 502, json: { error: 'UpstreamFailure', message: 'Upstream Failure' } },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 16, text: 'Flaky', mediaUrl: null }));
     expect(error.kind).toBe('retryable');
     expect(error.status).toBe(502);
@@ -355,7 +408,9 @@ describe('Bluesky: failures are classified', () => {
     const { publisher } = await setup();
     const error = await failureOf(publisher.publish({ publicationId: 17, text: 'x'.repeat(301), mediaUrl: null }));
     expect(error.kind).toBe('permanent');
-    expect(error.message).toBe('Bluesky refused this post: "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes".');
+    expect(error.message).toBe(
+      'Bluesky refused this post: "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes".',
+    );
   });
 });
 
@@ -386,10 +441,23 @@ describe('Bluesky: figures', () => {
       const rkey = publicationRecordKey(100 + i, `post ${i}`, null);
       const uri = `at://${fake.did}/app.bsky.feed.post/${rkey}`;
       uris.push(uri);
-      fake.posts.set(uri, { uri, cid: cidFor(Buffer.from(uri), 0x71), rkey, record: { $type: 'app.bsky.feed.post', text: `post ${i}`, createdAt: START }, indexedAt: START, likeCount: i, repostCount: 2, replyCount: 1, quoteCount: 3, bookmarkCount: 4 });
+      fake.posts.set(uri, {
+        uri,
+        cid: cidFor(Buffer.from(uri), 0x71),
+        rkey,
+        record: { $type: 'app.bsky.feed.post', text: `post ${i}`, createdAt: START },
+        indexedAt: START,
+        likeCount: i,
+        repostCount: 2,
+        replyCount: 1,
+        quoteCount: 3,
+        bookmarkCount: 4,
+      });
     }
     const gone = `at://${fake.did}/app.bsky.feed.post/${publicationRecordKey(999, 'deleted', null)}`;
-    const figures = await publisher.fetchMetrics([...uris, gone].map((externalId) => ({ externalId, url: null, publishedAt: new Date(START) })));
+    const figures = await publisher.fetchMetrics(
+      [...uris, gone].map((externalId) => ({ externalId, url: null, publishedAt: new Date(START) })),
+    );
 
     const reads = fake.server.requestsTo('GET', '/xrpc/app.bsky.feed.getPosts');
     expect(reads.map((r) => r.query.getAll('uris').length)).toEqual([25, 6]);
@@ -404,7 +472,12 @@ describe('Bluesky: figures', () => {
     const reset = Math.ceil(clock.now().getTime() / 1000) + 45;
     fake.server.failNext(
       { method: 'GET', path: '/xrpc/app.bsky.feed.getPosts' },
-      { kind: 'status', status: 429, headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) }, json: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } },
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) },
+        json: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
+      },
     );
     const figures = await publisher.fetchMetrics([{ externalId: posted.externalId, url: posted.url, publishedAt: new Date(START) }]);
     expect(figures.get(posted.externalId)?.likes).toBe(0);

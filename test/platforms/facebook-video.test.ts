@@ -43,7 +43,12 @@ afterEach(async () => {
 
 async function setup(fakeOptions: Partial<MetaGraphFakeOptions> = {}, options: { fetch?: FetchLike; timeoutMs?: number } = {}) {
   const clock = new ManualClock('2026-03-02T09:00:00Z');
-  fake = await startMetaGraphFake({ pages: [{ id: PAGE_ID, token: TOKEN }], videoChunkBytes: RANGE, now: () => clock.now(), ...fakeOptions });
+  fake = await startMetaGraphFake({
+    pages: [{ id: PAGE_ID, token: TOKEN }],
+    videoChunkBytes: RANGE,
+    now: () => clock.now(),
+    ...fakeOptions,
+  });
   const waits: number[] = [];
   const logger = createMemoryLogger();
   const publisher = createFacebookPublisher(
@@ -69,7 +74,9 @@ const freshClip = () => publishVideoFromFile(clip.path);
 
 /** The `upload_phase` of each POST to the Page's videos, in order. */
 const phases = (fake: MetaGraphFake) =>
-  fake.server.requestsTo('POST', VIDEOS_PATH).map((r) => String((r.json as Record<string, unknown> | undefined)?.upload_phase ?? r.form?.upload_phase));
+  fake.server
+    .requestsTo('POST', VIDEOS_PATH)
+    .map((r) => String((r.json as Record<string, unknown> | undefined)?.upload_phase ?? r.form?.upload_phase));
 
 /** A request the fake acted on whose answer never reached Greenlight: what a connection reset after sending looks like. */
 function answerLost(which: (init: RequestInit | undefined, videoPosts: number) => boolean): FetchLike {
@@ -147,7 +154,12 @@ describe('Facebook: a video post on the Page', () => {
 
     // Only the finish publishes: it is marked as sending, right before it leaves.
     const finish = rest[3]!;
-    expect(finish.json).toEqual({ upload_phase: 'finish', upload_session_id: session!.id, description: 'Our spring sale, in motion', published: true });
+    expect(finish.json).toEqual({
+      upload_phase: 'finish',
+      upload_session_id: session!.id,
+      description: 'Our spring sale, in motion',
+      published: true,
+    });
     expect(marks).toEqual([fake.server.requests.indexOf(finish)]);
 
     // Processing: looked at right away, then after 1 s and 2 s, until ready.
@@ -167,7 +179,13 @@ describe('Facebook: a video post on the Page', () => {
     fake.failVideoRange(1);
     const reader = await freshClip();
     const reports: PublishProgress[] = [];
-    await publisher.publish({ publicationId: 2, text: 'Through a hiccup', mediaUrl: null, video: reader.video, onProgress: (p) => reports.push(p) });
+    await publisher.publish({
+      publicationId: 2,
+      text: 'Through a hiccup',
+      mediaUrl: null,
+      video: reader.video,
+      onProgress: (p) => reports.push(p),
+    });
 
     expect(phases(fake)).toEqual(['start', 'transfer', 'transfer', 'transfer', 'transfer', 'finish']);
     expect(reader.opens.map((r) => r.start)).toEqual([0, RANGE, RANGE, 2 * RANGE]);
@@ -184,7 +202,13 @@ describe('Facebook: a video post on the Page', () => {
     const { fake, publisher } = await setup({}, { fetch: answerLost((_init, n) => n === 3) });
     const reader = await freshClip();
     const reports: PublishProgress[] = [];
-    await publisher.publish({ publicationId: 3, text: 'Lost and found', mediaUrl: null, video: reader.video, onProgress: (p) => reports.push(p) });
+    await publisher.publish({
+      publicationId: 3,
+      text: 'Lost and found',
+      mediaUrl: null,
+      video: reader.video,
+      onProgress: (p) => reports.push(p),
+    });
 
     const transfers = fake.server.requestsTo('POST', VIDEOS_PATH).filter((r) => r.form?.upload_phase === 'transfer');
     expect(transfers.map((r) => r.form?.start_offset)).toEqual(['0', String(RANGE), String(RANGE), String(2 * RANGE)]);
@@ -207,12 +231,14 @@ describe('Facebook: a video post on the Page', () => {
     expect(published!.sha256).toBe(video.sha256);
   });
 
-  it('a Page throttle longer than Greenlight waits is retryable after Meta\'s estimate, and nothing is published', async () => {
+  it("a Page throttle longer than Greenlight waits is retryable after Meta's estimate, and nothing is published", async () => {
     const { fake, publisher } = await setup();
     fake.failVideoRange(1, { kind: 'status', ...metaErrors.pageThrottle(19) });
     let marked = 0;
     const { video } = await freshClip();
-    const error = await failureOf(publisher.publish({ publicationId: 5, text: 'Later', mediaUrl: null, video, markSending: async () => void (marked += 1) }));
+    const error = await failureOf(
+      publisher.publish({ publicationId: 5, text: 'Later', mediaUrl: null, video, markSending: async () => void (marked += 1) }),
+    );
 
     expect(error).toMatchObject({ kind: 'retryable', retryAfterMs: 19 * 60_000 });
     expect(error.message).toContain('Facebook is limiting how often Greenlight may call it');
@@ -221,12 +247,14 @@ describe('Facebook: a video post on the Page', () => {
     expect(marked).toBe(0);
   });
 
-  it('a video Facebook cannot process is a permanent failure in plain words with Facebook\'s own, and it never shows on the Page', async () => {
+  it("a video Facebook cannot process is a permanent failure in plain words with Facebook's own, and it never shows on the Page", async () => {
     const { fake, publisher } = await setup({ videoProcessingLooks: 1 });
     fake.failVideoProcessing('The video file you uploaded appears to be corrupt.');
     const reports: PublishProgress[] = [];
     const { video } = await freshClip();
-    const error = await failureOf(publisher.publish({ publicationId: 6, text: 'Broken', mediaUrl: null, video, onProgress: (p) => reports.push(p) }));
+    const error = await failureOf(
+      publisher.publish({ publicationId: 6, text: 'Broken', mediaUrl: null, video, onProgress: (p) => reports.push(p) }),
+    );
 
     expect(error.kind).toBe('permanent');
     expect(error.message).toContain('Facebook could not process the video');
@@ -275,18 +303,24 @@ describe('Facebook: a video post on the Page', () => {
     const both = await failureOf(publisher.publish({ publicationId: 9, text: 'Both', mediaUrl: 'https://example.com/a.jpg', video }));
     expect(both.kind).toBe('permanent');
     expect(both.message).toContain('either a video or images');
-    const avi = await failureOf(publisher.publish({ publicationId: 9, text: 'AVI', mediaUrl: null, video: { ...video, container: 'avi' as 'mp4' } }));
+    const avi = await failureOf(
+      publisher.publish({ publicationId: 9, text: 'AVI', mediaUrl: null, video: { ...video, container: 'avi' as 'mp4' } }),
+    );
     expect(avi.kind).toBe('permanent');
     expect(avi.message).toContain('MP4 or MOV');
     expect(fake.server.requests).toHaveLength(0);
   });
 });
 
-describe('Facebook: the video fake holds to Meta\'s upload rules', () => {
+describe("Facebook: the video fake holds to Meta's upload rules", () => {
   it('a range out of place or of the wrong length is refused with error 6001 and the range to send in error_data; an unfinished upload cannot be finished', async () => {
     const { fake } = await setup({ videoChunkBytes: 100 });
     const post = async (form: FormData) => {
-      const response = await fetch(`${fake.url}${VIDEOS_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
+      const response = await fetch(`${fake.url}${VIDEOS_PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: form,
+      });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     };
     const fields = (values: Record<string, string>, chunk?: Buffer) => {
@@ -296,12 +330,21 @@ describe('Facebook: the video fake holds to Meta\'s upload rules', () => {
       return form;
     };
     const started = await post(fields({ upload_phase: 'start', file_size: '250' }));
-    expect(started.body).toEqual({ video_id: expect.stringMatching(/^\d+$/), upload_session_id: expect.any(String), start_offset: '0', end_offset: '100' });
+    expect(started.body).toEqual({
+      video_id: expect.stringMatching(/^\d+$/),
+      upload_session_id: expect.any(String),
+      start_offset: '0',
+      end_offset: '100',
+    });
     const session = started.body.upload_session_id as string;
 
     const wrongPlace = await post(fields({ upload_phase: 'transfer', upload_session_id: session, start_offset: '100' }, Buffer.alloc(100)));
     expect(wrongPlace.status).toBe(400);
-    expect(wrongPlace.body.error).toMatchObject({ code: 6001, error_subcode: 1363037, error_data: { start_offset: '0', end_offset: '100' } });
+    expect(wrongPlace.body.error).toMatchObject({
+      code: 6001,
+      error_subcode: 1363037,
+      error_data: { start_offset: '0', end_offset: '100' },
+    });
     const wrongLength = await post(fields({ upload_phase: 'transfer', upload_session_id: session, start_offset: '0' }, Buffer.alloc(99)));
     expect(wrongLength.body.error.code).toBe(6001);
     const taken = await post(fields({ upload_phase: 'transfer', upload_session_id: session, start_offset: '0' }, Buffer.alloc(100)));
@@ -313,17 +356,19 @@ describe('Facebook: the video fake holds to Meta\'s upload rules', () => {
     expect(graphError(6001, 'x', { data: { a: 1 } }).json).toMatchObject({ error: { error_data: { a: 1 } } });
   });
 
-  it('a video has no shares field, as Meta\'s Video node has none', async () => {
+  it("a video has no shares field, as Meta's Video node has none", async () => {
     const { fake, publisher } = await setup();
     const { video } = await freshClip();
     const { externalId } = await publisher.publish({ publicationId: 10, text: 'Fields', mediaUrl: null, video });
     const read = await fetch(`${fake.url}/v25.0/${externalId}?fields=shares`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(read.status).toBe(400);
-    expect(((await read.json()) as { error: { message: string } }).error.message).toContain('nonexisting field (shares) on node type (Video)');
+    expect(((await read.json()) as { error: { message: string } }).error.message).toContain(
+      'nonexisting field (shares) on node type (Video)',
+    );
   });
 });
 
-describe('Facebook: a video post\'s figures', () => {
+describe("Facebook: a video post's figures", () => {
   it('a video (a bare id) is read apart from Page posts, without the shares field a Video does not have: its shares are unknown, not zero', async () => {
     const { fake, publisher } = await setup();
     const { video } = await freshClip();
@@ -358,7 +403,7 @@ describe('Facebook: a video post\'s figures', () => {
 });
 
 describe('Facebook: where video uploads go', () => {
-  it('Meta\'s own Graph host sends uploads to graph-video.facebook.com; a proxy or a fake takes them itself', () => {
+  it("Meta's own Graph host sends uploads to graph-video.facebook.com; a proxy or a fake takes them itself", () => {
     expect(videoUploadBase('https://graph.facebook.com')).toBe('https://graph-video.facebook.com');
     expect(videoUploadBase('https://graph.facebook.com/')).toBe('https://graph-video.facebook.com');
     expect(videoUploadBase('http://127.0.0.1:4567')).toBeUndefined();

@@ -4,7 +4,7 @@ import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import { createFacebookPublisher } from '../../src/platforms/facebook/publisher.js';
-import { type Publisher } from '../../src/platforms/publisher.js';
+import type { Publisher } from '../../src/platforms/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { metaErrors } from '../fakes/meta-graph/graph-errors.js';
 import { startMetaGraphFake, type FacebookPost, type MetaGraphFake } from '../fakes/meta-graph/server.js';
@@ -49,9 +49,7 @@ function setup(options: { token?: string; timeoutMs?: number } = {}) {
   return { publisher, waits, logger };
 }
 
-
-const publishText = (publisher: Publisher, text: string, publicationId = 1) =>
-  publisher.publish({ publicationId, text, mediaUrl: null });
+const publishText = (publisher: Publisher, text: string, publicationId = 1) => publisher.publish({ publicationId, text, mediaUrl: null });
 
 describe('Facebook: publishing', () => {
   it('publishes a text post to the Page feed and returns its id and permalink', async () => {
@@ -63,7 +61,7 @@ describe('Facebook: publishing', () => {
     expect(result.externalId).toMatch(new RegExp(`^${PAGE_ID}_\\d+$`));
 
     const [sent] = fake.server.requestsTo('POST', `/v25.0/${PAGE_ID}/feed`);
-    expect(sent!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(sent!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(sent!.headers['content-type']).toBe('application/json');
     expect(sent!.json).toEqual({ message: 'Our spring sale starts Monday!', published: true });
     // The token travels in the header only, never in a URL a log could keep.
@@ -80,7 +78,7 @@ describe('Facebook: publishing', () => {
     const result = await publisher.publish({ publicationId: 2, text: 'New season, new colours.', mediaUrl });
 
     const [upload] = fake.server.requestsTo('POST', `/v25.0/${PAGE_ID}/photos`);
-    expect(upload!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(upload!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(upload!.form).toEqual({ published: 'false' });
     expect(upload!.files).toHaveLength(1);
     expect(upload!.files[0]!.field).toBe('source');
@@ -98,7 +96,10 @@ describe('Facebook: publishing', () => {
 
   it('retries an image upload the Graph API failed with a 5xx, and still creates one post', async () => {
     const mediaUrl = serveFile(fake.server, '/images/a.png', png(800, 800), 'image/png');
-    fake.server.failNext({ method: 'POST', path: `/v25.0/${PAGE_ID}/photos` }, { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '3' } });
+    fake.server.failNext(
+      { method: 'POST', path: `/v25.0/${PAGE_ID}/photos` },
+      { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '3' } },
+    );
     const { publisher, waits } = setup();
     await publisher.publish({ publicationId: 3, text: 'Retry me', mediaUrl });
     expect(fake.server.requestsTo('POST', `/v25.0/${PAGE_ID}/photos`)).toHaveLength(2);
@@ -118,7 +119,10 @@ describe('Facebook: publishing', () => {
   });
 
   it('still reports success with a usable link when the permalink cannot be read', async () => {
-    fake.server.failNext({ method: 'GET', path: /^\/v25\.0\/\d+_\d+$/ }, { kind: 'status', ...metaErrors.invalidParameter('Unknown field') });
+    fake.server.failNext(
+      { method: 'GET', path: /^\/v25\.0\/\d+_\d+$/ },
+      { kind: 'status', ...metaErrors.invalidParameter('Unknown field') },
+    );
     const { publisher, logger } = setup();
     const result = await publishText(publisher, 'Link later');
     expect(result.url).toBe(`https://www.facebook.com/${result.externalId}`);
@@ -163,7 +167,11 @@ describe('Facebook: uploaded images', () => {
     expect(photos.map((p) => p.altText)).toEqual(['A red banner saying SALE', 'The shop front at night', undefined]);
 
     expect(feedPosts()).toHaveLength(1);
-    expect(feedPosts()[0]!.json).toEqual({ message: 'Three pictures', published: true, attached_media: photos.map((p) => ({ media_fbid: p.id })) });
+    expect(feedPosts()[0]!.json).toEqual({
+      message: 'Three pictures',
+      published: true,
+      attached_media: photos.map((p) => ({ media_fbid: p.id })),
+    });
     const post = fake.posts.get(result.externalId)!;
     expect(post.attachedMedia.map((id) => sha256(fake.photos.get(id)!.bytes))).toEqual(images.map((i) => i.sha256));
     expect(fake.posts.size).toBe(1);
@@ -178,7 +186,10 @@ describe('Facebook: uploaded images', () => {
     expect(tooMany.kind).toBe('permanent');
     expect(tooMany.message).toBe('Facebook takes at most 10 images in a post, and this post has 11; nothing was posted.');
 
-    const big = publishImages([{ bytes: png(8, 8), alt: 'ok' }, { bytes: Buffer.concat([png(4, 4), Buffer.alloc(4 * MiB)]), alt: 'big' }]);
+    const big = publishImages([
+      { bytes: png(8, 8), alt: 'ok' },
+      { bytes: Buffer.concat([png(4, 4), Buffer.alloc(4 * MiB)]), alt: 'big' },
+    ]);
     const tooBig = await failureOf(publisher.publish({ publicationId: 52, text: 'Big', mediaUrl: null, images: big.images }));
     expect(tooBig.kind).toBe('permanent');
     expect(tooBig.message).toMatch(/Image 2 is 4.1 MB; Facebook accepts at most 4 MB/);
@@ -189,7 +200,10 @@ describe('Facebook: uploaded images', () => {
   });
 
   it('a photo upload answered 503 is tried again with the same bytes, and one post attaches every photo', async () => {
-    fake.server.failNext({ method: 'POST', path: `/v25.0/${PAGE_ID}/photos` }, { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '2' } });
+    fake.server.failNext(
+      { method: 'POST', path: `/v25.0/${PAGE_ID}/photos` },
+      { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '2' } },
+    );
     const { publisher, waits } = setup();
     const { images } = publishImages(three().slice(0, 2));
     const result = await publisher.publish({ publicationId: 53, text: 'Retry photos', mediaUrl: null, images });
@@ -218,7 +232,7 @@ describe('Facebook: image problems reach the author in plain words', () => {
     expect(fake.server.requestsTo('POST', /photos|feed/)).toHaveLength(0);
   });
 
-  it('an image over Facebook\'s 4 MB', async () => {
+  it("an image over Facebook's 4 MB", async () => {
     const big = Buffer.concat([jpeg(2000, 2000), Buffer.alloc(4 * MiB + 1)]);
     const url = serveFile(fake.server, '/images/huge.jpg', big, 'image/jpeg');
     const { publisher } = setup();
@@ -240,7 +254,7 @@ describe('Facebook: every failure is classified', () => {
     expect(waits).toEqual([]);
   });
 
-  it('a throttle pauses the Page\'s other requests instead of sending them into the limit', async () => {
+  it("a throttle pauses the Page's other requests instead of sending them into the limit", async () => {
     fake.server.failNext({ method: 'POST', path: `/v25.0/${PAGE_ID}/feed` }, { kind: 'status', ...metaErrors.pageThrottle(19) });
     const { publisher } = setup();
     await failureOf(publishText(publisher, 'First'));
@@ -261,7 +275,12 @@ describe('Facebook: every failure is classified', () => {
   it('HTTP 429 with Retry-After is retryable after that wait', async () => {
     fake.server.failNext(
       { method: 'POST', path: `/v25.0/${PAGE_ID}/feed` },
-      { kind: 'status', status: 429, headers: { 'retry-after': '42' }, json: { error: { message: 'Too many calls', code: 17, type: 'OAuthException' } } },
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'retry-after': '42' },
+        json: { error: { message: 'Too many calls', code: 17, type: 'OAuthException' } },
+      },
     );
     const { publisher } = setup();
     const error = await failureOf(publishText(publisher, 'Too fast'));
@@ -283,12 +302,14 @@ describe('Facebook: every failure is classified', () => {
     expect(error).toMatchObject({ kind: 'unknown', status: 504 });
   });
 
-  it('a duplicate post (code 506, from the fake\'s own check) is permanent and says so', async () => {
+  it("a duplicate post (code 506, from the fake's own check) is permanent and says so", async () => {
     const { publisher } = setup();
     await publishText(publisher, 'Same words twice', 1);
     const error = await failureOf(publishText(publisher, 'Same words twice', 2));
     expect(error.kind).toBe('permanent');
-    expect(error.message).toBe('Facebook refused this post as a duplicate of one already on the Page. (It said: "(#506) Duplicate status message")');
+    expect(error.message).toBe(
+      'Facebook refused this post as a duplicate of one already on the Page. (It said: "(#506) Duplicate status message")',
+    );
     expect(fake.posts.size).toBe(1);
   });
 
@@ -300,8 +321,11 @@ describe('Facebook: every failure is classified', () => {
     expect(error.message).not.toContain('EAAWrongToken999999999999');
   });
 
-  it('an invalid parameter (code 100) is permanent with Facebook\'s words', async () => {
-    fake.server.failNext({ method: 'POST', path: `/v25.0/${PAGE_ID}/feed` }, { kind: 'status', ...metaErrors.invalidParameter('Invalid parameter') });
+  it("an invalid parameter (code 100) is permanent with Facebook's words", async () => {
+    fake.server.failNext(
+      { method: 'POST', path: `/v25.0/${PAGE_ID}/feed` },
+      { kind: 'status', ...metaErrors.invalidParameter('Invalid parameter') },
+    );
     const { publisher } = setup();
     const error = await failureOf(publishText(publisher, 'Bad'));
     expect(error.kind).toBe('permanent');
@@ -337,7 +361,10 @@ describe('Facebook: every failure is classified', () => {
   });
 
   it('a GET answered 503 with Retry-After is retried after exactly that wait', async () => {
-    fake.server.failNext({ method: 'GET', path: /^\/v25\.0\/\d+_\d+$/ }, { kind: 'status', status: 503, headers: { 'retry-after': '7' }, text: 'Service Unavailable' });
+    fake.server.failNext(
+      { method: 'GET', path: /^\/v25\.0\/\d+_\d+$/ },
+      { kind: 'status', status: 503, headers: { 'retry-after': '7' }, text: 'Service Unavailable' },
+    );
     const { publisher, waits } = setup();
     await publishText(publisher, 'After 503');
     expect(waits).toEqual([7000]);
@@ -378,7 +405,7 @@ describe('Facebook: metrics', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.query.get('ids')).toBe(`${a.id},${b.id},${c.id}`);
     expect(requests[0]!.query.get('fields')).toBe('reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares');
-    expect(requests[0]!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('splits more than 50 posts into batches of 50', async () => {
@@ -423,7 +450,11 @@ describe('Facebook: configuration and secrets', () => {
   it('keeps the token out of every error message and log line, even when Facebook echoes it', async () => {
     fake.server.failNext(
       { method: 'POST', path: `/v25.0/${PAGE_ID}/feed` },
-      { kind: 'status', status: 400, json: { error: { message: `Malformed access token ${TOKEN}`, type: 'OAuthException', code: 190, fbtrace_id: 'A1' } } },
+      {
+        kind: 'status',
+        status: 400,
+        json: { error: { message: `Malformed access token ${TOKEN}`, type: 'OAuthException', code: 190, fbtrace_id: 'A1' } },
+      },
     );
     const { publisher, logger } = setup();
     const error = await failureOf(publishText(publisher, 'Leak test'));

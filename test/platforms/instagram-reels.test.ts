@@ -61,7 +61,8 @@ async function startMediaLinks(clock: ManualClock) {
     const path = new URL(req.url ?? '/', 'http://greenlight.invalid').pathname;
     downloads.push(path);
     const link = issued.get(path);
-    if (!link || link.expiresAt <= clock.now().getTime()) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+    if (!link || link.expiresAt <= clock.now().getTime())
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     res.writeHead(200, { 'content-type': link.type, 'content-length': fs.statSync(link.file).size });
     void pipeline(fs.createReadStream(link.file), res).catch(() => undefined);
   });
@@ -70,7 +71,11 @@ async function startMediaLinks(clock: ManualClock) {
   const links = {
     async urlFor(video: PublishVideo, file: string, validForMs: number): Promise<string> {
       const path = `/media/${video.sha256}-${randomBytes(8).toString('hex')}.${video.container}`;
-      issued.set(path, { file, type: video.container === 'mov' ? 'video/quicktime' : 'video/mp4', expiresAt: clock.now().getTime() + validForMs });
+      issued.set(path, {
+        file,
+        type: video.container === 'mov' ? 'video/quicktime' : 'video/mp4',
+        expiresAt: clock.now().getTime() + validForMs,
+      });
       return `${publicUrl}${path}`;
     },
   };
@@ -79,7 +84,11 @@ async function startMediaLinks(clock: ManualClock) {
 
 async function setup(fakeOptions: Partial<MetaGraphFakeOptions> = {}, quotaTotal?: number) {
   const clock = new ManualClock(START);
-  fake = await startMetaGraphFake({ igUsers: [{ id: IG_USER, token: TOKEN, ...(quotaTotal ? { quotaTotal } : {}) }], now: () => clock.now(), ...fakeOptions });
+  fake = await startMetaGraphFake({
+    igUsers: [{ id: IG_USER, token: TOKEN, ...(quotaTotal ? { quotaTotal } : {}) }],
+    now: () => clock.now(),
+    ...fakeOptions,
+  });
   const served = await startMediaLinks(clock);
   const waits: number[] = [];
   const publisher = createInstagramPublisher(
@@ -142,10 +151,20 @@ describe('Instagram: a Reel', () => {
     const result = await publisher.publish(req);
 
     expect(publisher.publishesVideo).toBe(true);
-    expect(issued).toEqual([{ url: expect.stringMatching(new RegExp(`^${publicUrl}/media/${video.sha256}-[0-9a-f]{16}\\.mp4$`)), validForMs: INSTAGRAM_VIDEO_LINK_VALID_MS }]);
+    expect(issued).toEqual([
+      {
+        url: expect.stringMatching(new RegExp(`^${publicUrl}/media/${video.sha256}-[0-9a-f]{16}\\.mp4$`)),
+        validForMs: INSTAGRAM_VIDEO_LINK_VALID_MS,
+      },
+    ]);
     const [create] = containerPosts();
     expect(create!.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(create!.json).toEqual({ media_type: 'REELS', video_url: issued[0]!.url, caption: 'Spring, in motion 🌷 #spring', share_to_feed: true });
+    expect(create!.json).toEqual({
+      media_type: 'REELS',
+      video_url: issued[0]!.url,
+      caption: 'Spring, in motion 🌷 #spring',
+      share_to_feed: true,
+    });
 
     // Instagram fetched the video once from Greenlight's route, and got the approved bytes.
     const [container] = [...fake.containers.values()];
@@ -168,7 +187,12 @@ describe('Instagram: a Reel', () => {
     expect(marks).toEqual([fake.server.requests.indexOf(publishPosts()[0]!)]);
 
     expect(fake.media.size).toBe(1);
-    expect(media).toMatchObject({ mediaType: 'VIDEO', mediaProductType: 'REELS', caption: 'Spring, in motion 🌷 #spring', containerId: container!.id });
+    expect(media).toMatchObject({
+      mediaType: 'VIDEO',
+      mediaProductType: 'REELS',
+      caption: 'Spring, in motion 🌷 #spring',
+      containerId: container!.id,
+    });
     expect(result).toEqual({ externalId: media!.id, url: media!.permalink });
     expect(saved).toEqual([
       { containerId: container!.id, createdAt: START },
@@ -191,7 +215,7 @@ describe('Instagram: a Reel', () => {
     expect(marks).toEqual([]);
   });
 
-  it('a video Instagram cannot process is a permanent failure in plain words with Instagram\'s status text, and nothing is published', async () => {
+  it("a video Instagram cannot process is a permanent failure in plain words with Instagram's status text, and nothing is published", async () => {
     const { fake, publisher, linkedClip } = await setup({ reelProcessingLooks: 1 });
     fake.failReelProcessing();
     const { video } = await linkedClip();
@@ -208,7 +232,7 @@ describe('Instagram: a Reel', () => {
     expect(reports).toEqual([{ stage: 'processing' }]);
   });
 
-  it('a link Instagram cannot download from (a 404) ends the container in ERROR: download failed, in Instagram\'s words', async () => {
+  it("a link Instagram cannot download from (a 404) ends the container in ERROR: download failed, in Instagram's words", async () => {
     const { fake, publisher, linkedClip, downloads } = await setup();
     const { video } = await linkedClip((made) => made.replace(/\.mp4$/, '-gone.mp4'));
     const error = await failureOf(publisher.publish(request(video).req));
@@ -220,7 +244,7 @@ describe('Instagram: a Reel', () => {
     expect(publishPosts()).toHaveLength(0);
   });
 
-  it('a container that expires while processing is a permanent failure saying so, with Instagram\'s status text', async () => {
+  it("a container that expires while processing is a permanent failure saying so, with Instagram's status text", async () => {
     const { fake, publisher, linkedClip } = await setup({ reelProcessingLooks: 1000 });
     const { video } = await linkedClip();
     const { req } = request(video, {
@@ -313,7 +337,7 @@ describe('Instagram: a Reel is published at most once', () => {
   });
 });
 
-describe('Instagram: a Reel within Meta\'s limits', () => {
+describe("Instagram: a Reel within Meta's limits", () => {
   it('a throttled status read is waited out as X-App-Usage says, then the Reel is published once', async () => {
     const { fake, publisher, waits, linkedClip } = await setup();
     fake.server.failNext({ method: 'GET', path: /^\/v25\.0\/1788\d+$/ }, { kind: 'status', ...metaErrors.appThrottleFor(1) });
@@ -344,9 +368,12 @@ describe('Instagram: a Reel within Meta\'s limits', () => {
     expect(downloads).toHaveLength(1);
   });
 
-  it('Instagram\'s business use case throttle on media_publish is retryable after Meta\'s estimate, and the next attempt publishes the same container once', async () => {
+  it("Instagram's business use case throttle on media_publish is retryable after Meta's estimate, and the next attempt publishes the same container once", async () => {
     const { fake, publisher, clock, linkedClip } = await setup();
-    fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media_publish` }, { kind: 'status', ...metaErrors.instagramThrottle(IG_USER, 12) });
+    fake.server.failNext(
+      { method: 'POST', path: `/v25.0/${IG_USER}/media_publish` },
+      { kind: 'status', ...metaErrors.instagramThrottle(IG_USER, 12) },
+    );
     const { video } = await linkedClip();
     const first = request(video);
     const error = await failureOf(publisher.publish(first.req));
@@ -360,7 +387,12 @@ describe('Instagram: a Reel within Meta\'s limits', () => {
 
   it('an account at its publishing limit is told so before a link is made or a container created', async () => {
     const { fake, publisher, linkedClip } = await setup({}, 1);
-    fake.addMedia({ id: '17890000000009999', userId: IG_USER, caption: 'Earlier today', timestamp: new Date(Date.parse(START) - 60 * 60_000) });
+    fake.addMedia({
+      id: '17890000000009999',
+      userId: IG_USER,
+      caption: 'Earlier today',
+      timestamp: new Date(Date.parse(START) - 60 * 60_000),
+    });
     const { video, issued } = await linkedClip();
     const error = await failureOf(publisher.publish(request(video).req));
     expect(error).toMatchObject({ kind: 'retryable', retryAfterMs: 60 * 60_000 });
@@ -382,7 +414,7 @@ describe('Instagram: a Reel within Meta\'s limits', () => {
   });
 });
 
-describe('Instagram: the Reels fake holds to Meta\'s rules', () => {
+describe("Instagram: the Reels fake holds to Meta's rules", () => {
   it('refuses media_type VIDEO (Reels only since 2023) and a Reel without video_url', async () => {
     const { fake } = await setup();
     const post = async (body: unknown) => {

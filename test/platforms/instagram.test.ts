@@ -70,7 +70,6 @@ function request(overrides: Partial<PublishRequest> = {}) {
   return { req, saved, last: () => saved[saved.length - 1] ?? null };
 }
 
-
 const containerPosts = () => fake.server.requestsTo('POST', `/v25.0/${IG_USER}/media`);
 const publishPosts = () => fake.server.requestsTo('POST', `/v25.0/${IG_USER}/media_publish`);
 
@@ -97,7 +96,7 @@ describe('Instagram: publishing', () => {
       `GET /v25.0/${media!.id}`,
     ]);
     const [create] = containerPosts();
-    expect(create!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(create!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(create!.json).toEqual({ image_url: imageUrl, caption: 'Spring is here 🌷 #spring' });
     const [status] = fake.server.requestsTo('GET', `/v25.0/${container!.id}`);
     expect(status!.query.get('fields')).toBe('status_code,status');
@@ -140,7 +139,7 @@ describe('Instagram: publishing', () => {
     expect(result.externalId).toBe(fake.containers.get(container!.id)!.mediaId);
   });
 
-  it('a container that ends in ERROR is a permanent failure with Instagram\'s reason', async () => {
+  it("a container that ends in ERROR is a permanent failure with Instagram's reason", async () => {
     await startFake({ containerOutcome: { status: 'ERROR', detail: 'Error: Media download has failed. (2207003)' } });
     const { publisher } = setup();
     const error = await failureOf(publisher.publish(request().req));
@@ -205,7 +204,10 @@ describe('Instagram: a retry looks before it leaps', () => {
 
   it('an EXPIRED container from an attempt that never published is replaced by a new one', async () => {
     const { publisher } = setup();
-    fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media_publish` }, { kind: 'status', ...graphError(-1, 'Instagram server error', { subcode: 2207001 }) });
+    fake.server.failNext(
+      { method: 'POST', path: `/v25.0/${IG_USER}/media_publish` },
+      { kind: 'status', ...graphError(-1, 'Instagram server error', { subcode: 2207001 }) },
+    );
     const first = request();
     const error = await failureOf(publisher.publish(first.req));
     expect(error.kind).toBe('retryable');
@@ -314,11 +316,17 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
     expect(tooMany.kind).toBe('permanent');
     expect(tooMany.message).toBe('Instagram takes at most 10 images in a post, and this post has 11; nothing was posted.');
 
-    const withPng = linkedImages([{ bytes: jpeg(1080, 1080), alt: null }, { bytes: png(100, 100), alt: null }]);
+    const withPng = linkedImages([
+      { bytes: jpeg(1080, 1080), alt: null },
+      { bytes: png(100, 100), alt: null },
+    ]);
     const pngError = await failureOf(setup().publisher.publish(request({ mediaUrl: null, images: withPng.images }).req));
     expect(pngError.message).toMatch(/Image 2 is a PNG; Instagram does not take PNG images/);
 
-    const tall = linkedImages([{ bytes: jpeg(1080, 1080), alt: null }, { bytes: jpeg(500, 1000), alt: null }]);
+    const tall = linkedImages([
+      { bytes: jpeg(1080, 1080), alt: null },
+      { bytes: jpeg(500, 1000), alt: null },
+    ]);
     const tallError = await failureOf(setup().publisher.publish(request({ mediaUrl: null, images: tall.images }).req));
     expect(tallError.kind).toBe('permanent');
     expect(tallError.message).toMatch(/Image 2 is 500×1000 pixels, too tall for Instagram/);
@@ -331,7 +339,10 @@ describe('Instagram: uploaded images (single image and carousel)', () => {
   it('an item container answered 503 is tried again, and the carousel is published once', async () => {
     const { images } = linkedImages(three().slice(0, 2));
     const { publisher } = setup();
-    fake.server.failNext({ method: 'POST', path: `/v25.0/${IG_USER}/media` }, { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '1' } });
+    fake.server.failNext(
+      { method: 'POST', path: `/v25.0/${IG_USER}/media` },
+      { kind: 'status', ...metaErrors.unknownError(), status: 503, headers: { 'retry-after': '1' } },
+    );
     await publisher.publish(request({ mediaUrl: null, images }).req);
     expect(containerPosts()).toHaveLength(4); // first item twice, second item, the carousel
     expect([...fake.containers.values()].filter((c) => c.isCarouselItem)).toHaveLength(2);
@@ -353,7 +364,10 @@ describe('Instagram: the image is checked before anything is prepared', () => {
 
   it('uploaded images without public links (no PUBLIC_URL) are refused whole, and nothing is read or prepared', async () => {
     const { publisher } = setup();
-    const { images, opens } = publishImages([{ bytes: jpeg(1080, 1350), alt: 'A spring meadow' }, { bytes: jpeg(1080, 1080), alt: 'Tulips' }]);
+    const { images, opens } = publishImages([
+      { bytes: jpeg(1080, 1350), alt: 'A spring meadow' },
+      { bytes: jpeg(1080, 1080), alt: 'Tulips' },
+    ]);
     for (const mediaUrl of [null, imageUrl]) {
       const error = await failureOf(publisher.publish(request({ mediaUrl, images }).req));
       expect(error.kind).toBe('permanent');
@@ -433,13 +447,17 @@ describe('Instagram: every failure is classified', () => {
     expect(error.message).toMatch(/^Instagram allows at most 50 posts a day through its API/);
   });
 
-  it('business use case throttling (code 80002) is retryable after Meta\'s estimate', async () => {
+  it("business use case throttling (code 80002) is retryable after Meta's estimate", async () => {
     fake.server.failNext(
       { method: 'POST', path: `/v25.0/${IG_USER}/media_publish` },
       {
         kind: 'status',
         ...graphError(80002, 'There have been too many calls to this Instagram account. Wait a bit and try again.', {
-          headers: { 'x-business-use-case-usage': JSON.stringify({ [IG_USER]: [{ type: 'instagram', call_count: 100, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 12 }] }) },
+          headers: {
+            'x-business-use-case-usage': JSON.stringify({
+              [IG_USER]: [{ type: 'instagram', call_count: 100, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 12 }],
+            }),
+          },
         }),
       },
     );
@@ -453,7 +471,12 @@ describe('Instagram: every failure is classified', () => {
     const { publisher, waits } = setup();
     fake.server.failNext(
       { method: 'GET', path: /^\/v25\.0\/1788\d+$/ },
-      { kind: 'status', ...graphError(4, '(#4) Application request limit reached', { headers: { 'x-app-usage': '{"call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":1}' } }) },
+      {
+        kind: 'status',
+        ...graphError(4, '(#4) Application request limit reached', {
+          headers: { 'x-app-usage': '{"call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":1}' },
+        }),
+      },
     );
     await publisher.publish(request().req);
     expect(waits[0]).toBe(60_000);
@@ -472,7 +495,13 @@ describe('Instagram: every failure is classified', () => {
   it('spam suspicion (code 4, subcode 2207051) is permanent, not a throttle', async () => {
     fake.server.failNext(
       { method: 'POST', path: `/v25.0/${IG_USER}/media_publish` },
-      { kind: 'status', ...graphError(4, 'Application request limit reached', { subcode: 2207051, userMessage: 'We restrict certain activity to protect our community.' }) },
+      {
+        kind: 'status',
+        ...graphError(4, 'Application request limit reached', {
+          subcode: 2207051,
+          userMessage: 'We restrict certain activity to protect our community.',
+        }),
+      },
     );
     const { publisher } = setup();
     const error = await failureOf(publisher.publish(request().req));
@@ -518,8 +547,20 @@ describe('Instagram: metrics', () => {
   const target = (id: string) => ({ externalId: id, url: null, publishedAt: new Date(START) });
 
   it('reads insights for several posts in one request: views as impressions, saved as saves, no clicks', async () => {
-    const a = fake.addMedia({ id: '17890000000000101', userId: IG_USER, caption: 'a', timestamp: new Date(START), insights: { likes: 40, comments: 5, shares: 3, saved: 7, views: 1200, reach: 800 } });
-    const b = fake.addMedia({ id: '17890000000000102', userId: IG_USER, caption: 'b', timestamp: new Date(START), insights: { likes: 2, comments: 0 } });
+    const a = fake.addMedia({
+      id: '17890000000000101',
+      userId: IG_USER,
+      caption: 'a',
+      timestamp: new Date(START),
+      insights: { likes: 40, comments: 5, shares: 3, saved: 7, views: 1200, reach: 800 },
+    });
+    const b = fake.addMedia({
+      id: '17890000000000102',
+      userId: IG_USER,
+      caption: 'b',
+      timestamp: new Date(START),
+      insights: { likes: 2, comments: 0 },
+    });
     const { publisher } = setup();
     const metrics = await publisher.fetchMetrics([target(a.id), target(b.id)]);
     expect(metrics.get(a.id)).toEqual({ likes: 40, comments: 5, shares: 3, impressions: 1200, clicks: null, saves: 7 });

@@ -59,7 +59,10 @@ const freshClip = () => publishVideoFromFile(clip.path);
 
 /** The requests a publication made, in order, as `METHOD path?action`. */
 const steps = (fake: LinkedInFake) =>
-  fake.server.requests.map((r) => `${r.method} ${r.path.replace(/C5505AQ\d+/, '{key}').replace(/urn%3Ali%3Avideo%3A.+$/, '{urn}')}${r.query.get('action') ? `?${r.query.get('action')}` : ''}`);
+  fake.server.requests.map(
+    (r) =>
+      `${r.method} ${r.path.replace(/C5505AQ\d+/, '{key}').replace(/urn%3Ali%3Avideo%3A.+$/, '{urn}')}${r.query.get('action') ? `?${r.query.get('action')}` : ''}`,
+  );
 
 /** A copy of the clip with a few bytes changed in its second part. */
 function tamperedCopy(): string {
@@ -82,7 +85,9 @@ describe('LinkedIn: a video post', () => {
     const [init] = fake.requestsTo('POST', '/rest/videos').filter((r) => r.query.get('action') === 'initializeUpload');
     expect(init!.headers['linkedin-version']).toBe(LINKEDIN_API_VERSION);
     expect(init!.headers['x-restli-protocol-version']).toBe('2.0.0');
-    expect(init!.json).toEqual({ initializeUploadRequest: { owner: fake.authorUrn, fileSizeBytes: video.bytes, uploadCaptions: false, uploadThumbnail: false } });
+    expect(init!.json).toEqual({
+      initializeUploadRequest: { owner: fake.authorUrn, fileSizeBytes: video.bytes, uploadCaptions: false, uploadThumbnail: false },
+    });
 
     const [uploaded] = [...fake.videos.values()];
     expect(uploaded!.sha256).toBe(video.sha256);
@@ -92,7 +97,9 @@ describe('LinkedIn: a video post', () => {
 
     const puts = fake.requestsTo('PUT', /\/uploadedVideo\/\d$/);
     expect(puts.map((r) => Number(r.headers['content-length']))).toEqual([PART, PART, video.bytes - 2 * PART]);
-    expect(puts.every((r) => r.headers['content-type'] === 'application/octet-stream' && r.headers.authorization === `Bearer ${fake.token}`)).toBe(true);
+    expect(
+      puts.every((r) => r.headers['content-type'] === 'application/octet-stream' && r.headers.authorization === `Bearer ${fake.token}`),
+    ).toBe(true);
     // The upload host is not a Rest.li resource, and the fake kept no copy of the bytes.
     expect(puts.every((r) => r.headers['linkedin-version'] === undefined && r.raw.length === 0)).toBe(true);
     // Read from the store range by range, each range once, never two at a time.
@@ -104,7 +111,9 @@ describe('LinkedIn: a video post', () => {
     expect(reader.maxOpenAtOnce).toBe(1);
 
     const [finalize] = fake.requestsTo('POST', '/rest/videos').filter((r) => r.query.get('action') === 'finalizeUpload');
-    expect(finalize!.json).toEqual({ finalizeUploadRequest: { video: uploaded!.urn, uploadToken: uploaded!.uploadToken, uploadedPartIds: uploaded!.etags } });
+    expect(finalize!.json).toEqual({
+      finalizeUploadRequest: { video: uploaded!.urn, uploadToken: uploaded!.uploadToken, uploadedPartIds: uploaded!.etags },
+    });
     expect(uploaded!.uploadToken).not.toBe('');
 
     expect(fake.posts).toHaveLength(1);
@@ -215,14 +224,26 @@ describe('LinkedIn: a video post', () => {
     const saved: Array<Record<string, unknown>> = [];
     const reader = await freshClip();
     const first = await failureOf(
-      publisher.publish({ publicationId: 7, text: 'Slow to process', mediaUrl: null, video: reader.video, saveCheckpoint: async (c) => void saved.push(c) }),
+      publisher.publish({
+        publicationId: 7,
+        text: 'Slow to process',
+        mediaUrl: null,
+        video: reader.video,
+        saveCheckpoint: async (c) => void saved.push(c),
+      }),
     );
     expect(first.kind).toBe('retryable');
     expect(first.message).toContain('still processing');
     const [uploaded] = [...fake.videos.values()];
     expect(saved).toEqual([{ [CHECKPOINT_KEY]: { video: uploaded!.urn, sha256: reader.video.sha256 } }]);
 
-    const result = await publisher.publish({ publicationId: 7, text: 'Slow to process', mediaUrl: null, video: reader.video, checkpoint: saved[0]! });
+    const result = await publisher.publish({
+      publicationId: 7,
+      text: 'Slow to process',
+      mediaUrl: null,
+      video: reader.video,
+      checkpoint: saved[0]!,
+    });
     expect(fake.requestsTo('POST', '/rest/videos').filter((r) => r.query.get('action') === 'initializeUpload')).toHaveLength(1);
     expect(fake.videos.size).toBe(1);
     expect(reader.opens).toHaveLength(3);
@@ -237,7 +258,9 @@ describe('LinkedIn: a video post', () => {
     const both = await failureOf(publisher.publish({ publicationId: 8, text: 'Both', mediaUrl: 'https://example.com/a.png', video }));
     expect(both.kind).toBe('permanent');
     expect(both.message).toContain('one video or images');
-    const mov = await failureOf(publisher.publish({ publicationId: 9, text: 'MOV', mediaUrl: null, video: { ...video, container: 'mov' } }));
+    const mov = await failureOf(
+      publisher.publish({ publicationId: 9, text: 'MOV', mediaUrl: null, video: { ...video, container: 'mov' } }),
+    );
     expect(mov.kind).toBe('permanent');
     expect(mov.message).toContain('LinkedIn takes MP4 videos');
     expect(fake.server.requests).toHaveLength(0);
@@ -248,16 +271,27 @@ describe('LinkedIn fake: the Videos API follows LinkedIn', () => {
   const rest = (fake: LinkedInFake, method: string, path: string, json?: unknown) =>
     fetch(`${fake.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${fake.token}`, 'linkedin-version': LINKEDIN_API_VERSION, 'x-restli-protocol-version': '2.0.0', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${fake.token}`,
+        'linkedin-version': LINKEDIN_API_VERSION,
+        'x-restli-protocol-version': '2.0.0',
+        'content-type': 'application/json',
+      },
       ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
     });
   const put = (fake: LinkedInFake, url: string, bytes: Buffer) =>
-    fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+    fetch(url, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
 
   it('finalize needs every part and their ETags in order; a post needs a processed video; sizes outside 75 KB–500 MB are refused', async () => {
     const { fake } = await setup({ videoPartBytes: 100_000 });
     const init = async (fileSizeBytes: number) =>
-      rest(fake, 'POST', '/rest/videos?action=initializeUpload', { initializeUploadRequest: { owner: fake.authorUrn, fileSizeBytes, uploadCaptions: false, uploadThumbnail: false } });
+      rest(fake, 'POST', '/rest/videos?action=initializeUpload', {
+        initializeUploadRequest: { owner: fake.authorUrn, fileSizeBytes, uploadCaptions: false, uploadThumbnail: false },
+      });
     expect((await init(1000)).status).toBe(400);
     expect((await init(501 * MiB)).status).toBe(400);
     const answer = (await (await init(250_000)).json()) as {
@@ -269,7 +303,8 @@ describe('LinkedIn fake: the Videos API follows LinkedIn', () => {
       [100_000, 199_999],
       [200_000, 249_999],
     ]);
-    const finalize = (ids: unknown) => rest(fake, 'POST', '/rest/videos?action=finalizeUpload', { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: ids } });
+    const finalize = (ids: unknown) =>
+      rest(fake, 'POST', '/rest/videos?action=finalizeUpload', { finalizeUploadRequest: { video, uploadToken, uploadedPartIds: ids } });
 
     const etags: string[] = [];
     for (const [i, part] of uploadInstructions.entries()) {
@@ -296,7 +331,8 @@ describe('LinkedIn fake: the Videos API follows LinkedIn', () => {
       });
     expect((await post()).status).toBe(422); // not processed yet
     expect((await finalize(etags)).status).toBe(200);
-    const look = async () => ((await (await rest(fake, 'GET', `/rest/videos/${encodeURIComponent(video)}`)).json()) as { status: string }).status;
+    const look = async () =>
+      ((await (await rest(fake, 'GET', `/rest/videos/${encodeURIComponent(video)}`)).json()) as { status: string }).status;
     expect(await look()).toBe('PROCESSING');
     expect(await look()).toBe('AVAILABLE');
     expect((await post()).status).toBe(201);

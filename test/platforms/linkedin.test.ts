@@ -8,9 +8,15 @@ import { LINKEDIN_API_VERSION } from '../../src/platforms/linkedin/api-version.j
 import { untilNextUtcMidnight } from '../../src/platforms/linkedin/errors.js';
 import { escapeLittleText, toLittleText } from '../../src/platforms/linkedin/little-text.js';
 import { createLinkedInPublisher } from '../../src/platforms/linkedin/publisher.js';
-import { type MetricsTarget } from '../../src/platforms/publisher.js';
+import type { MetricsTarget } from '../../src/platforms/publisher.js';
 import { renderLittleText } from '../fakes/linkedin/little-text.js';
-import { linkedinDailyLimitFault, linkedinError, startLinkedInFake, type LinkedInFake, type LinkedInFakeOptions } from '../fakes/linkedin/server.js';
+import {
+  linkedinDailyLimitFault,
+  linkedinError,
+  startLinkedInFake,
+  type LinkedInFake,
+  type LinkedInFakeOptions,
+} from '../fakes/linkedin/server.js';
 import { serveFile } from '../fakes/network/server.js';
 import { gif, jpeg, png, webpLossy } from '../support/image-fixtures.js';
 import { LOCAL_FAKE_MEDIA } from '../support/local-media.js';
@@ -43,7 +49,6 @@ async function setup(options: { fake?: LinkedInFakeOptions; timeoutMs?: number; 
   );
   return { fake, clock, waits, logger, publisher };
 }
-
 
 const target = (externalId: string): MetricsTarget => ({ externalId, url: null, publishedAt: new Date(START) });
 
@@ -164,7 +169,11 @@ describe('LinkedIn: publishing', () => {
     const { fake, publisher } = await setup();
     fake.failNext(
       { method: 'POST', path: '/rest/posts' },
-      { kind: 'status', status: 403, json: linkedinError(403, 'Not enough permissions to access: partnerApiPostsExternal.CREATE.20260901', { code: 'ACCESS_DENIED' }) },
+      {
+        kind: 'status',
+        status: 403,
+        json: linkedinError(403, 'Not enough permissions to access: partnerApiPostsExternal.CREATE.20260901', { code: 'ACCESS_DENIED' }),
+      },
     );
     const error = await failureOf(publisher.publish({ publicationId: 3, text: 'Hello', mediaUrl: null }));
     expect(error.kind).toBe('permanent');
@@ -199,7 +208,9 @@ describe('LinkedIn: uploaded images', () => {
       },
     });
 
-    expect(initializations(fake).map((r) => r.json)).toEqual(Array.from({ length: 3 }, () => ({ initializeUploadRequest: { owner: fake.authorUrn } })));
+    expect(initializations(fake).map((r) => r.json)).toEqual(
+      Array.from({ length: 3 }, () => ({ initializeUploadRequest: { owner: fake.authorUrn } })),
+    );
     expect(puts(fake).map((r) => sha256(r.raw))).toEqual(images.map((i) => i.sha256));
     expect(puts(fake).map((r) => r.headers['content-type'])).toEqual(['image/png', 'image/jpeg', 'image/png']);
 
@@ -232,7 +243,10 @@ describe('LinkedIn: uploaded images', () => {
     expect(tooMany.kind).toBe('permanent');
     expect(tooMany.message).toBe('LinkedIn takes at most 20 images in a post, and this post has 21; nothing was posted.');
 
-    const webp = publishImages([{ bytes: png(8, 8), alt: 'ok' }, { bytes: webpLossy(8, 8), alt: 'webp' }]);
+    const webp = publishImages([
+      { bytes: png(8, 8), alt: 'ok' },
+      { bytes: webpLossy(8, 8), alt: 'webp' },
+    ]);
     const refused = await failureOf(publisher.publish({ publicationId: 63, text: 'WebP', mediaUrl: null, images: webp.images }));
     expect(refused.kind).toBe('permanent');
     expect(refused.message).toMatch(/Image 2 is a WebP; LinkedIn does not take WebP images/);
@@ -339,7 +353,10 @@ describe('LinkedIn: metrics', () => {
   it('retries a read after a 5xx', async () => {
     const { fake, publisher, waits } = await setup({ random: 1 });
     const post = fake.addPost('one', { comments: 4 });
-    fake.failNext({ method: 'GET', path: '/rest/socialActions' }, { kind: 'status', status: 500, json: linkedinError(500, 'Internal Server Error') });
+    fake.failNext(
+      { method: 'GET', path: '/rest/socialActions' },
+      { kind: 'status', status: 500, json: linkedinError(500, 'Internal Server Error') },
+    );
     const metrics = await publisher.fetchMetrics([target(post.urn)]);
     expect(metrics.get(post.urn)?.comments).toBe(4);
     expect(waits).toEqual([500]);
@@ -366,7 +383,10 @@ describe('LinkedIn: failures', () => {
 
   it('a 5xx on the post is retryable and not retried inside the publisher', async () => {
     const { fake, publisher } = await setup();
-    fake.failNext({ method: 'POST', path: '/rest/posts' }, { kind: 'status', status: 503, json: linkedinError(503, 'Service Unavailable') });
+    fake.failNext(
+      { method: 'POST', path: '/rest/posts' },
+      { kind: 'status', status: 503, json: linkedinError(503, 'Service Unavailable') },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 5, text: 'Hello', mediaUrl: null }));
     expect(error.kind).toBe('retryable');
     expect(fake.requestsTo('POST', '/rest/posts')).toHaveLength(1);
@@ -435,8 +455,16 @@ describe('LinkedIn: image problems', () => {
   it.each([
     ['missing', (f: LinkedInFake) => `${f.url}/assets/gone.png`, 'was not found (HTTP 404)'],
     ['not an image', (f: LinkedInFake) => serveFile(f.server, '/page.jpg', Buffer.from('<html>no</html>'), 'text/html'), 'is not an image'],
-    ['too large', (f: LinkedInFake) => serveFile(f.server, '/huge.png', Buffer.concat([png(4, 4), Buffer.alloc(10 * MiB)]), 'image/png'), 'LinkedIn accepts at most 10 MB'],
-    ['a WebP', (f: LinkedInFake) => serveFile(f.server, '/photo.webp', webpLossy(10, 10), 'image/webp'), 'is a WebP; LinkedIn accepts JPEG, PNG or GIF'],
+    [
+      'too large',
+      (f: LinkedInFake) => serveFile(f.server, '/huge.png', Buffer.concat([png(4, 4), Buffer.alloc(10 * MiB)]), 'image/png'),
+      'LinkedIn accepts at most 10 MB',
+    ],
+    [
+      'a WebP',
+      (f: LinkedInFake) => serveFile(f.server, '/photo.webp', webpLossy(10, 10), 'image/webp'),
+      'is a WebP; LinkedIn accepts JPEG, PNG or GIF',
+    ],
     ['too many pixels', (f: LinkedInFake) => serveFile(f.server, '/poster.png', pngClaiming(7000, 6000), 'image/png'), '7000×6000 pixels'],
   ])('%s: permanent, and nothing is uploaded or posted', async (_name, link, words) => {
     const { fake, publisher } = await setup();

@@ -38,7 +38,14 @@ interface Network {
 
 const deps = (): PublisherDeps => {
   const clock = new ManualClock('2026-03-02T09:00:00Z');
-  return { logger: createMemoryLogger(), clock, timeoutMs: 2000, random: () => 0, sleep: async (ms) => clock.advance(ms), media: LOCAL_FAKE_MEDIA };
+  return {
+    logger: createMemoryLogger(),
+    clock,
+    timeoutMs: 2000,
+    random: () => 0,
+    sleep: async (ms) => clock.advance(ms),
+    media: LOCAL_FAKE_MEDIA,
+  };
 };
 
 const networks: Record<string, () => Promise<Network>> = {
@@ -50,12 +57,27 @@ const networks: Record<string, () => Promise<Network>> = {
   async linkedin() {
     const fake = await startLinkedInFake();
     const publisher = createLinkedInPublisher({ accessToken: fake.token, authorUrn: fake.authorUrn, apiUrl: fake.url }, deps());
-    return { publisher, server: fake.server, create: { method: 'POST', path: /^\/rest\/posts$/ }, mediaUrl: null, close: () => fake.close() };
+    return {
+      publisher,
+      server: fake.server,
+      create: { method: 'POST', path: /^\/rest\/posts$/ },
+      mediaUrl: null,
+      close: () => fake.close(),
+    };
   },
   async facebook() {
     const fake = await startMetaGraphFake({ pages: [{ id: '104857600123456', token: 'EAAGreenlightPageToken0123456789abcdef' }] });
-    const publisher = createFacebookPublisher({ pageId: '104857600123456', pageToken: 'EAAGreenlightPageToken0123456789abcdef', graphUrl: fake.url }, deps());
-    return { publisher, server: fake.server, create: { method: 'POST', path: /\/104857600123456\/feed$/ }, mediaUrl: null, close: () => fake.close() };
+    const publisher = createFacebookPublisher(
+      { pageId: '104857600123456', pageToken: 'EAAGreenlightPageToken0123456789abcdef', graphUrl: fake.url },
+      deps(),
+    );
+    return {
+      publisher,
+      server: fake.server,
+      create: { method: 'POST', path: /\/104857600123456\/feed$/ },
+      mediaUrl: null,
+      close: () => fake.close(),
+    };
   },
   async instagram() {
     const token = 'EAAGreenlightInstagramToken0123456789';
@@ -75,11 +97,20 @@ const networks: Record<string, () => Promise<Network>> = {
     const token = 'mastodon-secret-token-Zx8Q1w2e3r4t5y6u7i8o9p';
     const fake = await startMastodonFake({ accessToken: token });
     const publisher = createMastodonPublisher({ url: fake.url, accessToken: token }, deps());
-    return { publisher, server: fake.server, create: { method: 'POST', path: /^\/api\/v1\/statuses$/ }, mediaUrl: null, close: () => fake.close() };
+    return {
+      publisher,
+      server: fake.server,
+      create: { method: 'POST', path: /^\/api\/v1\/statuses$/ },
+      mediaUrl: null,
+      close: () => fake.close(),
+    };
   },
   async bluesky() {
     const fake = await startBlueskyFake({ handle: 'acme.bsky.social', password: 'abcd-efgh-ijkl-mnop' });
-    const publisher = createBlueskyPublisher({ identifier: 'acme.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop', serviceUrl: fake.url }, deps());
+    const publisher = createBlueskyPublisher(
+      { identifier: 'acme.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop', serviceUrl: fake.url },
+      deps(),
+    );
     return { publisher, server: fake.server, create: { method: 'POST', path: /createRecord$/ }, mediaUrl: null, close: () => fake.close() };
   },
 };
@@ -121,10 +152,19 @@ describe.each(Object.keys(networks))('%s marks its send', (name) => {
 
   it('and when the mark cannot be made, the post is not sent: retryable, nothing at the network', async () => {
     const n = await start(name);
-    const refused = new PublishError({ kind: 'retryable', network: n.publisher.network, message: 'Greenlight could not record that this was about to go out, so it sent nothing.' });
+    const refused = new PublishError({
+      kind: 'retryable',
+      network: n.publisher.network,
+      message: 'Greenlight could not record that this was about to go out, so it sent nothing.',
+    });
     let failure: unknown;
     try {
-      await n.publisher.publish({ publicationId: 8, text: 'Spring sale starts Monday!', mediaUrl: n.mediaUrl, markSending: async () => Promise.reject(refused) });
+      await n.publisher.publish({
+        publicationId: 8,
+        text: 'Spring sale starts Monday!',
+        mediaUrl: n.mediaUrl,
+        markSending: async () => Promise.reject(refused),
+      });
     } catch (error) {
       failure = error;
     }
@@ -138,7 +178,9 @@ describe('the sandbox', () => {
   it('marks before it records, and records nothing when the mark fails', async () => {
     const sandbox = new SandboxPublisher();
     expect(sandbox.marksSending).toBe(true);
-    await expect(sandbox.publish({ publicationId: 1, text: 'Hi', mediaUrl: null, markSending: async () => Promise.reject(new Error('lost')) })).rejects.toThrow('lost');
+    await expect(
+      sandbox.publish({ publicationId: 1, text: 'Hi', mediaUrl: null, markSending: async () => Promise.reject(new Error('lost')) }),
+    ).rejects.toThrow('lost');
     expect(sandbox.posted).toEqual([]);
     expect(sandbox.resumeAfterCrash()).toBe(true);
   });

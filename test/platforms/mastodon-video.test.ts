@@ -97,11 +97,23 @@ describe('Mastodon: a video post', () => {
     expect(waits.slice(0, 3)).toEqual([1000, 2000, 3000]);
     const [status] = [...fake.statuses.values()];
     expect(status!.mediaIds).toEqual([attachment!.id]);
-    expect(fake.server.requestsTo('POST', '/api/v1/statuses')[0]!.json).toEqual({ status: 'Our spring sale, in motion', media_ids: [attachment!.id], visibility: 'public' });
+    expect(fake.server.requestsTo('POST', '/api/v1/statuses')[0]!.json).toEqual({
+      status: 'Our spring sale, in motion',
+      media_ids: [attachment!.id],
+      visibility: 'public',
+    });
     expect(fake.statuses.size).toBe(1);
     expect(result.externalId).toBe(status!.id);
-    const order = fake.server.requests.map((r) => `${r.method} ${r.path.replace(/\d{6,}/, ':id')}`).filter((line) => !line.includes('instance') && !line.includes('verify'));
-    expect(order).toEqual(['POST /api/v2/media', 'GET /api/v1/media/:id', 'GET /api/v1/media/:id', 'GET /api/v1/media/:id', 'POST /api/v1/statuses']);
+    const order = fake.server.requests
+      .map((r) => `${r.method} ${r.path.replace(/\d{6,}/, ':id')}`)
+      .filter((line) => !line.includes('instance') && !line.includes('verify'));
+    expect(order).toEqual([
+      'POST /api/v2/media',
+      'GET /api/v1/media/:id',
+      'GET /api/v1/media/:id',
+      'GET /api/v1/media/:id',
+      'POST /api/v1/statuses',
+    ]);
   });
 
   it('a video processed at once (200 with its url) is posted without looking again', async () => {
@@ -138,7 +150,13 @@ describe('Mastodon: a video post', () => {
     fake.limitUploads({ times: 1, resetAfterMs: 20_000 });
     const reader = await freshClip();
     const reports: PublishProgress[] = [];
-    const result = await publisher.publish({ publicationId: 4, text: 'Through the limit', mediaUrl: null, video: reader.video, onProgress: (p) => reports.push(p) });
+    const result = await publisher.publish({
+      publicationId: 4,
+      text: 'Through the limit',
+      mediaUrl: null,
+      video: reader.video,
+      onProgress: (p) => reports.push(p),
+    });
 
     expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(2);
     expect(waits.some((w) => w >= 20_000)).toBe(true);
@@ -220,7 +238,8 @@ function killAtWait(hooks: { beforeWait?: (ms: number) => void }, nth: number) {
   };
 }
 
-const looksAt = (fake: MastodonFake, id: string, from = 0) => fake.server.requests.slice(from).filter((r) => r.method === 'GET' && r.path === `/api/v1/media/${id}`);
+const looksAt = (fake: MastodonFake, id: string, from = 0) =>
+  fake.server.requests.slice(from).filter((r) => r.method === 'GET' && r.path === `/api/v1/media/${id}`);
 
 describe('Mastodon: a video upload is used again by the next attempt, never uploaded twice', () => {
   it('an attempt stopped while Mastodon transcodes: the next one looks at the same media id and posts with it, one upload in all', async () => {
@@ -228,11 +247,19 @@ describe('Mastodon: a video upload is used again by the next attempt, never uplo
     const store = checkpointStore();
     killAtWait(hooks, 2);
     const first = await freshClip();
-    await expect(publisher.publish({ publicationId: 40, text: 'Killed while transcoding', mediaUrl: null, video: first.video, saveCheckpoint: store.save })).rejects.toThrow(
-      'the process was killed',
-    );
+    await expect(
+      publisher.publish({
+        publicationId: 40,
+        text: 'Killed while transcoding',
+        mediaUrl: null,
+        video: first.video,
+        saveCheckpoint: store.save,
+      }),
+    ).rejects.toThrow('the process was killed');
     const [attachment] = [...fake.media.values()];
-    expect(store.saved).toEqual({ [MASTODON_VIDEO_CHECKPOINT_KEY]: { mediaId: attachment!.id, sha256: first.video.sha256, bytes: first.video.bytes } });
+    expect(store.saved).toEqual({
+      [MASTODON_VIDEO_CHECKPOINT_KEY]: { mediaId: attachment!.id, sha256: first.video.sha256, bytes: first.video.bytes },
+    });
     expect(fake.statuses.size).toBe(0);
 
     hooks.beforeWait = undefined;
@@ -267,12 +294,28 @@ describe('Mastodon: a video upload is used again by the next attempt, never uplo
     const refused = async () => {
       throw new PublishError({ kind: 'retryable', network: 'mastodon', message: 'the claim could not be marked' });
     };
-    await failureOf(publisher.publish({ publicationId: 48, text: 'Ready already', mediaUrl: null, video, saveCheckpoint: store.save, markSending: refused }));
+    await failureOf(
+      publisher.publish({
+        publicationId: 48,
+        text: 'Ready already',
+        mediaUrl: null,
+        video,
+        saveCheckpoint: store.save,
+        markSending: refused,
+      }),
+    );
     expect(fake.server.requestsTo('POST', '/api/v1/statuses')).toHaveLength(0);
     const oldId = store.upload.mediaId;
 
     const from = fake.server.requests.length;
-    await publisher.publish({ publicationId: 48, text: 'Ready already', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 48,
+      text: 'Ready already',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
     expect(looksAt(fake, oldId, from)).toHaveLength(1);
     expect(waits).toEqual([]);
     expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(1);
@@ -283,11 +326,20 @@ describe('Mastodon: a video upload is used again by the next attempt, never uplo
     const { fake, publisher } = await setup({ videoProcessingPolls: 70 });
     const store = checkpointStore();
     const { video } = await freshClip();
-    const stopped = await failureOf(publisher.publish({ publicationId: 41, text: 'Slow instance', mediaUrl: null, video, saveCheckpoint: store.save }));
+    const stopped = await failureOf(
+      publisher.publish({ publicationId: 41, text: 'Slow instance', mediaUrl: null, video, saveCheckpoint: store.save }),
+    );
     expect(stopped.kind).toBe('retryable');
     expect(stopped.message).toContain('still processing');
 
-    await publisher.publish({ publicationId: 41, text: 'Slow instance', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 41,
+      text: 'Slow instance',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
     expect(fake.server.requestsTo('POST', '/api/v2/media')).toHaveLength(1);
     expect([...fake.statuses.values()].map((s) => s.mediaIds)).toEqual([[store.upload.mediaId]]);
   });
@@ -301,13 +353,22 @@ describe('Mastodon: a video upload is used again by the next attempt, never uplo
       // 'failed': the first look (206) passes, and the attempt dies before the one that would say 422.
       killAtWait(hooks, end === 'gone' ? 1 : 2);
       const { video } = await freshClip();
-      await expect(publisher.publish({ publicationId: 42, text: `Again (${end})`, mediaUrl: null, video, saveCheckpoint: store.save })).rejects.toThrow('killed');
+      await expect(
+        publisher.publish({ publicationId: 42, text: `Again (${end})`, mediaUrl: null, video, saveCheckpoint: store.save }),
+      ).rejects.toThrow('killed');
       const oldId = store.upload.mediaId;
       if (end === 'gone') m.media.delete(oldId); // the instance cleaned it up
 
       hooks.beforeWait = undefined;
       const from = m.server.requests.length;
-      await publisher.publish({ publicationId: 42, text: `Again (${end})`, mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+      await publisher.publish({
+        publicationId: 42,
+        text: `Again (${end})`,
+        mediaUrl: null,
+        video,
+        checkpoint: store.saved,
+        saveCheckpoint: store.save,
+      });
 
       expect(looksAt(m, oldId, from)).toHaveLength(1);
       expect(m.server.requestsTo('POST', '/api/v2/media')).toHaveLength(2);
@@ -325,7 +386,9 @@ describe('Mastodon: a video upload is used again by the next attempt, never uplo
     const store = checkpointStore();
     killAtWait(hooks, 1);
     const { video } = await freshClip();
-    await expect(publisher.publish({ publicationId: 43, text: 'Other bytes', mediaUrl: null, video, saveCheckpoint: store.save })).rejects.toThrow('killed');
+    await expect(
+      publisher.publish({ publicationId: 43, text: 'Other bytes', mediaUrl: null, video, saveCheckpoint: store.save }),
+    ).rejects.toThrow('killed');
     hooks.beforeWait = undefined;
     const oldId = store.upload.mediaId;
 
@@ -348,7 +411,9 @@ describe('Mastodon: a video upload is used again by the next attempt, never uplo
     const { fake, publisher, waits } = await setup({ videoProcessingPolls: 2 });
     const store = checkpointStore({ failAt: 1 });
     const { video } = await freshClip();
-    const error = await failureOf(publisher.publish({ publicationId: 47, text: 'Not recorded', mediaUrl: null, video, saveCheckpoint: store.save }));
+    const error = await failureOf(
+      publisher.publish({ publicationId: 47, text: 'Not recorded', mediaUrl: null, video, saveCheckpoint: store.save }),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.message).toContain('could not record the video it uploaded to Mastodon');
     expect(waits).toEqual([]);
@@ -366,9 +431,9 @@ describe('Mastodon: the instance’s own video limits', () => {
 
     const content = { text: 'hello', mediaUrl: null, video };
     expect(publisher.rules.validate(content).map((v) => v.message)).toEqual([expect.stringMatching(/Mastodon takes videos up to 8 MB/)]);
-    expect(publisher.rules.validate({ ...content, video: { ...video, bytes: 7 * MiB, container: 'mov' as const } }).map((v) => v.message)).toEqual([
-      expect.stringMatching(/Mastodon takes MP4 videos \(this one is MOV\)/),
-    ]);
+    expect(
+      publisher.rules.validate({ ...content, video: { ...video, bytes: 7 * MiB, container: 'mov' as const } }).map((v) => v.message),
+    ).toEqual([expect.stringMatching(/Mastodon takes MP4 videos \(this one is MOV\)/)]);
     expect(publisher.rules.validate({ ...content, video: { ...video, bytes: 7 * MiB } })).toEqual([]);
 
     const error = await failureOf(publisher.publish({ publicationId: 8, text: 'Too big here', mediaUrl: null, video }));
@@ -379,7 +444,8 @@ describe('Mastodon: the instance’s own video limits', () => {
 
   it('the fake refuses what Mastodon refuses: a video over the limit, and a status mixing a video with images', async () => {
     const { fake } = await setup({ videoSizeLimit: 1000, videoProcessingPolls: 0 });
-    const post = (form: FormData) => fetch(`${fake.url}/api/v2/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
+    const post = (form: FormData) =>
+      fetch(`${fake.url}/api/v2/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
     const small = Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from('ftypisom'), Buffer.alloc(500)]);
     const form = (bytes: Buffer, type: string, name: string) => {
       const f = new FormData();

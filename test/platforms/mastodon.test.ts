@@ -37,7 +37,6 @@ async function setup(fakeOptions: Partial<MastodonFakeOptions> = {}, overrides: 
   return { fake, clock, waits, logger, publisher };
 }
 
-
 describe('Mastodon: the instance’s own limits', () => {
   it('reads the character limit and URL weight in init and validates drafts with them', async () => {
     const { fake, publisher } = await setup({ maxCharacters: 1000, charactersReservedPerUrl: 30, imageSizeLimit: 8 * 1024 * 1024 });
@@ -83,15 +82,23 @@ describe('Mastodon: the instance’s own limits', () => {
   });
 
   it('refuses a profile link as MASTODON_URL at start-up', () => {
-    expect(() => createMastodonPublisher({ url: 'https://mastodon.social/@acme', accessToken: TOKEN }, { logger: createMemoryLogger() })).toThrow(UserFacingError);
-    expect(() => createMastodonPublisher({ url: 'https://mastodon.social/@acme', accessToken: TOKEN }, { logger: createMemoryLogger() })).toThrow(/MASTODON_URL/);
+    expect(() =>
+      createMastodonPublisher({ url: 'https://mastodon.social/@acme', accessToken: TOKEN }, { logger: createMemoryLogger() }),
+    ).toThrow(UserFacingError);
+    expect(() =>
+      createMastodonPublisher({ url: 'https://mastodon.social/@acme', accessToken: TOKEN }, { logger: createMemoryLogger() }),
+    ).toThrow(/MASTODON_URL/);
   });
 });
 
 describe('Mastodon: publishing', () => {
   it('posts a text status with an Idempotency-Key derived from the publication', async () => {
     const { fake, publisher } = await setup();
-    const result = await publisher.publish({ publicationId: 7, text: 'Spring sale starts Monday! https://shop.example.com', mediaUrl: null });
+    const result = await publisher.publish({
+      publicationId: 7,
+      text: 'Spring sale starts Monday! https://shop.example.com',
+      mediaUrl: null,
+    });
 
     const [request] = fake.server.requestsTo('POST', '/api/v1/statuses');
     expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -182,7 +189,11 @@ describe('Mastodon: uploaded images', () => {
     expect(statuses[0]!.headers['idempotency-key']).toBe('greenlight-publication-21');
     const status = fake.statuses.get(result.externalId)!;
     expect(status.mediaIds).toEqual([...fake.media.keys()]);
-    expect(status.mediaIds.map((id) => fake.media.get(id)!.description ?? null)).toEqual(['A red banner saying SALE', 'The shop front at night', null]);
+    expect(status.mediaIds.map((id) => fake.media.get(id)!.description ?? null)).toEqual([
+      'A red banner saying SALE',
+      'The shop front at night',
+      null,
+    ]);
     expect(marked).toBe(1);
     expect(opens).toEqual([1, 1, 1]);
   });
@@ -225,7 +236,10 @@ describe('Mastodon: uploaded images', () => {
 
   it('an upload refused for good (422) is permanent and nothing is posted', async () => {
     const { fake, publisher } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/api/v2/media' }, { kind: 'status', status: 422, json: { error: 'Validation failed: File content type is invalid' } });
+    fake.server.failNext(
+      { method: 'POST', path: '/api/v2/media' },
+      { kind: 'status', status: 422, json: { error: 'Validation failed: File content type is invalid' } },
+    );
     const { images } = publishImages(three());
     const error = await failureOf(publisher.publish({ publicationId: 25, text: 'No', mediaUrl: null, images }));
     expect(error.kind).toBe('permanent');
@@ -237,7 +251,9 @@ describe('Mastodon: uploaded images', () => {
     const { fake, publisher } = await setup();
     const { images } = publishImages(three());
     const tampered = { ...images[1]!, sha256: images[0]!.sha256 };
-    const error = await failureOf(publisher.publish({ publicationId: 26, text: 'Changed', mediaUrl: null, images: [images[0]!, tampered] }));
+    const error = await failureOf(
+      publisher.publish({ publicationId: 26, text: 'Changed', mediaUrl: null, images: [images[0]!, tampered] }),
+    );
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/Image 2 .* is not the approved image any more/);
     expect(fake.statuses.size).toBe(0);
@@ -250,7 +266,12 @@ describe('Mastodon: failures are classified', () => {
     const reset = new Date(clock.now().getTime() + 90_000).toISOString();
     fake.server.failNext(
       { method: 'POST', path: '/api/v1/statuses' },
-      { kind: 'status', status: 429, headers: { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, json: { error: 'Too many requests' } },
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+        json: { error: 'Too many requests' },
+      },
     );
     const error = await failureOf(publisher.publish({ publicationId: 1, text: 'hi', mediaUrl: null }));
     expect(error.kind).toBe('retryable');
@@ -286,7 +307,10 @@ describe('Mastodon: failures are classified', () => {
 
   it('a bad token is permanent and names MASTODON_ACCESS_TOKEN', async () => {
     const { fake, publisher } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/api/v1/statuses' }, { kind: 'status', status: 401, json: { error: 'The access token is invalid' } });
+    fake.server.failNext(
+      { method: 'POST', path: '/api/v1/statuses' },
+      { kind: 'status', status: 401, json: { error: 'The access token is invalid' } },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 1, text: 'hi', mediaUrl: null }));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/check MASTODON_ACCESS_TOKEN/);
@@ -294,7 +318,10 @@ describe('Mastodon: failures are classified', () => {
 
   it('a token without write scope is permanent and says which scopes', async () => {
     const { fake, publisher } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/api/v1/statuses' }, { kind: 'status', status: 403, json: { error: 'This action is outside the authorized scopes' } });
+    fake.server.failNext(
+      { method: 'POST', path: '/api/v1/statuses' },
+      { kind: 'status', status: 403, json: { error: 'This action is outside the authorized scopes' } },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 1, text: 'hi', mediaUrl: null }));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/write:statuses/);
@@ -364,7 +391,12 @@ describe('Mastodon: figures', () => {
     const reset = new Date(clock.now().getTime() + 30_000).toISOString();
     fake.server.failNext(
       { method: 'GET', path: /^\/api\/v1\/statuses\// },
-      { kind: 'status', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, json: { error: 'Too many requests' } },
+      {
+        kind: 'status',
+        status: 429,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+        json: { error: 'Too many requests' },
+      },
     );
     const figures = await publisher.fetchMetrics([{ externalId: a.externalId, url: a.url, publishedAt: new Date(START) }]);
     expect(figures.get(a.externalId)?.likes).toBe(0);
@@ -375,7 +407,10 @@ describe('Mastodon: figures', () => {
 describe('Mastodon: secrets', () => {
   it('never shows the token in errors or logs', async () => {
     const { fake, publisher, logger } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/api/v1/statuses' }, { kind: 'status', status: 401, json: { error: `Token ${TOKEN} was revoked` } });
+    fake.server.failNext(
+      { method: 'POST', path: '/api/v1/statuses' },
+      { kind: 'status', status: 401, json: { error: `Token ${TOKEN} was revoked` } },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 1, text: 'hi', mediaUrl: null }));
     expect(error.message).not.toContain(TOKEN);
     expect(error.message).toContain('[redacted]');

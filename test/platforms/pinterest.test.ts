@@ -40,7 +40,6 @@ async function setup(overrides: Partial<PinterestPublisherDeps> = {}) {
   return { fake, clock, waits, logger, publisher, image };
 }
 
-
 const TEXT = 'Spring sale starts Monday!\nEverything 20% off at https://shop.example.com/spring. See you there.';
 
 describe('Pinterest: publishing', () => {
@@ -103,11 +102,21 @@ describe('Pinterest: an uploaded image', () => {
     const bytes = jpeg(60, 90);
     const { images, opens } = publishImages([{ bytes, alt: 'A tall glass of lemonade' }]);
     let marked = 0;
-    const result = await publisher.publish({ publicationId: 70, text: TEXT, mediaUrl: null, images, markSending: async () => void (marked += 1) });
+    const result = await publisher.publish({
+      publicationId: 70,
+      text: TEXT,
+      mediaUrl: null,
+      images,
+      markSending: async () => void (marked += 1),
+    });
 
     const sent = fake.server.requestsTo('POST', '/v5/pins');
     expect(sent).toHaveLength(1);
-    const body = sent[0]!.json as { alt_text?: string; description: string; media_source: { source_type: string; content_type: string; data: string } };
+    const body = sent[0]!.json as {
+      alt_text?: string;
+      description: string;
+      media_source: { source_type: string; content_type: string; data: string };
+    };
     expect(body.media_source.source_type).toBe('image_base64');
     expect(body.media_source.content_type).toBe('image/jpeg');
     expect(sha256(Buffer.from(body.media_source.data, 'base64'))).toBe(images[0]!.sha256);
@@ -124,7 +133,10 @@ describe('Pinterest: an uploaded image', () => {
 
   it('refuses two images (one pin takes one), an uploaded image beside a linked one, and a GIF, before creating anything', async () => {
     const { fake, publisher, image } = await setup();
-    const two = publishImages([{ bytes: png(8, 8), alt: 'one' }, { bytes: png(9, 9), alt: 'two' }]);
+    const two = publishImages([
+      { bytes: png(8, 8), alt: 'one' },
+      { bytes: png(9, 9), alt: 'two' },
+    ]);
     const twoError = await failureOf(publisher.publish({ publicationId: 71, text: TEXT, mediaUrl: null, images: two.images }));
     expect(twoError.kind).toBe('permanent');
     expect(twoError.message).toBe('Pinterest takes at most 1 image in a post, and this post has 2; nothing was posted.');
@@ -223,7 +235,10 @@ describe('Pinterest: failures are classified', () => {
     const clock = new ManualClock(START);
     fake = await startPinterestFake({ accessToken: 'the-real-token', boards: [BOARD], now: () => clock.now() });
     const image = serveFile(fake.server, '/i.png', png(2, 2), 'image/png');
-    const publisher = createPinterestPublisher({ accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url }, { logger: createMemoryLogger(), clock, media: LOCAL_FAKE_MEDIA });
+    const publisher = createPinterestPublisher(
+      { accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url },
+      { logger: createMemoryLogger(), clock, media: LOCAL_FAKE_MEDIA },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 9, text: TEXT, mediaUrl: image }));
     expect(error.kind).toBe('permanent');
     expect(error.status).toBe(401);
@@ -235,7 +250,10 @@ describe('Pinterest: failures are classified', () => {
     const clock = new ManualClock(START);
     fake = await startPinterestFake({ accessToken: TOKEN, boards: ['1'], now: () => clock.now() });
     const image = serveFile(fake.server, '/i.png', png(2, 2), 'image/png');
-    const publisher = createPinterestPublisher({ accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url }, { logger: createMemoryLogger(), clock, media: LOCAL_FAKE_MEDIA });
+    const publisher = createPinterestPublisher(
+      { accessToken: TOKEN, boardId: BOARD, apiUrl: fake.url },
+      { logger: createMemoryLogger(), clock, media: LOCAL_FAKE_MEDIA },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 9, text: TEXT, mediaUrl: image }));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(new RegExp(`could not find board ${BOARD}: check PINTEREST_BOARD_ID`));
@@ -268,10 +286,16 @@ describe('Pinterest: failures are classified', () => {
 
   it('a malformed board id fails at start-up naming PINTEREST_BOARD_ID', () => {
     expect(() =>
-      createPinterestPublisher({ accessToken: TOKEN, boardId: 'my-board', apiUrl: 'https://api.pinterest.com' }, { logger: createMemoryLogger() }),
+      createPinterestPublisher(
+        { accessToken: TOKEN, boardId: 'my-board', apiUrl: 'https://api.pinterest.com' },
+        { logger: createMemoryLogger() },
+      ),
     ).toThrow(UserFacingError);
     expect(() =>
-      createPinterestPublisher({ accessToken: TOKEN, boardId: 'my-board', apiUrl: 'https://api.pinterest.com' }, { logger: createMemoryLogger() }),
+      createPinterestPublisher(
+        { accessToken: TOKEN, boardId: 'my-board', apiUrl: 'https://api.pinterest.com' },
+        { logger: createMemoryLogger() },
+      ),
     ).toThrow(/PINTEREST_BOARD_ID/);
   });
 });
@@ -281,7 +305,14 @@ describe('Pinterest: figures', () => {
     const { fake, publisher, image, clock } = await setup();
     const a = await publisher.publish({ publicationId: 1, text: TEXT, mediaUrl: image });
     const b = await publisher.publish({ publicationId: 2, text: 'Second pin', mediaUrl: image });
-    fake.setFigures(a.externalId, { IMPRESSION: 1200, SAVE: 14, PIN_CLICK: 30, OUTBOUND_CLICK: 12, TOTAL_COMMENTS: 3, TOTAL_REACTIONS: 25 });
+    fake.setFigures(a.externalId, {
+      IMPRESSION: 1200,
+      SAVE: 14,
+      PIN_CLICK: 30,
+      OUTBOUND_CLICK: 12,
+      TOTAL_COMMENTS: 3,
+      TOTAL_REACTIONS: 25,
+    });
     fake.setFigures(b.externalId, { IMPRESSION: 90, SAVE: 1 }, { lifetime: true });
     clock.advance(24 * 3600_000);
 
@@ -310,7 +341,10 @@ describe('Pinterest: figures', () => {
     const { fake, publisher, image, waits } = await setup();
     const a = await publisher.publish({ publicationId: 1, text: TEXT, mediaUrl: image });
     fake.setFigures(a.externalId, { IMPRESSION: 5 });
-    fake.server.failNext({ method: 'GET', path: /\/analytics$/ }, { kind: 'status', status: 429, headers: { 'retry-after': '7' }, json: { code: 8, message: 'Too many requests' } });
+    fake.server.failNext(
+      { method: 'GET', path: /\/analytics$/ },
+      { kind: 'status', status: 429, headers: { 'retry-after': '7' }, json: { code: 8, message: 'Too many requests' } },
+    );
 
     const figures = await publisher.fetchMetrics([{ externalId: a.externalId, url: a.url, publishedAt: new Date(START) }]);
     expect(figures.get(a.externalId)?.impressions).toBe(5);
@@ -320,7 +354,10 @@ describe('Pinterest: figures', () => {
 
   it('a token problem while reading figures is thrown, not hidden', async () => {
     const { fake, publisher } = await setup();
-    fake.server.failNext({ method: 'GET', path: /\/analytics$/ }, { kind: 'status', status: 401, json: { code: 2, message: 'Authentication failed.' } });
+    fake.server.failNext(
+      { method: 'GET', path: /\/analytics$/ },
+      { kind: 'status', status: 401, json: { code: 2, message: 'Authentication failed.' } },
+    );
     const error = await failureOf(publisher.fetchMetrics([{ externalId: '1', url: null, publishedAt: new Date(START) }]));
     expect(error.kind).toBe('permanent');
     expect(error.message).toMatch(/PINTEREST_ACCESS_TOKEN/);

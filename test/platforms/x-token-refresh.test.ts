@@ -63,7 +63,6 @@ async function setup(options: { confidential?: boolean } = {}) {
   return { fake: x, clock, logger, process, stored, tokenRequests, bearerOf };
 }
 
-
 /** Asks the fake's token endpoint directly, as a process still holding `refreshToken` would. */
 async function refreshAtX(x: XFake, refreshToken: string): Promise<number> {
   const response = await fetch(`${x.url}/2/oauth2/token`, {
@@ -219,7 +218,10 @@ describe('X token refresh: rotation survives restarts and is shared between proc
     expect(fake.refreshes).toBe(2);
     const after = await stored();
     expect(after!.refreshing).toBeUndefined();
-    const bearers = fake.requestsTo('POST', '/2/tweets').slice(1).map((r) => r.headers.authorization);
+    const bearers = fake
+      .requestsTo('POST', '/2/tweets')
+      .slice(1)
+      .map((r) => r.headers.authorization);
     expect(bearers).toEqual([`Bearer ${after!.accessToken}`, `Bearer ${after!.accessToken}`]);
     expect(fake.tweets).toHaveLength(3);
   });
@@ -309,7 +311,11 @@ describe('X token refresh: failures and secrets', () => {
     clock.advance(3 * HOUR);
     fake.failNext(
       { method: 'POST', path: '/2/oauth2/token' },
-      { kind: 'status', status: 400, json: { error: 'invalid_request', error_description: `Value passed for the token ${current} was invalid.` } },
+      {
+        kind: 'status',
+        status: 400,
+        json: { error: 'invalid_request', error_description: `Value passed for the token ${current} was invalid.` },
+      },
     );
     const refused = await failureOf(publisher.publish(post(4)));
 

@@ -94,7 +94,10 @@ describe('X: a video post', () => {
 
     expect(fake.tweets).toHaveLength(1);
     expect(fake.tweets[0]!.mediaIds).toEqual([uploaded!.id]);
-    expect(fake.requestsTo('POST', '/2/tweets')[0]!.json).toEqual({ text: 'Our spring sale, in motion', media: { media_ids: [uploaded!.id] } });
+    expect(fake.requestsTo('POST', '/2/tweets')[0]!.json).toEqual({
+      text: 'Our spring sale, in motion',
+      media: { media_ids: [uploaded!.id] },
+    });
     expect(result.externalId).toBe(fake.tweets[0]!.id);
     expect(steps(fake)).toEqual([
       'POST /2/media/upload/initialize',
@@ -262,11 +265,19 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     fake.failSegment(2, xRateLimitFault(START_EPOCH_S + 3600));
     const store = checkpointStore();
     const first = await freshClip();
-    const stopped = await failureOf(publisher.publish({ publicationId: 20, text: 'Cut off', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    const stopped = await failureOf(
+      publisher.publish({ publicationId: 20, text: 'Cut off', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     expect(stopped.kind).toBe('retryable');
     expect(fake.tweets).toHaveLength(0);
     const [uploaded] = [...fake.videos.values()];
-    expect(store.progress).toMatchObject({ mediaId: uploaded!.id, sha256: first.video.sha256, bytes: first.video.bytes, segmentsDone: 2, finalized: false });
+    expect(store.progress).toMatchObject({
+      mediaId: uploaded!.id,
+      sha256: first.video.sha256,
+      bytes: first.video.bytes,
+      segmentsDone: 2,
+      finalized: false,
+    });
     expect(Date.parse(store.progress.expiresAt)).toBe(Date.parse(START) + 86_400_000);
 
     clock.advance(3600_000);
@@ -303,7 +314,9 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     // Save 1: the media id (INITIALIZE); save 2: segment 0 done, and the attempt dies.
     const store = checkpointStore({ crashAt: 2 });
     const first = await freshClip();
-    await failureOf(publisher.publish({ publicationId: 21, text: 'Killed', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    await failureOf(
+      publisher.publish({ publicationId: 21, text: 'Killed', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     expect(fake.requestsTo('POST', /\/append$/).map((r) => r.form?.segment_index)).toEqual(['0']);
     expect(store.progress.segmentsDone).toBe(1);
 
@@ -338,12 +351,17 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
   });
 
   it('a save that fails stops the upload before the next step, as a retryable failure', async () => {
-    for (const [failAt, appended] of [[1, 0], [3, 2]] as const) {
+    for (const [failAt, appended] of [
+      [1, 0],
+      [3, 2],
+    ] as const) {
       await fake?.close(); // the previous round's
       const { fake: x, publisher } = await setup();
       const store = checkpointStore({ failAt });
       const { video } = await freshClip();
-      const error = await failureOf(publisher.publish({ publicationId: 22, text: 'Not recorded', mediaUrl: null, video, saveCheckpoint: store.save }));
+      const error = await failureOf(
+        publisher.publish({ publicationId: 22, text: 'Not recorded', mediaUrl: null, video, saveCheckpoint: store.save }),
+      );
       expect(error.kind).toBe('retryable');
       expect(error.message).toContain('could not record how far the video upload to X had come');
       expect(x.requestsTo('POST', /\/append$/)).toHaveLength(appended);
@@ -356,14 +374,23 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     const { fake, publisher } = await setup({ videoProcessing: { seconds: 900, checkAfterSecs: 60 } });
     const store = checkpointStore();
     const first = await freshClip();
-    const stopped = await failureOf(publisher.publish({ publicationId: 23, text: 'Slow to process', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    const stopped = await failureOf(
+      publisher.publish({ publicationId: 23, text: 'Slow to process', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     expect(stopped.kind).toBe('retryable');
     expect(stopped.message).toContain('still processing');
     expect(store.progress).toMatchObject({ segmentsDone: 3, finalized: true });
 
     const from = fake.server.requests.length;
     const second = await freshClip();
-    await publisher.publish({ publicationId: 23, text: 'Slow to process', mediaUrl: null, video: second.video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 23,
+      text: 'Slow to process',
+      mediaUrl: null,
+      video: second.video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
 
     const later = stepsSince(fake, from);
     expect(later.at(-1)).toBe('POST /2/tweets');
@@ -381,13 +408,22 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     // Saves: INITIALIZE, three segments, FINALIZE (the fifth), and the attempt dies.
     const store = checkpointStore({ crashAt: 5 });
     const first = await freshClip();
-    await failureOf(publisher.publish({ publicationId: 31, text: 'Second chance', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    await failureOf(
+      publisher.publish({ publicationId: 31, text: 'Second chance', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     const oldId = store.progress.mediaId;
     expect(store.progress.finalized).toBe(true);
 
     const from = fake.server.requests.length;
     const { video } = await freshClip();
-    await publisher.publish({ publicationId: 31, text: 'Second chance', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 31,
+      text: 'Second chance',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
 
     expect(naming(fake, from, oldId).map((r) => `${r.method} ${r.query.get('command')}`)).toEqual(['GET STATUS']);
     expect(fake.videos.get(oldId)!.state).toBe('failed');
@@ -400,13 +436,22 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     const { fake, publisher, clock } = await setup();
     const store = checkpointStore({ crashAt: 3 });
     const first = await freshClip();
-    await failureOf(publisher.publish({ publicationId: 24, text: 'A day later', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    await failureOf(
+      publisher.publish({ publicationId: 24, text: 'A day later', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     const oldId = store.progress.mediaId;
 
     clock.advance(25 * 3600_000);
     const from = fake.server.requests.length;
     const { video } = await freshClip();
-    await publisher.publish({ publicationId: 24, text: 'A day later', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 24,
+      text: 'A day later',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
 
     expect(naming(fake, from, oldId)).toEqual([]);
     expect(fake.requestsTo('POST', '/2/media/upload/initialize')).toHaveLength(2);
@@ -421,13 +466,22 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     const { fake, publisher, logger } = await setup();
     const store = checkpointStore({ crashAt: 2 });
     const first = await freshClip();
-    await failureOf(publisher.publish({ publicationId: 25, text: 'Forgotten', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    await failureOf(
+      publisher.publish({ publicationId: 25, text: 'Forgotten', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     const oldId = store.progress.mediaId;
     fake.forgetVideo(oldId);
 
     const from = fake.server.requests.length;
     const { video } = await freshClip();
-    await publisher.publish({ publicationId: 25, text: 'Forgotten', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 25,
+      text: 'Forgotten',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
 
     const asked = naming(fake, from, oldId);
     expect(asked.map((r) => r.form?.segment_index)).toEqual(['1']);
@@ -443,7 +497,9 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     const { fake, publisher } = await setup();
     const store = checkpointStore({ crashAt: 3 });
     const first = await freshClip();
-    await failureOf(publisher.publish({ publicationId: 26, text: 'Other bytes', mediaUrl: null, video: first.video, saveCheckpoint: store.save }));
+    await failureOf(
+      publisher.publish({ publicationId: 26, text: 'Other bytes', mediaUrl: null, video: first.video, saveCheckpoint: store.save }),
+    );
     const oldId = store.progress.mediaId;
     const variants: Array<Record<string, unknown>> = [
       { [X_VIDEO_CHECKPOINT_KEY]: { ...store.progress, sha256: 'f'.repeat(64) } },
@@ -477,7 +533,14 @@ describe('X: a video upload cut off is carried on, never sent twice', () => {
     const oldId = store.progress.mediaId;
 
     const { video } = await freshClip();
-    await publisher.publish({ publicationId: 30, text: 'Mixed', mediaUrl: null, video, checkpoint: store.saved, saveCheckpoint: store.save });
+    await publisher.publish({
+      publicationId: 30,
+      text: 'Mixed',
+      mediaUrl: null,
+      video,
+      checkpoint: store.saved,
+      saveCheckpoint: store.save,
+    });
 
     expect(fake.videos.get(oldId)!.state).toBe('uploading'); // never finalized
     const fresh = [...fake.videos.values()].find((v) => v.id !== oldId)!;
@@ -490,7 +553,10 @@ describe('X fake: the chunked upload follows X', () => {
   const call = (fake: XFake, method: string, path: string, body?: FormData | object) =>
     fetch(`${fake.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${fake.token}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${fake.token}`,
+        ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
     });
   const segment = (index: number, bytes: Buffer) => {
@@ -505,7 +571,11 @@ describe('X fake: the chunked upload follows X', () => {
     const a = Buffer.alloc(1000, 1);
     const b = Buffer.alloc(1000, 2);
     const c = Buffer.alloc(500, 3);
-    const init = await call(fake, 'POST', '/2/media/upload/initialize', { media_type: 'video/mp4', total_bytes: 1500, media_category: 'tweet_video' });
+    const init = await call(fake, 'POST', '/2/media/upload/initialize', {
+      media_type: 'video/mp4',
+      total_bytes: 1500,
+      media_category: 'tweet_video',
+    });
     const { data } = (await init.json()) as { data: { id: string } };
 
     expect((await call(fake, 'POST', `/2/media/upload/${data.id}/append`, segment(1, c))).status).toBe(400);
@@ -518,22 +588,38 @@ describe('X fake: the chunked upload follows X', () => {
 
     const tooEarly = await call(fake, 'POST', '/2/tweets', { text: 'early', media: { media_ids: [data.id] } });
     expect(tooEarly.status).toBe(400);
-    const finalized = (await (await call(fake, 'POST', `/2/media/upload/${data.id}/finalize`)).json()) as { data: { processing_info: { state: string } } };
+    const finalized = (await (await call(fake, 'POST', `/2/media/upload/${data.id}/finalize`)).json()) as {
+      data: { processing_info: { state: string } };
+    };
     expect(finalized.data.processing_info.state).toBe('pending');
-    const status = (await (await call(fake, 'GET', `/2/media/upload?command=STATUS&media_id=${data.id}`)).json()) as { data: { processing_info: { state: string } } };
+    const status = (await (await call(fake, 'GET', `/2/media/upload?command=STATUS&media_id=${data.id}`)).json()) as {
+      data: { processing_info: { state: string } };
+    };
     expect(status.data.processing_info.state).toBe('succeeded');
 
     const video = fake.videos.get(data.id)!;
     expect(video.segments).toEqual([1000, 500]);
-    expect(video.sha256).toBe(createHash('sha256').update(Buffer.concat([b, c])).digest('hex'));
+    expect(video.sha256).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([b, c]))
+        .digest('hex'),
+    );
     expect((await call(fake, 'POST', '/2/tweets', { text: 'now', media: { media_ids: [data.id] } })).status).toBe(201);
-    const big = await call(fake, 'POST', '/2/media/upload/initialize', { media_type: 'video/webm', total_bytes: 10, media_category: 'tweet_video' });
+    const big = await call(fake, 'POST', '/2/media/upload/initialize', {
+      media_type: 'video/webm',
+      total_bytes: 10,
+      media_category: 'tweet_video',
+    });
     expect(big.status).toBe(400);
   });
 
   it('a media id expires expires_after_secs after the last step: then every step naming it is refused', async () => {
     const { fake, clock } = await setup();
-    const init = await call(fake, 'POST', '/2/media/upload/initialize', { media_type: 'video/mp4', total_bytes: 2000, media_category: 'tweet_video' });
+    const init = await call(fake, 'POST', '/2/media/upload/initialize', {
+      media_type: 'video/mp4',
+      total_bytes: 2000,
+      media_category: 'tweet_video',
+    });
     const { data } = (await init.json()) as { data: { id: string; expires_after_secs: number } };
     expect(data.expires_after_secs).toBe(86_400);
     clock.advance(86_000_000);

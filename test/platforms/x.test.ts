@@ -4,7 +4,7 @@ import { UserFacingError } from '../../src/domain/errors.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { clearRegisteredSecrets } from '../../src/observability/redact.js';
 import type { Sleep } from '../../src/platforms/http/backoff.js';
-import { type MetricsTarget } from '../../src/platforms/publisher.js';
+import type { MetricsTarget } from '../../src/platforms/publisher.js';
 import { createXPublisher } from '../../src/platforms/x/publisher.js';
 import { serveFile } from '../fakes/network/server.js';
 import { startXFake, xProblem, xRateLimitFault, type XFake } from '../fakes/x/server.js';
@@ -41,13 +41,16 @@ async function setup(options: { timeoutMs?: number; random?: number; init?: bool
   return { fake, clock, waits, logger, publisher };
 }
 
-
 const target = (externalId: string): MetricsTarget => ({ externalId, url: null, publishedAt: new Date(START) });
 
 describe('X: publishing', () => {
   it('publishes a text post and returns its id and a link with the account name', async () => {
     const { fake, publisher } = await setup();
-    const result = await publisher.publish({ publicationId: 1, text: 'Our spring sale starts Monday! https://example.com/sale', mediaUrl: null });
+    const result = await publisher.publish({
+      publicationId: 1,
+      text: 'Our spring sale starts Monday! https://example.com/sale',
+      mediaUrl: null,
+    });
 
     expect(fake.tweets).toHaveLength(1);
     expect(result.externalId).toBe(fake.tweets[0]!.id);
@@ -110,7 +113,11 @@ describe('X: publishing', () => {
     const link = serveFile(fake.server, '/a.jpg', jpeg(800, 600), 'image/jpeg');
     fake.failNext(
       { method: 'POST', path: '/2/media/upload' },
-      { kind: 'status', status: 200, json: { data: { id: '1870000000000000001', processing_info: { state: 'pending', check_after_secs: 3 } } } },
+      {
+        kind: 'status',
+        status: 200,
+        json: { data: { id: '1870000000000000001', processing_info: { state: 'pending', check_after_secs: 3 } } },
+      },
     );
     const error = await failureOf(publisher.publish({ publicationId: 4, text: 'x', mediaUrl: link }));
     expect(error.kind).toBe('retryable');
@@ -122,7 +129,14 @@ describe('X: publishing', () => {
 describe('X: metrics', () => {
   it('reads many posts in batches of 100 and normalises X public metrics', async () => {
     const { fake, publisher } = await setup();
-    const first = fake.addTweet('one', { like_count: 12, reply_count: 3, retweet_count: 4, quote_count: 1, impression_count: 900, bookmark_count: 2 });
+    const first = fake.addTweet('one', {
+      like_count: 12,
+      reply_count: 3,
+      retweet_count: 4,
+      quote_count: 1,
+      impression_count: 900,
+      bookmark_count: 2,
+    });
     const second = fake.addTweet('two', { like_count: 1, impression_count: 50 });
     const gone = fake.addTweet('three');
     fake.deleteTweet(gone.id);
@@ -156,7 +170,10 @@ describe('X: metrics', () => {
   it('retries a read after a 5xx with bounded backoff', async () => {
     const { fake, publisher, waits } = await setup({ random: 1 });
     const tweet = fake.addTweet('counted', { reply_count: 2 });
-    fake.failNext({ method: 'GET', path: '/2/tweets' }, { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') });
+    fake.failNext(
+      { method: 'GET', path: '/2/tweets' },
+      { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') },
+    );
     const metrics = await publisher.fetchMetrics([tweet].map((t) => target(t.id)));
     expect(metrics.get(tweet.id)?.comments).toBe(2);
     expect(waits).toEqual([500]);
@@ -186,7 +203,10 @@ describe('X: failures', () => {
 
   it('a 429 without reset headers waits one 15-minute window', async () => {
     const { fake, publisher } = await setup();
-    fake.failNext({ method: 'POST', path: '/2/tweets' }, { kind: 'status', status: 429, json: { errors: [{ code: 88, message: 'Rate limit exceeded' }] } });
+    fake.failNext(
+      { method: 'POST', path: '/2/tweets' },
+      { kind: 'status', status: 429, json: { errors: [{ code: 88, message: 'Rate limit exceeded' }] } },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 7, text: 'Busy day', mediaUrl: null }));
     expect(error.kind).toBe('retryable');
     expect(error.retryAfterMs).toBe(15 * 60 * 1000);
@@ -194,7 +214,10 @@ describe('X: failures', () => {
 
   it('a 5xx on the post is retryable and not retried inside the publisher', async () => {
     const { fake, publisher } = await setup();
-    fake.failNext({ method: 'POST', path: '/2/tweets' }, { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') });
+    fake.failNext(
+      { method: 'POST', path: '/2/tweets' },
+      { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') },
+    );
     const error = await failureOf(publisher.publish({ publicationId: 8, text: 'Hello', mediaUrl: null }));
     expect(error.kind).toBe('retryable');
     expect(error.status).toBe(503);
@@ -309,7 +332,10 @@ describe('X: uploaded images', () => {
     expect(tooMany.kind).toBe('permanent');
     expect(tooMany.message).toBe('X takes at most 4 images in a post, and this post has 5; nothing was posted.');
 
-    const withGif = publishImages([{ bytes: png(8, 8), alt: 'fine' }, { bytes: gif(4, 4), alt: 'moving' }]);
+    const withGif = publishImages([
+      { bytes: png(8, 8), alt: 'fine' },
+      { bytes: gif(4, 4), alt: 'moving' },
+    ]);
     const gifError = await failureOf(publisher.publish({ publicationId: 42, text: 'A GIF', mediaUrl: null, images: withGif.images }));
     expect(gifError.kind).toBe('permanent');
     expect(gifError.message).toMatch(/Image 2 is a GIF; X does not take GIF images/);
@@ -322,8 +348,14 @@ describe('X: uploaded images', () => {
 
   it('an upload and an alt text answered 503 are tried again, and the post goes out once', async () => {
     const { fake, publisher } = await setup();
-    fake.failNext({ method: 'POST', path: '/2/media/upload' }, { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') });
-    fake.failNext({ method: 'POST', path: '/2/media/metadata' }, { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') });
+    fake.failNext(
+      { method: 'POST', path: '/2/media/upload' },
+      { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') },
+    );
+    fake.failNext(
+      { method: 'POST', path: '/2/media/metadata' },
+      { kind: 'status', status: 503, json: xProblem(503, 'Service Unavailable', 'Service Unavailable') },
+    );
     const { images } = publishImages(three().slice(0, 2));
     await publisher.publish({ publicationId: 43, text: 'Flaky', mediaUrl: null, images });
     const uploads = fake.requestsTo('POST', '/2/media/upload');
@@ -331,7 +363,10 @@ describe('X: uploaded images', () => {
     expect(uploads.map((u) => sha256(u.files[0]!.bytes))).toEqual([images[0]!.sha256, images[0]!.sha256, images[1]!.sha256]);
     expect(fake.requestsTo('POST', '/2/media/metadata')).toHaveLength(3);
     expect(fake.tweets).toHaveLength(1);
-    expect(fake.tweets[0]!.mediaIds.map((id) => fake.media.get(id)!.altText)).toEqual(['A red banner saying SALE', 'The shop front at night']);
+    expect(fake.tweets[0]!.mediaIds.map((id) => fake.media.get(id)!.altText)).toEqual([
+      'A red banner saying SALE',
+      'The shop front at night',
+    ]);
   });
 
   it('alt text X refuses is permanent and nothing is posted', async () => {
@@ -347,8 +382,16 @@ describe('X: uploaded images', () => {
 describe('X: image problems', () => {
   it.each([
     ['missing', (f: XFake) => `${f.url}/assets/gone.png`, 'was not found (HTTP 404)'],
-    ['not an image', (f: XFake) => serveFile(f.server, '/page.png', Buffer.from('<!doctype html><html>hi</html>'), 'text/html'), 'is not an image'],
-    ['too large', (f: XFake) => serveFile(f.server, '/huge.png', Buffer.concat([png(4, 4), Buffer.alloc(5 * MiB)]), 'image/png'), 'X accepts at most 5 MB'],
+    [
+      'not an image',
+      (f: XFake) => serveFile(f.server, '/page.png', Buffer.from('<!doctype html><html>hi</html>'), 'text/html'),
+      'is not an image',
+    ],
+    [
+      'too large',
+      (f: XFake) => serveFile(f.server, '/huge.png', Buffer.concat([png(4, 4), Buffer.alloc(5 * MiB)]), 'image/png'),
+      'X accepts at most 5 MB',
+    ],
     ['a GIF', (f: XFake) => serveFile(f.server, '/anim.gif', gif(4, 4), 'image/gif'), 'is a GIF; X accepts JPEG, PNG or WebP'],
   ])('%s: permanent, and nothing is uploaded or posted', async (_name, link, words) => {
     const { fake, publisher } = await setup();

@@ -66,7 +66,9 @@ describe('YouTube configuration', () => {
 
   it('keeps the client secret and refresh token out of logs and messages', () => {
     loadConfig(YOUTUBE);
-    expect(redact(`secret ${YOUTUBE.YOUTUBE_CLIENT_SECRET} token ${YOUTUBE.YOUTUBE_REFRESH_TOKEN}`)).toBe('secret [redacted] token [redacted]');
+    expect(redact(`secret ${YOUTUBE.YOUTUBE_CLIENT_SECRET} token ${YOUTUBE.YOUTUBE_REFRESH_TOKEN}`)).toBe(
+      'secret [redacted] token [redacted]',
+    );
   });
 
   it('gives YouTube a publisher that publishes video and holds public videos until their time; the start-up line says it is on', () => {
@@ -74,10 +76,19 @@ describe('YouTube configuration', () => {
     const publishers = buildPublishers(config.networks, { logger: createMemoryLogger() });
     const youtube = publishers.find((p) => p.network === 'youtube');
     expect(youtube?.publishesVideo).toBe(true);
-    expect(youtube?.schedulesOnNetwork?.({ youtube: { title: 't', tags: [], categoryId: '22', privacy: 'public', madeForKids: false, thumbnail: null } })).toBe(true);
+    expect(
+      youtube?.schedulesOnNetwork?.({
+        youtube: { title: 't', tags: [], categoryId: '22', privacy: 'public', madeForKids: false, thumbnail: null },
+      }),
+    ).toBe(true);
     expect(typeof youtube?.withdraw).toBe('function');
-    const lines = featureLines(config, publishers.map((p) => p.network));
+    const lines = featureLines(
+      config,
+      publishers.map((p) => p.network),
+    );
     expect(lines.find((l) => /youtube/i.test(l))).toMatch(/^on /);
-    expect(featureLines(loadConfig({}), ['sandbox']).find((l) => /youtube/i.test(l))).toMatch(/YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and YOUTUBE_REFRESH_TOKEN/);
+    expect(featureLines(loadConfig({}), ['sandbox']).find((l) => /youtube/i.test(l))).toMatch(
+      /YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET and YOUTUBE_REFRESH_TOKEN/,
+    );
   });
 });

@@ -41,13 +41,20 @@ function expectNoSecret(text: string, fake: Harness['fake']) {
 /** The message and every message down its cause chain. */
 function everything(error: unknown): string {
   const parts: string[] = [];
-  for (let e = error as { message?: unknown; cause?: unknown } | undefined, n = 0; e && n < 10; e = e.cause as typeof e, n++) parts.push(String(e.message));
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, n = 0; e && n < 10; e = e.cause as typeof e, n++)
+    parts.push(String(e.message));
   return parts.join('\n');
 }
 
 describe("YouTube's quota", () => {
   it('is costed as data: an upload is 1,600 of the default 10,000 units a day', () => {
-    expect(YOUTUBE_QUOTA_COSTS).toEqual({ 'videos.insert': 1600, 'videos.list': 1, 'videos.update': 50, 'videos.delete': 50, 'thumbnails.set': 50 });
+    expect(YOUTUBE_QUOTA_COSTS).toEqual({
+      'videos.insert': 1600,
+      'videos.list': 1,
+      'videos.update': 50,
+      'videos.delete': 50,
+      'thumbnails.set': 50,
+    });
     expect(YOUTUBE_DAILY_QUOTA_DEFAULT).toBe(10_000);
     // START is 01:00 in Los Angeles (PST): the next reset is midnight there, 08:00 UTC the next day.
     expect(nextQuotaReset(new Date(START)).toISOString()).toBe('2026-03-03T08:00:00.000Z');
@@ -55,7 +62,7 @@ describe("YouTube's quota", () => {
     expect(nextQuotaReset(new Date('2026-03-10T12:00:00Z')).toISOString()).toBe('2026-03-11T07:00:00.000Z');
   });
 
-  it('used up by the day\'s uploads (six fit in the default quota): the seventh waits until midnight Pacific, saying why, with nothing uploaded', async () => {
+  it("used up by the day's uploads (six fit in the default quota): the seventh waits until midnight Pacific, saying why, with nothing uploaded", async () => {
     const { fake, publisher, clock } = await setup();
     for (let i = 1; i <= 6; i++) await publisher.publish(youtubeRequest(fake, video, { publicationId: i }).req);
     expect(fake.videos.size).toBe(6);
@@ -76,7 +83,7 @@ describe("YouTube's quota", () => {
     expect(fake.videos.size).toBe(7);
   });
 
-  it('the channel\'s own upload limit: retryable after a day, in YouTube\'s words', async () => {
+  it("the channel's own upload limit: retryable after a day, in YouTube's words", async () => {
     const { fake, publisher } = await setup();
     fake.refuseNextUpload('uploadLimitExceeded');
     const error = await failureOf(publisher.publish(youtubeRequest(fake, video).req));
@@ -109,7 +116,14 @@ describe("YouTube's refusals of the video's details", () => {
 
   it('a 503 when starting the upload is retried with backoff on the injected sleep', async () => {
     const { fake, publisher, waits } = await setup();
-    fake.server.failNext({ method: 'POST', path: '/upload/youtube/v3/videos' }, { kind: 'status', status: 503, json: { error: { code: 503, message: 'Backend Error', errors: [{ reason: 'backendError', domain: 'global' }] } } });
+    fake.server.failNext(
+      { method: 'POST', path: '/upload/youtube/v3/videos' },
+      {
+        kind: 'status',
+        status: 503,
+        json: { error: { code: 503, message: 'Backend Error', errors: [{ reason: 'backendError', domain: 'global' }] } },
+      },
+    );
     await publisher.publish(youtubeRequest(fake, video).req);
     expect(fake.server.requestsTo('POST', '/upload/youtube/v3/videos')).toHaveLength(2);
     expect(waits.length).toBeGreaterThan(0);
@@ -122,7 +136,9 @@ describe("Greenlight's authorisation on YouTube", () => {
     const { fake, publisher, logger } = await setup({ refreshToken: '1//0revoked-refresh-token-abcdef123456' });
     const error = await failureOf(publisher.publish(youtubeRequest(fake, video).req));
     expect(error.kind).toBe('permanent');
-    expect(error.message).toMatch(/^Google no longer accepts Greenlight's YouTube refresh token \(invalid_grant\): authorise Greenlight for the channel again and set YOUTUBE_REFRESH_TOKEN/);
+    expect(error.message).toMatch(
+      /^Google no longer accepts Greenlight's YouTube refresh token \(invalid_grant\): authorise Greenlight for the channel again and set YOUTUBE_REFRESH_TOKEN/,
+    );
     expect(fake.sessions.size).toBe(0);
     const startUp = await publisher.init!().then(
       () => undefined,
@@ -161,9 +177,11 @@ describe("Greenlight's authorisation on YouTube", () => {
     expect(fake.videos.get(result.externalId)!.sha256).toBe(written.sha256);
   });
 
-  it('and so is one refused on a call of Google\'s client (withdraw after a revocation)', async () => {
+  it("and so is one refused on a call of Google's client (withdraw after a revocation)", async () => {
     const { fake, publisher, clock } = await setup();
-    const { externalId } = await publisher.publish(youtubeRequest(fake, video, { publishAt: new Date(clock.now().getTime() + 24 * 60 * 60_000) }).req);
+    const { externalId } = await publisher.publish(
+      youtubeRequest(fake, video, { publishAt: new Date(clock.now().getTime() + 24 * 60 * 60_000) }).req,
+    );
     fake.revokeAccessTokens();
     await publisher.withdraw!(externalId);
     expect(fake.videos.get(externalId)!.status.publishAt).toBeUndefined();
@@ -174,7 +192,17 @@ describe("Greenlight's authorisation on YouTube", () => {
     const { fake, publisher } = await setup();
     fake.server.failNext(
       { method: 'POST', path: '/upload/youtube/v3/videos' },
-      { kind: 'status', status: 403, json: { error: { code: 403, message: `Insufficient Permission for ${fake.refreshToken}`, errors: [{ reason: 'insufficientPermissions', domain: 'global' }] } } },
+      {
+        kind: 'status',
+        status: 403,
+        json: {
+          error: {
+            code: 403,
+            message: `Insufficient Permission for ${fake.refreshToken}`,
+            errors: [{ reason: 'insufficientPermissions', domain: 'global' }],
+          },
+        },
+      },
     );
     const error = await failureOf(publisher.publish(youtubeRequest(fake, video).req));
     expect(error.kind).toBe('permanent');
@@ -187,7 +215,11 @@ describe("Greenlight's authorisation on YouTube", () => {
 describe('YouTube: reads that fail', () => {
   it('a 500 while reading figures is retried, then retryable', async () => {
     const { fake, publisher } = await setup();
-    const backend = { kind: 'status' as const, status: 500, json: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError', domain: 'global' }] } } };
+    const backend = {
+      kind: 'status' as const,
+      status: 500,
+      json: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError', domain: 'global' }] } },
+    };
     fake.server.failNext({ method: 'GET', path: '/youtube/v3/videos' }, backend, 10);
     const error = await failureOf(publisher.fetchMetrics([{ externalId: 'vid00000001', url: null, publishedAt: new Date(START) }]));
     expect(error.kind).toBe('retryable');

@@ -97,7 +97,11 @@ describe('YouTube: an upload cut off mid-part', () => {
     const second = youtubeRequest(fake, await publishVideo(written), { checkpoint: first.last() });
     const result = await publisher.publish(second.req);
 
-    expect(ranges(fake).slice(before)).toEqual([`bytes */${T()}`, `bytes ${held}-${held + MiB - 1}/${T()}`, `bytes ${held + MiB}-${T() - 1}/${T()}`]);
+    expect(ranges(fake).slice(before)).toEqual([
+      `bytes */${T()}`,
+      `bytes ${held}-${held + MiB - 1}/${T()}`,
+      `bytes ${held + MiB}-${T() - 1}/${T()}`,
+    ]);
     expect(sessionStarts(fake)).toHaveLength(1);
     expect(fake.videos.size).toBe(1);
     expect(fake.videos.get(result.externalId)!.sha256).toBe(written.sha256);
@@ -205,7 +209,14 @@ describe('YouTube: a session YouTube no longer knows', () => {
     expect(garbled.kind).toBe('unknown');
     const other = await failureOf(
       publisher.publish(
-        youtubeRequest(fake, video, { checkpoint: { sessionUri: `${fake.uploadUrl}/upload/youtube/v3/videos?upload_id=x`, sha256: 'a'.repeat(64), totalBytes: 10, startedAt: START } }).req,
+        youtubeRequest(fake, video, {
+          checkpoint: {
+            sessionUri: `${fake.uploadUrl}/upload/youtube/v3/videos?upload_id=x`,
+            sha256: 'a'.repeat(64),
+            totalBytes: 10,
+            startedAt: START,
+          },
+        }).req,
       ),
     );
     expect(other.kind).toBe('unknown');
@@ -236,7 +247,11 @@ describe('YouTube marks its send', () => {
 
   it('a mark that cannot be made sends nothing more: retryable, no video at YouTube', async () => {
     const { fake, publisher } = await setup();
-    const refused = new PublishError({ kind: 'retryable', network: 'youtube', message: 'Greenlight could not record that this was about to go to YouTube, so it sent nothing.' });
+    const refused = new PublishError({
+      kind: 'retryable',
+      network: 'youtube',
+      message: 'Greenlight could not record that this was about to go to YouTube, so it sent nothing.',
+    });
     const { req } = youtubeRequest(fake, video, { markSending: async () => Promise.reject(refused) });
     const error = await failureOf(publisher.publish(req));
     expect(error.kind).toBe('retryable');

@@ -113,7 +113,9 @@ describe('YouTube: uploading the approved video', () => {
     const result = await publisher.publish(youtubeRequest(fake, video, { publishAt: at }).req);
     const [made] = [...fake.videos.values()];
     expect(result).toEqual({ externalId: made!.id, url: `https://www.youtube.com/watch?v=${made!.id}`, heldUntil: at });
-    expect(sessionStarts(fake)[0]!.json).toMatchObject({ status: { privacyStatus: 'private', publishAt: at.toISOString(), selfDeclaredMadeForKids: false } });
+    expect(sessionStarts(fake)[0]!.json).toMatchObject({
+      status: { privacyStatus: 'private', publishAt: at.toISOString(), selfDeclaredMadeForKids: false },
+    });
     expect(made!.status).toMatchObject({ privacyStatus: 'private', publishAt: at.toISOString() });
     expect(fake.server.requestsTo('PUT', '/youtube/v3/videos')).toHaveLength(0);
   });
@@ -123,7 +125,9 @@ describe('YouTube: uploading the approved video', () => {
     const soon = new Date(clock.now().getTime() + 90_000);
     await publisher.publish(youtubeRequest(fake, video, { publishAt: soon }).req);
     const later = new Date(clock.now().getTime() + 3 * 60 * 60_000);
-    await publisher.publish(youtubeRequest(fake, video, { publishAt: later, youtube: { ...DETAILS, privacy: 'unlisted', madeForKids: true, tags: [] } }).req);
+    await publisher.publish(
+      youtubeRequest(fake, video, { publishAt: later, youtube: { ...DETAILS, privacy: 'unlisted', madeForKids: true, tags: [] } }).req,
+    );
 
     const [now, unlisted] = sessionStarts(fake).map((r) => r.json as { snippet: Record<string, unknown>; status: Record<string, unknown> });
     expect(now!.status).toEqual({ privacyStatus: 'public', selfDeclaredMadeForKids: false });
@@ -161,11 +165,15 @@ describe('YouTube: uploading the approved video', () => {
   });
 
   it('processing that fails is a permanent failure in plain words', async () => {
-    const { fake, publisher } = await setup({ fake: { processingLooks: 2, processingOutcome: { status: 'failed', reason: 'transcodeFailed' } } });
+    const { fake, publisher } = await setup({
+      fake: { processingLooks: 2, processingOutcome: { status: 'failed', reason: 'transcodeFailed' } },
+    });
     const { req, progress } = youtubeRequest(fake, video);
     const error = await failureOf(publisher.publish(req));
     expect(error.kind).toBe('permanent');
-    expect(error.message).toBe('YouTube could not process the uploaded video: YouTube could not convert it. Upload a different file in a new version of the post.');
+    expect(error.message).toBe(
+      'YouTube could not process the uploaded video: YouTube could not convert it. Upload a different file in a new version of the post.',
+    );
     expect(progress.at(-1)).toEqual({ stage: 'processing' });
   });
 
@@ -233,7 +241,9 @@ describe('YouTube: a held video at its time', () => {
   it('YouTube is late: Greenlight makes it public at the approved time, keeping the rest of its status', async () => {
     const { fake, publisher, clock, at, checkpoint, videoId } = await held({ fake: { scheduleLate: true } });
     clock.set(at.getTime() + 60_000);
-    const result = await publisher.publish(youtubeRequest(fake, video, { publishAt: at, youtube: { ...DETAILS, madeForKids: true }, checkpoint }).req);
+    const result = await publisher.publish(
+      youtubeRequest(fake, video, { publishAt: at, youtube: { ...DETAILS, madeForKids: true }, checkpoint }).req,
+    );
     expect(result.heldUntil).toBeUndefined();
     const status = fake.videos.get(videoId)!.status;
     expect(status).toMatchObject({ privacyStatus: 'public', selfDeclaredMadeForKids: true });
@@ -241,12 +251,18 @@ describe('YouTube: a held video at its time', () => {
     expect(fake.server.requestsTo('PUT', '/youtube/v3/videos')).toHaveLength(1);
   });
 
-  it('an approved time that moved later moves YouTube\'s publishAt with it', async () => {
+  it("an approved time that moved later moves YouTube's publishAt with it", async () => {
     const { fake, publisher, at, checkpoint, videoId } = await held();
     const later = new Date(at.getTime() + 6 * 60 * 60_000);
-    const result = await publisher.publish(youtubeRequest(fake, video, { publishAt: later, youtube: { ...DETAILS, madeForKids: true }, checkpoint }).req);
+    const result = await publisher.publish(
+      youtubeRequest(fake, video, { publishAt: later, youtube: { ...DETAILS, madeForKids: true }, checkpoint }).req,
+    );
     expect(result.heldUntil).toEqual(later);
-    expect(fake.videos.get(videoId)!.status).toMatchObject({ privacyStatus: 'private', publishAt: later.toISOString(), selfDeclaredMadeForKids: true });
+    expect(fake.videos.get(videoId)!.status).toMatchObject({
+      privacyStatus: 'private',
+      publishAt: later.toISOString(),
+      selfDeclaredMadeForKids: true,
+    });
     expect(sessionStarts(fake)).toHaveLength(1);
   });
 
@@ -267,7 +283,9 @@ describe('YouTube: withdrawing a video that waits for its time', () => {
   it('keeps it private and clears publishAt, leaving the rest of its status as it was', async () => {
     const { fake, publisher, clock } = await setup();
     const at = new Date(clock.now().getTime() + 24 * 60 * 60_000);
-    const { externalId } = await publisher.publish(youtubeRequest(fake, video, { publishAt: at, youtube: { ...DETAILS, madeForKids: true } }).req);
+    const { externalId } = await publisher.publish(
+      youtubeRequest(fake, video, { publishAt: at, youtube: { ...DETAILS, madeForKids: true } }).req,
+    );
     expect(fake.videos.get(externalId)!.status.publishAt).toBe(at.toISOString());
     const before = fake.quotaUsed();
 

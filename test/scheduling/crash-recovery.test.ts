@@ -18,7 +18,9 @@ async function crashedClaim(x: ScriptedNetwork, sent: boolean): Promise<{ id: nu
   const id = await h.approved({ publishAt: null });
   const pub = await pubOf(id);
   const now = h.clock.now();
-  expect(await h.store.claimPublications([pub.id], { owner: 'dead-process', now, leaseUntil: new Date(now.getTime() + LEASE) })).toHaveLength(1);
+  expect(
+    await h.store.claimPublications([pub.id], { owner: 'dead-process', now, leaseUntil: new Date(now.getTime() + LEASE) }),
+  ).toHaveLength(1);
   if (sent) expect(await h.store.markSending(pub.id, 'dead-process', now)).toBe(true);
   return { id, publication: await pubOf(id) };
 }
@@ -94,7 +96,8 @@ describe('a crash flags only what may have reached the network', () => {
     // and another process takes the claim back.
     const turns: Array<() => void> = [];
     let turnAsked: (() => void) | undefined;
-    const asked = (n: number) => new Promise<void>((resolve) => (turns.length >= n ? resolve() : (turnAsked = () => turns.length >= n && resolve())));
+    const asked = (n: number) =>
+      new Promise<void>((resolve) => (turns.length >= n ? resolve() : (turnAsked = () => turns.length >= n && resolve())));
     h = await schedulerHarness({ leaseMs: LEASE }, '2026-03-02T08:00:00Z', () => ({
       x: new ScriptedPublisher('x', {
         marksSending: true,

@@ -10,7 +10,14 @@ import { HOUR, schedulerHarness, type SchedulerHarness } from '../support/schedu
 let h: SchedulerHarness;
 afterEach(async () => h?.close());
 
-const m = (likes: number, comments: number, shares: number, impressions: number | null) => ({ likes, comments, shares, impressions, clicks: null, saves: null });
+const m = (likes: number, comments: number, shares: number, impressions: number | null) => ({
+  likes,
+  comments,
+  shares,
+  impressions,
+  clicks: null,
+  saves: null,
+});
 
 /** Publishes a post on X at the clock's current time; returns its external id. */
 async function publishNow(text: string): Promise<string> {
@@ -74,8 +81,16 @@ describe('engagement digest', () => {
     expect(digest.to).toEqual(new Date('2026-03-03T00:00:00Z'));
     // Both were published within the day: all they have, they gained since the day before.
     expect(digest.posts.map((p) => [p.excerpt, p.figures, p.change])).toEqual([
-      ['Monday morning launch announcement', { likes: 50, comments: 6, shares: 9, impressions: null }, { likes: 50, comments: 6, shares: 9, impressions: null }],
-      ['Monday afternoon tip', { likes: 8, comments: 1, shares: 0, impressions: 300 }, { likes: 8, comments: 1, shares: 0, impressions: 300 }],
+      [
+        'Monday morning launch announcement',
+        { likes: 50, comments: 6, shares: 9, impressions: null },
+        { likes: 50, comments: 6, shares: 9, impressions: null },
+      ],
+      [
+        'Monday afternoon tip',
+        { likes: 8, comments: 1, shares: 0, impressions: 300 },
+        { likes: 8, comments: 1, shares: 0, impressions: 300 },
+      ],
     ]);
     expect(digest.top?.excerpt).toBe('Monday morning launch announcement');
     expect(digest.totals).toEqual([
@@ -125,7 +140,9 @@ describe('engagement digest', () => {
     const recent = await buildDigest(h.gl.ctx, { kind: 'recent', zone: 'UTC' });
     expect(recent.title).toBe('Engagement, last 24 hours');
     expect(recent.from).toEqual(new Date('2026-03-02T09:30:00Z'));
-    expect(recent.posts.map((p) => [p.excerpt, p.figures])).toEqual([['Steady performer', { likes: 25, comments: 2, shares: 4, impressions: 2500 }]]);
+    expect(recent.posts.map((p) => [p.excerpt, p.figures])).toEqual([
+      ['Steady performer', { likes: 25, comments: 2, shares: 4, impressions: 2500 }],
+    ]);
     // The scheduled digest covers the previous calendar day, with figures as of its end.
     const daily = await buildDigest(h.gl.ctx, { kind: 'daily', zone: 'UTC' });
     expect(daily.posts.map((p) => p.figures)).toEqual([{ likes: 10, comments: 2, shares: 1, impressions: 1000 }]);
@@ -182,7 +199,11 @@ describe('engagement digest', () => {
     h.scheduler.start();
     await h.scheduler.idle();
     const old = await publishNow('January post');
-    for (const [day, likes] of [[1, 1], [3, 2], [6, 3]] as const) {
+    for (const [day, likes] of [
+      [1, 1],
+      [3, 2],
+      [6, 3],
+    ] as const) {
       h.clock.set(new Date(Date.parse('2026-01-01T10:00:00Z') + day * 24 * HOUR));
       h.x.metrics.set(old, m(likes, 0, 0, null));
       await collectMetrics(h.gl.ctx);
@@ -195,7 +216,10 @@ describe('engagement digest', () => {
       await collectMetrics(h.gl.ctx);
     }
     const snapshots = () =>
-      h.store.sqlite.prepare('SELECT publication_id AS p, likes FROM metric_snapshots ORDER BY id').all() as Array<{ p: number; likes: number }>;
+      h.store.sqlite.prepare('SELECT publication_id AS p, likes FROM metric_snapshots ORDER BY id').all() as Array<{
+        p: number;
+        likes: number;
+      }>;
     const [oldPub, recentPub] = [(await h.gl.getPost(1))!.publications[0]!.id, (await h.gl.getPost(2))!.publications[0]!.id];
     const before = await h.store.latestMetrics([oldPub, recentPub], h.clock.now());
 

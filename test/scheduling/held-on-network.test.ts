@@ -7,7 +7,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngagementMetrics } from '../../src/domain/publication.js';
 import type { PostVideo, YouTubeDetails } from '../../src/domain/post.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../../src/platforms/publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+} from '../../src/platforms/publisher.js';
 import { youtubeRules } from '../../src/platforms/rules/youtube.js';
 import { nextQuotaReset } from '../../src/platforms/youtube/quota.js';
 import type { DraftInput } from '../../src/workflows/draft-validation.js';
@@ -35,14 +41,17 @@ class HoldingPublisher implements Publisher {
     const saved = request.checkpoint?.videoId;
     if (typeof saved === 'string') {
       // At its time: confirm it went public (a withdrawn one never does).
-      if (this.withdrawn.includes(saved)) throw new PublishError({ kind: 'permanent', network: 'youtube', message: 'The video is private on YouTube.' });
+      if (this.withdrawn.includes(saved))
+        throw new PublishError({ kind: 'permanent', network: 'youtube', message: 'The video is private on YouTube.' });
       return { externalId: saved, url: `https://youtube.example/${saved}` };
     }
     const id = `v${++this.#videos}`;
     await request.saveCheckpoint?.({ videoId: id });
     await request.markSending?.();
     const url = `https://youtube.example/${id}`;
-    return request.publishAt && request.publishAt > this.now() ? { externalId: id, url, heldUntil: request.publishAt } : { externalId: id, url };
+    return request.publishAt && request.publishAt > this.now()
+      ? { externalId: id, url, heldUntil: request.publishAt }
+      : { externalId: id, url };
   }
   async withdraw(externalId: string): Promise<void> {
     if (this.failWithdraw) throw new PublishError({ kind: 'retryable', network: 'youtube', message: 'YouTube is not answering' });
@@ -53,9 +62,25 @@ class HoldingPublisher implements Publisher {
   }
 }
 
-const video: PostVideo = { sha256: 'a'.repeat(64), bytes: 5_000_000, container: 'mp4', durationSeconds: 30, width: 1920, height: 1080, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', name: 'tour.mp4' };
+const video: PostVideo = {
+  sha256: 'a'.repeat(64),
+  bytes: 5_000_000,
+  container: 'mp4',
+  durationSeconds: 30,
+  width: 1920,
+  height: 1080,
+  videoCodec: 'avc1.640028',
+  audioCodec: 'mp4a.40.2',
+  name: 'tour.mp4',
+};
 const youtube = { title: 'Shop tour', tags: 'shop', categoryId: '22', privacy: 'public', madeForKids: false };
-const post = (o: Partial<DraftInput> = {}): Partial<DraftInput> => ({ text: 'A tour of the new shop', networks: ['youtube'], video, youtube, ...o });
+const post = (o: Partial<DraftInput> = {}): Partial<DraftInput> => ({
+  text: 'A tour of the new shop',
+  networks: ['youtube'],
+  video,
+  youtube,
+  ...o,
+});
 
 let h: SchedulerHarness;
 let yt: HoldingPublisher;
@@ -112,7 +137,9 @@ describe('a post held on its network until its time', () => {
     await h.scheduler.idle();
     const refused = await h.gl.reschedule(h.approver, id, new Date(at.getTime() + HOUR), 'UTC');
     expect(refused).toMatchObject({ ok: false, refusal: { code: 'held_on_network' } });
-    expect(!refused.ok && refused.refusal.refused).toBe(`Post #${id} is already on YouTube, waiting to go public at Mon 2 Mar 2026, 13:00 UTC. To change its time, cancel it (YouTube keeps it private) and submit it again.`);
+    expect(!refused.ok && refused.refusal.refused).toBe(
+      `Post #${id} is already on YouTube, waiting to go public at Mon 2 Mar 2026, 13:00 UTC. To change its time, cancel it (YouTube keeps it private) and submit it again.`,
+    );
     expect(await publication(id)).toMatchObject({ status: 'held', dueAt: at });
   });
 
@@ -135,7 +162,9 @@ describe('a post held on its network until its time', () => {
     yt.failWithdraw = true;
     const refused = await h.gl.cancel(h.author, id);
     expect(refused).toMatchObject({ ok: false, refusal: { code: 'withdraw_failed' } });
-    expect(!refused.ok && refused.refusal.refused).toMatch(/could not make sure it stays private \(YouTube is not answering\)\. Nothing was changed/);
+    expect(!refused.ok && refused.refusal.refused).toMatch(
+      /could not make sure it stays private \(YouTube is not answering\)\. Nothing was changed/,
+    );
     expect((await h.gl.getPost(id))!.post.status).toBe('approved');
     expect((await publication(id)).status).toBe('held');
 
@@ -156,7 +185,11 @@ describe('a post held on its network until its time', () => {
     const id = await h.approved(post({ publishAt: at }));
     await h.scheduler.idle();
     const before = (await h.gl.getPost(id))!;
-    const revised = await h.gl.reviseDraft(h.author, id, before.revision.id, { ...(post({ publishAt: at }) as DraftInput), timezone: 'Europe/Berlin', youtube: { ...youtube, title: 'Shop tour, take two' } });
+    const revised = await h.gl.reviseDraft(h.author, id, before.revision.id, {
+      ...(post({ publishAt: at }) as DraftInput),
+      timezone: 'Europe/Berlin',
+      youtube: { ...youtube, title: 'Shop tour, take two' },
+    });
     expect(revised.ok).toBe(true);
     expect(yt.withdrawn).toEqual(['v1']);
     expect((await publication(id)).status).toBe('cancelled');
@@ -173,14 +206,20 @@ describe('a post held on its network until its time', () => {
   it('counts the day’s uploads against the network’s daily quota, and says when one more would wait for the renewal', async () => {
     await start();
     const at = new Date(h.clock.now().getTime() + 5 * HOUR);
-    expect(await h.gl.quotaNotices(['youtube', 'x'], 'UTC')).toEqual(['YouTube: upload 1 of the 2 its daily quota allows (it renews at Tue 3 Mar 2026, 08:00 UTC).']);
+    expect(await h.gl.quotaNotices(['youtube', 'x'], 'UTC')).toEqual([
+      'YouTube: upload 1 of the 2 its daily quota allows (it renews at Tue 3 Mar 2026, 08:00 UTC).',
+    ]);
     await h.approved(post({ publishAt: at }));
     await h.scheduler.idle();
-    expect(await h.gl.quotaNotices(['youtube'], 'UTC')).toEqual(['YouTube: upload 2 of the 2 its daily quota allows (it renews at Tue 3 Mar 2026, 08:00 UTC).']);
+    expect(await h.gl.quotaNotices(['youtube'], 'UTC')).toEqual([
+      'YouTube: upload 2 of the 2 its daily quota allows (it renews at Tue 3 Mar 2026, 08:00 UTC).',
+    ]);
     await h.approved(post({ publishAt: at, text: 'Another tour' }));
     await h.scheduler.idle();
     const [notice] = await h.gl.quotaNotices(['youtube'], 'Europe/Berlin');
-    expect(notice).toMatch(/^⚠️ YouTube's daily quota allows 2 uploads, and 2 are done or due before it renews at Tue 3 Mar 2026, 09:00 CET: one due sooner waits until then\./);
+    expect(notice).toMatch(
+      /^⚠️ YouTube's daily quota allows 2 uploads, and 2 are done or due before it renews at Tue 3 Mar 2026, 09:00 CET: one due sooner waits until then\./,
+    );
     // The next Pacific day starts afresh.
     await h.timers.advanceTo(new Date('2026-03-03T08:01:00Z'));
     expect((await h.gl.quotaNotices(['youtube'], 'UTC'))[0]).toMatch(/^YouTube: upload 1 of the 2/);

@@ -73,7 +73,9 @@ describe('per-network lanes (manual clock, no sleeps)', () => {
   });
 
   it('a network that stops answering holds only its in-flight bound; every other network goes on', async () => {
-    h = await schedulerHarness({ leaseMs: 24 * HOUR }, '2026-03-02T08:00:00Z', () => ({ x: new ScriptedPublisher('x', { marksSending: true }) }));
+    h = await schedulerHarness({ leaseMs: 24 * HOUR }, '2026-03-02T08:00:00Z', () => ({
+      x: new ScriptedPublisher('x', { marksSending: true }),
+    }));
     h.x.next(...Array.from({ length: 20 }, () => ({ hang: true as const })));
     h.scheduler.start();
     await h.scheduler.idle();
@@ -97,7 +99,9 @@ describe('per-network lanes (manual clock, no sleeps)', () => {
     let limited = true;
     h = await schedulerHarness({ leaseMs: 24 * HOUR }, '2026-03-02T08:00:00Z', (time) => {
       const limiter = manualLimiter(time, { capacity: 1, refillPerSecond: 1 / 9 });
-      return { x: new ScriptedPublisher('x', { marksSending: true, turn: async (signal) => (limited ? limiter.acquire(signal) : undefined) }) };
+      return {
+        x: new ScriptedPublisher('x', { marksSending: true, turn: async (signal) => (limited ? limiter.acquire(signal) : undefined) }),
+      };
     });
     h.scheduler.start();
     await h.scheduler.idle();

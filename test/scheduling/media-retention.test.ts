@@ -31,9 +31,20 @@ describe('media retention', () => {
     const store = new FileMediaStore(media.dir);
     h = await schedulerHarness({}, start.toISOString(), undefined, { mediaStore: store });
     const fileOf = (sha256: string) => path.join(media.dir, 'sha256', sha256.slice(0, 2), sha256);
-    const stored = async (side: number): Promise<PostImage> => ({ ...(await store.put(Readable.from([png(side, side)]), { maxBytes: 1_000_000 })), alt: `${side}` });
-    const [pendingImage, publishedImage, failedImage, recentPostImage, loose, reused] = [await stored(2), await stored(3), await stored(4), await stored(5), await stored(6), await stored(7)];
-    for (const image of [pendingImage, publishedImage, failedImage, recentPostImage, loose, reused]) fs.utimesSync(fileOf(image.sha256), start, start);
+    const stored = async (side: number): Promise<PostImage> => ({
+      ...(await store.put(Readable.from([png(side, side)]), { maxBytes: 1_000_000 })),
+      alt: `${side}`,
+    });
+    const [pendingImage, publishedImage, failedImage, recentPostImage, loose, reused] = [
+      await stored(2),
+      await stored(3),
+      await stored(4),
+      await stored(5),
+      await stored(6),
+      await stored(7),
+    ];
+    for (const image of [pendingImage, publishedImage, failedImage, recentPostImage, loose, reused])
+      fs.utimesSync(fileOf(image.sha256), start, start);
 
     const post = (images: PostImage[], status: 'pending' | 'approved') =>
       h.store.createPost({
@@ -43,7 +54,15 @@ describe('media retention', () => {
         publishAt: null,
         publishZone: 'UTC',
         originPlatform: 'slack',
-        revision: { text: `${status} ${images[0]!.alt}`, networks: ['sandbox'], mediaUrl: null, images, variants: {}, contentHash: images[0]!.sha256, aiAssisted: false },
+        revision: {
+          text: `${status} ${images[0]!.alt}`,
+          networks: ['sandbox'],
+          mediaUrl: null,
+          images,
+          variants: {},
+          contentHash: images[0]!.sha256,
+          aiAssisted: false,
+        },
         audit: [],
       });
     const settle = async (postId: number, status: 'published' | 'failed') => {
@@ -105,7 +124,15 @@ describe('media retention', () => {
         publishAt: null,
         publishZone: 'UTC',
         originPlatform: 'slack',
-        revision: { text: video.name, networks: ['sandbox'], mediaUrl: null, video, youtube: withYouTube ? youtube : null, contentHash: video.sha256, aiAssisted: false },
+        revision: {
+          text: video.name,
+          networks: ['sandbox'],
+          mediaUrl: null,
+          video,
+          youtube: withYouTube ? youtube : null,
+          contentHash: video.sha256,
+          aiAssisted: false,
+        },
         audit: [],
       });
     await post(waiting, true);

@@ -106,7 +106,9 @@ describe('Greenlight processes sharing one database', () => {
     processes.push(second);
     await eventually(async () => (await publicationStatuses([id!]))[0] === 'published', 15_000, 'published');
     expect(statusPosts()).toHaveLength(2);
-    expect(new Set(statusPosts().map((r) => r.headers['idempotency-key']))).toEqual(new Set([`greenlight-publication-${(await h.store.getPost(id!))!.publications[0]!.id}`]));
+    expect(new Set(statusPosts().map((r) => r.headers['idempotency-key']))).toEqual(
+      new Set([`greenlight-publication-${(await h.store.getPost(id!))!.publications[0]!.id}`]),
+    );
     expect(fake.statuses.size).toBe(1);
     const audit = (await h.store.listAudit({})).map((a) => a.action);
     expect(audit).toContain('publication.resumed');

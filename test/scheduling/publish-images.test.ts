@@ -24,7 +24,10 @@ async function setUp() {
   const mediaStore = new FileMediaStore(media.dir);
   h = await schedulerHarness({}, undefined, undefined, { mediaStore });
   h.scheduler.start();
-  const stored = async (bytes: Buffer, alt: string | null): Promise<PostImage> => ({ ...(await mediaStore.put(Readable.from([bytes]), { maxBytes: 1_000_000 })), alt });
+  const stored = async (bytes: Buffer, alt: string | null): Promise<PostImage> => ({
+    ...(await mediaStore.put(Readable.from([bytes]), { maxBytes: 1_000_000 })),
+    alt,
+  });
   return { mediaStore, stored, sandbox: h.gl.ctx.catalog.publisher('sandbox') as SandboxPublisher };
 }
 

@@ -80,7 +80,8 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     h = await schedulerHarness({ windowMs: 15 * MINUTE, refillEveryMs: MINUTE, windowLimit: 5 });
     h.scheduler.start();
     await h.scheduler.idle();
-    for (let i = 0; i < 30; i++) await h.approved({ publishAt: new Date(h.clock.now().getTime() + 2 * HOUR + i * MINUTE), text: `Post ${i}` });
+    for (let i = 0; i < 30; i++)
+      await h.approved({ publishAt: new Date(h.clock.now().getTime() + 2 * HOUR + i * MINUTE), text: `Post ${i}` });
     // Nothing is due within 15 minutes: only the refill timer exists.
     expect(h.scheduler.timerCount).toBe(0);
     await h.timers.advance(2 * HOUR - 10 * MINUTE);
@@ -145,7 +146,10 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     expect(post.publications).toEqual([]);
     expect(types()).toContain('post.expired');
     // A plain approval of the expired post is refused; the explicit fresh decision works.
-    expect(await h.gl.decide(h.approver, { postId: id, revisionId: post.revision.id, kind: 'approve' })).toMatchObject({ ok: false, refusal: { code: 'not_pending' } });
+    expect(await h.gl.decide(h.approver, { postId: id, revisionId: post.revision.id, kind: 'approve' })).toMatchObject({
+      ok: false,
+      refusal: { code: 'not_pending' },
+    });
     expect(await h.gl.approveAndPublishNow(h.author, id, post.revision.id)).toMatchObject({ ok: false, refusal: { code: 'not_approver' } });
     expect(await h.gl.approveAndPublishNow(h.approver, id, post.revision.id)).toMatchObject({ ok: true, outcome: 'approved' });
     await h.scheduler.idle();
@@ -160,8 +164,14 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     const id = await h.pending({ publishAt: new Date(h.clock.now().getTime() + HOUR) });
     await h.timers.advance(HOUR);
     await h.scheduler.idle();
-    expect(await h.gl.reschedule(h.approver, id, new Date(h.clock.now().getTime() - MINUTE), 'UTC')).toMatchObject({ ok: false, refusal: { code: 'past' } });
-    expect(await h.gl.reschedule(h.approver, id, new Date(h.clock.now().getTime() + 5 * HOUR), 'UTC')).toMatchObject({ ok: true, post: { post: { status: 'pending' } } });
+    expect(await h.gl.reschedule(h.approver, id, new Date(h.clock.now().getTime() - MINUTE), 'UTC')).toMatchObject({
+      ok: false,
+      refusal: { code: 'past' },
+    });
+    expect(await h.gl.reschedule(h.approver, id, new Date(h.clock.now().getTime() + 5 * HOUR), 'UTC')).toMatchObject({
+      ok: true,
+      post: { post: { status: 'pending' } },
+    });
   });
 
   it('reminds approvers once, 2 hours before a pending post is due', async () => {
@@ -183,7 +193,9 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     h = await schedulerHarness();
     h.scheduler.start();
     await h.scheduler.idle();
-    h.x.next({ error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is rate limiting (429)', retryAfterMs: 10 * MINUTE }) });
+    h.x.next({
+      error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is rate limiting (429)', retryAfterMs: 10 * MINUTE }),
+    });
     const id = await h.approved({ publishAt: null });
     let pub = await pubOf(id);
     expect(pub).toMatchObject({ status: 'scheduled', attempts: 1, lastError: 'X is rate limiting (429)' });
@@ -208,7 +220,11 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     await h.scheduler.idle();
     const pub = await pubOf(id);
     expect(pub).toMatchObject({ status: 'failed', attempts: 3, lastError: 'Gave up after 3 attempts: X is having problems (503)' });
-    expect(h.events.filter((e) => e.type === 'publication.failed').map((e) => (e as { willRetry: boolean }).willRetry)).toEqual([true, true, false]);
+    expect(h.events.filter((e) => e.type === 'publication.failed').map((e) => (e as { willRetry: boolean }).willRetry)).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(await h.gl.retryPublication(h.approver, id, pub.id)).toMatchObject({ ok: true });
     await h.scheduler.idle();
     expect(await pubOf(id)).toMatchObject({ status: 'published', attempts: 1 });
@@ -237,7 +253,10 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     await h.timers.advance(24 * HOUR);
     expect(h.x.calls).toHaveLength(1);
     expect(await h.gl.markPublished(h.author, id, pub.id)).toMatchObject({ ok: false, refusal: { code: 'not_approver' } });
-    expect(await h.gl.markPublished(h.approver, id, pub.id, 'https://x.com/acme/status/1')).toMatchObject({ ok: true, post: { post: { status: 'published' } } });
+    expect(await h.gl.markPublished(h.approver, id, pub.id, 'https://x.com/acme/status/1')).toMatchObject({
+      ok: true,
+      post: { post: { status: 'published' } },
+    });
     expect(await pubOf(id)).toMatchObject({ status: 'published', url: 'https://x.com/acme/status/1' });
     expect(h.x.calls).toHaveLength(1);
   });
@@ -256,14 +275,23 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     const id = await h.approved({ publishAt: null });
     const pub = await pubOf(id);
     // Another process claimed it and died while the network call was in flight.
-    expect(await h.store.claimPublications([pub.id], { owner: 'dead-process', now: h.clock.now(), leaseUntil: new Date(h.clock.now().getTime() + 30_000) })).toHaveLength(1);
+    expect(
+      await h.store.claimPublications([pub.id], {
+        owner: 'dead-process',
+        now: h.clock.now(),
+        leaseUntil: new Date(h.clock.now().getTime() + 30_000),
+      }),
+    ).toHaveLength(1);
     h.scheduler.start();
     await h.scheduler.idle();
     await h.scheduler.idle();
     expect((await pubOf(id)).status).toBe('publishing');
     await h.timers.advance(31_000);
     await h.scheduler.idle();
-    expect(await pubOf(id)).toMatchObject({ status: 'needs_attention', lastError: expect.stringContaining('Greenlight stopped while this was being published') });
+    expect(await pubOf(id)).toMatchObject({
+      status: 'needs_attention',
+      lastError: expect.stringContaining('Greenlight stopped while this was being published'),
+    });
     expect(h.x.calls).toHaveLength(0);
   });
 
@@ -272,7 +300,13 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     h.scheduler.start();
     await h.scheduler.idle();
     const id = await h.approved({ publishAt: new Date(h.clock.now().getTime() + HOUR), text: 'Old text' });
-    const revised = await h.gl.reviseDraft(h.author, id, null, { text: 'New text', networks: ['x'], publishAt: new Date(h.clock.now().getTime() + HOUR), timezone: 'Europe/Berlin', mediaUrl: null });
+    const revised = await h.gl.reviseDraft(h.author, id, null, {
+      text: 'New text',
+      networks: ['x'],
+      publishAt: new Date(h.clock.now().getTime() + HOUR),
+      timezone: 'Europe/Berlin',
+      mediaUrl: null,
+    });
     expect(revised.ok).toBe(true);
     await h.timers.advance(2 * HOUR);
     await h.scheduler.idle();

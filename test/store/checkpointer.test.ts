@@ -17,7 +17,16 @@ describe('WAL checkpoints off the event loop', () => {
     const before = size(file);
     const at = new Date('2026-03-02T09:00:00Z');
     for (let i = 0; i < 40; i++) {
-      await store.appendAudit(Array.from({ length: 50 }, (_, k) => ({ platform: 'cli' as const, actorId: null, actorLabel: 'ops', action: `bulk ${i}.${k}`, details: { pad: 'x'.repeat(200) } })), at);
+      await store.appendAudit(
+        Array.from({ length: 50 }, (_, k) => ({
+          platform: 'cli' as const,
+          actorId: null,
+          actorLabel: 'ops',
+          action: `bulk ${i}.${k}`,
+          details: { pad: 'x'.repeat(200) },
+        })),
+        at,
+      );
     }
     expect(size(`${file}-wal`)).toBeGreaterThan(100_000);
     // The rows are in the WAL; the worker's next passive checkpoint copies them into the file.

@@ -15,7 +15,18 @@ async function clickTogether(postId: number, revisionId: number, clicks: Array<[
   const goAt = Date.now() + 2500; // time for both processes to start and open the database
   const results = await Promise.all(
     clicks.map(([user, kind]) =>
-      run(process.execPath, ['--import', 'tsx', worker, h.dbFile, String(postId), String(revisionId), user, kind, String(required), String(goAt)]),
+      run(process.execPath, [
+        '--import',
+        'tsx',
+        worker,
+        h.dbFile,
+        String(postId),
+        String(revisionId),
+        user,
+        kind,
+        String(required),
+        String(goAt),
+      ]),
     ),
   );
   return results.map((r) => JSON.parse(r.stdout) as { ok: boolean; outcome?: string; code?: string });
@@ -28,7 +39,15 @@ describe('two approvers deciding at the same moment from two processes', () => {
     const created = await h.gl.submitDraft(author, h.draft({ publishAt: null }));
     if (!created.ok) throw new Error('submit failed');
     const { post, revision } = created.post;
-    const results = await clickTogether(post.id, revision.id, [['U_APPROVER1', 'approve'], ['U_APPROVER2', 'reject']], 1);
+    const results = await clickTogether(
+      post.id,
+      revision.id,
+      [
+        ['U_APPROVER1', 'approve'],
+        ['U_APPROVER2', 'reject'],
+      ],
+      1,
+    );
 
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
@@ -45,7 +64,15 @@ describe('two approvers deciding at the same moment from two processes', () => {
     const created = await h.gl.submitDraft(author, h.draft({ networks: ['sandbox', 'x'], publishAt: null }));
     if (!created.ok) throw new Error('submit failed');
     const { post, revision } = created.post;
-    const results = await clickTogether(post.id, revision.id, [['U_APPROVER1', 'approve'], ['U_APPROVER2', 'approve']], 2);
+    const results = await clickTogether(
+      post.id,
+      revision.id,
+      [
+        ['U_APPROVER1', 'approve'],
+        ['U_APPROVER2', 'approve'],
+      ],
+      2,
+    );
 
     expect(results.map((r) => r.outcome).sort()).toEqual(['approval_recorded', 'approved']);
     const after = (await h.store.getPost(post.id))!;
@@ -61,7 +88,15 @@ describe('two approvers deciding at the same moment from two processes', () => {
     const created = await h.gl.submitDraft(author, h.draft({ publishAt: null }));
     if (!created.ok) throw new Error('submit failed');
     const { post, revision } = created.post;
-    const results = await clickTogether(post.id, revision.id, [['U_APPROVER1', 'approve'], ['U_APPROVER1', 'approve']], 2);
+    const results = await clickTogether(
+      post.id,
+      revision.id,
+      [
+        ['U_APPROVER1', 'approve'],
+        ['U_APPROVER1', 'approve'],
+      ],
+      2,
+    );
     expect(results.map((r) => r.outcome ?? r.code).sort()).toEqual(['already_decided', 'approval_recorded']);
     expect((await h.store.getPost(post.id))!.decisions).toHaveLength(1);
   });

@@ -13,7 +13,13 @@ const later = (ms: number) => new Date(t0.getTime() + ms);
 let tmp: ReturnType<typeof tempDir>;
 let store: SqliteStore;
 
-const news = (lane: string, kind = 'post.decided', platform: 'slack' | 'teams' = 'slack'): NewsInput => ({ platform, lane, kind, postId: null, payload: '{}' });
+const news = (lane: string, kind = 'post.decided', platform: 'slack' | 'teams' = 'slack'): NewsInput => ({
+  platform,
+  lane,
+  kind,
+  postId: null,
+  payload: '{}',
+});
 const claim = (owner: string, at = t0, lanes = 8, busy: ReadonlySet<string> = new Set()) =>
   store.claimNews({ platform: 'slack', owner, now: at, leaseUntil: later(at.getTime() - t0.getTime() + 60_000), lanes, busy });
 const lanesOf = (claimed: Awaited<ReturnType<typeof claim>>) => claimed.map((rows) => `${rows[0]!.lane}:${rows.length}`);
@@ -34,7 +40,10 @@ afterEach(async () => {
 
 describe('chat outbox', () => {
   it('claims whole lanes, oldest first, only for its platform, and not a lane someone holds', async () => {
-    await store.enqueueNews([news('slack:post:1'), news('slack:post:2'), news('slack:post:1', 'publication.published'), news('teams:post:3', 'x', 'teams')], t0);
+    await store.enqueueNews(
+      [news('slack:post:1'), news('slack:post:2'), news('slack:post:1', 'publication.published'), news('teams:post:3', 'x', 'teams')],
+      t0,
+    );
     const first = await claim('a');
     expect(lanesOf(first)).toEqual(['slack:post:1:2', 'slack:post:2:1']);
     expect(first[0]!.map((r) => r.kind)).toEqual(['post.decided', 'publication.published']);
@@ -44,7 +53,12 @@ describe('chat outbox', () => {
     await store.enqueueNews([news('slack:post:1', 'post.reminder')], t0);
     expect(await claim('b')).toEqual([]);
     // Once it is delivered, the newer row is claimed on its own.
-    await store.settleNews(first[0]!.map((r) => r.id), 'a', { status: 'delivered' }, t0);
+    await store.settleNews(
+      first[0]!.map((r) => r.id),
+      'a',
+      { status: 'delivered' },
+      t0,
+    );
     expect(lanesOf(await claim('b'))).toEqual(['slack:post:1:1']);
   });
 
@@ -62,8 +76,18 @@ describe('chat outbox', () => {
   it('a lane whose head is backing off waits whole, though newer rows in it are due; due lanes come oldest due first', async () => {
     await store.enqueueNews([news('slack:post:1'), news('slack:post:2')], t0);
     const [one, two] = await claim('a');
-    await store.settleNews([one![0]!.id], 'a', { status: 'retry', retryAt: later(30_000), error: 'Slack answered HTTP 503', maybeDelivered: false }, t0);
-    await store.settleNews([two![0]!.id], 'a', { status: 'retry', retryAt: later(10_000), error: 'Slack answered HTTP 503', maybeDelivered: false }, t0);
+    await store.settleNews(
+      [one![0]!.id],
+      'a',
+      { status: 'retry', retryAt: later(30_000), error: 'Slack answered HTTP 503', maybeDelivered: false },
+      t0,
+    );
+    await store.settleNews(
+      [two![0]!.id],
+      'a',
+      { status: 'retry', retryAt: later(10_000), error: 'Slack answered HTTP 503', maybeDelivered: false },
+      t0,
+    );
     await store.enqueueNews([news('slack:post:1', 'publication.published'), news('slack:post:3')], later(1_000));
     expect(lanesOf(await claim('b', later(5_000)))).toEqual(['slack:post:3:1']);
     // post:2's head falls due before post:1's: it is handed out first.
@@ -73,14 +97,30 @@ describe('chat outbox', () => {
   it('a retry keeps what the attempt finished, waits for its time, and keeps looking first once unsure', async () => {
     await store.enqueueNews([news('slack:post:1')], t0);
     const row = onlyRow(await claim('a'));
-    await store.settleNews([row.id], 'a', { status: 'retry', retryAt: later(10_000), error: 'Slack answered HTTP 503', maybeDelivered: true, progress: new Map([[row.id, { thread: true }]]) }, t0);
+    await store.settleNews(
+      [row.id],
+      'a',
+      {
+        status: 'retry',
+        retryAt: later(10_000),
+        error: 'Slack answered HTTP 503',
+        maybeDelivered: true,
+        progress: new Map([[row.id, { thread: true }]]),
+      },
+      t0,
+    );
     expect(await claim('a', later(5_000))).toEqual([]);
     expect(await store.nextNewsDue('slack')).toEqual(later(10_000));
     const again = onlyRow(await claim('a', later(10_000)));
     expect(again).toMatchObject({ id: row.id, attempts: 2, lookFirst: true, progress: { thread: true } });
 
     // A definite refusal after an unsure attempt: the row still looks first next time.
-    await store.settleNews([again.id], 'a', { status: 'retry', retryAt: later(20_000), error: 'ratelimited', maybeDelivered: true }, later(10_000));
+    await store.settleNews(
+      [again.id],
+      'a',
+      { status: 'retry', retryAt: later(20_000), error: 'ratelimited', maybeDelivered: true },
+      later(10_000),
+    );
     const third = onlyRow(await claim('a', later(20_000)));
     expect(third).toMatchObject({ lookFirst: true, progress: { thread: true } });
   });
@@ -93,13 +133,23 @@ describe('chat outbox', () => {
     expect(lanesOf(retaken)).toEqual(['slack:post:1:1', 'slack:post:2:1']);
     expect(retaken.every((rows) => rows[0]!.lookFirst)).toBe(true);
 
-    await store.settleNews([retaken[0]![0]!.id], 'b', { status: 'retry', retryAt: later(3_600_000), error: 'down', maybeDelivered: false }, later(1_000));
+    await store.settleNews(
+      [retaken[0]![0]!.id],
+      'b',
+      { status: 'retry', retryAt: later(3_600_000), error: 'down', maybeDelivered: false },
+      later(1_000),
+    );
     await store.settleNews([retaken[1]![0]!.id], 'b', { status: 'failed', error: 'gave up after 200 attempts: down' }, later(1_000));
     await store.hurryNews('slack', later(2_000));
     expect(await store.nextNewsDue('slack')).toEqual(later(2_000));
 
     const health = await store.newsHealth(t0);
-    expect(health).toMatchObject({ pending: 1, oldestPendingAt: t0, failed: 1, lastFailure: { kind: 'post.decided', error: 'gave up after 200 attempts: down' } });
+    expect(health).toMatchObject({
+      pending: 1,
+      oldestPendingAt: t0,
+      failed: 1,
+      lastFailure: { kind: 'post.decided', error: 'gave up after 200 attempts: down' },
+    });
 
     expect(await store.pruneNews(later(1_000), 100)).toBe(0);
     expect(await store.pruneNews(later(7 * 24 * 3600_000), 100)).toBe(1);

@@ -48,7 +48,13 @@ async function approved(networks: NetworkId[], dueAt = t0, text = 'Hello'): Prom
 
 const claim = (store: SqliteStore, ids: number[], owner: string, leaseMs = 60_000, now = t0) =>
   store.claimPublications(ids, { owner, now, leaseUntil: new Date(now.getTime() + leaseMs) });
-const row = (id: number) => a.sqlite.prepare('SELECT status, attempts, claim_owner AS owner, sending_at AS sendingAt FROM publications WHERE id = ?').get(id) as { status: string; attempts: number; owner: string | null; sendingAt: number | null };
+const row = (id: number) =>
+  a.sqlite.prepare('SELECT status, attempts, claim_owner AS owner, sending_at AS sendingAt FROM publications WHERE id = ?').get(id) as {
+    status: string;
+    attempts: number;
+    owner: string | null;
+    sendingAt: number | null;
+  };
 
 describe('what a claimed publication sends', () => {
   it("is the approved revision's images in order with alt text, and the network's own text where it has one", async () => {
@@ -63,7 +69,15 @@ describe('what a claimed publication sends', () => {
       publishAt: t0,
       publishZone: 'UTC',
       originPlatform: 'slack',
-      revision: { text: 'A long LinkedIn text about bicycles.', networks: ['x', 'linkedin'], mediaUrl: null, images, variants: { x: 'Bikes!' }, contentHash: 'h', aiAssisted: false },
+      revision: {
+        text: 'A long LinkedIn text about bicycles.',
+        networks: ['x', 'linkedin'],
+        mediaUrl: null,
+        images,
+        variants: { x: 'Bikes!' },
+        contentHash: 'h',
+        aiAssisted: false,
+      },
       audit: [],
     });
     // Read back from the database, not from what createPost returned.
@@ -77,7 +91,11 @@ describe('what a claimed publication sends', () => {
       audit: [],
     }));
     if (!result.ok) throw new Error(result.refusal.refused);
-    const claimed = await claim(b, result.after.publications.map((p) => p.id), 'b');
+    const claimed = await claim(
+      b,
+      result.after.publications.map((p) => p.id),
+      'b',
+    );
     const sent = Object.fromEntries(claimed.map((c) => [c.publication.network, c.content]));
     expect(sent.x).toEqual({ text: 'Bikes!', mediaUrl: null, images, video: null, youtube: null });
     expect(sent.linkedin).toEqual({ text: 'A long LinkedIn text about bicycles.', mediaUrl: null, images, video: null, youtube: null });
@@ -91,7 +109,12 @@ describe('publication claims (compare-and-set, shared by processes)', () => {
     const [m] = await approved(['mastodon'], later(1000), 'm');
     const due = await a.dueItems(later(1000), 3, 0);
     const pubs = due.filter((d) => d.kind === 'publication');
-    expect(pubs.map((d) => [d.network, d.id])).toEqual([['x', xs[0]], ['x', xs[1]], ['x', xs[2]], ['mastodon', m]]);
+    expect(pubs.map((d) => [d.network, d.id])).toEqual([
+      ['x', xs[0]],
+      ['x', xs[1]],
+      ['x', xs[2]],
+      ['mastodon', m],
+    ]);
   });
 
   it('one claim per publication, whichever process asks', async () => {
@@ -156,16 +179,27 @@ describe('publication claims (compare-and-set, shared by processes)', () => {
     await a.markSending(doubtful!, 'A', later(500));
     const lapsed = later(2000);
     const ref = { id: resumable!, owner: 'A', now: lapsed };
-    const [r1, r2] = await Promise.all([b.resumeStaleClaim(ref, { owner: 'B', leaseUntil: later(60_000) }), a.resumeStaleClaim(ref, { owner: 'C', leaseUntil: later(60_000) })]);
+    const [r1, r2] = await Promise.all([
+      b.resumeStaleClaim(ref, { owner: 'B', leaseUntil: later(60_000) }),
+      a.resumeStaleClaim(ref, { owner: 'C', leaseUntil: later(60_000) }),
+    ]);
     const resumed = r1 ?? r2;
     expect([r1, r2].filter(Boolean)).toHaveLength(1);
-    expect(resumed).toMatchObject({ content: { text: 'Spring sale', mediaUrl: null }, publication: { status: 'publishing', attempts: 2, sendingAt: later(500) } });
+    expect(resumed).toMatchObject({
+      content: { text: 'Spring sale', mediaUrl: null },
+      publication: { status: 'publishing', attempts: 2, sendingAt: later(500) },
+    });
     expect(await b.abandonStaleClaim({ id: resumable!, owner: 'A', now: lapsed }, 'unknown')).toBeUndefined();
 
-    const abandoned = await b.abandonStaleClaim({ id: doubtful!, owner: 'A', now: lapsed }, 'Greenlight stopped while this was being published');
+    const abandoned = await b.abandonStaleClaim(
+      { id: doubtful!, owner: 'A', now: lapsed },
+      'Greenlight stopped while this was being published',
+    );
     expect(abandoned!.publication).toMatchObject({ status: 'needs_attention', sendingAt: later(500), claimOwner: null });
     expect(await a.abandonStaleClaim({ id: doubtful!, owner: 'A', now: lapsed }, 'again')).toBeUndefined();
-    expect((await a.listAudit({})).map((e) => e.action)).toEqual(expect.arrayContaining(['publication.resumed', 'publication.needs_attention']));
+    expect((await a.listAudit({})).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['publication.resumed', 'publication.needs_attention']),
+    );
   });
 
   it('never takes over a claim whose lease has not run out', async () => {

@@ -41,7 +41,18 @@ describe('SQLite store', () => {
     expect(store.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(migrateSqlite(store.sqlite)).toBe(0);
     const tables = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['people', 'posts', 'revisions', 'decisions', 'publications', 'metric_snapshots', 'chat_messages', 'audit_log']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'people',
+        'posts',
+        'revisions',
+        'decisions',
+        'publications',
+        'metric_snapshots',
+        'chat_messages',
+        'audit_log',
+      ]),
+    );
   });
 
   it('upserts people by platform id, keeping the zone unless told otherwise', async () => {
@@ -56,7 +67,12 @@ describe('SQLite store', () => {
 
   it('creates a post with revision 1 and its audit entry in one go', async () => {
     const post = await store.createPost(newPost());
-    expect(post.post).toMatchObject({ status: 'pending', authorId: author.id, publishZone: 'Europe/Berlin', currentRevisionId: post.revision.id });
+    expect(post.post).toMatchObject({
+      status: 'pending',
+      authorId: author.id,
+      publishZone: 'Europe/Berlin',
+      currentRevisionId: post.revision.id,
+    });
     expect(post.post.publishAt).toEqual(new Date('2026-03-03T09:00:00Z'));
     expect(post.revision).toMatchObject({ number: 1, text: 'Hello', networks: ['sandbox', 'x'], contentHash: 'h1', aiAssisted: false });
     expect(post.author).toEqual(author);
@@ -110,7 +126,14 @@ describe('SQLite store', () => {
     const decision = { revisionId: revision.id, approver, kind: 'approve' as const, comment: null, platform: 'slack' as const };
     await store.updatePost(post.id, () => ({ at, decision, audit: [] }));
     // Same approver, same revision: the unique index refuses, and the status change with it.
-    await expect(store.updatePost(post.id, () => ({ at, status: 'approved', decision, audit: [{ platform: 'slack', actorId: null, actorLabel: 'x', action: 'y' }] }))).rejects.toThrow(/UNIQUE/);
+    await expect(
+      store.updatePost(post.id, () => ({
+        at,
+        status: 'approved',
+        decision,
+        audit: [{ platform: 'slack', actorId: null, actorLabel: 'x', action: 'y' }],
+      })),
+    ).rejects.toThrow(/UNIQUE/);
     const after = await store.getPost(post.id);
     expect(after!.post.status).toBe('pending');
     expect(after!.decisions).toHaveLength(1);
@@ -119,7 +142,13 @@ describe('SQLite store', () => {
 
   it('undoes only the unit that failed when writes asked for together commit as one group', async () => {
     const [a, b] = await Promise.all([store.createPost(newPost()), store.createPost(newPost())]);
-    const decision = (revisionId: number) => ({ revisionId, approver, kind: 'approve' as const, comment: null, platform: 'slack' as const });
+    const decision = (revisionId: number) => ({
+      revisionId,
+      approver,
+      kind: 'approve' as const,
+      comment: null,
+      platform: 'slack' as const,
+    });
     await store.updatePost(a.post.id, () => ({ at, decision: decision(a.revision.id), audit: [] }));
     const audited = (action: string) => [{ platform: 'slack' as const, actorId: null, actorLabel: 'x', action }];
     // Asked for in one turn of the event loop, so all three join one commit; the middle one
@@ -159,7 +188,14 @@ describe('SQLite store', () => {
     const created = await store.createPost(newPost());
     const result = await store.updatePost(created.post.id, () => ({
       at,
-      revision: { text: 'Hello!', networks: ['x'], mediaUrl: 'https://e.com/a.png', contentHash: 'h2', authorId: author.id, aiAssisted: true },
+      revision: {
+        text: 'Hello!',
+        networks: ['x'],
+        mediaUrl: 'https://e.com/a.png',
+        contentHash: 'h2',
+        authorId: author.id,
+        aiAssisted: true,
+      },
       audit: [{ platform: 'slack', actorId: author.id, actorLabel: 'Ann', action: 'post.revised' }],
     }));
     if (!result.ok) throw new Error('refused');
@@ -174,7 +210,9 @@ describe('SQLite store', () => {
     const { post, revision } = await store.createPost(newPost());
     const create = (dueAt: Date) => ({ at, createPublications: [{ network: 'x' as const, revisionId: revision.id, dueAt }], audit: [] });
     await store.updatePost(post.id, () => create(new Date('2026-03-03T09:00:00Z')));
-    await expect(store.updatePost(post.id, () => create(new Date('2026-03-04T09:00:00Z')))).rejects.toThrow(/already has a live x publication/);
+    await expect(store.updatePost(post.id, () => create(new Date('2026-03-04T09:00:00Z')))).rejects.toThrow(
+      /already has a live x publication/,
+    );
     await store.updatePost(post.id, () => ({ at, cancelScheduledPublications: true, audit: [] }));
     expect((await store.getPost(post.id))!.publications.map((p) => p.status)).toEqual(['cancelled']);
     const revived = await store.updatePost(post.id, () => create(new Date('2026-03-05T09:00:00Z')));
@@ -197,9 +235,20 @@ describe('SQLite store', () => {
   it('counts publications in any of the statuses asked for', async () => {
     const { post, revision } = await store.createPost(newPost());
     const dueAt = new Date('2026-03-03T09:00:00Z');
-    await store.updatePost(post.id, () => ({ at, createPublications: [{ network: 'x', revisionId: revision.id, dueAt }, { network: 'sandbox', revisionId: revision.id, dueAt }], audit: [] }));
+    await store.updatePost(post.id, () => ({
+      at,
+      createPublications: [
+        { network: 'x', revisionId: revision.id, dueAt },
+        { network: 'sandbox', revisionId: revision.id, dueAt },
+      ],
+      audit: [],
+    }));
     const x = (await store.getPost(post.id))!.publications.find((p) => p.network === 'x')!;
-    await store.updatePost(post.id, () => ({ at, publicationChanges: [{ id: x.id, from: ['scheduled'], status: 'needs_attention' }], audit: [] }));
+    await store.updatePost(post.id, () => ({
+      at,
+      publicationChanges: [{ id: x.id, from: ['scheduled'], status: 'needs_attention' }],
+      audit: [],
+    }));
     expect(await store.countPublications(['needs_attention'])).toBe(1);
     expect(await store.countPublications(['scheduled', 'needs_attention'])).toBe(2);
     expect(await store.countPublications(['published'])).toBe(0);
@@ -209,9 +258,17 @@ describe('SQLite store', () => {
   it('remembers which chat message shows which post, replacing on save', async () => {
     const { post } = await store.createPost(newPost());
     await store.saveChatMessage({ postId: post.id, platform: 'slack', purpose: 'approval_card', channelId: 'C1', messageId: '1.1' }, at);
-    await store.saveChatMessage({ postId: post.id, platform: 'slack', purpose: 'approval_card', channelId: 'C1', messageId: '2.2', reference: { threadTs: '2.2' } }, at);
+    await store.saveChatMessage(
+      { postId: post.id, platform: 'slack', purpose: 'approval_card', channelId: 'C1', messageId: '2.2', reference: { threadTs: '2.2' } },
+      at,
+    );
     expect(await store.getChatMessage(post.id, 'slack', 'approval_card')).toEqual({
-      postId: post.id, platform: 'slack', purpose: 'approval_card', channelId: 'C1', messageId: '2.2', reference: { threadTs: '2.2' },
+      postId: post.id,
+      platform: 'slack',
+      purpose: 'approval_card',
+      channelId: 'C1',
+      messageId: '2.2',
+      reference: { threadTs: '2.2' },
     });
     expect(await store.getChatMessage(post.id, 'teams', 'approval_card')).toBeUndefined();
   });
@@ -237,7 +294,10 @@ describe('SQLite store', () => {
     // SQLite undoes the whole transaction by itself on SQLITE_FULL, savepoints included.
     store.sqlite.pragma(`max_page_count = ${store.sqlite.pragma('page_count', { simple: true }) as number}`);
     const big = 'x'.repeat(3 * 4096);
-    const writes = [store.createPost(newPost({ revision: { ...newPost().revision, text: big } })), store.appendAudit([{ platform: 'cli', actorId: null, actorLabel: 'ops', action: 'small' }], at)];
+    const writes = [
+      store.createPost(newPost({ revision: { ...newPost().revision, text: big } })),
+      store.appendAudit([{ platform: 'cli', actorId: null, actorLabel: 'ops', action: 'small' }], at),
+    ];
     const results = await Promise.allSettled(writes);
     for (const result of results) expect(result).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_FULL' } });
   });

@@ -40,7 +40,9 @@ describe('SqliteStore.health', () => {
     tmp = tempDir();
     store = SqliteStore.open(tmp.file());
     store.sqlite.pragma('query_only = 1');
-    await expect(store.appendAudit([{ platform: 'system', actorId: null, actorLabel: 'Greenlight', action: 'test' }], at)).rejects.toMatchObject({ code: 'SQLITE_READONLY' });
+    await expect(
+      store.appendAudit([{ platform: 'system', actorId: null, actorLabel: 'Greenlight', action: 'test' }], at),
+    ).rejects.toMatchObject({ code: 'SQLITE_READONLY' });
     expect((await store.health()).problems).toEqual([expect.stringContaining('attempt to write a readonly database (SQLITE_READONLY)')]);
     store.sqlite.pragma('query_only = 0');
     expect(await store.health()).toEqual({ ok: true, problems: [] });

@@ -110,9 +110,17 @@ export function checkAdaptiveCard(card: unknown, options: { targetVersion?: Card
   if (typeof root.version !== 'string') {
     add({ phase: 'structure', event: 'PropertyCantBeNull', message: `version: required, e.g. "${target}"` });
   } else if (!(root.version in VERSIONS)) {
-    add({ phase: 'structure', event: 'UnsupportedCardVersion', message: `version: ${JSON.stringify(root.version)} is not an Adaptive Cards version` });
+    add({
+      phase: 'structure',
+      event: 'UnsupportedCardVersion',
+      message: `version: ${JSON.stringify(root.version)} is not an Adaptive Cards version`,
+    });
   } else if (versionNumber(root.version)! > versionNumber(target)!) {
-    add({ phase: 'structure', event: 'UnsupportedCardVersion', message: `version: ${root.version} is newer than ${target}, the version checked for` });
+    add({
+      phase: 'structure',
+      event: 'UnsupportedCardVersion',
+      message: `version: ${root.version} is newer than ${target}, the version checked for`,
+    });
   } else {
     readAs = root.version as CardVersion;
   }

@@ -120,13 +120,19 @@ export async function crashTrial(options: TrialOptions): Promise<TrialResult> {
     await first.exited;
 
     const db = new Database(file, { readonly: true });
-    const dead = (db.prepare("SELECT DISTINCT claim_owner AS owner FROM publications WHERE status = 'publishing'").all() as Array<{ owner: string }>).map((r) => r.owner);
+    const dead = (
+      db.prepare("SELECT DISTINCT claim_owner AS owner FROM publications WHERE status = 'publishing'").all() as Array<{ owner: string }>
+    ).map((r) => r.owner);
     const second = await startGreenlightProcess(env);
     processes.push(second);
     const leftByTheDead = () =>
       dead.length === 0
         ? 0
-        : (db.prepare(`SELECT count(*) AS n FROM publications WHERE claim_owner IN (${dead.map(() => '?').join(',')})`).get(...dead) as { n: number }).n;
+        : (
+            db.prepare(`SELECT count(*) AS n FROM publications WHERE claim_owner IN (${dead.map(() => '?').join(',')})`).get(...dead) as {
+              n: number;
+            }
+          ).n;
     await eventually(() => leftByTheDead() === 0, 30_000, 'the dead process’s claims to be recovered');
     // Time for what was taken back to be sent again (and, if it were wrong, sent twice).
     await new Promise((r) => setTimeout(r, options.watchMs ?? 3000));
@@ -140,7 +146,9 @@ export async function crashTrial(options: TrialOptions): Promise<TrialResult> {
         if (i !== undefined) sends.set(i, (sends.get(i) ?? 0) + 1);
       }
       const rows = db
-        .prepare('SELECT r.text AS text, p.status AS status FROM publications p JOIN revisions r ON r.id = p.revision_id WHERE p.network = ?')
+        .prepare(
+          'SELECT r.text AS text, p.status AS status FROM publications p JOIN revisions r ON r.id = p.revision_id WHERE p.network = ?',
+        )
         .all(network) as Array<{ text: string; status: string }>;
       const unknown = rows.filter((r) => r.status === 'needs_attention').map((r) => Number(/Burst post (\d+)/.exec(r.text)?.[1]));
       const shown = new Map<number, number>();
@@ -149,7 +157,8 @@ export async function crashTrial(options: TrialOptions): Promise<TrialResult> {
         reached: sends.size,
         unknown: unknown.length,
         unknownNeverReached: unknown.filter((i) => !sends.has(i)).length,
-        duplicates: [...shown.values()].filter((n) => n > 1).length + (network === 'x' ? [...sends.values()].filter((n) => n > 1).length : 0),
+        duplicates:
+          [...shown.values()].filter((n) => n > 1).length + (network === 'x' ? [...sends.values()].filter((n) => n > 1).length : 0),
         sentTwice: [...sends.values()].filter((n) => n > 1).length,
         published: rows.filter((r) => r.status === 'published').length,
       };

@@ -32,6 +32,11 @@ const person = await gl.identify({ platform: 'slack', platformUserId: userId!, d
 while (Date.now() < Number(goAt)) {
   /* busy-wait: a timer would add up to a millisecond of jitter */
 }
-const result = await gl.decide(person, { postId: Number(postId), revisionId: Number(revisionId), kind: kind as DecisionKind, comment: 'now' });
+const result = await gl.decide(person, {
+  postId: Number(postId),
+  revisionId: Number(revisionId),
+  kind: kind as DecisionKind,
+  comment: 'now',
+});
 process.stdout.write(JSON.stringify(result.ok ? { ok: true, outcome: result.outcome } : { ok: false, code: result.refusal.code }));
 await store.close();

@@ -115,7 +115,9 @@ export function jpeg(
   options: { orientation?: number; byteOrder?: 'II' | 'MM'; progressive?: boolean } = {},
 ): Buffer {
   const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
-  parts.push(segment(0xe0, Buffer.concat([Buffer.from('JFIF\0', 'binary'), Buffer.from([1, 1, 0]), u16be(1), u16be(1), Buffer.from([0, 0])])));
+  parts.push(
+    segment(0xe0, Buffer.concat([Buffer.from('JFIF\0', 'binary'), Buffer.from([1, 1, 0]), u16be(1), u16be(1), Buffer.from([0, 0])])),
+  );
   if (options.orientation !== undefined) parts.push(segment(0xe1, exif(options.orientation, options.byteOrder ?? 'MM')));
   parts.push(segment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])));
   parts.push(segment(0xc4, Buffer.concat([Buffer.from([0]), Buffer.alloc(16, 0), Buffer.alloc(0)])));

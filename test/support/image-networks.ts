@@ -88,7 +88,11 @@ export async function startImageNetworks(): Promise<ImageNetworks> {
       x.server.requests.filter((r) => r.method === 'POST').length +
       mastodon.server.requests.filter((r) => r.method === 'POST').length +
       graph.server.requests.filter((r) => r.method === 'POST').length,
-    eachHasAPost: () => waitUntil(() => x.tweets.length >= 1 && mastodon.statuses.size >= 1 && graph.media.size >= 1, 'X, Mastodon and Instagram each have a post'),
+    eachHasAPost: () =>
+      waitUntil(
+        () => x.tweets.length >= 1 && mastodon.statuses.size >= 1 && graph.media.size >= 1,
+        'X, Mastodon and Instagram each have a post',
+      ),
     expectPublishedExactly(alts) {
       // Each network was asked to post once, and holds one post.
       expect(postRequests()).toEqual({ tweets: 1, statuses: 1, igPublishes: 1 });

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/domain/clock.js';
+import type { ManualClock } from '../../src/domain/clock.js';
 import type { ManualTimers } from '../../src/domain/timers.js';
 import type { Sleep } from '../../src/platforms/http/backoff.js';
 import { createRateLimiter, type RateLimiter } from '../../src/platforms/http/rate-limiter.js';
@@ -21,6 +21,9 @@ export function manualSleep(clock: ManualClock, timers: ManualTimers): Sleep {
 }
 
 /** A network's own rate limiter (the real token bucket) on the manual clock. */
-export function manualLimiter(time: { clock: ManualClock; timers: ManualTimers }, rate: { capacity: number; refillPerSecond: number }): RateLimiter {
+export function manualLimiter(
+  time: { clock: ManualClock; timers: ManualTimers },
+  rate: { capacity: number; refillPerSecond: number },
+): RateLimiter {
   return createRateLimiter({ ...rate, clock: time.clock, sleep: manualSleep(time.clock, time.timers) });
 }

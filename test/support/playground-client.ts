@@ -19,12 +19,19 @@ export interface PlaygroundApp {
 /** Greenlight with the playground on (no chat configured), its database and media in a temp folder. */
 export async function startPlaygroundApp(env: Env = {}): Promise<PlaygroundApp> {
   const tmp = tempDir();
-  const app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media`, ...env }), { logger: createMemoryLogger('debug'), port: 0 });
+  const app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media`, ...env }), {
+    logger: createMemoryLogger('debug'),
+    port: 0,
+  });
   return {
     app,
     dir: tmp.dir,
     async post(path, body) {
-      const res = await fetch(`${app.url}/playground/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${app.url}/playground/api/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     },
     async stop() {

@@ -49,7 +49,8 @@ export function readPng(png: Uint8Array): DecodedPng {
   const width = ihdr.data.readUInt32BE(0);
   const height = ihdr.data.readUInt32BE(4);
   const [bitDepth, colourType, compression, filterMethod, interlace] = ihdr.data.subarray(8);
-  if (bitDepth !== 8 || (colourType !== 2 && colourType !== 6)) throw new Error(`unsupported bit depth ${bitDepth} / colour type ${colourType}`);
+  if (bitDepth !== 8 || (colourType !== 2 && colourType !== 6))
+    throw new Error(`unsupported bit depth ${bitDepth} / colour type ${colourType}`);
   if (compression !== 0 || filterMethod !== 0 || interlace !== 0) throw new Error('unsupported compression, filter method or interlace');
   const channels = colourType === 6 ? 4 : 3;
   const stride = width * channels;

@@ -54,7 +54,11 @@ async function facts(file: string) {
  * sha256, say) without changing the bytes; `readFrom` serves the bytes from another file
  * (the store holding something other than what was approved).
  */
-export async function publishVideoFromFile(file: string, overrides: Partial<PublishVideo> = {}, readFrom: string = file): Promise<TestVideo> {
+export async function publishVideoFromFile(
+  file: string,
+  overrides: Partial<PublishVideo> = {},
+  readFrom: string = file,
+): Promise<TestVideo> {
   const described = await facts(file);
   const opens: TestVideo['opens'] = [];
   let open = 0;

@@ -1,6 +1,12 @@
 import type { NetworkId } from '../../src/domain/network.js';
 import type { EngagementMetrics } from '../../src/domain/publication.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher } from '../../src/platforms/publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+} from '../../src/platforms/publisher.js';
 import { defaultRules } from '../../src/platforms/rules/index.js';
 
 type Step = { ok: true } | { error: Error } | { hang: true };
@@ -54,11 +60,20 @@ export class ScriptedPublisher implements Publisher {
       // No answer ever comes; like a real request, it gives up when aborted, outcome unknown.
       return new Promise((_, reject) =>
         request.signal?.addEventListener('abort', () =>
-          reject(new PublishError({ kind: 'unknown', network: this.network, message: `The request to ${this.network} was cancelled after it was sent` })),
+          reject(
+            new PublishError({
+              kind: 'unknown',
+              network: this.network,
+              message: `The request to ${this.network} was cancelled after it was sent`,
+            }),
+          ),
         ),
       );
     }
-    return { externalId: `${this.network}-${request.publicationId}-${this.calls.length}`, url: `https://${this.network}.example/p/${request.publicationId}` };
+    return {
+      externalId: `${this.network}-${request.publicationId}-${this.calls.length}`,
+      url: `https://${this.network}.example/p/${request.publicationId}`,
+    };
   }
 
   async fetchMetrics(targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> {

@@ -10,7 +10,14 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { ManualTimers } from '../../src/domain/timers.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import type { Publisher } from '../../src/platforms/publisher.js';
-import { startFakeSlackApi, WORKSPACE_DEFAULTS, type FakeMessage, type FakeSlackApi, type FakeView, type RecordedCall } from '../fakes/slack/index.js';
+import {
+  startFakeSlackApi,
+  WORKSPACE_DEFAULTS,
+  type FakeMessage,
+  type FakeSlackApi,
+  type FakeView,
+  type RecordedCall,
+} from '../fakes/slack/index.js';
 import {
   appHomeOpened,
   blockActionsFromHome,
@@ -122,7 +129,15 @@ export async function slackHarness(env: Env = {}, options: SlackHarnessOptions =
   const timers = options.manualTimers ? new ManualTimers(clock) : undefined;
   const logger = createMemoryLogger('debug');
   const launch = () =>
-    startApp(config, { clock, logger, port: options.port ?? 0, host: '127.0.0.1', publishers: options.publishers, ...(timers ? { timers } : {}), ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
+    startApp(config, {
+      clock,
+      logger,
+      port: options.port ?? 0,
+      host: '127.0.0.1',
+      publishers: options.publishers,
+      ...(timers ? { timers } : {}),
+      ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}),
+    });
   let app = await launch();
   let eventsUrl = `${app.url}/slack/events`;
 
@@ -162,7 +177,8 @@ export async function slackHarness(env: Env = {}, options: SlackHarnessOptions =
       await next('chat.postMessage', (c) => String(c.args.text).includes('is waiting for approval'), since);
       return h.card(String(call.response.ts));
     },
-    clickMessage: (userId, message, actionId) => send(blockActionsFromMessage({ userId, message: { ...message, channel: message.channel }, actionId })),
+    clickMessage: (userId, message, actionId) =>
+      send(blockActionsFromMessage({ userId, message: { ...message, channel: message.channel }, actionId })),
     clickView: (userId, view, actionId, blockId, values) => send(blockActionsFromView({ userId, view, actionId, blockId, values })),
     async openHome(userId) {
       const since = fake.calls.length;
@@ -170,7 +186,8 @@ export async function slackHarness(env: Env = {}, options: SlackHarnessOptions =
       await next('views.publish', (c) => c.args.user_id === userId, since);
       return fake.state.homes.get(userId)!;
     },
-    clickHome: (userId, actionId, blockId) => send(blockActionsFromHome({ userId, view: fake.state.homes.get(userId)!, actionId, blockId })),
+    clickHome: (userId, actionId, blockId) =>
+      send(blockActionsFromHome({ userId, view: fake.state.homes.get(userId)!, actionId, blockId })),
     card: (ts) => {
       const message = fake.state.message(APPROVALS, ts);
       if (!message) throw new Error(`no card ${ts} in ${APPROVALS}`);
@@ -214,7 +231,11 @@ export function shownText(message: { text?: string; blocks?: unknown[] } | undef
 /** The action ids of a message's buttons. */
 export function buttonsOf(message: { blocks?: unknown[] } | undefined): string[] {
   const ids: string[] = [];
-  for (const block of (message?.blocks ?? []) as Array<{ type: string; elements?: Array<{ type: string; action_id?: string }>; accessory?: { action_id?: string } }>) {
+  for (const block of (message?.blocks ?? []) as Array<{
+    type: string;
+    elements?: Array<{ type: string; action_id?: string }>;
+    accessory?: { action_id?: string };
+  }>) {
     if (block.type === 'actions') for (const e of block.elements ?? []) if (e.action_id) ids.push(e.action_id);
     if (block.accessory?.action_id) ids.push(block.accessory.action_id);
   }

@@ -8,7 +8,11 @@ import { draftValues, type DraftValues } from './slack-harness.js';
 import type { InputValues, SignedResponse } from './slack-requests.js';
 
 /** The draft dialog's values with `files` picked in the file input and `variants` typed per network. */
-export function withFiles(values: Partial<DraftValues>, files: Array<Record<string, unknown>>, variants: Record<string, string> = {}): InputValues {
+export function withFiles(
+  values: Partial<DraftValues>,
+  files: Array<Record<string, unknown>>,
+  variants: Record<string, string> = {},
+): InputValues {
   return {
     ...draftValues(values),
     files: { value: { type: 'file_input', files } as never },

@@ -10,13 +10,24 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { ManualTimers } from '../../src/domain/timers.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import type { Publisher } from '../../src/platforms/publisher.js';
-import { adaptiveCardOf, forgetCachedBotTokens, startFakeBotConnector, TEAMS_DEFAULTS, type FakeBotConnector, type FakeTeamsMessage } from '../fakes/teams/index.js';
+import {
+  adaptiveCardOf,
+  forgetCachedBotTokens,
+  startFakeBotConnector,
+  TEAMS_DEFAULTS,
+  type FakeBotConnector,
+  type FakeTeamsMessage,
+} from '../fakes/teams/index.js';
 import { LOCAL_FAKE_MEDIA_ENV } from './local-media.js';
 import { postActivity, teamsEnvironment, type PostedResponse, type TeamsActivity, type TeamsEnvironment } from './teams-activities.js';
 import { tempDir } from './temp-db.js';
 
 export const [ANN, ALICE, BOB, CAROL, MALLORY] = TEAMS_DEFAULTS.users.map((u) => u.aadObjectId) as [string, string, string, string, string];
-export const [GENERAL_CHANNEL, APPROVALS_CHANNEL, DIGEST_CHANNEL] = TEAMS_DEFAULTS.teams[0]!.channels.map((c) => c.id) as [string, string, string];
+export const [GENERAL_CHANNEL, APPROVALS_CHANNEL, DIGEST_CHANNEL] = TEAMS_DEFAULTS.teams[0]!.channels.map((c) => c.id) as [
+  string,
+  string,
+  string,
+];
 
 export interface TeamsHarness {
   app: RunningApp;
@@ -70,7 +81,11 @@ export function shownInTeams(message: FakeTeamsMessage | undefined): string {
 
 export async function teamsHarness(extraEnv: Env = {}, options: TeamsHarnessOptions = {}): Promise<TeamsHarness> {
   forgetCachedBotTokens();
-  const fake = await startFakeBotConnector({ ...(options.local ? { credentials: false } : {}), ...(options.notInstalledFor ? { notInstalledFor: options.notInstalledFor } : {}), ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}) });
+  const fake = await startFakeBotConnector({
+    ...(options.local ? { credentials: false } : {}),
+    ...(options.notInstalledFor ? { notInstalledFor: options.notInstalledFor } : {}),
+    ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
+  });
   const env = teamsEnvironment(fake);
   const tmp = tempDir();
   const credentials = options.local
@@ -102,7 +117,8 @@ export async function teamsHarness(extraEnv: Env = {}, options: TeamsHarnessOpti
   });
   const messagesUrl = `${app.url}/api/messages`;
   const personalChat = (aadObjectId: string) => fake.state.personalChats.get(aadObjectId) ?? fake.directory.personalChatId(aadObjectId);
-  const allTexts = (conversationId: string) => (fake.state.conversations.get(conversationId) ?? []).filter((m) => !m.deleted).map(shownInTeams);
+  const allTexts = (conversationId: string) =>
+    (fake.state.conversations.get(conversationId) ?? []).filter((m) => !m.deleted).map(shownInTeams);
 
   return {
     app,

@@ -28,20 +28,34 @@ export interface VideoFixture {
 }
 
 const u8 = (n: number) => Buffer.from([n & 0xff]);
-const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
-const s32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+};
+const s32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
 const zeros = (n: number) => Buffer.alloc(n);
 const box = (type: string, ...parts: Buffer[]) => {
   const payload = Buffer.concat(parts);
   return Buffer.concat([u32(8 + payload.length), Buffer.from(type, 'latin1'), payload]);
 };
-const fullBox = (type: string, version: number, flags: number, ...parts: Buffer[]) => box(type, u8(version), u8(flags >> 16), u16(flags & 0xffff), ...parts);
+const fullBox = (type: string, version: number, flags: number, ...parts: Buffer[]) =>
+  box(type, u8(version), u8(flags >> 16), u16(flags & 0xffff), ...parts);
 
 /** The display matrix for a rotation (16.16 and 2.30 fixed point, as tkhd stores it). */
 function matrix(rotation: number): Buffer {
   const one = 0x00010000;
-  const [a, b, c, d] = rotation === 90 ? [0, one, -one, 0] : rotation === 180 ? [-one, 0, 0, -one] : rotation === 270 ? [0, -one, one, 0] : [one, 0, 0, one];
+  const [a, b, c, d] =
+    rotation === 90 ? [0, one, -one, 0] : rotation === 180 ? [-one, 0, 0, -one] : rotation === 270 ? [0, -one, one, 0] : [one, 0, 0, one];
   return Buffer.concat([s32(a), s32(b), s32(0), s32(c), s32(d), s32(0), s32(0), s32(0), s32(0x40000000)]);
 }
 
@@ -59,7 +73,16 @@ interface TrackPlan {
 function esds(): Buffer {
   // ES_Descriptor → DecoderConfigDescriptor (AAC, audio stream) → AudioSpecificConfig (AAC LC, 48 kHz, stereo).
   const decoderSpecific = Buffer.concat([u8(0x05), u8(2), Buffer.from([0x11, 0x90])]);
-  const decoderConfig = Buffer.concat([u8(0x04), u8(13 + decoderSpecific.length), u8(0x40), u8(0x15), zeros(3), u32(128_000), u32(128_000), decoderSpecific]);
+  const decoderConfig = Buffer.concat([
+    u8(0x04),
+    u8(13 + decoderSpecific.length),
+    u8(0x40),
+    u8(0x15),
+    zeros(3),
+    u32(128_000),
+    u32(128_000),
+    decoderSpecific,
+  ]);
   const sl = Buffer.concat([u8(0x06), u8(1), u8(0x02)]);
   const es = Buffer.concat([u8(0x03), u8(3 + decoderConfig.length + sl.length), u16(1), u8(0), decoderConfig, sl]);
   return fullBox('esds', 0, 0, es);
@@ -67,21 +90,63 @@ function esds(): Buffer {
 
 function sampleEntry(plan: TrackPlan, f: Required<VideoFixture>): Buffer {
   if (plan.kind === 'audio') {
-    return box('mp4a', zeros(6), u16(1), zeros(8), u16(2), u16(16), u16(0), u16(0), u32(48_000 << 16 >>> 0), esds());
+    return box('mp4a', zeros(6), u16(1), zeros(8), u16(2), u16(16), u16(0), u16(0), u32((48_000 << 16) >>> 0), esds());
   }
   const config =
     f.videoCodec === 'avc1'
       ? box('avcC', Buffer.from([1, 100, 0, 40, 0xff, 0xe1, 0, 4, 0x67, 0x64, 0, 0x28, 1, 0, 4, 0x68, 0xee, 0x3c, 0x80]))
       : box('hvcC', Buffer.from([1, 1, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 0x5d, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0]));
-  return box(f.videoCodec, zeros(6), u16(1), u16(0), u16(0), zeros(12), u16(f.width), u16(f.height), u32(0x00480000), u32(0x00480000), u32(0), u16(1), zeros(32), u16(0x0018), Buffer.from([0xff, 0xff]), config);
+  return box(
+    f.videoCodec,
+    zeros(6),
+    u16(1),
+    u16(0),
+    u16(0),
+    zeros(12),
+    u16(f.width),
+    u16(f.height),
+    u32(0x00480000),
+    u32(0x00480000),
+    u32(0),
+    u16(1),
+    zeros(32),
+    u16(0x0018),
+    Buffer.from([0xff, 0xff]),
+    config,
+  );
 }
 
 function trak(plan: TrackPlan, f: Required<VideoFixture>, movieDuration: number): Buffer {
   const video = plan.kind === 'video';
   const mediaDuration = plan.sampleCount * plan.sampleDelta;
-  const tkhd = fullBox('tkhd', 0, 3, u32(0), u32(0), u32(plan.id), u32(0), u32(movieDuration), zeros(8), u16(0), u16(0), u16(video ? 0 : 0x0100), u16(0), matrix(video ? f.rotation : 0), u32(video ? f.width << 16 : 0), u32(video ? f.height << 16 : 0));
+  const tkhd = fullBox(
+    'tkhd',
+    0,
+    3,
+    u32(0),
+    u32(0),
+    u32(plan.id),
+    u32(0),
+    u32(movieDuration),
+    zeros(8),
+    u16(0),
+    u16(0),
+    u16(video ? 0 : 0x0100),
+    u16(0),
+    matrix(video ? f.rotation : 0),
+    u32(video ? f.width << 16 : 0),
+    u32(video ? f.height << 16 : 0),
+  );
   const mdhd = fullBox('mdhd', 0, 0, u32(0), u32(0), u32(plan.timescale), u32(mediaDuration), u16(0x55c4), u16(0));
-  const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from(video ? 'vide' : 'soun'), zeros(12), Buffer.from(video ? 'VideoHandler\0' : 'SoundHandler\0'));
+  const hdlr = fullBox(
+    'hdlr',
+    0,
+    0,
+    u32(0),
+    Buffer.from(video ? 'vide' : 'soun'),
+    zeros(12),
+    Buffer.from(video ? 'VideoHandler\0' : 'SoundHandler\0'),
+  );
   const header = video ? fullBox('vmhd', 0, 1, zeros(8)) : fullBox('smhd', 0, 0, zeros(4));
   const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
   const stbl = box(
@@ -97,14 +162,40 @@ function trak(plan: TrackPlan, f: Required<VideoFixture>, movieDuration: number)
 
 function moov(plans: TrackPlan[], f: Required<VideoFixture>): Buffer {
   const duration = Math.round(f.seconds * 1000);
-  const mvhd = fullBox('mvhd', 0, 0, u32(0), u32(0), u32(1000), u32(duration), u32(0x00010000), u16(0x0100), zeros(10), matrix(0), zeros(24), u32(plans.length + 1));
+  const mvhd = fullBox(
+    'mvhd',
+    0,
+    0,
+    u32(0),
+    u32(0),
+    u32(1000),
+    u32(duration),
+    u32(0x00010000),
+    u16(0x0100),
+    zeros(10),
+    matrix(0),
+    zeros(24),
+    u32(plans.length + 1),
+  );
   return box('moov', mvhd, ...plans.map((p) => trak(p, f, duration)));
 }
 
 /** Writes the file; returns its size in bytes. */
 export async function writeVideoFixture(path: string, fixture: VideoFixture): Promise<number> {
-  const f: Required<VideoFixture> = { fps: 30, audio: true, container: 'mp4', moovAtEnd: false, rotation: 0, videoCodec: 'avc1', mediaBytes: 0, ...fixture };
-  const ftyp = f.container === 'mov' ? box('ftyp', Buffer.from('qt  '), u32(0x200), Buffer.from('qt  ')) : box('ftyp', Buffer.from('isom'), u32(0x200), Buffer.from('isomiso2avc1mp41'));
+  const f: Required<VideoFixture> = {
+    fps: 30,
+    audio: true,
+    container: 'mp4',
+    moovAtEnd: false,
+    rotation: 0,
+    videoCodec: 'avc1',
+    mediaBytes: 0,
+    ...fixture,
+  };
+  const ftyp =
+    f.container === 'mov'
+      ? box('ftyp', Buffer.from('qt  '), u32(0x200), Buffer.from('qt  '))
+      : box('ftyp', Buffer.from('isom'), u32(0x200), Buffer.from('isomiso2avc1mp41'));
   const frames = Math.max(1, Math.round(f.seconds * f.fps));
   const audioFrames = f.audio ? Math.max(1, Math.round((f.seconds * 48_000) / 1024)) : 0;
   const needed = frames * 8 + audioFrames * 4;
@@ -112,7 +203,19 @@ export async function writeVideoFixture(path: string, fixture: VideoFixture): Pr
   const videoSample = Math.floor((mediaBytes - audioFrames * 4) / frames);
   const plan = (offsetBase: number): TrackPlan[] => [
     { kind: 'video', id: 1, timescale: f.fps * 1000, sampleCount: frames, sampleDelta: 1000, sampleSize: videoSample, offset: offsetBase },
-    ...(f.audio ? [{ kind: 'audio' as const, id: 2, timescale: 48_000, sampleCount: audioFrames, sampleDelta: 1024, sampleSize: 4, offset: offsetBase + frames * videoSample }] : []),
+    ...(f.audio
+      ? [
+          {
+            kind: 'audio' as const,
+            id: 2,
+            timescale: 48_000,
+            sampleCount: audioFrames,
+            sampleDelta: 1024,
+            sampleSize: 4,
+            offset: offsetBase + frames * videoSample,
+          },
+        ]
+      : []),
   ];
   // The movie box's size does not depend on the offsets, so lay it out once to learn it.
   const moovSize = moov(plan(0), f).length;

@@ -39,9 +39,7 @@ export async function workflowHarness(policy: Partial<ApprovalPolicy> = {}): Pro
   bus.subscribe({ notify: async (e) => void events.push(e) });
   const publishers = [
     new SandboxPublisher(),
-    ...(['x', 'linkedin', 'facebook', 'instagram', 'pinterest', 'mastodon', 'bluesky'] as const).map(
-      (n) => new RecordingPublisher(n),
-    ),
+    ...(['x', 'linkedin', 'facebook', 'instagram', 'pinterest', 'mastodon', 'bluesky'] as const).map((n) => new RecordingPublisher(n)),
   ];
   const gl = createGreenlight({
     store,

@@ -26,9 +26,13 @@ describe('METRICS_ENABLED and METRICS_TOKEN', () => {
 
   it('turn /metrics on, with or without a bearer token, and say which', () => {
     expect(loadConfig({ METRICS_ENABLED: 'true' }).prometheus).toEqual({ token: null });
-    expect(loadConfig({ METRICS_ENABLED: 'yes', METRICS_TOKEN: ' a-token-long-enough-0123 ' }).prometheus).toEqual({ token: 'a-token-long-enough-0123' });
-    expect(metricsLine({ METRICS_ENABLED: 'true' })).toMatch(/^on   metrics .*open to anyone who reaches the port/);
-    expect(metricsLine({ METRICS_ENABLED: 'true', METRICS_TOKEN: 'a-token-long-enough-0123' })).toBe('on   metrics      GET /metrics (Prometheus) with the bearer token METRICS_TOKEN');
+    expect(loadConfig({ METRICS_ENABLED: 'yes', METRICS_TOKEN: ' a-token-long-enough-0123 ' }).prometheus).toEqual({
+      token: 'a-token-long-enough-0123',
+    });
+    expect(metricsLine({ METRICS_ENABLED: 'true' })).toMatch(/^on {3}metrics .*open to anyone who reaches the port/);
+    expect(metricsLine({ METRICS_ENABLED: 'true', METRICS_TOKEN: 'a-token-long-enough-0123' })).toBe(
+      'on   metrics      GET /metrics (Prometheus) with the bearer token METRICS_TOKEN',
+    );
   });
 
   it('refuse invalid values naming the variable, without echoing a token', () => {

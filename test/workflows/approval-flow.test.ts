@@ -19,7 +19,9 @@ describe('approval workflow over SQLite', () => {
     expect(post.revision.number).toBe(1);
     expect(h.events.map((e) => e.type)).toEqual(['post.submitted']);
     const audit = await h.store.listAudit({});
-    expect(audit).toEqual([expect.objectContaining({ action: 'post.submitted', actorId: author.id, platform: 'slack', postId: post.post.id })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'post.submitted', actorId: author.id, platform: 'slack', postId: post.post.id }),
+    ]);
   });
 
   it('stores nothing and tells nobody when the draft is invalid', async () => {
@@ -45,7 +47,12 @@ describe('approval workflow over SQLite', () => {
     expect(self).toMatchObject({ ok: false, refusal: { code: 'not_approver' } });
     expect((await h.store.getPost(id))!.decisions).toEqual([]);
 
-    const changes = await h.gl.decide(alice, { postId: id, revisionId: post.revision.id, kind: 'request_changes', comment: 'Mention the date' });
+    const changes = await h.gl.decide(alice, {
+      postId: id,
+      revisionId: post.revision.id,
+      kind: 'request_changes',
+      comment: 'Mention the date',
+    });
     expect(changes).toMatchObject({ ok: true, outcome: 'changes_requested' });
 
     const revised = await h.gl.reviseDraft(author, id, post.revision.id, h.draft({ text: 'Our spring sale starts Monday 9 March!' }));
@@ -61,12 +68,24 @@ describe('approval workflow over SQLite', () => {
     if (!approved.ok) return;
     expect(approved.post.post.status).toBe('approved');
     expect(approved.post.publications).toEqual([
-      expect.objectContaining({ network: 'sandbox', status: 'scheduled', revisionId: revised.post.revision.id, dueAt: post.post.publishAt }),
+      expect.objectContaining({
+        network: 'sandbox',
+        status: 'scheduled',
+        revisionId: revised.post.revision.id,
+        dueAt: post.post.publishAt,
+      }),
     ]);
 
     expect(h.events.map((e) => e.type)).toEqual(['post.submitted', 'post.decided', 'post.revised', 'post.decided']);
     const actions = (await h.store.listAudit({})).map((e) => e.action);
-    expect(actions).toEqual(['post.submitted', 'decision.request_changes', 'post.changes_requested', 'post.revised', 'decision.approve', 'post.approved']);
+    expect(actions).toEqual([
+      'post.submitted',
+      'decision.request_changes',
+      'post.changes_requested',
+      'post.revised',
+      'decision.approve',
+      'post.approved',
+    ]);
   });
 
   it('resets approvals when the author edits: REQUIRED_APPROVALS=2 needs two fresh approvals on the new revision', async () => {
@@ -80,7 +99,9 @@ describe('approval workflow over SQLite', () => {
     const revised = await h.gl.reviseDraft(author, post.post.id, null, h.draft({ text: 'Edited' }));
     if (!revised.ok) throw new Error('refused');
     const r2 = revised.post.revision.id;
-    expect(await h.gl.decide(bob, { postId: post.post.id, revisionId: r2, kind: 'approve' })).toMatchObject({ outcome: 'approval_recorded' });
+    expect(await h.gl.decide(bob, { postId: post.post.id, revisionId: r2, kind: 'approve' })).toMatchObject({
+      outcome: 'approval_recorded',
+    });
     const second = await h.gl.decide(alice, { postId: post.post.id, revisionId: r2, kind: 'approve' });
     expect(second).toMatchObject({ ok: true, outcome: 'approved' });
     const again = await h.gl.decide(bob, { postId: post.post.id, revisionId: r2, kind: 'approve' });
@@ -112,16 +133,28 @@ describe('approval workflow over SQLite', () => {
     const { author, post } = await submitted(h);
     const other = await h.person('U_OTHER');
     const alice = await h.person('U_APPROVER1');
-    expect(await h.gl.reviseDraft(other, post.post.id, null, h.draft({ text: 'Mine now' }))).toMatchObject({ ok: false, refusal: { code: 'not_author' } });
+    expect(await h.gl.reviseDraft(other, post.post.id, null, h.draft({ text: 'Mine now' }))).toMatchObject({
+      ok: false,
+      refusal: { code: 'not_author' },
+    });
     expect(await h.gl.reviseDraft(author, post.post.id, null, h.draft())).toMatchObject({ ok: false, refusal: { code: 'unchanged' } });
     const r2 = await h.gl.reviseDraft(author, post.post.id, post.revision.id, h.draft({ text: 'Second' }));
     expect(r2.ok).toBe(true);
-    expect(await h.gl.reviseDraft(author, post.post.id, post.revision.id, h.draft({ text: 'Third' }))).toMatchObject({ ok: false, refusal: { code: 'outdated_revision' } });
-    expect(await h.gl.reviseDraft(author, post.post.id, null, h.draft({ text: '' }))).toMatchObject({ ok: false, errors: { text: 'Write the text of the post.' } });
+    expect(await h.gl.reviseDraft(author, post.post.id, post.revision.id, h.draft({ text: 'Third' }))).toMatchObject({
+      ok: false,
+      refusal: { code: 'outdated_revision' },
+    });
+    expect(await h.gl.reviseDraft(author, post.post.id, null, h.draft({ text: '' }))).toMatchObject({
+      ok: false,
+      errors: { text: 'Write the text of the post.' },
+    });
 
     const current = (await h.store.getPost(post.post.id))!;
     await h.gl.decide(alice, { postId: post.post.id, revisionId: current.revision.id, kind: 'reject', comment: 'No' });
-    expect(await h.gl.reviseDraft(author, post.post.id, null, h.draft({ text: 'Please?' }))).toMatchObject({ ok: false, refusal: { code: 'not_editable' } });
+    expect(await h.gl.reviseDraft(author, post.post.id, null, h.draft({ text: 'Please?' }))).toMatchObject({
+      ok: false,
+      refusal: { code: 'not_editable' },
+    });
     expect((await h.store.getPost(post.post.id))!.revision.number).toBe(2);
   });
 

@@ -16,7 +16,12 @@ async function story(harness: Harness) {
   const created = await harness.gl.submitDraft(author, harness.draft());
   if (!created.ok) throw new Error('submit');
   harness.clock.advance(3600_000);
-  await harness.gl.decide(alice, { postId: created.post.post.id, revisionId: created.post.revision.id, kind: 'request_changes', comment: '=HYPERLINK("http://evil")' });
+  await harness.gl.decide(alice, {
+    postId: created.post.post.id,
+    revisionId: created.post.revision.id,
+    kind: 'request_changes',
+    comment: '=HYPERLINK("http://evil")',
+  });
   return created.post;
 }
 
@@ -29,7 +34,11 @@ describe('audit export', () => {
     expect(count).toBe(3);
     const lines = out.trimEnd().split('\r\n');
     expect(lines[0]).toBe('id,at,platform,actor_id,actor,action,post_id,revision_id,details');
-    expect(lines[1]).toMatch(new RegExp(`^1,2026-03-02T09:00:00.000Z,slack,\\d+,"'=SUM\\(1\\) ""Ann"" \\(slack:U_AUTHOR\\)",post.submitted,${post.post.id},${post.revision.id},`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^1,2026-03-02T09:00:00.000Z,slack,\\d+,"'=SUM\\(1\\) ""Ann"" \\(slack:U_AUTHOR\\)",post.submitted,${post.post.id},${post.revision.id},`,
+      ),
+    );
     expect(lines[2]).toContain('decision.request_changes');
     expect(lines[2]).toContain('2026-03-02T10:00:00.000Z');
   });
@@ -39,9 +48,16 @@ describe('audit export', () => {
     await story(h);
     let out = '';
     await exportAudit(h.store, { format: 'jsonl', since: new Date('2026-03-02T09:30:00Z') }, (c) => void (out += c));
-    const entries = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const entries = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(entries.map((e) => e.action)).toEqual(['decision.request_changes', 'post.changes_requested']);
-    expect(entries[0]).toMatchObject({ platform: 'slack', at: '2026-03-02T10:00:00.000Z', details: { comment: '=HYPERLINK("http://evil")', revision: 1 } });
+    expect(entries[0]).toMatchObject({
+      platform: 'slack',
+      at: '2026-03-02T10:00:00.000Z',
+      details: { comment: '=HYPERLINK("http://evil")', revision: 1 },
+    });
   });
 
   it('is what `npm run audit` prints, from the database DATABASE_URL names', async () => {

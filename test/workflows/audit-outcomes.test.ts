@@ -35,7 +35,9 @@ function reconcile(lines: Line[]) {
   return [...approved].map((key) => {
     const entries = history.get(key) ?? [];
     // A send Greenlight made: recorded as it settled, or reported after its claim was lost.
-    const sends = entries.filter((e) => e.action === 'publication.published' || (e.action === 'publication.late_outcome' && e.details.outcome === 'published'));
+    const sends = entries.filter(
+      (e) => e.action === 'publication.published' || (e.action === 'publication.late_outcome' && e.details.outcome === 'published'),
+    );
     return {
       key,
       actions: entries.map((e) => e.action.slice('publication.'.length)),
@@ -60,7 +62,9 @@ describe('the audit trail covers every publication outcome', () => {
     expect(await h.gl.retryPublication(h.approver, refused, await pubId(refused))).toMatchObject({ ok: true });
     await h.scheduler.idle();
 
-    h.x.next({ error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is rate limiting (429)', retryAfterMs: 10 * MINUTE }) });
+    h.x.next({
+      error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is rate limiting (429)', retryAfterMs: 10 * MINUTE }),
+    });
     const flaky = await h.approved({ publishAt: null, text: 'Flaky' });
     await h.timers.advance(HOUR);
     await h.scheduler.idle();
@@ -83,16 +87,26 @@ describe('the audit trail covers every publication outcome', () => {
     const lost = await h.approved({ publishAt: null, text: 'Claim lost' });
     const lostPub = await pubId(lost);
     const now = h.clock.now();
-    expect(await h.store.claimPublications([lostPub], { owner: 'slow-process', now, leaseUntil: new Date(now.getTime() + MINUTE) })).toHaveLength(1);
+    expect(
+      await h.store.claimPublications([lostPub], { owner: 'slow-process', now, leaseUntil: new Date(now.getTime() + MINUTE) }),
+    ).toHaveLength(1);
     expect(await h.store.markSending(lostPub, 'slow-process', now)).toBe(true);
     h.clock.advance(2 * MINUTE);
     expect(await h.store.abandonStaleClaim({ id: lostPub, owner: 'slow-process', now: h.clock.now() }, 'claim expired')).toBeDefined();
-    const late = await h.store.settlePublication(lostPub, 'slow-process', { status: 'published', externalId: 'x-99', url: 'https://x.com/acme/status/99' }, h.clock.now());
+    const late = await h.store.settlePublication(
+      lostPub,
+      'slow-process',
+      { status: 'published', externalId: 'x-99', url: 'https://x.com/acme/status/99' },
+      h.clock.now(),
+    );
     expect(late).toBeUndefined(); // the claim was lost: the record still says "unknown"
 
     let out = '';
     await exportAudit(h.store, { format: 'jsonl' }, (chunk) => void (out += chunk));
-    const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+    const lines = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
     const outcomes = reconcile(lines);
 
     // Nothing lost: every approved (post, network) has an outcome; nothing twice: one send at most.
@@ -105,7 +119,11 @@ describe('the audit trail covers every publication outcome', () => {
     expect(of(both, 'sandbox')).toMatchObject({ actions: ['published'], sends: 1, urls: [expect.stringMatching(/^https:\/\/sandbox/)] });
     expect(of(refused)).toMatchObject({ actions: ['failed', 'retry', 'published'], sends: 1 });
     expect(of(flaky)).toMatchObject({ actions: ['retry_scheduled', 'published'], sends: 1 });
-    expect(of(unknown)).toMatchObject({ actions: ['needs_attention', 'marked_published'], sends: 0, urls: ['https://x.com/acme/status/7'] });
+    expect(of(unknown)).toMatchObject({
+      actions: ['needs_attention', 'marked_published'],
+      sends: 0,
+      urls: ['https://x.com/acme/status/7'],
+    });
     expect(of(cancelled)).toMatchObject({ actions: ['cancelled'], sends: 0 });
     expect(of(missed)).toMatchObject({ actions: ['missed'], sends: 0 });
     expect(of(lost)).toMatchObject({ actions: ['needs_attention', 'late_outcome'], sends: 1, urls: ['https://x.com/acme/status/99'] });
@@ -118,7 +136,10 @@ describe('the audit trail covers every publication outcome', () => {
     expect(entry(flaky, 'retry_scheduled').details).toMatchObject({ error: 'X is rate limiting (429)', retryAt: expect.any(String) });
     expect(entry(unknown, 'needs_attention').details).toMatchObject({ error: 'X did not answer in time' });
     expect(entry(unknown, 'marked_published')).toMatchObject({ actor: 'Approver (slack:U_APPROVER)' });
-    expect(entry(cancelled, 'cancelled')).toMatchObject({ actor: 'Author (slack:U_AUTHOR)', details: { network: 'x', publicationId: expect.any(Number) } });
+    expect(entry(cancelled, 'cancelled')).toMatchObject({
+      actor: 'Author (slack:U_AUTHOR)',
+      details: { network: 'x', publicationId: expect.any(Number) },
+    });
     expect(entry(lost, 'needs_attention').details).toMatchObject({ reason: 'claim expired' });
     expect(entry(lost, 'late_outcome').details).toMatchObject({ outcome: 'published', externalId: 'x-99', status: 'needs_attention' });
   });

@@ -186,13 +186,24 @@ export class NewsCourier {
     this.#busy.add(lane);
     // The lease is renewed while the chat is slow, so no other process takes the lane over
     // from a delivery that is still going.
-    const heartbeat = setInterval(() => {
-      void this.store.renewNewsLease(ids, owner, leaseUntil()).catch(() => undefined);
-    }, Math.max(1000, leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        void this.store.renewNewsLease(ids, owner, leaseUntil()).catch(() => undefined);
+      },
+      Math.max(1000, leaseMs / 3),
+    );
     heartbeat.unref();
     try {
       const news = await this.#read(items);
-      const delivering = items.map((item, i): DeliveringNews => ({ id: item.id, news: news[i]!, lookFirst: item.lookFirst, progress: item.progress, createdAt: item.createdAt }));
+      const delivering = items.map(
+        (item, i): DeliveringNews => ({
+          id: item.id,
+          news: news[i]!,
+          lookFirst: item.lookFirst,
+          progress: item.progress,
+          createdAt: item.createdAt,
+        }),
+      );
       await this.channel.deliver({
         items: delivering,
         done: async (done, step, value) => {
@@ -206,7 +217,9 @@ export class NewsCourier {
         await this.store.hurryNews(this.platform, this.clock.now());
       }
     } catch (error) {
-      await this.#failed(items, error, progress).catch((e: unknown) => this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }));
+      await this.#failed(items, error, progress).catch((e: unknown) =>
+        this.logger.error('could not record a failed chat delivery', { platform: this.platform, error: e }),
+      );
     } finally {
       clearInterval(heartbeat);
       this.#busy.delete(lane);
@@ -236,15 +249,28 @@ export class NewsCourier {
   async #failed(items: NewsItem[], error: unknown, progress: ReadonlyMap<number, Record<string, unknown>>): Promise<void> {
     const now = this.clock.now();
     const failure =
-      error instanceof NewsDeliveryError ? error : new NewsDeliveryError(error instanceof Error ? error.message : String(error), { maybeDelivered: true, cause: error });
+      error instanceof NewsDeliveryError
+        ? error
+        : new NewsDeliveryError(error instanceof Error ? error.message : String(error), { maybeDelivered: true, cause: error });
     const reason = redact(failure.message);
     const lane = items[0]!.lane;
     const { owner } = this.options;
     const done = failure.permanent ? items : items.filter((i) => i.attempts >= this.options.maxAttempts);
     if (done.length) {
       const why = failure.permanent ? reason : `gave up after ${done[0]!.attempts} attempts: ${reason}`;
-      this.logger.error('chat news could not be delivered and was given up', { platform: this.platform, lane, rows: done.map((i) => i.id), kinds: [...new Set(done.map((i) => i.kind))], error: why });
-      await this.store.settleNews(done.map((i) => i.id), owner, { status: 'failed', error: why }, now);
+      this.logger.error('chat news could not be delivered and was given up', {
+        platform: this.platform,
+        lane,
+        rows: done.map((i) => i.id),
+        kinds: [...new Set(done.map((i) => i.kind))],
+        error: why,
+      });
+      await this.store.settleNews(
+        done.map((i) => i.id),
+        owner,
+        { status: 'failed', error: why },
+        now,
+      );
     }
     const rest = items.filter((i) => !done.includes(i));
     if (!rest.length) return;
@@ -252,7 +278,13 @@ export class NewsCourier {
     if (failure.retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now.getTime() + failure.retryAfterMs);
     const wait = Math.max(failure.retryAfterMs ?? 0, this.#backoff(rest[0]!.attempts));
     const retryAt = new Date(now.getTime() + wait);
-    this.logger.warn('chat news not delivered yet; will retry', { platform: this.platform, lane, attempt: rest[0]!.attempts, retryInMs: wait, error: reason });
+    this.logger.warn('chat news not delivered yet; will retry', {
+      platform: this.platform,
+      lane,
+      attempt: rest[0]!.attempts,
+      retryInMs: wait,
+      error: reason,
+    });
     // Once an attempt may have reached the chat, every later one looks first, until delivered.
     for (const maybeDelivered of [true, false]) {
       const ids = rest.filter((i) => (failure.maybeDelivered || i.lookFirst) === maybeDelivered).map((i) => i.id);
@@ -290,5 +322,9 @@ export class NewsCourier {
 
 /** A row this version cannot read will never become readable: give it up at once. */
 function unreadable(item: NewsItem, error: unknown): NewsDeliveryError {
-  return new NewsDeliveryError(`outbox row ${item.id} (${item.kind}) could not be read`, { permanent: true, maybeDelivered: false, cause: error });
+  return new NewsDeliveryError(`outbox row ${item.id} (${item.kind}) could not be read`, {
+    permanent: true,
+    maybeDelivered: false,
+    cause: error,
+  });
 }

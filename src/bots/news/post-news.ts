@@ -53,7 +53,11 @@ export interface PostNewsSurface<C extends CardPlace> {
   onCardRefused(postId: number, error: NewsDeliveryError): void;
 }
 
-export async function deliverPostNews<C extends CardPlace>(surface: PostNewsSurface<C>, items: EventItem[], delivery: NewsDelivery): Promise<void> {
+export async function deliverPostNews<C extends CardPlace>(
+  surface: PostNewsSurface<C>,
+  items: EventItem[],
+  delivery: NewsDelivery,
+): Promise<void> {
   const first = items[0]!.news.event.post;
   const postId = first.post.id;
   let card = await surface.knownCard(postId);
@@ -98,7 +102,11 @@ export async function deliverPostNews<C extends CardPlace>(surface: PostNewsSurf
   });
   if (thread.length) {
     if (card) await surface.postInThread(card, thread, items, delivery);
-    else await delivery.done(thread.flatMap((l) => l.ids), 'thread'); // no card to reply under
+    else
+      await delivery.done(
+        thread.flatMap((l) => l.ids),
+        'thread',
+      ); // no card to reply under
   }
 
   const notes: StampedLine[] = [];

@@ -5,7 +5,8 @@ import type { Markup } from './markup.js';
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const n = (value: number | null) => (value === null ? 'n/a' : compact.format(value));
-const signed = (value: number | null) => (value === null ? '' : value === 0 ? ' (±0)' : ` (${value > 0 ? '+' : '−'}${compact.format(Math.abs(value))})`);
+const signed = (value: number | null) =>
+  value === null ? '' : value === 0 ? ' (±0)' : ` (${value > 0 ? '+' : '−'}${compact.format(Math.abs(value))})`;
 
 /** "❤️ 45 (+12) · 💬 3 (+1) · 🔁 2 · 👁 1.2K": "n/a" where a network gives no figure. */
 export function figuresLine(f: DigestFigures, change?: DigestFigures): string {

@@ -47,17 +47,28 @@ export function eventLines(event: LaterEvent, c: LineContext): EventLines {
       };
     }
     case 'post.revised':
-      return { thread: { text: `✏️ Revised by ${m.person(event.actor)} (now revision ${c.describe(event.post).revisionNumber}); earlier approvals no longer count.` } };
+      return {
+        thread: {
+          text: `✏️ Revised by ${m.person(event.actor)} (now revision ${c.describe(event.post).revisionNumber}); earlier approvals no longer count.`,
+        },
+      };
     case 'post.cancelled':
       return { thread: { text: `🚫 Cancelled by ${m.person(event.actor)}.` } };
     case 'post.expired': {
       const view = c.describe(event.post);
-      return { thread: expiredLine(m, view), author: { text: `⌛ Post #${view.id} was not approved before its publish time, so it was not published. An approver can still publish it now or reschedule it.` } };
+      return {
+        thread: expiredLine(m, view),
+        author: {
+          text: `⌛ Post #${view.id} was not approved before its publish time, so it was not published. An approver can still publish it now or reschedule it.`,
+        },
+      };
     }
     case 'post.reminder': {
       const view = c.describe(event.post);
       const left = view.publishAt ? formatDuration(view.publishAt.getTime() - c.now.getTime()) : '';
-      return { thread: { text: `⏰ ${c.approverMentions} post #${view.id} publishes in ${left} and still needs approval.`.replace(/\s+/g, ' ') } };
+      return {
+        thread: { text: `⏰ ${c.approverMentions} post #${view.id} publishes in ${left} and still needs approval.`.replace(/\s+/g, ' ') },
+      };
     }
     case 'post.rescheduled':
       return { thread: rescheduledLine(m, c.describe(event.post), event.actor, event.action) };
@@ -69,7 +80,10 @@ export function eventLines(event: LaterEvent, c: LineContext): EventLines {
       return { thread: heldLine(m, c.describe(event.post), event.publication) };
     case 'publication.failed': {
       const view = c.describe(event.post);
-      return { thread: failedLine(m, view, event.publication, event.willRetry), author: event.willRetry ? undefined : failedNotice(m, view, event.publication) };
+      return {
+        thread: failedLine(m, view, event.publication, event.willRetry),
+        author: event.willRetry ? undefined : failedNotice(m, view, event.publication),
+      };
     }
     case 'publication.needs_attention': {
       const view = c.describe(event.post);
@@ -94,18 +108,28 @@ export function submittedReceipt(m: Markup, view: PostView, permalink: string | 
 
 /** To the author when the approvals channel refused the card: the post is safe, here is why. */
 export function cardNotShownNotice(m: Markup, postId: number, reason: string, fix: string): Line {
-  return { text: m.text(`Post #${postId} is saved and waiting for approval, but I could not show it in the approvals channel (${reason}). ${fix}`) };
+  return {
+    text: m.text(`Post #${postId} is saved and waiting for approval, but I could not show it in the approvals channel (${reason}). ${fix}`),
+  };
 }
 
 /** To the author, after each decision; "changes requested" comes with an Edit button. */
-export function decisionNotice(m: Markup, view: PostView, decision: Decision, outcome: DecisionOutcome, permalink: string | undefined): Line {
+export function decisionNotice(
+  m: Markup,
+  view: PostView,
+  decision: Decision,
+  outcome: DecisionOutcome,
+  permalink: string | undefined,
+): Line {
   const by = m.person(decision.approver);
   const post = `post #${view.id}`;
   switch (outcome) {
     case 'approved':
       return { text: `✅ ${by} approved ${post} (${cardLink(m, permalink)}). ${publishTimeClause(m, view)}.` };
     case 'approval_recorded':
-      return { text: `👍 ${by} approved ${post} (${cardLink(m, permalink)}). It needs ${view.remainingApprovals} more approval${view.remainingApprovals === 1 ? '' : 's'}.` };
+      return {
+        text: `👍 ${by} approved ${post} (${cardLink(m, permalink)}). It needs ${view.remainingApprovals} more approval${view.remainingApprovals === 1 ? '' : 's'}.`,
+      };
     case 'rejected':
       return { text: `⛔ ${by} rejected ${post}${quote(m, decision.comment)}` };
     case 'changes_requested':
@@ -158,7 +182,9 @@ export function progressLine(publication: Publication, progress: PublishProgress
   switch (progress.stage) {
     case 'uploading': {
       const percent = progress.totalBytes ? Math.floor((progress.bytesSent / progress.totalBytes) * 100) : 0;
-      return { text: `⬆️ Uploading the video to ${where}: ${percent}% (${formatMegabytes(progress.bytesSent, 'down')} of ${formatMegabytes(progress.totalBytes, 'up')} sent).` };
+      return {
+        text: `⬆️ Uploading the video to ${where}: ${percent}% (${formatMegabytes(progress.bytesSent, 'down')} of ${formatMegabytes(progress.totalBytes, 'up')} sent).`,
+      };
     }
     case 'processing':
       return { text: `⚙️ The video is on ${where}, which is processing it.` };
@@ -171,7 +197,9 @@ export function progressLine(publication: Publication, progress: PublishProgress
 export function heldLine(m: Markup, view: PostView, publication: Publication): Line {
   const where = NETWORK_LABELS[publication.network];
   const link = publication.url ? ` (${m.link(publication.url, 'open')})` : '';
-  return { text: `⏳ Uploaded to ${where}${link}: private until ${formatInstant(publication.dueAt, view.publishZone)}, when ${where} publishes it by itself. Cancelling the post before then keeps it private.` };
+  return {
+    text: `⏳ Uploaded to ${where}${link}: private until ${formatInstant(publication.dueAt, view.publishZone)}, when ${where} publishes it by itself. Cancelling the post before then keeps it private.`,
+  };
 }
 
 export function publishedNotice(m: Markup, view: PostView, publication: Publication): Line {
@@ -206,7 +234,8 @@ export function needsAttentionNotice(view: PostView, publication: Publication): 
 /** The outcome is unknown: a person checks the account, then says what happened. */
 export function needsAttentionLine(m: Markup, view: PostView, publication: Publication): Line {
   const where = NETWORK_LABELS[publication.network];
-  const text = `⚠️ ${where}: the outcome for post #${view.id} is unknown, so it is not retried by itself. Check the account before retrying. ${publication.lastError ? sentence(m.text(publication.lastError)) : ''}`.trim();
+  const text =
+    `⚠️ ${where}: the outcome for post #${view.id} is unknown, so it is not retried by itself. Check the account before retrying. ${publication.lastError ? sentence(m.text(publication.lastError)) : ''}`.trim();
   return {
     text,
     actions: [
@@ -215,35 +244,60 @@ export function needsAttentionLine(m: Markup, view: PostView, publication: Publi
         label: 'Mark as published',
         postId: view.id,
         publicationId: publication.id,
-        confirm: { title: 'Mark as published?', text: `Only if the post is on ${where}: it will not be sent again.`, confirm: 'It is published', deny: 'Back' },
+        confirm: {
+          title: 'Mark as published?',
+          text: `Only if the post is on ${where}: it will not be sent again.`,
+          confirm: 'It is published',
+          deny: 'Back',
+        },
       },
       retry(view, publication, {
         style: undefined,
-        confirm: { title: 'Send it again?', text: `Only if the post is NOT on ${where}: otherwise it will appear twice.`, confirm: 'Send again', deny: 'Back', danger: true },
+        confirm: {
+          title: 'Send it again?',
+          text: `Only if the post is NOT on ${where}: otherwise it will appear twice.`,
+          confirm: 'Send again',
+          deny: 'Back',
+          danger: true,
+        },
       }),
     ],
   };
 }
 
-export function missedLine(m: Markup, view: PostView, publication: Publication): Line {
+export function missedLine(_m: Markup, view: PostView, publication: Publication): Line {
   const where = NETWORK_LABELS[publication.network];
   return {
     text: `⏸ ${where}: post #${view.id} was due at ${formatInstant(publication.dueAt, view.publishZone)} while Greenlight was not running, so it was not published late. Approvers decide:`,
-    actions: rescheduleActions(view, { kind: 'publish_now', label: 'Publish now', style: 'primary', postId: view.id, revisionId: view.revisionId }),
+    actions: rescheduleActions(view, {
+      kind: 'publish_now',
+      label: 'Publish now',
+      style: 'primary',
+      postId: view.id,
+      revisionId: view.revisionId,
+    }),
   };
 }
 
-export function expiredLine(m: Markup, view: PostView): Line {
+export function expiredLine(_m: Markup, view: PostView): Line {
   const due = view.publishAt ? formatInstant(view.publishAt, view.publishZone) : 'its publish time';
   return {
     text: `⌛ Post #${view.id} was due at ${due} but was not approved in time, so it was not published. Approvers decide:`,
-    actions: rescheduleActions(view, { kind: 'approve_now', label: 'Approve and publish now', style: 'primary', postId: view.id, revisionId: view.revisionId }),
+    actions: rescheduleActions(view, {
+      kind: 'approve_now',
+      label: 'Approve and publish now',
+      style: 'primary',
+      postId: view.id,
+      revisionId: view.revisionId,
+    }),
   };
 }
 
 export function rescheduledLine(m: Markup, view: PostView, actor: Person, action: 'reschedule' | 'publish_now'): Line {
   if (action === 'publish_now') return { text: `▶️ ${m.person(actor)} chose to publish it now.` };
-  return { text: `🗓 ${m.person(actor)} ${view.status === 'pending' ? 'put it back for approval. ' : 'rescheduled it. '}${publishTimeClause(m, view)}.` };
+  return {
+    text: `🗓 ${m.person(actor)} ${view.status === 'pending' ? 'put it back for approval. ' : 'rescheduled it. '}${publishTimeClause(m, view)}.`,
+  };
 }
 
 export function resolvedLine(m: Markup, publication: Publication, actor: Person, action: 'retry' | 'mark_published'): Line {

@@ -29,7 +29,9 @@ export function publishTimeLine(m: Markup, view: Pick<PostView, 'publishAt' | 'p
   const utc = formatInstant(view.publishAt, 'UTC');
   // After an approver reschedules, the time was entered in their zone, not the author's.
   const whose = view.publishZone === view.author.timezone ? 'the author’s zone' : 'as scheduled';
-  return view.publishZone === 'UTC' ? `🗓 Publishes ${m.bold(local)}` : `🗓 Publishes ${m.bold(local)} (${m.text(view.publishZone)}, ${whose}) · ${utc}`;
+  return view.publishZone === 'UTC'
+    ? `🗓 Publishes ${m.bold(local)}`
+    : `🗓 Publishes ${m.bold(local)} (${m.text(view.publishZone)}, ${whose}) · ${utc}`;
 }
 
 /** `publishTimeLine` as the end of a sentence ("Publishes …" without the icon). */
@@ -50,9 +52,13 @@ export function statusLine(m: Markup, view: PostView): string {
     case 'approved':
       return `${icon} ${m.bold('Approved')} by ${approvers}`;
     case 'changes_requested':
-      return view.verdict ? `${icon} ${m.bold('Changes requested')} by ${m.person(view.verdict.approver)}${quote(m, view.verdict.comment)}` : `${icon} ${m.bold('Changes requested')}`;
+      return view.verdict
+        ? `${icon} ${m.bold('Changes requested')} by ${m.person(view.verdict.approver)}${quote(m, view.verdict.comment)}`
+        : `${icon} ${m.bold('Changes requested')}`;
     case 'rejected':
-      return view.verdict ? `${icon} ${m.bold('Rejected')} by ${m.person(view.verdict.approver)}${quote(m, view.verdict.comment)}` : `${icon} ${m.bold('Rejected')}`;
+      return view.verdict
+        ? `${icon} ${m.bold('Rejected')} by ${m.person(view.verdict.approver)}${quote(m, view.verdict.comment)}`
+        : `${icon} ${m.bold('Rejected')}`;
     case 'cancelled':
       return `${icon} ${m.bold('Cancelled')}`;
     case 'expired':
@@ -89,7 +95,9 @@ export function publicationLine(m: Markup, p: PublicationView, zone: string): st
 
 /** Each chosen network's count against its limit: `✓ X 120/280   ✗ Bluesky 320/300`. */
 export function usageLine(view: PostView): string {
-  return view.networks.map((n) => `${n.ok ? '✓' : '✗'} ${n.label} ${n.used.toLocaleString('en-US')}/${n.limit.toLocaleString('en-US')}`).join('   ');
+  return view.networks
+    .map((n) => `${n.ok ? '✓' : '✗'} ${n.label} ${n.used.toLocaleString('en-US')}/${n.limit.toLocaleString('en-US')}`)
+    .join('   ');
 }
 
 /** The notification text (shown in notifications and where a card cannot be). */

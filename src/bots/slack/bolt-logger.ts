@@ -1,7 +1,8 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../../observability/logger.js';
 
-const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+const text = (msg: unknown[]) =>
+  msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
 
 /** Bolt and its WebClient log through ours, so their lines are redacted like everything else. */
 export function boltLogger(logger: Logger): BoltLogger {

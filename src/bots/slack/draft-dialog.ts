@@ -52,7 +52,11 @@ export function draftDialog(
 export function newDraftDialog(deps: DialogDeps, timezone: string, text: string) {
   const available = deps.gl.networks();
   // With only the sandbox available there is nothing to choose: tick it.
-  return draftDialog(deps, { mode: 'create', timezone }, { text, networks: available.length === 1 ? available : [], publishAt: null, mediaUrl: null });
+  return draftDialog(
+    deps,
+    { mode: 'create', timezone },
+    { text, networks: available.length === 1 ? available : [], publishAt: null, mediaUrl: null },
+  );
 }
 
 export function editDraftDialog(deps: DialogDeps, post: PostAggregate, timezone: string) {

@@ -24,17 +24,50 @@ const SlackFile = z.object({
 const Files = z.object({ files: z.array(SlackFile).nullish() });
 
 const StateValues = z.object({
-  [BLOCK.networks]: z.object({ [INPUT_ACTION]: Checkboxes }).partial().optional(),
-  [BLOCK.publishAt]: z.object({ [INPUT_ACTION]: DateTime }).partial().optional(),
-  [BLOCK.mediaUrl]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
-  [BLOCK.files]: z.object({ [INPUT_ACTION]: Files }).partial().optional(),
-  [CAPTION_BLOCK.tone]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
-  [YOUTUBE_BLOCK.title]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
-  [YOUTUBE_BLOCK.tags]: z.object({ [INPUT_ACTION]: Text }).partial().optional(),
-  [YOUTUBE_BLOCK.category]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
-  [YOUTUBE_BLOCK.privacy]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
-  [YOUTUBE_BLOCK.kids]: z.object({ [INPUT_ACTION]: Select }).partial().optional(),
-  [YOUTUBE_BLOCK.thumbnail]: z.object({ [INPUT_ACTION]: Files }).partial().optional(),
+  [BLOCK.networks]: z
+    .object({ [INPUT_ACTION]: Checkboxes })
+    .partial()
+    .optional(),
+  [BLOCK.publishAt]: z
+    .object({ [INPUT_ACTION]: DateTime })
+    .partial()
+    .optional(),
+  [BLOCK.mediaUrl]: z
+    .object({ [INPUT_ACTION]: Text })
+    .partial()
+    .optional(),
+  [BLOCK.files]: z
+    .object({ [INPUT_ACTION]: Files })
+    .partial()
+    .optional(),
+  [CAPTION_BLOCK.tone]: z
+    .object({ [INPUT_ACTION]: Select })
+    .partial()
+    .optional(),
+  [YOUTUBE_BLOCK.title]: z
+    .object({ [INPUT_ACTION]: Text })
+    .partial()
+    .optional(),
+  [YOUTUBE_BLOCK.tags]: z
+    .object({ [INPUT_ACTION]: Text })
+    .partial()
+    .optional(),
+  [YOUTUBE_BLOCK.category]: z
+    .object({ [INPUT_ACTION]: Select })
+    .partial()
+    .optional(),
+  [YOUTUBE_BLOCK.privacy]: z
+    .object({ [INPUT_ACTION]: Select })
+    .partial()
+    .optional(),
+  [YOUTUBE_BLOCK.kids]: z
+    .object({ [INPUT_ACTION]: Select })
+    .partial()
+    .optional(),
+  [YOUTUBE_BLOCK.thumbnail]: z
+    .object({ [INPUT_ACTION]: Files })
+    .partial()
+    .optional(),
 });
 const TextBlock = z.object({ [INPUT_ACTION]: Text }).partial();
 
@@ -65,7 +98,7 @@ function readVariants(values: unknown): Record<string, string> {
     const network = block.slice(BLOCK.variantPrefix.length);
     if (!isNetworkId(network)) continue;
     const value = TextBlock.safeParse(raw ?? {}).data?.[INPUT_ACTION]?.value;
-    if (value && value.trim()) variants[network] = value;
+    if (value?.trim()) variants[network] = value;
   }
   return variants;
 }
@@ -83,7 +116,7 @@ export function readDraftForm(values: unknown, state: DraftModalState): DraftInp
     mediaUrl: v[BLOCK.mediaUrl]?.[INPUT_ACTION]?.value ?? null,
     aiAssisted: state.aiAssisted ?? false,
     ...(Object.keys(variants).length ? { variants } : {}),
-    ...(YOUTUBE_BLOCK.title in (values as object ?? {}) ? { youtube: readYouTube(v) } : {}),
+    ...(YOUTUBE_BLOCK.title in ((values as object) ?? {}) ? { youtube: readYouTube(v) } : {}),
   };
 }
 
@@ -110,7 +143,7 @@ export function readAltTexts(values: unknown, count: number): Array<string | nul
   const all = (values ?? {}) as Record<string, unknown>;
   return Array.from({ length: count }, (_, i) => {
     const value = TextBlock.safeParse(all[`${BLOCK.altPrefix}${i}`] ?? {}).data?.[INPUT_ACTION]?.value;
-    return value && value.trim() ? value : null;
+    return value?.trim() ? value : null;
   });
 }
 

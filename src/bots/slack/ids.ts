@@ -65,10 +65,13 @@ export interface PostRef {
 
 export const encodeRef = (ref: PostRef): string => `${ref.postId}:${ref.revisionId}`;
 
-const RefSchema = z.string().regex(/^\d+:\d+$/).transform((v) => {
-  const [postId, revisionId] = v.split(':').map(Number);
-  return { postId: postId!, revisionId: revisionId! };
-});
+const RefSchema = z
+  .string()
+  .regex(/^\d+:\d+$/)
+  .transform((v) => {
+    const [postId, revisionId] = v.split(':').map(Number);
+    return { postId: postId!, revisionId: revisionId! };
+  });
 
 export function decodeRef(value: unknown): PostRef | undefined {
   const parsed = RefSchema.safeParse(value);

@@ -33,15 +33,22 @@ export function newsError(error: unknown): NewsDeliveryError {
       });
     case webApi.ErrorCode.PlatformError: {
       const code = e.data?.error ?? 'unknown_error';
-      if (TRANSIENT.has(code)) return new NewsDeliveryError(`Slack answered ${code}`, { maybeDelivered: MAYBE_ACTED.has(code), cause: error });
+      if (TRANSIENT.has(code))
+        return new NewsDeliveryError(`Slack answered ${code}`, { maybeDelivered: MAYBE_ACTED.has(code), cause: error });
       return new NewsDeliveryError(`Slack refused it: ${code}`, { permanent: true, maybeDelivered: false, cause: error });
     }
     case webApi.ErrorCode.HTTPError:
       // A 5xx may come after Slack acted; a 4xx other than 429 (handled above) did not act.
-      return new NewsDeliveryError(`Slack answered HTTP ${e.statusCode ?? '?'}`, { maybeDelivered: (e.statusCode ?? 500) >= 500, cause: error });
+      return new NewsDeliveryError(`Slack answered HTTP ${e.statusCode ?? '?'}`, {
+        maybeDelivered: (e.statusCode ?? 500) >= 500,
+        cause: error,
+      });
     case webApi.ErrorCode.RequestError:
       // No answer (timeout, reset): the request may have been acted on.
-      return new NewsDeliveryError(`Slack did not answer (${e.original?.code ?? e.original?.message ?? 'no response'})`, { maybeDelivered: true, cause: error });
+      return new NewsDeliveryError(`Slack did not answer (${e.original?.code ?? e.original?.message ?? 'no response'})`, {
+        maybeDelivered: true,
+        cause: error,
+      });
     default:
       return new NewsDeliveryError(error instanceof Error ? error.message : String(error), { maybeDelivered: true, cause: error });
   }

@@ -45,7 +45,12 @@ export class PrivateNotices {
   async #send(userId: string, messages: Stamped[]): Promise<void> {
     const channel = await this.#dmChannel(userId, this.news);
     for (const { message, ids } of joinStamped(messages)) {
-      await this.news.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(ids.length ? { metadata: newsMetadata(ids) } : {}) });
+      await this.news.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        ...(ids.length ? { metadata: newsMetadata(ids) } : {}),
+      });
     }
   }
 
@@ -55,7 +60,13 @@ export class PrivateNotices {
     const found = new Set<number>();
     let cursor: string | undefined;
     do {
-      const page = await this.news.conversations.history({ channel, oldest: slackOldest(since), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = await this.news.conversations.history({
+        channel,
+        oldest: slackOldest(since),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const message of page.messages ?? []) for (const id of stampedIds(message as Parameters<typeof stampedIds>[0])) found.add(id);
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);

@@ -52,7 +52,9 @@ function isReadableBody(req: http.IncomingMessage, rawBody: Buffer): boolean {
 
 /** Slack's unsigned `ssl_check=1` probe, which Bolt answers (and strips of anything else). */
 function isSslCheck(req: http.IncomingMessage, rawBody: Buffer): boolean {
-  return req.headers['content-type'] === 'application/x-www-form-urlencoded' && new URLSearchParams(rawBody.toString()).get('ssl_check') === '1';
+  return (
+    req.headers['content-type'] === 'application/x-www-form-urlencoded' && new URLSearchParams(rawBody.toString()).get('ssl_check') === '1'
+  );
 }
 
 function refuse(res: http.ServerResponse, status: number): void {
@@ -80,7 +82,8 @@ export function slackRequestGate(
   const forged = new ThrottledWarning(
     logger,
     clock,
-    (n) => `refused ${n === 1 ? 'a request' : `${n} requests`} to POST /slack/events without a valid Slack signature (next ones counted, not logged, for a minute)`,
+    (n) =>
+      `refused ${n === 1 ? 'a request' : `${n} requests`} to POST /slack/events without a valid Slack signature (next ones counted, not logged, for a minute)`,
   );
   return async (req, res) => {
     const late = timestampProblem(req.headers['x-slack-request-timestamp'], clock.now().getTime());

@@ -126,7 +126,12 @@ export function createSlackBot(config: SlackConfig, deps: { logger: Logger; cloc
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new UserFacingError(`SLACK_APP_TOKEN: no Socket Mode connection after ${SOCKET_START_TIMEOUT_MS / 1000} s; check the token has the connections:write scope (the log says what Slack answered)`)),
+          () =>
+            reject(
+              new UserFacingError(
+                `SLACK_APP_TOKEN: no Socket Mode connection after ${SOCKET_START_TIMEOUT_MS / 1000} s; check the token has the connections:write scope (the log says what Slack answered)`,
+              ),
+            ),
           SOCKET_START_TIMEOUT_MS,
         );
       });

@@ -71,7 +71,12 @@ export class SlackNews implements NewsChannel {
       refreshCard: (postId, card) => this.#refreshCard(postId, card),
       postInThread: (card, lines, items, delivery) => this.#threadOnce(card, lines, items, delivery),
       tellAuthor: (author, notes, items, delivery) => this.#toAuthorOnce(author, notes, items, delivery),
-      onCardRefused: (postId, error) => this.logger.error('could not post the approval card', { post: postId, channel: this.channels.approvals, error: error.cause ?? error }),
+      onCardRefused: (postId, error) =>
+        this.logger.error('could not post the approval card', {
+          post: postId,
+          channel: this.channels.approvals,
+          error: error.cause ?? error,
+        }),
     };
   }
 
@@ -105,7 +110,8 @@ export class SlackNews implements NewsChannel {
     } catch (error) {
       const failure = newsError(error);
       // The author is told Slack's own words for why (channel_not_found, not_in_channel …).
-      if (failure.permanent) throw new NewsDeliveryError(slackErrorCode(error) ?? 'an error', { permanent: true, maybeDelivered: false, cause: error });
+      if (failure.permanent)
+        throw new NewsDeliveryError(slackErrorCode(error) ?? 'an error', { permanent: true, maybeDelivered: false, cause: error });
       throw failure;
     }
     const permalink = await this.client.chat
@@ -163,7 +169,12 @@ export class SlackNews implements NewsChannel {
     const view = this.gl.describe(post);
     const imageUrls = await cardImageUrls(this.gl, view.images, CARD_IMAGES);
     const update = (includeImage: boolean) =>
-      this.client.chat.update({ channel: card.channelId, ts: card.ts, text: cardFallbackText(view), blocks: buildApprovalCard(view, { includeImage, imageUrls }) });
+      this.client.chat.update({
+        channel: card.channelId,
+        ts: card.ts,
+        text: cardFallbackText(view),
+        blocks: buildApprovalCard(view, { includeImage, imageUrls }),
+      });
     try {
       await update(true);
     } catch (error) {
@@ -237,7 +248,13 @@ export class SlackNews implements NewsChannel {
     const messages: HistoryMessage[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.client.conversations.history({ channel, oldest: slackOldest(since), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = await this.client.conversations.history({
+        channel,
+        oldest: slackOldest(since),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
       messages.push(...((page.messages ?? []) as HistoryMessage[]));
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
@@ -253,7 +270,13 @@ export class SlackNews implements NewsChannel {
     if (!ts && item.lookFirst) ts = (await this.#history(channel, item.createdAt)).find((m) => stampedIds(m).includes(item.id))?.ts;
     if (!ts) {
       const message = buildDigestMessage(digest);
-      const posted = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, metadata: newsMetadata([item.id]), unfurl_links: false });
+      const posted = await this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: newsMetadata([item.id]),
+        unfurl_links: false,
+      });
       if (!posted.ts) throw new Error('chat.postMessage returned no ts');
       ts = posted.ts;
     }

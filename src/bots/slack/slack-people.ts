@@ -61,7 +61,10 @@ export class SlackPeople {
     } catch (error) {
       // Slack is down: someone Greenlight knows keeps their name (and is asked again soon).
       const known = await this.gl.findPerson('slack', userId);
-      this.logger.warn(known ? 'users.info failed; using the name Greenlight knows' : 'users.info failed; using the Slack id as the name', { user: userId, error });
+      this.logger.warn(known ? 'users.info failed; using the name Greenlight knows' : 'users.info failed; using the Slack id as the name', {
+        user: userId,
+        error,
+      });
       if (known) {
         this.#cache.set(userId, { person: known, until: this.clock.now().getTime() + RETRY_MS });
         return known;

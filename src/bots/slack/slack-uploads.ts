@@ -40,14 +40,17 @@ async function downloadLink(deps: UploadDeps, upload: SlackUpload): Promise<stri
     if (!link) throw new Error('files.info gave no download link');
     return link;
   } catch (error) {
-    throw new MediaRejected('download_failed', 'Slack did not let Greenlight read this file (files:read); try again, or tell an admin.', { cause: error });
+    throw new MediaRejected('download_failed', 'Slack did not let Greenlight read this file (files:read); try again, or tell an admin.', {
+      cause: error,
+    });
   }
 }
 
 const VIDEO_NAME = /\.(mp4|m4v|mov)$/i;
 
 /** Whether a picked file is a video (Slack's mimetype, or its name when Slack gave none). */
-export const isVideoUpload = (upload: SlackUpload): boolean => (upload.mimetype ? upload.mimetype.startsWith('video/') : VIDEO_NAME.test(upload.name));
+export const isVideoUpload = (upload: SlackUpload): boolean =>
+  upload.mimetype ? upload.mimetype.startsWith('video/') : VIDEO_NAME.test(upload.name);
 
 /** A video may take minutes to arrive: until its answer starts, and for the whole file. */
 export const VIDEO_HEADERS_TIMEOUT_MS = 15_000;
@@ -60,7 +63,11 @@ export type ReceivedVideo = { ok: true; video: PostVideo } | { ok: false; messag
  * longer than Slack waits): read as it streams, its description read from the file once
  * complete. `onBytes` hears how much has arrived.
  */
-export async function receiveSlackVideo(deps: UploadDeps, upload: SlackUpload, onBytes: (received: number, total: number | null) => void): Promise<ReceivedVideo> {
+export async function receiveSlackVideo(
+  deps: UploadDeps,
+  upload: SlackUpload,
+  onBytes: (received: number, total: number | null) => void,
+): Promise<ReceivedVideo> {
   const { store, videoLimits } = deps;
   if (!store || !videoLimits) return { ok: false, message: 'Uploaded videos are not available in this Greenlight (no media store).' };
   try {
@@ -97,7 +104,14 @@ export async function keepSlackUploads(deps: UploadDeps, uploads: readonly Slack
         timeoutMs: UPLOAD_TIMEOUT_MS,
         allowHttp: deps.allowHttp,
       });
-      const image: PostImage = { sha256: stored.sha256, type: stored.type, bytes: stored.bytes, width: stored.width, height: stored.height, alt: null };
+      const image: PostImage = {
+        sha256: stored.sha256,
+        type: stored.type,
+        bytes: stored.bytes,
+        width: stored.width,
+        height: stored.height,
+        alt: null,
+      };
       // A JPEG turned a quarter (EXIF 5–8) is shown with width and height swapped: aspect rules see it as shown.
       if (stored.orientation !== undefined && stored.orientation >= 5) Object.assign(image, { width: stored.height, height: stored.width });
       return { image, name: upload.name, slackFileId: upload.id };

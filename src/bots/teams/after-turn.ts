@@ -70,7 +70,8 @@ export class AfterTurn {
         failed = error;
       }
       // botbuilder has retried already; what waits still shows on the person's next draft form.
-      if (failed !== undefined) this.logger.warn('could not reply in a Teams chat after the turn', { conversation: reference.conversation?.id, error: failed });
+      if (failed !== undefined)
+        this.logger.warn('could not reply in a Teams chat after the turn', { conversation: reference.conversation?.id, error: failed });
     };
   }
 }

@@ -114,7 +114,8 @@ export function attachedMediaLinks(activity: TurnContext['activity']): AttachedM
     }
     if (!attachment.contentType?.startsWith('image/') || typeof attachment.contentUrl !== 'string') continue;
     const url = parseUrl(attachment.contentUrl);
-    if (url && service && url.origin === service.origin && url.pathname.includes('/v3/attachments/')) found.images.push({ url: url.href, withToken: true });
+    if (url && service && url.origin === service.origin && url.pathname.includes('/v3/attachments/'))
+      found.images.push({ url: url.href, withToken: true });
     else found.elsewhere++;
   }
   return found;
@@ -130,24 +131,42 @@ export function bringsMedia(activity: TurnContext['activity']): boolean {
 export function untakenLines(links: AttachedMediaLinks): string[] {
   const lines: string[] = [];
   if (links.elsewhere) {
-    lines.push(`${links.elsewhere === 1 ? 'One image was' : `${links.elsewhere} images were`} not taken: Greenlight takes images pasted into your message or attached to it, not links or card images.`);
+    lines.push(
+      `${links.elsewhere === 1 ? 'One image was' : `${links.elsewhere} images were`} not taken: Greenlight takes images pasted into your message or attached to it, not links or card images.`,
+    );
   }
-  for (const name of links.videosElsewhere) lines.push(`${name} was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.`);
-  for (const name of links.notMedia) lines.push(`${name} was not taken: Greenlight takes JPEG, PNG, GIF and WebP images, and MP4 and MOV videos.`);
+  for (const name of links.videosElsewhere)
+    lines.push(`${name} was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.`);
+  for (const name of links.notMedia)
+    lines.push(`${name} was not taken: Greenlight takes JPEG, PNG, GIF and WebP images, and MP4 and MOV videos.`);
   return lines;
 }
 
 /** Downloads the message's images into the store, one at a time (each checked as it arrives). */
-export async function takeAttachedImages(context: TurnContext, images: readonly AttachedImage[], media: MediaStore, limits: MediaLimits): Promise<AttachedImages> {
+export async function takeAttachedImages(
+  context: TurnContext,
+  images: readonly AttachedImage[],
+  media: MediaStore,
+  limits: MediaLimits,
+): Promise<AttachedImages> {
   const result: AttachedImages = { stored: [], problems: [] };
-  if (images.length > MAX_ATTACHED_IMAGES) result.problems.push(`A post takes at most ${MAX_ATTACHED_IMAGES} images; the first ${MAX_ATTACHED_IMAGES} were taken.`);
+  if (images.length > MAX_ATTACHED_IMAGES)
+    result.problems.push(`A post takes at most ${MAX_ATTACHED_IMAGES} images; the first ${MAX_ATTACHED_IMAGES} were taken.`);
   if (!images.length) return result;
   const token = images.some((i) => i.withToken) ? await botToken(context) : '';
   // The service URL was vouched for by the activity's token; in local mode it is this machine.
   const allowHttp = new URL(context.activity.serviceUrl).protocol === 'http:';
   for (const [i, image] of images.slice(0, MAX_ATTACHED_IMAGES).entries()) {
     try {
-      result.stored.push(await downloadMedia(image.url, media, { token: image.withToken ? token : '', limits, headersTimeoutMs: 10_000, timeoutMs: 60_000, allowHttp }));
+      result.stored.push(
+        await downloadMedia(image.url, media, {
+          token: image.withToken ? token : '',
+          limits,
+          headersTimeoutMs: 10_000,
+          timeoutMs: 60_000,
+          allowHttp,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof MediaRejected)) throw error;
       result.problems.push(`${image.name ?? `Image ${i + 1}`}: ${error.message}`);
@@ -159,7 +178,8 @@ export async function takeAttachedImages(context: TurnContext, images: readonly 
 /** The bot's token for the Bot Framework, from this turn's connector client; empty in local mode. */
 async function botToken(context: TurnContext): Promise<string> {
   const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
-  const credentials = (client as unknown as { credentials?: { appId?: string; getToken?: (force?: boolean) => Promise<string> } }).credentials;
+  const credentials = (client as unknown as { credentials?: { appId?: string; getToken?: (force?: boolean) => Promise<string> } })
+    .credentials;
   if (!credentials?.appId || !credentials.getToken) return '';
   return credentials.getToken();
 }

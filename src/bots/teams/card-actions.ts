@@ -29,7 +29,11 @@ const Data = z
 
 const STALE = 'That card is out of date: nothing was changed. Use the latest card for this post.';
 
-export const message = (value: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: value as never });
+export const message = (value: string): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type: 'application/vnd.microsoft.activity.message',
+  value: value as never,
+});
 
 export class CardActions {
   constructor(private readonly deps: TeamsDeps) {}
@@ -52,11 +56,20 @@ export class CardActions {
       case VERB.reject:
         return this.#decide(person, data, 'reject', data.reason);
       case 'retry':
-        return this.#done(data.publicationId ? await this.deps.gl.retryPublication(person, data.postId, data.publicationId) : undefined, 'Sending it again.');
+        return this.#done(
+          data.publicationId ? await this.deps.gl.retryPublication(person, data.postId, data.publicationId) : undefined,
+          'Sending it again.',
+        );
       case 'mark_published':
-        return this.#done(data.publicationId ? await this.deps.gl.markPublished(person, data.postId, data.publicationId) : undefined, 'Marked as published: it will not be sent again.');
+        return this.#done(
+          data.publicationId ? await this.deps.gl.markPublished(person, data.postId, data.publicationId) : undefined,
+          'Marked as published: it will not be sent again.',
+        );
       case 'approve_now':
-        return this.#done(data.revisionId ? await this.deps.gl.approveAndPublishNow(person, data.postId, data.revisionId) : undefined, 'Approved: it goes out now.');
+        return this.#done(
+          data.revisionId ? await this.deps.gl.approveAndPublishNow(person, data.postId, data.revisionId) : undefined,
+          'Approved: it goes out now.',
+        );
       case 'publish_now':
         return this.#done(await this.deps.gl.publishMissedNow(person, data.postId), 'It goes out now.');
       case 'reschedule':
@@ -68,20 +81,34 @@ export class CardActions {
 
   async #decide(person: Person, data: z.infer<typeof Data>, kind: DecisionKind, comment?: string): Promise<AdaptiveCardInvokeResponse> {
     if (!data.revisionId) return message(STALE);
-    const result = await this.deps.gl.decide(person, { postId: data.postId, revisionId: data.revisionId, kind, comment: comment?.trim() || null, platform: 'teams' });
+    const result = await this.deps.gl.decide(person, {
+      postId: data.postId,
+      revisionId: data.revisionId,
+      kind,
+      comment: comment?.trim() || null,
+      platform: 'teams',
+    });
     if (!result.ok) return message(result.refusal.refused);
     // The clicker sees the new card at once; everyone else's is updated from the outbox.
     return this.#cardFor(person, data.postId);
   }
 
   /** The card as `person` sees it now: buttons for an approver while the post can be decided. */
-  async #cardFor(person: Person, postId: number, extra: Omit<CardViewer, 'canDecide'> & { fullText?: boolean } = {}): Promise<AdaptiveCardInvokeResponse> {
+  async #cardFor(
+    person: Person,
+    postId: number,
+    extra: Omit<CardViewer, 'canDecide'> & { fullText?: boolean } = {},
+  ): Promise<AdaptiveCardInvokeResponse> {
     const post = await this.deps.gl.getPost(postId);
     if (!post) return message(STALE);
     const view = this.deps.gl.describe(post);
     const canDecide = await this.deps.gl.isApprover(person);
     const imageUrls = await cardImageUrls(this.deps.gl, view.images, INBOX_MAX);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: buildApprovalCard(view, { canDecide, imageUrls, ...extra }) as never };
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: buildApprovalCard(view, { canDecide, imageUrls, ...extra }) as never,
+    };
   }
 
   #done(result: { ok: boolean; refusal?: { refused: string } } | undefined, said: string): AdaptiveCardInvokeResponse {

@@ -12,7 +12,16 @@ import { formatInstant } from '../../domain/time.js';
 import { zonedToInstant } from '../../domain/zoned-time.js';
 import { DEFAULT_TONE, isTone } from '../../workflows/captions/types.js';
 import type { DraftErrors, DraftInput, YouTubeInput } from '../../workflows/draft-validation.js';
-import { buildDraftForm, FORM_ACTION, formIds, YOUTUBE_INPUT, type DraftFormModel, type DraftFormValues, type FormImage, type YouTubeFormValues } from './cards/draft-form.js';
+import {
+  buildDraftForm,
+  FORM_ACTION,
+  formIds,
+  YOUTUBE_INPUT,
+  type DraftFormModel,
+  type DraftFormValues,
+  type FormImage,
+  type YouTubeFormValues,
+} from './cards/draft-form.js';
 import type { TeamsDeps } from './teams-deps.js';
 
 /** What a form submission carries: the inputs and the button's data, as Teams sends them. */
@@ -44,7 +53,8 @@ type Submission = z.infer<typeof Submission>;
 
 /** The zone a person enters times in, and where it came from (the form says which). */
 export function zoneOf(context: TurnContext, person: Person): { zone: string; source: DraftFormModel['zoneSource'] } {
-  if (context.activity.localTimezone && person.timezone === context.activity.localTimezone) return { zone: person.timezone, source: 'teams' };
+  if (context.activity.localTimezone && person.timezone === context.activity.localTimezone)
+    return { zone: person.timezone, source: 'teams' };
   if (person.timezone) return { zone: person.timezone, source: 'set' };
   return { zone: 'UTC', source: 'default' };
 }
@@ -55,7 +65,15 @@ const dialog = (card: ReturnType<typeof buildDraftForm>, title: string): TaskMod
 
 function localDateTime(at: Date, zone: string): { date: string; time: string } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -83,7 +101,13 @@ function youtubeValuesFrom(s: Submission): YouTubeFormValues {
 /** A post's YouTube fields as the form shows them (editing). */
 function youtubeValuesOf(youtube: YouTubeDetails | null): YouTubeFormValues | undefined {
   if (!youtube) return undefined;
-  return { title: youtube.title, tags: youtube.tags.join(', '), categoryId: youtube.categoryId, privacy: youtube.privacy, madeForKids: youtube.madeForKids ? 'yes' : 'no' };
+  return {
+    title: youtube.title,
+    tags: youtube.tags.join(', '),
+    categoryId: youtube.categoryId,
+    privacy: youtube.privacy,
+    madeForKids: youtube.madeForKids ? 'yes' : 'no',
+  };
 }
 
 /** The form's YouTube answers as the workflow takes them (it checks them when YouTube is chosen). */
@@ -105,8 +129,18 @@ function youtubeInput(values: YouTubeFormValues | undefined, thumbnail: PostImag
  * dropped, so a form shown again (with problems) lists the kept ones in the order validation
  * counts them.
  */
-function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[], known: { images: readonly Omit<FormImage, 'alt'>[]; videos: readonly PostVideo[] }): DraftFormValues {
-  const networks = s.networks === undefined ? fallbackNetworks : s.networks.split(',').map((n) => n.trim()).filter((n): n is NetworkId => isNetworkId(n));
+function valuesFrom(
+  s: Submission,
+  fallbackNetworks: readonly NetworkId[],
+  known: { images: readonly Omit<FormImage, 'alt'>[]; videos: readonly PostVideo[] },
+): DraftFormValues {
+  const networks =
+    s.networks === undefined
+      ? fallbackNetworks
+      : s.networks
+          .split(',')
+          .map((n) => n.trim())
+          .filter((n): n is NetworkId => isNetworkId(n));
   const shown = (s.images ?? '').split(',').filter(Boolean);
   const images: FormImage[] = [];
   shown.forEach((sha256, n) => {
@@ -133,7 +167,6 @@ function valuesFrom(s: Submission, fallbackNetworks: readonly NetworkId[], known
   };
 }
 
-
 /** The publish time the form's date and time name in `zone`; null when both are empty. */
 function publishAtFrom(values: DraftFormValues, zone: string): { at: Date | null } | { error: string } {
   const date = values.date.trim();
@@ -150,7 +183,10 @@ export class DraftTask {
   constructor(private readonly deps: TeamsDeps) {}
 
   /** Opens the form: empty, with `text`, or with an existing post to edit. */
-  async open(context: TurnContext, options: { text?: string; edit?: { postId: number; revisionId: number } } = {}): Promise<TaskModuleResponse> {
+  async open(
+    context: TurnContext,
+    options: { text?: string; edit?: { postId: number; revisionId: number } } = {},
+  ): Promise<TaskModuleResponse> {
     const { gl } = this.deps;
     const person = await this.deps.people.identify(context);
     const { zone, source } = zoneOf(context, person);
@@ -174,7 +210,10 @@ export class DraftTask {
         ...(youtube ? { youtube } : {}),
       };
       const extras = await this.#videoExtras(person, values, available, zone);
-      return dialog(this.#form({ editing: options.edit, values, available, zone, zoneSource: source, ...extras }), `Edit post #${post.post.id}`);
+      return dialog(
+        this.#form({ editing: options.edit, values, available, zone, zoneSource: source, ...extras }),
+        `Edit post #${post.post.id}`,
+      );
     }
     const refusal = await this.#noApprovalsChannel();
     if (refusal) return this.#message(refusal);
@@ -206,15 +245,28 @@ export class DraftTask {
     const edited = editing ? await gl.getPost(editing.postId) : undefined;
     const own = edited?.post.authorId === person.id ? edited.revision : undefined;
     const waiting = this.deps.inbox.waiting(person.id);
-    const known = { images: [...(own?.images ?? []), ...waiting.images], videos: [own?.video, waiting.video].filter((v): v is PostVideo => Boolean(v)) };
+    const known = {
+      images: [...(own?.images ?? []), ...waiting.images],
+      videos: [own?.video, waiting.video].filter((v): v is PostVideo => Boolean(v)),
+    };
     const values = valuesFrom(s, [], known);
     const aiAssisted = s.aiAssisted === true || s.aiAssisted === 'true';
-    const base = { editing, values, available, zone, zoneSource: source, aiAssisted, ...(await this.#videoExtras(person, values, available, zone)) } as const;
+    const base = {
+      editing,
+      values,
+      available,
+      zone,
+      zoneSource: source,
+      aiAssisted,
+      ...(await this.#videoExtras(person, values, available, zone)),
+    } as const;
     const title = editing ? `Edit post #${editing.postId}` : 'Draft a post';
 
     if (s.action === FORM_ACTION.suggest) {
       const outcome = await gl.suggestCaptions(person, { text: values.text, networks: values.networks, tone: values.tone });
-      const captions = outcome.ok ? { suggestions: outcome.batch.suggestions } : { message: outcome.kind === 'input' ? outcome.message : `Suggestions unavailable: ${outcome.reason}` };
+      const captions = outcome.ok
+        ? { suggestions: outcome.batch.suggestions }
+        : { message: outcome.kind === 'input' ? outcome.message : `Suggestions unavailable: ${outcome.reason}` };
       return dialog(this.#form(base, { captions }), title);
     }
     if (s.action === FORM_ACTION.use) {
@@ -263,13 +315,19 @@ export class DraftTask {
     }
     // What waited in the chat is on the post now; the next draft starts without it.
     if (!editing || (waiting.video && values.video?.sha256 === waiting.video.sha256)) this.deps.inbox.clear(person.id);
-    const publish = result.post.post.publishAt ? `It publishes ${formatInstant(result.post.post.publishAt, result.post.post.publishZone)} once approved.` : 'It publishes as soon as it is approved.';
+    const publish = result.post.post.publishAt
+      ? `It publishes ${formatInstant(result.post.post.publishAt, result.post.post.publishZone)} once approved.`
+      : 'It publishes as soon as it is approved.';
     return this.#message(`Post #${result.post.post.id} is waiting for approval. ${publish} You will hear in your chat with Greenlight.`);
   }
 
   #form(
     model: Omit<DraftFormModel, 'usage' | 'captions'> & { aiAssisted?: boolean },
-    extra: { errors?: DraftErrors; problem?: string; captions?: { suggestions?: DraftFormModel['captions']['suggestions']; message?: string } } = {},
+    extra: {
+      errors?: DraftErrors;
+      problem?: string;
+      captions?: { suggestions?: DraftFormModel['captions']['suggestions']; message?: string };
+    } = {},
   ): ReturnType<typeof buildDraftForm> {
     const { gl } = this.deps;
     const card = buildDraftForm({
@@ -288,7 +346,12 @@ export class DraftTask {
    * What the form says beside the media: a video still arriving, and, with a video on the form
    * and YouTube connected, where the upload stands against YouTube's daily quota.
    */
-  async #videoExtras(person: Person, values: DraftFormValues, available: readonly NetworkId[], zone: string): Promise<Pick<DraftFormModel, 'notices' | 'receiving'>> {
+  async #videoExtras(
+    person: Person,
+    values: DraftFormValues,
+    available: readonly NetworkId[],
+    zone: string,
+  ): Promise<Pick<DraftFormModel, 'notices' | 'receiving'>> {
     const receiving = this.deps.inbox.receiving(person.id);
     const notices = values.video && available.includes('youtube') ? await this.deps.gl.quotaNotices(['youtube'], zone) : [];
     return { ...(notices.length ? { notices } : {}), ...(receiving ? { receiving } : {}) };

@@ -75,7 +75,11 @@ export class MediaInbox {
     const entry = this.#entry(personId);
     if (entry.latest > ticket) return { placed: false };
     this.#byPerson.set(personId, { images: [], video, latest: ticket });
-    return { placed: true, replacedImages: entry.images.length, replacedVideo: entry.video && entry.video.sha256 !== video.sha256 ? entry.video.name : null };
+    return {
+      placed: true,
+      replacedImages: entry.images.length,
+      replacedVideo: entry.video && entry.video.sha256 !== video.sha256 ? entry.video.name : null,
+    };
   }
 
   /** The video for `ticket` did not arrive: it is no longer on its way (what waited still does). */
@@ -101,6 +105,11 @@ export class MediaInbox {
     const entry = this.#byPerson.get(personId);
     if (!entry) return;
     // The ticket stays, so a video sent before something newer still does not count when it arrives.
-    this.#byPerson.set(personId, { images: [], video: null, latest: entry.latest, ...(entry.receiving ? { receiving: entry.receiving } : {}) });
+    this.#byPerson.set(personId, {
+      images: [],
+      video: null,
+      latest: entry.latest,
+      ...(entry.receiving ? { receiving: entry.receiving } : {}),
+    });
   }
 }

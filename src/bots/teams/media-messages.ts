@@ -17,9 +17,14 @@ import { imagesReply, videoArrivedReply, videoProblemReply, videoReceivingReply,
 import { INBOX_MAX } from './media-inbox.js';
 import type { TeamsDeps } from './teams-deps.js';
 
-const asActivity = (reply: MediaReply): Partial<Activity> => ({ type: 'message', summary: reply.summary, attachments: [CardFactory.adaptiveCard(reply.card)] });
+const asActivity = (reply: MediaReply): Partial<Activity> => ({
+  type: 'message',
+  summary: reply.summary,
+  attachments: [CardFactory.adaptiveCard(reply.card)],
+});
 
-const nothing = (links: AttachedMediaLinks) => links.images.length + links.videos.length + links.elsewhere + links.videosElsewhere.length + links.notMedia.length === 0;
+const nothing = (links: AttachedMediaLinks) =>
+  links.images.length + links.videos.length + links.elsewhere + links.videosElsewhere.length + links.notMedia.length === 0;
 
 export class MediaMessages {
   constructor(
@@ -34,7 +39,9 @@ export class MediaMessages {
     const { gl } = this.deps;
     const media = gl.ctx.mediaStore;
     if (!media) {
-      await context.sendActivity('This Greenlight keeps no images or videos (no media store), so files in messages cannot be used; add an image link in the draft form instead.');
+      await context.sendActivity(
+        'This Greenlight keeps no images or videos (no media store), so files in messages cannot be used; add an image link in the draft form instead.',
+      );
       return true;
     }
     const person = await this.deps.people.identify(context);
@@ -42,19 +49,38 @@ export class MediaMessages {
     const [video, ...moreVideos] = links.videos;
     if (video) {
       const notes = [
-        ...(moreVideos.length ? [`A post takes one video: ${moreVideos.map((v) => v.name).join(', ')} ${moreVideos.length === 1 ? 'was' : 'were'} not taken.`] : []),
-        ...(links.images.length ? [`A post takes images or one video, not both: the ${links.images.length === 1 ? 'image' : `${links.images.length} images`} in this message ${links.images.length === 1 ? 'was' : 'were'} not taken.`] : []),
+        ...(moreVideos.length
+          ? [`A post takes one video: ${moreVideos.map((v) => v.name).join(', ')} ${moreVideos.length === 1 ? 'was' : 'were'} not taken.`]
+          : []),
+        ...(links.images.length
+          ? [
+              `A post takes images or one video, not both: the ${links.images.length === 1 ? 'image' : `${links.images.length} images`} in this message ${links.images.length === 1 ? 'was' : 'were'} not taken.`,
+            ]
+          : []),
         ...untaken,
       ];
       // The service URL was vouched for by the activity's token; in local mode it is this machine.
       const allowHttp = new URL(context.activity.serviceUrl).protocol === 'http:';
       const limits = gl.ctx.videoLimits;
-      await this.#receiveVideo(context, person.id, video.name, notes, limits ? () => receiveTeamsVideo(video, media, limits, { allowHttp }) : undefined);
+      await this.#receiveVideo(
+        context,
+        person.id,
+        video.name,
+        notes,
+        limits ? () => receiveTeamsVideo(video, media, limits, { allowHttp }) : undefined,
+      );
       return true;
     }
     const taken = await takeAttachedImages(context, links.images, media, gl.ctx.mediaLimits ?? { maxBytes: 25 * 1024 * 1024 });
     const { waiting, dropped, replacedVideo } = this.deps.inbox.add(person.id, taken.stored);
-    const reply = imagesReply({ taken: taken.stored.length, waiting, dropped, max: INBOX_MAX, replacedVideo, untaken: [...untaken, ...taken.problems] });
+    const reply = imagesReply({
+      taken: taken.stored.length,
+      waiting,
+      dropped,
+      max: INBOX_MAX,
+      replacedVideo,
+      untaken: [...untaken, ...taken.problems],
+    });
     await context.sendActivity(asActivity(reply));
     return true;
   }
@@ -74,7 +100,13 @@ export class MediaMessages {
   }
 
   /** Says the video is coming, and receives it once the turn has been answered. */
-  async #receiveVideo(context: TurnContext, personId: number, name: string, notes: readonly string[], receive: (() => Promise<ReceivedVideo>) | undefined): Promise<void> {
+  async #receiveVideo(
+    context: TurnContext,
+    personId: number,
+    name: string,
+    notes: readonly string[],
+    receive: (() => Promise<ReceivedVideo>) | undefined,
+  ): Promise<void> {
     if (!receive) {
       await context.sendActivity(asActivity(videoProblemReply(name, 'this Greenlight takes no videos (no video limit is configured).')));
       return;

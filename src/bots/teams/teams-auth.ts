@@ -60,7 +60,9 @@ class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthenticati
   /** Incoming activities get their connector factory from authentication, not from the method above. */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await super.authenticateRequest(activity, authHeader);
-    return result.connectorFactory ? { ...result, connectorFactory: this.#reusing(result.claimsIdentity, result.connectorFactory) } : result;
+    return result.connectorFactory
+      ? { ...result, connectorFactory: this.#reusing(result.claimsIdentity, result.connectorFactory) }
+      : result;
   }
 
   #reusing(claimsIdentity: ClaimsIdentity, inner: ConnectorFactory): ConnectorFactory {

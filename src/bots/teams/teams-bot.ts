@@ -40,7 +40,10 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsBotDeps): ChatFro
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     logger.error('a Teams activity failed', { type: context.activity.type, name: context.activity.name, error });
     // An invoke waits for its answer; a message gets a short apology where it was sent.
-    if (context.activity.type === 'message') await context.sendActivity('Something went wrong on Greenlight’s side; nothing was changed. Try again; the details are in Greenlight’s log.').catch(() => undefined);
+    if (context.activity.type === 'message')
+      await context
+        .sendActivity('Something went wrong on Greenlight’s side; nothing was changed. Try again; the details are in Greenlight’s log.')
+        .catch(() => undefined);
   };
 
   const afterTurn = new AfterTurn(adapter, botAppId, deps.work, logger);
@@ -69,7 +72,12 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsBotDeps): ChatFro
       const people = new TeamsPeople(gl, deps.clock, logger);
       const inbox = new MediaInbox(() => deps.clock.now().getTime());
       const teamsDeps = { gl, people, approvers, logger, clock: deps.clock, aiHint: options.aiHint, digestZone: options.digestZone, inbox };
-      handler = new GreenlightTeamsHandler(new TeamsCommands(teamsDeps), new MediaMessages(teamsDeps, afterTurn), new DraftTask(teamsDeps), new CardActions(teamsDeps));
+      handler = new GreenlightTeamsHandler(
+        new TeamsCommands(teamsDeps),
+        new MediaMessages(teamsDeps, afterTurn),
+        new DraftTask(teamsDeps),
+        new CardActions(teamsDeps),
+      );
       return new TeamsNews(adapter, botAppId, gl, approvers, logger);
     },
     start: async () => undefined,

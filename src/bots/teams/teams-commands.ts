@@ -27,7 +27,10 @@ export type TeamsCommand =
 
 /** Parses what was typed, the bot's own @mention removed. Pure. */
 export function parseCommand(typed: string): TeamsCommand {
-  const text = typed.replace(/<at>[^<]*<\/at>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = typed
+    .replace(/<at>[^<]*<\/at>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const lower = text.toLowerCase();
   const use = /^use this channel for (?:the )?(approvals|digest)\.?$/.exec(lower);
   if (use) return { name: 'use_channel', purpose: use[1] as 'approvals' | 'digest' };
@@ -46,7 +49,11 @@ export function parseCommand(typed: string): TeamsCommand {
   }
 }
 
-const cardActivity = (c: AdaptiveCard, summary: string): Partial<Activity> => ({ type: 'message', summary, attachments: [CardFactory.adaptiveCard(c)] });
+const cardActivity = (c: AdaptiveCard, summary: string): Partial<Activity> => ({
+  type: 'message',
+  summary,
+  attachments: [CardFactory.adaptiveCard(c)],
+});
 
 export class TeamsCommands {
   constructor(private readonly deps: TeamsDeps) {}
@@ -91,10 +98,17 @@ export class TeamsCommands {
       }
       case 'timezone': {
         if (!isValidTimeZone(command.zone)) {
-          await reply(`“${escapeCardMarkdown(command.zone || '(nothing)')}” is not a time zone. Send it as a name like **timezone Europe/Berlin** or **timezone America/New_York**.`);
+          await reply(
+            `“${escapeCardMarkdown(command.zone || '(nothing)')}” is not a time zone. Send it as a name like **timezone Europe/Berlin** or **timezone America/New_York**.`,
+          );
           return;
         }
-        await gl.identify({ platform: 'teams', platformUserId: person.platformUserId, displayName: person.displayName, timezone: command.zone });
+        await gl.identify({
+          platform: 'teams',
+          platformUserId: person.platformUserId,
+          displayName: person.displayName,
+          timezone: command.zone,
+        });
         await reply(`Done: the publish times you enter are now in ${command.zone}. (Teams’ own time zone wins when it sends one.)`);
         return;
       }
@@ -110,7 +124,11 @@ export class TeamsCommands {
           await reply(result.refusal.refused);
           return;
         }
-        await reply(command.purpose === 'approvals' ? 'From now on, approval cards for new drafts come to this channel.' : 'From now on, the daily digest is posted in this channel.');
+        await reply(
+          command.purpose === 'approvals'
+            ? 'From now on, approval cards for new drafts come to this channel.'
+            : 'From now on, the daily digest is posted in this channel.',
+        );
         return;
       }
       case 'help':

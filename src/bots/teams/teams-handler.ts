@@ -18,7 +18,11 @@ import { DRAFT_COMMAND, parseCommand, type TeamsCommands } from './teams-command
 /** The text of the message a "Draft a post" was started from (the message action), if any. */
 function startingText(action: MessagingExtensionAction): string {
   const html = action.messagePayload?.body?.content ?? '';
-  return html.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const data = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -46,18 +50,25 @@ export class GreenlightTeamsHandler extends TeamsActivityHandler {
     });
   }
 
-  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  protected override async handleTeamsMessagingExtensionFetchTask(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
     if (action.commandId !== DRAFT_COMMAND) return { task: { type: 'message', value: 'Greenlight does not know that command.' } };
     return this.draft.open(context, { text: startingText(action) }) as Promise<MessagingExtensionActionResponse>;
   }
 
-  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
     return this.draft.submit(context, action.data) as Promise<MessagingExtensionActionResponse>;
   }
 
   protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
     const d = data(request.data);
-    if (d.commandId === EDIT_DRAFT_COMMAND) return this.draft.open(context, { edit: { postId: Number(d.postId), revisionId: Number(d.revisionId) } });
+    if (d.commandId === EDIT_DRAFT_COMMAND)
+      return this.draft.open(context, { edit: { postId: Number(d.postId), revisionId: Number(d.revisionId) } });
     return this.draft.open(context, { text: typeof d.text === 'string' ? d.text : '' });
   }
 
@@ -65,7 +76,10 @@ export class GreenlightTeamsHandler extends TeamsActivityHandler {
     return this.draft.submit(context, request.data);
   }
 
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     if (invokeValue.action?.type !== 'Action.Execute') return message('Greenlight does not know that button.');
     return this.actions.handle(context, invokeValue.action.verb, invokeValue.action.data);
   }

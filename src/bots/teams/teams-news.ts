@@ -44,13 +44,21 @@ function teamsNewsError(error: unknown): NewsDeliveryError {
   const e = (error ?? {}) as ConnectorError;
   const status = e.statusCode;
   if (status === 403 || status === 404 || status === 400 || status === 401) {
-    return new NewsDeliveryError(`Teams refused it (HTTP ${status}${e.code ? ` ${e.code}` : ''})`, { permanent: true, maybeDelivered: false, cause: error });
+    return new NewsDeliveryError(`Teams refused it (HTTP ${status}${e.code ? ` ${e.code}` : ''})`, {
+      permanent: true,
+      maybeDelivered: false,
+      cause: error,
+    });
   }
-  if (status === 429) return new NewsDeliveryError('Teams is throttling Greenlight', { retryAfterMs: 30_000, maybeDelivered: false, cause: error });
-  return new NewsDeliveryError(status ? `Teams answered HTTP ${status}` : `Teams did not answer (${error instanceof Error ? error.message : String(error)})`, {
-    maybeDelivered: true,
-    cause: error,
-  });
+  if (status === 429)
+    return new NewsDeliveryError('Teams is throttling Greenlight', { retryAfterMs: 30_000, maybeDelivered: false, cause: error });
+  return new NewsDeliveryError(
+    status ? `Teams answered HTTP ${status}` : `Teams did not answer (${error instanceof Error ? error.message : String(error)})`,
+    {
+      maybeDelivered: true,
+      cause: error,
+    },
+  );
 }
 
 /** A Teams link to a channel message, for notes that point at the card. */
@@ -65,7 +73,10 @@ const asActivity = (message: TeamsMessage): Partial<Activity> =>
 
 /** The reference's conversation as a channel's bare id (a thread's id would put a post inside that thread). */
 function channelOf(reference: Partial<ConversationReference>): Partial<ConversationReference> {
-  return { ...reference, conversation: { ...reference.conversation!, id: reference.conversation!.id.split(';')[0]! } } as Partial<ConversationReference>;
+  return {
+    ...reference,
+    conversation: { ...reference.conversation!, id: reference.conversation!.id.split(';')[0]! },
+  } as Partial<ConversationReference>;
 }
 
 /** What one delivery does in Teams: its proactive turn and the connector client of that turn. */
@@ -107,7 +118,9 @@ export class TeamsNews implements NewsChannel {
         // Nowhere to show a card: the author still hears why (the card step is refused for good).
         return await deliverPostNews(this.#surface(undefined), events, delivery);
       }
-      await this.#in(channelOf(channel.reference as Partial<ConversationReference>), (turn) => deliverPostNews(this.#surface(turn), events, delivery));
+      await this.#in(channelOf(channel.reference as Partial<ConversationReference>), (turn) =>
+        deliverPostNews(this.#surface(turn), events, delivery),
+      );
     } catch (error) {
       throw teamsNewsError(error);
     }
@@ -149,7 +162,8 @@ export class TeamsNews implements NewsChannel {
     return {
       markup: TEAMS_MARKUP,
       approverMentions: 'Approvers:',
-      cardRefusedFix: 'An approver can set the approvals channel with “@Greenlight use this channel for approvals” in a channel where Greenlight is installed.',
+      cardRefusedFix:
+        'An approver can set the approvals channel with “@Greenlight use this channel for approvals” in a channel where Greenlight is installed.',
       describe: (post) => this.gl.describe(post),
       now: () => this.gl.now(),
       knownCard: (postId) => this.#knownCard(postId),
@@ -157,10 +171,14 @@ export class TeamsNews implements NewsChannel {
       refreshCard: (postId, card) => this.#refreshCard(needTurn(), postId, card),
       postInThread: async (card, lines, _items, delivery) => {
         await this.#send(needTurn(), `${card.channelId};messageid=${card.activityId}`, asActivity(teamsMessage(lines.map((l) => l.line))));
-        await delivery.done(lines.flatMap((l) => l.ids), 'thread');
+        await delivery.done(
+          lines.flatMap((l) => l.ids),
+          'thread',
+        );
       },
       tellAuthor: (author, notes, items, delivery) => this.#tellAuthor(turn, author, notes, items, delivery),
-      onCardRefused: (postId, error) => this.logger.error('could not post the approval card in Teams', { post: postId, error: error.cause ?? error.message }),
+      onCardRefused: (postId, error) =>
+        this.logger.error('could not post the approval card in Teams', { post: postId, error: error.cause ?? error.message }),
     };
   }
 
@@ -169,7 +187,11 @@ export class TeamsNews implements NewsChannel {
   async #knownCard(postId: number): Promise<TeamsCard | undefined> {
     const ref = await this.gl.findMessage(postId, 'teams', CARD_PURPOSE);
     if (!ref) return undefined;
-    return { channelId: ref.channelId, activityId: ref.messageId, permalink: (ref.reference?.permalink as string | undefined) ?? undefined };
+    return {
+      channelId: ref.channelId,
+      activityId: ref.messageId,
+      permalink: (ref.reference?.permalink as string | undefined) ?? undefined,
+    };
   }
 
   async #showCard(turn: Turn, postId: number): Promise<TeamsCard> {
@@ -177,11 +199,26 @@ export class TeamsNews implements NewsChannel {
     if (!post) throw new NewsDeliveryError(`post ${postId} no longer exists`, { permanent: true, maybeDelivered: false });
     const view = this.gl.describe(post);
     const channelId = turn.reference.conversation!.id;
-    const card = buildApprovalCard(view, { canDecide: false, imageUrls: await cardImageUrls(this.gl, view.images, INBOX_MAX) }, await this.#refreshIds(turn.context));
-    const activityId = await this.#send(turn, channelId, { type: 'message', summary: approvalCardSummary(view), attachments: [CardFactory.adaptiveCard(card)] });
+    const card = buildApprovalCard(
+      view,
+      { canDecide: false, imageUrls: await cardImageUrls(this.gl, view.images, INBOX_MAX) },
+      await this.#refreshIds(turn.context),
+    );
+    const activityId = await this.#send(turn, channelId, {
+      type: 'message',
+      summary: approvalCardSummary(view),
+      attachments: [CardFactory.adaptiveCard(card)],
+    });
     if (!activityId) throw new NewsDeliveryError('Teams returned no id for the card', { maybeDelivered: true });
     const permalink = messageLink(channelId, activityId, turn.reference.conversation?.tenantId);
-    await this.gl.rememberMessage({ postId, platform: 'teams', purpose: CARD_PURPOSE, channelId, messageId: activityId, reference: { permalink } });
+    await this.gl.rememberMessage({
+      postId,
+      platform: 'teams',
+      purpose: CARD_PURPOSE,
+      channelId,
+      messageId: activityId,
+      reference: { permalink },
+    });
     return { channelId, activityId, permalink };
   }
 
@@ -189,9 +226,17 @@ export class TeamsNews implements NewsChannel {
     const post = await this.gl.getPost(postId);
     if (!post) return;
     const view = this.gl.describe(post);
-    const updated = buildApprovalCard(view, { canDecide: false, imageUrls: await cardImageUrls(this.gl, view.images, INBOX_MAX) }, await this.#refreshIds(turn.context));
+    const updated = buildApprovalCard(
+      view,
+      { canDecide: false, imageUrls: await cardImageUrls(this.gl, view.images, INBOX_MAX) },
+      await this.#refreshIds(turn.context),
+    );
     try {
-      await turn.client.conversations.updateActivity(card.channelId, card.activityId, { type: 'message', id: card.activityId, attachments: [CardFactory.adaptiveCard(updated)] });
+      await turn.client.conversations.updateActivity(card.channelId, card.activityId, {
+        type: 'message',
+        id: card.activityId,
+        attachments: [CardFactory.adaptiveCard(updated)],
+      });
     } catch (error) {
       const failure = teamsNewsError(error);
       if (!failure.permanent) throw failure;
@@ -218,7 +263,13 @@ export class TeamsNews implements NewsChannel {
 
   // Notes to the author ----------------------------------------------------------------------
 
-  async #tellAuthor(turn: Turn | undefined, author: Person, notes: StampedLine[], items: readonly DeliveringNews[], delivery: NewsDelivery): Promise<void> {
+  async #tellAuthor(
+    turn: Turn | undefined,
+    author: Person,
+    notes: StampedLine[],
+    items: readonly DeliveringNews[],
+    delivery: NewsDelivery,
+  ): Promise<void> {
     const ids = notes.flatMap((n) => n.ids);
     if (author.platform !== 'teams') return void (await delivery.done(ids, 'author'));
     const message = asActivity(teamsMessage(notes.map((n) => n.line)));
@@ -239,7 +290,8 @@ export class TeamsNews implements NewsChannel {
   async #direct(turn: Turn | undefined, person: Person, message: Partial<Activity>): Promise<void> {
     const known = await this.gl.findConversation('teams', 'person', String(person.id));
     const account = known ? undefined : await this.gl.findConversation('teams', 'person', accountKey(person.id));
-    if (!known && !account) throw new NewsDeliveryError('Greenlight has no way to reach this person in Teams yet', { permanent: true, maybeDelivered: false });
+    if (!known && !account)
+      throw new NewsDeliveryError('Greenlight has no way to reach this person in Teams yet', { permanent: true, maybeDelivered: false });
     const reference = (known?.reference ?? {}) as Partial<ConversationReference>;
     const target = account?.reference as { user: { id: string; name?: string }; serviceUrl: string; tenantId: string } | undefined;
     const serviceUrl = reference.serviceUrl ?? target?.serviceUrl;
@@ -258,7 +310,13 @@ export class TeamsNews implements NewsChannel {
           platform: 'teams',
           kind: 'person',
           key: String(person.id),
-          reference: { channelId: 'msteams', serviceUrl, bot: t.reference.bot, user: target!.user, conversation: { id: conversationId, conversationType: 'personal', tenantId: target!.tenantId } },
+          reference: {
+            channelId: 'msteams',
+            serviceUrl,
+            bot: t.reference.bot,
+            user: target!.user,
+            conversation: { id: conversationId, conversationType: 'personal', tenantId: target!.tenantId },
+          },
         });
       }
       await this.#send(t, conversationId!, message);
@@ -267,11 +325,22 @@ export class TeamsNews implements NewsChannel {
     if (turn && turn.reference.serviceUrl === serviceUrl) return inTurn(turn);
     const own = known
       ? reference
-      : ({ channelId: 'msteams', serviceUrl, bot: { id: `28:${this.botAppId}`, name: 'Greenlight' }, conversation: { id: '', tenantId: target!.tenantId } } as Partial<ConversationReference>);
+      : ({
+          channelId: 'msteams',
+          serviceUrl,
+          bot: { id: `28:${this.botAppId}`, name: 'Greenlight' },
+          conversation: { id: '', tenantId: target!.tenantId },
+        } as Partial<ConversationReference>);
     return this.#in(own, inTurn);
   }
 
-  async #mentionInThread(turn: Turn, author: Person, notes: StampedLine[], postId: number | undefined, why: NewsDeliveryError): Promise<void> {
+  async #mentionInThread(
+    turn: Turn,
+    author: Person,
+    notes: StampedLine[],
+    postId: number | undefined,
+    why: NewsDeliveryError,
+  ): Promise<void> {
     const card = postId === undefined ? undefined : await this.#knownCard(postId);
     const account = await this.gl.findConversation('teams', 'person', accountKey(author.id));
     const user = (account?.reference as { user?: { id: string; name?: string } } | undefined)?.user;
@@ -292,14 +361,19 @@ export class TeamsNews implements NewsChannel {
   // The digest -----------------------------------------------------------------------------
 
   async #digest(item: DeliveringNews, digest: Digest, delivery: NewsDelivery): Promise<void> {
-    const channel = (await this.gl.findConversation('teams', 'channel', 'digest')) ?? (await this.gl.findConversation('teams', 'channel', 'approvals'));
+    const channel =
+      (await this.gl.findConversation('teams', 'channel', 'digest')) ?? (await this.gl.findConversation('teams', 'channel', 'approvals'));
     if (!channel) {
       this.logger.warn('no Teams channel for the digest: an approver sets one with “@Greenlight use this channel for the digest”');
       return void (await delivery.done([item.id], 'message'));
     }
     await this.#in(channelOf(channel.reference as Partial<ConversationReference>), async (turn) => {
       const card = buildDigestCard(digest, this.gl.digestChart(digest));
-      await this.#send(turn, turn.reference.conversation!.id, { type: 'message', summary: digestSummary(digest), attachments: [CardFactory.adaptiveCard(card)] });
+      await this.#send(turn, turn.reference.conversation!.id, {
+        type: 'message',
+        summary: digestSummary(digest),
+        attachments: [CardFactory.adaptiveCard(card)],
+      });
     });
     await delivery.done([item.id], 'message');
   }

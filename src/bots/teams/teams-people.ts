@@ -58,7 +58,12 @@ export class TeamsPeople {
       this.#accounts.set(person.id, JSON.stringify(account));
     }
     if (activity.conversation.conversationType === 'personal' && !this.#personal.has(person.id)) {
-      await this.gl.rememberConversation({ platform: 'teams', kind: 'person', key: String(person.id), reference: { ...TurnContext.getConversationReference(activity) } });
+      await this.gl.rememberConversation({
+        platform: 'teams',
+        kind: 'person',
+        key: String(person.id),
+        reference: { ...TurnContext.getConversationReference(activity) },
+      });
       this.#personal.add(person.id);
     }
   }

@@ -55,7 +55,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
  * is no token to check, so only loopback clients (the Agents Playground on this machine) are
  * answered.
  */
-export function teamsRoute(adapter: CloudAdapter, logic: (context: TurnContext) => Promise<void>, options: { localOnly: boolean; logger: Logger }): Route {
+export function teamsRoute(
+  adapter: CloudAdapter,
+  logic: (context: TurnContext) => Promise<void>,
+  options: { localOnly: boolean; logger: Logger },
+): Route {
   return async (req, res) => {
     if (options.localOnly && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
       return sendJson(res, 403, { error: 'Teams is in local mode (no MICROSOFT_APP_ID): only this machine may call /api/messages' });
@@ -68,7 +72,8 @@ export function teamsRoute(adapter: CloudAdapter, logic: (context: TurnContext) 
       if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
       return sendJson(res, 400, { error: 'the body must be a JSON activity' });
     }
-    if (!activity || typeof activity !== 'object' || Array.isArray(activity)) return sendJson(res, 400, { error: 'the body must be a JSON activity' });
+    if (!activity || typeof activity !== 'object' || Array.isArray(activity))
+      return sendJson(res, 400, { error: 'the body must be a JSON activity' });
 
     let status = 200;
     const headers: Record<string, string> = {};
@@ -96,7 +101,11 @@ export function teamsRoute(adapter: CloudAdapter, logic: (context: TurnContext) 
       },
     };
     try {
-      await adapter.process({ body: activity as Record<string, unknown>, headers: req.headers as Record<string, string>, method: req.method }, response, logic);
+      await adapter.process(
+        { body: activity as Record<string, unknown>, headers: req.headers as Record<string, string>, method: req.method },
+        response,
+        logic,
+      );
     } catch (error) {
       options.logger.error('a Teams activity failed', { error });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });

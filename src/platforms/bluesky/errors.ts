@@ -28,7 +28,10 @@ function verdict(step: BlueskyStep, response: ErrorResponse): ErrorVerdict {
     case 'AccountDeactivated':
       return { kind: 'permanent', message: `The Bluesky account is deactivated; reactivate it to post.${said}` };
     case 'AuthFactorTokenRequired':
-      return { kind: 'permanent', message: `Bluesky asks for an emailed sign-in code: set BLUESKY_APP_PASSWORD to an app password (Settings → Privacy and security → App passwords), not the account password.` };
+      return {
+        kind: 'permanent',
+        message: `Bluesky asks for an emailed sign-in code: set BLUESKY_APP_PASSWORD to an app password (Settings → Privacy and security → App passwords), not the account password.`,
+      };
     case 'ExpiredToken':
     case 'InvalidToken':
       return { kind: 'permanent', message: `Bluesky's sign-in expired and could not be renewed: check ${CREDENTIALS}.${said}` };
@@ -37,7 +40,10 @@ function verdict(step: BlueskyStep, response: ErrorResponse): ErrorVerdict {
   }
   if ((response.status === 401 || response.status === 403) && step === 'video') {
     // The video service checks a service-auth token minted a moment ago; the next attempt mints a fresh one.
-    return { kind: 'retryable', message: `Bluesky's video service did not accept Greenlight's permission to upload (HTTP ${response.status}); nothing was posted, try again.${said}` };
+    return {
+      kind: 'retryable',
+      message: `Bluesky's video service did not accept Greenlight's permission to upload (HTTP ${response.status}); nothing was posted, try again.${said}`,
+    };
   }
   if (response.status === 401 && step === 'login') {
     return { kind: 'permanent', message: `Bluesky refused the sign-in: check ${CREDENTIALS}.${said}` };
@@ -45,7 +51,8 @@ function verdict(step: BlueskyStep, response: ErrorResponse): ErrorVerdict {
   if (response.status === 400 || response.status === 413 || response.status === 415) {
     if (step === 'post') return { kind: 'permanent', message: `Bluesky refused this post${detail ? `: "${detail}"` : ''}.` };
     if (step === 'upload') return { kind: 'permanent', message: `Bluesky refused the image${detail ? `: "${detail}"` : ''}.` };
-    if (step === 'video') return { kind: 'permanent', message: `Bluesky refused the video${detail ? `: "${detail}"` : ''}; nothing was posted.` };
+    if (step === 'video')
+      return { kind: 'permanent', message: `Bluesky refused the video${detail ? `: "${detail}"` : ''}; nothing was posted.` };
   }
   return undefined;
 }

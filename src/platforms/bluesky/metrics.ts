@@ -12,8 +12,7 @@ export const POSTS_PER_CALL = 25;
  * out is null too, not zero.
  */
 export function normalisePost(post: AppBskyFeedDefs.PostView): EngagementMetrics {
-  const shares =
-    post.repostCount === undefined && post.quoteCount === undefined ? null : (post.repostCount ?? 0) + (post.quoteCount ?? 0);
+  const shares = post.repostCount === undefined && post.quoteCount === undefined ? null : (post.repostCount ?? 0) + (post.quoteCount ?? 0);
   return {
     likes: post.likeCount ?? null,
     comments: post.replyCount ?? null,

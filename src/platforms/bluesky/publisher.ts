@@ -3,13 +3,20 @@ import type { NetworkConfigs } from '../../config.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import { registerSecret } from '../../observability/redact.js';
-import {  withRetries } from '../http/backoff.js';
+import { withRetries } from '../http/backoff.js';
 import { DEFAULT_REQUEST_RETRY } from '../http/http-client.js';
 import { createNetworkClient } from '../http/network-client.js';
 import { fetchImage, type FetchedImage } from '../http/image-fetch.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
 import type { ImageType } from '../../domain/image-format.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+  type PublisherDeps,
+} from '../publisher.js';
 import { blueskyRules } from '../rules/bluesky.js';
 import { classifyBlueskyError, isRecordNotFound, type BlueskyStep } from './errors.js';
 import { fetchPostMetrics } from './metrics.js';
@@ -24,7 +31,6 @@ export type BlueskyConfig = Omit<NonNullable<NetworkConfigs['bluesky']>, 'videoU
 export const BLUESKY_VIDEO_URL = 'https://video.bsky.app';
 
 export type BlueskyPublisherDeps = PublisherDeps;
-
 
 /**
  * `app.bsky.embed.images#image` declares `maxSize: 2000000` (2,000,000 bytes, not MiB) in
@@ -46,7 +52,8 @@ const APP_PASSWORD = /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/;
 export function normaliseIdentifier(identifier: string): string {
   const trimmed = identifier.trim();
   const handle = trimmed.replace(/^@/, '');
-  if (HANDLE.test(handle) || DID.test(trimmed) || EMAIL.test(trimmed)) return DID.test(trimmed) || EMAIL.test(trimmed) ? trimmed : handle.toLowerCase();
+  if (HANDLE.test(handle) || DID.test(trimmed) || EMAIL.test(trimmed))
+    return DID.test(trimmed) || EMAIL.test(trimmed) ? trimmed : handle.toLowerCase();
   throw new UserFacingError(
     'BLUESKY_IDENTIFIER must be the account’s handle (like acme.bsky.social), its DID (did:plc:…) or its email address.',
   );
@@ -78,12 +85,18 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     rate: { capacity: 10, refillPerSecond: 5 },
   });
   if (!APP_PASSWORD.test(config.appPassword.trim())) {
-    logger.warn('BLUESKY_APP_PASSWORD does not look like an app password (xxxx-xxxx-xxxx-xxxx); an account password works but is not recommended');
+    logger.warn(
+      'BLUESKY_APP_PASSWORD does not look like an app password (xxxx-xxxx-xxxx-xxxx); an account password works but is not recommended',
+    );
   }
   const session = new BlueskySession({ identifier, appPassword: config.appPassword, serviceUrl: config.serviceUrl }, client.fetch, logger);
   // The video service is another host with its own limits: its own client, and a library agent for its queries.
   const videoUrl = config.videoUrl ?? BLUESKY_VIDEO_URL;
-  const { client: videoClient } = createNetworkClient('bluesky', deps, { baseUrl: videoUrl, rate: { capacity: 5, refillPerSecond: 2 }, logger });
+  const { client: videoClient } = createNetworkClient('bluesky', deps, {
+    baseUrl: videoUrl,
+    rate: { capacity: 5, refillPerSecond: 2 },
+    logger,
+  });
   const videoAgent = new AtpAgent({ service: videoUrl, fetch: videoClient.fetch as typeof globalThis.fetch });
 
   const policy = { ...DEFAULT_REQUEST_RETRY, sleep, ...(deps.random ? { random: deps.random } : {}) };
@@ -100,7 +113,8 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
       {
         ...policy,
         ...(signal ? { signal } : {}),
-        onRetry: ({ attempt, delayMs, error }) => logger.warn('Bluesky request will be retried', { step, attempt, delayMs, error: error.message }),
+        onRetry: ({ attempt, delayMs, error }) =>
+          logger.warn('Bluesky request will be retried', { step, attempt, delayMs, error: error.message }),
       },
     );
 
@@ -109,12 +123,21 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
     if (!session.agent.hasSession) await signIn();
     const did = session.did;
     const handle = session.handle;
-    if (!did || !handle) throw new PublishError({ kind: 'retryable', network: 'bluesky', message: 'Bluesky did not say which account signed in; try again later.' });
+    if (!did || !handle)
+      throw new PublishError({
+        kind: 'retryable',
+        network: 'bluesky',
+        message: 'Bluesky did not say which account signed in; try again later.',
+      });
     return { did, handle };
   };
 
   /** The post already at our record key, if any. */
-  async function existingPost(did: string, rkey: string, signal?: AbortSignal): Promise<{ uri: string; text: string | undefined } | undefined> {
+  async function existingPost(
+    did: string,
+    rkey: string,
+    signal?: AbortSignal,
+  ): Promise<{ uri: string; text: string | undefined } | undefined> {
     const found = await withRetry(
       'read',
       async () => {
@@ -136,7 +159,12 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
   }
 
   /** A post found at our key is ours only if it says what we were asked to publish. */
-  function claimFound(found: { uri: string; text: string | undefined }, request: PublishRequest, handle: string, rkey: string): PublishResult {
+  function claimFound(
+    found: { uri: string; text: string | undefined },
+    request: PublishRequest,
+    handle: string,
+    rkey: string,
+  ): PublishResult {
     if (found.text !== request.text) {
       throw new PublishError({
         kind: 'permanent',
@@ -152,7 +180,10 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
   async function uploadBlob(image: FetchedImage, alt: string, signal?: AbortSignal): Promise<EmbeddedImage> {
     const { data } = await withRetry(
       'upload',
-      () => session.run((agent) => agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.contentType, ...(signal ? { signal } : {}) })),
+      () =>
+        session.run((agent) =>
+          agent.com.atproto.repo.uploadBlob(image.bytes, { encoding: image.contentType, ...(signal ? { signal } : {}) }),
+        ),
       signal,
     );
     return { blob: data.blob as BlobRef, alt, aspectRatio: aspectRatio(image) };
@@ -175,10 +206,17 @@ export function createBlueskyPublisher(config: BlueskyConfig, deps: BlueskyPubli
   async function publish(request: PublishRequest): Promise<PublishResult> {
     const signal = request.signal;
     // More images than the embed takes is refused before anything else happens.
-    const stored = approvedImages(request, 'bluesky', BLUESKY_MAX_IMAGES, { maxBytes: BLUESKY_MAX_IMAGE_BYTES, acceptedTypes: ACCEPTED_TYPES });
+    const stored = approvedImages(request, 'bluesky', BLUESKY_MAX_IMAGES, {
+      maxBytes: BLUESKY_MAX_IMAGE_BYTES,
+      acceptedTypes: ACCEPTED_TYPES,
+    });
     if (request.video && (stored.length > 0 || request.mediaUrl?.trim())) {
       // Drafting never lets a video share a post with images; a record has one embed.
-      throw new PublishError({ kind: 'permanent', network: 'bluesky', message: 'A Bluesky post carries one video or images, not both; nothing was posted.' });
+      throw new PublishError({
+        kind: 'permanent',
+        network: 'bluesky',
+        message: 'A Bluesky post carries one video or images, not both; nothing was posted.',
+      });
     }
     const { did, handle } = await requireSession();
     // The video is part of what the key stands for, like the images.

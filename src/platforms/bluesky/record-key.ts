@@ -50,7 +50,9 @@ export function publicationRecordKey(
   images: ReadonlyArray<{ sha256: string; alt: string | null }> = [],
 ): string {
   const media = images.map((i) => `\0${i.sha256}\0${i.alt ?? ''}`).join('');
-  const digest = createHash('sha256').update(`greenlight\0${publicationId}\0${text}\0${mediaUrl ?? ''}${media}`).digest();
+  const digest = createHash('sha256')
+    .update(`greenlight\0${publicationId}\0${text}\0${mediaUrl ?? ''}${media}`)
+    .digest();
   const hash = digest.readUInt32BE(0);
   const offset = BigInt(hash & 0xfffff);
   const clockId = (hash >>> 20) & 0x3ff;

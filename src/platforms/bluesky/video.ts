@@ -101,11 +101,14 @@ function unverifiedEmail(words: string | undefined): PublishError {
 }
 
 function dailyLimit(detail: string): PublishError {
-  return fail('retryable', `Bluesky's daily video limit for this account is used up (${detail}); nothing was posted, and Greenlight tries again later.`, {
-    retryAfterMs: BLUESKY_VIDEO_LIMIT_RETRY_MS,
-  });
+  return fail(
+    'retryable',
+    `Bluesky's daily video limit for this account is used up (${detail}); nothing was posted, and Greenlight tries again later.`,
+    {
+      retryAfterMs: BLUESKY_VIDEO_LIMIT_RETRY_MS,
+    },
+  );
 }
-
 
 /** Uploads the approved video to Bluesky's video service and waits for its blob, which a post can embed. */
 export async function uploadBlueskyVideo(video: PublishVideo, deps: BlueskyVideoDeps): Promise<BlobRef> {
@@ -115,7 +118,9 @@ export async function uploadBlueskyVideo(video: PublishVideo, deps: BlueskyVideo
   if (!did) throw fail('retryable', 'Bluesky did not say which account signed in; try again later.');
   const callOptions = signal ? { signal } : {};
   const serviceAuth = async (aud: string, lxm: string, exp?: number) => {
-    const { data } = await session.run((agent) => agent.com.atproto.server.getServiceAuth({ aud, lxm, ...(exp !== undefined ? { exp } : {}) }, callOptions));
+    const { data } = await session.run((agent) =>
+      agent.com.atproto.server.getServiceAuth({ aud, lxm, ...(exp !== undefined ? { exp } : {}) }, callOptions),
+    );
     return data.token;
   };
 
@@ -124,7 +129,10 @@ export async function uploadBlueskyVideo(video: PublishVideo, deps: BlueskyVideo
     'video',
     async () => {
       const token = await serviceAuth(didWeb(deps.videoUrl), 'app.bsky.video.getUploadLimits');
-      const { data } = await deps.videoAgent.app.bsky.video.getUploadLimits({}, { headers: { authorization: `Bearer ${token}` }, ...callOptions });
+      const { data } = await deps.videoAgent.app.bsky.video.getUploadLimits(
+        {},
+        { headers: { authorization: `Bearer ${token}` }, ...callOptions },
+      );
       return data;
     },
     signal,
@@ -135,13 +143,20 @@ export async function uploadBlueskyVideo(video: PublishVideo, deps: BlueskyVideo
   }
   if (limits.remainingDailyVideos !== undefined && limits.remainingDailyVideos < 1) throw dailyLimit('no videos left for today');
   if (limits.remainingDailyBytes !== undefined && limits.remainingDailyBytes < video.bytes) {
-    throw dailyLimit(`${formatMegabytes(Math.max(0, limits.remainingDailyBytes), 'down')} left for today, and the video is ${formatMegabytes(video.bytes, 'up')}`);
+    throw dailyLimit(
+      `${formatMegabytes(Math.max(0, limits.remainingDailyBytes), 'down')} left for today, and the video is ${formatMegabytes(video.bytes, 'up')}`,
+    );
   }
 
   // 2. The upload, streamed, with a token the video service stores the processed video on the PDS with.
   const uploadToken = await deps.withRetry(
     'video',
-    () => serviceAuth(didWeb(session.agent.dispatchUrl), 'com.atproto.repo.uploadBlob', Math.floor(deps.clock.now().getTime() / 1000) + UPLOAD_TOKEN_SECONDS),
+    () =>
+      serviceAuth(
+        didWeb(session.agent.dispatchUrl),
+        'com.atproto.repo.uploadBlob',
+        Math.floor(deps.clock.now().getTime() / 1000) + UPLOAD_TOKEN_SECONDS,
+      ),
     signal,
   );
   const job = await upload(video, did, uploadToken, deps);
@@ -154,7 +169,11 @@ export async function uploadBlueskyVideo(video: PublishVideo, deps: BlueskyVideo
   for (const delay of BLUESKY_VIDEO_POLL_DELAYS_MS) {
     await deps.sleep(delay, signal);
     waited += delay;
-    const { data } = await deps.withRetry('video', () => deps.videoAgent.app.bsky.video.getJobStatus({ jobId: job.jobId }, callOptions), signal);
+    const { data } = await deps.withRetry(
+      'video',
+      () => deps.videoAgent.app.bsky.video.getJobStatus({ jobId: job.jobId }, callOptions),
+      signal,
+    );
     const status = data.jobStatus;
     // A blob means done, whatever the state says (a video processed before answers already_exists with its blob).
     if (status.blob) {
@@ -192,7 +211,11 @@ async function upload(video: PublishVideo, did: string, token: string, deps: Blu
     try {
       source = await video.open();
     } catch (error) {
-      throw fail('retryable', 'Greenlight could not read the approved video from its media store just now; nothing was posted to Bluesky.', { cause: error });
+      throw fail(
+        'retryable',
+        'Greenlight could not read the approved video from its media store just now; nothing was posted to Bluesky.',
+        { cause: error },
+      );
     }
     const hash = createHash('sha256');
     const { stream, tally } = talliedStream(source, { limit: total, hash, onBytes: uploading });
@@ -214,11 +237,17 @@ async function upload(video: PublishVideo, did: string, token: string, deps: Blu
     if (isEmailProblem(error, message)) return { kind: 'permanent', message: unverifiedEmail(message ?? error).message };
     if (response.status === 401 || response.status === 403) {
       // The token was minted for this upload a moment ago: a fresh one on a later attempt should do.
-      return { kind: 'retryable', message: `Bluesky's video service did not accept Greenlight's upload permission (HTTP ${response.status})${said(message ?? error)}; nothing was posted, try again.` };
+      return {
+        kind: 'retryable',
+        message: `Bluesky's video service did not accept Greenlight's upload permission (HTTP ${response.status})${said(message ?? error)}; nothing was posted, try again.`,
+      };
     }
     if (response.status === 400 || response.status === 413 || response.status === 415) {
       const detail = errorDetail(response.json, response.text);
-      return { kind: 'permanent', message: `Bluesky's video service refused the video${detail ? `: "${detail}"` : ''}; nothing was posted.` };
+      return {
+        kind: 'permanent',
+        message: `Bluesky's video service refused the video${detail ? `: "${detail}"` : ''}; nothing was posted.`,
+      };
     }
     return undefined;
   };
@@ -248,15 +277,22 @@ async function upload(video: PublishVideo, did: string, token: string, deps: Blu
         uploading(total);
         return earlier.data;
       }
-      throw fail('retryable', 'Bluesky said it processed this video before but did not say which job; nothing was posted, try again.', { cause: error });
+      throw fail('retryable', 'Bluesky said it processed this video before but did not say which job; nothing was posted, try again.', {
+        cause: error,
+      });
     }
     if (error instanceof PublishError && error.kind === 'unknown') {
-      throw fail('retryable', 'The video upload to Bluesky did not complete (no answer, or the connection broke); nothing was posted, try again.', { cause: error });
+      throw fail(
+        'retryable',
+        'The video upload to Bluesky did not complete (no answer, or the connection broke); nothing was posted, try again.',
+        { cause: error },
+      );
     }
     throw error;
   }
   // Every byte the video service got came through the hash: a post naming anything else would post what nobody approved.
-  if (!attempt || notTheFile() || !attempt.tally.complete || attempt.hash.digest('hex') !== video.sha256) throw fail('permanent', NOT_APPROVED);
+  if (!attempt || notTheFile() || !attempt.tally.complete || attempt.hash.digest('hex') !== video.sha256)
+    throw fail('permanent', NOT_APPROVED);
   uploading(total);
   const parsed = UploadAnswer.safeParse(answer.body);
   if (!parsed.success || !parsed.data.jobId) {

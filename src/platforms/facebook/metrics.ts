@@ -12,8 +12,7 @@ import { readMany } from '../meta-graph/read-many.js';
  * not be confirmed in Meta's reference. Facebook has no per-post "saves" for Pages, and
  * `post_clicks` is an insight needing extra permission, so clicks and saves are null too.
  */
-export const FACEBOOK_METRIC_FIELDS =
-  'reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares';
+export const FACEBOOK_METRIC_FIELDS = 'reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares';
 
 /**
  * A video post (issue 15) is published as a Video, whose id is bare digits where a Page post's
@@ -38,8 +37,17 @@ export async function fetchFacebookMetrics(
   signal?: AbortSignal,
 ): Promise<Map<string, EngagementMetrics>> {
   const videoIds = postIds.filter(isVideoId);
-  const figures = await readMany(graph, postIds.filter((id) => !isVideoId(id)), FACEBOOK_METRIC_FIELDS, PostFigures, signal);
-  const videoFigures = videoIds.length > 0 ? await readMany(graph, videoIds, FACEBOOK_VIDEO_METRIC_FIELDS, PostFigures, signal) : new Map<string, z.infer<typeof PostFigures>>();
+  const figures = await readMany(
+    graph,
+    postIds.filter((id) => !isVideoId(id)),
+    FACEBOOK_METRIC_FIELDS,
+    PostFigures,
+    signal,
+  );
+  const videoFigures =
+    videoIds.length > 0
+      ? await readMany(graph, videoIds, FACEBOOK_VIDEO_METRIC_FIELDS, PostFigures, signal)
+      : new Map<string, z.infer<typeof PostFigures>>();
   const metrics = new Map<string, EngagementMetrics>();
   const add = (id: string, post: z.infer<typeof PostFigures>, shares: number | null) =>
     metrics.set(id, {

@@ -71,7 +71,11 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
   const publishVideo = async (request: PublishRequest): Promise<PublishResult> => {
     const video = request.video!;
     if (request.mediaUrl || (request.images?.length ?? 0) > 0) {
-      throw new PublishError({ kind: 'permanent', network: 'facebook', message: 'A Facebook post takes either a video or images, not both; nothing was posted.' });
+      throw new PublishError({
+        kind: 'permanent',
+        network: 'facebook',
+        message: 'A Facebook post takes either a video or images, not both; nothing was posted.',
+      });
     }
     const published = await publishPageVideo(video, request.text, {
       graph,
@@ -135,7 +139,10 @@ export function createFacebookPublisher(config: FacebookConfig, deps: MetaPublis
     },
 
     async fetchMetrics(targets: MetricsTarget[]) {
-      return fetchFacebookMetrics(graph, targets.map((t) => t.externalId));
+      return fetchFacebookMetrics(
+        graph,
+        targets.map((t) => t.externalId),
+      );
     },
   };
 }

@@ -37,7 +37,12 @@ import { facebookRules } from '../rules/facebook.js';
 
 /** Meta's answers give offsets as strings of digits; numbers are read too. */
 const Offset = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number);
-const Started = z.object({ video_id: z.string().regex(/^\d+$/), upload_session_id: z.string().min(1), start_offset: Offset, end_offset: Offset });
+const Started = z.object({
+  video_id: z.string().regex(/^\d+$/),
+  upload_session_id: z.string().min(1),
+  start_offset: Offset,
+  end_offset: Offset,
+});
 const Transferred = z.object({ start_offset: Offset, end_offset: Offset });
 const Finished = z.object({ success: z.boolean() });
 const StatusAnswer = z.object({
@@ -98,13 +103,17 @@ export interface PublishedPageVideo {
 const fail = (kind: 'permanent' | 'retryable' | 'unknown', message: string, cause?: unknown) =>
   new PublishError({ kind, network: 'facebook', message, ...(cause !== undefined ? { cause } : {}) });
 
-const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Facebook; upload it again and have it approved.';
-
+const NOT_APPROVED =
+  'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Facebook; upload it again and have it approved.';
 
 /** An upload step that shows nothing to anyone: a lost answer costs only a retry, never a person's check. */
 function nothingVisible(error: unknown, what: string): unknown {
   if (error instanceof PublishError && error.kind === 'unknown') {
-    return fail('retryable', `${what} did not complete (no answer, or the connection broke); nothing was posted to Facebook, so it can be tried again.`, error);
+    return fail(
+      'retryable',
+      `${what} did not complete (no answer, or the connection broke); nothing was posted to Facebook, so it can be tried again.`,
+      error,
+    );
   }
   return error;
 }
@@ -125,7 +134,14 @@ export async function publishPageVideo(video: PublishVideo, text: string, option
 
   let started: z.infer<typeof Started>;
   try {
-    started = await graph.post({ path, json: { upload_phase: 'start', file_size: total }, schema: Started, retry: true, unreadable: 'retryable', ...common });
+    started = await graph.post({
+      path,
+      json: { upload_phase: 'start', file_size: total },
+      schema: Started,
+      retry: true,
+      unreadable: 'retryable',
+      ...common,
+    });
   } catch (error) {
     throw nothingVisible(error, 'Starting the video upload to Facebook');
   }
@@ -216,7 +232,11 @@ async function sendRange(
           try {
             source = await video.open({ start: range.start, end: range.end });
           } catch (error) {
-            throw fail('retryable', 'Greenlight could not read the approved video from its media store just now; nothing was posted to Facebook.', error);
+            throw fail(
+              'retryable',
+              'Greenlight could not read the approved video from its media store just now; nothing was posted to Facebook.',
+              error,
+            );
           }
           return tapped(source, attemptSent, size);
         },
@@ -233,7 +253,7 @@ async function sendRange(
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const taken = sent as Sent | undefined;
-      if (!taken || !taken.complete || taken.bytes !== size) throw fail('permanent', NOT_APPROVED);
+      if (!taken?.complete || taken.bytes !== size) throw fail('permanent', NOT_APPROVED);
       return { next: { start: answer.start_offset, end: answer.end_offset }, hash: taken.hash };
     } catch (error) {
       const last = sent as Sent | undefined;
@@ -317,7 +337,10 @@ async function awaitProcessing(videoId: string, options: PageVideoOptions): Prom
       );
     }
   }
-  options.logger.warn('Facebook is still processing the published video; it appears once processed', { videoId, waited: describeWait(waited) });
+  options.logger.warn('Facebook is still processing the published video; it appears once processed', {
+    videoId,
+    waited: describeWait(waited),
+  });
 }
 
 /** The video's public link: Meta answers a video's `permalink_url` as a path on facebook.com. */

@@ -13,11 +13,7 @@ export interface BackoffOptions {
  * (1 = the first try), wait a random time in [0, min(maxMs, baseMs·2^(attempt-1))].
  * Full jitter spreads clients that failed together, so they do not retry together.
  */
-export function delayForAttempt(
-  attempt: number,
-  options: BackoffOptions,
-  random: () => number = Math.random,
-): number {
+export function delayForAttempt(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
   const exponent = Math.max(0, Math.floor(attempt) - 1);
   // 2^exponent overflows to Infinity long before it matters; min() keeps it bounded.
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** exponent);
@@ -69,10 +65,7 @@ export const DEFAULT_MAX_WAIT_MS = 60_000;
  * blindly (rule 2 in docs/architecture.md), and anything that is not a `PublishError` is a bug, not a
  * network hiccup, so it is rethrown at once.
  */
-export async function withRetries<T>(
-  operation: (attempt: number) => Promise<T>,
-  options: RetryOptions,
-): Promise<T> {
+export async function withRetries<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;

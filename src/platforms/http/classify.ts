@@ -20,10 +20,7 @@ export interface ErrorResponse {
  * throttling as HTTP 400 with code 4/17/32/613, which is retryable). Return undefined
  * to keep the generic wording.
  */
-export type ErrorVerdict =
-  | string
-  | { message: string; kind?: FailureKind; retryAfterMs?: number }
-  | undefined;
+export type ErrorVerdict = string | { message: string; kind?: FailureKind; retryAfterMs?: number } | undefined;
 
 export type MessageFromError = (response: ErrorResponse) => ErrorVerdict;
 
@@ -85,13 +82,9 @@ export function describeWait(ms: number): string {
 }
 
 /** Appends the network's own words, quoted, when there are any. */
-const withDetail = (message: string, detail: string | undefined) =>
-  detail ? `${message} (It said: "${detail}")` : message;
+const withDetail = (message: string, detail: string | undefined) => (detail ? `${message} (It said: "${detail}")` : message);
 
-function defaultResponseVerdict(
-  response: ErrorResponse,
-  retryAfter: number | undefined,
-): { kind: FailureKind; message: string } {
+function defaultResponseVerdict(response: ErrorResponse, retryAfter: number | undefined): { kind: FailureKind; message: string } {
   const { network, status } = response;
   const label = NETWORK_LABELS[network];
   const detail = errorDetail(response.json, response.text);
@@ -125,10 +118,7 @@ function defaultResponseVerdict(
   if (status === 401) {
     return {
       kind: 'permanent',
-      message: withDetail(
-        `${label} rejected the access token (401)${setting ? `: check ${setting}` : ''}.`,
-        detail,
-      ),
+      message: withDetail(`${label} rejected the access token (401)${setting ? `: check ${setting}` : ''}.`, detail),
     };
   }
   if (status === 403) {

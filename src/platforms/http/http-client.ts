@@ -102,9 +102,7 @@ export interface HttpClient {
 }
 
 export function buildUrl(baseUrl: string, path: string, query?: Record<string, QueryValue>): URL {
-  const url = /^https?:\/\//i.test(path)
-    ? new URL(path)
-    : new URL(`${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+  const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(`${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null) continue;
     const values: ReadonlyArray<string | number | boolean> = Array.isArray(value) ? value : [value as string];
@@ -223,7 +221,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     let response: Response;
     try {
-      response = await fetchImpl(url, { ...init, ...(streamed ? { body: streamed, duplex: 'half' as const } : {}), signal: attempt.signal });
+      response = await fetchImpl(url, {
+        ...init,
+        ...(streamed ? { body: streamed, duplex: 'half' as const } : {}),
+        signal: attempt.signal,
+      });
     } catch (error) {
       if (streamed) closeUnread(streamed);
       const failed = failure(error, attempt);
@@ -277,7 +279,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               cause: error,
             })
           : failure(error, attempt);
-      logger.warn(`${label} answer could not be read`, { network, method, url: shownUrl, status: response.status, kind: failed.kind, error: failed.message });
+      logger.warn(`${label} answer could not be read`, {
+        network,
+        method,
+        url: shownUrl,
+        status: response.status,
+        kind: failed.kind,
+        error: failed.message,
+      });
       throw failed;
     }
     logger.debug(`${label} answered HTTP ${response.status}`, { network, method, url: shownUrl, status: response.status, ms });
@@ -364,7 +373,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 function closeUnread(body: AsyncIterable<Uint8Array>): void {
   try {
     // Not awaited: a generator fetch left mid-step finishes that step first.
-    void body[Symbol.asyncIterator]().return?.()?.catch(() => undefined);
+    void body[Symbol.asyncIterator]()
+      .return?.()
+      ?.catch(() => undefined);
   } catch {
     // It failed already; there is nothing left to close.
   }

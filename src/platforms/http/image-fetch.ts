@@ -1,11 +1,4 @@
-import {
-  detectImageType,
-  IMAGE_EXTENSIONS,
-  IMAGE_TYPE_NAMES,
-  imageSize,
-  SNIFF_BYTES,
-  type ImageType,
-} from '../../domain/image-format.js';
+import { detectImageType, IMAGE_EXTENSIONS, IMAGE_TYPE_NAMES, imageSize, SNIFF_BYTES, type ImageType } from '../../domain/image-format.js';
 import { PUBLIC_MEDIA_ONLY, type MediaLinkPolicy } from '../../domain/media-links.js';
 import { formatMegabytes } from '../../domain/megabytes.js';
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
@@ -177,7 +170,9 @@ async function readImage(response: Response, context: ReadContext): Promise<Fetc
       throw fail('permanent', `The image at ${where} is not public (HTTP ${status}).`, { status });
     }
     if (status === 429 || status >= 500) {
-      throw fail('retryable', `The server hosting the image at ${where} had a temporary problem (HTTP ${status}); try again later.`, { status });
+      throw fail('retryable', `The server hosting the image at ${where} had a temporary problem (HTTP ${status}); try again later.`, {
+        status,
+      });
     }
     throw fail('permanent', `The image at ${where} could not be downloaded (HTTP ${status}).`, { status });
   }
@@ -203,7 +198,10 @@ async function readImage(response: Response, context: ReadContext): Promise<Fetc
       );
     }
     if (!options.acceptedTypes.includes(type)) {
-      throw fail('permanent', `The image at ${where} is a ${IMAGE_TYPE_NAMES[type]}; ${label} accepts ${listOfTypes(options.acceptedTypes)}.`);
+      throw fail(
+        'permanent',
+        `The image at ${where} is a ${IMAGE_TYPE_NAMES[type]}; ${label} accepts ${listOfTypes(options.acceptedTypes)}.`,
+      );
     }
     if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
       throw fail('permanent', `The image is ${formatMegabytes(declaredLength, 'up')}; ${label} accepts at most ${limit}.`);

@@ -88,7 +88,9 @@ export async function fetchPublic(link: string | URL, options: PublicFetchOption
   const close = async () => {
     await agent?.destroy().catch(() => undefined);
   };
-  const get: FetchLike = options.fetch ?? ((input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>);
+  const get: FetchLike =
+    options.fetch ??
+    ((input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>);
   let current: string | URL = link;
   try {
     for (let hop = 0; ; hop++) {

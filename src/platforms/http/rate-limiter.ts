@@ -90,8 +90,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     at = untilMs;
   };
 
-  const pausedUntil = () =>
-    pauseEnd !== undefined && pauseEnd > clock.now().getTime() ? new Date(pauseEnd) : undefined;
+  const pausedUntil = () => (pauseEnd !== undefined && pauseEnd > clock.now().getTime() ? new Date(pauseEnd) : undefined);
 
   return { acquire, pauseUntil, pausedUntil };
 }

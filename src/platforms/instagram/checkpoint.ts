@@ -35,8 +35,12 @@ export function readCheckpoint(raw: Record<string, unknown> | null | undefined):
 
 /** Saves progress; failing to save means we must stop before doing anything visible. */
 export function saveProgress(save: PublishRequest['saveCheckpoint'], checkpoint: InstagramCheckpoint): Promise<void> {
-  return saveOrStop(save, { ...checkpoint }, {
-    network: 'instagram',
-    message: 'Greenlight could not record its progress with Instagram, so it stopped before publishing; nothing was posted.',
-  });
+  return saveOrStop(
+    save,
+    { ...checkpoint },
+    {
+      network: 'instagram',
+      message: 'Greenlight could not record its progress with Instagram, so it stopped before publishing; nothing was posted.',
+    },
+  );
 }

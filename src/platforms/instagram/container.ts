@@ -53,16 +53,32 @@ export async function createImageContainer(
  * video from, the caption, and `share_to_feed` so the Reel shows in the feed as well as in
  * the Reels tab, as a video post made in the app does.
  */
-export const createReelContainer = (graph: GraphClient, userId: string, videoUrl: string, caption: string, signal?: AbortSignal): Promise<string> =>
-  createContainer(graph, userId, { media_type: 'REELS', video_url: videoUrl, caption, share_to_feed: true }, signal);
+export const createReelContainer = (
+  graph: GraphClient,
+  userId: string,
+  videoUrl: string,
+  caption: string,
+  signal?: AbortSignal,
+): Promise<string> => createContainer(graph, userId, { media_type: 'REELS', video_url: videoUrl, caption, share_to_feed: true }, signal);
 
 /** One image of a carousel: a container of its own, marked as an item, without a caption, with its alt text (images take `alt_text` since March 2025). */
-export const createCarouselItem = (graph: GraphClient, userId: string, imageUrl: string, signal?: AbortSignal, altText?: string | null): Promise<string> =>
+export const createCarouselItem = (
+  graph: GraphClient,
+  userId: string,
+  imageUrl: string,
+  signal?: AbortSignal,
+  altText?: string | null,
+): Promise<string> =>
   createContainer(graph, userId, { image_url: imageUrl, is_carousel_item: true, ...(altText ? { alt_text: altText } : {}) }, signal);
 
 /** The carousel itself: its finished item containers in order, and the caption. This is what gets published. */
-export const createCarouselContainer = (graph: GraphClient, userId: string, children: readonly string[], caption: string, signal?: AbortSignal): Promise<string> =>
-  createContainer(graph, userId, { media_type: 'CAROUSEL', children: children.join(','), caption }, signal);
+export const createCarouselContainer = (
+  graph: GraphClient,
+  userId: string,
+  children: readonly string[],
+  caption: string,
+  signal?: AbortSignal,
+): Promise<string> => createContainer(graph, userId, { media_type: 'CAROUSEL', children: children.join(','), caption }, signal);
 
 async function createContainer(graph: GraphClient, userId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
   try {
@@ -95,11 +111,7 @@ export interface ContainerState {
 }
 
 /** Reads the status; a container Meta no longer knows (deleted, long expired) is GONE. */
-export async function readContainer(
-  graph: GraphClient,
-  containerId: string,
-  signal?: AbortSignal,
-): Promise<ContainerState> {
+export async function readContainer(graph: GraphClient, containerId: string, signal?: AbortSignal): Promise<ContainerState> {
   let refusal: GraphError | undefined;
   try {
     const answer = await graph.get({

@@ -6,7 +6,15 @@ import { registerSecret } from '../../observability/redact.js';
 import { createGraphClient, type GraphClient, type MetaPublisherDeps } from '../meta-graph/graph-client.js';
 import { checkMetaToken } from '../meta-graph/config-checks.js';
 import { graphPath } from '../meta-graph/version.js';
-import { PublishError, type MetricsTarget, type PublishImage, type PublishRequest, type PublishResult, type PublishVideo, type Publisher } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishImage,
+  type PublishRequest,
+  type PublishResult,
+  type PublishVideo,
+  type Publisher,
+} from '../publisher.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { defaultInstagramRules } from '../rules/instagram.js';
 import { readCheckpoint, saveProgress, type InstagramCheckpoint } from './checkpoint.js';
@@ -151,8 +159,14 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
   /** "Before any re-publish, check whether the container is already PUBLISHED." */
   const resume = async (checkpoint: InstagramCheckpoint, request: PublishRequest): Promise<Plan> => {
     const { signal } = request;
-    const state: ContainerState = request.video ? await waitForReel(checkpoint.containerId, request) : await waitFor(checkpoint.containerId, request);
-    logger.info('resuming Instagram publication', { publicationId: request.publicationId, containerId: checkpoint.containerId, status: state.status });
+    const state: ContainerState = request.video
+      ? await waitForReel(checkpoint.containerId, request)
+      : await waitFor(checkpoint.containerId, request);
+    logger.info('resuming Instagram publication', {
+      publicationId: request.publicationId,
+      containerId: checkpoint.containerId,
+      status: state.status,
+    });
     const publishMayHaveHappened = checkpoint.publishRequestedAt !== undefined;
 
     if (state.status === 'PUBLISHED') {
@@ -184,10 +198,19 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
    */
   const imageSources = async (request: PublishRequest): Promise<ImageSource[]> => {
     const { signal } = request;
-    const uploaded = approvedImages(request, 'instagram', INSTAGRAM_CAROUSEL_MAX, { maxBytes: INSTAGRAM_IMAGE_LIMITS.maxBytes, acceptedTypes: INSTAGRAM_IMAGE_LIMITS.acceptedTypes });
+    const uploaded = approvedImages(request, 'instagram', INSTAGRAM_CAROUSEL_MAX, {
+      maxBytes: INSTAGRAM_IMAGE_LIMITS.maxBytes,
+      acceptedTypes: INSTAGRAM_IMAGE_LIMITS.acceptedTypes,
+    });
     const sources: ImageSource[] = [];
     if (request.mediaUrl) {
-      await checkInstagramImage({ mediaUrl: request.mediaUrl, logger, media: deps.media, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(signal ? { signal } : {}) });
+      await checkInstagramImage({
+        mediaUrl: request.mediaUrl,
+        logger,
+        media: deps.media,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...(signal ? { signal } : {}),
+      });
       sources.push({ url: request.mediaUrl, alt: null });
     }
     const checked: PublishImage[] = [];
@@ -208,7 +231,13 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     const children: string[] = [];
     for (const [index, source] of sources.entries()) {
       const item = await createCarouselItem(graph, userId, source.url, signal, source.alt);
-      const state = await waitForContainer({ graph, containerId: item, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(signal ? { signal } : {}) });
+      const state = await waitForContainer({
+        graph,
+        containerId: item,
+        logger,
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(signal ? { signal } : {}),
+      });
       if (state.status === 'ERROR') {
         throw new PublishError({
           kind: 'permanent',
@@ -232,7 +261,11 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     const { signal } = request;
     const sources = await imageSources(request);
     if (sources.length === 0) {
-      throw new PublishError({ kind: 'permanent', network: 'instagram', message: 'Instagram posts need an image: add a JPEG image link to the draft.' });
+      throw new PublishError({
+        kind: 'permanent',
+        network: 'instagram',
+        message: 'Instagram posts need an image: add a JPEG image link to the draft.',
+      });
     }
     await ensurePublishingQuota(graph, userId, logger, signal);
     // Item containers need no checkpoint: unpublished, they expire by themselves. The one
@@ -240,7 +273,13 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     const containerId = await createContainerFor(request, sources);
     const checkpoint: InstagramCheckpoint = { containerId, createdAt: clock.now().toISOString() };
     await saveProgress(request.saveCheckpoint, checkpoint);
-    const state = await waitForContainer({ graph, containerId, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(signal ? { signal } : {}) });
+    const state = await waitForContainer({
+      graph,
+      containerId,
+      logger,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(signal ? { signal } : {}),
+    });
     switch (state.status) {
       case 'FINISHED':
         return { kind: 'publish', checkpoint };
@@ -276,7 +315,12 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     try {
       videoUrl = await video.publicUrl!(INSTAGRAM_VIDEO_LINK_VALID_MS);
     } catch (error) {
-      throw new PublishError({ kind: 'retryable', network: 'instagram', message: 'Greenlight could not make the link Instagram fetches the video from just now; nothing was posted.', cause: error });
+      throw new PublishError({
+        kind: 'retryable',
+        network: 'instagram',
+        message: 'Greenlight could not make the link Instagram fetches the video from just now; nothing was posted.',
+        cause: error,
+      });
     }
     const containerId = await createReelContainer(graph, userId, videoUrl, request.text, signal);
     const checkpoint: InstagramCheckpoint = { containerId, createdAt: clock.now().toISOString() };
@@ -304,7 +348,11 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
 
   const publishReel = async (request: PublishRequest, video: PublishVideo): Promise<PublishResult> => {
     if (request.mediaUrl || (request.images?.length ?? 0) > 0) {
-      throw new PublishError({ kind: 'permanent', network: 'instagram', message: 'An Instagram post is either a Reel or images, not both; nothing was posted.' });
+      throw new PublishError({
+        kind: 'permanent',
+        network: 'instagram',
+        message: 'An Instagram post is either a Reel or images, not both; nothing was posted.',
+      });
     }
     // Instagram takes a Reel only from a link; without PUBLIC_URL Greenlight has none to give.
     if (!video.publicUrl) throw new PublishError({ kind: 'permanent', network: 'instagram', message: NO_PUBLIC_URL_FOR_VIDEO });
@@ -370,7 +418,10 @@ export function createInstagramPublisher(config: InstagramConfig, deps: Instagra
     },
 
     async fetchMetrics(targets: MetricsTarget[]) {
-      return fetchInstagramMetrics(graph, targets.map((t) => t.externalId));
+      return fetchInstagramMetrics(
+        graph,
+        targets.map((t) => t.externalId),
+      );
     },
   };
 }

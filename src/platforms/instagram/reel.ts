@@ -27,7 +27,9 @@ export function checkReel(video: PublishVideo): void {
   }
   const rules = 'rules' in defaultInstagramRules.media.video ? defaultInstagramRules.media.video.rules : undefined;
   if (rules && video.bytes > rules.maxBytes) {
-    throw fail(`The video is ${formatMegabytes(video.bytes, 'up')}; Instagram takes Reels up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`);
+    throw fail(
+      `The video is ${formatMegabytes(video.bytes, 'up')}; Instagram takes Reels up to ${formatMegabytes(rules.maxBytes, 'down')}. Nothing was posted.`,
+    );
   }
 }
 
@@ -36,7 +38,9 @@ export function reelFailed(state: ContainerState): PublishError {
   const said = state.detail?.replace(/\s+/g, ' ').trim();
   const quoted = said ? ` (Instagram said: "${said}")` : '';
   if (state.status === 'EXPIRED') {
-    return fail(`Instagram let the prepared Reel expire before it could be published${quoted}, so nothing was posted. Retry to send the video to Instagram again.`);
+    return fail(
+      `Instagram let the prepared Reel expire before it could be published${quoted}, so nothing was posted. Retry to send the video to Instagram again.`,
+    );
   }
   return fail(
     `Instagram could not process the video${quoted}, so nothing was posted. Instagram takes Reels as MP4 or MOV with H.264 or HEVC video and AAC sound, 3 seconds to 15 minutes long; export the video again in that format and upload it.`,

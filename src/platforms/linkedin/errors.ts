@@ -46,7 +46,10 @@ function readLinkedInError(response: ErrorResponse, now: Date): ErrorVerdict {
   const { status, json, text } = response;
   const codes = codesOf(json);
   const detail = errorDetail(json, text);
-  const message = json && typeof json === 'object' && typeof (json as LinkedInError).message === 'string' ? ((json as LinkedInError).message as string) : text;
+  const message =
+    json && typeof json === 'object' && typeof (json as LinkedInError).message === 'string'
+      ? ((json as LinkedInError).message as string)
+      : text;
 
   if (codes.includes('DUPLICATE_POST') || (status === 422 && /duplicate/i.test(message))) {
     const earlier = DUPLICATE_OF.exec(message)?.[0];

@@ -65,16 +65,18 @@ export async function uploadLinkedInImage(
 ): Promise<string> {
   const signal = options.signal ? { signal: options.signal } : {};
   // Registering an upload has no visible effect (an unused one just expires), so both steps may be retried.
-  const init = await uploadOnly(client.request({
-    method: 'POST',
-    path: '/rest/images',
-    query: { action: 'initializeUpload' },
-    headers: { ...LINKEDIN_REST_HEADERS },
-    json: { initializeUploadRequest: { owner: options.owner } },
-    retry: true,
-    messageFromError: options.messageFromError,
-    ...signal,
-  }));
+  const init = await uploadOnly(
+    client.request({
+      method: 'POST',
+      path: '/rest/images',
+      query: { action: 'initializeUpload' },
+      headers: { ...LINKEDIN_REST_HEADERS },
+      json: { initializeUploadRequest: { owner: options.owner } },
+      retry: true,
+      messageFromError: options.messageFromError,
+      ...signal,
+    }),
+  );
   const parsed = InitializeAnswer.safeParse(init.body);
   if (!parsed.success) {
     throw new PublishError({
@@ -85,16 +87,18 @@ export async function uploadLinkedInImage(
     });
   }
   const { uploadUrl, image: imageUrn } = parsed.data.value;
-  await uploadOnly(client.request({
-    method: 'PUT',
-    path: uploadUrl,
-    headers: { 'content-type': image.contentType },
-    body: new Uint8Array(image.bytes),
-    expect: 'none',
-    retry: true,
-    messageFromError: options.messageFromError,
-    timeoutMs: options.timeoutMs,
-    ...signal,
-  }));
+  await uploadOnly(
+    client.request({
+      method: 'PUT',
+      path: uploadUrl,
+      headers: { 'content-type': image.contentType },
+      body: new Uint8Array(image.bytes),
+      expect: 'none',
+      retry: true,
+      messageFromError: options.messageFromError,
+      timeoutMs: options.timeoutMs,
+      ...signal,
+    }),
+  );
   return imageUrn;
 }

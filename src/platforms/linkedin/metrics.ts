@@ -133,7 +133,9 @@ export class LinkedInMetricsReader {
     if (!author.startsWith('urn:li:organization:') || this.#statisticsRefused) return out;
     const shares = batch.filter((u) => u.startsWith('urn:li:share:'));
     const ugcPosts = batch.filter((u) => u.startsWith('urn:li:ugcPost:'));
-    const lists = [shares.length ? `&shares=${restliList(shares)}` : '', ugcPosts.length ? `&ugcPosts=${restliList(ugcPosts)}` : ''].join('');
+    const lists = [shares.length ? `&shares=${restliList(shares)}` : '', ugcPosts.length ? `&ugcPosts=${restliList(ugcPosts)}` : ''].join(
+      '',
+    );
     let body: unknown;
     try {
       const answer = await this.#client.request({

@@ -6,16 +6,23 @@
  * cover the image byte upload; the shared client already gives the timeouts, limiter,
  * redaction and failure classification such a library would have to be taught.
  */
-import {  type Clock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/clock.js';
 import { UserFacingError } from '../../domain/errors.js';
 import type { EngagementMetrics } from '../../domain/publication.js';
 import type { Logger } from '../../observability/logger.js';
 import type { NetworkConfigs } from '../../config.js';
 import type { Sleep } from '../http/backoff.js';
 import { createNetworkClient, requireBareToken } from '../http/network-client.js';
-import {  type FetchLike, type HttpClient } from '../http/http-client.js';
+import type { FetchLike, HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+  type PublisherDeps,
+} from '../publisher.js';
 import { linkedinRules } from '../rules/linkedin.js';
 import { LINKEDIN_REST_HEADERS, restliDecode } from './api-version.js';
 import { linkedinErrorReader } from './errors.js';
@@ -60,7 +67,14 @@ export class LinkedInPublisher implements Publisher {
   constructor(
     client: HttpClient,
     config: LinkedInConfig,
-    deps: { logger: Logger; clock: Clock; timeoutMs: number; sleep: Sleep; fetch?: FetchLike | undefined; media?: MediaLinkPolicy | undefined },
+    deps: {
+      logger: Logger;
+      clock: Clock;
+      timeoutMs: number;
+      sleep: Sleep;
+      fetch?: FetchLike | undefined;
+      media?: MediaLinkPolicy | undefined;
+    },
   ) {
     this.#client = client;
     this.#config = config;
@@ -81,14 +95,21 @@ export class LinkedInPublisher implements Publisher {
   async publish(request: PublishRequest): Promise<PublishResult> {
     const signal = request.signal;
     // Too many images, or one LinkedIn refuses, fails before anything is uploaded.
-    const stored = approvedImages(request, 'linkedin', LINKEDIN_MAX_IMAGES, { maxBytes: LINKEDIN_IMAGE_MAX_BYTES, acceptedTypes: LINKEDIN_IMAGE_TYPES });
+    const stored = approvedImages(request, 'linkedin', LINKEDIN_MAX_IMAGES, {
+      maxBytes: LINKEDIN_IMAGE_MAX_BYTES,
+      acceptedTypes: LINKEDIN_IMAGE_TYPES,
+    });
     for (const image of stored) checkLinkedInPixels(image);
     const upload = { owner: this.#config.authorUrn, signal, messageFromError: this.#readError, timeoutMs: this.#timeoutMs * 2 };
     const attached: Array<{ id: string; altText?: string }> = [];
     if (request.video) {
       // Drafting never lets a video share a post with images; should one slip through, LinkedIn would refuse the mix.
       if (stored.length > 0 || request.mediaUrl) {
-        throw new PublishError({ kind: 'permanent', network: 'linkedin', message: 'A LinkedIn post carries one video or images, not both; nothing was posted.' });
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'linkedin',
+          message: 'A LinkedIn post carries one video or images, not both; nothing was posted.',
+        });
       }
       const video = await uploadLinkedInVideo(this.#client, request.video, {
         owner: this.#config.authorUrn,
@@ -178,6 +199,10 @@ export function createLinkedInPublisher(config: LinkedInConfig, deps: LinkedInPu
   }
   requireBareToken(config.accessToken, 'LINKEDIN_ACCESS_TOKEN');
   // Only the token is sent everywhere: the version headers go on /rest/ calls, not to the upload host.
-  const { client, clock, sleep, timeoutMs, logger } = createNetworkClient('linkedin', deps, { baseUrl: config.apiUrl, rate: RATE, bearer: config.accessToken });
+  const { client, clock, sleep, timeoutMs, logger } = createNetworkClient('linkedin', deps, {
+    baseUrl: config.apiUrl,
+    rate: RATE,
+    bearer: config.accessToken,
+  });
   return new LinkedInPublisher(client, config, { logger, clock, sleep, timeoutMs, fetch: deps.fetch, media: deps.media });
 }

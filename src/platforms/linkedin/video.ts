@@ -88,7 +88,11 @@ async function uploadOnly<T>(step: Promise<T>): Promise<T> {
     return await step;
   } catch (error) {
     if (error instanceof PublishError && error.kind === 'unknown') {
-      throw fail('retryable', 'The video upload to LinkedIn did not complete (no answer, or the connection broke); nothing was posted, try again.', { cause: error });
+      throw fail(
+        'retryable',
+        'The video upload to LinkedIn did not complete (no answer, or the connection broke); nothing was posted, try again.',
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -112,12 +116,14 @@ export function linkedinVideoErrors(base: MessageFromError, now: () => Date): Me
     }
     if (response.status === 400 || response.status === 422) {
       const detail = errorDetail(response.json, response.text);
-      return { kind: 'permanent', message: `LinkedIn refused the video (HTTP ${response.status})${detail ? ` (LinkedIn said: "${detail}")` : ''}; nothing was posted.` };
+      return {
+        kind: 'permanent',
+        message: `LinkedIn refused the video (HTTP ${response.status})${detail ? ` (LinkedIn said: "${detail}")` : ''}; nothing was posted.`,
+      };
     }
     return base(response);
   };
 }
-
 
 /** The parts must cover the file exactly, in order: anything else would upload something other than the file. */
 function checkInstructions(instructions: ReadonlyArray<z.infer<typeof Instruction>>, total: number): void {
@@ -145,7 +151,11 @@ export async function uploadLinkedInVideo(client: HttpClient, video: PublishVide
     const urn = earlier.data[CHECKPOINT_KEY].video;
     const found = await lookAt(client, urn, options);
     if (found && found.status !== 'PROCESSING_FAILED' && found.status !== 'WAITING_UPLOAD') {
-      options.logger.info('LinkedIn video from an earlier attempt is used again', { network: 'linkedin', video: urn, status: found.status });
+      options.logger.info('LinkedIn video from an earlier attempt is used again', {
+        network: 'linkedin',
+        video: urn,
+        status: found.status,
+      });
       return awaitProcessing(client, urn, found, options);
     }
   }
@@ -168,7 +178,9 @@ export async function uploadLinkedInVideo(client: HttpClient, video: PublishVide
   );
   const parsed = InitializeAnswer.safeParse(init.body);
   if (!parsed.success) {
-    throw fail('retryable', 'LinkedIn did not hand out video upload addresses Greenlight could use; nothing was posted, try again.', { cause: parsed.error });
+    throw fail('retryable', 'LinkedIn did not hand out video upload addresses Greenlight could use; nothing was posted, try again.', {
+      cause: parsed.error,
+    });
   }
   const { video: urn, uploadToken = '', uploadInstructions } = parsed.data.value;
   checkInstructions(uploadInstructions, total);
@@ -219,7 +231,11 @@ async function uploadPart(
     try {
       source = await video.open({ start: part.firstByte, end: part.lastByte + 1 });
     } catch (error) {
-      throw fail('retryable', 'Greenlight could not read the approved video from its media store just now; nothing was posted to LinkedIn.', { cause: error });
+      throw fail(
+        'retryable',
+        'Greenlight could not read the approved video from its media store just now; nothing was posted to LinkedIn.',
+        { cause: error },
+      );
     }
     const hash = whole.hash.copy();
     const { stream, tally } = talliedStream(source, { limit: length, hash, onBytes: (bytes) => uploading(part.firstByte + bytes) });
@@ -277,13 +293,22 @@ async function lookAt(client: HttpClient, urn: string, options: LinkedInVideoOpt
   }
   const parsed = VideoAnswer.safeParse(body);
   if (!parsed.success) {
-    throw fail('retryable', 'LinkedIn said how the video is coming along in a shape Greenlight does not know; nothing was posted, try again.', { cause: parsed.error });
+    throw fail(
+      'retryable',
+      'LinkedIn said how the video is coming along in a shape Greenlight does not know; nothing was posted, try again.',
+      { cause: parsed.error },
+    );
   }
   return parsed.data;
 }
 
 /** Looks at the video until LinkedIn says AVAILABLE, for a bounded time. */
-async function awaitProcessing(client: HttpClient, urn: string, first: z.infer<typeof VideoAnswer> | undefined, options: LinkedInVideoOptions): Promise<string> {
+async function awaitProcessing(
+  client: HttpClient,
+  urn: string,
+  first: z.infer<typeof VideoAnswer> | undefined,
+  options: LinkedInVideoOptions,
+): Promise<string> {
   let state = first;
   if (state?.status !== 'AVAILABLE') {
     options.onProgress?.({ stage: 'processing' });
@@ -303,8 +328,16 @@ async function awaitProcessing(client: HttpClient, urn: string, first: z.infer<t
       );
     }
     if (state?.status !== 'AVAILABLE') {
-      options.logger.warn('LinkedIn is still processing the video', { network: 'linkedin', video: urn, status: state?.status, waitedMs: waited });
-      throw fail('retryable', `LinkedIn was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`);
+      options.logger.warn('LinkedIn is still processing the video', {
+        network: 'linkedin',
+        video: urn,
+        status: state?.status,
+        waitedMs: waited,
+      });
+      throw fail(
+        'retryable',
+        `LinkedIn was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`,
+      );
     }
   }
   options.onProgress?.({ stage: 'processed' });

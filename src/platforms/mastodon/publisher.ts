@@ -5,7 +5,14 @@ import type { EngagementMetrics } from '../../domain/publication.js';
 import { createNetworkClient, requireBareToken } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+  type PublisherDeps,
+} from '../publisher.js';
 import { mastodonRules } from '../rules/mastodon.js';
 import type { NetworkRules } from '../rules/types.js';
 import { statusErrors } from './errors.js';
@@ -46,9 +53,7 @@ export const RESUME_WITHIN_MS = 55 * 60_000;
 function checkInstanceUrl(url: string): void {
   const parsed = new URL(url);
   if (/\/@/.test(parsed.pathname) || /\/(web|users)\//.test(parsed.pathname)) {
-    throw new UserFacingError(
-      `MASTODON_URL must be the address of the instance (like ${parsed.origin}), not a profile or page link.`,
-    );
+    throw new UserFacingError(`MASTODON_URL must be the address of the instance (like ${parsed.origin}), not a profile or page link.`);
   }
 }
 
@@ -91,7 +96,10 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
       const read = await readLimits();
       if (read) {
         limits = read;
-        rules = withInstanceVideo(mastodonRules({ maxCharacters: read.maxCharacters, charactersReservedPerUrl: read.charactersReservedPerUrl }), read);
+        rules = withInstanceVideo(
+          mastodonRules({ maxCharacters: read.maxCharacters, charactersReservedPerUrl: read.charactersReservedPerUrl }),
+          read,
+        );
         logger.info('Mastodon instance limits', {
           maxCharacters: read.maxCharacters,
           maxMediaAttachments: read.maxMediaAttachments,
@@ -120,12 +128,19 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
     const signal = request.signal ? { signal: request.signal } : {};
     const mediaIds: string[] = [];
     // Refuses more images than the instance takes before anything is uploaded.
-    const images = approvedImages(request, 'mastodon', limits.maxMediaAttachments, { maxBytes: limits.imageSizeLimit, acceptedTypes: limits.imageTypes });
+    const images = approvedImages(request, 'mastodon', limits.maxMediaAttachments, {
+      maxBytes: limits.imageSizeLimit,
+      acceptedTypes: limits.imageTypes,
+    });
     const imageUrl = request.mediaUrl?.trim();
     if (request.video) {
       // Drafting never lets a video share a post with images; should one slip through, Mastodon would refuse the mix.
       if (images.length > 0 || imageUrl) {
-        throw new PublishError({ kind: 'permanent', network: 'mastodon', message: 'A Mastodon post carries one video or images, not both; nothing was posted.' });
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'mastodon',
+          message: 'A Mastodon post carries one video or images, not both; nothing was posted.',
+        });
       }
       mediaIds.push(
         await uploadVideo(client, request.video, {
@@ -204,7 +219,6 @@ export function createMastodonPublisher(config: MastodonConfig, deps: MastodonPu
     marksSending: true,
     publishesVideo: true,
     resumeAfterCrash: (sendingAt: Date, now: Date) => now.getTime() - sendingAt.getTime() < RESUME_WITHIN_MS,
-    fetchMetrics: (targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> =>
-      fetchStatusMetrics(client, targets, { logger }),
+    fetchMetrics: (targets: MetricsTarget[]): Promise<Map<string, EngagementMetrics>> => fetchStatusMetrics(client, targets, { logger }),
   };
 }

@@ -39,8 +39,13 @@ export function readMastodonVideoCheckpoint(
 
 /** Saves the attachment before waiting on it; a failure stops here, for a later attempt. */
 export function saveMastodonVideoUpload(save: PublishRequest['saveCheckpoint'], upload: MastodonVideoUpload): Promise<void> {
-  return saveOrStop(save, { [MASTODON_VIDEO_CHECKPOINT_KEY]: { ...upload } }, {
-    network: 'mastodon',
-    message: 'Greenlight could not record the video it uploaded to Mastodon, so it stopped before going further; nothing was posted, it will try again.',
-  });
+  return saveOrStop(
+    save,
+    { [MASTODON_VIDEO_CHECKPOINT_KEY]: { ...upload } },
+    {
+      network: 'mastodon',
+      message:
+        'Greenlight could not record the video it uploaded to Mastodon, so it stopped before going further; nothing was posted, it will try again.',
+    },
+  );
 }

@@ -53,7 +53,8 @@ export interface MastodonVideoDeps {
 const fail = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) =>
   new PublishError({ kind, network: 'mastodon', message, ...(cause !== undefined ? { cause } : {}) });
 
-const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Mastodon; upload it again and have it approved.';
+const NOT_APPROVED =
+  'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to Mastodon; upload it again and have it approved.';
 
 /** What one attempt sent of the file (counted and hashed on the way), and its sha256 once it was read to the end. */
 class Sent {
@@ -77,7 +78,10 @@ function checkVideo(video: PublishVideo, limits: MastodonVideoDeps['limits']): V
     throw fail('permanent', `This Mastodon instance does not take ${String(video.container).toUpperCase()} videos; nothing was posted.`);
   }
   if (video.bytes > limits.videoSizeLimit) {
-    throw fail('permanent', `The video is ${formatMegabytes(video.bytes, 'up')}; this Mastodon instance takes videos up to ${formatMegabytes(limits.videoSizeLimit, 'down')}. Nothing was posted.`);
+    throw fail(
+      'permanent',
+      `The video is ${formatMegabytes(video.bytes, 'up')}; this Mastodon instance takes videos up to ${formatMegabytes(limits.videoSizeLimit, 'down')}. Nothing was posted.`,
+    );
   }
   return type;
 }
@@ -132,7 +136,11 @@ export async function uploadVideo(client: HttpClient, video: PublishVideo, deps:
     // A file longer or shorter than approved breaks the request (its length was announced): the file's fault, for good.
     if (last && (last.tally.overlong || (last.tally.complete && last.tally.bytes !== total))) throw fail('permanent', NOT_APPROVED, error);
     if (error instanceof PublishError && error.kind === 'unknown') {
-      throw fail('retryable', 'The video upload to Mastodon did not complete (no answer, or the connection broke); nothing was posted, try again.', error);
+      throw fail(
+        'retryable',
+        'The video upload to Mastodon did not complete (no answer, or the connection broke); nothing was posted, try again.',
+        error,
+      );
     }
     throw error;
   }

@@ -12,8 +12,7 @@ export type MetaNetwork = 'facebook' | 'instagram';
  * Meta sends them with HTTP 400 (sometimes 403), so the status alone would call them permanent.
  */
 const THROTTLE_CODES = new Set([4, 17, 32, 341, 613]);
-const isThrottle = (code: number | undefined) =>
-  code !== undefined && (THROTTLE_CODES.has(code) || (code >= 80000 && code <= 80014));
+const isThrottle = (code: number | undefined) => code !== undefined && (THROTTLE_CODES.has(code) || (code >= 80000 && code <= 80014));
 
 /** 190 is Meta's "invalid OAuth access token" (expired, revoked, password changed); 102 a session problem. */
 const isTokenProblem = (code: number | undefined) => code === 190 || code === 102;
@@ -54,8 +53,7 @@ export function throttleVerdict(
   now: () => Date = () => new Date(),
 ): ErrorVerdict {
   const standard = retryAfterMs(response.headers, now());
-  const waitMs =
-    regainAccessMs(response.headers) ?? (standard !== undefined && standard > 0 ? standard : DEFAULT_THROTTLE_WAIT_MS);
+  const waitMs = regainAccessMs(response.headers) ?? (standard !== undefined && standard > 0 ? standard : DEFAULT_THROTTLE_WAIT_MS);
   onThrottled?.(waitMs);
   return {
     kind: 'retryable',

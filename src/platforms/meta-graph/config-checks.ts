@@ -8,8 +8,6 @@ import { UserFacingError } from '../../domain/errors.js';
 export function checkMetaToken(token: string, setting: string): void {
   if (token.trim() === '') throw new UserFacingError(`${setting} is empty.`);
   if (/\s/.test(token)) {
-    throw new UserFacingError(
-      `${setting} contains spaces or line breaks; paste the token alone (without "Bearer " or quotes).`,
-    );
+    throw new UserFacingError(`${setting} contains spaces or line breaks; paste the token alone (without "Bearer " or quotes).`);
   }
 }

@@ -63,7 +63,11 @@ export interface GraphClient {
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const { network, deps } = options;
   const label = NETWORK_LABELS[network];
-  const { client: http, rateLimiter, clock } = createNetworkClient(network, deps, {
+  const {
+    client: http,
+    rateLimiter,
+    clock,
+  } = createNetworkClient(network, deps, {
     baseUrl: options.graphUrl,
     rate: options.rateLimit,
     bearer: options.token,
@@ -91,7 +95,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       ...(call.json !== undefined ? { json: call.json } : {}),
       ...(call.form !== undefined ? { body: call.form } : {}),
       ...(call.stream !== undefined
-        ? { body: call.stream.body, headers: { 'content-type': call.stream.contentType, 'content-length': String(call.stream.contentLength) } }
+        ? {
+            body: call.stream.body,
+            headers: { 'content-type': call.stream.contentType, 'content-length': String(call.stream.contentLength) },
+          }
         : {}),
       retry: call.retry,
       messageFromError,

@@ -37,8 +37,7 @@ export function analyticsWindow(publishedAt: Date, now: Date): { start_date: str
  */
 export function normaliseFigures(all: z.infer<typeof AnalyticsResponse>['all']): EngagementMetrics {
   // Lifetime figures, where Pinterest gives them, cover pins older than the 90-day window.
-  const pick = (key: (typeof PIN_METRIC_TYPES)[number]): number | null =>
-    all.lifetime_metrics?.[key] ?? all.summary_metrics?.[key] ?? null;
+  const pick = (key: (typeof PIN_METRIC_TYPES)[number]): number | null => all.lifetime_metrics?.[key] ?? all.summary_metrics?.[key] ?? null;
   const pinClicks = pick('PIN_CLICK');
   const outbound = pick('OUTBOUND_CLICK');
   return {

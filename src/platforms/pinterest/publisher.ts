@@ -5,7 +5,14 @@ import type { EngagementMetrics } from '../../domain/publication.js';
 import { createNetworkClient, requireBareToken } from '../http/network-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import type { ImageType } from '../../domain/image-format.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+  type PublisherDeps,
+} from '../publisher.js';
 import { pinterestRules } from '../rules/pinterest.js';
 import { createPinErrors } from './errors.js';
 import { fetchPinMetrics } from './metrics.js';
@@ -35,7 +42,7 @@ const CreatedPin = z.object({ id: z.string().min(1) });
 export function createPinterestPublisher(config: PinterestConfig, deps: PinterestPublisherDeps): Publisher {
   if (!/^\d+$/.test(config.boardId)) {
     throw new UserFacingError(
-      'PINTEREST_BOARD_ID must be the numeric board id (from the API\'s GET /v5/boards), not the board\'s name or link.',
+      "PINTEREST_BOARD_ID must be the numeric board id (from the API's GET /v5/boards), not the board's name or link.",
     );
   }
   requireBareToken(config.accessToken, 'PINTEREST_ACCESS_TOKEN');
@@ -60,15 +67,28 @@ export function createPinterestPublisher(config: PinterestConfig, deps: Pinteres
           message: `The image's alt text is ${[...stored.alt].length} characters; Pinterest takes at most ${PIN_ALT_TEXT_MAX}. Nothing was posted.`,
         });
       }
-      const image = await readApprovedImage(stored, 1, { network: 'pinterest', maxBytes: PINTEREST_MAX_IMAGE_BYTES, acceptedTypes: BASE64_TYPES, signal: request.signal });
+      const image = await readApprovedImage(stored, 1, {
+        network: 'pinterest',
+        maxBytes: PINTEREST_MAX_IMAGE_BYTES,
+        acceptedTypes: BASE64_TYPES,
+        signal: request.signal,
+      });
       return {
-        media: { source_type: 'image_base64', content_type: image.contentType as 'image/jpeg' | 'image/png', data: image.bytes.toString('base64') },
+        media: {
+          source_type: 'image_base64',
+          content_type: image.contentType as 'image/jpeg' | 'image/png',
+          data: image.bytes.toString('base64'),
+        },
         altText: stored.alt,
       };
     }
     const imageUrl = request.mediaUrl?.trim();
     if (!imageUrl) {
-      throw new PublishError({ kind: 'permanent', network: 'pinterest', message: 'Pinterest needs an image for every pin; add one and approve again.' });
+      throw new PublishError({
+        kind: 'permanent',
+        network: 'pinterest',
+        message: 'Pinterest needs an image for every pin; add one and approve again.',
+      });
     }
     // Pinterest downloads the image itself, after the pin is accepted, and a pin whose
     // image it cannot fetch fails late and vaguely. Checking first turns a dead link or a

@@ -16,7 +16,21 @@ export const blueskyRules = defineRules({
   requiresMedia: false,
   // app.bsky.embed.images: at most 4 images.
   // Bluesky's video service: MP4, up to 3 minutes and 100 MB.
-  media: { maxImages: 4, formats: ALL_IMAGE_FORMATS, maxBytes: 2_000_000, video: { rules: { containers: ['mp4'], videoCodecs: ['avc1'], audioCodecs: ['mp4a'], minSeconds: 0, maxSeconds: 180, maxBytes: 100 * 1000 * 1000 } } },
+  media: {
+    maxImages: 4,
+    formats: ALL_IMAGE_FORMATS,
+    maxBytes: 2_000_000,
+    video: {
+      rules: {
+        containers: ['mp4'],
+        videoCodecs: ['avc1'],
+        audioCodecs: ['mp4a'],
+        minSeconds: 0,
+        maxSeconds: 180,
+        maxBytes: 100 * 1000 * 1000,
+      },
+    },
+  },
   // Graphemes, as the lexicon says; a URL counts in full because the text is stored as written.
   count: countGraphemes,
   extraChecks({ text }) {

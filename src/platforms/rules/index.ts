@@ -19,7 +19,14 @@ export { defaultMastodonRules, mastodonRules, type MastodonLimits } from './mast
 export { pinterestRules } from './pinterest.js';
 export { sandboxRules } from './sandbox.js';
 export { xRules } from './x.js';
-export { youtubeRules, youtubeTitleProblems, youtubeTagsLength, YOUTUBE_DESCRIPTION_MAX_BYTES, YOUTUBE_TITLE_MAX, YOUTUBE_TAGS_MAX } from './youtube.js';
+export {
+  youtubeRules,
+  youtubeTitleProblems,
+  youtubeTagsLength,
+  YOUTUBE_DESCRIPTION_MAX_BYTES,
+  YOUTUBE_TITLE_MAX,
+  YOUTUBE_TAGS_MAX,
+} from './youtube.js';
 
 /**
  * Each network's rules as shipped. Mastodon's are stock Mastodon's until its publisher

@@ -29,7 +29,17 @@ export function instagramRules({ maxHashtags = 30, maxMentions = 20 }: Instagram
       maxBytes: 8 * 1024 * 1024,
       aspectRatio: { min: 4 / 5, max: 1.91, label: '4:5 (portrait) to 1.91:1 (landscape)' },
       // Instagram Reels (Graph API): MOV or MP4, H.264 or HEVC with AAC, 3 s to 15 min, 300 MB.
-      video: { rules: { containers: ['mp4', 'mov'], videoCodecs: ['avc1', 'hvc1', 'hev1'], audioCodecs: ['mp4a'], minSeconds: 3, maxSeconds: 15 * 60, maxBytes: 300 * 1024 * 1024, aspectRatio: { min: 0.01, max: 10, label: '0.01:1 to 10:1 (9:16 looks best)' } } },
+      video: {
+        rules: {
+          containers: ['mp4', 'mov'],
+          videoCodecs: ['avc1', 'hvc1', 'hev1'],
+          audioCodecs: ['mp4a'],
+          minSeconds: 3,
+          maxSeconds: 15 * 60,
+          maxBytes: 300 * 1024 * 1024,
+          aspectRatio: { min: 0.01, max: 10, label: '0.01:1 to 10:1 (9:16 looks best)' },
+        },
+      },
     },
     // UTF-16 units: Meta's docs and its error 2207010 say only "characters", and UTF-16 is the largest plausible count (emoji 2), so a post approved here is never over there.
     count: (text) => text.length,

@@ -59,10 +59,7 @@ const MAX_TCO_SLUG_LENGTH = 40;
 const MAX_URL_LENGTH = 4096;
 
 // Account::MENTION_RE: `@user` or `@user@domain`; not after `=`, `/` or a word character.
-const MENTION = new RegExp(
-  `(?<![=/${WORD}])@(([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)(?:@[${WORD}]+(?:[.-]+[${WORD}]+)*)?)`,
-  'gu',
-);
+const MENTION = new RegExp(`(?<![=/${WORD}])@(([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)(?:@[${WORD}]+(?:[.-]+[${WORD}]+)*)?)`, 'gu');
 
 const BLANK = /^[\p{White_Space}]*$/u;
 

@@ -30,7 +30,20 @@ export function mastodonRules({ maxCharacters = 500, charactersReservedPerUrl = 
     requiresMedia: false,
     // Stock Mastodon: 4 attachments per status.
     // Stock Mastodon 4: videos up to 99 MB (instances may allow more or less), transcoded by the server.
-    media: { maxImages: 4, formats: ALL_IMAGE_FORMATS, video: { rules: { containers: ['mp4', 'mov'], videoCodecs: ['avc1', 'hvc1', 'hev1'], audioCodecs: ['mp4a'], minSeconds: 0, maxSeconds: 24 * 3600, maxBytes: 99 * 1024 * 1024 } } },
+    media: {
+      maxImages: 4,
+      formats: ALL_IMAGE_FORMATS,
+      video: {
+        rules: {
+          containers: ['mp4', 'mov'],
+          videoCodecs: ['avc1', 'hvc1', 'hev1'],
+          audioCodecs: ['mp4a'],
+          minSeconds: 0,
+          maxSeconds: 24 * 3600,
+          maxBytes: 99 * 1024 * 1024,
+        },
+      },
+    },
     count: (text) => countGraphemes(mastodonCountableText(text, charactersReservedPerUrl)),
   });
 }

@@ -49,7 +49,13 @@ export function mediaViolations(network: NetworkId, rules: MediaRules, images: r
   const out: RuleViolation[] = [];
   const at = (message: string): RuleViolation => ({ network, field: 'images', message });
   if (images.length > rules.maxImages) {
-    out.push(at(rules.maxImages === 1 ? `${label} takes one image per post; ${images.length} are attached` : `${label} takes at most ${rules.maxImages} images; ${images.length} are attached`));
+    out.push(
+      at(
+        rules.maxImages === 1
+          ? `${label} takes one image per post; ${images.length} are attached`
+          : `${label} takes at most ${rules.maxImages} images; ${images.length} are attached`,
+      ),
+    );
   }
   const numbered = images.map((image, i) => ({ image, n: i + 1 }));
   const badFormat = numbered.filter(({ image }) => !rules.formats.includes(image.type));
@@ -59,7 +65,8 @@ export function mediaViolations(network: NetworkId, rules: MediaRules, images: r
   }
   const max = rules.maxBytes;
   const tooLarge = max === undefined ? [] : numbered.filter(({ image }) => (image.bytes ?? 0) > max);
-  if (tooLarge.length) out.push(at(`${label} takes images up to ${formatMegabytes(max!, 'down')} (image ${tooLarge.map((b) => b.n).join(', ')} is larger)`));
+  if (tooLarge.length)
+    out.push(at(`${label} takes images up to ${formatMegabytes(max!, 'down')} (image ${tooLarge.map((b) => b.n).join(', ')} is larger)`));
   const range = rules.aspectRatio;
   if (range) {
     for (const { image, n } of numbered) {
@@ -73,10 +80,20 @@ export function mediaViolations(network: NetworkId, rules: MediaRules, images: r
   return out;
 }
 
-const CODEC_NAMES: Record<string, string> = { avc1: 'H.264', avc3: 'H.264', hvc1: 'HEVC', hev1: 'HEVC', mp4a: 'AAC', vp09: 'VP9', av01: 'AV1', 'ac-3': 'AC-3', 'ec-3': 'E-AC-3', Opus: 'Opus' };
+const CODEC_NAMES: Record<string, string> = {
+  avc1: 'H.264',
+  avc3: 'H.264',
+  hvc1: 'HEVC',
+  hev1: 'HEVC',
+  mp4a: 'AAC',
+  vp09: 'VP9',
+  av01: 'AV1',
+  'ac-3': 'AC-3',
+  'ec-3': 'E-AC-3',
+  Opus: 'Opus',
+};
 const codecName = (codec: string) => CODEC_NAMES[codec.split('.')[0]!] ?? codec.split('.')[0]!;
 const names = (prefixes: readonly string[]) => [...new Set(prefixes.map(codecName))].join(' or ');
-
 
 /**
  * "X takes videos up to 2 min 20 s (this one is 3 min)", "Pinterest takes images only from
@@ -88,16 +105,31 @@ export function videoViolations(network: NetworkId, support: MediaRules['video']
   if ('none' in support) return [at(support.none)];
   const rules = support.rules;
   const out: RuleViolation[] = [];
-  if (!rules.containers.includes(video.container)) out.push(at(`${label} takes ${rules.containers.map((c) => c.toUpperCase()).join(' or ')} videos (this one is ${video.container.toUpperCase()})`));
-  if (!rules.videoCodecs.some((c) => video.videoCodec.startsWith(c))) out.push(at(`${label} takes ${names(rules.videoCodecs)} video (this one is ${codecName(video.videoCodec)})`));
-  if (video.audioCodec && !rules.audioCodecs.some((c) => video.audioCodec!.startsWith(c))) out.push(at(`${label} takes ${names(rules.audioCodecs)} sound (this video has ${codecName(video.audioCodec)})`));
-  if (video.durationSeconds > rules.maxSeconds) out.push(at(`${label} takes videos up to ${formatDuration(rules.maxSeconds)} (this one is ${formatDuration(video.durationSeconds)})`));
-  if (video.durationSeconds < rules.minSeconds) out.push(at(`${label} takes videos of at least ${formatDuration(rules.minSeconds)} (this one is ${formatDuration(video.durationSeconds)})`));
-  if (video.bytes > rules.maxBytes) out.push(at(`${label} takes videos up to ${formatMegabytes(rules.maxBytes, 'down')} (this one is ${formatMegabytes(video.bytes, 'up')})`));
+  if (!rules.containers.includes(video.container))
+    out.push(
+      at(
+        `${label} takes ${rules.containers.map((c) => c.toUpperCase()).join(' or ')} videos (this one is ${video.container.toUpperCase()})`,
+      ),
+    );
+  if (!rules.videoCodecs.some((c) => video.videoCodec.startsWith(c)))
+    out.push(at(`${label} takes ${names(rules.videoCodecs)} video (this one is ${codecName(video.videoCodec)})`));
+  if (video.audioCodec && !rules.audioCodecs.some((c) => video.audioCodec!.startsWith(c)))
+    out.push(at(`${label} takes ${names(rules.audioCodecs)} sound (this video has ${codecName(video.audioCodec)})`));
+  if (video.durationSeconds > rules.maxSeconds)
+    out.push(at(`${label} takes videos up to ${formatDuration(rules.maxSeconds)} (this one is ${formatDuration(video.durationSeconds)})`));
+  if (video.durationSeconds < rules.minSeconds)
+    out.push(
+      at(`${label} takes videos of at least ${formatDuration(rules.minSeconds)} (this one is ${formatDuration(video.durationSeconds)})`),
+    );
+  if (video.bytes > rules.maxBytes)
+    out.push(
+      at(`${label} takes videos up to ${formatMegabytes(rules.maxBytes, 'down')} (this one is ${formatMegabytes(video.bytes, 'up')})`),
+    );
   const range = rules.aspectRatio;
   if (range) {
     const r = video.width / video.height;
-    if (r < range.min - 0.005 || r > range.max + 0.005) out.push(at(`${label}: the video is ${video.width}×${video.height} (${ratio.format(r)}:1); it takes ${range.label}`));
+    if (r < range.min - 0.005 || r > range.max + 0.005)
+      out.push(at(`${label}: the video is ${video.width}×${video.height} (${ratio.format(r)}:1); it takes ${range.label}`));
   }
   return out;
 }

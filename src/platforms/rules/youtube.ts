@@ -41,13 +41,23 @@ export const youtubeRules = defineRules({
   media: {
     maxImages: 0,
     formats: [],
-    video: { rules: { containers: ['mp4', 'mov'], videoCodecs: ['avc1', 'avc3', 'hvc1', 'hev1', 'vp09', 'av01'], audioCodecs: ['mp4a', 'Opus', 'ac-3', 'ec-3'], minSeconds: 1, maxSeconds: 12 * 3600, maxBytes: 256 * 1024 ** 3 } },
+    video: {
+      rules: {
+        containers: ['mp4', 'mov'],
+        videoCodecs: ['avc1', 'avc3', 'hvc1', 'hev1', 'vp09', 'av01'],
+        audioCodecs: ['mp4a', 'Opus', 'ac-3', 'ec-3'],
+        minSeconds: 1,
+        maxSeconds: 12 * 3600,
+        maxBytes: 256 * 1024 ** 3,
+      },
+    },
   },
   count: (text) => Buffer.byteLength(text, 'utf8'),
   extraChecks({ text, mediaUrl }): RuleViolation[] {
     const out: RuleViolation[] = [];
     if (ANGLE.test(text)) out.push({ network: 'youtube', field: 'text', message: 'YouTube descriptions cannot contain < or >' });
-    if (mediaUrl?.trim()) out.push({ network: 'youtube', field: 'mediaUrl', message: 'YouTube takes an uploaded video, not an image link' });
+    if (mediaUrl?.trim())
+      out.push({ network: 'youtube', field: 'mediaUrl', message: 'YouTube takes an uploaded video, not an image link' });
     return out;
   },
 });

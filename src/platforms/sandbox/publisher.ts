@@ -94,7 +94,11 @@ async function readVideo(request: PublishRequest): Promise<NonNullable<SandboxPo
     request.onProgress?.({ stage: 'uploading', bytesSent: sent, totalBytes: video.bytes });
   }
   if (sent !== video.bytes) {
-    throw new PublishError({ kind: 'permanent', network: 'sandbox', message: `The approved video is ${video.bytes} bytes, but the media store gave ${sent}; nothing was posted.` });
+    throw new PublishError({
+      kind: 'permanent',
+      network: 'sandbox',
+      message: `The approved video is ${video.bytes} bytes, but the media store gave ${sent}; nothing was posted.`,
+    });
   }
   return { sha256: hash.digest('hex'), name: video.name, bytes: sent };
 }

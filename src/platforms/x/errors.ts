@@ -27,7 +27,9 @@ function allWords(json: unknown, raw: string): string {
   if (!json || typeof json !== 'object') return raw.toLowerCase();
   const p = json as XProblem;
   const nested = Array.isArray(p.errors)
-    ? p.errors.map((e) => (e && typeof e === 'object' ? `${text((e as Record<string, unknown>).message)} ${text((e as Record<string, unknown>).detail)}` : ''))
+    ? p.errors.map((e) =>
+        e && typeof e === 'object' ? `${text((e as Record<string, unknown>).message)} ${text((e as Record<string, unknown>).detail)}` : '',
+      )
     : [];
   return [text(p.title), text(p.detail), text(p.reason), text(p.type), ...nested].join(' ').toLowerCase();
 }
@@ -66,7 +68,7 @@ export const xErrorReader =
 
 /** With refresh on, a 401 reaches a person only when X refused a token it had just issued. */
 const REFRESHED_TOKEN_REJECTED =
-  'X rejected the access token (401) although Greenlight had just refreshed it: the account may have revoked Greenlight\'s access. Authorise Greenlight on X again and set X_REFRESH_TOKEN to the new refresh token.';
+  "X rejected the access token (401) although Greenlight had just refreshed it: the account may have revoked Greenlight's access. Authorise Greenlight on X again and set X_REFRESH_TOKEN to the new refresh token.";
 
 function readXError(response: ErrorResponse, now: Date, refreshes: boolean): ErrorVerdict {
   const { status, json, text: raw } = response;
@@ -100,20 +102,27 @@ function readXError(response: ErrorResponse, now: Date, refreshes: boolean): Err
   if (status === 402) {
     return {
       kind: 'permanent',
-      message: quoted('X refused the request because the developer account behind X_ACCESS_TOKEN has no plan or credits left for it (HTTP 402).', detail),
+      message: quoted(
+        'X refused the request because the developer account behind X_ACCESS_TOKEN has no plan or credits left for it (HTTP 402).',
+        detail,
+      ),
     };
   }
   if (status === 403) {
     if (words.includes('application-only')) {
       return {
         kind: 'permanent',
-        message: 'X refused the request (403): X_ACCESS_TOKEN is an app-only bearer token, which cannot post; use an OAuth 2.0 user access token.',
+        message:
+          'X refused the request (403): X_ACCESS_TOKEN is an app-only bearer token, which cannot post; use an OAuth 2.0 user access token.',
       };
     }
     if (words.includes('client-not-enrolled') || words.includes('client forbidden') || words.includes('attached to a project')) {
       return {
         kind: 'permanent',
-        message: quoted('X refused the request (403): the developer app behind X_ACCESS_TOKEN is not attached to a Project with API access.', detail),
+        message: quoted(
+          'X refused the request (403): the developer app behind X_ACCESS_TOKEN is not attached to a Project with API access.',
+          detail,
+        ),
       };
     }
     return {

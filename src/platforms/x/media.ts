@@ -63,16 +63,18 @@ export async function uploadXImage(
   form.append('media_category', 'tweet_image');
   form.append('media_type', image.contentType);
 
-  const answer = await uploadOnly(client.request({
-    method: 'POST',
-    path: '/2/media/upload',
-    body: form,
-    // An upload has no visible effect until a post uses it, so trying again is safe.
-    retry: true,
-    messageFromError: options.messageFromError,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-  }));
+  const answer = await uploadOnly(
+    client.request({
+      method: 'POST',
+      path: '/2/media/upload',
+      body: form,
+      // An upload has no visible effect until a post uses it, so trying again is safe.
+      retry: true,
+      messageFromError: options.messageFromError,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    }),
+  );
   const parsed = UploadAnswer.safeParse(answer.body);
   if (!parsed.success) {
     throw new PublishError({

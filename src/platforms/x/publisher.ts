@@ -24,7 +24,14 @@ import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { fetchImage } from '../http/image-fetch.js';
 import { approvedImages, readApprovedImage } from '../approved-images.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+  type PublisherDeps,
+} from '../publisher.js';
 import { xRules } from '../rules/x.js';
 import { authorizedClient, type XApi } from './authorized-client.js';
 import { xErrorReader } from './errors.js';
@@ -137,7 +144,11 @@ export class XPublisher implements Publisher {
     if (request.video) {
       // Drafting never lets a video share a post with images; should one slip through, X would refuse the mix.
       if (stored.length > 0 || request.mediaUrl?.trim()) {
-        throw new PublishError({ kind: 'permanent', network: 'x', message: 'An X post carries one video or up to four images, not both; nothing was posted.' });
+        throw new PublishError({
+          kind: 'permanent',
+          network: 'x',
+          message: 'An X post carries one video or up to four images, not both; nothing was posted.',
+        });
       }
       mediaIds.push(
         await uploadXVideo(this.#uploads, request.video, {
@@ -169,7 +180,12 @@ export class XPublisher implements Publisher {
     }
     // Uploaded images in their approved order; alt text goes on each before the post names it.
     for (const image of stored) {
-      const read = await readApprovedImage(image, mediaIds.length + 1, { network: 'x', maxBytes: X_IMAGE_MAX_BYTES, acceptedTypes: X_IMAGE_TYPES, signal });
+      const read = await readApprovedImage(image, mediaIds.length + 1, {
+        network: 'x',
+        maxBytes: X_IMAGE_MAX_BYTES,
+        acceptedTypes: X_IMAGE_TYPES,
+        signal,
+      });
       const mediaId = await uploadXImage(this.#client, read, upload);
       if (image.alt) await setXAltText(this.#client, mediaId, image.alt, upload);
       mediaIds.push(mediaId);
@@ -252,7 +268,8 @@ function tokenSource(
 ): TokenSource {
   const refresh = config.refresh;
   if (!refresh) {
-    if (config.accessToken === undefined) throw new UserFacingError('X_ACCESS_TOKEN: required for X (or set X_CLIENT_ID and X_REFRESH_TOKEN).');
+    if (config.accessToken === undefined)
+      throw new UserFacingError('X_ACCESS_TOKEN: required for X (or set X_CLIENT_ID and X_REFRESH_TOKEN).');
     return fixedTokenSource(config.accessToken);
   }
   if (!deps.credentials) {

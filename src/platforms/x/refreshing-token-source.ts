@@ -108,7 +108,9 @@ export class RefreshingTokenSource implements TokenSource {
       return;
     }
     if (stored) {
-      this.#o.logger.info('X_REFRESH_TOKEN is not the one the stored X tokens came from (X was authorised again), so it replaces them', { network: 'x' });
+      this.#o.logger.info('X_REFRESH_TOKEN is not the one the stored X tokens came from (X was authorised again), so it replaces them', {
+        network: 'x',
+      });
     }
     this.#held = {
       accessToken: this.#o.accessToken ?? null,
@@ -189,7 +191,9 @@ export class RefreshingTokenSource implements TokenSource {
           return after.accessToken;
         }
         this.#refused = base.refreshToken;
-        logger.error('X refused the refresh token; an admin must authorise Greenlight on X again and set X_REFRESH_TOKEN', { network: 'x' });
+        logger.error('X refused the refresh token; an admin must authorise Greenlight on X again and set X_REFRESH_TOKEN', {
+          network: 'x',
+        });
       }
       await this.#release(base, leased);
       throw error;
@@ -240,7 +244,9 @@ export class RefreshingTokenSource implements TokenSource {
         }
         expected = raw;
       }
-      logger.error('could not store the refreshed X tokens (the row kept changing); a restart will need X authorised again', { network: 'x' });
+      logger.error('could not store the refreshed X tokens (the row kept changing); a restart will need X authorised again', {
+        network: 'x',
+      });
     } catch (error) {
       logger.error('could not store the refreshed X tokens; a restart will need X authorised again', {
         network: 'x',

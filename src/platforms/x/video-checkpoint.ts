@@ -58,15 +58,21 @@ export function readXVideoCheckpoint(
   if (!parsed.success) return { ignored: 'unreadable' };
   const saved = parsed.data[X_VIDEO_CHECKPOINT_KEY];
   if (saved.sha256 !== video.sha256 || saved.bytes !== video.bytes) return { ignored: 'for other bytes' };
-  if (saved.segmentBytes !== segmentBytes || saved.segmentsDone > Math.ceil(video.bytes / segmentBytes)) return { ignored: 'cut in other segments' };
+  if (saved.segmentBytes !== segmentBytes || saved.segmentsDone > Math.ceil(video.bytes / segmentBytes))
+    return { ignored: 'cut in other segments' };
   if (Date.parse(saved.expiresAt) - now.getTime() < X_VIDEO_RESUME_MARGIN_MS) return { ignored: 'expired' };
   return { usable: saved };
 }
 
 /** Saves progress before the next step; a failure stops the upload there, for a later attempt. */
 export function saveXVideoProgress(save: PublishRequest['saveCheckpoint'], progress: XVideoProgress): Promise<void> {
-  return saveOrStop(save, { [X_VIDEO_CHECKPOINT_KEY]: { ...progress } }, {
-    network: 'x',
-    message: 'Greenlight could not record how far the video upload to X had come, so it stopped before going further; nothing was posted, it will try again.',
-  });
+  return saveOrStop(
+    save,
+    { [X_VIDEO_CHECKPOINT_KEY]: { ...progress } },
+    {
+      network: 'x',
+      message:
+        'Greenlight could not record how far the video upload to X had come, so it stopped before going further; nothing was posted, it will try again.',
+    },
+  );
 }

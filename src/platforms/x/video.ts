@@ -81,13 +81,17 @@ export interface XVideoOptions {
 const fail = (kind: 'permanent' | 'retryable', message: string, extra: { retryAfterMs?: number; cause?: unknown } = {}) =>
   new PublishError({ kind, network: 'x', message, ...extra });
 
-const NOT_APPROVED = 'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to X; upload it again and have it approved.';
+const NOT_APPROVED =
+  'The video in Greenlight’s media store is no longer exactly the approved one, so it was not posted to X; upload it again and have it approved.';
 
 /** Checks what X would refuse anyway before a byte goes: its video rules, and what fits in X's segments. */
 function checkVideo(video: PublishVideo): void {
   checkApprovedVideo(video, xRules);
   if (Math.ceil(video.bytes / X_VIDEO_SEGMENT_BYTES) > X_MAX_SEGMENTS) {
-    throw fail('permanent', `X cannot take a video of ${formatMegabytes(video.bytes, 'up')} in ${X_MAX_SEGMENTS} parts. Nothing was posted.`);
+    throw fail(
+      'permanent',
+      `X cannot take a video of ${formatMegabytes(video.bytes, 'up')} in ${X_MAX_SEGMENTS} parts. Nothing was posted.`,
+    );
   }
 }
 
@@ -106,7 +110,9 @@ async function readRange(video: PublishVideo, start: number, end: number, onChun
     }
   } catch (error) {
     if (error instanceof PublishError) throw error;
-    throw fail('retryable', 'Greenlight could not read the approved video from its media store just now; nothing was posted to X.', { cause: error });
+    throw fail('retryable', 'Greenlight could not read the approved video from its media store just now; nothing was posted to X.', {
+      cause: error,
+    });
   }
   if (length !== end - start) throw fail('permanent', NOT_APPROVED);
 }
@@ -194,7 +200,11 @@ async function carryOn(client: XApi, video: PublishVideo, saved: XVideoProgress,
     const hash = createHash('sha256');
     if (sentBytes > 0) await readRange(video, 0, sentBytes, (chunk) => hash.update(chunk));
     if (hash.copy().digest('hex') !== saved.sentSha256) return anew('the store no longer holds the bytes sent');
-    options.logger.info('X video upload from an earlier attempt is carried on', { network: 'x', media: saved.mediaId, segmentsDone: saved.segmentsDone });
+    options.logger.info('X video upload from an earlier attempt is carried on', {
+      network: 'x',
+      media: saved.mediaId,
+      segmentsDone: saved.segmentsDone,
+    });
     options.onProgress?.({ stage: 'uploading', bytesSent: sentBytes, totalBytes: video.bytes });
     return await sendTheRest(client, video, saved, hash, options);
   } catch (error) {
@@ -222,11 +232,21 @@ async function sendTheRest(client: XApi, video: PublishVideo, from: XVideoProgre
   if (hash.digest('hex') !== video.sha256) throw fail('permanent', NOT_APPROVED);
 
   const finalized = await uploadOnly(
-    client.request({ method: 'POST', path: `/2/media/upload/${progress.mediaId}/finalize`, retry: true, messageFromError, ...(signal ? { signal } : {}) }),
+    client.request({
+      method: 'POST',
+      path: `/2/media/upload/${progress.mediaId}/finalize`,
+      retry: true,
+      messageFromError,
+      ...(signal ? { signal } : {}),
+    }),
     'video',
   );
   const answer = parseAnswer(finalized.body, 'received the whole video');
-  progress = { ...progress, finalized: true, expiresAt: answer.expires_after_secs !== undefined ? expiryAfter(answer.expires_after_secs, options) : progress.expiresAt };
+  progress = {
+    ...progress,
+    finalized: true,
+    expiresAt: answer.expires_after_secs !== undefined ? expiryAfter(answer.expires_after_secs, options) : progress.expiresAt,
+  };
   await saveXVideoProgress(options.saveCheckpoint, progress);
   // An answer without processing_info describes media that needs none: it is ready.
   const info = answer.processing_info ?? { state: 'succeeded' };
@@ -272,8 +292,15 @@ async function appendSegment(client: XApi, mediaId: string, index: number, segme
       });
       return;
     } catch (error) {
-      if (!(error instanceof PublishError) || error.kind !== 'unknown' || attempt >= SEGMENT_ATTEMPTS || options.signal?.aborted) throw error;
-      options.logger.warn('X video segment will be sent again', { network: 'x', media: mediaId, segment: index, attempt, error: error.message });
+      if (!(error instanceof PublishError) || error.kind !== 'unknown' || attempt >= SEGMENT_ATTEMPTS || options.signal?.aborted)
+        throw error;
+      options.logger.warn('X video segment will be sent again', {
+        network: 'x',
+        media: mediaId,
+        segment: index,
+        attempt,
+        error: error.message,
+      });
       await options.sleep(MIN_CHECK_MS, options.signal);
     }
   }
@@ -287,7 +314,9 @@ async function awaitProcessing(client: XApi, mediaId: string, first: ProcessingI
     const waitMs = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, (info.check_after_secs ?? 5) * 1000));
     if (waited + waitMs > X_VIDEO_PROCESSING_WAIT_MS) {
       options.logger.warn('X is still processing the video', { network: 'x', media: mediaId, state: info.state, waitedMs: waited });
-      throw fail('retryable', `X was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`, { retryAfterMs: waitMs });
+      throw fail('retryable', `X was still processing the video after ${describeWait(waited)}; nothing was posted, try again later.`, {
+        retryAfterMs: waitMs,
+      });
     }
     await options.sleep(waitMs, options.signal);
     waited += waitMs;
@@ -324,7 +353,9 @@ function processingFailed(info: ProcessingInfo): PublishError {
 function parseAnswer(body: unknown, what: string): z.infer<typeof MediaAnswer>['data'] {
   const parsed = MediaAnswer.safeParse(body);
   if (!parsed.success) {
-    throw fail('retryable', `X ${what} but answered in a shape Greenlight does not know; nothing was posted, try again.`, { cause: parsed.error });
+    throw fail('retryable', `X ${what} but answered in a shape Greenlight does not know; nothing was posted, try again.`, {
+      cause: parsed.error,
+    });
   }
   return parsed.data.data;
 }

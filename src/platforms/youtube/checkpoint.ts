@@ -29,22 +29,35 @@ const unknown = (message: string, cause?: unknown) => new PublishError({ kind: '
  * An earlier attempt's progress, or null when there was none. One that exists but cannot be
  * read, or that is for other bytes, is an unknown outcome: that attempt may have made a video.
  */
-export function readCheckpoint(raw: Record<string, unknown> | null | undefined, video: { sha256: string; bytes: number }): YouTubeCheckpoint | null {
+export function readCheckpoint(
+  raw: Record<string, unknown> | null | undefined,
+  video: { sha256: string; bytes: number },
+): YouTubeCheckpoint | null {
   if (!raw || Object.keys(raw).length === 0) return null;
   const parsed = YouTubeCheckpointSchema.safeParse(raw);
   if (!parsed.success) {
-    throw unknown("Greenlight's record of an earlier YouTube upload could not be read, so that upload may have made a video: check the channel in YouTube Studio before retrying.", parsed.error);
+    throw unknown(
+      "Greenlight's record of an earlier YouTube upload could not be read, so that upload may have made a video: check the channel in YouTube Studio before retrying.",
+      parsed.error,
+    );
   }
   if (parsed.data.sha256 !== video.sha256 || parsed.data.totalBytes !== video.bytes) {
-    throw unknown('An earlier YouTube upload of this post was of a different file, so it may have made a video: check the channel in YouTube Studio before retrying.');
+    throw unknown(
+      'An earlier YouTube upload of this post was of a different file, so it may have made a video: check the channel in YouTube Studio before retrying.',
+    );
   }
   return parsed.data;
 }
 
 /** Saves progress before a step that needs it; failing to save stops the attempt before that step. */
 export function saveProgress(save: PublishRequest['saveCheckpoint'], checkpoint: YouTubeCheckpoint): Promise<void> {
-  return saveOrStop(save, { ...checkpoint }, {
-    network: 'youtube',
-    message: 'Greenlight could not record its progress with the YouTube upload, so it stopped before going further; nothing was published.',
-  });
+  return saveOrStop(
+    save,
+    { ...checkpoint },
+    {
+      network: 'youtube',
+      message:
+        'Greenlight could not record its progress with the YouTube upload, so it stopped before going further; nothing was published.',
+    },
+  );
 }

@@ -39,7 +39,11 @@ export interface YouTubeClient {
    * makes anything public or new (reads, a privacy change, a thumbnail), so an answer that never
    * came may be asked again: `retry` retries transient failures with backoff on the injected sleep.
    */
-  call<T>(what: string, run: (api: youtube_v3.Youtube, options: { rootUrl: string; signal?: AbortSignal }) => Promise<{ data: T }>, options?: { retry?: boolean; signal?: AbortSignal }): Promise<T>;
+  call<T>(
+    what: string,
+    run: (api: youtube_v3.Youtube, options: { rootUrl: string; signal?: AbortSignal }) => Promise<{ data: T }>,
+    options?: { retry?: boolean; signal?: AbortSignal },
+  ): Promise<T>;
 }
 
 /** YouTube's default per-minute limits are generous; this only smooths a metrics run's bursts. */
@@ -80,7 +84,12 @@ export function createYouTubeClient(config: YouTubeConfig, deps: PublisherDeps):
       logger.warn('YouTube access token refresh failed', { kind: failure.kind, error: failure.message });
       throw failure;
     }
-    if (!token) throw new PublishError({ kind: 'retryable', network: 'youtube', message: 'Google answered the token refresh without an access token; Greenlight will try again.' });
+    if (!token)
+      throw new PublishError({
+        kind: 'retryable',
+        network: 'youtube',
+        message: 'Google answered the token refresh without an access token; Greenlight will try again.',
+      });
     return token;
   };
 
@@ -107,7 +116,12 @@ export function createYouTubeClient(config: YouTubeConfig, deps: PublisherDeps):
         logger.debug('YouTube call failed', { call: what, kind: failure.kind, status: failure.status, error: failure.message });
         // Nothing here creates anything: an answer lost on the way is worth asking for again.
         if (failure.kind === 'unknown') {
-          throw new PublishError({ kind: 'retryable', network: 'youtube', message: failure.message.replace(/:? ?check the account before retrying\.?$/, '.'), cause: failure });
+          throw new PublishError({
+            kind: 'retryable',
+            network: 'youtube',
+            message: failure.message.replace(/:? ?check the account before retrying\.?$/, '.'),
+            cause: failure,
+          });
         }
         throw failure;
       }
@@ -118,7 +132,8 @@ export function createYouTubeClient(config: YouTubeConfig, deps: PublisherDeps):
       sleep,
       ...(deps.random ? { random: deps.random } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      onRetry: ({ attempt, error, delayMs }) => logger.warn('YouTube call will be retried', { call: what, attempt, delayMs, error: error.message }),
+      onRetry: ({ attempt, error, delayMs }) =>
+        logger.warn('YouTube call will be retried', { call: what, attempt, delayMs, error: error.message }),
     });
   };
 

@@ -32,7 +32,12 @@ export function readGoogleError(json: unknown): GoogleError | undefined {
 }
 
 /** Google's messages carry HTML (`<a href=…>quota</a>`); the thread gets plain words. */
-const plain = (text: string) => text.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim().slice(0, 300);
+const plain = (text: string) =>
+  text
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
 
 const saying = (error: GoogleError | undefined) => (error?.message ? ` (YouTube said: "${error.message}")` : '');
 
@@ -74,7 +79,10 @@ export function youtubeErrorVerdict(now: () => Date): MessageFromError {
       };
     }
     if (has('rateLimitExceeded', 'userRateLimitExceeded')) {
-      return { kind: 'retryable', message: `YouTube is limiting how often Greenlight may call it; it can try again in a few minutes.${saying(error)}` };
+      return {
+        kind: 'retryable',
+        message: `YouTube is limiting how often Greenlight may call it; it can try again in a few minutes.${saying(error)}`,
+      };
     }
     const field = reasons.find((r) => r in FIELD_REASONS);
     if (field) return { kind: 'permanent', message: `${FIELD_REASONS[field]}${saying(error)}` };
@@ -125,7 +133,12 @@ export function classifyGoogleError(error: unknown, now: () => Date): PublishErr
     });
   }
   const what = redact(error instanceof Error ? error.message : String(error));
-  return new PublishError({ kind: 'retryable', network: 'youtube', message: `The call to YouTube failed unexpectedly (${what}); try again later.`, cause: error });
+  return new PublishError({
+    kind: 'retryable',
+    network: 'youtube',
+    message: `The call to YouTube failed unexpectedly (${what}); try again later.`,
+    cause: error,
+  });
 }
 
 /**
@@ -134,11 +147,16 @@ export function classifyGoogleError(error: unknown, now: () => Date): PublishErr
  * client) with `invalid_grant`, and a wrong client id or secret with `invalid_client`.
  * Asking for a token changes nothing at YouTube, so a failure to get an answer is retryable.
  */
-export function classifyTokenError(error: unknown, now: () => Date): PublishError {
+export function classifyTokenError(error: unknown, _now: () => Date): PublishError {
   const ours = findPublishError(error);
   if (ours) {
     if (ours.kind !== 'unknown') return ours;
-    return new PublishError({ kind: 'retryable', network: 'youtube', message: `Greenlight could not get a YouTube access token from Google just now (${ours.message}); nothing was uploaded.`, cause: ours });
+    return new PublishError({
+      kind: 'retryable',
+      network: 'youtube',
+      message: `Greenlight could not get a YouTube access token from Google just now (${ours.message}); nothing was uploaded.`,
+      cause: ours,
+    });
   }
   const response = (error as { response?: { status?: unknown; data?: unknown } } | undefined)?.response;
   const status = typeof response?.status === 'number' ? response.status : undefined;
@@ -163,7 +181,12 @@ export function classifyTokenError(error: unknown, now: () => Date): PublishErro
     });
   }
   if (status !== undefined && (status === 429 || status >= 500)) {
-    return new PublishError({ kind: 'retryable', network: 'youtube', status, message: `Google's sign-in service had a temporary problem (HTTP ${status}); Greenlight will try again. Nothing was uploaded.` });
+    return new PublishError({
+      kind: 'retryable',
+      network: 'youtube',
+      status,
+      message: `Google's sign-in service had a temporary problem (HTTP ${status}); Greenlight will try again. Nothing was uploaded.`,
+    });
   }
   if (status !== undefined) {
     return new PublishError({
@@ -175,5 +198,10 @@ export function classifyTokenError(error: unknown, now: () => Date): PublishErro
     });
   }
   const what = redact(error instanceof Error ? error.message : String(error));
-  return new PublishError({ kind: 'retryable', network: 'youtube', message: `Greenlight could not get a YouTube access token (${what}); nothing was uploaded.`, cause: error });
+  return new PublishError({
+    kind: 'retryable',
+    network: 'youtube',
+    message: `Greenlight could not get a YouTube access token (${what}); nothing was uploaded.`,
+    cause: error,
+  });
 }

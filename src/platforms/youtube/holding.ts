@@ -42,7 +42,13 @@ export async function updatePrivacy(
  */
 export async function settleVisibility(
   client: YouTubeClient,
-  args: { videoId: string; youtube: YouTubeDetails; publishAt: Date | null | undefined; status: youtube_v3.Schema$VideoStatus; signal?: AbortSignal | undefined },
+  args: {
+    videoId: string;
+    youtube: YouTubeDetails;
+    publishAt: Date | null | undefined;
+    status: youtube_v3.Schema$VideoStatus;
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<{ heldUntil?: Date }> {
   const { videoId, youtube, status, signal } = args;
   if (youtube.privacy !== 'public' || status.privacyStatus === 'public' || status.privacyStatus === 'unlisted') return {};

@@ -15,7 +15,9 @@ const count = (value: string | null | undefined): number | null => {
  * and comments. YouTube reports no shares, clicks or saves for a video (`favoriteCount` has
  * been 0 since 2015), so those are null.
  */
-export function normaliseStatistics(statistics: { viewCount?: string | null; likeCount?: string | null; commentCount?: string | null } | undefined): EngagementMetrics {
+export function normaliseStatistics(
+  statistics: { viewCount?: string | null; likeCount?: string | null; commentCount?: string | null } | undefined,
+): EngagementMetrics {
   return {
     likes: count(statistics?.likeCount),
     comments: count(statistics?.commentCount),
@@ -32,7 +34,9 @@ export async function fetchVideoMetrics(client: YouTubeClient, videoIds: readonl
   const unique = [...new Set(videoIds)];
   for (let i = 0; i < unique.length; i += METRICS_BATCH) {
     const batch = unique.slice(i, i + METRICS_BATCH);
-    const data = await client.call('videos.list', (api, options) => api.videos.list({ part: ['statistics'], id: batch }, options), { retry: true });
+    const data = await client.call('videos.list', (api, options) => api.videos.list({ part: ['statistics'], id: batch }, options), {
+      retry: true,
+    });
     for (const video of data.items ?? []) {
       if (video.id && batch.includes(video.id)) result.set(video.id, normaliseStatistics(video.statistics ?? undefined));
     }

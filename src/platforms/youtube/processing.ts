@@ -51,18 +51,26 @@ const permanent = (message: string) => new PublishError({ kind: 'permanent', net
  */
 export async function waitForProcessing(client: YouTubeClient, videoId: string, signal?: AbortSignal): Promise<ProcessingOutcome> {
   for (let look = 0; ; look++) {
-    const data = await client.call('videos.list', (api, options) => api.videos.list({ part: ['status', 'processingDetails'], id: [videoId] }, options), { retry: true, signal });
+    const data = await client.call(
+      'videos.list',
+      (api, options) => api.videos.list({ part: ['status', 'processingDetails'], id: [videoId] }, options),
+      { retry: true, signal },
+    );
     const video = data.items?.[0];
     if (!video) throw permanent(`YouTube no longer lists the uploaded video (${videoId}); it may have been removed. Check YouTube Studio.`);
     const uploadStatus = video.status?.uploadStatus;
     if (uploadStatus === 'rejected') {
       const reason = video.status?.rejectionReason ?? '';
-      throw permanent(`YouTube rejected the uploaded video because ${REJECTIONS[reason] ?? `of "${reason || 'a reason it did not give'}"`}.`);
+      throw permanent(
+        `YouTube rejected the uploaded video because ${REJECTIONS[reason] ?? `of "${reason || 'a reason it did not give'}"`}.`,
+      );
     }
     const processing = video.processingDetails?.processingStatus;
     if (uploadStatus === 'failed' || processing === 'failed' || processing === 'terminated') {
       const reason = video.processingDetails?.processingFailureReason ?? video.status?.failureReason ?? 'other';
-      throw permanent(`YouTube could not process the uploaded video: ${FAILURES[reason] ?? reason}. Upload a different file in a new version of the post.`);
+      throw permanent(
+        `YouTube could not process the uploaded video: ${FAILURES[reason] ?? reason}. Upload a different file in a new version of the post.`,
+      );
     }
     const status = video.status ?? {};
     if (processing === 'succeeded' || uploadStatus === 'processed') return { processed: true, status };

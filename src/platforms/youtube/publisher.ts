@@ -1,12 +1,28 @@
 import { youtubeRules } from '../rules/youtube.js';
-import { PublishError, type MetricsTarget, type PublishRequest, type PublishResult, type Publisher, type PublisherDeps, type PublishVideo } from '../publisher.js';
+import {
+  PublishError,
+  type MetricsTarget,
+  type PublishRequest,
+  type PublishResult,
+  type Publisher,
+  type PublisherDeps,
+  type PublishVideo,
+} from '../publisher.js';
 import type { YouTubeDetails } from '../../domain/post.js';
 import { readCheckpoint, saveProgress, type YouTubeCheckpoint } from './checkpoint.js';
 import { createYouTubeClient, type YouTubeConfig, type YouTubeClient } from './client.js';
 import { settleVisibility, updatePrivacy } from './holding.js';
 import { fetchVideoMetrics } from './metrics.js';
 import { waitForProcessing } from './processing.js';
-import { checkChunkBytes, contentTypeOf, DEFAULT_CHUNK_BYTES, querySession, startSession, uploadFrom, type UploadedVideo } from './resumable-upload.js';
+import {
+  checkChunkBytes,
+  contentTypeOf,
+  DEFAULT_CHUNK_BYTES,
+  querySession,
+  startSession,
+  uploadFrom,
+  type UploadedVideo,
+} from './resumable-upload.js';
 import { setThumbnail } from './thumbnail.js';
 import { videoResource, watchUrl } from './video-resource.js';
 import { nextQuotaReset, YOUTUBE_DAILY_QUOTA_DEFAULT, YOUTUBE_QUOTA_COSTS } from './quota.js';
@@ -50,25 +66,37 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
     try {
       await request.saveCheckpoint?.({ ...checkpoint });
     } catch (error) {
-      logger.warn('could not record YouTube progress; the next attempt will ask the upload session instead', { error: error instanceof Error ? error.message : String(error) });
+      logger.warn('could not record YouTube progress; the next attempt will ask the upload session instead', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 
   /** Uploads the video, carrying on a checkpointed session; returns the video YouTube made and the checkpoint that records it. */
-  const upload = async (request: PublishRequest, video: PublishVideo, youtube: YouTubeDetails, saved: YouTubeCheckpoint | null): Promise<{ uploaded: UploadedVideo | { id: string }; checkpoint: YouTubeCheckpoint }> => {
+  const upload = async (
+    request: PublishRequest,
+    video: PublishVideo,
+    youtube: YouTubeDetails,
+    saved: YouTubeCheckpoint | null,
+  ): Promise<{ uploaded: UploadedVideo | { id: string }; checkpoint: YouTubeCheckpoint }> => {
     const { signal } = request;
     let checkpoint = saved;
     let from = 0;
     if (checkpoint) {
       const state = await querySession(client, checkpoint.sessionUri, video.bytes, signal);
-      logger.info('resuming a YouTube upload', { publication: request.publicationId, state: state.kind, ...(state.kind === 'incomplete' ? { received: state.received } : {}) });
+      logger.info('resuming a YouTube upload', {
+        publication: request.publicationId,
+        state: state.kind,
+        ...(state.kind === 'incomplete' ? { received: state.received } : {}),
+      });
       if (state.kind === 'complete') return { uploaded: state.video, checkpoint };
       if (state.kind === 'incomplete') from = state.received;
       else if (checkpoint.finalChunkAt) {
         throw new PublishError({
           kind: 'unknown',
           network: 'youtube',
-          message: 'YouTube no longer knows the earlier upload of this video, and its last part may have arrived, so the video may be on the channel: check YouTube Studio before retrying.',
+          message:
+            'YouTube no longer knows the earlier upload of this video, and its last part may have arrived, so the video may be on the channel: check YouTube Studio before retrying.',
         });
       } else {
         // The session never got its last byte, so it made no video: start again.
@@ -76,7 +104,12 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
       }
     }
     if (!checkpoint) {
-      const sessionUri = await startSession(client, { metadata: videoResource({ text: request.text, publishAt: request.publishAt, youtube }, clock.now()), totalBytes: video.bytes, contentType: contentTypeOf(video), signal });
+      const sessionUri = await startSession(client, {
+        metadata: videoResource({ text: request.text, publishAt: request.publishAt, youtube }, clock.now()),
+        totalBytes: video.bytes,
+        contentType: contentTypeOf(video),
+        signal,
+      });
       checkpoint = { sessionUri, sha256: video.sha256, totalBytes: video.bytes, startedAt: clock.now().toISOString() };
       await saveProgress(request.saveCheckpoint, checkpoint);
     }
@@ -108,7 +141,11 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
     rules: youtubeRules,
     publishesVideo: true,
     // What the draft dialog counts an upload against: the project's units, 1,600 an upload, back at midnight Pacific.
-    quota: { unitsPerDay: config.dailyQuota ?? YOUTUBE_DAILY_QUOTA_DEFAULT, unitsPerPost: YOUTUBE_QUOTA_COSTS['videos.insert'], resetsAfter: nextQuotaReset },
+    quota: {
+      unitsPerDay: config.dailyQuota ?? YOUTUBE_DAILY_QUOTA_DEFAULT,
+      unitsPerPost: YOUTUBE_QUOTA_COSTS['videos.insert'],
+      resetsAfter: nextQuotaReset,
+    },
     // YouTube's publishAt only ever makes a video public: an unlisted one goes up at its time.
     schedulesOnNetwork: (content) => content.youtube?.privacy === 'public',
     // Marked right before each request carrying the video's last byte: only that one can make the video.
@@ -124,7 +161,9 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
         await client.accessToken();
       } catch (error) {
         if (error instanceof PublishError && error.kind === 'permanent') throw error;
-        logger.warn('Could not check the YouTube authorisation now; will find out at the first upload', { error: error instanceof Error ? error.message : String(error) });
+        logger.warn('Could not check the YouTube authorisation now; will find out at the first upload', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     },
 
@@ -160,13 +199,26 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
       const processing = await waitForProcessing(client, videoId, signal);
       if (processing.processed) progress(request, { stage: 'processed' });
       else logger.warn('YouTube is still processing the video; it finishes by itself', { publication: request.publicationId, videoId });
-      const { heldUntil } = await settleVisibility(client, { videoId, youtube, publishAt: request.publishAt, status: processing.status, signal });
-      if (heldUntil) logger.info('YouTube holds the video until its time', { publication: request.publicationId, videoId, until: heldUntil.toISOString() });
+      const { heldUntil } = await settleVisibility(client, {
+        videoId,
+        youtube,
+        publishAt: request.publishAt,
+        status: processing.status,
+        signal,
+      });
+      if (heldUntil)
+        logger.info('YouTube holds the video until its time', {
+          publication: request.publicationId,
+          videoId,
+          until: heldUntil.toISOString(),
+        });
       return { externalId: videoId, url: watchUrl(videoId), ...(heldUntil ? { heldUntil } : {}) };
     },
 
     async withdraw(externalId: string): Promise<void> {
-      const listed = await client.call('videos.list', (api, options) => api.videos.list({ part: ['status'], id: [externalId] }, options), { retry: true });
+      const listed = await client.call('videos.list', (api, options) => api.videos.list({ part: ['status'], id: [externalId] }, options), {
+        retry: true,
+      });
       const current = listed.items?.[0];
       if (!current) {
         logger.info('YouTube no longer has the video to withdraw; nothing can go public', { videoId: externalId });
@@ -178,7 +230,10 @@ export function createYouTubePublisher(config: YouTubeConfig, deps: YouTubePubli
     },
 
     async fetchMetrics(targets: MetricsTarget[]) {
-      return fetchVideoMetrics(client, targets.map((t) => t.externalId));
+      return fetchVideoMetrics(
+        client,
+        targets.map((t) => t.externalId),
+      );
     },
   };
 }

@@ -21,7 +21,10 @@ const SLOWEST_BYTES_PER_MS = 128;
 
 const UploadedVideo = z.object({
   id: z.string().min(1),
-  status: z.object({ uploadStatus: z.string().optional(), privacyStatus: z.string().optional(), publishAt: z.string().nullish() }).partial().optional(),
+  status: z
+    .object({ uploadStatus: z.string().optional(), privacyStatus: z.string().optional(), publishAt: z.string().nullish() })
+    .partial()
+    .optional(),
 });
 export type UploadedVideo = z.infer<typeof UploadedVideo>;
 
@@ -29,11 +32,19 @@ export type SessionState = { kind: 'incomplete'; received: number } | { kind: 'c
 
 export const contentTypeOf = (video: Pick<PublishVideo, 'container'>) => (video.container === 'mov' ? 'video/quicktime' : 'video/mp4');
 
-const failure = (kind: 'retryable' | 'permanent' | 'unknown', message: string, cause?: unknown) => new PublishError({ kind, network: 'youtube', message, cause });
+const failure = (kind: 'retryable' | 'permanent' | 'unknown', message: string, cause?: unknown) =>
+  new PublishError({ kind, network: 'youtube', message, cause });
 
 function refusal(client: YouTubeClient, answer: UploadAnswer): PublishError {
   const now = () => client.clock.now();
-  return classifyResponse({ network: 'youtube', status: answer.status, headers: answer.headers, text: answer.text, now: now(), messageFromError: youtubeErrorVerdict(now) });
+  return classifyResponse({
+    network: 'youtube',
+    status: answer.status,
+    headers: answer.headers,
+    text: answer.text,
+    now: now(),
+    messageFromError: youtubeErrorVerdict(now),
+  });
 }
 
 /**
@@ -62,19 +73,22 @@ export async function startSession(
         timeoutMs: client.timeoutMs,
       });
     } catch (error) {
-      if (error instanceof PublishError && error.kind === 'unknown') throw failure('retryable', `Starting the YouTube upload did not complete; nothing was uploaded. (${error.message})`, error);
+      if (error instanceof PublishError && error.kind === 'unknown')
+        throw failure('retryable', `Starting the YouTube upload did not complete; nothing was uploaded. (${error.message})`, error);
       throw error;
     }
     if (answer.status !== 200 && answer.status !== 201) throw refusal(client, answer);
     const location = answer.headers.get('location');
-    if (!location) throw failure('retryable', 'YouTube accepted the upload but gave no address to send the video to; nothing was uploaded.');
+    if (!location)
+      throw failure('retryable', 'YouTube accepted the upload but gave no address to send the video to; nothing was uploaded.');
     return new URL(location, `${client.apiUrl}/`).href;
   };
   return withRetries(once, {
     ...DEFAULT_REQUEST_RETRY,
     sleep: client.sleep,
     ...(args.signal ? { signal: args.signal } : {}),
-    onRetry: ({ attempt, error, delayMs }) => client.logger.warn('starting the YouTube upload will be retried', { attempt, delayMs, error: error.message }),
+    onRetry: ({ attempt, error, delayMs }) =>
+      client.logger.warn('starting the YouTube upload will be retried', { attempt, delayMs, error: error.message }),
   });
 }
 
@@ -89,7 +103,11 @@ function stateOf(client: YouTubeClient, answer: UploadAnswer): SessionState {
     }
     const parsed = UploadedVideo.safeParse(json);
     if (!parsed.success) {
-      throw failure('unknown', 'YouTube finished the upload but answered in a way Greenlight could not read, so the video may be on the channel: check YouTube Studio before retrying.', parsed.error);
+      throw failure(
+        'unknown',
+        'YouTube finished the upload but answered in a way Greenlight could not read, so the video may be on the channel: check YouTube Studio before retrying.',
+        parsed.error,
+      );
     }
     return { kind: 'complete', video: parsed.data };
   }
@@ -103,7 +121,12 @@ function stateOf(client: YouTubeClient, answer: UploadAnswer): SessionState {
 }
 
 /** Asks a session how far it got (`Content-Range: bytes *\/total`, no body). */
-export async function querySession(client: YouTubeClient, sessionUri: string, totalBytes: number, signal?: AbortSignal): Promise<SessionState> {
+export async function querySession(
+  client: YouTubeClient,
+  sessionUri: string,
+  totalBytes: number,
+  signal?: AbortSignal,
+): Promise<SessionState> {
   const answer = await sendUploadRequest(client, {
     method: 'PUT',
     url: sessionUri,
@@ -128,12 +151,19 @@ async function readPart(video: PublishVideo, start: number, end: number): Promis
       if (length > end - start) break;
     }
   } catch (error) {
-    throw failure('retryable', 'Greenlight could not read the approved video from its media store just now; the upload will carry on from where it stopped.', error);
+    throw failure(
+      'retryable',
+      'Greenlight could not read the approved video from its media store just now; the upload will carry on from where it stopped.',
+      error,
+    );
   } finally {
     stream.destroy();
   }
   if (length !== end - start) {
-    throw failure('permanent', `The approved video in the media store is not the ${video.bytes.toLocaleString('en-US')} bytes that were approved (bytes ${start}–${end} read as ${length}), so it was not uploaded.`);
+    throw failure(
+      'permanent',
+      `The approved video in the media store is not the ${video.bytes.toLocaleString('en-US')} bytes that were approved (bytes ${start}–${end} read as ${length}), so it was not uploaded.`,
+    );
   }
   return Buffer.concat(parts, length);
 }
@@ -179,14 +209,27 @@ export async function uploadFrom(client: YouTubeClient, options: UploadOptions):
 
   /** The attempt ends here; a later one carries on with the saved session (or, without one, looks first). */
   const stop = (message: string, cause?: unknown) => {
-    if (!finalSent) return failure('retryable', `${message} Nothing was published yet; Greenlight will carry on from where it stopped.`, cause);
-    if (!options.resumable) return failure('unknown', `${message} The last part may have arrived, so the video may be on the channel: check YouTube Studio before retrying.`, cause);
-    return failure('retryable', `${message} Greenlight will ask YouTube how far it got before going on, so the video is never uploaded twice.`, cause);
+    if (!finalSent)
+      return failure('retryable', `${message} Nothing was published yet; Greenlight will carry on from where it stopped.`, cause);
+    if (!options.resumable)
+      return failure(
+        'unknown',
+        `${message} The last part may have arrived, so the video may be on the channel: check YouTube Studio before retrying.`,
+        cause,
+      );
+    return failure(
+      'retryable',
+      `${message} Greenlight will ask YouTube how far it got before going on, so the video is never uploaded twice.`,
+      cause,
+    );
   };
 
   const gone = () =>
     finalSent
-      ? failure('unknown', 'YouTube no longer knows the upload, and its last part may have arrived, so the video may be on the channel: check YouTube Studio before retrying.')
+      ? failure(
+          'unknown',
+          'YouTube no longer knows the upload, and its last part may have arrived, so the video may be on the channel: check YouTube Studio before retrying.',
+        )
       : failure('retryable', 'YouTube dropped the unfinished upload; nothing was published, and Greenlight will start it again.');
 
   /** After an interruption: wait, then ask the session where it stands, a bounded number of times. */
@@ -217,7 +260,8 @@ export async function uploadFrom(client: YouTubeClient, options: UploadOptions):
     if (offset >= total) {
       // YouTube holds every byte but has not said it made the video: ask once more.
       state = await querySession(client, sessionUri, total, signal);
-      if (state.kind === 'incomplete') throw failure('unknown', 'YouTube holds the whole video but has not finished the upload: check YouTube Studio before retrying.');
+      if (state.kind === 'incomplete')
+        throw failure('unknown', 'YouTube holds the whole video but has not finished the upload: check YouTube Studio before retrying.');
     } else {
       const end = Math.min(offset + options.chunkBytes, total);
       const final = end === total;

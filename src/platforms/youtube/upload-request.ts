@@ -9,7 +9,10 @@ export class UploadNotSent extends PublishError {
     super({
       kind: cause instanceof PublishError ? cause.kind : 'retryable',
       network: 'youtube',
-      message: cause instanceof PublishError ? cause.message : 'Greenlight could not record that the video was about to be completed on YouTube, so it sent nothing more.',
+      message:
+        cause instanceof PublishError
+          ? cause.message
+          : 'Greenlight could not record that the video was about to be completed on YouTube, so it sent nothing more.',
       cause,
     });
   }
@@ -71,10 +74,20 @@ async function sendOnce(client: YouTubeClient, request: UploadRequest): Promise<
       signal,
     });
     const text = await response.text();
-    client.logger.debug('YouTube upload answered', { method: request.method, url: shown, status: response.status, ms: Math.round(performance.now() - started) });
+    client.logger.debug('YouTube upload answered', {
+      method: request.method,
+      url: shown,
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+    });
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
-    const failed = classifyFetchError(error, { network: 'youtube', timedOut: timeout.aborted, timeoutMs: request.timeoutMs, cancelled: request.signal?.aborted ?? false });
+    const failed = classifyFetchError(error, {
+      network: 'youtube',
+      timedOut: timeout.aborted,
+      timeoutMs: request.timeoutMs,
+      cancelled: request.signal?.aborted ?? false,
+    });
     client.logger.warn('YouTube upload request failed', { method: request.method, url: shown, kind: failed.kind, error: failed.message });
     throw failed;
   }

@@ -10,7 +10,11 @@ import type { YouTubeDetails } from '../../domain/post.js';
 export const SCHEDULE_AHEAD_MIN_MS = 2 * 60_000;
 
 /** Whether YouTube itself will make the video public at the approved time (it waits as private until then). */
-export function schedulesOnYouTube(youtube: Pick<YouTubeDetails, 'privacy'>, publishAt: Date | null | undefined, now: Date): publishAt is Date {
+export function schedulesOnYouTube(
+  youtube: Pick<YouTubeDetails, 'privacy'>,
+  publishAt: Date | null | undefined,
+  now: Date,
+): publishAt is Date {
   return youtube.privacy === 'public' && publishAt instanceof Date && publishAt.getTime() - now.getTime() > SCHEDULE_AHEAD_MIN_MS;
 }
 
@@ -20,7 +24,10 @@ export function schedulesOnYouTube(youtube: Pick<YouTubeDetails, 'privacy'>, pub
  * A public video for later waits as private with `publishAt`, the only way YouTube schedules;
  * YouTube cannot schedule an unlisted one, so that goes up unlisted at once.
  */
-export function videoResource(request: Pick<PublishRequest, 'text' | 'publishAt'> & { youtube: YouTubeDetails }, now: Date): youtube_v3.Schema$Video {
+export function videoResource(
+  request: Pick<PublishRequest, 'text' | 'publishAt'> & { youtube: YouTubeDetails },
+  now: Date,
+): youtube_v3.Schema$Video {
   const { youtube } = request;
   const scheduled = schedulesOnYouTube(youtube, request.publishAt, now);
   return {

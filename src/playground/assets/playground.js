@@ -5,17 +5,33 @@
 
 const $ = (id) => document.getElementById(id);
 const saved = JSON.parse(localStorage.getItem('greenlight-playground') || '{}');
-const view = { user: saved.user || '', channel: saved.channel || '', thread: '', tab: 'messages', pane: 'chat', chat: saved.chat === 'teams' ? 'teams' : 'slack', conversation: saved.conversation || '', teamsThread: '' };
+const view = {
+  user: saved.user || '',
+  channel: saved.channel || '',
+  thread: '',
+  tab: 'messages',
+  pane: 'chat',
+  chat: saved.chat === 'teams' ? 'teams' : 'slack',
+  conversation: saved.conversation || '',
+  teamsThread: '',
+};
 let screen = null;
 const uploads = new Map(); // `${viewId}/${blockId}/${actionId}` → Slack file objects
 const shownNotices = new Set();
 
 function remember() {
-  localStorage.setItem('greenlight-playground', JSON.stringify({ user: view.user, channel: view.channel, chat: view.chat, conversation: view.conversation }));
+  localStorage.setItem(
+    'greenlight-playground',
+    JSON.stringify({ user: view.user, channel: view.channel, chat: view.chat, conversation: view.conversation }),
+  );
 }
 
 async function call(path, body) {
-  const res = await fetch(`/playground/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`/playground/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await res.json().catch(() => ({}));
   if (!res.ok || json.ok === false) toast(json.error || 'That did not work.');
   return json;
@@ -33,7 +49,10 @@ let loading = null;
 let again = false;
 async function refresh() {
   if (view.chat === 'teams' && !window.teamsView) return;
-  if (loading) { again = true; return loading; }
+  if (loading) {
+    again = true;
+    return loading;
+  }
   loading = (async () => {
     do {
       again = false;
@@ -47,7 +66,9 @@ async function refresh() {
         if (res.ok) draw(await res.json());
       }
     } while (again);
-  })().finally(() => { loading = null; });
+  })().finally(() => {
+    loading = null;
+  });
   return loading;
 }
 
@@ -65,14 +86,20 @@ function item(label, active, onClick, testId) {
 
 function messageHtml(m, inThread) {
   const who = '<span class="who">Greenlight<span class="app">APP</span></span>';
-  const replies = !inThread && m.replies ? `<button type="button" class="replies" data-thread="${m.ts}">${m.replies} repl${m.replies === 1 ? 'y' : 'ies'}</button>` : '';
+  const replies =
+    !inThread && m.replies
+      ? `<button type="button" class="replies" data-thread="${m.ts}">${m.replies} repl${m.replies === 1 ? 'y' : 'ies'}</button>`
+      : '';
   const only = m.ephemeral ? '<div class="only-you">👁 Only visible to you</div>' : '';
   return `<div class="msg${m.ephemeral ? ' ephemeral' : ''}" data-ts="${m.ts}" data-ephemeral="${m.ephemeral}"><div class="avatar">G</div><div>${only}${who}<span class="when">${m.time}${m.edited ? ' (edited)' : ''}</span><div class="body">${m.html}</div>${replies}</div></div>`;
 }
 
 function draw(s) {
   // A screen asked for before a switch of person belongs to no one now: the next one is coming.
-  if (view.user && s.me.id !== view.user && s.people.some((p) => p.id === view.user)) { again = true; return; }
+  if (view.user && s.me.id !== view.user && s.people.some((p) => p.id === view.user)) {
+    again = true;
+    return;
+  }
   // For bench:playground: when the first screen was on the page, from the navigation's start.
   if (!screen) performance.mark('greenlight:first-screen');
   screen = s;
@@ -80,16 +107,28 @@ function draw(s) {
   view.channel = s.channel.id;
   remember();
   drawChrome(s);
-  $('channels').replaceChildren(...s.channels.filter((c) => c.kind === 'channel').map((c) => item(`# ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), `channel-${c.name}`)));
-  $('dms').replaceChildren(...s.channels.filter((c) => c.kind === 'dm').map((c) => item(`● ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), 'dm-greenlight')));
+  $('channels').replaceChildren(
+    ...s.channels
+      .filter((c) => c.kind === 'channel')
+      .map((c) => item(`# ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), `channel-${c.name}`)),
+  );
+  $('dms').replaceChildren(
+    ...s.channels
+      .filter((c) => c.kind === 'dm')
+      .map((c) => item(`● ${c.name}`, view.pane === 'chat' && c.id === s.channel.id, () => go(c.id), 'dm-greenlight')),
+  );
   $('open-outbox').classList.toggle('active', view.pane === 'outbox');
 
   const isDm = s.channels.find((c) => c.id === s.channel.id)?.kind === 'dm';
-  $('channel-name').textContent = view.pane === 'outbox' ? 'Outbox — what the sandbox network published' : isDm ? 'Greenlight' : `# ${s.channel.name}`;
+  $('channel-name').textContent =
+    view.pane === 'outbox' ? 'Outbox — what the sandbox network published' : isDm ? 'Greenlight' : `# ${s.channel.name}`;
   const tabs = $('tabs');
   tabs.replaceChildren();
   if (isDm && view.pane === 'chat') {
-    for (const [tab, label] of [['home', 'Home'], ['messages', 'Messages']]) {
+    for (const [tab, label] of [
+      ['home', 'Home'],
+      ['messages', 'Messages'],
+    ]) {
       const b = document.createElement('button');
       b.type = 'button';
       b.textContent = label;
@@ -108,10 +147,19 @@ function draw(s) {
 
   const list = $('messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  setHtml(list, s.channel.messages.map((m) => messageHtml(m, false)).join('') || '<p class="sk-muted">Nothing here yet. Type <b>/draft</b> below to write a post.</p>');
+  setHtml(
+    list,
+    s.channel.messages.map((m) => messageHtml(m, false)).join('') ||
+      '<p class="sk-muted">Nothing here yet. Type <b>/draft</b> below to write a post.</p>',
+  );
   if (atBottom) list.scrollTop = list.scrollHeight;
   setHtml($('home'), s.home ? s.home.html : '<p class="sk-muted">Greenlight has not published a Home tab for you yet.</p>');
-  setHtml($('outbox'), s.outbox.length ? s.outbox.map(outboxHtml).join('') : '<p class="sk-muted">Nothing published yet. Approve a post for the Sandbox network, then use ⏩ to publish it now.</p>');
+  setHtml(
+    $('outbox'),
+    s.outbox.length
+      ? s.outbox.map(outboxHtml).join('')
+      : '<p class="sk-muted">Nothing published yet. Approve a post for the Sandbox network, then use ⏩ to publish it now.</p>',
+  );
 
   $('thread').hidden = !s.thread;
   if (s.thread) setHtml($('thread-body'), messageHtml(s.thread.parent, true) + s.thread.replies.map((m) => messageHtml(m, true)).join(''));
@@ -136,29 +184,43 @@ function drawChrome(s) {
   $('teams-messages').hidden = view.chat !== 'teams';
   for (const id of ['messages', 'home', 'outbox']) if (view.chat === 'teams') $(id).hidden = true;
   if (view.chat === 'teams') $('thread').hidden = true;
-  for (const text of s.notices || []) if (!shownNotices.has(text)) { shownNotices.add(text); toast(text); }
+  for (const text of s.notices || [])
+    if (!shownNotices.has(text)) {
+      shownNotices.add(text);
+      toast(text);
+    }
 }
 
 function outboxHtml(p) {
-  const images = p.images.length ? `<div class="meta">🖼 ${p.images.length} image${p.images.length === 1 ? '' : 's'}: ${p.images.map((i, n) => `#${n + 1} ${i.alt ? `“${escape(i.alt)}”` : 'no alt text'}`).join(' · ')}</div>` : '';
+  const images = p.images.length
+    ? `<div class="meta">🖼 ${p.images.length} image${p.images.length === 1 ? '' : 's'}: ${p.images.map((i, n) => `#${n + 1} ${i.alt ? `“${escape(i.alt)}”` : 'no alt text'}`).join(' · ')}</div>`
+    : '';
   return `<article class="outbox-post" data-testid="outbox-post"><div class="meta">Sandbox · ${p.postId ? `post #${p.postId} · ` : ''}publication ${p.publicationId} · ${new Date(p.at).toLocaleString()}</div><div class="text">${escape(p.text)}</div><div class="meta">${p.characters} characters</div>${images}</article>`;
 }
 
 /** Replaces an element's content only when it changed, so focus and scroll survive refreshes. */
 function setHtml(el, html) {
-  if (el.dataset.html !== html) { el.innerHTML = html; el.dataset.html = html; }
+  if (el.dataset.html !== html) {
+    el.innerHTML = html;
+    el.dataset.html = html;
+  }
 }
 
 function drawModal(modal) {
   const layer = $('modal-layer');
-  if (!modal) { layer.hidden = true; layer.dataset.viewId = ''; return; }
+  if (!modal) {
+    layer.hidden = true;
+    layer.dataset.viewId = '';
+    return;
+  }
   const body = $('modal-body');
   const sameView = layer.dataset.viewId === modal.viewId;
   const values = sameView ? collect(body) : null;
   const focus = sameView ? focused(body) : null;
   layer.hidden = false;
   layer.dataset.viewId = modal.viewId;
-  $('modal-title').innerHTML = `${escape(modal.title)}${modal.depth > 1 ? `<span class="stack">${modal.depth} of ${modal.depth}</span>` : ''}`;
+  $('modal-title').innerHTML =
+    `${escape(modal.title)}${modal.depth > 1 ? `<span class="stack">${modal.depth} of ${modal.depth}</span>` : ''}`;
   $('modal-cancel').textContent = modal.depth > 1 ? 'Back' : modal.close;
   $('modal-submit').hidden = !modal.submit;
   $('modal-submit').textContent = modal.submit || '';
@@ -186,7 +248,12 @@ function collect(root) {
 
 function valueOf(el, type, blockId, actionId) {
   switch (type) {
-    case 'plain_text_input': case 'url_text_input': case 'email_text_input': case 'number_input': case 'datepicker': case 'timepicker':
+    case 'plain_text_input':
+    case 'url_text_input':
+    case 'email_text_input':
+    case 'number_input':
+    case 'datepicker':
+    case 'timepicker':
       return el.value === '' ? null : el.value;
     case 'static_select':
       return el.value === '' ? null : el.value;
@@ -213,10 +280,14 @@ function restore(root, values) {
       const el = root.querySelector(`[data-block-id="${CSS.escape(blockId)}"][data-action-id="${CSS.escape(actionId)}"]`);
       if (!el || value === null || value === undefined) continue;
       const type = el.dataset.type;
-      if (type === 'checkboxes' || type === 'radio_buttons') for (const i of el.querySelectorAll('input')) i.checked = [].concat(value).includes(i.value);
+      if (type === 'checkboxes' || type === 'radio_buttons')
+        for (const i of el.querySelectorAll('input')) i.checked = [].concat(value).includes(i.value);
       else if (type === 'multi_static_select') for (const o of el.options) o.selected = value.includes(o.value);
-      else if (type === 'datetimepicker') { const [d, t] = el.querySelectorAll('input'); d.value = value.date; t.value = value.time; }
-      else if (type === 'file_input') continue;
+      else if (type === 'datetimepicker') {
+        const [d, t] = el.querySelectorAll('input');
+        d.value = value.date;
+        t.value = value.time;
+      } else if (type === 'file_input') continue;
       else el.value = value;
     }
   }
@@ -261,7 +332,11 @@ function confirmFirst(json) {
     $('confirm-ok').className = `sk-button${c.style === 'danger' ? ' sk-danger' : ' sk-primary'}`;
     $('confirm-deny').textContent = c.deny || 'Cancel';
     $('confirm-layer').hidden = false;
-    const done = (answer) => { $('confirm-layer').hidden = true; $('confirm-ok').onclick = $('confirm-deny').onclick = null; resolve(answer); };
+    const done = (answer) => {
+      $('confirm-layer').hidden = true;
+      $('confirm-ok').onclick = $('confirm-deny').onclick = null;
+      resolve(answer);
+    };
     $('confirm-ok').onclick = () => done(true);
     $('confirm-deny').onclick = () => done(false);
   });
@@ -278,12 +353,21 @@ function placeOf(el) {
 async function act(el, selected) {
   const place = placeOf(el);
   if (!place) return;
-  await call('action', { user: view.user, actionId: el.dataset.actionId, blockId: el.dataset.blockId, ...(selected !== undefined ? { selected } : {}), ...place });
+  await call('action', {
+    user: view.user,
+    actionId: el.dataset.actionId,
+    blockId: el.dataset.blockId,
+    ...(selected !== undefined ? { selected } : {}),
+    ...place,
+  });
 }
 
 document.addEventListener('click', async (event) => {
   const replies = event.target.closest('[data-thread]');
-  if (replies) { view.thread = replies.dataset.thread; return refresh(); }
+  if (replies) {
+    view.thread = replies.dataset.thread;
+    return refresh();
+  }
   const button = event.target.closest('[data-act="button"]');
   if (!button) return;
   if (button.tagName === 'BUTTON') event.preventDefault();
@@ -314,7 +398,7 @@ document.addEventListener('change', async (event) => {
 let typing;
 document.addEventListener('input', (event) => {
   const el = event.target.closest('[data-dispatch="true"]');
-  if (!el || !el.matches('input, textarea')) return;
+  if (!el?.matches('input, textarea')) return;
   clearTimeout(typing);
   typing = setTimeout(() => act(el, el.value), 350);
 });
@@ -324,7 +408,11 @@ async function upload(el, files) {
   const key = `${$('modal-layer').dataset.viewId}/${blockId}/${actionId}`;
   const stored = [];
   for (const f of files) {
-    const data = await new Promise((resolve) => { const r = new FileReader(); r.onload = () => resolve(String(r.result).split(',')[1] || ''); r.readAsDataURL(f); });
+    const data = await new Promise((resolve) => {
+      const r = new FileReader();
+      r.onload = () => resolve(String(r.result).split(',')[1] || '');
+      r.readAsDataURL(f);
+    });
     const answer = await call('upload', { user: view.user, name: f.name, type: f.type, data });
     if (answer.file) stored.push(answer.file);
   }
@@ -332,7 +420,9 @@ async function upload(el, files) {
 }
 
 const isEmpty = (v) =>
-  v === null || v === '' || (Array.isArray(v) && v.length === 0) ||
+  v === null ||
+  v === '' ||
+  (Array.isArray(v) && v.length === 0) ||
   (typeof v === 'object' && v.type === 'file_input' && v.files.length === 0) ||
   (typeof v === 'object' && !Array.isArray(v) && 'date' in v && (!v.date || !v.time));
 
@@ -344,7 +434,8 @@ function missingRequired(root) {
     if (!el || !isEmpty(valueOf(el, el.dataset.type, el.dataset.blockId, el.dataset.actionId))) continue;
     missing = true;
     input.classList.add('sk-has-error');
-    if (!input.querySelector('.sk-error')) input.insertAdjacentHTML('beforeend', '<div class="sk-error" role="alert">Please complete this required field.</div>');
+    if (!input.querySelector('.sk-error'))
+      input.insertAdjacentHTML('beforeend', '<div class="sk-error" role="alert">Please complete this required field.</div>');
   }
   return missing;
 }
@@ -363,12 +454,28 @@ $('modal-cancel').addEventListener('click', async () => {
 $('modal-x').addEventListener('click', async () => {
   // ✕ closes the whole stack, as in Slack.
   const depth = screen?.modal?.depth || 1;
-  for (let i = 0; i < depth; i++) { await call('close', { user: view.user, viewId: $('modal-layer').dataset.viewId }); await refresh(); if ($('modal-layer').hidden) break; }
+  for (let i = 0; i < depth; i++) {
+    await call('close', { user: view.user, viewId: $('modal-layer').dataset.viewId });
+    await refresh();
+    if ($('modal-layer').hidden) break;
+  }
 });
 $('modal-body').addEventListener('submit', (e) => e.preventDefault());
-$('close-thread').addEventListener('click', () => { view.thread = ''; refresh(); });
-$('person').addEventListener('change', (e) => { view.user = e.target.value; view.thread = ''; view.tab = 'messages'; refresh(); });
-$('open-outbox').addEventListener('click', () => { view.chat = 'slack'; view.pane = 'outbox'; refresh(); });
+$('close-thread').addEventListener('click', () => {
+  view.thread = '';
+  refresh();
+});
+$('person').addEventListener('change', (e) => {
+  view.user = e.target.value;
+  view.thread = '';
+  view.tab = 'messages';
+  refresh();
+});
+$('open-outbox').addEventListener('click', () => {
+  view.chat = 'slack';
+  view.pane = 'outbox';
+  refresh();
+});
 $('publish-next').addEventListener('click', async () => {
   const answer = await call('publish-next', {});
   if (answer.said) toast(answer.said);
@@ -378,7 +485,11 @@ $('person-form').addEventListener('submit', async (e) => {
   const form = e.target;
   const answer = await call('people', { name: form.name.value, tz: form.tz.value, manager: form.manager.checked });
   $('person-error').textContent = answer.ok ? '' : answer.error || '';
-  if (answer.ok) { form.reset(); view.user = answer.id; refresh(); }
+  if (answer.ok) {
+    form.reset();
+    view.user = answer.id;
+    refresh();
+  }
 });
 
 // The composer: slash commands with their hints, as Slack offers them.
@@ -388,15 +499,24 @@ function showHints() {
   const text = input.value;
   const hints = $('hints');
   const teams = view.chat === 'teams';
-  if ((!teams && !text.startsWith('/')) || !text || text.includes(' ')) { hints.hidden = true; return; }
+  if ((!teams && !text.startsWith('/')) || !text || text.includes(' ')) {
+    hints.hidden = true;
+    return;
+  }
   const matches = ((teams ? window.teamsView?.screen : screen)?.commands || []).filter((c) => c.command.startsWith(text));
   hints.hidden = matches.length === 0;
-  hints.replaceChildren(...matches.map((c) => {
-    const li = document.createElement('li');
-    li.innerHTML = `<b>${c.command}</b><span class="hint">${escape(c.hint)}</span> <span class="hint">${escape(c.description)}</span>`;
-    li.addEventListener('click', () => { input.value = `${c.command} `; hints.hidden = true; input.focus(); });
-    return li;
-  }));
+  hints.replaceChildren(
+    ...matches.map((c) => {
+      const li = document.createElement('li');
+      li.innerHTML = `<b>${c.command}</b><span class="hint">${escape(c.hint)}</span> <span class="hint">${escape(c.description)}</span>`;
+      li.addEventListener('click', () => {
+        input.value = `${c.command} `;
+        hints.hidden = true;
+        input.focus();
+      });
+      return li;
+    }),
+  );
 }
 $('composer').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -408,14 +528,22 @@ $('composer').addEventListener('submit', async (e) => {
     await call('teams/message', { user: view.user, conversation: view.conversation, text });
     return refresh();
   }
-  if (!text.startsWith('/')) { toast('Greenlight listens for slash commands here: try /draft, /queue or /digest.'); return; }
+  if (!text.startsWith('/')) {
+    toast('Greenlight listens for slash commands here: try /draft, /queue or /digest.');
+    return;
+  }
   input.value = '';
   await call('command', { user: view.user, channel: view.channel, text });
   refresh();
 });
 
 for (const b of document.querySelectorAll('[data-chat]')) {
-  b.addEventListener('click', () => { view.chat = b.dataset.chat; view.pane = 'chat'; remember(); refresh(); });
+  b.addEventListener('click', () => {
+    view.chat = b.dataset.chat;
+    view.pane = 'chat';
+    remember();
+    refresh();
+  });
 }
 
 // For the Teams view (teams-view.js): what it shares with this page.

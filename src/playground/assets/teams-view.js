@@ -48,7 +48,9 @@
 
   function messageHtml(m, mine) {
     const text = m.text ? `<div class="text">${markdown(m.text)}</div>` : '';
-    const replies = m.replies ? `<button type="button" class="replies" data-teams-thread="${m.id}">${m.replies} repl${m.replies === 1 ? 'y' : 'ies'}</button>` : '';
+    const replies = m.replies
+      ? `<button type="button" class="replies" data-teams-thread="${m.id}">${m.replies} repl${m.replies === 1 ? 'y' : 'ies'}</button>`
+      : '';
     return `<article class="tm${mine ? ' mine' : ''}" data-message-id="${m.id}"><span class="who">${pg().escape(m.author)}</span><span class="when">${m.time}${m.edited ? ' · Edited' : ''}</span>${text}${m.card ? '<div class="card-host"></div>' : ''}${replies}</article>`;
   }
 
@@ -58,10 +60,24 @@
     if (action instanceof AC.OpenUrlAction) return void window.open(action.url, '_blank', 'noopener');
     const data = action.data ?? {};
     if (action instanceof AC.ExecuteAction) {
-      await call('teams/execute', { user: view.user, conversation: view.conversation, messageId: where.messageId, verb: action.verb, data });
+      await call('teams/execute', {
+        user: view.user,
+        conversation: view.conversation,
+        messageId: where.messageId,
+        verb: action.verb,
+        data,
+      });
     } else if (action instanceof AC.SubmitAction) {
-      if (where.dialog) await call('teams/task', { user: view.user, conversation: where.dialog.conversation, name: 'task/submit', kind: where.dialog.kind, data });
-      else if (data?.msteams?.type === 'task/fetch') await call('teams/task', { user: view.user, conversation: view.conversation, name: 'task/fetch', kind: 'task', data });
+      if (where.dialog)
+        await call('teams/task', {
+          user: view.user,
+          conversation: where.dialog.conversation,
+          name: 'task/submit',
+          kind: where.dialog.kind,
+          data,
+        });
+      else if (data?.msteams?.type === 'task/fetch')
+        await call('teams/task', { user: view.user, conversation: view.conversation, name: 'task/fetch', kind: 'task', data });
       else pg().toast('This button sends a message Teams would show in the chat; the playground does not send those.');
     }
     pg().refresh();
@@ -82,7 +98,11 @@
       b.className = `nav-item${c.id === s.conversation.id ? ' active' : ''}`;
       b.textContent = c.kind === 'channel' ? `# ${c.name}` : `● ${c.name}`;
       b.dataset.testid = `teams-${c.kind}-${c.name.toLowerCase().replace(/\s+/g, '-')}`;
-      b.addEventListener('click', () => { view.conversation = c.id; view.teamsThread = ''; pg().refresh(); });
+      b.addEventListener('click', () => {
+        view.conversation = c.id;
+        view.teamsThread = '';
+        pg().refresh();
+      });
       li.append(b);
       return li;
     };
@@ -91,7 +111,10 @@
     $('channel-name').textContent = s.conversation.kind === 'channel' ? `Marketing › ${s.conversation.name}` : 'Greenlight';
     $('tabs').replaceChildren();
     $('composer').hidden = false;
-    $('composer-input').placeholder = s.conversation.kind === 'channel' ? 'Message the channel, mentioning Greenlight (e.g. queue)' : 'Type a message (draft, queue, digest, help)';
+    $('composer-input').placeholder =
+      s.conversation.kind === 'channel'
+        ? 'Message the channel, mentioning Greenlight (e.g. queue)'
+        : 'Type a message (draft, queue, digest, help)';
 
     const list = $('teams-messages');
     const html = s.messages.map((m) => messageHtml(m, m.author === s.me.name)).join('') || '<p class="sk-muted">No messages yet.</p>';
@@ -115,7 +138,16 @@
       if (!m.refreshFor || refreshed.has(key)) continue;
       refreshed.add(key);
       const action = m.card.refresh.action;
-      pg().call('teams/execute', { user: s.me.id, conversation: s.conversation.id, messageId: m.id, verb: action.verb, data: action.data ?? {}, trigger: 'automatic' }).then(() => pg().refresh());
+      pg()
+        .call('teams/execute', {
+          user: s.me.id,
+          conversation: s.conversation.id,
+          messageId: m.id,
+          verb: action.verb,
+          data: action.data ?? {},
+          trigger: 'automatic',
+        })
+        .then(() => pg().refresh());
     }
     drawThread(AC, s);
     drawDialog(AC, s.dialog);
@@ -123,19 +155,28 @@
 
   function drawThread(AC, s) {
     const pane = $('thread');
-    if (!s.thread) { pane.hidden = true; return; }
+    if (!s.thread) {
+      pane.hidden = true;
+      return;
+    }
     pane.hidden = false;
     const body = $('thread-body');
     body.innerHTML = [s.thread.root, ...s.thread.replies].map((m) => messageHtml(m, false)).join('');
     for (const m of [s.thread.root, ...s.thread.replies]) {
       if (!m.card) continue;
-      body.querySelector(`[data-message-id="${m.id}"] .card-host`).append(renderCard(AC, m.card, (action) => act(action, { messageId: m.id })));
+      body
+        .querySelector(`[data-message-id="${m.id}"] .card-host`)
+        .append(renderCard(AC, m.card, (action) => act(action, { messageId: m.id })));
     }
   }
 
   function drawDialog(AC, dialog) {
     const layer = $('teams-dialog-layer');
-    if (!dialog) { layer.hidden = true; layer.dataset.card = ''; return; }
+    if (!dialog) {
+      layer.hidden = true;
+      layer.dataset.card = '';
+      return;
+    }
     const json = JSON.stringify(dialog.card);
     if (layer.dataset.card === json && !layer.hidden) return;
     layer.dataset.card = json;
@@ -146,7 +187,10 @@
 
   document.addEventListener('click', (event) => {
     const replies = event.target.closest('[data-teams-thread]');
-    if (replies) { pg().view.teamsThread = replies.dataset.teamsThread; pg().refresh(); }
+    if (replies) {
+      pg().view.teamsThread = replies.dataset.teamsThread;
+      pg().refresh();
+    }
   });
   $('teams-dialog-x').addEventListener('click', async () => {
     await pg().call('teams/close-dialog', { user: pg().view.user });
@@ -156,7 +200,12 @@
     await pg().call('teams/draft', { user: pg().view.user, conversation: pg().view.conversation });
     pg().refresh();
   });
-  $('close-thread').addEventListener('click', () => { if (pg().view.chat === 'teams') { pg().view.teamsThread = ''; pg().refresh(); } });
+  $('close-thread').addEventListener('click', () => {
+    if (pg().view.chat === 'teams') {
+      pg().view.teamsThread = '';
+      pg().refresh();
+    }
+  });
 
   const api = { draw, screen: null };
   window.teamsView = api;

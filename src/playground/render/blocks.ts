@@ -22,7 +22,8 @@ export interface RenderContext {
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export const notRendered = (type: unknown): string => `<div class="sk-unsupported">not rendered: ${escapeHtml(String(type ?? 'unknown'))}</div>`;
+export const notRendered = (type: unknown): string =>
+  `<div class="sk-unsupported">not rendered: ${escapeHtml(String(type ?? 'unknown'))}</div>`;
 
 /** A text object (plain_text or mrkdwn). */
 export function textObject(text: unknown, ctx: RenderContext): string {
@@ -55,7 +56,13 @@ function confirmAttr(confirm: unknown): string {
 }
 
 /** One element of a section accessory, an actions block or an input block. */
-export function element(el: unknown, blockId: string, ctx: RenderContext, where: 'actions' | 'accessory' | 'input', dispatch = false): string {
+export function element(
+  el: unknown,
+  blockId: string,
+  ctx: RenderContext,
+  where: 'actions' | 'accessory' | 'input',
+  dispatch = false,
+): string {
   if (!isObject(el)) return notRendered('element');
   const type = str(el.type);
   const d = `${ids(blockId, el)} data-type=${attr(type)}${dispatch ? ' data-dispatch="true"' : ''}`;
@@ -80,7 +87,10 @@ export function element(el: unknown, blockId: string, ctx: RenderContext, where:
       const multiple = type === 'multi_static_select';
       const act = where === 'input' && !dispatch ? '' : ' data-act="select"';
       const options = optionsOf(el)
-        .map((o) => `<option value=${attr(str(o.value))}${chosen.has(str(o.value)) ? ' selected' : ''}>${escapeHtml(isObject(o.text) ? str(o.text.text) : '')}</option>`)
+        .map(
+          (o) =>
+            `<option value=${attr(str(o.value))}${chosen.has(str(o.value)) ? ' selected' : ''}>${escapeHtml(isObject(o.text) ? str(o.text.text) : '')}</option>`,
+        )
         .join('');
       return `<select class="sk-select"${multiple ? ' multiple' : ''}${act} ${d}>${multiple ? '' : `<option value="">${escapeHtml(isObject(el.placeholder) ? str(el.placeholder.text) : 'Select an option')}</option>`}${options}</select>`;
     }
@@ -105,12 +115,15 @@ export function element(el: unknown, blockId: string, ctx: RenderContext, where:
     case 'number_input': {
       const initial = str(el.initial_value);
       const max = typeof el.max_length === 'number' ? ` maxlength="${el.max_length}"` : '';
-      if (type === 'plain_text_input' && el.multiline === true) return `<textarea class="sk-text" rows="5" ${d}${placeholder}${max}>${escapeHtml(initial)}</textarea>`;
-      const inputType = type === 'url_text_input' ? 'url' : type === 'email_text_input' ? 'email' : type === 'number_input' ? 'number' : 'text';
+      if (type === 'plain_text_input' && el.multiline === true)
+        return `<textarea class="sk-text" rows="5" ${d}${placeholder}${max}>${escapeHtml(initial)}</textarea>`;
+      const inputType =
+        type === 'url_text_input' ? 'url' : type === 'email_text_input' ? 'email' : type === 'number_input' ? 'number' : 'text';
       return `<input class="sk-text" type=${attr(inputType)} ${d}${placeholder}${max} value=${attr(initial)}>`;
     }
     case 'datetimepicker': {
-      const at = typeof el.initial_date_time === 'number' ? localParts(new Date(el.initial_date_time * 1000), ctx.zone) : { date: '', time: '' };
+      const at =
+        typeof el.initial_date_time === 'number' ? localParts(new Date(el.initial_date_time * 1000), ctx.zone) : { date: '', time: '' };
       return `<span class="sk-datetime" ${d}><input type="date" value=${attr(at.date)} aria-label="Date"> <input type="time" value=${attr(at.time)} aria-label="Time"> <small class="sk-muted">${escapeHtml(ctx.zone)}</small></span>`;
     }
     case 'datepicker':
@@ -147,7 +160,9 @@ export function block(b: unknown, ctx: RenderContext): string {
       return '<hr class="sk-divider">';
     case 'section': {
       const text = b.text ? `<div class="sk-section-text">${textObject(b.text, ctx)}</div>` : '';
-      const fields = Array.isArray(b.fields) ? `<div class="sk-fields">${b.fields.map((f) => `<div>${textObject(f, ctx)}</div>`).join('')}</div>` : '';
+      const fields = Array.isArray(b.fields)
+        ? `<div class="sk-fields">${b.fields.map((f) => `<div>${textObject(f, ctx)}</div>`).join('')}</div>`
+        : '';
       const accessory = isObject(b.accessory) ? `<div class="sk-accessory">${element(b.accessory, blockId, ctx, 'accessory')}</div>` : '';
       return `<div class="sk-section"><div class="sk-section-body">${text}${fields}</div>${accessory}</div>`;
     }
@@ -181,8 +196,18 @@ function richText(b: Json): string {
     if (Array.isArray(node)) return node.map(walk).join('');
     if (!isObject(node)) return '';
     if (node.type === 'text') return escapeHtml(str(node.text)).replace(/\n/g, '<br>');
-    if (node.type === 'link') return `<a href=${attr(str(node.url))} target="_blank" rel="noopener noreferrer">${escapeHtml(str(node.text) || str(node.url))}</a>`;
-    if (node.type === 'emoji') return escapeHtml(str(node.unicode) ? String.fromCodePoint(...str(node.unicode).split('-').map((h) => parseInt(h, 16))) : `:${str(node.name)}:`);
+    if (node.type === 'link')
+      return `<a href=${attr(str(node.url))} target="_blank" rel="noopener noreferrer">${escapeHtml(str(node.text) || str(node.url))}</a>`;
+    if (node.type === 'emoji')
+      return escapeHtml(
+        str(node.unicode)
+          ? String.fromCodePoint(
+              ...str(node.unicode)
+                .split('-')
+                .map((h) => parseInt(h, 16)),
+            )
+          : `:${str(node.name)}:`,
+      );
     return walk(node.elements);
   };
   return walk(b.elements);

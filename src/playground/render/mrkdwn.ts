@@ -64,7 +64,8 @@ function token(inner: string, names: MentionNames): string {
   const [target = '', label] = inner.split('|', 2) as [string, string | undefined];
   if (target.startsWith('@')) return `<span class="sk-mention">@${escapeHtml(label ?? names.user(target.slice(1)))}</span>`;
   if (target.startsWith('#')) return `<span class="sk-mention">#${escapeHtml(label ?? names.channel(target.slice(1)))}</span>`;
-  if (target.startsWith('!subteam^')) return `<span class="sk-mention">@${escapeHtml(label?.replace(/^@/, '') ?? names.group(target.slice(9)))}</span>`;
+  if (target.startsWith('!subteam^'))
+    return `<span class="sk-mention">@${escapeHtml(label?.replace(/^@/, '') ?? names.group(target.slice(9)))}</span>`;
   if (target === '!here' || target === '!channel' || target === '!everyone') return `<span class="sk-mention">@${target.slice(1)}</span>`;
   if (target.startsWith('!date^')) return escapeHtml(label ?? target);
   if (/^(https?:|mailto:)/i.test(target)) {

@@ -124,9 +124,7 @@ class Checker {
         this.text(block.text, LIMITS.headerText, `${p}/text`);
         break;
       case 'actions':
-        this.items(block.elements, LIMITS.actionsElements, `${p}/elements`).forEach((e, i) =>
-          this.element(e, `${p}/elements/${i}`),
-        );
+        this.items(block.elements, LIMITS.actionsElements, `${p}/elements`).forEach((e, i) => this.element(e, `${p}/elements/${i}`));
         break;
       case 'context':
         this.items(block.elements, LIMITS.contextElements, `${p}/elements`);

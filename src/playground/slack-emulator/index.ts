@@ -10,6 +10,14 @@ export type { RecordedCall, CallListener } from './recorder.js';
 export type { ScriptedFailure } from './scripted-failures.js';
 export type { ResponseTarget } from './response-urls.js';
 export type { SlackResult, LimitViolation } from './results.js';
-export { FakeSlackState, type FakeMessage, type FakeEphemeral, type FakeView, type FakeFile, type FakeFileInfo, type WorkspaceSnapshot } from './state.js';
+export {
+  FakeSlackState,
+  type FakeMessage,
+  type FakeEphemeral,
+  type FakeView,
+  type FakeFile,
+  type FakeFileInfo,
+  type WorkspaceSnapshot,
+} from './state.js';
 export { LIMITS } from './block-kit-limits.js';
 export { mintTriggerId, triggerIssuedAt } from './trigger-ids.js';

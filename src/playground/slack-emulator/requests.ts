@@ -384,7 +384,10 @@ function elementsOf(blocks: unknown[]): Located[] {
   return blocks.filter(isObject).flatMap((block) => {
     const blockId = typeof block.block_id === 'string' ? block.block_id : '';
     const candidates = [block.element, block.accessory, ...(Array.isArray(block.elements) ? block.elements : [])];
-    return candidates.filter(isObject).filter((e) => typeof e.action_id === 'string').map((element) => ({ blockId, element }));
+    return candidates
+      .filter(isObject)
+      .filter((e) => typeof e.action_id === 'string')
+      .map((element) => ({ blockId, element }));
   });
 }
 
@@ -405,7 +408,9 @@ function optionsOf(element: Json): Json[] {
 function chosenOption(element: Json, value: string): Json {
   const option = optionsOf(element).find((o) => o.value === value);
   if (!option) {
-    const offered = optionsOf(element).map((o) => String(o.value)).join(', ');
+    const offered = optionsOf(element)
+      .map((o) => String(o.value))
+      .join(', ');
     throw new Error(`'${value}' is not an option of '${String(element.action_id)}' (offered: ${offered})`);
   }
   return { text: option.text, value: option.value, ...(option.description ? { description: option.description } : {}) };
@@ -459,9 +464,10 @@ function stateValues(blocks: unknown[], values: InputValues): Record<string, Rec
   for (const [blockId, byAction] of Object.entries(values)) {
     for (const [actionId, value] of Object.entries(byAction)) {
       if (result[blockId]?.[actionId]) continue;
-      const element = isObject(value) && !(value instanceof Date) && typeof value.type === 'string'
-        ? value
-        : findElement(blocks, actionId, blockId).element;
+      const element =
+        isObject(value) && !(value instanceof Date) && typeof value.type === 'string'
+          ? value
+          : findElement(blocks, actionId, blockId).element;
       result[blockId] = { ...result[blockId], [actionId]: stateValue(element, value) };
     }
   }
@@ -472,7 +478,13 @@ function action(blocks: unknown[], input: ActionInput): Json {
   const { blockId, element } = findElement(blocks, input.actionId, input.blockId);
   const base = { action_id: input.actionId, block_id: blockId, action_ts: eventTs() };
   if (element.type === 'button') {
-    return { ...base, type: 'button', text: element.text, ...(element.value !== undefined ? { value: element.value } : {}), ...(element.style ? { style: element.style } : {}) };
+    return {
+      ...base,
+      type: 'button',
+      text: element.text,
+      ...(element.value !== undefined ? { value: element.value } : {}),
+      ...(element.style ? { style: element.style } : {}),
+    };
   }
   if (element.type === 'overflow') {
     return { ...base, type: 'overflow', selected_option: chosenOption(element, String(input.selected)) };

@@ -57,6 +57,12 @@ export function applyResponse(ctx: MethodContext, target: ResponseTarget): Slack
     postToChannel(ctx, newMessage(ctx, target.channel, content, threadTs ? { thread_ts: threadTs } : {}));
     return ok();
   }
-  state.addEphemeral({ channel: target.channel, user: target.user, message_ts: ctx.ids.ts(), ...content, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  state.addEphemeral({
+    channel: target.channel,
+    user: target.user,
+    message_ts: ctx.ids.ts(),
+    ...content,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
   return ok();
 }

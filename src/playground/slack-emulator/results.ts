@@ -1,7 +1,5 @@
 /** What a Web API method answers; the HTTP layer turns it into Slack's JSON (and status). */
-export type SlackResult =
-  | ({ ok: true } & Record<string, unknown>)
-  | ({ ok: false; error: string } & Record<string, unknown>);
+export type SlackResult = ({ ok: true } & Record<string, unknown>) | ({ ok: false; error: string } & Record<string, unknown>);
 
 export function ok(fields: Record<string, unknown> = {}): SlackResult {
   return { ok: true, ...fields };

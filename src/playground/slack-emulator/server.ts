@@ -14,7 +14,14 @@ import { applyResponse, ResponseUrls, type ResponseTarget } from './response-url
 import { fail, type SlackResult } from './results.js';
 import { ScriptedFailures, type ScriptedFailure } from './scripted-failures.js';
 import { FakeSlackState, type FakeFile, type WorkspaceSnapshot } from './state.js';
-import { resolveWorkspace, type FakeSlackOptions, type MethodContext, type MethodHandler, type SeedUser, type Workspace } from './workspace.js';
+import {
+  resolveWorkspace,
+  type FakeSlackOptions,
+  type MethodContext,
+  type MethodHandler,
+  type SeedUser,
+  type Workspace,
+} from './workspace.js';
 
 const METHODS: Record<string, MethodHandler> = {
   ...workspaceInfoMethods,
@@ -114,7 +121,13 @@ function send(res: ServerResponse, status: number, body: SlackResult, headers: R
  * method → not_allowed_token_type, anything else → invalid_auth. apps.connections.open is
  * the other way round: it takes only the app-level token, and only in the header.
  */
-function authError(req: IncomingMessage, method: string, args: Record<string, unknown>, isJson: boolean, workspace: Workspace): string | undefined {
+function authError(
+  req: IncomingMessage,
+  method: string,
+  args: Record<string, unknown>,
+  isJson: boolean,
+  workspace: Workspace,
+): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const field = !isJson && typeof args.token === 'string' && args.token !== '' ? args.token : undefined;
   if (APP_TOKEN_METHODS.has(method)) {
@@ -249,7 +262,13 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     const [teamAndId = ''] = name.split('/');
     const id = teamAndId.slice(teamAndId.indexOf('-') + 1);
     const file = state.files.get(id);
-    recorder.record({ method: 'files-pri', args: { file: id, authorized: auth === `Bearer ${workspace.botToken}` }, at: workspace.now(), status: 200, response: { ok: true } });
+    recorder.record({
+      method: 'files-pri',
+      args: { file: id, authorized: auth === `Bearer ${workspace.botToken}` },
+      at: workspace.now(),
+      status: 200,
+      response: { ok: true },
+    });
     if (auth !== `Bearer ${workspace.botToken}`) {
       res.writeHead(302, { location: `${origin}${LOGIN_PATH}?redir=${encodeURIComponent(req.url ?? '/')}` }).end();
       return;
@@ -262,7 +281,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       res.writeHead(file.serve.status, { 'content-type': file.serve.contentType ?? 'text/plain' }).end(file.serve.body ?? '');
       return;
     }
-    res.writeHead(200, { 'content-type': file.mimetype ?? 'application/octet-stream', 'content-length': String(file.bytes.length) }).end(file.bytes);
+    res
+      .writeHead(200, { 'content-type': file.mimetype ?? 'application/octet-stream', 'content-length': String(file.bytes.length) })
+      .end(file.bytes);
   }
 
   const server = createServer((req, res) => {
@@ -270,12 +291,21 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     const [, root, ...rest] = url.pathname.split('/');
     const name = decodeURIComponent(rest.join('/'));
     const route =
-      root === 'api' ? handleApi(req, res, name, url.searchParams)
-      : root === 'upload' && req.method === 'POST' ? handleUpload(req, res, name.replace(/^v1\//, ''))
-      : root === 'response' && req.method === 'POST' ? handleResponseUrl(req, res, name)
-      : root === 'files-pri' && req.method === 'GET' ? handlePrivateFile(req, res, name)
-      : `/${root}` === LOGIN_PATH ? Promise.resolve(void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>Sign in to Slack</body></html>'))
-      : Promise.resolve(void res.writeHead(404).end());
+      root === 'api'
+        ? handleApi(req, res, name, url.searchParams)
+        : root === 'upload' && req.method === 'POST'
+          ? handleUpload(req, res, name.replace(/^v1\//, ''))
+          : root === 'response' && req.method === 'POST'
+            ? handleResponseUrl(req, res, name)
+            : root === 'files-pri' && req.method === 'GET'
+              ? handlePrivateFile(req, res, name)
+              : `/${root}` === LOGIN_PATH
+                ? Promise.resolve(
+                    void res
+                      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+                      .end('<html><body>Sign in to Slack</body></html>'),
+                  )
+                : Promise.resolve(void res.writeHead(404).end());
     route.catch((error: unknown) => {
       // A bug in the fake must show up in the test, not hang it: answer like Slack's fatal_error.
       if (!res.headersSent) send(res, 500, fail('fatal_error', { detail: String(error) }));
@@ -321,7 +351,13 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
     answerSubmission(viewId, answer) {
       const outcome = answerSubmission(context({}), viewId, answer);
-      recorder.record({ method: 'view_submission', args: { view_id: viewId, ...answer }, at: workspace.now(), status: 200, response: outcome.invalid ? fail(outcome.invalid) : { ok: true } });
+      recorder.record({
+        method: 'view_submission',
+        args: { view_id: viewId, ...answer },
+        at: workspace.now(),
+        status: 200,
+        response: outcome.invalid ? fail(outcome.invalid) : { ok: true },
+      });
       return outcome;
     },
     closeView(viewId) {
@@ -331,7 +367,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     snapshot: () => state.snapshot(),
     restore(snapshot) {
       state.restore(snapshot);
-      for (const [id] of [...snapshot.channels.flatMap(([, m]) => m.flatMap((x) => (x.files ?? []).map((f) => [f.id]))), ...snapshot.files, ...snapshot.homes.map(([, v]) => [v.id])]) ids.skipPast(id!);
+      for (const [id] of [
+        ...snapshot.channels.flatMap(([, m]) => m.flatMap((x) => (x.files ?? []).map((f) => [f.id]))),
+        ...snapshot.files,
+        ...snapshot.homes.map(([, v]) => [v.id]),
+      ])
+        ids.skipPast(id!);
     },
     addUser(user, groups = []) {
       workspace.users.set(user.id, user);

@@ -149,7 +149,9 @@ export class FakeSlackState {
       channels: [...this.channels],
       homes: [...this.homes],
       dms: [...this.dms],
-      files: [...this.files].filter(([, f]) => f.channel !== undefined && f.bytes !== undefined).map(([id, f]) => [id, { ...f, bytes: f.bytes!.toString('base64') }]),
+      files: [...this.files]
+        .filter(([, f]) => f.channel !== undefined && f.bytes !== undefined)
+        .map(([id, f]) => [id, { ...f, bytes: f.bytes!.toString('base64') }]),
     };
   }
 

@@ -5,12 +5,8 @@
  */
 export function describeTimeZone(tz: string, at: Date): { tz_label: string; tz_offset: number } {
   const part = (timeZoneName: 'long' | 'longOffset') =>
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
   const offset = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
-  const tz_offset = offset
-    ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60)
-    : 0;
+  const tz_offset = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60) : 0;
   return { tz_label: part('long'), tz_offset };
 }

@@ -58,7 +58,10 @@ const TokenForm = z.object({
 function aadError(status: number, error: string, code: number, description: string): TokenAnswer {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     body: {
@@ -83,12 +86,25 @@ export function answerTokenRequest(
   lifetimeSeconds: number,
 ): TokenAnswer {
   const { grant_type, client_id, client_secret, scope } = TokenForm.parse(form);
-  if (grant_type === undefined) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
-  if (grant_type !== 'client_credentials') return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+  if (grant_type === undefined)
+    return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+  if (grant_type !== 'client_credentials')
+    return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   if (client_id !== credentials.appId || tenant !== tokenTenant(credentials)) {
-    return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${client_id ?? ''}' was not found in the directory '${tenant}'.`);
+    return aadError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${client_id ?? ''}' was not found in the directory '${tenant}'.`,
+    );
   }
-  if (!client_secret) return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  if (!client_secret)
+    return aadError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   if (client_secret !== credentials.appPassword) {
     return aadError(
       401,
@@ -98,10 +114,20 @@ export function answerTokenRequest(
     );
   }
   if (!scope?.endsWith('/.default')) {
-    return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return aadError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   if (scope !== `${BOT_FRAMEWORK_AUDIENCE}/.default`) {
-    return aadError(400, 'invalid_resource', 500011, `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${tenant}.`);
+    return aadError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${tenant}.`,
+    );
   }
   const tenantId = credentials.appType === 'SingleTenant' ? credentials.tenantId : BOT_FRAMEWORK_TENANT_ID;
   const accessToken = signJwt(
@@ -120,14 +146,22 @@ export function answerTokenRequest(
     },
     key,
   );
-  return { status: 200, body: { token_type: 'Bearer', expires_in: lifetimeSeconds, ext_expires_in: lifetimeSeconds, access_token: accessToken } };
+  return {
+    status: 200,
+    body: { token_type: 'Bearer', expires_in: lifetimeSeconds, ext_expires_in: lifetimeSeconds, access_token: accessToken },
+  };
 }
 
 /**
  * What the Bot Connector checks of the bot's own calls: a bearer token AAD issued for the
  * Bot Framework audience to this app, not expired (5 minutes of clock skew allowed).
  */
-export function checkBotBearer(authorization: string | undefined, credentials: FakeCredentials, key: SigningKey, nowSeconds: number): BearerCheck {
+export function checkBotBearer(
+  authorization: string | undefined,
+  credentials: FakeCredentials,
+  key: SigningKey,
+  nowSeconds: number,
+): BearerCheck {
   if (authorization === undefined || authorization === '') return { presented: false, valid: false };
   const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   const decoded = token ? decodeJwt(token) : undefined;

@@ -31,7 +31,10 @@ export interface TeamsEnvironment {
 export const teamsEnvironment = (fake: FakeBotConnector): TeamsEnvironment => ({ serviceUrl: fake.serviceUrl, directory: fake.directory });
 
 /** For processes without a fake connector (benchmarks of invokes, which need no outgoing call). */
-export const standaloneTeamsEnvironment = (serviceUrl = 'http://127.0.0.1:9/teams/', directory = new TeamsDirectory()): TeamsEnvironment => ({ serviceUrl, directory });
+export const standaloneTeamsEnvironment = (
+  serviceUrl = 'http://127.0.0.1:9/teams/',
+  directory = new TeamsDirectory(),
+): TeamsEnvironment => ({ serviceUrl, directory });
 
 /** Where an activity happens: a person's 1:1 chat with the bot (default), or a channel (optionally inside a thread). */
 export type Where = 'personal' | { channel: string; threadRootId?: string };
@@ -58,11 +61,27 @@ const invokeId = () => `f:${randomUUID()}`;
 /** `2024-04-05T14:34:56.789+02:00`: the client's wall clock with its offset, as Teams sends `localTimestamp`. */
 function localTimestamp(at: Date, zone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const wall = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offsetMinutes = Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
@@ -90,7 +109,12 @@ function place(env: TeamsEnvironment, where: Where, user: TeamsUser, rootForNewP
   const channel = directory.channel(where.channel);
   const root = where.threadRootId ?? rootForNewPost;
   return {
-    conversation: { isGroup: true, conversationType: 'channel', tenantId: directory.tenantId, id: root ? threadConversationId(channel.id, root) : channel.id },
+    conversation: {
+      isGroup: true,
+      conversationType: 'channel',
+      tenantId: directory.tenantId,
+      id: root ? threadConversationId(channel.id, root) : channel.id,
+    },
     channelData: {
       teamsChannelId: channel.id,
       teamsTeamId: channel.teamId,
@@ -143,13 +167,22 @@ export function personalMessage(env: TeamsEnvironment, options: Omit<Common, 'wh
  * starts a thread (its conversation id is `{channel};messageid={its own id}`); with
  * `threadRootId` it is a reply in that thread.
  */
-export function channelMention(env: TeamsEnvironment, options: Omit<Common, 'where'> & { channel: string; text: string; threadRootId?: string }): TeamsActivity {
+export function channelMention(
+  env: TeamsEnvironment,
+  options: Omit<Common, 'where'> & { channel: string; text: string; threadRootId?: string },
+): TeamsActivity {
   const at = options.at ?? new Date();
   const id = options.id ?? messageId(at);
   const user = person(env, options.from);
   const { bot } = env.directory;
   const mention = `<at>${bot.name}</at>`;
-  const activity = base(env, 'message', id, { ...options, at }, place(env, { channel: options.channel, threadRootId: options.threadRootId }, user, id));
+  const activity = base(
+    env,
+    'message',
+    id,
+    { ...options, at },
+    place(env, { channel: options.channel, threadRootId: options.threadRootId }, user, id),
+  );
   return {
     ...activity,
     text: `${mention} ${options.text}`,
@@ -178,7 +211,12 @@ function composeInvoke(env: TeamsEnvironment, name: string, options: ComposeOpti
     ...activity,
     name,
     channelData: { ...(activity.channelData as Record<string, unknown>), source: { name: options.commandContext ?? 'compose' } },
-    value: { commandId: options.commandId ?? 'draftPost', commandContext: options.commandContext ?? 'compose', context: { theme: 'default' }, ...value },
+    value: {
+      commandId: options.commandId ?? 'draftPost',
+      commandContext: options.commandContext ?? 'compose',
+      context: { theme: 'default' },
+      ...value,
+    },
   };
 }
 
@@ -207,7 +245,13 @@ export interface CardMessage {
  */
 export function adaptiveCardAction(
   env: TeamsEnvironment,
-  options: Omit<Common, 'where'> & { on: CardMessage; verb: string; data?: Record<string, unknown>; trigger?: 'manual' | 'automatic'; title?: string },
+  options: Omit<Common, 'where'> & {
+    on: CardMessage;
+    verb: string;
+    data?: Record<string, unknown>;
+    trigger?: 'manual' | 'automatic';
+    title?: string;
+  },
 ): TeamsActivity {
   const user = person(env, options.from);
   const channel = env.directory.findChannel(options.on.conversationId);
@@ -243,7 +287,10 @@ export function installationUpdate(env: TeamsEnvironment, options: Common & { ac
       source: { name: 'message' },
     };
   }
-  return { ...base(env, 'installationUpdate', options.id ?? invokeId(), options, { conversation, channelData }), action: options.action ?? 'add' };
+  return {
+    ...base(env, 'installationUpdate', options.id ?? invokeId(), options, { conversation, channelData }),
+    action: options.action ?? 'add',
+  };
 }
 
 /**
@@ -264,7 +311,11 @@ export function membersAdded(env: TeamsEnvironment, options: Common & { members:
   return {
     ...base(env, 'conversationUpdate', options.id ?? invokeId(), options, {
       conversation: { ...at.conversation, id: team.id },
-      channelData: { team: { id: team.id, name: team.name, aadGroupId: team.aadGroupId }, eventType: 'teamMemberAdded', tenant: { id: env.directory.tenantId } },
+      channelData: {
+        team: { id: team.id, name: team.name, aadGroupId: team.aadGroupId },
+        eventType: 'teamMemberAdded',
+        tenant: { id: env.directory.tenantId },
+      },
     }),
     membersAdded: members,
   };
@@ -281,7 +332,11 @@ export interface PostedResponse {
  * Posts an activity the way the Bot Framework channel does: JSON, with `Authorization: Bearer
  * <token>` when a token is given (see FakeBotConnector.mintActivityToken).
  */
-export async function postActivity(url: string, activity: TeamsActivity | Record<string, unknown>, options: { token?: string; headers?: Record<string, string> } = {}): Promise<PostedResponse> {
+export async function postActivity(
+  url: string,
+  activity: TeamsActivity | Record<string, unknown>,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Promise<PostedResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(activity) });
@@ -300,7 +355,10 @@ export async function postActivity(url: string, activity: TeamsActivity | Record
  * `msteams: { type: 'task/fetch' }`: Teams sends `task/fetch` with the button's data, then
  * `task/submit` with the dialog card's data and inputs.
  */
-export function taskInvoke(env: TeamsEnvironment, options: Common & { name: 'task/fetch' | 'task/submit'; data: Record<string, unknown> }): TeamsActivity {
+export function taskInvoke(
+  env: TeamsEnvironment,
+  options: Common & { name: 'task/fetch' | 'task/submit'; data: Record<string, unknown> },
+): TeamsActivity {
   const user = person(env, options.from);
   const activity = base(env, 'invoke', options.id ?? invokeId(), options, place(env, options.where ?? 'personal', user));
   return { ...activity, name: options.name, value: { data: options.data, context: { theme: 'default' } } };

@@ -47,7 +47,12 @@ export interface MintActivityTokenOptions {
 
 let strangerKey: SigningKey | undefined;
 
-export function mintChannelToken(channelKey: SigningKey, defaults: { appId: string; serviceUrl: string }, options: MintActivityTokenOptions, nowSeconds: number): string {
+export function mintChannelToken(
+  channelKey: SigningKey,
+  defaults: { appId: string; serviceUrl: string },
+  options: MintActivityTokenOptions,
+  nowSeconds: number,
+): string {
   const claims: JwtClaims = {
     serviceurl: options.serviceUrl ?? defaults.serviceUrl,
     nbf: nowSeconds - 5,

@@ -30,7 +30,12 @@ type Operation = (ctx: OperationContext, params: Record<string, string>, body: u
 const fail = (e: ConnectorError): Answer => ({ status: e.status, body: e.body });
 
 /** The parts of an activity the fake looks at; everything else is stored as sent. */
-const ActivityBody = z.looseObject({ type: z.string(), id: z.string().optional(), replyToId: z.string().optional(), from: z.looseObject({ id: z.string() }).optional() });
+const ActivityBody = z.looseObject({
+  type: z.string(),
+  id: z.string().optional(),
+  replyToId: z.string().optional(),
+  from: z.looseObject({ id: z.string() }).optional(),
+});
 
 const ConversationParameters = z.looseObject({
   isGroup: z.boolean().optional(),
@@ -68,14 +73,20 @@ function parseActivity(body: unknown): z.infer<typeof ActivityBody> | Answer {
   return parsed.success ? parsed.data : fail(CONNECTOR_ERRORS.badArgument('Activity is missing or has no type.'));
 }
 
-const isAnswer = (value: unknown): value is Answer => typeof value === 'object' && value !== null && 'status' in value && typeof (value as Answer).status === 'number';
+const isAnswer = (value: unknown): value is Answer =>
+  typeof value === 'object' && value !== null && 'status' in value && typeof (value as Answer).status === 'number';
 
 /**
  * Posts a message where Teams would put it: a new root post in a bare channel, a reply in a
  * thread, or the next message in a 1:1 chat. Only messages are kept; typing and other
  * activities are acknowledged and forgotten, as they leave nothing to see.
  */
-function post(ctx: OperationContext, place: Exclude<Place, { kind: 'team' }>, activity: z.infer<typeof ActivityBody>, threadRoot: string | undefined): { id: string; conversationId: string } {
+function post(
+  ctx: OperationContext,
+  place: Exclude<Place, { kind: 'team' }>,
+  activity: z.infer<typeof ActivityBody>,
+  threadRoot: string | undefined,
+): { id: string; conversationId: string } {
   const id = ctx.ids.next();
   const conversationId = place.kind === 'channel' ? place.channel.id : ctx.directory.personalChatId(place.user);
   if (activity.type !== 'message') return { id, conversationId };
@@ -86,7 +97,16 @@ function post(ctx: OperationContext, place: Exclude<Place, { kind: 'team' }>, ac
     timestamp: new Date(ctx.now()).toISOString(),
     conversation: { id: rootId ? threadConversationId(conversationId, rootId) : conversationId },
   };
-  ctx.state.add({ id, conversationId, threadRootId: rootId, activity: stored, history: [], deleted: false, fromId: activity.from?.id, at: ctx.now() });
+  ctx.state.add({
+    id,
+    conversationId,
+    threadRootId: rootId,
+    activity: stored,
+    history: [],
+    deleted: false,
+    fromId: activity.from?.id,
+    at: ctx.now(),
+  });
   return { id, conversationId };
 }
 
@@ -154,7 +174,12 @@ const createConversation: Operation = (ctx, _params, body) => {
     const channel = ctx.directory.findChannel(channelId);
     if (!channel) return fail(CONNECTOR_ERRORS.conversationNotFound);
     if (!params.activity) return fail(CONNECTOR_ERRORS.badConversationParameters);
-    const { id } = post(ctx, { kind: 'channel', channel, team: ctx.directory.team(channel.teamId)!, rootMessageId: undefined }, params.activity, undefined);
+    const { id } = post(
+      ctx,
+      { kind: 'channel', channel, team: ctx.directory.team(channel.teamId)!, rootMessageId: undefined },
+      params.activity,
+      undefined,
+    );
     return { status: 201, body: { id: threadConversationId(channel.id, id), activityId: id } };
   }
 
@@ -222,7 +247,14 @@ const fetchTeamDetails: Operation = (ctx, { teamId }) => {
   if (!team) return fail(CONNECTOR_ERRORS.teamNotFound);
   return {
     status: 200,
-    body: { id: team.id, name: team.name, aadGroupId: team.aadGroupId, channelCount: team.channels.length, memberCount: team.memberAadObjectIds.length, type: 'standard' },
+    body: {
+      id: team.id,
+      name: team.name,
+      aadGroupId: team.aadGroupId,
+      channelCount: team.channels.length,
+      memberCount: team.memberAadObjectIds.length,
+      type: 'standard',
+    },
   };
 };
 
@@ -230,7 +262,10 @@ const fetchTeamDetails: Operation = (ctx, { teamId }) => {
 const fetchChannelList: Operation = (ctx, { teamId }) => {
   const team = ctx.directory.team(teamId!);
   if (!team) return fail(CONNECTOR_ERRORS.teamNotFound);
-  return { status: 200, body: { conversations: team.channels.map((c) => (c.name === undefined ? { id: c.id } : { id: c.id, name: c.name })) } };
+  return {
+    status: 200,
+    body: { conversations: team.channels.map((c) => (c.name === undefined ? { id: c.id } : { id: c.id, name: c.name })) },
+  };
 };
 
 export const CONNECTOR_OPERATIONS: Partial<Record<FakeTeamsOperation, Operation>> = {
@@ -250,14 +285,19 @@ export const CONNECTOR_OPERATIONS: Partial<Record<FakeTeamsOperation, Operation>
  * Which operation a request under the service URL is, from its method and the path after
  * `v3/` (segments already decoded), and its path parameters.
  */
-export function routeConnector(method: string, segments: string[], query: URLSearchParams): { operation: FakeTeamsOperation; params: Record<string, string> } {
+export function routeConnector(
+  method: string,
+  segments: string[],
+  query: URLSearchParams,
+): { operation: FakeTeamsOperation; params: Record<string, string> } {
   const [root, id, sub, subId, ...rest] = segments;
   const unknown = { operation: 'unknown' as const, params: {} };
   if (rest.length > 0) return unknown;
   if (root === 'conversations') {
     if (id === undefined) return method === 'POST' ? { operation: 'createConversation', params: {} } : unknown;
     const conversationId = id;
-    if (sub === 'activities' && subId === undefined && method === 'POST') return { operation: 'sendToConversation', params: { conversationId } };
+    if (sub === 'activities' && subId === undefined && method === 'POST')
+      return { operation: 'sendToConversation', params: { conversationId } };
     if (sub === 'activities' && subId !== undefined && subId !== 'history') {
       const params = { conversationId, activityId: subId };
       if (method === 'POST') return { operation: 'replyToActivity', params };
@@ -265,7 +305,9 @@ export function routeConnector(method: string, segments: string[], query: URLSea
       if (method === 'DELETE') return { operation: 'deleteActivity', params };
     }
     if (sub === 'members' && method === 'GET') {
-      return subId === undefined ? { operation: 'getConversationMembers', params: { conversationId } } : { operation: 'getConversationMember', params: { conversationId, memberId: subId } };
+      return subId === undefined
+        ? { operation: 'getConversationMembers', params: { conversationId } }
+        : { operation: 'getConversationMember', params: { conversationId, memberId: subId } };
     }
     if (sub === 'pagedmembers' && subId === undefined && method === 'GET') {
       const params: Record<string, string> = { conversationId };

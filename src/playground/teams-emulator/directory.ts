@@ -133,7 +133,8 @@ export class TeamsDirectory {
       memberAadObjectIds: seed.members ?? this.users.map((u) => u.aadObjectId),
     }));
     for (const team of this.teams) {
-      if (team.channels[0]?.id !== team.id) throw new Error(`team ${team.name}: the first channel must be General, whose id is the team id`);
+      if (team.channels[0]?.id !== team.id)
+        throw new Error(`team ${team.name}: the first channel must be General, whose id is the team id`);
     }
   }
 

@@ -10,10 +10,12 @@ import { createHash } from 'node:crypto';
 const opaque = (seed: string) => createHash('sha512').update(seed).digest('base64url');
 
 /** Teams' per-bot user id, e.g. `29:1GcS4EyB_oSI8A88XmWBN7NJ…`. */
-export const teamsUserId = (appId: string, aadObjectId: string): string => `29:1${opaque(`user/${appId}/${aadObjectId.toLowerCase()}`).slice(0, 80)}`;
+export const teamsUserId = (appId: string, aadObjectId: string): string =>
+  `29:1${opaque(`user/${appId}/${aadObjectId.toLowerCase()}`).slice(0, 80)}`;
 
 /** The 1:1 chat between a bot and a person: one per pair, the same every time it is asked for. */
-export const personalChatId = (appId: string, aadObjectId: string): string => `a:1${opaque(`chat/${appId}/${aadObjectId.toLowerCase()}`).slice(0, 100)}`;
+export const personalChatId = (appId: string, aadObjectId: string): string =>
+  `a:1${opaque(`chat/${appId}/${aadObjectId.toLowerCase()}`).slice(0, 100)}`;
 
 /** A bot's account id in Teams: `28:` followed by its app id. */
 export const botAccountId = (appId: string): string => `28:${appId}`;

@@ -4,8 +4,23 @@
  * people would see; plus the activities Teams posts to a bot. The playground's Teams, and the
  * tests' Teams fake (test/fakes/teams adds the MSAL wiring tests need).
  */
-export { startFakeBotConnector as startTeamsEmulator, type FakeBotConnector as TeamsEmulator, type FakeBotConnectorOptions as TeamsEmulatorOptions, type OutageMode } from './server.js';
-export { TeamsDirectory, TEAMS_DEFAULTS, type SeedTeamsUser, type SeedTeam, type SeedChannel, type TeamsDirectoryOptions, type TeamsUser, type TeamsChannel, type TeamsTeam } from './directory.js';
+export {
+  startFakeBotConnector as startTeamsEmulator,
+  type FakeBotConnector as TeamsEmulator,
+  type FakeBotConnectorOptions as TeamsEmulatorOptions,
+  type OutageMode,
+} from './server.js';
+export {
+  TeamsDirectory,
+  TEAMS_DEFAULTS,
+  type SeedTeamsUser,
+  type SeedTeam,
+  type SeedChannel,
+  type TeamsDirectoryOptions,
+  type TeamsUser,
+  type TeamsChannel,
+  type TeamsTeam,
+} from './directory.js';
 export { teamsUserId, personalChatId, botAccountId, threadConversationId, parseConversationId } from './ids.js';
 export { FakeTeamsState, adaptiveCardOf, type FakeTeamsMessage, type PostedActivity, type TeamsSnapshot } from './state.js';
 export type { RecordedCall, CallListener, FakeTeamsOperation, BearerCheck } from './recorder.js';

@@ -2,8 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { InFlight, Outage } from '../emulator-faults.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { aadOpenIdConfiguration, answerTokenRequest, BOT_FRAMEWORK_AUDIENCE, checkBotBearer, tokenTenant, type AppType, type FakeCredentials } from './aad.js';
-import { channelKeys, channelOpenIdConfiguration, CHANNEL_TOKEN_ISSUER, mintChannelToken, type MintActivityTokenOptions } from './channel-auth.js';
+import {
+  aadOpenIdConfiguration,
+  answerTokenRequest,
+  BOT_FRAMEWORK_AUDIENCE,
+  checkBotBearer,
+  tokenTenant,
+  type AppType,
+  type FakeCredentials,
+} from './aad.js';
+import {
+  channelKeys,
+  channelOpenIdConfiguration,
+  CHANNEL_TOKEN_ISSUER,
+  mintChannelToken,
+  type MintActivityTokenOptions,
+} from './channel-auth.js';
 import { connectorErrorFor, UNAUTHORIZED_BODY } from './connector-errors.js';
 import { CONNECTOR_OPERATIONS, routeConnector, type OperationContext } from './connector-operations.js';
 import { TeamsDirectory, type TeamsDirectoryOptions } from './directory.js';
@@ -62,7 +76,10 @@ export interface FakeBotConnector {
    * person's OneDrive: a `file.download.info` attachment whose `downloadUrl` is pre-authorised
    * (a `tempauth` in the link, no token needed). Served here as SharePoint would serve it.
    */
-  attachedFile(bytes: Buffer, name: string): { contentType: string; contentUrl: string; name: string; content: { downloadUrl: string; uniqueId: string; fileType: string } };
+  attachedFile(
+    bytes: Buffer,
+    name: string,
+  ): { contentType: string; contentUrl: string; name: string; content: { downloadUrl: string; uniqueId: string; fileType: string } };
   /**
    * From now on, attached files' downloads answer with their headers and the first part of the
    * file, and hold the rest until the returned function is called (a slow OneDrive, a large
@@ -170,11 +187,18 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     const failure = failures.take(operation);
     if (failure?.delayMs) await sleep(failure.delayMs);
     if (failure?.status === undefined) return undefined;
-    const headers: Record<string, string> = failure.retryAfterSeconds !== undefined || failure.status === 429 ? { 'retry-after': String(failure.retryAfterSeconds ?? 1) } : {};
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds !== undefined || failure.status === 429 ? { 'retry-after': String(failure.retryAfterSeconds ?? 1) } : {};
     return { status: failure.status, body: connectorErrorFor(failure.status, failure.code, failure.message).body, headers };
   }
 
-  async function handleConnector(req: IncomingMessage, res: ServerResponse, segments: string[], query: URLSearchParams, path: string): Promise<void> {
+  async function handleConnector(
+    req: IncomingMessage,
+    res: ServerResponse,
+    segments: string[],
+    query: URLSearchParams,
+    path: string,
+  ): Promise<void> {
     inFlight.enter();
     try {
       const at = now();
@@ -183,15 +207,19 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
         down.hits++;
         await readBody(req);
         if (current.mode === '500') return send(res, 500, connectorErrorFor(500).body);
-        if (current.mode === 'throttled') return send(res, 429, connectorErrorFor(429).body, { 'retry-after': String(current.retryAfterSeconds) });
+        if (current.mode === 'throttled')
+          return send(res, 429, connectorErrorFor(429).body, { 'retry-after': String(current.retryAfterSeconds) });
         if (current.mode === 'hang') await current.ended;
         req.socket.destroy();
         return;
       }
-      if (segments[0] === 'attachments' && segments[2] === 'views' && req.method === 'GET') return serveAttachment(req, res, segments[1] ?? '', path, at);
+      if (segments[0] === 'attachments' && segments[2] === 'views' && req.method === 'GET')
+        return serveAttachment(req, res, segments[1] ?? '', path, at);
       const { operation, params } = routeConnector(req.method ?? 'GET', segments, query);
       const body = parseBody(req.headers['content-type'] ?? '', await readBody(req));
-      const auth = credentials ? checkBotBearer(req.headers.authorization, credentials, aadKey, nowSeconds()) : { ...NO_AUTH, presented: Boolean(req.headers.authorization) };
+      const auth = credentials
+        ? checkBotBearer(req.headers.authorization, credentials, aadKey, nowSeconds())
+        : { ...NO_AUTH, presented: Boolean(req.headers.authorization) };
       const request: Request = { operation, method: req.method ?? 'GET', path, params, body, auth };
       const answer = await answerConnector(request, credentials !== undefined);
       if (current?.mode === 'lost_answer') {
@@ -210,14 +238,26 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
 
   /** The Bot Framework attachments API: the bytes, to the bot's token only. */
   function serveAttachment(req: IncomingMessage, res: ServerResponse, id: string, path: string, at: number): void {
-    const auth = credentials ? checkBotBearer(req.headers.authorization, credentials, aadKey, nowSeconds()) : { ...NO_AUTH, presented: Boolean(req.headers.authorization) };
+    const auth = credentials
+      ? checkBotBearer(req.headers.authorization, credentials, aadKey, nowSeconds())
+      : { ...NO_AUTH, presented: Boolean(req.headers.authorization) };
     const found = state.attachments.get(id);
     const status = credentials && !auth.valid ? 401 : found ? 200 : 404;
     if (status === 200) {
       res.writeHead(200, { 'content-type': found!.type, 'content-length': found!.bytes.length });
       res.end(found!.bytes);
     } else send(res, status, status === 401 ? UNAUTHORIZED_BODY : { message: 'attachment not found' });
-    recorder.record({ operation: 'getAttachment', method: 'GET', path, params: { attachmentId: id }, body: undefined, status, response: undefined, at, auth });
+    recorder.record({
+      operation: 'getAttachment',
+      method: 'GET',
+      path,
+      params: { attachmentId: id },
+      body: undefined,
+      status,
+      response: undefined,
+      at,
+      auth,
+    });
   }
 
   /** Held file downloads wait for this (see holdFileDownloads); undefined: none are held. */
@@ -234,7 +274,17 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     const status = !found ? 404 : found.tempauth !== query.get('tempauth') ? 401 : 200;
     // Recorded as it starts (a held download is visible while held). Whether a token came along:
     // it must not (the link is pre-authorised; the bot's token belongs to the Bot Framework).
-    recorder.record({ operation: 'downloadFile', method: 'GET', path, params: { uniqueId: id }, body: undefined, status, response: undefined, at, auth: { ...NO_AUTH, presented: Boolean(req.headers.authorization) } });
+    recorder.record({
+      operation: 'downloadFile',
+      method: 'GET',
+      path,
+      params: { uniqueId: id },
+      body: undefined,
+      status,
+      response: undefined,
+      at,
+      auth: { ...NO_AUTH, presented: Boolean(req.headers.authorization) },
+    });
     if (status !== 200) return send(res, status, { error: { code: status === 401 ? 'unauthenticated' : 'itemNotFound' } });
     const bytes = found!.bytes;
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
@@ -295,7 +345,17 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     // The client secret never lands in the recorded calls.
     const recordedBody = operation === 'token' && body && typeof body === 'object' ? { ...body, client_secret: '<redacted>' } : body;
     send(res, answer.status, answer.body, answer.headers);
-    recorder.record({ operation, method, path, params, body: recordedBody, status: answer.status, response: answer.body, at, auth: NO_AUTH });
+    recorder.record({
+      operation,
+      method,
+      path,
+      params,
+      body: recordedBody,
+      status: answer.status,
+      response: answer.body,
+      at,
+      auth: NO_AUTH,
+    });
     return true;
   }
 
@@ -305,7 +365,10 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Decoded per segment: conversation ids carry ':', '@', ';' and '=' (sent percent-encoded).
-    const segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segments = url.pathname
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     const path = `/${segments.join('/')}`;
     if (segments[0] === 'sharepoint' && req.method === 'GET') {
       serveFile(req, res, url.searchParams, path, now()).catch(() => res.destroy());
@@ -318,7 +381,17 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
             if (handled) return;
             await readBody(req);
             send(res, 404, { message: `No HTTP resource was found that matches the request URI '${path}'.` });
-            recorder.record({ operation: 'unknown', method: req.method ?? 'GET', path, params: {}, body: undefined, status: 404, response: undefined, at: now(), auth: NO_AUTH });
+            recorder.record({
+              operation: 'unknown',
+              method: req.method ?? 'GET',
+              path,
+              params: {},
+              body: undefined,
+              status: 404,
+              response: undefined,
+              at: now(),
+              auth: NO_AUTH,
+            });
           });
     route.catch((error: unknown) => {
       // A bug in the fake must show up in the test, not hang it.
@@ -356,7 +429,11 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
     },
     msalTarget() {
       if (!credentials) throw new Error('the fake runs in local mode (credentials: false): there is no token to get');
-      return { appId: credentials.appId, appPassword: credentials.appPassword, authority: `${aadAuthorityOrigin()}/${tokenTenant(credentials)}` };
+      return {
+        appId: credentials.appId,
+        appPassword: credentials.appPassword,
+        authority: `${aadAuthorityOrigin()}/${tokenTenant(credentials)}`,
+      };
     },
     mintActivityToken: (opts = {}) => mintChannelToken(channelKey, { appId: directory.appId, serviceUrl }, opts, nowSeconds()),
     state,
@@ -373,7 +450,11 @@ export async function startFakeBotConnector(options: FakeBotConnectorOptions = {
         contentType: 'application/vnd.microsoft.teams.file.download.info',
         contentUrl: `${origin}/sharepoint/personal/user/Documents/Microsoft%20Teams%20Chat%20Files/${encodeURIComponent(name)}`,
         name,
-        content: { downloadUrl: `${origin}/sharepoint/personal/user/_layouts/15/download.aspx?UniqueId=${uniqueId}&tempauth=${tempauth}`, uniqueId, fileType: name.split('.').pop() ?? '' },
+        content: {
+          downloadUrl: `${origin}/sharepoint/personal/user/_layouts/15/download.aspx?UniqueId=${uniqueId}&tempauth=${tempauth}`,
+          uniqueId,
+          fileType: name.split('.').pop() ?? '',
+        },
       };
     },
     holdFileDownloads() {

@@ -24,6 +24,10 @@ export function checkCaptionRequest(input: CaptionInput, catalog: NetworkCatalog
   const text = input.text.trim();
   if (!text) return { ok: false, message: 'Write a first version of the text, then ask for suggestions: they start from your draft.' };
   const networks = [...new Set(input.networks)].filter((n): n is NetworkId => isNetworkId(n) && catalog.has(n));
-  if (!networks.length) return { ok: false, message: 'Choose at least one network, then ask for suggestions: they are written for each network.' };
-  return { ok: true, request: { text, networks, tone: isTone(input.tone) ? input.tone : DEFAULT_TONE, fieldMaxChars: input.fieldMaxChars ?? null } };
+  if (!networks.length)
+    return { ok: false, message: 'Choose at least one network, then ask for suggestions: they are written for each network.' };
+  return {
+    ok: true,
+    request: { text, networks, tone: isTone(input.tone) ? input.tone : DEFAULT_TONE, fieldMaxChars: input.fieldMaxChars ?? null },
+  };
 }

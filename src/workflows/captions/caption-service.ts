@@ -27,7 +27,10 @@ export interface CaptionService {
 
 const HOUR_MS = 3600_000;
 
-export function createCaptionService(setup: CaptionsSetup, deps: { clock: Clock; catalog: NetworkCatalog; metrics?: Metrics }): CaptionService {
+export function createCaptionService(
+  setup: CaptionsSetup,
+  deps: { clock: Clock; catalog: NetworkCatalog; metrics?: Metrics },
+): CaptionService {
   const limit = new PerPersonRateLimit(setup.perHour, HOUR_MS, deps.clock);
   const batches = new CaptionBatches(deps.clock);
   return {

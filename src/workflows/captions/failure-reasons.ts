@@ -33,14 +33,16 @@ function retryAfter(headers: Headers | undefined): string {
 export function failureReason(error: unknown, context: FailureContext): string {
   if (context.timedOut || error instanceof APIConnectionTimeoutError) return timeoutReason(context.timeoutMs);
   if (error instanceof APIUserAbortError) return 'the request was cancelled.';
-  if (error instanceof APIConnectionError) return 'the AI service could not be reached. Try again in a moment; if it keeps happening, tell your Greenlight admin.';
+  if (error instanceof APIConnectionError)
+    return 'the AI service could not be reached. Try again in a moment; if it keeps happening, tell your Greenlight admin.';
   if (error instanceof APIError) {
     const status = error.status ?? 0;
     if (status === 429) {
       if (error.code === 'insufficient_quota') return 'the AI account has run out of credit. Tell your Greenlight admin.';
       return `the AI service is busy (too many requests). Try again ${retryAfter(error.headers)}.`;
     }
-    if (status === 401 || status === 403) return 'the AI service did not accept Greenlight’s key. Tell your Greenlight admin (OPENAI_API_KEY).';
+    if (status === 401 || status === 403)
+      return 'the AI service did not accept Greenlight’s key. Tell your Greenlight admin (OPENAI_API_KEY).';
     if (status === 404) return `the AI service does not offer the model “${context.model}”. Tell your Greenlight admin (OPENAI_MODEL).`;
     if (status >= 500) return `the AI service had a problem (HTTP ${status}). Try again in a moment.`;
     return `the AI service refused the request (HTTP ${status}). Tell your Greenlight admin; the details are in Greenlight’s log.`;

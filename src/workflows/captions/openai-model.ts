@@ -79,7 +79,11 @@ export function openAIModel(options: OpenAIModelOptions): CaptionModel {
       }
       if (choice?.finish_reason === 'length') {
         logger.warn('caption answer cut off at the token budget', { model: options.model, budget: options.maxTokensPerRequest });
-        return { ok: false, reason: 'the answer did not fit the token budget. Try fewer networks, or ask your Greenlight admin to raise AI_MAX_TOKENS_PER_REQUEST.' };
+        return {
+          ok: false,
+          reason:
+            'the answer did not fit the token budget. Try fewer networks, or ask your Greenlight admin to raise AI_MAX_TOKENS_PER_REQUEST.',
+        };
       }
       if (choice?.finish_reason === 'content_filter') {
         return { ok: false, reason: 'the AI service’s content filter stopped the answer.' };

@@ -6,7 +6,7 @@ const ELLIPSIS = '…';
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Trailing spaces and punctuation that would dangle before the ellipsis. */
-const DANGLING = /[\s,;:\-–—(\[{"'“‘]+$/u;
+const DANGLING = /[\s,;:\-–—([{"'“‘]+$/u;
 
 /**
  * The longest prefix of `text` ending at a word boundary that, with "…", measures at most

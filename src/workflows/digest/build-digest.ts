@@ -64,7 +64,7 @@ const FIELDS = ['likes', 'comments', 'shares', 'impressions'] as const;
 export function excerpt(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const chars = Array.from(flat);
-  return chars.length <= max ? flat : chars.slice(0, max - 1).join('') + '…';
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 const figuresOf = (m: EngagementMetrics | undefined): DigestFigures => ({
@@ -125,7 +125,11 @@ export async function buildDigest(ctx: WorkflowContext, request: DigestRequest):
     .map((p) => {
       const figures = figuresOf(current.get(p.publicationId));
       // Not yet published a day ago: everything it has, it gained since.
-      const earlier = dayBefore.get(p.publicationId) ? figuresOf(dayBefore.get(p.publicationId)) : p.publishedAt >= dayAgo ? ZERO : undefined;
+      const earlier = dayBefore.get(p.publicationId)
+        ? figuresOf(dayBefore.get(p.publicationId))
+        : p.publishedAt >= dayAgo
+          ? ZERO
+          : undefined;
       return {
         postId: p.postId,
         network: p.network,

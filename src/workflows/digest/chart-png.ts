@@ -36,7 +36,12 @@ function loadResvg(): ResvgModule {
 /** resvg's options: only the shipped font, so text looks the same on every machine. */
 export function chartRenderOptions(): ResvgRenderOptions {
   return {
-    font: { loadSystemFonts: false, fontFiles: [chartFontPath()], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: [chartFontPath()],
+      defaultFontFamily: CHART_FONT_FAMILY,
+      sansSerifFamily: CHART_FONT_FAMILY,
+    },
     // resvg's logger is process-wide and writes to stderr (e.g. "No fonts with a 🎉 character"):
     // a character the font lacks is drawn as its box, which needs no log line.
     logLevel: 'off',

@@ -43,7 +43,11 @@ function refusedMessage(problem: string, what: 'video' | 'image'): string {
   }
 }
 
-export async function takeVideoLink(ctx: WorkflowContext, link: string, onBytes: (received: number, total: number | null) => void = () => undefined): Promise<TakenVideo> {
+export async function takeVideoLink(
+  ctx: WorkflowContext,
+  link: string,
+  onBytes: (received: number, total: number | null) => void = () => undefined,
+): Promise<TakenVideo> {
   const store = ctx.mediaStore;
   const limits = ctx.videoLimits;
   if (!store || !limits) return { ok: false, message: 'Videos are not available in this Greenlight (no media store).' };
@@ -55,19 +59,31 @@ export async function takeVideoLink(ctx: WorkflowContext, link: string, onBytes:
   const headersTimer = setTimeout(() => headers.abort(new DOMException('no answer in time', 'TimeoutError')), HEADERS_TIMEOUT_MS);
   let fetched: PublicResponse;
   try {
-    fetched = await fetchPublic(url, { policy: ctx.media ?? PUBLIC_MEDIA_ONLY, headers: { accept: 'video/*' }, signal: AbortSignal.any([whole, headers.signal]) });
+    fetched = await fetchPublic(url, {
+      policy: ctx.media ?? PUBLIC_MEDIA_ONLY,
+      headers: { accept: 'video/*' },
+      signal: AbortSignal.any([whole, headers.signal]),
+    });
   } catch (error) {
     const refused = refusedLinkIn(error);
     if (refused) return { ok: false, message: refusedMessage(refused.problem, 'video') };
-    return { ok: false, message: `Could not download the video from ${where} (${headers.signal.aborted ? 'no answer in time' : 'the connection failed'}); try again.` };
+    return {
+      ok: false,
+      message: `Could not download the video from ${where} (${headers.signal.aborted ? 'no answer in time' : 'the connection failed'}); try again.`,
+    };
   } finally {
     clearTimeout(headersTimer);
   }
   try {
     const { response } = fetched;
-    if (!response.ok) return { ok: false, message: `The video link answered HTTP ${response.status}${response.status === 404 || response.status === 410 ? ' (not found)' : ''}.` };
+    if (!response.ok)
+      return {
+        ok: false,
+        message: `The video link answered HTTP ${response.status}${response.status === 404 || response.status === 410 ? ' (not found)' : ''}.`,
+      };
     const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared > limits.maxBytes) return { ok: false, message: MediaRejected.tooLarge(limits.maxBytes, declared, 'video').userMessage };
+    if (Number.isFinite(declared) && declared > limits.maxBytes)
+      return { ok: false, message: MediaRejected.tooLarge(limits.maxBytes, declared, 'video').userMessage };
     const total = Number.isFinite(declared) ? declared : null;
     let received = 0;
     const body = response.body;
@@ -84,7 +100,11 @@ export async function takeVideoLink(ctx: WorkflowContext, link: string, onBytes:
     const { sha256, bytes, container, durationSeconds, width, height, videoCodec, audioCodec } = stored;
     return { ok: true, video: { sha256, bytes, container, durationSeconds, width, height, videoCodec, audioCodec, name } };
   } catch (error) {
-    if (error instanceof MediaRejected) return { ok: false, message: whole.aborted ? `Downloading the video from ${where} took longer than 30 minutes; try again.` : error.userMessage };
+    if (error instanceof MediaRejected)
+      return {
+        ok: false,
+        message: whole.aborted ? `Downloading the video from ${where} took longer than 30 minutes; try again.` : error.userMessage,
+      };
     ctx.logger.warn('could not take a video from a link', { link: where, error });
     return { ok: false, message: `Could not download the video from ${where}; try again.` };
   } finally {
@@ -111,7 +131,11 @@ export async function takeImageLink(ctx: WorkflowContext, link: string): Promise
   }
   let fetched: PublicResponse;
   try {
-    fetched = await fetchPublic(url, { policy: ctx.media ?? PUBLIC_MEDIA_ONLY, headers: { accept: 'image/*' }, signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS) });
+    fetched = await fetchPublic(url, {
+      policy: ctx.media ?? PUBLIC_MEDIA_ONLY,
+      headers: { accept: 'image/*' },
+      signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS),
+    });
   } catch (error) {
     const refused = refusedLinkIn(error);
     if (refused) return { ok: false, message: refusedMessage(refused.problem, 'image') };
@@ -121,7 +145,14 @@ export async function takeImageLink(ctx: WorkflowContext, link: string): Promise
     const { response } = fetched;
     if (!response.ok || !response.body) return { ok: false, message: `The image link answered HTTP ${response.status}.` };
     const stored = await store.put(response.body as unknown as AsyncIterable<Uint8Array>, limits);
-    const image: PostImage = { sha256: stored.sha256, type: stored.type, bytes: stored.bytes, width: stored.width, height: stored.height, alt: null };
+    const image: PostImage = {
+      sha256: stored.sha256,
+      type: stored.type,
+      bytes: stored.bytes,
+      width: stored.width,
+      height: stored.height,
+      alt: null,
+    };
     // A JPEG turned a quarter (EXIF 5–8) is shown with width and height swapped.
     if (stored.orientation !== undefined && stored.orientation >= 5) Object.assign(image, { width: stored.height, height: stored.width });
     return { ok: true, image };

@@ -86,7 +86,13 @@ function publicationSnapshot(p: Publication): PublicationSnapshot {
   };
 }
 
-const actorSnapshot = ({ id, platform, platformUserId, displayName, timezone }: Person): ActorSnapshot => ({ id, platform, platformUserId, displayName, timezone });
+const actorSnapshot = ({ id, platform, platformUserId, displayName, timezone }: Person): ActorSnapshot => ({
+  id,
+  platform,
+  platformUserId,
+  displayName,
+  timezone,
+});
 
 export function encodeEvent(event: DomainEvent): string {
   const stored: StoredEvent = { kind: 'event', type: event.type, postId: event.post.post.id, post: snapshotOf(event.post) };
@@ -115,7 +121,11 @@ export function encodeEvent(event: DomainEvent): string {
       Object.assign(stored, { publication: publicationSnapshot(event.publication), progress: event.progress });
       break;
     case 'publication.resolved':
-      Object.assign(stored, { publication: publicationSnapshot(event.publication), actor: actorSnapshot(event.actor), action: event.action });
+      Object.assign(stored, {
+        publication: publicationSnapshot(event.publication),
+        actor: actorSnapshot(event.actor),
+        action: event.action,
+      });
       break;
     case 'post.expired':
     case 'post.reminder':
@@ -143,7 +153,8 @@ export function decodeNews(payload: string): StoredNews {
     }
     return value;
   }) as StoredEvent | StoredDigest;
-  if (parsed.kind !== 'event' && parsed.kind !== 'digest') throw new Error(`unknown news kind ${String((parsed as { kind?: unknown }).kind)}`);
+  if (parsed.kind !== 'event' && parsed.kind !== 'digest')
+    throw new Error(`unknown news kind ${String((parsed as { kind?: unknown }).kind)}`);
   return parsed as StoredNews;
 }
 
@@ -161,10 +172,18 @@ export function toChatNews(stored: StoredNews, current: PostAggregate | undefine
   const snap = stored.post;
   const revision =
     current.revision.id === snap.revisionId ? current.revision : { ...current.revision, id: snap.revisionId, number: snap.revisionNumber };
-  const publications = current.publications.map((p) => (stored.publication && p.id === stored.publication.id ? withSnapshot(p, stored.publication) : p));
+  const publications = current.publications.map((p) =>
+    stored.publication && p.id === stored.publication.id ? withSnapshot(p, stored.publication) : p,
+  );
   const post: PostAggregate = {
     ...current,
-    post: { ...current.post, status: snap.status, currentRevisionId: snap.revisionId, publishAt: date(snap.publishAt), publishZone: snap.publishZone },
+    post: {
+      ...current.post,
+      status: snap.status,
+      currentRevisionId: snap.revisionId,
+      publishAt: date(snap.publishAt),
+      publishZone: snap.publishZone,
+    },
     revision,
     decisions: current.decisions.filter((d) => d.id <= snap.lastDecisionId),
     publications,
@@ -198,7 +217,13 @@ export function toChatNews(stored: StoredNews, current: PostAggregate | undefine
     case 'publication.progress':
       return event({ type: stored.type, post, publication: publication(), progress: stored.progress ?? { stage: 'processing' } });
     case 'publication.resolved':
-      return event({ type: stored.type, post, publication: publication(), actor: actor(), action: stored.action as 'retry' | 'mark_published' });
+      return event({
+        type: stored.type,
+        post,
+        publication: publication(),
+        actor: actor(),
+        action: stored.action as 'retry' | 'mark_published',
+      });
   }
 }
 

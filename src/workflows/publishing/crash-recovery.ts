@@ -51,30 +51,36 @@ export async function recoverStaleClaims(ctx: WorkflowContext, claim: { owner: s
   const recovered: RecoveredClaims = { released: [], resumed: [], abandoned: [] };
   // All asked for at once, so they share one commit.
   await Promise.all(
-    (await store.staleClaims(now, PASS_LIMIT)).filter((stale) => stale.claimOwner !== claim.owner).map(async (stale) => {
-      const publisher = catalog.has(stale.network) ? catalog.publisher(stale.network) : undefined;
-      const verdict = verdictFor(stale, publisher, now);
-      const ref = { id: stale.id, owner: stale.claimOwner ?? '', now };
-      switch (verdict.action) {
-        case 'release':
-          if (await store.releaseClaim(stale.id, ref.owner, now, now)) recovered.released.push(stale);
-          return;
-        case 'resume': {
-          const resumed = await store.resumeStaleClaim(ref, { owner: claim.owner, leaseUntil: new Date(now.getTime() + claim.leaseMs) });
-          if (resumed) recovered.resumed.push(resumed);
-          return;
+    (await store.staleClaims(now, PASS_LIMIT))
+      .filter((stale) => stale.claimOwner !== claim.owner)
+      .map(async (stale) => {
+        const publisher = catalog.has(stale.network) ? catalog.publisher(stale.network) : undefined;
+        const verdict = verdictFor(stale, publisher, now);
+        const ref = { id: stale.id, owner: stale.claimOwner ?? '', now };
+        switch (verdict.action) {
+          case 'release':
+            if (await store.releaseClaim(stale.id, ref.owner, now, now)) recovered.released.push(stale);
+            return;
+          case 'resume': {
+            const resumed = await store.resumeStaleClaim(ref, { owner: claim.owner, leaseUntil: new Date(now.getTime() + claim.leaseMs) });
+            if (resumed) recovered.resumed.push(resumed);
+            return;
+          }
+          case 'abandon': {
+            const settled = await store.abandonStaleClaim(ref, verdict.error, (s) => ctx.news.forEvent(eventFor(s, 'needs_attention')));
+            if (settled) recovered.abandoned.push(settled);
+            return;
+          }
         }
-        case 'abandon': {
-          const settled = await store.abandonStaleClaim(ref, verdict.error, (s) => ctx.news.forEvent(eventFor(s, 'needs_attention')));
-          if (settled) recovered.abandoned.push(settled);
-          return;
-        }
-      }
-    }),
+      }),
   );
   const { released, resumed, abandoned } = recovered;
   if (released.length + resumed.length + abandoned.length) {
-    logger.info('recovered claims left by a stopped process', { released: released.length, resumed: resumed.length, needsAttention: abandoned.length });
+    logger.info('recovered claims left by a stopped process', {
+      released: released.length,
+      resumed: resumed.length,
+      needsAttention: abandoned.length,
+    });
   }
   return recovered;
 }

@@ -10,7 +10,11 @@ const notYet = (why: string): Refusal => ({ code: 'not_due', refused: why });
 export function evaluateExpiry(post: PostAggregate, now: Date): PostChange | Refusal {
   if (post.post.status !== 'pending') return notYet('not pending');
   if (!post.post.publishAt || post.post.publishAt.getTime() > now.getTime()) return notYet('not due');
-  return { at: now, status: 'expired', audit: [{ ...SYSTEM, action: 'post.expired', details: { publishAt: post.post.publishAt.toISOString() } }] };
+  return {
+    at: now,
+    status: 'expired',
+    audit: [{ ...SYSTEM, action: 'post.expired', details: { publishAt: post.post.publishAt.toISOString() } }],
+  };
 }
 
 /** Approvers are reminded once per publish time, `leadMs` before it, while the post still waits. */
@@ -26,12 +30,22 @@ export function evaluateReminder(post: PostAggregate, now: Date, leadMs: number)
 
 /** Returns whether the post expired now. */
 export async function expirePost(ctx: WorkflowContext, postId: number): Promise<boolean> {
-  const result = await changeAndAnnounce(ctx, postId, (post) => evaluateExpiry(post, ctx.clock.now()), (after) => ({ type: 'post.expired', post: after }));
+  const result = await changeAndAnnounce(
+    ctx,
+    postId,
+    (post) => evaluateExpiry(post, ctx.clock.now()),
+    (after) => ({ type: 'post.expired', post: after }),
+  );
   return result.ok;
 }
 
 /** Returns whether a reminder went out now. */
 export async function remindApprovers(ctx: WorkflowContext, postId: number, leadMs: number): Promise<boolean> {
-  const result = await changeAndAnnounce(ctx, postId, (post) => evaluateReminder(post, ctx.clock.now(), leadMs), (after) => ({ type: 'post.reminder', post: after }));
+  const result = await changeAndAnnounce(
+    ctx,
+    postId,
+    (post) => evaluateReminder(post, ctx.clock.now(), leadMs),
+    (after) => ({ type: 'post.reminder', post: after }),
+  );
   return result.ok;
 }

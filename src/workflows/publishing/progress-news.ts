@@ -14,7 +14,10 @@ export const PROGRESS_EVERY_MS = 30_000;
  * written to the outbox like any other; writing it never holds up the upload, and a failure
  * to write it is only logged.
  */
-export function progressNews(ctx: WorkflowContext, publication: Publication): { report: (progress: PublishProgress) => void; flushed: () => Promise<void> } {
+export function progressNews(
+  ctx: WorkflowContext,
+  publication: Publication,
+): { report: (progress: PublishProgress) => void; flushed: () => Promise<void> } {
   const started = ctx.clock.now().getTime();
   let lastUpload = -Infinity;
   const said = new Set<PublishProgress['stage']>();
@@ -27,7 +30,13 @@ export function progressNews(ctx: WorkflowContext, publication: Publication): { 
         const news = ctx.news.forEvent({ type: 'publication.progress', post, publication, progress });
         if (news.length) await ctx.store.enqueueNews(news, ctx.clock.now());
       })
-      .catch((error: unknown) => ctx.logger.warn('could not tell the thread how a publication is going', { post: publication.postId, network: publication.network, error }));
+      .catch((error: unknown) =>
+        ctx.logger.warn('could not tell the thread how a publication is going', {
+          post: publication.postId,
+          network: publication.network,
+          error,
+        }),
+      );
   };
   const report = (progress: PublishProgress) => {
     const now = ctx.clock.now().getTime();

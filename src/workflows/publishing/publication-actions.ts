@@ -42,19 +42,49 @@ export function evaluateRetry(post: PostAggregate, actor: Person, publicationId:
   const publication = findPublication(post, publicationId);
   if (!publication) return refuse('not_found', `Post #${post.post.id} has no such publication.`);
   if (publication.status !== 'failed' && publication.status !== 'needs_attention') {
-    return refuse('not_retryable', `Nothing to retry: ${NETWORK_LABELS[publication.network]} for post #${post.post.id} is ${publication.status.replace('_', ' ')}.`);
+    return refuse(
+      'not_retryable',
+      `Nothing to retry: ${NETWORK_LABELS[publication.network]} for post #${post.post.id} is ${publication.status.replace('_', ' ')}.`,
+    );
   }
-  const change: PublicationChange = { id: publication.id, from: [publication.status], status: 'scheduled', dueAt: now, resetAttempts: true, lastError: null };
-  return { at: now, publicationChanges: [change], audit: [audit(actor, 'publication.retry', { network: publication.network, publicationId, was: publication.status })] };
+  const change: PublicationChange = {
+    id: publication.id,
+    from: [publication.status],
+    status: 'scheduled',
+    dueAt: now,
+    resetAttempts: true,
+    lastError: null,
+  };
+  return {
+    at: now,
+    publicationChanges: [change],
+    audit: [audit(actor, 'publication.retry', { network: publication.network, publicationId, was: publication.status })],
+  };
 }
 
-export function evaluateMarkPublished(post: PostAggregate, actor: Person, publicationId: number, url: string | null, now: Date): PostChange | Refusal {
+export function evaluateMarkPublished(
+  post: PostAggregate,
+  actor: Person,
+  publicationId: number,
+  url: string | null,
+  now: Date,
+): PostChange | Refusal {
   const publication = findPublication(post, publicationId);
   if (!publication) return refuse('not_found', `Post #${post.post.id} has no such publication.`);
   if (publication.status !== 'needs_attention' && publication.status !== 'failed') {
-    return refuse('not_unknown', `Only a publication whose outcome is unknown can be marked as published; this one is ${publication.status.replace('_', ' ')}.`);
+    return refuse(
+      'not_unknown',
+      `Only a publication whose outcome is unknown can be marked as published; this one is ${publication.status.replace('_', ' ')}.`,
+    );
   }
-  const change: PublicationChange = { id: publication.id, from: [publication.status], status: 'published', publishedAt: now, url, lastError: null };
+  const change: PublicationChange = {
+    id: publication.id,
+    from: [publication.status],
+    status: 'published',
+    publishedAt: now,
+    url,
+    lastError: null,
+  };
   const done = allPublishedAfter(post, [change]);
   return {
     at: now,
@@ -69,10 +99,17 @@ export function evaluateMarkPublished(post: PostAggregate, actor: Person, public
 
 export function evaluatePublishMissedNow(post: PostAggregate, actor: Person, now: Date): PostChange | Refusal {
   const missed = post.publications.filter((p) => p.status === 'missed');
-  if (post.post.status !== 'approved' || !missed.length) return refuse('nothing_missed', `Post #${post.post.id} has nothing waiting to be published now.`);
+  if (post.post.status !== 'approved' || !missed.length)
+    return refuse('nothing_missed', `Post #${post.post.id} has nothing waiting to be published now.`);
   return {
     at: now,
-    publicationChanges: missed.map((p) => ({ id: p.id, from: ['missed'] as const, status: 'scheduled' as const, dueAt: now, lastError: null })),
+    publicationChanges: missed.map((p) => ({
+      id: p.id,
+      from: ['missed'] as const,
+      status: 'scheduled' as const,
+      dueAt: now,
+      lastError: null,
+    })),
     audit: [audit(actor, 'post.publish_now', { networks: missed.map((p) => p.network) })],
   };
 }
@@ -103,7 +140,13 @@ export function evaluateReschedule(post: PostAggregate, actor: Person, publishAt
     at: now,
     publishAt,
     publishZone: zone,
-    publicationChanges: movable.map((p) => ({ id: p.id, from: [p.status], status: 'scheduled' as const, dueAt: publishAt, lastError: null })),
+    publicationChanges: movable.map((p) => ({
+      id: p.id,
+      from: [p.status],
+      status: 'scheduled' as const,
+      dueAt: publishAt,
+      lastError: null,
+    })),
     audit: [audit(actor, 'post.rescheduled', details)],
   };
 }
@@ -125,7 +168,11 @@ export function evaluateApproveNow(
     return refuse('not_expired', `Post #${post.post.id} has not expired; use the card’s Approve button.`);
   }
   const asPending: PostAggregate = { ...post, post: { ...post.post, status: 'pending', publishAt: null } };
-  const evaluated = evaluateDecision(asPending, { kind: 'approve', revisionId, comment: null, actor, actorIsApprover, platform: actor.platform, now }, policy);
+  const evaluated = evaluateDecision(
+    asPending,
+    { kind: 'approve', revisionId, comment: null, actor, actorIsApprover, platform: actor.platform, now },
+    policy,
+  );
   if ('refused' in evaluated) return evaluated;
   const change: PostChange = {
     ...evaluated.change,
@@ -162,18 +209,36 @@ export function retryPublication(ctx: WorkflowContext, actor: Person, postId: nu
   );
 }
 
-export function markPublished(ctx: WorkflowContext, actor: Person, postId: number, publicationId: number, url: string | null): Promise<ActionResult> {
+export function markPublished(
+  ctx: WorkflowContext,
+  actor: Person,
+  postId: number,
+  publicationId: number,
+  url: string | null,
+): Promise<ActionResult> {
   return run(
     ctx,
     actor,
     postId,
     (post, now) => evaluateMarkPublished(post, actor, publicationId, url, now),
-    (after) => ({ type: 'publication.resolved', post: after, publication: findPublication(after, publicationId)!, actor, action: 'mark_published' }),
+    (after) => ({
+      type: 'publication.resolved',
+      post: after,
+      publication: findPublication(after, publicationId)!,
+      actor,
+      action: 'mark_published',
+    }),
   );
 }
 
 export function publishMissedNow(ctx: WorkflowContext, actor: Person, postId: number): Promise<ActionResult> {
-  return run(ctx, actor, postId, (post, now) => evaluatePublishMissedNow(post, actor, now), (after) => ({ type: 'post.rescheduled', post: after, actor, action: 'publish_now' }));
+  return run(
+    ctx,
+    actor,
+    postId,
+    (post, now) => evaluatePublishMissedNow(post, actor, now),
+    (after) => ({ type: 'post.rescheduled', post: after, actor, action: 'publish_now' }),
+  );
 }
 
 export function reschedulePost(ctx: WorkflowContext, actor: Person, postId: number, publishAt: Date, zone: string): Promise<ActionResult> {
@@ -186,7 +251,12 @@ export function reschedulePost(ctx: WorkflowContext, actor: Person, postId: numb
   );
 }
 
-export async function approveAndPublishNow(ctx: WorkflowContext, actor: Person, postId: number, revisionId: number): Promise<ActionResult & { outcome?: DecisionOutcome }> {
+export async function approveAndPublishNow(
+  ctx: WorkflowContext,
+  actor: Person,
+  postId: number,
+  revisionId: number,
+): Promise<ActionResult & { outcome?: DecisionOutcome }> {
   const actorIsApprover = await ctx.approvers.isApprover(actor);
   let outcome: DecisionOutcome | undefined;
   const result = await changeAndAnnounce(

@@ -1,7 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { ClaimedPublication, PublishOutcome, SettledPublication } from '../../../db/store.js';
 import { NETWORK_LABELS, type NetworkId } from '../../domain/network.js';
-import { PublishError, type PublishImage, type PublishProgress, type PublishRequest, type PublishVideo, type Publisher } from '../../platforms/publisher.js';
+import {
+  PublishError,
+  type PublishImage,
+  type PublishProgress,
+  type PublishRequest,
+  type PublishVideo,
+  type Publisher,
+} from '../../platforms/publisher.js';
 import type { PostImage, PostVideo, YouTubeDetails } from '../../domain/post.js';
 import type { ByteRange } from '../../media/media-store.js';
 import type { WorkflowContext } from '../context.js';
@@ -46,9 +53,14 @@ export function eventFor(settled: SettledPublication, outcome: PublishOutcome['s
 /** Claims due publications in the database (only one process can claim each). */
 export async function claimDue(ctx: WorkflowContext, ids: readonly number[], options: PublishOneOptions): Promise<ClaimedPublication[]> {
   const now = ctx.clock.now();
-  const claimed = await ctx.store.claimPublications(ids, { owner: options.owner, now, leaseUntil: new Date(now.getTime() + options.leaseMs) });
+  const claimed = await ctx.store.claimPublications(ids, {
+    owner: options.owner,
+    now,
+    leaseUntil: new Date(now.getTime() + options.leaseMs),
+  });
   // Due at its time, or at its retry time once an attempt failed.
-  for (const { publication: p } of claimed) ctx.metrics?.publicationStarted(p.nextAttemptAt && p.nextAttemptAt > p.dueAt ? p.nextAttemptAt : p.dueAt, now);
+  for (const { publication: p } of claimed)
+    ctx.metrics?.publicationStarted(p.nextAttemptAt && p.nextAttemptAt > p.dueAt ? p.nextAttemptAt : p.dueAt, now);
   return claimed;
 }
 
@@ -85,7 +97,11 @@ function lapsedResume(network: NetworkId): string {
  * crash that its network can recognise when repeated (see `resumeAfterCrash`). Returns
  * undefined if the claim was lost or given back.
  */
-export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublication, options: PublishOneOptions): Promise<SettledPublication | undefined> {
+export async function sendClaimed(
+  ctx: WorkflowContext,
+  claimed: ClaimedPublication,
+  options: PublishOneOptions,
+): Promise<SettledPublication | undefined> {
   const { store, clock, logger } = ctx;
   const { publication, content, checkpoint } = claimed;
   const publisher: Publisher | undefined = ctx.catalog.has(publication.network) ? ctx.catalog.publisher(publication.network) : undefined;
@@ -103,11 +119,14 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
     if (!marked) throw notSent(publication.network, new ClaimLost(publication.id));
   };
 
-  const heartbeat = setInterval(() => {
-    void store.renewLease(publication.id, options.owner, new Date(clock.now().getTime() + options.leaseMs)).catch((error: unknown) => {
-      logger.warn('could not renew a publishing claim', { publication: publication.id, error });
-    });
-  }, Math.max(1000, options.leaseMs / 3));
+  const heartbeat = setInterval(
+    () => {
+      void store.renewLease(publication.id, options.owner, new Date(clock.now().getTime() + options.leaseMs)).catch((error: unknown) => {
+        logger.warn('could not renew a publishing claim', { publication: publication.id, error });
+      });
+    },
+    Math.max(1000, options.leaseMs / 3),
+  );
   heartbeat.unref();
 
   const progress = progressNews(ctx, publication);
@@ -133,7 +152,9 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         saveCheckpoint: (progress) => store.saveCheckpoint(publication.id, options.owner, progress),
         markSending,
       });
-      outcome = result.heldUntil ? { status: 'held', externalId: result.externalId, url: result.url, until: result.heldUntil } : { status: 'published', externalId: result.externalId, url: result.url };
+      outcome = result.heldUntil
+        ? { status: 'held', externalId: result.externalId, url: result.url, until: result.heldUntil }
+        : { status: 'published', externalId: result.externalId, url: result.url };
     }
   } catch (error) {
     if (publisher?.marksSending && !sending && options.signal?.aborted) {
@@ -152,13 +173,21 @@ export async function sendClaimed(ctx: WorkflowContext, claimed: ClaimedPublicat
         error: `Greenlight stopped while this was being published, and sending it again after the restart was turned away (${outcome.error}), so whether the first attempt went out is unknown.`,
       };
     }
-    logger.warn('publishing failed', { post: publication.postId, network: publication.network, attempt: publication.attempts, outcome: outcome.status, error });
+    logger.warn('publishing failed', {
+      post: publication.postId,
+      network: publication.network,
+      attempt: publication.attempts,
+      outcome: outcome.status,
+      error,
+    });
   } finally {
     clearInterval(heartbeat);
   }
   await progress.flushed();
 
-  const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now(), (s) => ctx.news.forEvent(eventFor(s, outcome.status)));
+  const settled = await store.settlePublication(publication.id, options.owner, outcome, clock.now(), (s) =>
+    ctx.news.forEvent(eventFor(s, outcome.status)),
+  );
   if (!settled) {
     // The claim was lost: its lease ran out and another process took it back, repeated it or
     // marked it unknown. What the database says now is its verdict; this attempt sent nothing
@@ -195,15 +224,24 @@ function youtubeParts(ctx: WorkflowContext, youtube: YouTubeDetails): Pick<Publi
  * The approved bytes of an image or a video, from the media store. A file that is gone cannot come back
  * by retrying (the post fails, saying so); a store that cannot be read now may recover.
  */
-async function openMedia(ctx: WorkflowContext, network: NetworkId, sha256: string, kind: 'image' | 'video', range?: ByteRange): Promise<Readable> {
-  const failure = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) => new PublishError({ kind, network, message, cause });
-  if (!ctx.mediaStore) throw failure('permanent', `This post has an uploaded ${kind}, but this Greenlight has no media store to read it from.`);
+async function openMedia(
+  ctx: WorkflowContext,
+  network: NetworkId,
+  sha256: string,
+  kind: 'image' | 'video',
+  range?: ByteRange,
+): Promise<Readable> {
+  const failure = (kind: 'permanent' | 'retryable', message: string, cause?: unknown) =>
+    new PublishError({ kind, network, message, cause });
+  if (!ctx.mediaStore)
+    throw failure('permanent', `This post has an uploaded ${kind}, but this Greenlight has no media store to read it from.`);
   let stream: Readable | undefined;
   try {
     stream = await ctx.mediaStore.open(sha256, range);
   } catch (error) {
     throw failure('retryable', `Greenlight could not read the approved ${kind} from its media store just now.`, error);
   }
-  if (!stream) throw failure('permanent', `An approved ${kind} (${sha256.slice(0, 12)}…) is missing from the media store, so the post was not sent.`);
+  if (!stream)
+    throw failure('permanent', `An approved ${kind} (${sha256.slice(0, 12)}…) is missing from the media store, so the post was not sent.`);
   return stream;
 }

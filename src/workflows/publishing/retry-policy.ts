@@ -18,11 +18,19 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseMs: 60_00
  * asked, with jittered backoff) until the budget runs out; permanent ones fail; anything whose
  * outcome is unknown, including a crash inside a publisher, waits for a person (rule 2 in docs/architecture.md).
  */
-export function afterFailure(error: unknown, attempts: number, now: Date, policy: RetryPolicy, random: () => number = Math.random): Exclude<PublishOutcome, { status: 'published' }> {
+export function afterFailure(
+  error: unknown,
+  attempts: number,
+  now: Date,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): Exclude<PublishOutcome, { status: 'published' }> {
   const kind = error instanceof PublishError ? error.kind : 'unknown';
   // A network's own words may quote what it was sent (a token, say): they are shown in chat.
   const message = redact(
-    error instanceof UserFacingError ? error.userMessage : 'Greenlight hit an unexpected error while publishing, so whether it went out is unknown.',
+    error instanceof UserFacingError
+      ? error.userMessage
+      : 'Greenlight hit an unexpected error while publishing, so whether it went out is unknown.',
   );
   if (kind === 'retryable') {
     if (attempts < policy.maxAttempts) {

@@ -244,7 +244,10 @@ export class Scheduler implements Notifier {
    * never left, sent again where the network recognises a repeat, else outcome unknown.
    */
   async #recoverStale(): Promise<number> {
-    const { released, resumed, abandoned } = await recoverStaleClaims(this.ctx, { owner: this.options.owner, leaseMs: this.options.leaseMs });
+    const { released, resumed, abandoned } = await recoverStaleClaims(this.ctx, {
+      owner: this.options.owner,
+      leaseMs: this.options.leaseMs,
+    });
     for (const claimed of resumed) this.#lane(claimed.publication.network).adopt(claimed);
     for (const settled of abandoned) await this.ctx.events.notify(eventFor(settled, 'needs_attention'));
     if (released.length) this.#needRun = true;
@@ -255,7 +258,9 @@ export class Scheduler implements Notifier {
     const now = this.ctx.clock.now();
     await this.#recoverStale();
     const missedEvent = (s: SettledPublication): DomainEvent => ({ type: 'publication.missed', post: s.post, publication: s.publication });
-    for (const missed of await this.ctx.store.markMissed(new Date(now.getTime() - this.options.graceMs), now, (s) => this.ctx.news.forEvent(missedEvent(s)))) {
+    for (const missed of await this.ctx.store.markMissed(new Date(now.getTime() - this.options.graceMs), now, (s) =>
+      this.ctx.news.forEvent(missedEvent(s)),
+    )) {
       await this.ctx.events.notify(missedEvent(missed));
     }
   }
@@ -328,7 +333,11 @@ export class Scheduler implements Notifier {
       this.#needRecover = false;
       await this.#recover();
     }
-    const upcoming = await this.ctx.store.dueItems(new Date(now.getTime() + this.options.windowMs), this.options.windowLimit, this.options.reminderLeadMs);
+    const upcoming = await this.ctx.store.dueItems(
+      new Date(now.getTime() + this.options.windowMs),
+      this.options.windowLimit,
+      this.options.reminderLeadMs,
+    );
     // One timer per distinct instant: a thousand posts due at 09:00 are one wake-up.
     for (const at of new Set(upcoming.map((i) => i.at.getTime()))) {
       this.#timers.push(this.timers.at(new Date(Math.max(at, now.getTime())), () => this.kick()));

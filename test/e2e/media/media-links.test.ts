@@ -28,7 +28,13 @@ async function start(env: Record<string, string>) {
   tmp = tempDir();
   const clock = new ManualClock('2026-03-02T09:00:00Z');
   const mediaDir = path.join(tmp.dir, 'media');
-  app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: mediaDir, ...env }), { clock, timers: new ManualTimers(clock), logger: createMemoryLogger(), port: 0, host: '127.0.0.1' });
+  app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: mediaDir, ...env }), {
+    clock,
+    timers: new ManualTimers(clock),
+    logger: createMemoryLogger(),
+    port: 0,
+    host: '127.0.0.1',
+  });
   const bytes = jpeg(40, 30);
   const stored = await new FileMediaStore(mediaDir).put(Readable.from([bytes]), { maxBytes: 1_000_000 });
   return { app, clock, bytes, image: { ...stored, alt: null } };

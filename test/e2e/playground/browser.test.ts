@@ -22,12 +22,23 @@ const tmp = tempDir();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media` }), { logger: createMemoryLogger('info'), port: 0 });
+  app = await startApp(loadConfig({ DATABASE_URL: `file:${tmp.file()}`, MEDIA_DIR: `${tmp.dir}/media` }), {
+    logger: createMemoryLogger('info'),
+    port: 0,
+  });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     // Chromium's own calls home are refused on a closed network, many at a time: keep them off.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (error) => {
@@ -45,7 +56,15 @@ const PEOPLE: Record<string, string> = { 'Ann Author': 'U0ANN', 'Alice Approver'
 /** Switches person with the page's switcher, and waits until the page is theirs. */
 const as = async (name: string) => {
   await page.selectOption('#person', PEOPLE[name]!);
-  await expect.poll(() => page.locator('#person').evaluate((select) => (select as unknown as { selectedOptions: Array<{ textContent: string }> }).selectedOptions[0]?.textContent ?? '')).toContain(name);
+  await expect
+    .poll(() =>
+      page
+        .locator('#person')
+        .evaluate(
+          (select) => (select as unknown as { selectedOptions: Array<{ textContent: string }> }).selectedOptions[0]?.textContent ?? '',
+        ),
+    )
+    .toContain(name);
 };
 const command = async (text: string) => {
   await page.fill('#composer-input', text);
@@ -84,7 +103,12 @@ describe('the playground in a browser', () => {
 
     // A time tomorrow: submitted, the dialog closes and the card is in the channel.
     const tomorrow = new Date(Date.now() + 26 * 3600_000);
-    const berlin = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(tomorrow);
+    const berlin = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Berlin',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(tomorrow);
     await when.locator('input[type=date]').fill(berlin);
     await when.locator('input[type=time]').fill('10:30');
     await page.click('#modal-submit');
@@ -134,7 +158,14 @@ describe('the playground in a browser', () => {
     await replies.click();
     const chart = page.locator('#thread-body img');
     await chart.waitFor();
-    await expect.poll(() => chart.evaluate((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete ? i.naturalWidth : 0; })).toBeGreaterThan(100);
+    await expect
+      .poll(() =>
+        chart.evaluate((img) => {
+          const i = img as unknown as { complete: boolean; naturalWidth: number };
+          return i.complete ? i.naturalWidth : 0;
+        }),
+      )
+      .toBeGreaterThan(100);
     await page.screenshot({ path: `${SHOTS}/6-digest.png` });
   }, 120_000);
 

@@ -74,7 +74,11 @@ describe('Slack: AI caption suggestions in the draft dialog', () => {
     expect(shown.blocks).toEqual(outcome.blocks);
     const suggestions = suggestionsIn(shown);
     expect(suggestions).toHaveLength(6);
-    expect(suggestions.map((s) => s.text!.text)).toEqual([1, 2, 3].map((i) => expect.stringContaining(`(take ${i} for x)`)).concat([1, 2, 3].map((i) => expect.stringContaining(`(take ${i} for bluesky)`))));
+    expect(suggestions.map((s) => s.text!.text)).toEqual(
+      [1, 2, 3]
+        .map((i) => expect.stringContaining(`(take ${i} for x)`))
+        .concat([1, 2, 3].map((i) => expect.stringContaining(`(take ${i} for bluesky)`))),
+    );
     expect(shownText(shown)).toContain('*X* · up to 280 characters');
     expect(shownText(shown)).toContain('*Bluesky* · up to 300 characters');
     expect(shownText(shown)).toMatch(/\d+\/280 characters/);
@@ -147,16 +151,41 @@ describe('Slack: AI caption suggestions in the draft dialog', () => {
     expect(shownText(filled)).toContain('X 300/280 ✗ too long');
     expect(textInput(filled).block_id).toBe(block);
 
-    const response = await harness.submit(AUTHOR, filled, { [block]: { value: 'a'.repeat(300) }, networks: { value: ['x'] }, publish_at: { value: null }, media_url: { value: null } });
+    const response = await harness.submit(AUTHOR, filled, {
+      [block]: { value: 'a'.repeat(300) },
+      networks: { value: ['x'] },
+      publish_at: { value: null },
+      media_url: { value: null },
+    });
     expect(response.json).toEqual({ response_action: 'errors', errors: { [block]: 'X: 300 of 280 characters' } });
   });
 
   it.each<[string, (fake: OpenAIFake) => void, string]>([
-    ['429', (f) => f.failNext(RATE_LIMITED), 'Suggestions unavailable: the AI service is busy (too many requests). Try again in 20 seconds.'],
-    ['a 5xx', (f) => f.failNext({ kind: 'status', status: 502, text: 'Bad Gateway' } satisfies Fault), 'Suggestions unavailable: the AI service had a problem (HTTP 502). Try again in a moment.'],
-    ['a slow answer past the timeout', (f) => f.failNext({ kind: 'delay', ms: 900 }), 'Suggestions unavailable: the AI service took longer than 0.3 seconds. Try again in a moment.'],
-    ['invalid JSON', (f) => f.answerNext({ content: 'Sure! Here are some captions: …' } satisfies FakeAnswer), 'Suggestions unavailable: the AI model’s answer was not in the expected format. Try again.'],
-    ['a refusal', (f) => f.answerNext({ refusal: 'I can’t help with that.' }), 'Suggestions unavailable: the AI model declined to write captions for this text.'],
+    [
+      '429',
+      (f) => f.failNext(RATE_LIMITED),
+      'Suggestions unavailable: the AI service is busy (too many requests). Try again in 20 seconds.',
+    ],
+    [
+      'a 5xx',
+      (f) => f.failNext({ kind: 'status', status: 502, text: 'Bad Gateway' } satisfies Fault),
+      'Suggestions unavailable: the AI service had a problem (HTTP 502). Try again in a moment.',
+    ],
+    [
+      'a slow answer past the timeout',
+      (f) => f.failNext({ kind: 'delay', ms: 900 }),
+      'Suggestions unavailable: the AI service took longer than 0.3 seconds. Try again in a moment.',
+    ],
+    [
+      'invalid JSON',
+      (f) => f.answerNext({ content: 'Sure! Here are some captions: …' } satisfies FakeAnswer),
+      'Suggestions unavailable: the AI model’s answer was not in the expected format. Try again.',
+    ],
+    [
+      'a refusal',
+      (f) => f.answerNext({ refusal: 'I can’t help with that.' }),
+      'Suggestions unavailable: the AI model declined to write captions for this text.',
+    ],
   ])('says why after %s, and leaves the draft text as it was', async (_name, misbehave, message) => {
     const harness = await start();
     const dialog = await harness.openDraft(AUTHOR, DRAFT);
@@ -186,7 +215,9 @@ describe('Slack: AI caption suggestions in the draft dialog', () => {
     const dialog = await harness.openDraft(AUTHOR, DRAFT);
     await suggest(harness, dialog, formValues(DRAFT));
     const { outcome } = await suggest(harness, harness.view(dialog.id), formValues(DRAFT));
-    expect(shownText(outcome)).toContain('Suggestions unavailable: you have asked for suggestions once in the last hour, the most allowed. Try again in 60 minutes.');
+    expect(shownText(outcome)).toContain(
+      'Suggestions unavailable: you have asked for suggestions once in the last hour, the most allowed. Try again in 60 minutes.',
+    );
     expect(ai!.requests).toHaveLength(1);
     harness.clock.advance(3600_000);
     const { outcome: again } = await suggest(harness, harness.view(dialog.id), formValues(DRAFT));

@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/slack/ids.js';
-import { ALICE, APPROVALS, AUTHOR, BOB, buttonsOf, draftValues, MALLORY, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import {
+  ALICE,
+  APPROVALS,
+  AUTHOR,
+  BOB,
+  buttonsOf,
+  draftValues,
+  MALLORY,
+  shownText,
+  slackHarness,
+  type SlackHarness,
+} from '../../support/slack-harness.js';
 
 let h: SlackHarness;
 afterEach(async () => h?.close());
@@ -21,7 +32,11 @@ describe('Slack: the whole approval story, through the real Bolt receiver', () =
 
     // Submitting puts a card in the approvals channel and tells the author where it is.
     let since = h.fake.calls.length;
-    const submitted = await h.submit(AUTHOR, dialog, draftValues({ text: 'Our spring sale starts Monday!', networks: ['sandbox'], publishAt }));
+    const submitted = await h.submit(
+      AUTHOR,
+      dialog,
+      draftValues({ text: 'Our spring sale starts Monday!', networks: ['sandbox'], publishAt }),
+    );
     expect(submitted).toMatchObject({ status: 200, text: '' });
     const posted = await h.next('chat.postMessage', (c) => c.args.channel === APPROVALS, since);
     const receipt = await h.next('chat.postMessage', (c) => c.args.channel === dmOf(h, AUTHOR), since);

@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/slack/ids.js';
-import { ALICE, APPROVALS, AUTHOR, BOB, buttonsOf, CAROL, MALLORY, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import {
+  ALICE,
+  APPROVALS,
+  AUTHOR,
+  BOB,
+  buttonsOf,
+  CAROL,
+  MALLORY,
+  shownText,
+  slackHarness,
+  type SlackHarness,
+} from '../../support/slack-harness.js';
 
 let h: SlackHarness;
 afterEach(async () => h?.close());
@@ -66,7 +77,9 @@ describe('Slack decisions', () => {
     // Alice again: refused, the second approval must come from someone else.
     since = h.fake.calls.length;
     await h.clickMessage(ALICE, updated, ACTION.approve);
-    expect(String((await ephemeralTo(ALICE, since)).args.text)).toContain('You already approved this version of post #1. It still needs 1 more approval');
+    expect(String((await ephemeralTo(ALICE, since)).args.text)).toContain(
+      'You already approved this version of post #1. It still needs 1 more approval',
+    );
 
     // Carol is an approver through the S0MANAGERS user group.
     since = h.fake.calls.length;
@@ -106,9 +119,16 @@ describe('Slack decisions', () => {
     const dialog = await h.openDraft(AUTHOR);
     h.fake.failNext('chat.postMessage', { error: 'not_in_channel' });
     const since = h.fake.calls.length;
-    await h.submit(AUTHOR, dialog, { text: { value: 'Hello' }, networks: { value: ['sandbox'] }, publish_at: { value: null }, media_url: { value: null } });
+    await h.submit(AUTHOR, dialog, {
+      text: { value: 'Hello' },
+      networks: { value: ['sandbox'] },
+      publish_at: { value: null },
+      media_url: { value: null },
+    });
     const dm = await h.next('chat.postMessage', (c) => c.args.channel === dmOf(AUTHOR), since);
-    expect(String(dm.args.text)).toContain('Post #1 is saved and waiting for approval, but I could not show it in the approvals channel (not_in_channel)');
+    expect(String(dm.args.text)).toContain(
+      'Post #1 is saved and waiting for approval, but I could not show it in the approvals channel (not_in_channel)',
+    );
     expect((await h.app.greenlight.getPost(1))!.post.status).toBe('pending');
   });
 
@@ -134,7 +154,12 @@ describe('Slack decisions', () => {
     const dialog = await h.openDraft(AUTHOR);
     h.fake.failNext('chat.postMessage', { error: 'ratelimited', retryAfterSeconds: 1 });
     const since = h.fake.calls.length;
-    await h.submit(AUTHOR, dialog, { text: { value: 'Busy day' }, networks: { value: ['sandbox'] }, publish_at: { value: null }, media_url: { value: null } });
+    await h.submit(AUTHOR, dialog, {
+      text: { value: 'Busy day' },
+      networks: { value: ['sandbox'] },
+      publish_at: { value: null },
+      media_url: { value: null },
+    });
     const posted = await h.next('chat.postMessage', (c) => c.args.channel === APPROVALS && c.response.ok === true, since);
     const attempts = h.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === APPROVALS);
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);

@@ -23,7 +23,10 @@ afterEach(async () => h?.close());
 
 async function start(env: Env, startAt: string): Promise<void> {
   x = new ScriptedPublisher('x');
-  h = await slackHarness({ SLACK_DIGEST_CHANNEL: DIGEST, ...env }, { publishers: [new SandboxPublisher(), x], manualTimers: true, startAt });
+  h = await slackHarness(
+    { SLACK_DIGEST_CHANNEL: DIGEST, ...env },
+    { publishers: [new SandboxPublisher(), x], manualTimers: true, startAt },
+  );
   await h.app.settled();
 }
 
@@ -41,7 +44,11 @@ async function approvedPost(text: string, publishAt: Date | null): Promise<numbe
   const card = await h.draftPost(AUTHOR, { text, networks: ['x'], publishAt });
   const since = h.fake.calls.length;
   await h.clickMessage(BOB, card, ACTION.approve);
-  await h.next('chat.postMessage', (c) => String(c.args.text).includes('approved post #') && c.args.channel === h.fake.state.dms.get(AUTHOR), since);
+  await h.next(
+    'chat.postMessage',
+    (c) => String(c.args.text).includes('approved post #') && c.args.channel === h.fake.state.dms.get(AUTHOR),
+    since,
+  );
   await h.app.settled();
   return Number(/^Post #(\d+)/.exec(card.text ?? '')![1]);
 }
@@ -73,7 +80,14 @@ function expectChartIn(digest: FakeMessage): FakeFile {
   const files = [...h.fake.state.files.values()];
   expect(files).toHaveLength(1);
   const file = files[0]!;
-  expect(file).toMatchObject({ filename: 'engagement-last-7-days.png', completed: true, channel: DIGEST, thread_ts: digest.ts, title: CHART_TITLE, alt_text: `Chart: ${CHART_TITLE}` });
+  expect(file).toMatchObject({
+    filename: 'engagement-last-7-days.png',
+    completed: true,
+    channel: DIGEST,
+    thread_ts: digest.ts,
+    title: CHART_TITLE,
+    alt_text: `Chart: ${CHART_TITLE}`,
+  });
   expect(file.declaredLength).toBe(file.bytes!.length);
   expect(inspectPng(file.bytes!)).toEqual({ signature: true, width: 800, height: 400, pixelsOk: true });
   // Sharing the file posts it in the digest's thread, where people see it.
@@ -113,7 +127,9 @@ describe('Slack: the engagement digest', () => {
     expect(shown).toContain('📊 Engagement, last 24 hours');
     expect(shown).toContain('2 posts published in the last 24 hours · times in UTC');
     expect(shown).toContain('*X* (2 posts): ❤️ 47 · 💬 7 · 🔁 4 · 👁 1.2K');
-    expect(shown).toContain('🏆 *Top post*: *X* <https://x.example/p/1|“Launch day is here”>\n❤️ 42 (+42) · 💬 7 (+7) · 🔁 3 (+3) · 👁 1.2K (+1.2K)');
+    expect(shown).toContain(
+      '🏆 *Top post*: *X* <https://x.example/p/1|“Launch day is here”>\n❤️ 42 (+42) · 💬 7 (+7) · 🔁 3 (+3) · 👁 1.2K (+1.2K)',
+    );
     // A figure the network did not give is "n/a", not 0.
     expect(shown).toContain('*X* <https://x.example/p/2|“Behind the scenes”>\n❤️ 5 (+5) · 💬 0 (±0) · 🔁 1 (+1) · 👁 n/a');
     expect(shown).toContain(`*#3* “Still waiting for a look” by <@${AUTHOR}> · waiting 1 h`);

@@ -7,7 +7,18 @@ import { AUTHOR, BOB, buttonsOf, draftValues, shownText, slackHarness, type Slac
 let h: SlackHarness;
 afterEach(async () => h?.close());
 
-const withNetworks = () => slackHarness({}, { publishers: [new SandboxPublisher(), new RecordingPublisher('x'), new RecordingPublisher('instagram'), new RecordingPublisher('bluesky')] });
+const withNetworks = () =>
+  slackHarness(
+    {},
+    {
+      publishers: [
+        new SandboxPublisher(),
+        new RecordingPublisher('x'),
+        new RecordingPublisher('instagram'),
+        new RecordingPublisher('bluesky'),
+      ],
+    },
+  );
 
 describe('Slack draft dialog', () => {
   it('offers the configured networks (sandbox always) and shows their limits as the author types', async () => {
@@ -30,15 +41,43 @@ describe('Slack draft dialog', () => {
 
   it.each([
     ['empty text', { text: '' }, { text: 'Write the text of the post.' }],
-    ['text of zero-width characters only', { text: '\u200B\u200C\u200D\u2060\uFEFF' }, { text: 'The text has no visible characters. Write the text of the post.' }],
-    ['text of NUL characters only', { text: '\u0000\u0000\u0000' }, { text: 'The text has no visible characters. Write the text of the post.' }],
+    [
+      'text of zero-width characters only',
+      { text: '\u200B\u200C\u200D\u2060\uFEFF' },
+      { text: 'The text has no visible characters. Write the text of the post.' },
+    ],
+    [
+      'text of NUL characters only',
+      { text: '\u0000\u0000\u0000' },
+      { text: 'The text has no visible characters. Write the text of the post.' },
+    ],
     ['no network', { networks: [] }, { networks: 'Choose at least one network.' }],
     ['a past time', { publishAt: new Date(Date.now() - 3600_000) }, { publish_at: expect.stringContaining('is in the past') }],
-    ['a link that is not https', { mediaUrl: 'ftp://files.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https://.' }],
-    ['a plain http link (ALLOW_HTTP_MEDIA is off)', { mediaUrl: 'http://cdn.example.com/a.png' }, { media_url: 'The image link must be a web address starting with https://.' }],
-    ['a link with a password in it', { mediaUrl: 'https://admin:hunter2@cdn.example.com/a.png' }, { media_url: 'The image link must not contain a user name or password.' }],
-    ['a link to the cloud metadata address', { mediaUrl: 'https://169.254.169.254/latest/meta-data/' }, { media_url: 'The image link must point to the public internet, not to a private or local address.' }],
-    ['a link to this machine', { mediaUrl: 'https://localhost:8080/admin.png' }, { media_url: 'The image link must point to the public internet, not to a private or local address.' }],
+    [
+      'a link that is not https',
+      { mediaUrl: 'ftp://files.example.com/a.png' },
+      { media_url: 'The image link must be a web address starting with https://.' },
+    ],
+    [
+      'a plain http link (ALLOW_HTTP_MEDIA is off)',
+      { mediaUrl: 'http://cdn.example.com/a.png' },
+      { media_url: 'The image link must be a web address starting with https://.' },
+    ],
+    [
+      'a link with a password in it',
+      { mediaUrl: 'https://admin:hunter2@cdn.example.com/a.png' },
+      { media_url: 'The image link must not contain a user name or password.' },
+    ],
+    [
+      'a link to the cloud metadata address',
+      { mediaUrl: 'https://169.254.169.254/latest/meta-data/' },
+      { media_url: 'The image link must point to the public internet, not to a private or local address.' },
+    ],
+    [
+      'a link to this machine',
+      { mediaUrl: 'https://localhost:8080/admin.png' },
+      { media_url: 'The image link must point to the public internet, not to a private or local address.' },
+    ],
     ['text over X’s limit', { text: 'a'.repeat(312), networks: ['x'] }, { text: 'X: 312 of 280 characters' }],
     ['Instagram without an image', { networks: ['instagram'] }, { media_url: 'Instagram needs an image' }],
   ])('shows %s next to its field and stores nothing', async (_name, values, errors) => {
@@ -75,7 +114,11 @@ describe('Slack draft dialog', () => {
     const opened = await h.next('views.open', () => true, since);
     since = h.fake.calls.length;
     await h.submit(BOB, h.view((opened.response.view as { id: string }).id), { comment: { value: 'Shorter please' } });
-    const dm = await h.next('chat.postMessage', (c) => c.args.channel === h.fake.state.dms.get(AUTHOR) && String(c.args.text).includes('asked for changes'), since);
+    const dm = await h.next(
+      'chat.postMessage',
+      (c) => c.args.channel === h.fake.state.dms.get(AUTHOR) && String(c.args.text).includes('asked for changes'),
+      since,
+    );
     const dmMessage = h.fake.state.message(String(dm.args.channel), String(dm.response.ts))!;
 
     // Two edit dialogs: the first resubmission wins, the second is out of date.
@@ -89,10 +132,24 @@ describe('Slack draft dialog', () => {
     expect((await h.submit(AUTHOR, dialogs[0]!, draftValues({ text: 'Second' }))).text).toBe('');
     await h.next('chat.postMessage', (c) => String(c.args.text).includes('Revised'));
     const stale = await h.submit(AUTHOR, dialogs[1]!, draftValues({ text: 'Third' }));
-    expect(stale.json).toEqual({ response_action: 'errors', errors: { text: expect.stringContaining('You were editing an older version of post #1') } });
+    expect(stale.json).toEqual({
+      response_action: 'errors',
+      errors: { text: expect.stringContaining('You were editing an older version of post #1') },
+    });
     // An accepted dialog closes, so "nothing changed" comes from a third dialog (a view of its own).
-    const unchanged = await h.submit(AUTHOR, { ...dialogs[0]!, id: 'V0THIRDEDIT', private_metadata: dialogs[0]!.private_metadata.replace(/"r":\d+/, `"r":${(await h.app.greenlight.getPost(1))!.revision.id}`) }, draftValues({ text: 'Second' }));
-    expect(unchanged.json).toEqual({ response_action: 'errors', errors: { text: 'Nothing changed in post #1, so there is nothing new to approve.' } });
+    const unchanged = await h.submit(
+      AUTHOR,
+      {
+        ...dialogs[0]!,
+        id: 'V0THIRDEDIT',
+        private_metadata: dialogs[0]!.private_metadata.replace(/"r":\d+/, `"r":${(await h.app.greenlight.getPost(1))!.revision.id}`),
+      },
+      draftValues({ text: 'Second' }),
+    );
+    expect(unchanged.json).toEqual({
+      response_action: 'errors',
+      errors: { text: 'Nothing changed in post #1, so there is nothing new to approve.' },
+    });
     expect((await h.app.greenlight.getPost(1))!.revision.text).toBe('Second');
   });
 });

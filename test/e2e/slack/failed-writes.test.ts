@@ -52,7 +52,9 @@ describe('a draft whose write fails', () => {
     const dm = await h.next('chat.postMessage', (c) => c.args.channel === h.fake.state.dms.get(AUTHOR), since);
     refuseWrites(false);
     const message = h.fake.state.message(String(dm.args.channel), String(dm.response.ts))!;
-    expect(shownText(message)).toContain('Your post could not be saved, so it was not submitted. Here is what you wrote, so it is not lost:');
+    expect(shownText(message)).toContain(
+      'Your post could not be saved, so it was not submitted. Here is what you wrote, so it is not lost:',
+    );
     expect(shownText(message)).toContain(TEXT);
     expect(await h.app.store.listPosts({})).toEqual([]);
   });

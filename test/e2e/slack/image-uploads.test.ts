@@ -38,7 +38,6 @@ const storedFiles = () => {
   return fs.existsSync(root) ? fs.readdirSync(root, { recursive: true }).filter((f) => String(f).length > 10) : [];
 };
 
-
 async function waitUntil(check: () => boolean, what: string) {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
   expect(check(), what).toBe(true);
@@ -58,7 +57,13 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
     expect(dialogJson).toContain('"type":"file_input"');
     expect(dialogJson).toContain('Customize for X');
 
-    const first = await h.submit(AUTHOR, dialog, withFiles({ text: 'Our spring sale starts Monday! A long text for everyone.', networks: ['sandbox', 'x'] }, files, { x: 'Sale Monday ☀️' }));
+    const first = await h.submit(
+      AUTHOR,
+      dialog,
+      withFiles({ text: 'Our spring sale starts Monday! A long text for everyone.', networks: ['sandbox', 'x'] }, files, {
+        x: 'Sale Monday ☀️',
+      }),
+    );
     // Each file was read with files.info and downloaded with the bot token.
     expect(h.fake.callsTo('files.info').map((c) => c.args.file)).toEqual(files.map((f) => f.id));
     expect(h.fake.callsTo('files-pri').every((c) => c.args.authorized === true)).toBe(true);
@@ -104,7 +109,9 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
     const longAlt = `A crowded market at dusk: ${'stalls of lanterns, spice sacks and fruit crates, '.repeat(12)}and a cat on a barrel.`;
     expect(longAlt.length).toBeGreaterThan(500);
     const alts = [longAlt, 'Two', 'Three', 'Four', 'Five', ''];
-    const step2 = pushedView(await h.submit(AUTHOR, await h.openDraft(AUTHOR), withFiles({ text: 'Six pictures', networks: ['sandbox'] }, files)));
+    const step2 = pushedView(
+      await h.submit(AUTHOR, await h.openDraft(AUTHOR), withFiles({ text: 'Six pictures', networks: ['sandbox'] }, files)),
+    );
     const since = h.fake.calls.length;
     await h.submit(AUTHOR, step2, altValues(alts));
     const posted = await h.next('chat.postMessage', (c) => c.args.channel === APPROVALS && !c.args.thread_ts, since);
@@ -145,7 +152,11 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
     const commentCall = await h.next('views.open', () => true, since);
     since = h.fake.calls.length;
     await h.submit(BOB, h.view((commentCall.response.view as { id: string }).id), { comment: { value: 'Better alt text please' } });
-    const dm = await h.next('chat.postMessage', (c) => c.args.channel === h.fake.state.dms.get(AUTHOR) && String(c.args.text).includes('asked for changes'), since);
+    const dm = await h.next(
+      'chat.postMessage',
+      (c) => c.args.channel === h.fake.state.dms.get(AUTHOR) && String(c.args.text).includes('asked for changes'),
+      since,
+    );
     since = h.fake.calls.length;
     await h.clickMessage(AUTHOR, h.fake.state.message(String(dm.args.channel), String(dm.response.ts))!, ACTION.editDraft);
     const editCall = await h.next('views.open', () => true, since);
@@ -154,7 +165,9 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
     const editStep2 = pushedView(await h.submit(AUTHOR, edit, draftValues({ text: 'Two pictures' })));
     expect(JSON.stringify(editStep2.blocks)).toContain('"initial_value":"First"');
     since = h.fake.calls.length;
-    expect((await h.submit(AUTHOR, editStep2, altValues(['First', 'The second picture, described']))).json).toEqual({ response_action: 'clear' });
+    expect((await h.submit(AUTHOR, editStep2, altValues(['First', 'The second picture, described']))).json).toEqual({
+      response_action: 'clear',
+    });
     await h.next('chat.postMessage', (c) => c.args.thread_ts === card.ts && String(c.args.text).includes('Revised'), since);
 
     const after = (await h.app.greenlight.ctx.store.getPost(post!.post.id))!;
@@ -169,9 +182,21 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
   });
 
   it.each([
-    ['a file that is not an image', { name: 'notes.png', mimetype: 'image/png', bytes: Buffer.from('%PDF-1.7 not an image at all, really') }, 'notes.png: That file is not a JPEG, PNG, GIF or WebP image'],
-    ['a file over MEDIA_MAX_MB', { name: 'huge.jpg', mimetype: 'image/jpeg', bytes: Buffer.concat([jpeg(100, 100), Buffer.alloc(1200 * 1024)]) }, 'huge.jpg: That file is 1.2 MB; images can be at most 1 MB (MEDIA_MAX_MB).'],
-    ['a download that fails', { name: 'gone.jpg', mimetype: 'image/jpeg', bytes: jpeg(10, 10), serve: { status: 500 } }, 'gone.jpg: Could not download the file'],
+    [
+      'a file that is not an image',
+      { name: 'notes.png', mimetype: 'image/png', bytes: Buffer.from('%PDF-1.7 not an image at all, really') },
+      'notes.png: That file is not a JPEG, PNG, GIF or WebP image',
+    ],
+    [
+      'a file over MEDIA_MAX_MB',
+      { name: 'huge.jpg', mimetype: 'image/jpeg', bytes: Buffer.concat([jpeg(100, 100), Buffer.alloc(1200 * 1024)]) },
+      'huge.jpg: That file is 1.2 MB; images can be at most 1 MB (MEDIA_MAX_MB).',
+    ],
+    [
+      'a download that fails',
+      { name: 'gone.jpg', mimetype: 'image/jpeg', bytes: jpeg(10, 10), serve: { status: 500 } },
+      'gone.jpg: Could not download the file',
+    ],
   ])('shows %s next to the file field, stores nothing and keeps the text', async (_name, file, message) => {
     await start({ MEDIA_MAX_MB: '1' });
     const picked = h.fake.userFile(AUTHOR, file);
@@ -196,7 +221,9 @@ describe('Slack: uploaded images, alt text and a text per network', () => {
 
   it('checks the networks’ media rules before asking for alt text, next to the file field', async () => {
     await start();
-    const files = Array.from({ length: 5 }, (_, i) => h.fake.userFile(AUTHOR, { name: `${i}.png`, mimetype: 'image/png', bytes: png(100 + i, 100) }));
+    const files = Array.from({ length: 5 }, (_, i) =>
+      h.fake.userFile(AUTHOR, { name: `${i}.png`, mimetype: 'image/png', bytes: png(100 + i, 100) }),
+    );
     const dialog = await h.openDraft(AUTHOR);
     const response = await h.submit(AUTHOR, dialog, withFiles({ text: 'Five', networks: ['x'] }, files));
     expect(response.json).toEqual({ response_action: 'errors', errors: { files: 'X takes at most 4 images; 5 are attached' } });

@@ -145,7 +145,10 @@ describe('Slack news survives a Slack outage', () => {
   });
 
   it('gives news up after its attempts run out, and says so in the log and the outbox health', async () => {
-    h = await slackHarness({ SLACK_APPROVAL_CHANNEL: 'C0NOWHERE' }, { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START });
+    h = await slackHarness(
+      { SLACK_APPROVAL_CHANNEL: 'C0NOWHERE' },
+      { publishers: [new SandboxPublisher()], manualTimers: true, startAt: START },
+    );
     const dialog = await h.openDraft(AUTHOR);
     h.fake.outage('500');
     await h.submit(AUTHOR, dialog, draftValues({ text: 'Never shown' }));
@@ -155,6 +158,8 @@ describe('Slack news survives a Slack outage', () => {
     expect(health.lastFailure?.error).toContain('gave up after 200 attempts');
     expect(h.logs.some((l) => l.includes('chat news could not be delivered and was given up'))).toBe(true);
     const report = (await (await fetch(`${h.app.url}/healthz`)).json()) as { checks: Array<{ name: string; detail: string }> };
-    expect(report.checks.find((c) => c.name === 'chat outbox')?.detail).toContain('1 given up in the last 24 hours, the last (post.submitted): gave up after 200 attempts');
+    expect(report.checks.find((c) => c.name === 'chat outbox')?.detail).toContain(
+      '1 given up in the last 24 hours, the last (post.submitted): gave up after 200 attempts',
+    );
   });
 });

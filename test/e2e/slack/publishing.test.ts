@@ -13,7 +13,17 @@ import { PublishError } from '../../../src/platforms/publisher.js';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import type { FakeMessage, RecordedCall } from '../../fakes/slack/index.js';
 import { ScriptedPublisher } from '../../support/scripted-publisher.js';
-import { ALICE, APPROVALS, AUTHOR, BOB, buttonsOf, MALLORY, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import {
+  ALICE,
+  APPROVALS,
+  AUTHOR,
+  BOB,
+  buttonsOf,
+  MALLORY,
+  shownText,
+  slackHarness,
+  type SlackHarness,
+} from '../../support/slack-harness.js';
 import type { DomainEvent } from '../../../src/workflows/events.js';
 
 const MINUTE = 60_000;
@@ -39,7 +49,9 @@ const thread = (card: FakeMessage) => h.fake.state.thread(APPROVALS, card.ts);
 const threadTexts = (card: FakeMessage) => thread(card).map(shownText);
 /** The thread message that says `words` (the newest, if several do). */
 const threadLine = (card: FakeMessage, words: string) => {
-  const found = thread(card).filter((m) => shownText(m).includes(words)).at(-1);
+  const found = thread(card)
+    .filter((m) => shownText(m).includes(words))
+    .at(-1);
   if (!found) throw new Error(`no thread line with “${words}” in:\n${threadTexts(card).join('\n---\n')}`);
   return found;
 };
@@ -58,7 +70,12 @@ async function approve(card: FakeMessage, author = AUTHOR, by = BOB): Promise<vo
 }
 
 /** A click on a button in a thread message, then waits for `until` (a matching Slack call). */
-async function click(user: string, message: FakeMessage, actionId: string, until: (since: number) => Promise<RecordedCall>): Promise<RecordedCall> {
+async function click(
+  user: string,
+  message: FakeMessage,
+  actionId: string,
+  until: (since: number) => Promise<RecordedCall>,
+): Promise<RecordedCall> {
   const since = h.fake.calls.length;
   const response = await h.clickMessage(user, message, actionId);
   expect(response.status).toBe(200);
@@ -101,7 +118,9 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
 
     const post = await postOf(1);
     expect(post.post.status).toBe('published');
-    expect(post.publications).toEqual([expect.objectContaining({ network: 'x', status: 'published', attempts: 1, publishedAt: at('2026-03-02T09:00:00Z') })]);
+    expect(post.publications).toEqual([
+      expect.objectContaining({ network: 'x', status: 'published', attempts: 1, publishedAt: at('2026-03-02T09:00:00Z') }),
+    ]);
 
     // Refills and timers keep running; nothing goes out a second time.
     const messages = h.fake.callsTo('chat.postMessage').length;
@@ -113,7 +132,9 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
 
   it('a retryable failure says when it tries again, does not bother the author, and publishes after the wait', async () => {
     await start();
-    x.next({ error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is busy right now (HTTP 503)', retryAfterMs: 5 * MINUTE }) });
+    x.next({
+      error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is busy right now (HTTP 503)', retryAfterMs: 5 * MINUTE }),
+    });
     const card = await h.draftPost(AUTHOR, { text: 'As soon as approved', networks: ['x'], publishAt: null });
     const dmsBefore = dmTexts(AUTHOR).length;
     await approve(card);
@@ -122,7 +143,9 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     const retryAt = (await postOf(1)).publications[0]!.nextAttemptAt!;
     expect(retryAt).toEqual(new Date(Date.parse(START) + 5 * MINUTE));
     const waiting = shownText(thread(card).at(-1));
-    expect(waiting).toBe(`⚠️ X did not take post #1 yet: X is busy right now (HTTP 503). Trying again at ${formatInstant(retryAt, 'Europe/Berlin')}.`);
+    expect(waiting).toBe(
+      `⚠️ X did not take post #1 yet: X is busy right now (HTTP 503). Trying again at ${formatInstant(retryAt, 'Europe/Berlin')}.`,
+    );
     expect(waiting).toContain('Trying again at Mon 2 Mar 2026, 09:05 CET');
     expect(buttonsOf(thread(card).at(-1))).toEqual([]);
     // Still scheduled on the card (it shows the original due time, not the retry's: see the report).
@@ -188,14 +211,24 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
 
     expect(x.calls).toHaveLength(1);
     const attention = threadLine(card, 'Check the account before retrying');
-    expect(shownText(attention)).toContain('⚠️ X: the outcome for post #1 is unknown, so it is not retried by itself. Check the account before retrying.');
+    expect(shownText(attention)).toContain(
+      '⚠️ X: the outcome for post #1 is unknown, so it is not retried by itself. Check the account before retrying.',
+    );
     expect(shownText(attention)).toContain('X did not answer within 30 seconds.');
     expect(buttonsOf(attention)).toEqual([ACTION.markPublished, ACTION.retry]);
-    expect(confirmOf(attention, ACTION.markPublished)).toMatchObject({ title: { text: 'Mark as published?' }, text: { text: 'Only if the post is on X: it will not be sent again.' } });
-    expect(confirmOf(attention, ACTION.retry)).toMatchObject({ title: { text: 'Send it again?' }, text: { text: 'Only if the post is NOT on X: otherwise it will appear twice.' } });
+    expect(confirmOf(attention, ACTION.markPublished)).toMatchObject({
+      title: { text: 'Mark as published?' },
+      text: { text: 'Only if the post is on X: it will not be sent again.' },
+    });
+    expect(confirmOf(attention, ACTION.retry)).toMatchObject({
+      title: { text: 'Send it again?' },
+      text: { text: 'Only if the post is NOT on X: otherwise it will appear twice.' },
+    });
     expect(shownText(h.card(card.ts))).toContain('⚠️ *X* outcome unknown: check the account before retrying');
     // The author hears it may be live, not that it failed: nobody resends it blindly.
-    expect(dmTexts(AUTHOR).at(-1)).toBe('⚠️ Post #1 may already be live on X: the network did not confirm it. An approver will check the account before anything is sent again.');
+    expect(dmTexts(AUTHOR).at(-1)).toBe(
+      '⚠️ Post #1 may already be live on X: the network did not confirm it. An approver will check the account before anything is sent again.',
+    );
 
     // Hours pass: it is not retried by itself.
     await timers().advance(3 * HOUR);
@@ -242,9 +275,13 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     expect(buttonsOf(h.card(card.ts))).toEqual([]);
     const expired = threadLine(card, 'was not approved in time');
     // Alice's zone is New York (03:30 there): the post's times are in the zone it was entered in.
-    expect(shownText(expired)).toContain(`⌛ Post #1 was due at ${formatInstant(at('2026-03-02T08:30:00Z'), 'America/New_York')} but was not approved in time, so it was not published. Approvers decide:`);
+    expect(shownText(expired)).toContain(
+      `⌛ Post #1 was due at ${formatInstant(at('2026-03-02T08:30:00Z'), 'America/New_York')} but was not approved in time, so it was not published. Approvers decide:`,
+    );
     expect(buttonsOf(expired)).toEqual([ACTION.approveNow, ACTION.reschedule]);
-    expect(dmTexts(ALICE).at(-1)).toBe('⌛ Post #1 was not approved before its publish time, so it was not published. An approver can still publish it now or reschedule it.');
+    expect(dmTexts(ALICE).at(-1)).toBe(
+      '⌛ Post #1 was not approved before its publish time, so it was not published. An approver can still publish it now or reschedule it.',
+    );
     expect(x.calls).toHaveLength(0);
 
     // The author: refused privately, nothing changes.
@@ -307,7 +344,9 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     expect(ok).toMatchObject({ status: 200, text: '' });
     await inThread(card, 'put it back for approval', since);
     await h.app.settled();
-    expect(shownText(threadLine(card, 'put it back for approval'))).toBe(`🗓 <@${BOB}> put it back for approval. Publishes *Mon 2 Mar 2026, 10:00 UTC*.`);
+    expect(shownText(threadLine(card, 'put it back for approval'))).toBe(
+      `🗓 <@${BOB}> put it back for approval. Publishes *Mon 2 Mar 2026, 10:00 UTC*.`,
+    );
     let shown = shownText(h.card(card.ts));
     expect(shown).toContain('Post #1 · Waiting for approval');
     expect(shown).toContain('🗓 Publishes *Mon 2 Mar 2026, 10:00 UTC*');
@@ -365,7 +404,9 @@ describe('Slack: scheduled publishing, with a manual clock', () => {
     expect(shownText(h.card(late.ts))).toContain(`✓ *X* <${viewPost(2)}|view post>`);
 
     const waiting = threadLine(missed, 'while Greenlight was not running');
-    expect(shownText(waiting)).toContain('⏸ X: post #1 was due at Mon 2 Mar 2026, 10:00 CET while Greenlight was not running, so it was not published late. Approvers decide:');
+    expect(shownText(waiting)).toContain(
+      '⏸ X: post #1 was due at Mon 2 Mar 2026, 10:00 CET while Greenlight was not running, so it was not published late. Approvers decide:',
+    );
     expect(buttonsOf(waiting)).toEqual([ACTION.publishNow, ACTION.reschedule]);
     expect(shownText(h.card(missed.ts))).toContain('⏸ *X* missed while Greenlight was down: waiting for a decision');
     expect((await postOf(1)).publications[0]!.status).toBe('missed');
@@ -410,7 +451,10 @@ describe('Slack: a burst of news about one post', () => {
       { type: 'publication.published', post, publication: first! },
       { type: 'publication.published', post, publication: second! },
     ];
-    await ctx.store.enqueueNews(events.flatMap((e) => ctx.news.forEvent(e)), h.clock.now());
+    await ctx.store.enqueueNews(
+      events.flatMap((e) => ctx.news.forEvent(e)),
+      h.clock.now(),
+    );
     await h.app.settled();
 
     const added = thread(card).slice(threadBefore);

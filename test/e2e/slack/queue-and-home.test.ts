@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/slack/ids.js';
-import { ALICE, AUTHOR, BOB, buttonsOf, draftValues, MALLORY, shownText, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import {
+  ALICE,
+  AUTHOR,
+  BOB,
+  buttonsOf,
+  draftValues,
+  MALLORY,
+  shownText,
+  slackHarness,
+  type SlackHarness,
+} from '../../support/slack-harness.js';
 
 let h: SlackHarness;
 afterEach(async () => h?.close());
@@ -44,13 +54,16 @@ describe('/queue and App Home', () => {
   it('stays within Slack’s 50 blocks however long the queue is', async () => {
     h = await slackHarness();
     for (let i = 0; i < 30; i++) {
-      const created = await h.app.greenlight.submitDraft(await h.app.greenlight.identify({ platform: 'slack', platformUserId: AUTHOR, displayName: 'ann' }), {
-        text: `Bulk post ${i}`,
-        networks: ['sandbox'],
-        publishAt: null,
-        timezone: 'UTC',
-        mediaUrl: null,
-      });
+      const created = await h.app.greenlight.submitDraft(
+        await h.app.greenlight.identify({ platform: 'slack', platformUserId: AUTHOR, displayName: 'ann' }),
+        {
+          text: `Bulk post ${i}`,
+          networks: ['sandbox'],
+          publishAt: null,
+          timezone: 'UTC',
+          mediaUrl: null,
+        },
+      );
       expect(created.ok).toBe(true);
     }
     const message = await queueFor(ALICE);
@@ -100,7 +113,13 @@ describe('/queue and App Home', () => {
     h = await slackHarness();
     const author = await h.app.greenlight.identify({ platform: 'slack', platformUserId: AUTHOR, displayName: 'ann' });
     for (let i = 0; i < 60; i++) {
-      await h.app.greenlight.submitDraft(author, { text: `Queued ${i}`, networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null });
+      await h.app.greenlight.submitDraft(author, {
+        text: `Queued ${i}`,
+        networks: ['sandbox'],
+        publishAt: null,
+        timezone: 'UTC',
+        mediaUrl: null,
+      });
     }
     const home = await h.openHome(ALICE);
     expect(home.blocks.length).toBeLessThanOrEqual(100);

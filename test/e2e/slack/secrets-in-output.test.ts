@@ -10,7 +10,16 @@ import { PublishError } from '../../../src/platforms/publisher.js';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import { WORKSPACE_DEFAULTS, type FakeMessage } from '../../fakes/slack/index.js';
 import { ScriptedPublisher } from '../../support/scripted-publisher.js';
-import { APPROVALS, AUTHOR, BOB, MALLORY, shownText, SIGNING_SECRET, slackHarness, type SlackHarness } from '../../support/slack-harness.js';
+import {
+  APPROVALS,
+  AUTHOR,
+  BOB,
+  MALLORY,
+  shownText,
+  SIGNING_SECRET,
+  slackHarness,
+  type SlackHarness,
+} from '../../support/slack-harness.js';
 
 const X_TOKEN = 'x-user-token-0123456789abcdefSECRET';
 const DIGEST = 'C0DIGEST';
@@ -39,7 +48,13 @@ describe('Slack: secrets never reach chat', () => {
       { error: new PublishError({ kind: 'retryable', network: 'x', message: 'X is busy right now (HTTP 503).', retryAfterMs: MINUTE }) },
       { ok: true },
       // A network's message that quotes the token back must not carry it into Slack.
-      { error: new PublishError({ kind: 'permanent', network: 'x', message: `X refused the post (HTTP 403). (X said: "bad token ${X_TOKEN}")` }) },
+      {
+        error: new PublishError({
+          kind: 'permanent',
+          network: 'x',
+          message: `X refused the post (HTTP 403). (X said: "bad token ${X_TOKEN}")`,
+        }),
+      },
     );
     h = await slackHarness(
       { X_ACCESS_TOKEN: X_TOKEN, SLACK_DIGEST_CHANNEL: DIGEST },
@@ -76,7 +91,15 @@ describe('Slack: secrets never reach chat', () => {
     await h.next('views.open', (c) => c.response.ok === true, since);
 
     // Metrics on the hour, then the digest for an approver (with the chart) and for someone else.
-    for (const post of [1, 2]) x.metrics.set((await h.app.greenlight.getPost(post))!.publications[0]!.externalId!, { likes: 3, comments: 1, shares: 0, impressions: 10, clicks: null, saves: null });
+    for (const post of [1, 2])
+      x.metrics.set((await h.app.greenlight.getPost(post))!.publications[0]!.externalId!, {
+        likes: 3,
+        comments: 1,
+        shares: 0,
+        impressions: 10,
+        clicks: null,
+        saves: null,
+      });
     await h.timers!.advance(30 * MINUTE);
     since = h.fake.calls.length;
     await h.command(BOB, '/digest');
@@ -97,8 +120,14 @@ describe('Slack: secrets never reach chat', () => {
     expect(h.logs.length).toBeGreaterThan(20);
 
     for (const secret of [WORKSPACE_DEFAULTS.botToken, SIGNING_SECRET, X_TOKEN]) {
-      expect(seen.filter((text) => text.includes(secret)), `Slack saw ${secret}`).toEqual([]);
-      expect(h.logs.filter((line) => line.includes(secret)), `a log line has ${secret}`).toEqual([]);
+      expect(
+        seen.filter((text) => text.includes(secret)),
+        `Slack saw ${secret}`,
+      ).toEqual([]);
+      expect(
+        h.logs.filter((line) => line.includes(secret)),
+        `a log line has ${secret}`,
+      ).toEqual([]);
     }
     // No Slack token of any kind, even one not configured here.
     expect(all).not.toMatch(/\bx(?:ox[a-z]|app)-[A-Za-z0-9-]{8,}/);

@@ -22,7 +22,7 @@ describe('Slack request authentication', () => {
   });
 
   it.each([
-    ['a bad signature', { signature: 'v0=' + '0'.repeat(64) }],
+    ['a bad signature', { signature: `v0=${'0'.repeat(64)}` }],
     ['a missing signature', { signature: null }],
     ['a timestamp older than 5 minutes', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
     ['a missing timestamp', { omitTimestamp: true }],
@@ -61,7 +61,10 @@ describe('Slack request authentication', () => {
   it('never writes the bot token or signing secret to the log', async () => {
     h = await slackHarness();
     await h.draftPost(AUTHOR, { text: 'Logged?' });
-    await postSigned(h.eventsUrl, slashCommand({ command: '/draft', userId: AUTHOR, channelId: 'C1' }), { signingSecret: SIGNING_SECRET, signature: 'v0=bad' });
+    await postSigned(h.eventsUrl, slashCommand({ command: '/draft', userId: AUTHOR, channelId: 'C1' }), {
+      signingSecret: SIGNING_SECRET,
+      signature: 'v0=bad',
+    });
     const log = h.logs.join('\n');
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain(SIGNING_SECRET);

@@ -36,9 +36,13 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
   it('uses Socket Mode when SLACK_SIGNING_SECRET is set as well, and still serves no POST /slack/events', async () => {
     h = await socketModeHarness({ SLACK_SIGNING_SECRET: SIGNING_SECRET });
     expect(h.socket.openConnections()).toHaveLength(1);
-    const signed = await postSigned(`${h.app.url}/slack/events`, slashCommand({ command: '/draft', userId: AUTHOR, channelId: 'C0GENERAL' }), {
-      signingSecret: SIGNING_SECRET,
-    });
+    const signed = await postSigned(
+      `${h.app.url}/slack/events`,
+      slashCommand({ command: '/draft', userId: AUTHOR, channelId: 'C0GENERAL' }),
+      {
+        signingSecret: SIGNING_SECRET,
+      },
+    );
     expect(signed.status).toBe(404);
     expect(h.fake.callsTo('views.open')).toEqual([]);
   });
@@ -136,7 +140,9 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
     try {
       const config = loadConfig({ ...socketModeEnv(fake, tmp.file()), SLACK_APP_TOKEN: wrongToken });
       const started = startApp(config, { logger, port: 0, host: '127.0.0.1' });
-      await expect(started).rejects.toThrow(/^SLACK_APP_TOKEN: Slack refused the app-level token \(invalid_auth\) when opening the Socket Mode connection/);
+      await expect(started).rejects.toThrow(
+        /^SLACK_APP_TOKEN: Slack refused the app-level token \(invalid_auth\) when opening the Socket Mode connection/,
+      );
 
       expect(fake.callsTo('apps.connections.open').map((c) => c.response)).toEqual([{ ok: false, error: 'invalid_auth' }]);
       expect(socket.connections).toEqual([]);

@@ -39,7 +39,11 @@ async function draftWithImages(alts: string[]): Promise<FakeMessage> {
   const files = BYTES.map((bytes, i) => h!.fake.userFile(AUTHOR, { name: NAMES[i]!, mimetype: 'image/jpeg', bytes }));
   const dialog = await h!.openDraft(AUTHOR);
   expect(JSON.stringify(dialog.blocks)).toContain('"type":"file_input"');
-  const first = await h!.submit(AUTHOR, dialog, withFiles({ text: MAIN_TEXT, networks: ['x', 'instagram', 'mastodon'] }, files, { x: X_TEXT }));
+  const first = await h!.submit(
+    AUTHOR,
+    dialog,
+    withFiles({ text: MAIN_TEXT, networks: ['x', 'instagram', 'mastodon'] }, files, { x: X_TEXT }),
+  );
   const step2 = pushedView(first);
   const since = h!.fake.calls.length;
   const second = await h!.submit(AUTHOR, step2, altValues(alts));
@@ -85,7 +89,9 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
     }
     expect(text).not.toContain('no alt text');
     // With PUBLIC_URL the card shows the images themselves, from signed links Slack can fetch.
-    const shownImages = (card.blocks ?? []).filter((b): b is { type: 'image'; image_url: string; alt_text: string } => (b as { type?: string }).type === 'image');
+    const shownImages = (card.blocks ?? []).filter(
+      (b): b is { type: 'image'; image_url: string; alt_text: string } => (b as { type?: string }).type === 'image',
+    );
     expect(shownImages.map((b) => b.alt_text)).toEqual(ALTS);
     for (const [i, block] of shownImages.entries()) {
       expect(block.image_url.startsWith(`${nets!.publicUrl}/media/`)).toBe(true);
@@ -98,9 +104,12 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
     const opened = await h!.next('views.open', () => true, clicked);
     const modal = h!.view((opened.response.view as { id: string }).id);
     for (const alt of ALTS) expect(shownText(modal)).toContain(`Alt text: “${alt}”`);
-    const modalImages = (modal.blocks ?? []).filter((b): b is { type: 'image'; image_url: string } => (b as { type?: string }).type === 'image');
+    const modalImages = (modal.blocks ?? []).filter(
+      (b): b is { type: 'image'; image_url: string } => (b as { type?: string }).type === 'image',
+    );
     expect(modalImages).toHaveLength(3);
-    for (const [i, block] of modalImages.entries()) expect(sha(Buffer.from(await (await fetch(block.image_url)).arrayBuffer()))).toBe(SHAS[i]);
+    for (const [i, block] of modalImages.entries())
+      expect(sha(Buffer.from(await (await fetch(block.image_url)).arrayBuffer()))).toBe(SHAS[i]);
     // Nothing reaches a network before the approval.
     expect(nets!.anythingSent()).toBe(0);
 
@@ -129,14 +138,25 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
     await h!.clickMessage(BOB, card, ACTION.requestChanges);
     const commentCall = await h!.next('views.open', () => true, since);
     since = h!.fake.calls.length;
-    await h!.submit(BOB, h!.view((commentCall.response.view as { id: string }).id), { comment: { value: 'Describe the second picture better please' } });
-    const dm = await h!.next('chat.postMessage', (c) => c.args.channel === h!.fake.state.dms.get(AUTHOR) && String(c.args.text).includes('asked for changes'), since);
+    await h!.submit(BOB, h!.view((commentCall.response.view as { id: string }).id), {
+      comment: { value: 'Describe the second picture better please' },
+    });
+    const dm = await h!.next(
+      'chat.postMessage',
+      (c) => c.args.channel === h!.fake.state.dms.get(AUTHOR) && String(c.args.text).includes('asked for changes'),
+      since,
+    );
     since = h!.fake.calls.length;
     await h!.clickMessage(AUTHOR, h!.fake.state.message(String(dm.args.channel), String(dm.response.ts))!, ACTION.editDraft);
     const editCall = await h!.next('views.open', () => true, since);
     const edit = h!.view((editCall.response.view as { id: string }).id);
     expect(shownText(edit)).toContain('This post has 3 images');
-    const editStep2 = pushedView(await h!.submit(AUTHOR, edit, { ...draftValues({ text: MAIN_TEXT, networks: ['x', 'instagram', 'mastodon'] }), variant_x: { value: X_TEXT } }));
+    const editStep2 = pushedView(
+      await h!.submit(AUTHOR, edit, {
+        ...draftValues({ text: MAIN_TEXT, networks: ['x', 'instagram', 'mastodon'] }),
+        variant_x: { value: X_TEXT },
+      }),
+    );
     const newAlts = [ALTS[0]!, 'The shop window: red SALE posters and a mannequin in a raincoat', ALTS[2]!];
     since = h!.fake.calls.length;
     expect((await h!.submit(AUTHOR, editStep2, altValues(newAlts))).json).toEqual({ response_action: 'clear' });

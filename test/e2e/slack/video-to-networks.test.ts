@@ -98,7 +98,10 @@ async function draftVideo(bytes: Buffer): Promise<FakeMessage> {
   const dialog = await harness.openDraft(AUTHOR);
   const since = harness.fake.calls.length;
   const values = {
-    ...withFiles({ text: 'A tour of the spring collection', networks: ['youtube', 'x', 'mastodon'], publishAt: new Date(START.getTime() + 3 * HOUR) }, [file]),
+    ...withFiles(
+      { text: 'A tour of the spring collection', networks: ['youtube', 'x', 'mastodon'], publishAt: new Date(START.getTime() + 3 * HOUR) },
+      [file],
+    ),
     youtube_title: { value: 'Spring collection: the tour' },
     youtube_tags: { value: 'spring, shop tour' },
     youtube_kids: { value: 'no' },
@@ -107,7 +110,11 @@ async function draftVideo(bytes: Buffer): Promise<FakeMessage> {
   const first = await harness.submit(AUTHOR, dialog, values as never);
   expect(pushedView(first).callback_id).toBe(CALLBACK.draftVideo);
   harness.fake.answerSubmission(dialog.id, first.json as never);
-  await harness.next('views.update', (c) => c.response.ok === true && JSON.stringify(c.args.view ?? '').includes('"text":"Your video"'), since);
+  await harness.next(
+    'views.update',
+    (c) => c.response.ok === true && JSON.stringify(c.args.view ?? '').includes('"text":"Your video"'),
+    since,
+  );
   const ready = [...harness.fake.state.views.values()].find((v) => v.callback_id === CALLBACK.draftVideo)!;
   // The step counts the upload against YouTube's daily quota (10,000 units, 1,600 an upload).
   expect(shownText(ready)).toMatch(/YouTube: upload \d of the 6 its daily quota allows \(it renews at /);
@@ -128,18 +135,36 @@ describe('a video from Slack to YouTube, X and Mastodon', () => {
     await start();
     const bytes = await video20MB();
     const card = await draftVideo(bytes);
-    expect(shownText(card)).toContain('▶️ *YouTube:* “Spring collection: the tour” · public · not made for kids · People &amp; Blogs · tags: spring, shop tour · own thumbnail');
+    expect(shownText(card)).toContain(
+      '▶️ *YouTube:* “Spring collection: the tour” · public · not made for kids · People &amp; Blogs · tags: spring, shop tour · own thumbnail',
+    );
 
     await h!.clickMessage(BOB, card, ACTION.approve);
     // YouTube holds it until its time: uploaded now, private, with publishAt set to the approved time.
     await until(youtubeHeld, 'YouTube has the video, held');
     const [held] = [...yt.videos.values()];
     expect(held!.sha256).toBe(sha(bytes));
-    expect(held!.status).toMatchObject({ privacyStatus: 'private', publishAt: new Date(START.getTime() + 3 * HOUR).toISOString(), selfDeclaredMadeForKids: false });
+    expect(held!.status).toMatchObject({
+      privacyStatus: 'private',
+      publishAt: new Date(START.getTime() + 3 * HOUR).toISOString(),
+      selfDeclaredMadeForKids: false,
+    });
     expect(held!.thumbnail?.sha256).toBe(sha(THUMBNAIL));
-    expect(held!.snippet).toMatchObject({ title: 'Spring collection: the tour', description: 'A tour of the spring collection', tags: ['spring', 'shop tour'], categoryId: '22' });
-    const thread = () => h!.fake.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === card.ts).map((c) => String(c.args.text));
-    await until(() => thread().some((t) => t.includes('Uploaded to YouTube') && t.includes('private until')), 'the thread says it waits on YouTube');
+    expect(held!.snippet).toMatchObject({
+      title: 'Spring collection: the tour',
+      description: 'A tour of the spring collection',
+      tags: ['spring', 'shop tour'],
+      categoryId: '22',
+    });
+    const thread = () =>
+      h!.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === card.ts)
+        .map((c) => String(c.args.text));
+    await until(
+      () => thread().some((t) => t.includes('Uploaded to YouTube') && t.includes('private until')),
+      'the thread says it waits on YouTube',
+    );
     expect(uploads()).toEqual({ youtube: 1, x: 0, mastodon: 0 });
 
     // Its time: YouTube makes it public by itself; X and Mastodon get it, after processing.
@@ -148,7 +173,11 @@ describe('a video from Slack to YouTube, X and Mastodon', () => {
     await h!.app.settled();
     const [post] = await h!.app.greenlight.ctx.store.listPosts({});
     const after = (await h!.app.greenlight.getPost(post!.post.id))!;
-    expect(after.publications.map((p) => [p.network, p.status]).sort()).toEqual([['mastodon', 'published'], ['x', 'published'], ['youtube', 'published']]);
+    expect(after.publications.map((p) => [p.network, p.status]).sort()).toEqual([
+      ['mastodon', 'published'],
+      ['x', 'published'],
+      ['youtube', 'published'],
+    ]);
     expect(after.post.status).toBe('published');
     expect([...yt.videos.values()][0]!.status.privacyStatus).toBe('public');
     expect([...x.videos.values()][0]!.sha256).toBe(sha(bytes));

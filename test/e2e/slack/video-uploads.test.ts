@@ -43,7 +43,12 @@ async function videoBytes(fixture: VideoFixture): Promise<Buffer> {
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** Submits the first step with `files` and lets the fake carry out the answer, as Slack does. */
-async function submitWithFiles(dialog: FakeView, values: Parameters<typeof withFiles>[0], files: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
+async function submitWithFiles(
+  dialog: FakeView,
+  values: Parameters<typeof withFiles>[0],
+  files: Array<Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+) {
   const response = await h.submit(AUTHOR, dialog, { ...withFiles(values, files), ...extra } as never);
   const answer = response.json as { response_action?: string } | undefined;
   if (answer?.response_action) h.fake.answerSubmission(dialog.id, answer as never);
@@ -98,7 +103,10 @@ describe('Slack: a video through draft, approval and publishing', () => {
   it('takes a video given by link like a picked one: downloaded now, so what is approved is exactly those bytes', async () => {
     media = tempDir('greenlight-media-');
     sandbox = new SandboxPublisher();
-    h = await slackHarness({ MEDIA_DIR: media.dir, ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' }, { publishers: [sandbox] });
+    h = await slackHarness(
+      { MEDIA_DIR: media.dir, ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' },
+      { publishers: [sandbox] },
+    );
     const bytes = await videoBytes({ width: 1080, height: 1920, seconds: 9, mediaBytes: 3 * 1024 * 1024 });
     const server = http.createServer((req, res) => {
       if (req.url !== '/clips/launch.mp4') return void res.writeHead(404).end();
@@ -146,15 +154,26 @@ describe('Slack: a video through draft, approval and publishing', () => {
   it('refuses a file that is not a readable video, and a video picked with images, next to the field', async () => {
     await start();
     const since = h.fake.calls.length;
-    const fake = h.fake.userFile(AUTHOR, { name: 'holiday.mp4', mimetype: 'video/mp4', bytes: Buffer.from('not a movie at all, just text '.repeat(100)) });
+    const fake = h.fake.userFile(AUTHOR, {
+      name: 'holiday.mp4',
+      mimetype: 'video/mp4',
+      bytes: Buffer.from('not a movie at all, just text '.repeat(100)),
+    });
     await submitWithFiles(await h.openDraft(AUTHOR), { text: 'Holiday', networks: ['sandbox'] }, [fake]);
     const problem = await videoStep('Check your video', since);
     expect(shownText(problem)).toContain('not a video Greenlight can read');
 
-    const video = h.fake.userFile(AUTHOR, { name: 'a.mp4', mimetype: 'video/mp4', bytes: await videoBytes({ width: 640, height: 360, seconds: 2 }) });
+    const video = h.fake.userFile(AUTHOR, {
+      name: 'a.mp4',
+      mimetype: 'video/mp4',
+      bytes: await videoBytes({ width: 640, height: 360, seconds: 2 }),
+    });
     const image = h.fake.userFile(AUTHOR, { name: 'b.png', mimetype: 'image/png', bytes: Buffer.from('x') });
     const both = await h.submit(AUTHOR, await h.openDraft(AUTHOR), withFiles({ text: 'Both', networks: ['sandbox'] }, [video, image]));
-    expect(both.json).toEqual({ response_action: 'errors', errors: { files: 'A post takes images or one video, not both: pick one video, or images only.' } });
+    expect(both.json).toEqual({
+      response_action: 'errors',
+      errors: { files: 'A post takes images or one video, not both: pick one video, or images only.' },
+    });
     expect(h.cards()).toHaveLength(0);
   });
 

@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import { adaptiveCardOf, type FakeTeamsMessage } from '../../fakes/teams/index.js';
 import { checkAdaptiveCard } from '../../support/adaptive-cards.js';
-import { adaptiveCardAction, channelMention, composeFetchTask, composeSubmitAction, personalMessage } from '../../support/teams-activities.js';
+import {
+  adaptiveCardAction,
+  channelMention,
+  composeFetchTask,
+  composeSubmitAction,
+  personalMessage,
+} from '../../support/teams-activities.js';
 import { ALICE, ANN, APPROVALS_CHANNEL, MALLORY, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
 
 let h: TeamsHarness;
@@ -16,7 +22,8 @@ afterEach(async () => h?.close());
 type Invoke = { composeExtension?: unknown; task?: { type: string; value: unknown } };
 type CardResponse = { statusCode: number; type: string; value: unknown };
 
-const taskCard = (json: unknown) => ((json as Invoke).task?.value as { card?: { content?: unknown } } | undefined)?.card?.content as Record<string, unknown> | undefined;
+const taskCard = (json: unknown) =>
+  ((json as Invoke).task?.value as { card?: { content?: unknown } } | undefined)?.card?.content as Record<string, unknown> | undefined;
 const cardTexts = (card: unknown) => {
   const out: string[] = [];
   const walk = (node: unknown) => {
@@ -35,12 +42,16 @@ const cardTexts = (card: unknown) => {
 async function useApprovalsChannel(): Promise<void> {
   const response = await h.send(channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
   expect(response.status).toBe(200);
-  const reply = await h.fake.waitFor('replyToActivity', (c) => JSON.stringify(c.body).includes('approval cards for new drafts come to this channel'));
+  const reply = await h.fake.waitFor('replyToActivity', (c) =>
+    JSON.stringify(c.body).includes('approval cards for new drafts come to this channel'),
+  );
   expect(reply).toBeDefined();
 }
 
 async function draft(values: Record<string, unknown>, from = ANN) {
-  return h.send(composeSubmitAction(h.env, { from, data: { action: 'submit', networks: 'sandbox', date: '', time: '', mediaUrl: '', ...values } }));
+  return h.send(
+    composeSubmitAction(h.env, { from, data: { action: 'submit', networks: 'sandbox', date: '', time: '', mediaUrl: '', ...values } }),
+  );
 }
 
 async function theCard(): Promise<FakeTeamsMessage> {
@@ -71,7 +82,10 @@ describe('Teams: the approval day', () => {
     expect(await h.app.greenlight.ctx.store.countPosts({})).toBe(0);
 
     const saved = await draft({ text: 'Our spring sale starts Monday!' });
-    expect((saved.json as Invoke).task).toMatchObject({ type: 'message', value: expect.stringContaining('Post #1 is waiting for approval') });
+    expect((saved.json as Invoke).task).toMatchObject({
+      type: 'message',
+      value: expect.stringContaining('Post #1 is waiting for approval'),
+    });
     const card = await theCard();
     const content = adaptiveCardOf(card);
     expect(checkAdaptiveCard(content).errors).toEqual([]);

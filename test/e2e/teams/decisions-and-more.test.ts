@@ -9,7 +9,16 @@ import { adaptiveCardOf, type FakeTeamsMessage } from '../../fakes/teams/index.j
 import { checkAdaptiveCard } from '../../support/adaptive-cards.js';
 import { startFakeOpenAI } from '../../fakes/openai/server.js';
 import { adaptiveCardAction, channelMention, composeSubmitAction, personalMessage } from '../../support/teams-activities.js';
-import { ALICE, ANN, APPROVALS_CHANNEL, BOB, DIGEST_CHANNEL, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
+import {
+  ALICE,
+  ANN,
+  APPROVALS_CHANNEL,
+  BOB,
+  DIGEST_CHANNEL,
+  shownInTeams,
+  teamsHarness,
+  type TeamsHarness,
+} from '../../support/teams-harness.js';
 
 let h: TeamsHarness;
 afterEach(async () => h?.close());
@@ -25,7 +34,9 @@ async function setUp(options: Parameters<typeof teamsHarness>[1] = {}): Promise<
 
 async function draftAndCard(text: string, from = ANN, extra: Record<string, unknown> = {}): Promise<FakeTeamsMessage> {
   const before = h.cards().length;
-  const response = await h.send(composeSubmitAction(h.env, { from, data: { action: 'submit', text, networks: 'sandbox', date: '', time: '', mediaUrl: '', ...extra } }));
+  const response = await h.send(
+    composeSubmitAction(h.env, { from, data: { action: 'submit', text, networks: 'sandbox', date: '', time: '', mediaUrl: '', ...extra } }),
+  );
   expect((response.json as Invoke).task?.type).toBe('message');
   await h.app.settled();
   expect(h.cards()).toHaveLength(before + 1);
@@ -80,7 +91,9 @@ describe('Teams: decisions', () => {
     expect(JSON.stringify(noComment.value)).toContain('Say what should change');
     expect((await h.app.greenlight.getPost(1))!.decisions).toEqual([]);
 
-    expect((await click(ALICE, card, 'requestChanges', { ...data, changes: 'Shorter, please' })).type).toBe('application/vnd.microsoft.card.adaptive');
+    expect((await click(ALICE, card, 'requestChanges', { ...data, changes: 'Shorter, please' })).type).toBe(
+      'application/vnd.microsoft.card.adaptive',
+    );
     await h.app.settled();
     const note = h.dmJson(ANN);
     expect(note).toContain('asked for changes to post #1');
@@ -88,13 +101,20 @@ describe('Teams: decisions', () => {
     expect(note).toContain('"commandId":"editDraft"');
 
     // Edit draft opens the form with the text; the edit is revision 2, waiting again.
-    const opened = await h.send({ ...personalMessage(h.env, { from: ANN, text: '' }), type: 'invoke', name: 'task/fetch', value: { data: { commandId: 'editDraft', postId: 1, revisionId: 1 } } });
+    const opened = await h.send({
+      ...personalMessage(h.env, { from: ANN, text: '' }),
+      type: 'invoke',
+      name: 'task/fetch',
+      value: { data: { commandId: 'editDraft', postId: 1, revisionId: 1 } },
+    });
     expect(JSON.stringify(opened.json)).toContain('First try');
     const resubmitted = await h.send({
       ...personalMessage(h.env, { from: ANN, text: '' }),
       type: 'invoke',
       name: 'task/submit',
-      value: { data: { action: 'submit', postId: 1, revisionId: 1, text: 'Second try', networks: 'sandbox', date: '', time: '', mediaUrl: '' } },
+      value: {
+        data: { action: 'submit', postId: 1, revisionId: 1, text: 'Second try', networks: 'sandbox', date: '', time: '', mediaUrl: '' },
+      },
     });
     expect((resubmitted.json as Invoke).task?.type).toBe('message');
     await h.app.settled();
@@ -111,7 +131,9 @@ describe('Teams: decisions', () => {
     const view = await click(ALICE, card, 'refreshCard', { postId: 1, revisionId: 1 });
     // The confirming step is in the card: a Reject button that opens a card with the real one.
     expect(JSON.stringify(view.value)).toMatch(/"type":"Action.ShowCard","title":"Reject".*"verb":"reject"/);
-    expect((await click(BOB, card, 'reject', { postId: 1, revisionId: 1, reason: 'Not our voice' })).type).toBe('application/vnd.microsoft.card.adaptive');
+    expect((await click(BOB, card, 'reject', { postId: 1, revisionId: 1, reason: 'Not our voice' })).type).toBe(
+      'application/vnd.microsoft.card.adaptive',
+    );
     await h.app.settled();
     expect(shownInTeams(h.cards()[0])).toContain('Post #1 · Rejected');
     expect(h.dmTexts(ANN).join('\n')).toContain('Bob Approver rejected post #1: “Not our voice”');
@@ -129,7 +151,9 @@ describe('Teams: decisions', () => {
     const card = await draftAndCard('Find me');
     await click(ALICE, card, 'approve', { postId: 1, revisionId: 1 });
     await h.app.settled();
-    const mentions = h.fake.state.thread(card.conversationId, card.id).filter((m) => String(m.activity.text ?? '').startsWith('<at>Ann Author</at>'));
+    const mentions = h.fake.state
+      .thread(card.conversationId, card.id)
+      .filter((m) => String(m.activity.text ?? '').startsWith('<at>Ann Author</at>'));
     expect(mentions.length).toBeGreaterThan(0);
     expect(JSON.stringify(mentions[0]!.activity.entities)).toContain('"type":"mention"');
   });
@@ -139,16 +163,23 @@ describe('Teams: caption suggestions', () => {
   it('Suggest captions re-renders the form with suggestions; Use this puts one in the text and marks the post AI-assisted', async () => {
     const ai = await startFakeOpenAI({ apiKey: 'sk-test-greenlight-0123456789abcdef' });
     try {
-      h = await teamsHarness({ OPENAI_API_KEY: 'sk-test-greenlight-0123456789abcdef', OPENAI_BASE_URL: ai.baseUrl }, { publishers: [new SandboxPublisher()] });
+      h = await teamsHarness(
+        { OPENAI_API_KEY: 'sk-test-greenlight-0123456789abcdef', OPENAI_BASE_URL: ai.baseUrl },
+        { publishers: [new SandboxPublisher()] },
+      );
       await h.send(channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
       const form = { text: 'Spring sale Monday', networks: 'sandbox', date: '', time: '', mediaUrl: '', tone: 'playful' };
       const suggested = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...form, action: 'suggest' } }));
-      const card = ((suggested.json as Invoke).task?.value as { card: { content: unknown } }).card.content;
+      const card = ((suggested.json as Invoke).task!.value as { card: { content: unknown } }).card.content;
       expect(checkAdaptiveCard(card).errors).toEqual([]);
       const use = JSON.stringify(card).match(/"action":"use","suggestionId":"([^"]+)"/);
       expect(use).not.toBeNull();
       const used = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...form, action: 'use', suggestionId: use![1] } }));
-      const withText = ((used.json as Invoke).task?.value as { card: { content: { body: Array<{ id?: string; value?: string }>; actions: Array<{ data: Record<string, unknown> }> } } }).card.content;
+      const withText = (
+        (used.json as Invoke).task!.value as {
+          card: { content: { body: Array<{ id?: string; value?: string }>; actions: Array<{ data: Record<string, unknown> }> } };
+        }
+      ).card.content;
       const text = withText.body.find((b) => b.id === 'text')!.value!;
       expect(text).not.toBe('Spring sale Monday');
       expect(withText.actions.every((a) => a.data.aiAssisted === true)).toBe(true);
@@ -191,7 +222,9 @@ describe('Teams: digest, time zones, local mode', () => {
   it('local mode (no MICROSOFT_APP_ID) works without tokens, and says so at start-up', async () => {
     h = await teamsHarness({}, { publishers: [new SandboxPublisher()], local: true });
     expect(h.logs.some((l) => l.includes('teams') && l.includes('local mode'))).toBe(true);
-    const response = await h.send(channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }));
+    const response = await h.send(
+      channelMention(h.env, { from: ALICE, channel: APPROVALS_CHANNEL, text: 'use this channel for approvals' }),
+    );
     expect(response.status).toBe(200);
     const card = await draftAndCard('Playground post');
     expect(shownInTeams(card)).toContain('Post #1 · Waiting for approval');

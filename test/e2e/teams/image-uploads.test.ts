@@ -8,7 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import { jpeg } from '../../support/image-fixtures.js';
 import { ScriptedPublisher } from '../../support/scripted-publisher.js';
-import { adaptiveCardAction, channelMention, composeFetchTask, composeSubmitAction, personalMessage, type TeamsActivity } from '../../support/teams-activities.js';
+import {
+  adaptiveCardAction,
+  channelMention,
+  composeFetchTask,
+  composeSubmitAction,
+  personalMessage,
+  type TeamsActivity,
+} from '../../support/teams-activities.js';
 import { ALICE, ANN, APPROVALS_CHANNEL, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
 
 let h: TeamsHarness;
@@ -16,7 +23,8 @@ afterEach(async () => h?.close());
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 type Invoke = { task?: { type: string; value: unknown } };
-const formOf = (response: { json?: unknown }) => JSON.stringify(((response.json as Invoke).task?.value as { card?: { content?: unknown } })?.card?.content ?? {});
+const formOf = (response: { json?: unknown }) =>
+  JSON.stringify(((response.json as Invoke).task?.value as { card?: { content?: unknown } })?.card?.content ?? {});
 
 async function setUp() {
   const sandbox = new SandboxPublisher();
@@ -30,7 +38,10 @@ async function setUp() {
 /** A 1:1 message with images pasted into it, as Teams sends it. */
 function withImages(images: Buffer[], text = ''): TeamsActivity {
   const message = personalMessage(h.env, { from: ANN, text });
-  return { ...message, attachments: [...images.map((bytes) => h.fake.pastedImage(bytes, 'image/jpeg')), ...((message.attachments as unknown[]) ?? [])] } as TeamsActivity;
+  return {
+    ...message,
+    attachments: [...images.map((bytes) => h.fake.pastedImage(bytes, 'image/jpeg')), ...((message.attachments as unknown[]) ?? [])],
+  } as TeamsActivity;
 }
 
 describe('Teams: pasted images', () => {
@@ -104,7 +115,14 @@ describe('Teams: pasted images', () => {
     const files = [jpeg(1080, 1080), jpeg(1200, 800)];
     const message = personalMessage(h.env, { from: ANN, text: '' });
     const notAPicture = Buffer.from('%PDF-1.7 not a picture');
-    await h.send({ ...message, attachments: [h.fake.attachedFile(files[0]!, 'beach.jpg'), h.fake.attachedFile(notAPicture, 'plan.pdf'), h.fake.attachedFile(files[1]!, 'shop.JPG')] } as TeamsActivity);
+    await h.send({
+      ...message,
+      attachments: [
+        h.fake.attachedFile(files[0]!, 'beach.jpg'),
+        h.fake.attachedFile(notAPicture, 'plan.pdf'),
+        h.fake.attachedFile(files[1]!, 'shop.JPG'),
+      ],
+    } as TeamsActivity);
     await h.app.settled();
     const downloads = h.fake.callsTo('downloadFile');
     expect(downloads.map((c) => c.status)).toEqual([200, 200]);
@@ -119,19 +137,46 @@ describe('Teams: pasted images', () => {
     await h.send(
       composeSubmitAction(h.env, {
         from: ANN,
-        data: { action: 'submit', text: 'From my laptop', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: files.map(sha).join(','), alt_0: 'Beach', alt_1: 'Shop', keep_0: 'true', keep_1: 'true' },
+        data: {
+          action: 'submit',
+          text: 'From my laptop',
+          networks: 'sandbox',
+          date: '',
+          time: '',
+          mediaUrl: '',
+          images: files.map(sha).join(','),
+          alt_0: 'Beach',
+          alt_1: 'Shop',
+          keep_0: 'true',
+          keep_1: 'true',
+        },
       }),
     );
     await h.app.settled();
-    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: h.cards().at(-1)!, verb: 'approve', data: { postId: 1, revisionId: (await h.app.greenlight.getPost(1))!.revision.id } }));
+    await h.send(
+      adaptiveCardAction(h.env, {
+        from: ALICE,
+        on: h.cards().at(-1)!,
+        verb: 'approve',
+        data: { postId: 1, revisionId: (await h.app.greenlight.getPost(1))!.revision.id },
+      }),
+    );
     await h.app.settled();
-    expect(sandbox.posted.map((p) => p.images)).toEqual([[{ sha256: sha(files[0]!), alt: 'Beach' }, { sha256: sha(files[1]!), alt: 'Shop' }]]);
+    expect(sandbox.posted.map((p) => p.images)).toEqual([
+      [
+        { sha256: sha(files[0]!), alt: 'Beach' },
+        { sha256: sha(files[1]!), alt: 'Shop' },
+      ],
+    ]);
   });
 
   it('an attached file whose link has expired is named with the reason, and nothing is kept', async () => {
     await setUp();
     const attached = h.fake.attachedFile(jpeg(1080, 1080), 'late.jpg');
-    const expired = { ...attached, content: { ...attached.content, downloadUrl: attached.content.downloadUrl.replace(/tempauth=[^&]+/, 'tempauth=expired') } };
+    const expired = {
+      ...attached,
+      content: { ...attached.content, downloadUrl: attached.content.downloadUrl.replace(/tempauth=[^&]+/, 'tempauth=expired') },
+    };
     await h.send({ ...personalMessage(h.env, { from: ANN, text: '' }), attachments: [expired] } as TeamsActivity);
     await h.app.settled();
     expect(h.fake.callsTo('downloadFile').map((c) => c.status)).toEqual([401]);
@@ -143,7 +188,17 @@ describe('Teams: pasted images', () => {
     const { sandbox } = await setUp();
     const files = [jpeg(1080, 1080), jpeg(1080, 1080, { progressive: true })];
     await h.send(withImages(files));
-    const data = { action: 'submit', text: 'One picture', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: files.map(sha).join(','), keep_0: 'false', keep_1: 'true' };
+    const data = {
+      action: 'submit',
+      text: 'One picture',
+      networks: 'sandbox',
+      date: '',
+      time: '',
+      mediaUrl: '',
+      images: files.map(sha).join(','),
+      keep_0: 'false',
+      keep_1: 'true',
+    };
     const tooLong = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...data, alt_1: 'x'.repeat(1001) } }));
     const form = formOf(tooLong);
     expect(form).toMatch(/1,000 characters/);
@@ -164,16 +219,38 @@ describe('Teams: pasted images', () => {
     const files = [jpeg(1080, 1080), jpeg(1080, 1350)];
     await h.send(withImages(files));
     const images = files.map(sha).join(',');
-    const base = { action: 'submit', text: 'Two pictures', networks: 'sandbox', date: '', time: '', mediaUrl: '', images, keep_0: 'true', keep_1: 'true' };
+    const base = {
+      action: 'submit',
+      text: 'Two pictures',
+      networks: 'sandbox',
+      date: '',
+      time: '',
+      mediaUrl: '',
+      images,
+      keep_0: 'true',
+      keep_1: 'true',
+    };
     await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...base, alt_0: 'First', alt_1: 'Second' } }));
     await h.app.settled();
     const card = h.cards().at(-1)!;
     const first = (await h.app.greenlight.getPost(1))!;
-    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'requestChanges', data: { postId: 1, revisionId: first.revision.id, changes: 'Better alt text, please' } }));
+    await h.send(
+      adaptiveCardAction(h.env, {
+        from: ALICE,
+        on: card,
+        verb: 'requestChanges',
+        data: { postId: 1, revisionId: first.revision.id, changes: 'Better alt text, please' },
+      }),
+    );
     await h.app.settled();
 
     // Edit draft: the form lists the post's images with their alt text.
-    const opened = await h.send({ ...personalMessage(h.env, { from: ANN, text: '' }), type: 'invoke', name: 'task/fetch', value: { data: { commandId: 'editDraft', postId: 1, revisionId: first.revision.id } } } as TeamsActivity);
+    const opened = await h.send({
+      ...personalMessage(h.env, { from: ANN, text: '' }),
+      type: 'invoke',
+      name: 'task/fetch',
+      value: { data: { commandId: 'editDraft', postId: 1, revisionId: first.revision.id } },
+    } as TeamsActivity);
     const form = formOf(opened);
     expect(form).toContain('"value":"Second"');
     expect(form).toContain(images);
@@ -198,14 +275,31 @@ describe('Teams: pasted images', () => {
     await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: first.revision.id } }));
     await h.app.settled();
     expect(sandbox.posted).toHaveLength(0);
-    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: edited.revision.id } }));
+    await h.send(
+      adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: edited.revision.id } }),
+    );
     await h.app.settled();
-    expect(sandbox.posted.map((p) => p.images)).toEqual([[{ sha256: sha(files[0]!), alt: 'First' }, { sha256: sha(files[1]!), alt: 'A tall photo of tulips' }]]);
+    expect(sandbox.posted.map((p) => p.images)).toEqual([
+      [
+        { sha256: sha(files[0]!), alt: 'First' },
+        { sha256: sha(files[1]!), alt: 'A tall photo of tulips' },
+      ],
+    ]);
   });
 
   it('a form naming an image Greenlight does not hold for this person publishes no image', async () => {
     await setUp();
-    const data = { action: 'submit', text: 'Sneaky', networks: 'sandbox', date: '', time: '', mediaUrl: '', images: 'a'.repeat(64), keep_0: 'true', alt_0: 'x' };
+    const data = {
+      action: 'submit',
+      text: 'Sneaky',
+      networks: 'sandbox',
+      date: '',
+      time: '',
+      mediaUrl: '',
+      images: 'a'.repeat(64),
+      keep_0: 'true',
+      alt_0: 'x',
+    };
     await h.send(composeSubmitAction(h.env, { from: ANN, data }));
     expect((await h.app.greenlight.getPost(1))!.revision.images).toEqual([]);
   });
@@ -213,7 +307,10 @@ describe('Teams: pasted images', () => {
   it('an image elsewhere than the Bot Framework is not fetched, and the author hears why', async () => {
     await setUp();
     const message = personalMessage(h.env, { from: ANN, text: '' });
-    await h.send({ ...message, attachments: [{ contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data' }] } as TeamsActivity);
+    await h.send({
+      ...message,
+      attachments: [{ contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data' }],
+    } as TeamsActivity);
     await h.app.settled();
     expect(h.fake.callsTo('getAttachment')).toHaveLength(0);
     expect(h.dmTexts(ANN).join('\n')).toMatch(/not taken: Greenlight takes images pasted into your message or attached to it/);

@@ -8,7 +8,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { adaptiveCardOf } from '../../fakes/teams/index.js';
 import { ALTS, BYTES, MAIN_TEXT, SHAS, SIZES, X_TEXT, sha, startImageNetworks, type ImageNetworks } from '../../support/image-networks.js';
-import { adaptiveCardAction, channelMention, composeFetchTask, composeSubmitAction, personalMessage, type TeamsActivity } from '../../support/teams-activities.js';
+import {
+  adaptiveCardAction,
+  channelMention,
+  composeFetchTask,
+  composeSubmitAction,
+  personalMessage,
+  type TeamsActivity,
+} from '../../support/teams-activities.js';
 import { ALICE, ANN, APPROVALS_CHANNEL, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
 
 let h: TeamsHarness | undefined;
@@ -59,7 +66,12 @@ describe('Teams pasted images, published by the X, Instagram and Mastodon publis
           time: '',
           mediaUrl: '',
           images: SHAS.join(','),
-          ...Object.fromEntries(ALTS.flatMap((alt, i) => [[`alt_${i}`, alt], [`keep_${i}`, 'true']])),
+          ...Object.fromEntries(
+            ALTS.flatMap((alt, i) => [
+              [`alt_${i}`, alt],
+              [`keep_${i}`, 'true'],
+            ]),
+          ),
           variant_x: X_TEXT,
         },
       }),

@@ -16,7 +16,16 @@ import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import type { RecordedCall } from '../../fakes/teams/index.js';
 import { jpeg } from '../../support/image-fixtures.js';
 import { RecordingPublisher } from '../../support/rules-publisher.js';
-import { adaptiveCardAction, channelMention, composeFetchTask, composeSubmitAction, personalMessage, taskInvoke, type PostedResponse, type TeamsActivity } from '../../support/teams-activities.js';
+import {
+  adaptiveCardAction,
+  channelMention,
+  composeFetchTask,
+  composeSubmitAction,
+  personalMessage,
+  taskInvoke,
+  type PostedResponse,
+  type TeamsActivity,
+} from '../../support/teams-activities.js';
 import { ALICE, ANN, APPROVALS_CHANNEL, shownInTeams, teamsHarness, type TeamsHarness } from '../../support/teams-harness.js';
 import { tempDir } from '../../support/temp-db.js';
 import { writeVideoFixture, type VideoFixture } from '../../support/video-fixtures.js';
@@ -72,17 +81,19 @@ async function videoBytes(fixture: VideoFixture): Promise<Buffer> {
 }
 
 /** A 1:1 message to Greenlight with these attachments, as Teams sends it. */
-const withAttachments = (h: TeamsHarness, attachments: unknown[]): TeamsActivity => ({ ...personalMessage(h.env, { from: ANN, text: '' }), attachments }) as TeamsActivity;
+const withAttachments = (h: TeamsHarness, attachments: unknown[]): TeamsActivity =>
+  ({ ...personalMessage(h.env, { from: ANN, text: '' }), attachments }) as TeamsActivity;
 
 /** Greenlight's next message in the chat that says `words` (a reply after the turn comes in a proactive turn of its own). */
-const reply = (h: TeamsHarness, words: string): Promise<RecordedCall> => h.fake.waitFor('replyToActivity', (c) => JSON.stringify(c.body).includes(words), 20_000);
+const reply = (h: TeamsHarness, words: string): Promise<RecordedCall> =>
+  h.fake.waitFor('replyToActivity', (c) => JSON.stringify(c.body).includes(words), 20_000);
 
 type Invoke = { task?: { type: string; value: unknown } };
 type Card = { body: Array<Record<string, unknown>>; actions?: Array<Record<string, unknown>> };
-const formCard = (response: PostedResponse): Card => ((response.json as Invoke).task?.value as { card: { content: Card } }).card.content;
+const formCard = (response: PostedResponse): Card => ((response.json as Invoke).task!.value as { card: { content: Card } }).card.content;
 const taskType = (response: PostedResponse) => (response.json as Invoke).task?.type;
 /** What follows the input `id` on the form: its error, if it has one. */
-const after = (form: Card, id: string) => form.body[form.body.findIndex((e) => e.id === id) + 1]?.text;
+const textAfter = (form: Card, id: string) => form.body[form.body.findIndex((e) => e.id === id) + 1]?.text;
 
 describe('Teams: a video through draft, approval and publishing', () => {
   it('is received after the turn, drafted with YouTube’s fields (errors next to them), shown on the card, and published exactly as sent, once', async () => {
@@ -99,7 +110,9 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(h.dmTexts(ANN).join('\n')).toContain('Receiving your video tour.mp4… I will say here when it has arrived.');
     expect(h.dmTexts(ANN).join('\n')).not.toContain('Got your video');
     // A form opened meanwhile says it is on its way.
-    expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).toContain('Your video tour.mp4 is still arriving');
+    expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).toContain(
+      'Your video tour.mp4 is still arriving',
+    );
     release();
 
     const arrivedCall = await reply(h, 'Got your video');
@@ -117,21 +130,37 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(shown).toContain('🎬 tour.mp4 · MP4 · 40 s · 1280×720 · 4.1 MB');
     expect(shown).toContain('YouTube: upload 1 of the 6 its daily quota allows');
     expect(shown).not.toContain('"id":"alt_0"');
-    for (const id of ['keep_video', 'youtube_title', 'youtube_tags', 'youtube_category', 'youtube_privacy', 'youtube_kids']) expect(shown).toContain(`"id":"${id}"`);
+    for (const id of ['keep_video', 'youtube_title', 'youtube_tags', 'youtube_category', 'youtube_privacy', 'youtube_kids'])
+      expect(shown).toContain(`"id":"${id}"`);
     const submitData = form.actions!.find((a) => a.title === 'Submit for approval')!.data as Record<string, unknown>;
     expect(submitData.video).toBe(sha(bytes));
 
-    const answers = { ...submitData, text: 'A tour of our new shop, in forty seconds.', networks: 'sandbox,youtube', date: '', time: '', mediaUrl: '', keep_video: 'true', youtube_title: '', youtube_tags: 'shop, tour', youtube_category: '19', youtube_privacy: 'public', youtube_kids: '' };
+    const answers = {
+      ...submitData,
+      text: 'A tour of our new shop, in forty seconds.',
+      networks: 'sandbox,youtube',
+      date: '',
+      time: '',
+      mediaUrl: '',
+      keep_video: 'true',
+      youtube_title: '',
+      youtube_tags: 'shop, tour',
+      youtube_category: '19',
+      youtube_privacy: 'public',
+      youtube_kids: '',
+    };
     const refused = await h.send(composeSubmitAction(h.env, { from: ANN, data: answers }));
     expect(taskType(refused)).toBe('continue');
     const again = formCard(refused);
-    expect(after(again, 'youtube_title')).toBe('YouTube needs a title.');
-    expect(after(again, 'youtube_kids')).toBe('Say whether the video is made for kids: YouTube requires an answer for every video.');
+    expect(textAfter(again, 'youtube_title')).toBe('YouTube needs a title.');
+    expect(textAfter(again, 'youtube_kids')).toBe('Say whether the video is made for kids: YouTube requires an answer for every video.');
     expect(again.body.find((e) => e.id === 'youtube_tags')).toMatchObject({ value: 'shop, tour' });
     expect(JSON.stringify(again)).toContain('🎬 tour.mp4');
     expect(await h.app.greenlight.getPost(1)).toBeUndefined();
 
-    const saved = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_title: 'A tour of our new shop', youtube_kids: 'no' } }));
+    const saved = await h.send(
+      composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_title: 'A tour of our new shop', youtube_kids: 'no' } }),
+    );
     expect(taskType(saved)).toBe('message');
     await h.app.settled();
     const card = h.cards().at(-1)!;
@@ -142,14 +171,31 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).not.toContain('tour.mp4');
 
     const post = (await h.app.greenlight.getPost(1))!;
-    expect(post.revision.video).toMatchObject({ sha256: sha(bytes), name: 'tour.mp4', bytes: bytes.length, container: 'mp4', durationSeconds: 40 });
+    expect(post.revision.video).toMatchObject({
+      sha256: sha(bytes),
+      name: 'tour.mp4',
+      bytes: bytes.length,
+      container: 'mp4',
+      durationSeconds: 40,
+    });
     await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: post.revision.id } }));
     await h.app.settled();
     expect(sandbox.posted).toHaveLength(1);
     expect(sandbox.posted[0]!.video).toEqual({ sha256: sha(bytes), name: 'tour.mp4', bytes: bytes.length });
     expect(sandbox.posted[0]!.images).toEqual([]);
     expect(youtube.uploaded).toEqual([
-      { sha256: sha(bytes), bytes: bytes.length, youtube: { title: 'A tour of our new shop', tags: ['shop', 'tour'], categoryId: '19', privacy: 'public', madeForKids: false, thumbnail: null } },
+      {
+        sha256: sha(bytes),
+        bytes: bytes.length,
+        youtube: {
+          title: 'A tour of our new shop',
+          tags: ['shop', 'tour'],
+          categoryId: '19',
+          privacy: 'public',
+          madeForKids: false,
+          thumbnail: null,
+        },
+      },
     ]);
     expect(youtube.published).toHaveLength(1);
   });
@@ -158,7 +204,8 @@ describe('Teams: a video through draft, approval and publishing', () => {
     const { h, youtube } = await start({ ALLOW_HTTP_MEDIA: 'true', ALLOW_PRIVATE_MEDIA_HOSTS: 'true' });
     const cover = jpeg(1280, 720);
     const server = http.createServer((req, res) => {
-      if (req.url === '/cover.jpg') return void res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': cover.length }).end(cover);
+      if (req.url === '/cover.jpg')
+        return void res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': cover.length }).end(cover);
       if (req.url === '/small.jpg') return void res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg(320, 180));
       res.writeHead(404).end();
     });
@@ -171,13 +218,32 @@ describe('Teams: a video through draft, approval and publishing', () => {
       const form = formCard(await h.send(composeFetchTask(h.env, { from: ANN })));
       expect(JSON.stringify(form)).toContain('"id":"youtube_thumbnail"');
       const submitData = form.actions!.find((a) => a.title === 'Submit for approval')!.data as Record<string, unknown>;
-      const answers = { ...submitData, text: 'Teaser', networks: 'youtube', date: '', time: '', mediaUrl: '', keep_video: 'true', youtube_title: 'Teaser', youtube_tags: '', youtube_category: '22', youtube_privacy: 'public', youtube_kids: 'no' };
+      const answers = {
+        ...submitData,
+        text: 'Teaser',
+        networks: 'youtube',
+        date: '',
+        time: '',
+        mediaUrl: '',
+        keep_video: 'true',
+        youtube_title: 'Teaser',
+        youtube_tags: '',
+        youtube_category: '22',
+        youtube_privacy: 'public',
+        youtube_kids: 'no',
+      };
 
-      const small = formCard(await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/small.jpg` } })));
+      const small = formCard(
+        await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/small.jpg` } })),
+      );
       // Adaptive Card text escapes markdown's brackets.
-      expect(String(after(small, 'youtube_thumbnail')).replace(/\\/g, '')).toBe('A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is 320×180.');
-      const missing = formCard(await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/gone.jpg` } })));
-      expect(after(missing, 'youtube_thumbnail')).toBe('The image link answered HTTP 404.');
+      expect(String(textAfter(small, 'youtube_thumbnail')).replace(/\\/g, '')).toBe(
+        'A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is 320×180.',
+      );
+      const missing = formCard(
+        await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/gone.jpg` } })),
+      );
+      expect(textAfter(missing, 'youtube_thumbnail')).toBe('The image link answered HTTP 404.');
       expect(await h.app.greenlight.getPost(1)).toBeUndefined();
 
       const saved = await h.send(composeSubmitAction(h.env, { from: ANN, data: { ...answers, youtube_thumbnail: `${base}/cover.jpg` } }));
@@ -187,7 +253,9 @@ describe('Teams: a video through draft, approval and publishing', () => {
       expect(shownInTeams(card)).toContain('own thumbnail');
       const post = (await h.app.greenlight.getPost(1))!;
       expect(post.revision.youtube?.thumbnail).toMatchObject({ sha256: sha(cover), width: 1280, height: 720 });
-      await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: post.revision.id } }));
+      await h.send(
+        adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'approve', data: { postId: 1, revisionId: post.revision.id } }),
+      );
       await h.app.settled();
       expect(youtube.uploaded[0]!.youtube?.thumbnail?.sha256).toBe(sha(cover));
     } finally {
@@ -197,7 +265,9 @@ describe('Teams: a video through draft, approval and publishing', () => {
 
   it('a video replaces waiting images and images replace a waiting video, each reply saying so; a file that is no video is named with why', async () => {
     const { h } = await start();
-    await h.send(withAttachments(h, [h.fake.pastedImage(jpeg(1080, 1080), 'image/jpeg'), h.fake.pastedImage(jpeg(1080, 1350), 'image/jpeg')]));
+    await h.send(
+      withAttachments(h, [h.fake.pastedImage(jpeg(1080, 1080), 'image/jpeg'), h.fake.pastedImage(jpeg(1080, 1350), 'image/jpeg')]),
+    );
     expect(h.dmTexts(ANN).join('\n')).toContain('Got 2 images');
 
     await h.send(withAttachments(h, [h.fake.attachedFile(Buffer.from('not a movie at all, just text '.repeat(100)), 'holiday.mp4')]));
@@ -236,7 +306,9 @@ describe('Teams: a video through draft, approval and publishing', () => {
     const attached = h.fake.attachedFile(big, 'elsewhere.mp4');
     const crafted = { ...attached, content: { ...attached.content, downloadUrl: 'http://169.254.169.254/latest/elsewhere.mp4' } };
     await h.send(withAttachments(h, [crafted]));
-    expect(h.dmTexts(ANN).join('\n')).toContain('elsewhere.mp4 was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.');
+    expect(h.dmTexts(ANN).join('\n')).toContain(
+      'elsewhere.mp4 was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.',
+    );
     expect(h.fake.callsTo('downloadFile')).toHaveLength(1);
     expect(JSON.stringify(formCard(await h.send(composeFetchTask(h.env, { from: ANN }))))).not.toContain('🎬');
   });
@@ -278,7 +350,15 @@ describe('Teams: a video through draft, approval and publishing', () => {
     await h.send(withAttachments(h, [h.fake.attachedFile(a, 'a.mp4')]));
     await reply(h, 'Got your video a.mp4');
     const form = formCard(await h.send(composeFetchTask(h.env, { from: ANN })));
-    const data: Record<string, unknown> = { ...(form.actions!.find((x) => x.title === 'Submit for approval')!.data as Record<string, unknown>), text: 'Take A', networks: 'sandbox', date: '', time: '', mediaUrl: '', keep_video: 'true' };
+    const data: Record<string, unknown> = {
+      ...(form.actions!.find((x) => x.title === 'Submit for approval')!.data as Record<string, unknown>),
+      text: 'Take A',
+      networks: 'sandbox',
+      date: '',
+      time: '',
+      mediaUrl: '',
+      keep_video: 'true',
+    };
     expect(data.video).toBe(sha(a));
 
     const b = await videoBytes({ width: 1280, height: 720, seconds: 4 });
@@ -297,13 +377,36 @@ describe('Teams: a video through draft, approval and publishing', () => {
     const first = await videoBytes({ width: 1280, height: 720, seconds: 10 });
     await h.send(withAttachments(h, [h.fake.attachedFile(first, 'first.mp4')]));
     await reply(h, 'Got your video first.mp4');
-    const youtube = { youtube_title: 'First cut', youtube_tags: '', youtube_category: '22', youtube_privacy: 'unlisted', youtube_kids: 'yes' };
-    const data = { action: 'submit', text: 'Our first cut', networks: 'sandbox,youtube', date: '', time: '', mediaUrl: '', video: sha(first), keep_video: 'true', ...youtube };
+    const youtube = {
+      youtube_title: 'First cut',
+      youtube_tags: '',
+      youtube_category: '22',
+      youtube_privacy: 'unlisted',
+      youtube_kids: 'yes',
+    };
+    const data = {
+      action: 'submit',
+      text: 'Our first cut',
+      networks: 'sandbox,youtube',
+      date: '',
+      time: '',
+      mediaUrl: '',
+      video: sha(first),
+      keep_video: 'true',
+      ...youtube,
+    };
     expect(taskType(await h.send(composeSubmitAction(h.env, { from: ANN, data })))).toBe('message');
     await h.app.settled();
     const card = h.cards().at(-1)!;
     const v1 = (await h.app.greenlight.getPost(1))!;
-    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: card, verb: 'requestChanges', data: { postId: 1, revisionId: v1.revision.id, changes: 'A better text, please' } }));
+    await h.send(
+      adaptiveCardAction(h.env, {
+        from: ALICE,
+        on: card,
+        verb: 'requestChanges',
+        data: { postId: 1, revisionId: v1.revision.id, changes: 'A better text, please' },
+      }),
+    );
     await h.app.settled();
 
     const edit = { commandId: 'editDraft', postId: 1, revisionId: v1.revision.id };
@@ -312,7 +415,13 @@ describe('Teams: a video through draft, approval and publishing', () => {
     expect(opened.body.find((e) => e.id === 'youtube_title')).toMatchObject({ value: 'First cut' });
     expect(opened.body.find((e) => e.id === 'youtube_kids')).toMatchObject({ value: 'yes' });
     const resubmit = opened.actions!.find((a) => a.title === 'Resubmit for approval')!.data as Record<string, unknown>;
-    expect(taskType(await h.send(taskInvoke(h.env, { from: ANN, name: 'task/submit', data: { ...data, ...resubmit, text: 'Our first cut, better told' } })))).toBe('message');
+    expect(
+      taskType(
+        await h.send(
+          taskInvoke(h.env, { from: ANN, name: 'task/submit', data: { ...data, ...resubmit, text: 'Our first cut, better told' } }),
+        ),
+      ),
+    ).toBe('message');
     const v2 = (await h.app.greenlight.getPost(1))!;
     expect(v2.revision.number).toBe(2);
     expect(v2.revision.video?.sha256).toBe(sha(first));
@@ -320,12 +429,21 @@ describe('Teams: a video through draft, approval and publishing', () => {
 
     // A new video sent in the chat takes the post's video's place on the edit form.
     await h.app.settled();
-    await h.send(adaptiveCardAction(h.env, { from: ALICE, on: h.cards().at(-1)!, verb: 'requestChanges', data: { postId: 1, revisionId: v2.revision.id, changes: 'Another take' } }));
+    await h.send(
+      adaptiveCardAction(h.env, {
+        from: ALICE,
+        on: h.cards().at(-1)!,
+        verb: 'requestChanges',
+        data: { postId: 1, revisionId: v2.revision.id, changes: 'Another take' },
+      }),
+    );
     await h.app.settled();
     const second = await videoBytes({ width: 1280, height: 720, seconds: 12 });
     await h.send(withAttachments(h, [h.fake.attachedFile(second, 'second.mp4')]));
     await reply(h, 'Got your video second.mp4');
-    const replaced = formCard(await h.send(taskInvoke(h.env, { from: ANN, name: 'task/fetch', data: { ...edit, revisionId: v2.revision.id } })));
+    const replaced = formCard(
+      await h.send(taskInvoke(h.env, { from: ANN, name: 'task/fetch', data: { ...edit, revisionId: v2.revision.id } })),
+    );
     expect(JSON.stringify(replaced)).toContain('🎬 second.mp4');
     expect(JSON.stringify(replaced)).not.toContain('first.mp4');
     const data3 = { ...data, ...(replaced.actions!.find((a) => a.title === 'Resubmit for approval')!.data as Record<string, unknown>) };

@@ -260,7 +260,12 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
     if (no) return no;
     const mimeType = String(req.headers['content-type'] ?? '');
     if (!mimeType) return xrpcError(400, 'InvalidRequest', 'Missing content-type');
-    if (req.raw.length > blobLimit) return xrpcError(400, 'BlobTooLarge', `This file is too large. It is ${req.raw.length} bytes but the maximum size is ${blobLimit} bytes.`);
+    if (req.raw.length > blobLimit)
+      return xrpcError(
+        400,
+        'BlobTooLarge',
+        `This file is too large. It is ${req.raw.length} bytes but the maximum size is ${blobLimit} bytes.`,
+      );
     const cid = cidFor(req.raw, 0x55);
     blobs.set(cid, { cid, mimeType, size: req.raw.length, bytes: req.raw });
     return { json: { blob: { $type: 'blob', ref: { $link: cid }, mimeType, size: req.raw.length } } };
@@ -307,10 +312,19 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
       if (video?.$type !== 'blob' || typeof cid !== 'string') return invalidPost('Record/embed/video should be a blob ref');
       const blob = blobs.get(cid);
       if (!blob) return xrpcError(400, 'InvalidRequest', `Could not find blob: ${cid}`);
-      if (blob.mimeType !== 'video/mp4') return xrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match video/mp4.`);
-      if (blob.size > VIDEO_MAX_SIZE) return xrpcError(400, 'BlobTooLarge', `This file is too large. It is ${blob.size} bytes but the maximum size is ${VIDEO_MAX_SIZE} bytes.`);
+      if (blob.mimeType !== 'video/mp4')
+        return xrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match video/mp4.`);
+      if (blob.size > VIDEO_MAX_SIZE)
+        return xrpcError(
+          400,
+          'BlobTooLarge',
+          `This file is too large. It is ${blob.size} bytes but the maximum size is ${VIDEO_MAX_SIZE} bytes.`,
+        );
       const ratio = embed.aspectRatio as { width?: unknown; height?: unknown } | undefined;
-      if (ratio !== undefined && (!Number.isInteger(ratio.width) || !Number.isInteger(ratio.height) || (ratio.width as number) < 1 || (ratio.height as number) < 1)) {
+      if (
+        ratio !== undefined &&
+        (!Number.isInteger(ratio.width) || !Number.isInteger(ratio.height) || (ratio.width as number) < 1 || (ratio.height as number) < 1)
+      ) {
         return invalidPost('Record/embed/aspectRatio must have positive integer width and height');
       }
       if (embed.alt !== undefined && (typeof embed.alt !== 'string' || [...segmenter.segment(embed.alt)].length > 1000)) {
@@ -329,12 +343,20 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
         const blob = blobs.get(cid);
         if (!blob) return xrpcError(400, 'InvalidRequest', `Could not find blob: ${cid}`);
         // The lexicon's `accept: ["image/*"]`, checked against the blob as uploaded.
-        if (!blob.mimeType.startsWith('image/')) return xrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match image/*.`);
+        if (!blob.mimeType.startsWith('image/'))
+          return xrpcError(400, 'InvalidMimeType', `Wrong type of file. It is ${blob.mimeType} but it must match image/*.`);
         if (blob.size > IMAGE_MAX_SIZE) {
-          return xrpcError(400, 'BlobTooLarge', `This file is too large. It is ${blob.size} bytes but the maximum size is ${IMAGE_MAX_SIZE} bytes.`);
+          return xrpcError(
+            400,
+            'BlobTooLarge',
+            `This file is too large. It is ${blob.size} bytes but the maximum size is ${IMAGE_MAX_SIZE} bytes.`,
+          );
         }
         const ratio = item.aspectRatio as { width?: unknown; height?: unknown } | undefined;
-        if (ratio !== undefined && (!Number.isInteger(ratio.width) || !Number.isInteger(ratio.height) || (ratio.width as number) < 1 || (ratio.height as number) < 1)) {
+        if (
+          ratio !== undefined &&
+          (!Number.isInteger(ratio.width) || !Number.isInteger(ratio.height) || (ratio.width as number) < 1 || (ratio.height as number) < 1)
+        ) {
           return invalidPost(`Record/embed/images/${i}/aspectRatio must have positive integer width and height`);
         }
       }
@@ -345,13 +367,18 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
   route('POST', 'com.atproto.repo.createRecord', async (req) => {
     const no = denied(req);
     if (no) return no;
-    const body = req.json as { repo?: unknown; collection?: unknown; rkey?: unknown; record?: Record<string, unknown>; validate?: unknown } | undefined;
+    const body = req.json as
+      | { repo?: unknown; collection?: unknown; rkey?: unknown; record?: Record<string, unknown>; validate?: unknown }
+      | undefined;
     if (!body || typeof body.repo !== 'string' || typeof body.collection !== 'string' || !body.record) {
       return xrpcError(400, 'InvalidRequest', 'Input must have the properties "repo", "collection" and "record"');
     }
-    if (body.repo !== did && body.repo.toLowerCase() !== handle) return xrpcError(400, 'InvalidRequest', `Could not find repo: ${body.repo}`);
-    if (body.collection !== 'app.bsky.feed.post') return xrpcError(400, 'InvalidRequest', `This fake only stores app.bsky.feed.post records`);
-    if (body.record.$type !== body.collection) return invalidPost(`Invalid $type: expected ${body.collection}, got ${String(body.record.$type)}`);
+    if (body.repo !== did && body.repo.toLowerCase() !== handle)
+      return xrpcError(400, 'InvalidRequest', `Could not find repo: ${body.repo}`);
+    if (body.collection !== 'app.bsky.feed.post')
+      return xrpcError(400, 'InvalidRequest', `This fake only stores app.bsky.feed.post records`);
+    if (body.record.$type !== body.collection)
+      return invalidPost(`Invalid $type: expected ${body.collection}, got ${String(body.record.$type)}`);
     if (body.rkey !== undefined) {
       // The PDS checks record-key syntax; the lexicon (key: "tid") and the app view want a TID.
       if (typeof body.rkey !== 'string' || !RECORD_KEY.test(body.rkey) || !TID.test(body.rkey)) {
@@ -366,8 +393,21 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
     // answers as an unexplained 500.
     if (posts.has(uri)) return xrpcError(500, 'InternalServerError', 'Internal Server Error');
     const cid = cidFor(Buffer.from(JSON.stringify(body.record)), 0x71);
-    posts.set(uri, { uri, cid, rkey, record: body.record, indexedAt: now().toISOString(), likeCount: 0, repostCount: 0, replyCount: 0, quoteCount: 0, bookmarkCount: 0 });
-    const answer: FakeResponse = { json: { uri, cid, commit: { cid: cidFor(Buffer.from(uri), 0x71), rev: nextTid(now()) }, validationStatus: 'valid' } };
+    posts.set(uri, {
+      uri,
+      cid,
+      rkey,
+      record: body.record,
+      indexedAt: now().toISOString(),
+      likeCount: 0,
+      repostCount: 0,
+      replyCount: 0,
+      quoteCount: 0,
+      bookmarkCount: 0,
+    });
+    const answer: FakeResponse = {
+      json: { uri, cid, commit: { cid: cidFor(Buffer.from(uri), 0x71), rev: nextTid(now()) }, validationStatus: 'valid' },
+    };
     if (lateCreateMs !== undefined) {
       const wait = lateCreateMs;
       lateCreateMs = undefined;
@@ -380,14 +420,14 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
     const repo = req.query.get('repo');
     const collection = req.query.get('collection');
     const rkey = req.query.get('rkey');
-    if (!repo || !collection || !rkey) return xrpcError(400, 'InvalidRequest', 'Params must have the properties "repo", "collection" and "rkey"');
+    if (!repo || !collection || !rkey)
+      return xrpcError(400, 'InvalidRequest', 'Params must have the properties "repo", "collection" and "rkey"');
     const owner = repo === did || repo.toLowerCase() === handle ? did : repo;
     const uri = `at://${owner}/${collection}/${rkey}`;
     const post = posts.get(uri);
     if (!post) return xrpcError(400, 'RecordNotFound', `Could not locate record: ${uri}`);
     return { json: { uri, cid: post.cid, value: post.record } };
   });
-
 
   // The PDS's service auth, and the video service (issue 15).
   const videoServer = await startFakeNetworkServer({ name: 'bluesky-video' });
@@ -417,8 +457,10 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
       if (!Number.isInteger(exp)) return xrpcError(400, 'InvalidRequest', 'exp must be an integer');
       const diff = exp * 1000 - nowMs;
       if (diff < 0) return xrpcError(400, 'BadExpiration', 'expiration is in past');
-      if (diff > HOUR_MS) return xrpcError(400, 'BadExpiration', 'cannot request a token with an expiration more than an hour in the future');
-      if (!lxm && diff > 60_000) return xrpcError(400, 'BadExpiration', 'cannot request an unbound token with an expiration more than a minute in the future');
+      if (diff > HOUR_MS)
+        return xrpcError(400, 'BadExpiration', 'cannot request a token with an expiration more than an hour in the future');
+      if (!lxm && diff > 60_000)
+        return xrpcError(400, 'BadExpiration', 'cannot request an unbound token with an expiration more than a minute in the future');
     }
     const payload = { iat: Math.floor(nowMs / 1000), iss: did, aud, exp, ...(lxm ? { lxm } : {}), jti: randomBytes(16).toString('hex') };
     const jwt = `${base64url({ typ: 'JWT', alg: 'ES256K' })}.${base64url(payload)}.${randomBytes(32).toString('base64url')}`;
@@ -475,7 +517,11 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
         canUpload,
         remainingDailyVideos,
         remainingDailyBytes,
-        ...(uploadLimits.message ? { message: uploadLimits.message } : !canUpload ? { message: 'You have reached your daily upload limit' } : {}),
+        ...(uploadLimits.message
+          ? { message: uploadLimits.message }
+          : !canUpload
+            ? { message: 'You have reached your daily upload limit' }
+            : {}),
         ...(uploadLimits.error ? { error: uploadLimits.error } : {}),
       },
     };
@@ -486,17 +532,29 @@ export async function startBlueskyFake(options: BlueskyFakeOptions): Promise<Blu
       const owner = req.query.get('did') ?? '';
       const no = serviceDenied(req, didWebOf(server.url), 'com.atproto.repo.uploadBlob');
       if (no) return no;
-      if (serviceTokens.get(bearer(req)!)!.iss !== owner) return xrpcError(401, 'BadJwtIssuer', 'jwt issuer does not match the did of the upload');
+      if (serviceTokens.get(bearer(req)!)!.iss !== owner)
+        return xrpcError(401, 'BadJwtIssuer', 'jwt issuer does not match the did of the upload');
       const rate = limited('uploadVideo');
       if (rate) return rate;
-      if (!uploadLimits.canUpload) return xrpcError(400, uploadLimits.error ?? 'upload_limit', uploadLimits.message ?? 'You have reached your daily upload limit');
-      if (String(req.headers['content-type'] ?? '') !== 'video/mp4') return xrpcError(400, 'InvalidRequest', 'Wrong type of file: the input must be video/mp4');
+      if (!uploadLimits.canUpload)
+        return xrpcError(400, uploadLimits.error ?? 'upload_limit', uploadLimits.message ?? 'You have reached your daily upload limit');
+      if (String(req.headers['content-type'] ?? '') !== 'video/mp4')
+        return xrpcError(400, 'InvalidRequest', 'Wrong type of file: the input must be video/mp4');
       if (req.raw.length === 0) return xrpcError(400, 'InvalidRequest', 'The video is empty');
       if (req.raw.length > VIDEO_MAX_SIZE) return xrpcError(400, 'file_too_large', `The video is larger than ${VIDEO_MAX_SIZE} bytes`);
       const sha256 = createHash('sha256').update(req.raw).digest('hex');
       const earlier = [...videoJobs.values()].find((j) => j.did === owner && j.sha256 === sha256 && j.state === 'JOB_STATE_COMPLETED');
       if (earlier) {
-        return { status: 409, json: { did: owner, error: 'already_exists', jobId: earlier.jobId, message: 'Video already processed', state: 'JOB_STATE_COMPLETED' } };
+        return {
+          status: 409,
+          json: {
+            did: owner,
+            error: 'already_exists',
+            jobId: earlier.jobId,
+            message: 'Video already processed',
+            state: 'JOB_STATE_COMPLETED',
+          },
+        };
       }
       if (usedToday.videos + 1 > daily.videos || usedToday.bytes + req.raw.length > daily.bytes) {
         return xrpcError(400, 'upload_limit', 'You have reached your daily upload limit');

@@ -18,7 +18,7 @@ export interface RenderedLittleText {
   hashtags: string[];
 }
 
-const unescape = (s: string) => s.replace(/\\(.)/gsu, '$1');
+const unescapeText = (s: string) => s.replace(/\\(.)/gsu, '$1');
 
 export function renderLittleText(source: string): RenderedLittleText {
   let text = '';
@@ -37,7 +37,7 @@ export function renderLittleText(source: string): RenderedLittleText {
     if (c === '{') {
       const m = HASHTAG_TEMPLATE.exec(rest);
       if (!m) return { text, truncated: true, hashtags };
-      const tag = unescape(m[1]!);
+      const tag = unescapeText(m[1]!);
       hashtags.push(tag);
       text += `#${tag}`;
       i += [...m[0]].length;
@@ -46,7 +46,7 @@ export function renderLittleText(source: string): RenderedLittleText {
     if (c === '@') {
       const m = MENTION.exec(rest);
       if (!m) return { text, truncated: true, hashtags };
-      text += unescape(m[1]!);
+      text += unescapeText(m[1]!);
       i += [...m[0]].length;
       continue;
     }

@@ -188,7 +188,9 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       if (typeof version !== 'string') {
         return {
           status: 400,
-          json: linkedinError(400, 'A version must be present. Please specify a version by adding the LinkedIn-Version header.', { code: 'VERSION_MISSING' }),
+          json: linkedinError(400, 'A version must be present. Please specify a version by adding the LinkedIn-Version header.', {
+            code: 'VERSION_MISSING',
+          }),
         };
       }
       const month = version.slice(0, 6);
@@ -196,7 +198,10 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         return { status: 426, json: linkedinError(426, `Requested version ${version} is not active`, { code: 'NONEXISTENT_VERSION' }) };
       }
       if (req.headers['x-restli-protocol-version'] !== '2.0.0') {
-        return { status: 400, json: linkedinError(400, 'This API requires the header X-Restli-Protocol-Version: 2.0.0.', { code: 'ILLEGAL_ARGUMENT' }) };
+        return {
+          status: 400,
+          json: linkedinError(400, 'This API requires the header X-Restli-Protocol-Version: 2.0.0.', { code: 'ILLEGAL_ARGUMENT' }),
+        };
       }
       return handler(req, params);
     };
@@ -208,7 +213,13 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       const body = req.json as Record<string, unknown> | undefined;
       if (!body || typeof body !== 'object') return inputError(400, 'The request body must be JSON.', 'INVALID_REQUEST');
       if (body.author !== authorUrn) {
-        return { status: 403, json: linkedinError(403, `Not enough permissions to post as ${String(body.author)}`, { serviceErrorCode: 100, code: 'ACCESS_DENIED' }) };
+        return {
+          status: 403,
+          json: linkedinError(403, `Not enough permissions to post as ${String(body.author)}`, {
+            serviceErrorCode: 100,
+            code: 'ACCESS_DENIED',
+          }),
+        };
       }
       if (typeof body.commentary !== 'string') return inputError(422, 'commentary is required', 'FIELD_REQUIRED', '/commentary');
       if (!['PUBLIC', 'CONNECTIONS', 'LOGGED_IN'].includes(String(body.visibility))) {
@@ -223,7 +234,8 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       ) {
         return inputError(422, 'distribution is missing or invalid', 'INVALID_VALUE', '/distribution');
       }
-      if (body.lifecycleState !== 'PUBLISHED') return inputError(422, 'lifecycleState must be PUBLISHED', 'INVALID_VALUE', '/lifecycleState');
+      if (body.lifecycleState !== 'PUBLISHED')
+        return inputError(422, 'lifecycleState must be PUBLISHED', 'INVALID_VALUE', '/lifecycleState');
       if (typeof body.isReshareDisabledByAuthor !== 'boolean') {
         return inputError(422, 'isReshareDisabledByAuthor must be a boolean', 'INVALID_VALUE', '/isReshareDisabledByAuthor');
       }
@@ -248,19 +260,22 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
           items = [content.media ?? {}];
           where = '/content/media';
         }
-        const videoUrn = typeof content.media?.id === 'string' && content.media.id.startsWith('urn:li:video:') ? content.media.id : undefined;
+        const videoUrn =
+          typeof content.media?.id === 'string' && content.media.id.startsWith('urn:li:video:') ? content.media.id : undefined;
         if (videoUrn !== undefined && content.multiImage === undefined) {
           const video = videos.get(videoUrn);
           // A post may name only a video that has finished processing.
-          if (!video || video.status !== 'AVAILABLE') return inputError(422, `Video ${videoUrn} is not available`, 'INVALID_VALUE', '/content/media/id');
+          if (video?.status !== 'AVAILABLE')
+            return inputError(422, `Video ${videoUrn} is not available`, 'INVALID_VALUE', '/content/media/id');
           attachedVideo = video.urn;
           items = [];
         }
         for (const [i, item] of items.entries()) {
           const path = where.endsWith('images') ? `${where}/${i}` : where;
           const image = typeof item.id === 'string' ? images.get(item.id) : undefined;
-          if (!image || !image.bytes) return inputError(422, `Image ${String(item.id)} is not available`, 'INVALID_VALUE', `${path}/id`);
-          if (attached.some((a) => a.urn === image.urn)) return inputError(422, `Image ${image.urn} appears twice`, 'INVALID_VALUE', `${path}/id`);
+          if (!image?.bytes) return inputError(422, `Image ${String(item.id)} is not available`, 'INVALID_VALUE', `${path}/id`);
+          if (attached.some((a) => a.urn === image.urn))
+            return inputError(422, `Image ${image.urn} appears twice`, 'INVALID_VALUE', `${path}/id`);
           if (item.altText !== undefined && (typeof item.altText !== 'string' || item.altText.length > 4086)) {
             return inputError(422, 'altText must be a string of at most 4086 characters', 'INVALID_VALUE', `${path}/altText`);
           }
@@ -270,7 +285,8 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       const imageUrn = attached[0]?.urn ?? null;
       const rendered = renderLittleText(body.commentary);
       if (rendered.text.length > 3000) return inputError(422, 'commentary is longer than 3000 characters', 'INVALID_VALUE', '/commentary');
-      const sameImages = (p: LinkedInPost) => p.images.map((i) => i.urn).join() === attached.map((i) => i.urn).join() && p.videoUrn === attachedVideo;
+      const sameImages = (p: LinkedInPost) =>
+        p.images.map((i) => i.urn).join() === attached.map((i) => i.urn).join() && p.videoUrn === attachedVideo;
       const earlier = posts.find((p) => p.author === authorUrn && p.commentary === body.commentary && sameImages(p));
       if (earlier) {
         return inputError(
@@ -280,7 +296,17 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         );
       }
       const urn = `urn:li:${options.urnType ?? 'share'}:${newId()}`;
-      posts.push({ urn, author: authorUrn, commentary: body.commentary, rendered, imageUrn, videoUrn: attachedVideo, images: attached, body, metrics: { ...ZERO } });
+      posts.push({
+        urn,
+        author: authorUrn,
+        commentary: body.commentary,
+        rendered,
+        imageUrn,
+        videoUrn: attachedVideo,
+        images: attached,
+        body,
+        metrics: { ...ZERO },
+      });
       return { status: 201, headers: { 'x-restli-id': urn, 'x-linkedin-id': urn } };
     }),
   );
@@ -291,16 +317,22 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
     rest((req) => {
       if (req.query.get('action') !== 'initializeUpload') return inputError(400, 'Unknown action', 'INVALID_REQUEST');
       const owner = (req.json as { initializeUploadRequest?: { owner?: unknown } } | undefined)?.initializeUploadRequest?.owner;
-      if (typeof owner !== 'string') return inputError(422, 'initializeUploadRequest.owner is required', 'FIELD_REQUIRED', '/initializeUploadRequest/owner');
+      if (typeof owner !== 'string')
+        return inputError(422, 'initializeUploadRequest.owner is required', 'FIELD_REQUIRED', '/initializeUploadRequest/owner');
       if (owner !== authorUrn) {
-        return { status: 403, json: linkedinError(403, `Not enough permissions to upload for ${owner}`, { serviceErrorCode: 100, code: 'ACCESS_DENIED' }) };
+        return {
+          status: 403,
+          json: linkedinError(403, `Not enough permissions to upload for ${owner}`, { serviceErrorCode: 100, code: 'ACCESS_DENIED' }),
+        };
       }
       const key = `C4E10AQ${newId()}`;
       const urn = `urn:li:image:${key}`;
       images.set(urn, { urn, owner, uploadKey: key, bytes: null, contentType: null });
       return {
         status: 200,
-        json: { value: { uploadUrlExpiresAt: Date.now() + 3_600_000, uploadUrl: `${server.url}/dms-uploads/${key}/uploaded-image/0`, image: urn } },
+        json: {
+          value: { uploadUrlExpiresAt: Date.now() + 3_600_000, uploadUrl: `${server.url}/dms-uploads/${key}/uploaded-image/0`, image: urn },
+        },
       };
     }),
   );
@@ -317,7 +349,6 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
     return { status: 201 };
   });
 
-
   // Videos (issue 15).
   const partBytes = options.videoPartBytes ?? 4_194_304;
   const hashes = new Map<string, Hash>();
@@ -333,7 +364,13 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
     id: video.urn,
     status: video.status,
     ...(video.status === 'AVAILABLE'
-      ? { duration: 12_000, aspectRatioWidth: 16, aspectRatioHeight: 9, downloadUrl: `${server.url}/dms/${video.uploadKey}/download`, downloadUrlExpiresAt: Date.now() + 3_600_000 }
+      ? {
+          duration: 12_000,
+          aspectRatioWidth: 16,
+          aspectRatioHeight: 9,
+          downloadUrl: `${server.url}/dms/${video.uploadKey}/download`,
+          downloadUrlExpiresAt: Date.now() + 3_600_000,
+        }
       : {}),
     ...(video.status === 'PROCESSING_FAILED' ? { processingFailureReason: video.failure } : {}),
   });
@@ -347,15 +384,29 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         const request = (req.json as { initializeUploadRequest?: Record<string, unknown> } | undefined)?.initializeUploadRequest;
         if (!request) return inputError(422, 'initializeUploadRequest is required', 'FIELD_REQUIRED', '/initializeUploadRequest');
         const { owner, fileSizeBytes, uploadCaptions, uploadThumbnail } = request;
-        if (typeof owner !== 'string') return inputError(422, 'initializeUploadRequest.owner is required', 'FIELD_REQUIRED', '/initializeUploadRequest/owner');
+        if (typeof owner !== 'string')
+          return inputError(422, 'initializeUploadRequest.owner is required', 'FIELD_REQUIRED', '/initializeUploadRequest/owner');
         if (owner !== authorUrn) {
-          return { status: 403, json: linkedinError(403, 'Accessing this video resource is forbidden. Please check your permissions for this resource') };
+          return {
+            status: 403,
+            json: linkedinError(403, 'Accessing this video resource is forbidden. Please check your permissions for this resource'),
+          };
         }
         if (typeof fileSizeBytes !== 'number' || !Number.isSafeInteger(fileSizeBytes)) {
-          return inputError(422, 'initializeUploadRequest.fileSizeBytes is required', 'FIELD_REQUIRED', '/initializeUploadRequest/fileSizeBytes');
+          return inputError(
+            422,
+            'initializeUploadRequest.fileSizeBytes is required',
+            'FIELD_REQUIRED',
+            '/initializeUploadRequest/fileSizeBytes',
+          );
         }
         if (fileSizeBytes < VIDEO_MIN_BYTES || fileSizeBytes > VIDEO_MAX_BYTES) {
-          return inputError(400, `fileSizeBytes must be between ${VIDEO_MIN_BYTES} and ${VIDEO_MAX_BYTES}`, 'INVALID_VALUE', '/initializeUploadRequest/fileSizeBytes');
+          return inputError(
+            400,
+            `fileSizeBytes must be between ${VIDEO_MIN_BYTES} and ${VIDEO_MAX_BYTES}`,
+            'INVALID_VALUE',
+            '/initializeUploadRequest/fileSizeBytes',
+          );
         }
         if (uploadCaptions === true || uploadThumbnail === true) {
           return inputError(400, 'This fake takes no captions or thumbnails', 'INVALID_VALUE', '/initializeUploadRequest');
@@ -363,13 +414,24 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         const key = `C5505AQ${newId()}`;
         const urn = `urn:li:video:${key}`;
         const parts: LinkedInVideo['parts'] = [];
-        for (let first = 0; first < fileSizeBytes; first += partBytes) parts.push({ firstByte: first, lastByte: Math.min(fileSizeBytes, first + partBytes) - 1 });
+        for (let first = 0; first < fileSizeBytes; first += partBytes)
+          parts.push({ firstByte: first, lastByte: Math.min(fileSizeBytes, first + partBytes) - 1 });
         // A single-part upload gets an empty token.
         const uploadToken = parts.length > 1 ? `ZmFrZS11cGxvYWQtdG9rZW4-${key}` : '';
         videos.set(urn, {
-          urn, owner, uploadKey: key, fileSizeBytes, uploadToken, parts,
-          etags: parts.map(() => undefined), arrivals: [], inOrder: true, sha256: undefined,
-          status: 'WAITING_UPLOAD', looks: 0, failure: undefined,
+          urn,
+          owner,
+          uploadKey: key,
+          fileSizeBytes,
+          uploadToken,
+          parts,
+          etags: parts.map(() => undefined),
+          arrivals: [],
+          inOrder: true,
+          sha256: undefined,
+          status: 'WAITING_UPLOAD',
+          looks: 0,
+          failure: undefined,
         });
         hashes.set(urn, createHash('sha256'));
         partDigests.set(urn, []);
@@ -379,7 +441,10 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
             value: {
               uploadUrlsExpireAt: Date.now() + 86_400_000,
               video: urn,
-              uploadInstructions: parts.map((part, index) => ({ uploadUrl: `${server.url}/dms-uploads/${key}/uploadedVideo/${index}?sau=fake-signature`, ...part })),
+              uploadInstructions: parts.map((part, index) => ({
+                uploadUrl: `${server.url}/dms-uploads/${key}/uploadedVideo/${index}?sau=fake-signature`,
+                ...part,
+              })),
               uploadToken,
               thumbnailUploadUrl: '',
               captionsUploadUrl: '',
@@ -392,13 +457,26 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         if (!request) return inputError(422, 'finalizeUploadRequest is required', 'FIELD_REQUIRED', '/finalizeUploadRequest');
         const video = typeof request.video === 'string' ? videos.get(request.video) : undefined;
         if (!video) return inputError(400, `Video ${String(request.video)} not found`, 'INVALID_VALUE', '/finalizeUploadRequest/video');
-        if (video.status !== 'WAITING_UPLOAD') return inputError(400, `Video ${video.urn} was already finalized`, 'INVALID_VALUE', '/finalizeUploadRequest/video');
-        if (request.uploadToken !== video.uploadToken) return inputError(400, 'uploadToken does not match the upload', 'INVALID_VALUE', '/finalizeUploadRequest/uploadToken');
-        const missing = video.etags.findIndex((etag) => etag === undefined);
-        if (missing >= 0) return inputError(400, `Part ${missing} of ${video.urn} was never uploaded`, 'INVALID_VALUE', '/finalizeUploadRequest/uploadedPartIds');
+        if (video.status !== 'WAITING_UPLOAD')
+          return inputError(400, `Video ${video.urn} was already finalized`, 'INVALID_VALUE', '/finalizeUploadRequest/video');
+        if (request.uploadToken !== video.uploadToken)
+          return inputError(400, 'uploadToken does not match the upload', 'INVALID_VALUE', '/finalizeUploadRequest/uploadToken');
+        const missing = video.etags.indexOf(undefined);
+        if (missing >= 0)
+          return inputError(
+            400,
+            `Part ${missing} of ${video.urn} was never uploaded`,
+            'INVALID_VALUE',
+            '/finalizeUploadRequest/uploadedPartIds',
+          );
         const ids = request.uploadedPartIds;
         if (!Array.isArray(ids) || ids.length !== video.etags.length || ids.some((id, i) => id !== video.etags[i])) {
-          return inputError(400, 'uploadedPartIds must be the ETag of every part, in order', 'INVALID_VALUE', '/finalizeUploadRequest/uploadedPartIds');
+          return inputError(
+            400,
+            'uploadedPartIds must be the ETag of every part, in order',
+            'INVALID_VALUE',
+            '/finalizeUploadRequest/uploadedPartIds',
+          );
         }
         video.sha256 = video.inOrder ? hashes.get(video.urn)!.digest('hex') : undefined;
         hashes.delete(video.urn);
@@ -456,7 +534,8 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       if (video.status === 'PROCESSING') {
         // Processing takes a few looks, and ends as it was told.
         video.looks += 1;
-        if (video.looks > (options.videoProcessingLooks ?? 1)) video.status = video.failure !== undefined ? 'PROCESSING_FAILED' : 'AVAILABLE';
+        if (video.looks > (options.videoProcessingLooks ?? 1))
+          video.status = video.failure !== undefined ? 'PROCESSING_FAILED' : 'AVAILABLE';
       }
       return { status: 200, json: videoJson(video) };
     }),
@@ -496,9 +575,16 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
     rest((req) => {
       if (req.query.get('q') !== 'organizationalEntity') return inputError(400, 'q must be organizationalEntity', 'INVALID_REQUEST');
       const org = req.query.get('organizationalEntity');
-      if (!org?.startsWith('urn:li:organization:')) return inputError(400, 'organizationalEntity must be an organization URN', 'INVALID_REQUEST');
+      if (!org?.startsWith('urn:li:organization:'))
+        return inputError(400, 'organizationalEntity must be an organization URN', 'INVALID_REQUEST');
       if (org !== authorUrn || options.shareStatistics === 'denied') {
-        return { status: 403, json: linkedinError(403, 'Not enough permissions to access: organizationalEntityShareStatistics.FINDER-organizationalEntity', { serviceErrorCode: 100, code: 'ACCESS_DENIED' }) };
+        return {
+          status: 403,
+          json: linkedinError(403, 'Not enough permissions to access: organizationalEntityShareStatistics.FINDER-organizationalEntity', {
+            serviceErrorCode: 100,
+            code: 'ACCESS_DENIED',
+          }),
+        };
       }
       const shares = parseList(req.query.get('shares'));
       const ugcPosts = parseList(req.query.get('ugcPosts'));
@@ -506,7 +592,10 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         return inputError(400, 'shares and ugcPosts must be List(...) of URNs', 'INVALID_REQUEST');
       }
       const elements = [];
-      for (const [field, list] of [['share', shares ?? []], ['ugcPost', ugcPosts ?? []]] as const) {
+      for (const [field, list] of [
+        ['share', shares ?? []],
+        ['ugcPost', ugcPosts ?? []],
+      ] as const) {
         for (const urn of list) {
           const post = posts.find((p) => p.urn === urn);
           if (!post) continue;

@@ -81,9 +81,7 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Mastodon's StatusLengthValidator, simplified: URLs count as a fixed number, remote mentions as the local part. */
 function countCharacters(text: string, perUrl: number): number {
-  const replaced = text
-    .replace(/https?:\/\/[^\s<>"]+/g, 'x'.repeat(perUrl))
-    .replace(/(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Za-z0-9]/g, '$1');
+  const replaced = text.replace(/https?:\/\/[^\s<>"]+/g, 'x'.repeat(perUrl)).replace(/(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Za-z0-9]/g, '$1');
   let n = 0;
   for (const _ of segmenter.segment(replaced)) n++;
   return n;
@@ -103,7 +101,15 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
   const perUrl = options.charactersReservedPerUrl ?? 23;
   const maxMedia = options.maxMediaAttachments ?? 4;
   const imageSizeLimit = options.imageSizeLimit ?? 16 * 1024 * 1024;
-  const mimeTypes = options.supportedMimeTypes ?? ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'video/mp4', 'video/quicktime'];
+  const mimeTypes = options.supportedMimeTypes ?? [
+    'image/jpeg',
+    'image/png',
+    'image/gif',
+    'image/webp',
+    'image/heic',
+    'video/mp4',
+    'video/quicktime',
+  ];
   const videoSizeLimit = options.videoSizeLimit ?? 99 * 1024 * 1024;
   let failNextVideo = false;
   let uploadLimit: { times: number; resetAfterMs: number } | undefined;
@@ -158,10 +164,19 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
     },
   };
   if (!options.v1InstanceOnly) {
-    server.route('GET', '/api/v2/instance', () => withRate({ json: { domain: '127.0.0.1', title: 'Fake', version: '4.3.0', configuration } }));
+    server.route('GET', '/api/v2/instance', () =>
+      withRate({ json: { domain: '127.0.0.1', title: 'Fake', version: '4.3.0', configuration } }),
+    );
   }
   server.route('GET', '/api/v1/instance', () =>
-    withRate({ json: { uri: '127.0.0.1', title: 'Fake', version: '3.5.3', configuration: options.v1InstanceOnly ? { statuses: configuration.statuses } : configuration } }),
+    withRate({
+      json: {
+        uri: '127.0.0.1',
+        title: 'Fake',
+        version: '3.5.3',
+        configuration: options.v1InstanceOnly ? { statuses: configuration.statuses } : configuration,
+      },
+    }),
   );
 
   server.route('GET', '/api/v1/accounts/verify_credentials', (req) => {
@@ -199,11 +214,14 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
         json: { error: 'Too many requests' },
       };
     }
-    if (!String(req.headers['content-type'] ?? '').includes('multipart/form-data')) return withRate(mastodonError(422, "Validation failed: File can't be blank"));
+    if (!String(req.headers['content-type'] ?? '').includes('multipart/form-data'))
+      return withRate(mastodonError(422, "Validation failed: File can't be blank"));
     const file = req.files.find((f) => f.field === 'file');
     if (!file) return withRate(mastodonError(422, "Validation failed: File can't be blank"));
-    if (!mimeTypes.includes(file.contentType)) return withRate(mastodonError(422, `Validation failed: File content type is invalid, File is invalid`));
-    if (video && !isIsoMedia(file.bytes)) return withRate(mastodonError(422, 'Validation failed: File content type is invalid, File is invalid'));
+    if (!mimeTypes.includes(file.contentType))
+      return withRate(mastodonError(422, `Validation failed: File content type is invalid, File is invalid`));
+    if (video && !isIsoMedia(file.bytes))
+      return withRate(mastodonError(422, 'Validation failed: File content type is invalid, File is invalid'));
     const sizeLimit = video ? videoSizeLimit : imageSizeLimit;
     if (file.bytes.length > sizeLimit) {
       return withRate(mastodonError(422, `Validation failed: File file size must be less than ${Math.floor(sizeLimit / 1024 / 1024)} MB`));
@@ -266,18 +284,22 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
     if (text.trim() === '' && mediaIds.length === 0) return withRate(mastodonError(422, "Validation failed: Text can't be blank"));
     const length = countCharacters(text, perUrl);
     if (length > maxCharacters) return withRate(mastodonError(422, `Validation failed: Text character limit of ${maxCharacters} exceeded`));
-    if (mediaIds.length > maxMedia) return withRate(mastodonError(422, `Validation failed: Media attachments can't be more than ${maxMedia}`));
+    if (mediaIds.length > maxMedia)
+      return withRate(mastodonError(422, `Validation failed: Media attachments can't be more than ${maxMedia}`));
     for (const id of mediaIds) {
       const attachment = media.get(id);
-      if (!attachment || attachment.statusId !== undefined) return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
-      if (attachment.pollsLeft > 0) return withRate(mastodonError(422, 'Cannot attach files that have not finished processing. Try again in a moment!'));
+      if (!attachment || attachment.statusId !== undefined)
+        return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
+      if (attachment.pollsLeft > 0)
+        return withRate(mastodonError(422, 'Cannot attach files that have not finished processing. Try again in a moment!'));
       if (attachment.failed) return withRate(mastodonError(422, 'Validation failed: Media attachments is invalid'));
     }
     if (mediaIds.length > 1 && mediaIds.some((id) => media.get(id)!.type === 'video')) {
       return withRate(mastodonError(422, 'Validation failed: Cannot attach a video to a post that already contains images'));
     }
     const visibility = typeof body.visibility === 'string' ? body.visibility : 'public';
-    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) return withRate(mastodonError(422, 'Validation failed: Visibility is not included in the list'));
+    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility))
+      return withRate(mastodonError(422, 'Validation failed: Visibility is not included in the list'));
     const status: FakeStatus = { id: newId(), text, visibility, mediaIds, idempotencyKey: key, favourites: 0, reblogs: 0, replies: 0 };
     statuses.set(status.id, status);
     for (const id of mediaIds) media.get(id)!.statusId = status.id;
@@ -285,7 +307,7 @@ export async function startMastodonFake(options: MastodonFakeOptions): Promise<M
     return withRate({ json: statusJson(status) });
   });
 
-  server.route('GET', '/api/v1/statuses/:id', (req, params) => {
+  server.route('GET', '/api/v1/statuses/:id', (_req, params) => {
     const status = statuses.get(params.id!);
     if (!status) return withRate(mastodonError(404, 'Record not found'));
     return withRate({ json: statusJson(status) });

@@ -31,7 +31,10 @@ export function parseFields(value: string | null): FieldRequest[] {
       const name = /^[a-z_]+/i.exec(part)?.[0] ?? part;
       const modifiers: Record<string, string[]> = {};
       for (const m of part.slice(name.length).matchAll(/\.(\w+)\(([^)]*)\)/g)) {
-        modifiers[m[1]!] = m[2]!.split(',').map((s) => s.trim()).filter(Boolean);
+        modifiers[m[1]!] = m[2]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       }
       return { name, modifiers };
     });

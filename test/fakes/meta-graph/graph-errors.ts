@@ -44,7 +44,8 @@ export function graphError(
 
 /** The answers tests script with `failNext`, in Meta's own words and codes. */
 export const metaErrors = {
-  badToken: () => graphError(190, 'Error validating access token: Session has expired on Tuesday, 03-Mar-26 01:00:00 PST.', { subcode: 463 }),
+  badToken: () =>
+    graphError(190, 'Error validating access token: Session has expired on Tuesday, 03-Mar-26 01:00:00 PST.', { subcode: 463 }),
   duplicate: () => graphError(506, '(#506) Duplicate status message', { type: 'OAuthException' }),
   transient: () => graphError(2, 'An unexpected error has occurred. Please retry your request later.', { transient: true, status: 500 }),
   unknownError: () => graphError(1, 'An unknown error occurred', { status: 500 }),
@@ -57,11 +58,16 @@ export const metaErrors = {
         }),
       },
     }),
-  appThrottle: () => graphError(4, '(#4) Application request limit reached', { headers: { 'x-app-usage': '{"call_count":100,"total_cputime":20,"total_time":30}' } }),
+  appThrottle: () =>
+    graphError(4, '(#4) Application request limit reached', {
+      headers: { 'x-app-usage': '{"call_count":100,"total_cputime":20,"total_time":30}' },
+    }),
   /** App-level throttle (code 4) whose X-App-Usage says when access returns, `minutes` from now. */
   appThrottleFor: (minutes: number) =>
     graphError(4, '(#4) Application request limit reached', {
-      headers: { 'x-app-usage': JSON.stringify({ call_count: 100, total_cputime: 20, total_time: 30, estimated_time_to_regain_access: minutes }) },
+      headers: {
+        'x-app-usage': JSON.stringify({ call_count: 100, total_cputime: 20, total_time: 30, estimated_time_to_regain_access: minutes }),
+      },
     }),
   /** Custom-level throttle (code 613), which Meta sends without a usage estimate. */
   customThrottle: () => graphError(613, 'Calls to this api have exceeded the rate limit.'),

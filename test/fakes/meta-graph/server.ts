@@ -28,8 +28,25 @@ const INSTAGRAM_REEL_MAX_BYTES = 300 * MiB;
 const FACEBOOK_VIDEO_MAX_BYTES = 10 * 1024 * MiB;
 const EMPTY = Buffer.alloc(0);
 /** Metrics Meta rejects since v22 (and for every version since April 2025). */
-const DEPRECATED_IG_METRICS = new Set(['impressions', 'plays', 'video_views', 'clips_replays_count', 'ig_reels_aggregated_all_plays_count']);
-const IG_METRICS = new Set(['likes', 'comments', 'shares', 'saved', 'views', 'reach', 'total_interactions', 'follows', 'profile_visits', 'profile_activity']);
+const DEPRECATED_IG_METRICS = new Set([
+  'impressions',
+  'plays',
+  'video_views',
+  'clips_replays_count',
+  'ig_reels_aggregated_all_plays_count',
+]);
+const IG_METRICS = new Set([
+  'likes',
+  'comments',
+  'shares',
+  'saved',
+  'views',
+  'reach',
+  'total_interactions',
+  'follows',
+  'profile_visits',
+  'profile_activity',
+]);
 
 export interface FakePage {
   id: string;
@@ -320,7 +337,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
 
   // --- authentication -------------------------------------------------------------------
   const tokenOf = (req: FakeRequest): string | undefined => {
-    const auth = String(req.headers['authorization'] ?? '');
+    const auth = String(req.headers.authorization ?? '');
     const bearer = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth)?.[1];
     return bearer ?? req.query.get('access_token') ?? (param(req, 'access_token') as string | undefined);
   };
@@ -336,7 +353,9 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   };
   const refuseUnlessOwner = (req: FakeRequest, ownerToken: string): FakeResponse | undefined =>
     refuseToken(req) ??
-    (tokenOf(req) === ownerToken ? undefined : graphError(200, '(#200) The user hasn\'t authorized the application to perform this action', { type: 'OAuthException' }));
+    (tokenOf(req) === ownerToken
+      ? undefined
+      : graphError(200, "(#200) The user hasn't authorized the application to perform this action", { type: 'OAuthException' }));
 
   // --- rendering objects for GET ----------------------------------------------------------
   const summary = (count: number, field: FieldRequest) =>
@@ -346,10 +365,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
 
   const renderInsights = (m: IgMedia, field: FieldRequest): { data: unknown[] } | { error: FakeResponse } => {
     const metrics = field.modifiers.metric ?? [];
-    if (metrics.length === 0) return { error: graphError(3001, 'Invalid query', { subcode: 1504028, userMessage: 'No metric was specified to be fetched.' }) };
+    if (metrics.length === 0)
+      return { error: graphError(3001, 'Invalid query', { subcode: 1504028, userMessage: 'No metric was specified to be fetched.' }) };
     for (const metric of metrics) {
       if (DEPRECATED_IG_METRICS.has(metric) || !IG_METRICS.has(metric)) {
-        return { error: graphError(100, `(#100) metric[${metrics.indexOf(metric)}] must be one of the following values: ${[...IG_METRICS].join(', ')}`) };
+        return {
+          error: graphError(
+            100,
+            `(#100) metric[${metrics.indexOf(metric)}] must be one of the following values: ${[...IG_METRICS].join(', ')}`,
+          ),
+        };
       }
     }
     return {
@@ -403,7 +428,12 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       for (const f of fields) {
         if (f.name === 'status_code') out.status_code = container.status;
         else if (f.name === 'status') {
-          out.status = container.status === 'ERROR' ? (container.statusDetail ?? 'Error: Media upload has failed with error code 2207001') : container.status === 'FINISHED' ? 'Finished: Media has been uploaded and it is ready to be published.' : container.status;
+          out.status =
+            container.status === 'ERROR'
+              ? (container.statusDetail ?? 'Error: Media upload has failed with error code 2207001')
+              : container.status === 'FINISHED'
+                ? 'Finished: Media has been uploaded and it is ready to be published.'
+                : container.status;
         } else if (f.name !== 'id') return nonexisting(f.name, 'ShadowIGMediaBuilder');
       }
       return { object: out };
@@ -454,7 +484,12 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   const videoStatus = (video: FacebookVideo) => {
     const uploading_phase = { status: 'complete', bytes_transferred: video.bytes };
     if (video.status === 'processing') {
-      return { video_status: 'processing', uploading_phase, processing_phase: { status: 'in_progress' }, publishing_phase: { status: 'not_started' } };
+      return {
+        video_status: 'processing',
+        uploading_phase,
+        processing_phase: { status: 'in_progress' },
+        publishing_phase: { status: 'not_started' },
+      };
     }
     if (video.status === 'error') {
       return {
@@ -480,10 +515,14 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   };
 
   const unsupportedGet = (id: string) =>
-    graphError(100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {
-      subcode: 33,
-      type: 'GraphMethodException',
-    });
+    graphError(
+      100,
+      `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      {
+        subcode: 33,
+        type: 'GraphMethodException',
+      },
+    );
 
   // --- routes -----------------------------------------------------------------------------
   // Any other version is refused, so a publisher that drifts from v25.0 fails loudly.
@@ -526,9 +565,11 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     }
     const attachedList = Array.isArray(attached) ? (attached as Array<{ media_fbid?: unknown }>) : [];
     const published = param(req, 'published');
-    if (published === false || published === 'false') return graphError(100, '(#100) Unpublished posts must be scheduled or drafts; this fake only publishes');
+    if (published === false || published === 'false')
+      return graphError(100, '(#100) Unpublished posts must be scheduled or drafts; this fake only publishes');
     if (message.trim() === '' && attachedList.length === 0) return graphError(100, '(#100) Missing message or attachment');
-    if (message.length > FACEBOOK_MAX_CHARS) return graphError(100, `(#100) Message is too long (maximum ${FACEBOOK_MAX_CHARS} characters)`);
+    if (message.length > FACEBOOK_MAX_CHARS)
+      return graphError(100, `(#100) Message is too long (maximum ${FACEBOOK_MAX_CHARS} characters)`);
     if (message.trim() !== '' && [...posts.values()].some((p) => p.pageId === pageId && p.message === message)) {
       return graphError(506, '(#506) Duplicate status message');
     }
@@ -576,7 +617,11 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const type = sniff(bytes);
     if (!type) return graphError(324, '(#324) Missing or invalid image file');
     if (bytes.length > FACEBOOK_PHOTO_MAX_BYTES) {
-      return graphError(100, "Your photo couldn't be uploaded. Photos should be less than 4 MB and saved as JPG, PNG, GIF, TIFF, HEIF or WebP files.", { subcode: 1366046 });
+      return graphError(
+        100,
+        "Your photo couldn't be uploaded. Photos should be less than 4 MB and saved as JPG, PNG, GIF, TIFF, HEIF or WebP files.",
+        { subcode: 1366046 },
+      );
     }
     const publishedParam = param(req, 'published');
     const published = !(publishedParam === false || publishedParam === 'false');
@@ -646,7 +691,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
         userMessage: 'The video you tried to upload is too large. Please try again with a file smaller than 10 GB.',
       });
     }
-    const session: FacebookUploadSession = { id: nextSessionId(), pageId, videoId: nextVideoId(), fileSize: size, received: 0, ranges: [], transfers: 0, finished: false };
+    const session: FacebookUploadSession = {
+      id: nextSessionId(),
+      pageId,
+      videoId: nextVideoId(),
+      fileSize: size,
+      received: 0,
+      ranges: [],
+      transfers: 0,
+      finished: false,
+    };
     uploadSessions.set(session.id, session);
     sessionHashes.set(session.id, { running: createHash('sha256'), beforeLast: undefined });
     return { json: { video_id: session.videoId, upload_session_id: session.id, ...nextRange(session) } };
@@ -655,7 +709,11 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   function transferRange(req: FakeRequest, pageId: string): FakeResponse {
     const session = sessionOf(req, pageId);
     if (!session) return graphError(100, '(#100) Invalid upload_session_id');
-    if (session.finished) return graphError(6001, 'There was a problem uploading your video. Please try again.', { subcode: 1363019, userMessage: 'This upload session has already been finished.' });
+    if (session.finished)
+      return graphError(6001, 'There was a problem uploading your video. Please try again.', {
+        subcode: 1363019,
+        userMessage: 'This upload session has already been finished.',
+      });
     const file = req.files.find((f) => f.field === 'video_file_chunk');
     if (!file) return graphError(100, '(#100) Param video_file_chunk is required');
     session.transfers += 1;
@@ -665,7 +723,11 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const failing = failingRanges.findIndex((f) => f.index === (resend ? session.ranges.length - 1 : session.ranges.length));
     if (failing >= 0) {
       const { fault } = failingRanges.splice(failing, 1)[0]!;
-      return { status: fault.status, ...(fault.headers ? { headers: fault.headers } : {}), ...(fault.json !== undefined ? { json: fault.json } : { text: fault.text ?? '' }) };
+      return {
+        status: fault.status,
+        ...(fault.headers ? { headers: fault.headers } : {}),
+        ...(fault.json !== undefined ? { json: fault.json } : { text: fault.text ?? '' }),
+      };
     }
     const hash = sessionHashes.get(session.id)!;
     if (resend) {
@@ -719,13 +781,19 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (refused) return refused;
     const caption = String(param(req, 'caption') ?? '');
     if (caption.length > INSTAGRAM_CAPTION_MAX) {
-      return graphError(100, 'The caption is too long.', { subcode: 2207010, userMessage: 'The caption you entered is too long. It can be no more than 2,200 characters.' });
+      return graphError(100, 'The caption is too long.', {
+        subcode: 2207010,
+        userMessage: 'The caption you entered is too long. It can be no more than 2,200 characters.',
+      });
     }
     if (param(req, 'media_type') === 'CAROUSEL') {
       // children: the item containers, as a comma-separated list (or a JSON array), 2 to 10.
       const raw = param(req, 'children');
-      const children = (Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : []).map((c) => c.trim()).filter((c) => c !== '');
-      if (children.length < 2 || children.length > 10) return graphError(100, '(#100) The parameter children must hold between 2 and 10 container ids.');
+      const children = (Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [])
+        .map((c) => c.trim())
+        .filter((c) => c !== '');
+      if (children.length < 2 || children.length > 10)
+        return graphError(100, '(#100) The parameter children must hold between 2 and 10 container ids.');
       for (const child of children) {
         const item = containers.get(child);
         if (!item || item.userId !== userId || !item.isCarouselItem || item.status !== 'FINISHED') {
@@ -733,7 +801,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
         }
       }
       const id = nextContainerId();
-      containers.set(id, { id, userId: userId!, imageUrl: '', children, caption, status: 'IN_PROGRESS', pollsLeft: options.containerPollsBeforeFinished ?? 0, createdAt: now() });
+      containers.set(id, {
+        id,
+        userId: userId!,
+        imageUrl: '',
+        children,
+        caption,
+        status: 'IN_PROGRESS',
+        pollsLeft: options.containerPollsBeforeFinished ?? 0,
+        createdAt: now(),
+      });
       return { json: { id } };
     }
     const mediaType = param(req, 'media_type');
@@ -778,18 +855,32 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (downloadImages) {
       const res = await fetch(imageUrl).catch(() => undefined);
       if (!res?.ok) {
-        return graphError(9004, 'Media download has failed.', { subcode: 2207052, userTitle: 'Media download has failed', userMessage: 'The media could not be fetched from this URI: ' + imageUrl });
+        return graphError(9004, 'Media download has failed.', {
+          subcode: 2207052,
+          userTitle: 'Media download has failed',
+          userMessage: `The media could not be fetched from this URI: ${imageUrl}`,
+        });
       }
       const bytes = Buffer.from(await res.arrayBuffer());
       if (bytes.length > INSTAGRAM_IMAGE_MAX_BYTES) {
-        return graphError(36000, 'The image size is too large.', { subcode: 2207004, userMessage: 'The image is too large to download. It should be less than 8 MiB.' });
+        return graphError(36000, 'The image size is too large.', {
+          subcode: 2207004,
+          userMessage: 'The image is too large to download. It should be less than 8 MiB.',
+        });
       }
-      if (sniff(bytes) !== 'image/jpeg') return graphError(36001, 'Invalid image format', { subcode: 2207005, userMessage: 'The image format is not supported. Supported formats are: JPEG' });
+      if (sniff(bytes) !== 'image/jpeg')
+        return graphError(36001, 'Invalid image format', {
+          subcode: 2207005,
+          userMessage: 'The image format is not supported. Supported formats are: JPEG',
+        });
       const size = jpegSize(bytes);
       if (size) {
         const ratio = Math.round((size.width / size.height) * 100) / 100;
         if (ratio < 0.8 || ratio > 1.91) {
-          return graphError(36003, 'The aspect ratio is not supported.', { subcode: 2207009, userMessage: 'The submitted image with aspect ratio is not supported.' });
+          return graphError(36003, 'The aspect ratio is not supported.', {
+            subcode: 2207009,
+            userMessage: 'The submitted image with aspect ratio is not supported.',
+          });
         }
       }
       imageBytes = bytes;
@@ -820,12 +911,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const container = containers.get(creationId);
     if (!container || container.userId !== userId) return graphError(100, '(#100) Param creation_id is not a valid container id');
     if (container.status === 'IN_PROGRESS') {
-      return graphError(9007, 'Media ID is not available', { subcode: 2207027, userMessage: 'The media is not ready for publishing, please wait for a moment' });
+      return graphError(9007, 'Media ID is not available', {
+        subcode: 2207027,
+        userMessage: 'The media is not ready for publishing, please wait for a moment',
+      });
     }
     if (container.status === 'EXPIRED') return graphError(-2, 'The media has expired', { subcode: 2207020 });
     if (container.status === 'ERROR') return graphError(-1, 'Media upload has failed', { subcode: 2207032 });
     if (container.status === 'PUBLISHED') return graphError(100, '(#100) The media has already been published');
-    if (container.isCarouselItem) return graphError(100, '(#100) Param creation_id is a carousel item; publish the carousel container instead');
+    if (container.isCarouselItem)
+      return graphError(100, '(#100) Param creation_id is a carousel item; publish the carousel container instead');
     if (publishedInLastDay(userId!) >= (user.quotaTotal ?? 50)) {
       return graphError(9, 'Application request limit reached', {
         subcode: 2207042,
@@ -845,7 +940,11 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       id,
       userId: container.userId,
       containerId: container.id,
-      ...(container.mediaType === 'REELS' ? { mediaType: 'VIDEO' as const, mediaProductType: 'REELS' as const } : container.children ? { mediaType: 'CAROUSEL_ALBUM' as const } : {}),
+      ...(container.mediaType === 'REELS'
+        ? { mediaType: 'VIDEO' as const, mediaProductType: 'REELS' as const }
+        : container.children
+          ? { mediaType: 'CAROUSEL_ALBUM' as const }
+          : {}),
       caption: container.caption,
       timestamp: now(),
       permalink: `https://www.instagram.com/p/Fk${id.slice(-8)}/`,
@@ -863,7 +962,9 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (!user) return unsupportedGet(userId!);
     const refused = refuseUnlessOwner(req, user.token);
     if (refused) return refused;
-    return { json: { data: [{ quota_usage: publishedInLastDay(userId!), config: { quota_total: user.quotaTotal ?? 50, quota_duration: 86400 } }] } };
+    return {
+      json: { data: [{ quota_usage: publishedInLastDay(userId!), config: { quota_total: user.quotaTotal ?? 50, quota_duration: 86400 } }] },
+    };
   });
 
   // Instagram: GET /{ig-user}/media (newest first)
@@ -890,7 +991,10 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (refused) return refused;
     const m = media.get(mediaId!);
     if (!m) return unsupportedGet(mediaId!);
-    const rendered = renderInsights(m, { name: 'insights', modifiers: { metric: (req.query.get('metric') ?? '').split(',').filter(Boolean) } });
+    const rendered = renderInsights(m, {
+      name: 'insights',
+      modifiers: { metric: (req.query.get('metric') ?? '').split(',').filter(Boolean) },
+    });
     return 'error' in rendered ? rendered.error : { json: rendered };
   });
 
@@ -905,10 +1009,14 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   });
 
   function unsupportedPost(id: string): FakeResponse {
-    return graphError(100, `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {
-      subcode: 33,
-      type: 'GraphMethodException',
-    });
+    return graphError(
+      100,
+      `Unsupported post request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      {
+        subcode: 33,
+        type: 'GraphMethodException',
+      },
+    );
   }
 
   return {
@@ -926,7 +1034,10 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     failVideoProcessing(message = 'The video could not be processed. Please check that it is a supported format and try again.') {
       videoFailures.push(message);
     },
-    failVideoRange(index, fault = { kind: 'status', ...graphError(2, 'Service temporarily unavailable', { subcode: 1363030, transient: true, status: 503 }) }) {
+    failVideoRange(
+      index,
+      fault = { kind: 'status', ...graphError(2, 'Service temporarily unavailable', { subcode: 1363030, transient: true, status: 503 }) },
+    ) {
       failingRanges.push({ index, fault });
     },
     setPostFigures(postId, figures) {

@@ -175,7 +175,8 @@ export async function startFakeNetworkServer(options: { name: string }): Promise
           if (fault.kind === 'status') return send(res, fault);
           if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
         }
-        const answer = scripted?.fault.kind === 'lose-answer' ? () => void hanging.add(res) : (response: FakeResponse) => send(res, response);
+        const answer =
+          scripted?.fault.kind === 'lose-answer' ? () => void hanging.add(res) : (response: FakeResponse) => send(res, response);
 
         for (const route of routes) {
           if (route.method !== request.method) continue;

@@ -56,12 +56,12 @@ export function draftOf(request: ChatRequest): string {
 /** Three captions per network, each shorter than any network's limit. */
 export function defaultCaptions(request: ChatRequest): Record<string, string[]> {
   const gist = draftOf(request).split(/\s+/).slice(0, 8).join(' ');
-  return Object.fromEntries(
-    request.networks.map((n) => [n, [1, 2, 3].map((i) => `${gist} (take ${i} for ${n}) #Spring${i}`)]),
-  );
+  return Object.fromEntries(request.networks.map((n) => [n, [1, 2, 3].map((i) => `${gist} (take ${i} for ${n}) #Spring${i}`)]));
 }
 
-const errorBody = (message: string, type: string, code: string | null, param: string | null = null) => ({ error: { message, type, param, code } });
+const errorBody = (message: string, type: string, code: string | null, param: string | null = null) => ({
+  error: { message, type, param, code },
+});
 
 function completion(model: string, answer: FakeAnswer): FakeResponse {
   const message =
@@ -98,18 +98,22 @@ function parseChatRequest(req: FakeRequest): ChatRequest | string {
   const spec = format.json_schema;
   if (typeof spec.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(spec.name)) return "Invalid 'response_format.json_schema.name'.";
   const schema = spec.schema;
-  if (!isObject(schema) || schema.type !== 'object') return "Invalid schema for response_format: schema must be a JSON Schema of 'type: \"object\"'.";
+  if (!isObject(schema) || schema.type !== 'object')
+    return 'Invalid schema for response_format: schema must be a JSON Schema of \'type: "object"\'.';
   if (spec.strict === true) {
     // OpenAI's strict mode: every property required, no additional properties.
     const props = isObject(schema.properties) ? Object.keys(schema.properties) : [];
     const required = Array.isArray(schema.required) ? schema.required.map(String) : [];
-    if (schema.additionalProperties !== false) return "Invalid schema for response_format: 'additionalProperties' is required to be supplied and to be false.";
-    if (props.some((p) => !required.includes(p))) return "Invalid schema for response_format: 'required' is required to be supplied and to be an array including every key in properties.";
+    if (schema.additionalProperties !== false)
+      return "Invalid schema for response_format: 'additionalProperties' is required to be supplied and to be false.";
+    if (props.some((p) => !required.includes(p)))
+      return "Invalid schema for response_format: 'required' is required to be supplied and to be an array including every key in properties.";
   }
   const number = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
   const maxTokens = number(body.max_tokens);
   const maxCompletionTokens = number(body.max_completion_tokens);
-  if (maxTokens === undefined && maxCompletionTokens === undefined) return 'The fake insists on a token budget: set max_tokens or max_completion_tokens.';
+  if (maxTokens === undefined && maxCompletionTokens === undefined)
+    return 'The fake insists on a token budget: set max_tokens or max_completion_tokens.';
   return {
     raw: req,
     model: body.model,
@@ -129,7 +133,14 @@ export async function startFakeOpenAI(options: { apiKey: string }): Promise<Open
   server.route('POST', '/v1/chat/completions', (req) => {
     const auth = String(req.headers.authorization ?? '');
     if (auth !== `Bearer ${options.apiKey}`) {
-      return { status: 401, json: errorBody('Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key') };
+      return {
+        status: 401,
+        json: errorBody(
+          'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+          'invalid_request_error',
+          'invalid_api_key',
+        ),
+      };
     }
     const parsed = parseChatRequest(req);
     if (typeof parsed === 'string') return { status: 400, json: errorBody(parsed, 'invalid_request_error', null) };

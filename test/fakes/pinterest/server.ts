@@ -51,7 +51,19 @@ export interface PinterestFake {
   close(): Promise<void>;
 }
 
-const ALL_METRICS = new Set(['IMPRESSION', 'SAVE', 'PIN_CLICK', 'OUTBOUND_CLICK', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS', 'OUTBOUND_CLICK_RATE', 'PIN_CLICK_RATE', 'SAVE_RATE', 'ENGAGEMENT', 'ENGAGEMENT_RATE']);
+const ALL_METRICS = new Set([
+  'IMPRESSION',
+  'SAVE',
+  'PIN_CLICK',
+  'OUTBOUND_CLICK',
+  'TOTAL_COMMENTS',
+  'TOTAL_REACTIONS',
+  'OUTBOUND_CLICK_RATE',
+  'PIN_CLICK_RATE',
+  'SAVE_RATE',
+  'ENGAGEMENT',
+  'ENGAGEMENT_RATE',
+]);
 
 /** Pinterest's error body. The numeric codes are illustrative; the publisher does not rely on them. */
 const error = (status: number, code: number, message: string, headers?: Record<string, string>): FakeResponse => ({
@@ -90,18 +102,28 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
   server.route('POST', '/v5/pins', async (req) => {
     const denied = unauthorised(req);
     if (denied) return denied;
-    if (!String(req.headers['content-type'] ?? '').includes('application/json')) return error(415, 1, 'Unsupported media type: expected application/json');
+    if (!String(req.headers['content-type'] ?? '').includes('application/json'))
+      return error(415, 1, 'Unsupported media type: expected application/json');
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return error(400, 1, 'Invalid request body.');
     const { board_id, title, description, link, alt_text, media_source } = body as {
-      board_id?: unknown; title?: unknown; description?: unknown; link?: unknown; alt_text?: unknown; media_source?: { source_type?: unknown; url?: unknown; content_type?: unknown; data?: unknown };
+      board_id?: unknown;
+      title?: unknown;
+      description?: unknown;
+      link?: unknown;
+      alt_text?: unknown;
+      media_source?: { source_type?: unknown; url?: unknown; content_type?: unknown; data?: unknown };
     };
     if (typeof board_id !== 'string' || board_id === '') return error(400, 1, "Invalid request: 'board_id' is a required property");
     if (!options.boards.includes(board_id)) return error(404, 40, 'Board not found.');
-    if (title !== undefined && (typeof title !== 'string' || title.length > 100)) return error(400, 1, "Invalid request: 'title' is too long (max 100)");
-    if (description !== undefined && (typeof description !== 'string' || description.length > 800)) return error(400, 1, "Invalid request: 'description' is too long (max 800)");
-    if (alt_text !== undefined && (typeof alt_text !== 'string' || alt_text.length > 500)) return error(400, 1, "Invalid request: 'alt_text' is too long (max 500)");
-    if (link !== undefined && (typeof link !== 'string' || link.length > 2048 || !URL.canParse(link))) return error(400, 1, "Invalid request: 'link' is not a valid URL");
+    if (title !== undefined && (typeof title !== 'string' || title.length > 100))
+      return error(400, 1, "Invalid request: 'title' is too long (max 100)");
+    if (description !== undefined && (typeof description !== 'string' || description.length > 800))
+      return error(400, 1, "Invalid request: 'description' is too long (max 800)");
+    if (alt_text !== undefined && (typeof alt_text !== 'string' || alt_text.length > 500))
+      return error(400, 1, "Invalid request: 'alt_text' is too long (max 500)");
+    if (link !== undefined && (typeof link !== 'string' || link.length > 2048 || !URL.canParse(link)))
+      return error(400, 1, "Invalid request: 'link' is not a valid URL");
     let imageUrl: string | null = null;
     let imageBytes: Buffer | null = null;
     if (media_source?.source_type === 'image_base64') {
@@ -113,7 +135,8 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
         return error(400, 1, "Invalid request: 'data' must be base64-encoded image bytes");
       }
       imageBytes = Buffer.from(media_source.data, 'base64');
-      if (detectImageType(imageBytes) !== media_source.content_type) return error(400, 2857, 'Sorry, this image is not valid. Try a different image.');
+      if (detectImageType(imageBytes) !== media_source.content_type)
+        return error(400, 2857, 'Sorry, this image is not valid. Try a different image.');
     } else if (media_source?.source_type === 'image_url' && typeof media_source.url === 'string') {
       const imageProblem = await checkImage(media_source.url);
       if (imageProblem) return error(400, 2857, imageProblem);
@@ -132,7 +155,9 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
       alt_text: alt_text as string | undefined,
       imageUrl,
       imageBytes,
-      created_at: now().toISOString().replace(/\.\d{3}Z$/, ''),
+      created_at: now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, ''),
     };
     pins.set(id, pin);
     return {
@@ -175,7 +200,9 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
     const wanted = types.split(',');
     const stored = figures.get(pin.id) ?? { summary: {}, lifetime: false };
     const picked = Object.fromEntries(
-      wanted.filter((k) => (stored.summary as Record<string, number | undefined>)[k] !== undefined).map((k) => [k, (stored.summary as Record<string, number>)[k]]),
+      wanted
+        .filter((k) => (stored.summary as Record<string, number | undefined>)[k] !== undefined)
+        .map((k) => [k, (stored.summary as Record<string, number>)[k]]),
     );
     return {
       json: {
@@ -196,7 +223,10 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
       figures.set(pinId, { summary: f, lifetime: o.lifetime ?? false });
     },
     failCreate(status, message, headers) {
-      server.failNext({ method: 'POST', path: '/v5/pins' }, { kind: 'status', status, json: { code: status === 429 ? 8 : 1, message }, ...(headers ? { headers } : {}) });
+      server.failNext(
+        { method: 'POST', path: '/v5/pins' },
+        { kind: 'status', status, json: { code: status === 429 ? 8 : 1, message }, ...(headers ? { headers } : {}) },
+      );
     },
     close: () => server.close(),
   };

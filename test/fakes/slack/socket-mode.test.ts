@@ -47,7 +47,11 @@ function socketModeClient(options: { clientPingTimeout?: number; appToken?: stri
 }
 
 const webClient = (token?: string) => new WebClient(token, { slackApiUrl: api.url, retryConfig: { retries: 0 }, logger: silent });
-const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (error: { data?: { error?: string } }) => error.data?.error);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'no error',
+    (error: { data?: { error?: string } }) => error.data?.error,
+  );
 
 /** undici's WebSocket, as the Socket Mode client opens it; resolves once it is open. */
 async function rawSocket(url: string): Promise<{ ws: WebSocket; messages: unknown[] }> {
@@ -72,7 +76,10 @@ describe('apps.connections.open on the fake Web API', () => {
     expect(await errorOf(webClient('xapp-1-A0FAKEAPP-1-someone-elses').apps.connections.open())).toBe('invalid_auth');
     expect(await errorOf(webClient().apps.connections.open())).toBe('not_authed');
     // Slack refuses the app-level token as a POST field for this method.
-    const form = await fetch(`${api.url}apps.connections.open`, { method: 'POST', body: new URLSearchParams({ token: api.workspace.appToken }) });
+    const form = await fetch(`${api.url}apps.connections.open`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: api.workspace.appToken }),
+    });
     expect(await form.json()).toEqual({ ok: false, error: 'invalid_auth' });
     // …and the app-level token is no bot token.
     expect(await errorOf(webClient(api.workspace.appToken).chat.postMessage({ channel: 'C1', text: 'hi' }))).toBe('not_allowed_token_type');
@@ -111,9 +118,15 @@ describe('Socket Mode fake', () => {
   it('starts the real client, and returns each ack’s payload for commands, view submissions and events', async () => {
     const client = socketModeClient();
     const seen: Array<{ type: string; accepts: boolean | undefined; retry: number | undefined }> = [];
-    client.on('slack_event', ({ type, accepts_response_payload, retry_num }) => seen.push({ type, accepts: accepts_response_payload, retry: retry_num }));
-    client.on('slash_commands', ({ ack, body }) => ack({ response_type: 'ephemeral', text: `You said ${body.text} in ${body.channel_id}` }));
-    client.on('interactive', ({ ack, body }) => ack({ response_action: 'errors', errors: { text: `${body.view.state.values.text.value.value} is too short` } }));
+    client.on('slack_event', ({ type, accepts_response_payload, retry_num }) =>
+      seen.push({ type, accepts: accepts_response_payload, retry: retry_num }),
+    );
+    client.on('slash_commands', ({ ack, body }) =>
+      ack({ response_type: 'ephemeral', text: `You said ${body.text} in ${body.channel_id}` }),
+    );
+    client.on('interactive', ({ ack, body }) =>
+      ack({ response_action: 'errors', errors: { text: `${body.view.state.values.text.value.value} is too short` } }),
+    );
     client.on('app_home_opened', ({ ack }) => ack());
 
     const started = await client.start();
@@ -162,7 +175,9 @@ describe('Socket Mode fake', () => {
     );
     expect(socket.unacknowledged()).toHaveLength(1);
     await later!();
-    await vi.waitFor(() => expect(socket.problems).toEqual([expect.stringContaining('a late ack (after the deadline) for slash_commands')]));
+    await vi.waitFor(() =>
+      expect(socket.problems).toEqual([expect.stringContaining('a late ack (after the deadline) for slash_commands')]),
+    );
     expect(socket.unacknowledged()).toEqual([]);
   });
 

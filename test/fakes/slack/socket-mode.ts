@@ -138,9 +138,11 @@ function acceptsResponsePayload(type: EnvelopeType, payload: Json): boolean {
 function describeEnvelope(e: SocketModeEnvelope): string {
   const p = e.payload;
   const what =
-    e.type === 'slash_commands' ? String(p.command)
-    : e.type === 'interactive' ? String(p.type)
-    : String((p.event as Json | undefined)?.type ?? p.type);
+    e.type === 'slash_commands'
+      ? String(p.command)
+      : e.type === 'interactive'
+        ? String(p.type)
+        : String((p.event as Json | undefined)?.type ?? p.type);
   return `${e.type} envelope ${e.envelope_id} (${what})`;
 }
 
@@ -236,7 +238,9 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
     }
     const payload = m.payload as Json | undefined;
     if (!delivered.envelope.accepts_response_payload && payload && Object.keys(payload).length > 0) {
-      problems.push(`connection ${connection.id}: an ack payload Slack ignores (accepts_response_payload is false) for ${describeEnvelope(delivered.envelope)}`);
+      problems.push(
+        `connection ${connection.id}: an ack payload Slack ignores (accepts_response_payload is false) for ${describeEnvelope(delivered.envelope)}`,
+      );
     }
     const waiter = ackWaiters.get(m.envelope_id);
     delivered.ack = { payload, at: Date.now(), late: !waiter };
@@ -253,7 +257,9 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
     const url = new URL(req.url ?? '/', 'http://localhost');
     const ticket = url.searchParams.get('ticket') ?? '';
     if (url.pathname !== '/link/' || !tickets.delete(ticket)) {
-      problems.push(`a WebSocket connection to ${url.pathname}${url.search} with an unknown or used ticket (call apps.connections.open for each connection)`);
+      problems.push(
+        `a WebSocket connection to ${url.pathname}${url.search} with an unknown or used ticket (call apps.connections.open for each connection)`,
+      );
       // 403, not 401: undici's fetch (the WebSocket handshake) repeats a request answered 401 once.
       refuseUpgrade(socket, 403, 'invalid or expired ticket');
       return;
@@ -278,7 +284,11 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
           if (delivered?.connectionId !== connection.id) continue;
           ackWaiters.delete(id);
           clearTimeout(waiter.timer);
-          waiter.reject(new Error(`connection ${connection.id} closed (${info.by}, ${info.code}) before the app acknowledged ${describeEnvelope(delivered.envelope)}`));
+          waiter.reject(
+            new Error(
+              `connection ${connection.id} closed (${info.by}, ${info.code}) before the app acknowledged ${describeEnvelope(delivered.envelope)}`,
+            ),
+          );
         }
       },
     });
@@ -313,7 +323,7 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
   const openConnections = () => connections.filter((c) => c.state === 'open');
   const target = (connection: SocketConnection | undefined): Connection => {
     const chosen = connection ? connections.find((c) => c.id === connection.id) : openConnections().at(-1);
-    if (!chosen || chosen.state !== 'open') {
+    if (chosen?.state !== 'open') {
       const seen = connections.map((c) => `#${c.id} ${c.state}`).join(', ') || 'none';
       throw new Error(`no open Socket Mode connection to send on (connections: ${seen}); has the app started?`);
     }
@@ -327,7 +337,9 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
       type,
       payload,
       accepts_response_payload: envelopeOptions.acceptsResponsePayload ?? acceptsResponsePayload(type, payload),
-      ...(type === 'events_api' ? { retry_attempt: envelopeOptions.retryAttempt ?? 0, retry_reason: envelopeOptions.retryReason ?? '' } : {}),
+      ...(type === 'events_api'
+        ? { retry_attempt: envelopeOptions.retryAttempt ?? 0, retry_reason: envelopeOptions.retryReason ?? '' }
+        : {}),
     };
     const delivered: DeliveredEnvelope = { envelope, connectionId: connection.id, sentAt: Date.now(), ack: undefined };
     const timeoutMs = envelopeOptions.ackTimeoutMs ?? ackTimeoutMs;
@@ -360,9 +372,12 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
         };
         connectionListeners.add(listener);
       });
-      return withTimeout(connected, timeoutMs, () => `no Socket Mode connection${since === undefined ? '' : ` after #${since}`} within ${timeoutMs} ms (apps.connections.open calls: ${api.callsTo('apps.connections.open').length})`).finally(() =>
-        connectionListeners.delete(listener),
-      );
+      return withTimeout(
+        connected,
+        timeoutMs,
+        () =>
+          `no Socket Mode connection${since === undefined ? '' : ` after #${since}`} within ${timeoutMs} ms (apps.connections.open calls: ${api.callsTo('apps.connections.open').length})`,
+      ).finally(() => connectionListeners.delete(listener));
     },
     send,
     slashCommand: (payload, o) => send('slash_commands', payload, o),
@@ -372,7 +387,11 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
     disconnect(reason = 'refresh_requested', { connection, timeoutMs = DEFAULT_WAIT_MS } = {}) {
       const c = target(connection);
       c.ws.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host } }));
-      return withTimeout(c.closed, timeoutMs, () => `the app did not close connection ${c.id} within ${timeoutMs} ms of a '${reason}' disconnect message`);
+      return withTimeout(
+        c.closed,
+        timeoutMs,
+        () => `the app did not close connection ${c.id} within ${timeoutMs} ms of a '${reason}' disconnect message`,
+      );
     },
     ping({ connection, timeoutMs = 2000 } = {}) {
       const c = target(connection);

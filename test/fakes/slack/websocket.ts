@@ -38,12 +38,16 @@ export interface WebSocketHandlers {
 }
 
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + HANDSHAKE_GUID)
+    .digest('base64');
 }
 
 /** Answers an upgrade request with an HTTP error and drops the connection. */
 export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
   socket.once('finish', () => socket.destroy());
 }
 
@@ -51,7 +55,12 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
  * Completes the opening handshake for a valid WebSocket upgrade and returns the connection,
  * or refuses it (400) and returns undefined.
  */
-export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, handlers: WebSocketHandlers): ServerWebSocket | undefined {
+export function acceptWebSocket(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  handlers: WebSocketHandlers,
+): ServerWebSocket | undefined {
   const key = req.headers['sec-websocket-key'];
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   if (req.method !== 'GET' || upgrade !== 'websocket' || typeof key !== 'string' || req.headers['sec-websocket-version'] !== '13') {
@@ -59,7 +68,14 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     return undefined;
   }
   socket.write(
-    ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey(key)}`, '', ''].join('\r\n'),
+    [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${acceptKey(key)}`,
+      '',
+      '',
+    ].join('\r\n'),
   );
   return new ServerWebSocket(socket, head, handlers);
 }

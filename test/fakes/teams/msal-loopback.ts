@@ -24,12 +24,20 @@ export function loopbackCredentialsFactory(options: {
   const secure = new URL(options.authority).origin;
   const plain = secure.replace(/^https:/, 'http:');
   const client = new ConfidentialClientApplication({
-    auth: { clientId: options.appId, clientSecret: options.appPassword, authority: options.authority, knownAuthorities: [new URL(secure).host] },
+    auth: {
+      clientId: options.appId,
+      clientSecret: options.appPassword,
+      authority: options.authority,
+      knownAuthorities: [new URL(secure).host],
+    },
     system: { networkClient: loopbackNetworkClient(secure, plain) },
   });
   // The ESM and CommonJS builds of msal-node declare the class twice; botbuilder only calls
   // acquireTokenByClientCredential on it, which both have.
-  return new MsalServiceClientCredentialsFactory(options.appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
+  return new MsalServiceClientCredentialsFactory(
+    options.appId,
+    client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1],
+  );
 }
 
 function loopbackNetworkClient(secure: string, plain: string): INetworkModule {

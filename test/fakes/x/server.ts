@@ -33,13 +33,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import twitterText from 'twitter-text';
 import { detectImageType } from '../../../src/domain/image-format.js';
-import {
-  startFakeNetworkServer,
-  type Fault,
-  type FakeNetworkServer,
-  type FakeRequest,
-  type FakeResponse,
-} from '../network/server.js';
+import { startFakeNetworkServer, type Fault, type FakeNetworkServer, type FakeRequest, type FakeResponse } from '../network/server.js';
 
 export interface XPublicMetrics {
   retweet_count: number;
@@ -281,7 +275,10 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     '/2/tweets',
     endpoint('POST /2/tweets', 100, (req) => {
       if (!String(req.headers['content-type'] ?? '').includes('application/json') || !req.json || typeof req.json !== 'object') {
-        return { status: 400, json: xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request') };
+        return {
+          status: 400,
+          json: xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request'),
+        };
       }
       const body = req.json as { text?: unknown; media?: { media_ids?: unknown } };
       const mediaIds = body.media?.media_ids;
@@ -291,7 +288,13 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       const ids = (mediaIds as unknown[] | undefined) ?? [];
       // An image, or a video X has finished processing: anything else is not (yet) something a post can carry.
       const kinds = ids.map((id) =>
-        typeof id !== 'string' ? undefined : media.get(id)?.category === 'tweet_image' ? 'image' : liveVideo(id)?.state === 'succeeded' ? 'video' : undefined,
+        typeof id !== 'string'
+          ? undefined
+          : media.get(id)?.category === 'tweet_image'
+            ? 'image'
+            : liveVideo(id)?.state === 'succeeded'
+              ? 'video'
+              : undefined,
       );
       if (kinds.some((kind) => kind === undefined)) {
         return invalidRequest('media.media_ids', 'Your media IDs are invalid.');
@@ -322,12 +325,14 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       const file = req.files.find((f) => f.field === 'media');
       if (!file) return invalidRequest('media', 'The media field is required.');
       const category = req.form?.media_category;
-      if (category !== 'tweet_image') return invalidRequest('media_category', 'media_category must be one of tweet_image, dm_image, subtitles.');
+      if (category !== 'tweet_image')
+        return invalidRequest('media_category', 'media_category must be one of tweet_image, dm_image, subtitles.');
       if (file.bytes.length > X_IMAGE_LIMIT) return invalidRequest('media', `File size exceeds ${X_IMAGE_LIMIT} bytes.`);
       const detected = detectImageType(file.bytes);
       if (!detected || detected === 'image/gif') return invalidRequest('media', 'Unsupported media type for tweet_image.');
       const declared = req.form?.media_type;
-      if (declared !== undefined && declared !== detected) return invalidRequest('media_type', `media_type ${String(declared)} does not match the file.`);
+      if (declared !== undefined && declared !== detected)
+        return invalidRequest('media_type', `media_type ${String(declared)} does not match the file.`);
       const id = newId();
       media.set(id, { id, bytes: file.bytes, contentType: detected, category });
       return {
@@ -342,7 +347,10 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     '/2/media/metadata',
     endpoint('POST /2/media/metadata', 500, (req) => {
       if (!String(req.headers['content-type'] ?? '').includes('application/json') || !req.json || typeof req.json !== 'object') {
-        return { status: 400, json: xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request') };
+        return {
+          status: 400,
+          json: xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request'),
+        };
       }
       const body = req.json as { id?: unknown; metadata?: { alt_text?: { text?: unknown } } };
       if (typeof body.id !== 'string' || !/^\d+$/.test(body.id)) return invalidRequest('id', 'The id field must be a media id.');
@@ -351,12 +359,15 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       const alt = body.metadata?.alt_text;
       if (alt !== undefined) {
         if (typeof alt.text !== 'string') return invalidRequest('metadata.alt_text.text', 'metadata.alt_text.text must be a string.');
-        if ([...alt.text].length > 1000) return invalidRequest('metadata.alt_text.text', 'metadata.alt_text.text must be at most 1000 characters.');
+        if ([...alt.text].length > 1000)
+          return invalidRequest('metadata.alt_text.text', 'metadata.alt_text.text must be at most 1000 characters.');
         found.altText = alt.text;
       }
       return {
         status: 200,
-        json: { data: { id: found.id, associated_metadata: { ...(found.altText !== undefined ? { alt_text: { text: found.altText } } : {}) } } },
+        json: {
+          data: { id: found.id, associated_metadata: { ...(found.altText !== undefined ? { alt_text: { text: found.altText } } : {}) } },
+        },
       };
     }),
   );
@@ -370,7 +381,12 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
   const processing = options.videoProcessing ?? {};
   const checkAfterSecs = processing.checkAfterSecs ?? 5;
   const videoLimit = options.videoLimitBytes ?? 512 * 1024 * 1024;
-  const jsonProblem = xProblem(400, 'Invalid Request', 'The request body must be JSON.', 'https://api.twitter.com/2/problems/invalid-request');
+  const jsonProblem = xProblem(
+    400,
+    'Invalid Request',
+    'The request body must be JSON.',
+    'https://api.twitter.com/2/problems/invalid-request',
+  );
   const unknownMedia = (id: string) => invalidRequest('id', `Media id ${id} was not found.`);
   const MEDIA_LIFETIME_S = 86_400;
   /** The upload by that id, unless X has forgotten it (expired or purged). */
@@ -387,7 +403,8 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
 
   const processingInfo = (video: XVideo) => {
     if (video.state === 'succeeded') return { state: 'succeeded', progress_percent: 100 };
-    if (video.state === 'failed') return { state: 'failed', progress_percent: 40, error: { code: 1, name: 'InvalidMedia', message: video.failure } };
+    if (video.state === 'failed')
+      return { state: 'failed', progress_percent: 40, error: { code: 1, name: 'InvalidMedia', message: video.failure } };
     return { state: video.state, check_after_secs: checkAfterSecs, progress_percent: video.state === 'pending' ? 0 : 40 };
   };
   const mediaData = (video: XVideo, withProcessing: boolean) => ({
@@ -468,7 +485,11 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         const failing = failingSegments.findIndex((f) => f.index === index);
         if (failing >= 0) {
           const { fault } = failingSegments.splice(failing, 1)[0]!;
-          return { status: fault.status, ...(fault.headers ? { headers: fault.headers } : {}), ...(fault.json !== undefined ? { json: fault.json } : { text: fault.text ?? '' }) };
+          return {
+            status: fault.status,
+            ...(fault.headers ? { headers: fault.headers } : {}),
+            ...(fault.json !== undefined ? { json: fault.json } : { text: fault.text ?? '' }),
+          };
         }
         const file = req.files.find((f) => f.field === 'media');
         if (!file) return invalidRequest('media', 'The media field is required.');
@@ -551,7 +572,12 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
       for (const id of ids) {
         const tweet = tweets.find((t) => t.id === id);
         if (tweet) {
-          data.push({ id, text: tweet.text, edit_history_tweet_ids: [id], ...(withMetrics ? { public_metrics: tweet.publicMetrics } : {}) });
+          data.push({
+            id,
+            text: tweet.text,
+            edit_history_tweet_ids: [id],
+            ...(withMetrics ? { public_metrics: tweet.publicMetrics } : {}),
+          });
         } else {
           errors.push({
             value: id,

@@ -34,7 +34,9 @@ export interface Harness {
   waits: number[];
 }
 
-export async function startHarness(options: { fake?: YouTubeFakeOptions; refreshToken?: string; clientSecret?: string; chunkBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { fake?: YouTubeFakeOptions; refreshToken?: string; clientSecret?: string; chunkBytes?: number } = {},
+): Promise<Harness> {
   const clock = new ManualClock(START);
   const fake = await startYouTubeFake({ now: () => clock.now(), ...options.fake });
   const waits: number[] = [];

@@ -139,18 +139,31 @@ const authError = () =>
     json: {
       error: {
         code: 401,
-        message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
-        errors: [{ message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' }],
+        message:
+          'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        errors: [
+          { message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' },
+        ],
         status: 'UNAUTHENTICATED',
       },
     },
   }) satisfies FakeResponse;
 
 const quotaExceeded = () =>
-  googleError(403, 'quotaExceeded', 'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.', 'youtube.quota');
+  googleError(
+    403,
+    'quotaExceeded',
+    'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
+    'youtube.quota',
+  );
 
 /** `part` as Google's clients send it: repeated (`part=a&part=b`) or comma-separated. */
-const listParam = (query: URLSearchParams, name: string) => query.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const listParam = (query: URLSearchParams, name: string) =>
+  query
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 const ANGLE = /[<>]/;
 
@@ -180,7 +193,8 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     quotaUsed += cost;
     return undefined;
   };
-  const authorised = (authorization: string | string[] | undefined) => typeof authorization === 'string' && validTokens.has(authorization.replace(/^Bearer /, ''));
+  const authorised = (authorization: string | string[] | undefined) =>
+    typeof authorization === 'string' && validTokens.has(authorization.replace(/^Bearer /, ''));
 
   /** What YouTube does by itself at a video's publishAt: it becomes public. */
   const keepSchedule = (video: FakeVideo) => {
@@ -194,11 +208,18 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     kind: 'youtube#video',
     etag: `etag-${video.id}`,
     id: video.id,
-    ...(parts.includes('snippet') ? { snippet: { ...video.snippet, channelId: 'UCgreenlightfakechannel', publishedAt: now().toISOString() } } : {}),
+    ...(parts.includes('snippet')
+      ? { snippet: { ...video.snippet, channelId: 'UCgreenlightfakechannel', publishedAt: now().toISOString() } }
+      : {}),
     ...(parts.includes('status') ? { status: { ...video.status } } : {}),
     ...(parts.includes('statistics') ? { statistics: { ...video.statistics, favoriteCount: '0' } } : {}),
     ...(parts.includes('processingDetails')
-      ? { processingDetails: { processingStatus: video.processingStatus, ...(video.processingFailureReason ? { processingFailureReason: video.processingFailureReason } : {}) } }
+      ? {
+          processingDetails: {
+            processingStatus: video.processingStatus,
+            ...(video.processingFailureReason ? { processingFailureReason: video.processingFailureReason } : {}),
+          },
+        }
       : {}),
   });
 
@@ -217,26 +238,36 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
   // --- OAuth 2.0 token endpoint (refresh-token grant) ---
   server.route('POST', '/token', (req) => {
     const form = req.form ?? {};
-    if (form.grant_type !== 'refresh_token') return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'Invalid grant_type' } };
-    if (form.client_id !== clientId || form.client_secret !== clientSecret) return { status: 401, json: { error: 'invalid_client', error_description: 'Unauthorized' } };
+    if (form.grant_type !== 'refresh_token')
+      return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'Invalid grant_type' } };
+    if (form.client_id !== clientId || form.client_secret !== clientSecret)
+      return { status: 401, json: { error: 'invalid_client', error_description: 'Unauthorized' } };
     if (form.refresh_token !== refreshToken) return { status: 400, json: { error: 'invalid_grant', error_description: 'Bad Request' } };
     const token = `ya29.fake-access-${accessTokens.length + 1}-${Math.random().toString(36).slice(2)}`;
     accessTokens.push(token);
     validTokens.add(token);
     return {
-      json: { access_token: token, expires_in: 3599, scope: 'https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly', token_type: 'Bearer' },
+      json: {
+        access_token: token,
+        expires_in: 3599,
+        scope: 'https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly',
+        token_type: 'Bearer',
+      },
     };
   });
 
   // --- videos.insert, resumable: the session ---
   server.route('POST', '/upload/youtube/v3/videos', (req) => {
     if (!authorised(req.headers.authorization)) return authError();
-    if (req.query.get('uploadType') !== 'resumable') return googleError(400, 'invalidParameter', 'This fake takes resumable uploads only (uploadType=resumable).', 'global');
+    if (req.query.get('uploadType') !== 'resumable')
+      return googleError(400, 'invalidParameter', 'This fake takes resumable uploads only (uploadType=resumable).', 'global');
     const parts = listParam(req.query, 'part');
-    if (!parts.includes('snippet') || !parts.includes('status')) return googleError(400, 'missingRequiredParameter', 'part must name snippet and status', 'global');
+    if (!parts.includes('snippet') || !parts.includes('status'))
+      return googleError(400, 'missingRequiredParameter', 'part must name snippet and status', 'global');
     const length = Number(req.headers['x-upload-content-length']);
     const type = String(req.headers['x-upload-content-type'] ?? '');
-    if (!Number.isInteger(length) || length <= 0) return googleError(400, 'invalidValue', 'X-Upload-Content-Length must be the video size in bytes', 'global');
+    if (!Number.isInteger(length) || length <= 0)
+      return googleError(400, 'invalidValue', 'X-Upload-Content-Length must be the video size in bytes', 'global');
     if (!type.startsWith('video/')) return googleError(400, 'invalidValue', 'X-Upload-Content-Type must be a video type', 'global');
     const metadata = (req.json ?? {}) as FakeUploadSession['metadata'];
     const snippet = (metadata.snippet ?? {}) as { title?: unknown; description?: unknown };
@@ -245,14 +276,17 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     refusal = undefined;
     const denied = charge(FAKE_QUOTA_COSTS.insert);
     if (denied) return denied;
-    if (refused === 'uploadLimitExceeded') return googleError(400, 'uploadLimitExceeded', 'The user has exceeded the number of videos they may upload.');
+    if (refused === 'uploadLimitExceeded')
+      return googleError(400, 'uploadLimitExceeded', 'The user has exceeded the number of videos they may upload.');
     const title = typeof snippet.title === 'string' ? snippet.title : '';
-    if (refused === 'invalidTitle' || !title.trim() || [...title].length > 100 || ANGLE.test(title)) return googleError(400, 'invalidTitle', 'The request specifies an invalid or empty video title.');
+    if (refused === 'invalidTitle' || !title.trim() || [...title].length > 100 || ANGLE.test(title))
+      return googleError(400, 'invalidTitle', 'The request specifies an invalid or empty video title.');
     const description = typeof snippet.description === 'string' ? snippet.description : '';
     if (refused === 'invalidDescription' || Buffer.byteLength(description) > 5000 || ANGLE.test(description)) {
       return googleError(400, 'invalidDescription', 'The request metadata specifies an invalid video description.');
     }
-    if (!['private', 'public', 'unlisted'].includes(String(status.privacyStatus ?? 'public'))) return googleError(400, 'invalidValue', 'Invalid privacy status', 'global');
+    if (!['private', 'public', 'unlisted'].includes(String(status.privacyStatus ?? 'public')))
+      return googleError(400, 'invalidValue', 'Invalid privacy status', 'global');
     if (status.publishAt !== undefined) {
       const at = Date.parse(String(status.publishAt));
       if (status.privacyStatus !== 'private' || !(at > now().getTime())) {
@@ -284,7 +318,14 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
       }
       return [videoJson(video, parts)];
     });
-    return { json: { kind: 'youtube#videoListResponse', etag: 'etag-list', items, pageInfo: { totalResults: items.length, resultsPerPage: items.length } } };
+    return {
+      json: {
+        kind: 'youtube#videoListResponse',
+        etag: 'etag-list',
+        items,
+        pageInfo: { totalResults: items.length, resultsPerPage: items.length },
+      },
+    };
   });
 
   // --- videos.update (part=status) ---
@@ -299,7 +340,8 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     if (parts.includes('status')) {
       // The status part is replaced whole: what is not sent gets its default (publishAt: none).
       const s = body.status ?? {};
-      if (s.publishAt !== undefined && s.privacyStatus !== 'private') return googleError(400, 'invalidPublishAt', 'publishAt needs privacyStatus private.');
+      if (s.publishAt !== undefined && s.privacyStatus !== 'private')
+        return googleError(400, 'invalidPublishAt', 'publishAt needs privacyStatus private.');
       video.status = {
         uploadStatus: video.status.uploadStatus,
         ...(video.status.failureReason ? { failureReason: video.status.failureReason } : {}),
@@ -332,12 +374,22 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     if (denied) return denied;
     const video = videos.get(req.query.get('videoId') ?? '');
     if (!video) return googleError(404, 'videoNotFound', 'The video that you are trying to insert a thumbnail image for cannot be found.');
-    if (options.thumbnailsForbidden) return googleError(403, 'forbidden', "The thumbnail can't be set for the specified video. The request might not be properly authorized.");
+    if (options.thumbnailsForbidden)
+      return googleError(
+        403,
+        'forbidden',
+        "The thumbnail can't be set for the specified video. The request might not be properly authorized.",
+      );
     const type = String(req.headers['content-type'] ?? '');
     if (!['image/jpeg', 'image/png'].includes(type)) return googleError(400, 'invalidImage', 'The provided image content is invalid.');
     if (req.raw.length > 2 * 1024 * 1024) return googleError(413, 'mediaBodyTooLarge', 'The image is larger than 2 MB.', 'global');
     video.thumbnail = { contentType: type, sha256: createHash('sha256').update(req.raw).digest('hex'), bytes: req.raw.length };
-    return { json: { kind: 'youtube#thumbnailSetResponse', items: [{ default: { url: `${server.url}/vi/${video.id}/default.jpg`, width: 120, height: 90 } }] } };
+    return {
+      json: {
+        kind: 'youtube#thumbnailSetResponse',
+        items: [{ default: { url: `${server.url}/vi/${video.id}/default.jpg`, width: 120, height: 90 } }],
+      },
+    };
   });
 
   // --- the upload listener: session URIs, streamed ---
@@ -362,8 +414,15 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
       answer(res, response);
     });
   };
-  const completed = (session: FakeUploadSession): FakeResponse => ({ status: 201, json: videoJson(videos.get(session.videoId!)!, ['snippet', 'status']) });
-  const incomplete = (session: FakeUploadSession): FakeResponse => ({ status: 308, headers: session.received > 0 ? { range: `bytes=0-${session.received - 1}` } : {}, text: '' });
+  const completed = (session: FakeUploadSession): FakeResponse => ({
+    status: 201,
+    json: videoJson(videos.get(session.videoId!)!, ['snippet', 'status']),
+  });
+  const incomplete = (session: FakeUploadSession): FakeResponse => ({
+    status: 308,
+    headers: session.received > 0 ? { range: `bytes=0-${session.received - 1}` } : {},
+    text: '',
+  });
 
   const finish = (session: FakeUploadSession, hash: Hash) => {
     const meta = session.metadata;
@@ -372,7 +431,12 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     const id = `vid${String(nextId++).padStart(8, '0')}`;
     videos.set(id, {
       id,
-      snippet: { title: snippet.title ?? '', description: snippet.description ?? '', ...(snippet.tags ? { tags: snippet.tags } : {}), categoryId: snippet.categoryId ?? '22' },
+      snippet: {
+        title: snippet.title ?? '',
+        description: snippet.description ?? '',
+        ...(snippet.tags ? { tags: snippet.tags } : {}),
+        categoryId: snippet.categoryId ?? '22',
+      },
       status: {
         uploadStatus: 'uploaded',
         privacyStatus: status.privacyStatus ?? 'public',
@@ -400,7 +464,8 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
     const contentRange = String(req.headers['content-range'] ?? '');
     const record: FakeUploadRequest = { sessionId, contentRange, bytes: 0, outcome: 0 };
     uploadRequests.push(record);
-    if (req.method !== 'PUT' || url.pathname !== '/upload/youtube/v3/videos') return drainThen(req, res, record, googleError(404, 'notFound', 'Not Found', 'global'));
+    if (req.method !== 'PUT' || url.pathname !== '/upload/youtube/v3/videos')
+      return drainThen(req, res, record, googleError(404, 'notFound', 'Not Found', 'global'));
     if (!authorised(req.headers.authorization)) return drainThen(req, res, record, authError());
     const failure = uploadFailures[0];
     if (failure && (failure.only !== 'status-queries' || /^bytes \*\//.test(contentRange))) {
@@ -408,28 +473,47 @@ export async function startYouTubeFake(options: YouTubeFakeOptions = {}): Promis
       return drainThen(req, res, record, googleError(failure.status, 'backendError', 'Backend Error', 'global'));
     }
     const session = sessions.get(sessionId);
-    if (!session || session.expired) return drainThen(req, res, record, googleError(404, 'notFound', 'The upload session does not exist or has expired.', 'global'));
+    if (!session || session.expired)
+      return drainThen(req, res, record, googleError(404, 'notFound', 'The upload session does not exist or has expired.', 'global'));
 
     // Where does it stand?
     const ask = /^bytes \*\/(\d+)$/.exec(contentRange);
     if (ask) {
-      if (Number(ask[1]) !== session.totalBytes) return drainThen(req, res, record, googleError(400, 'badRequest', 'Content-Range total does not match the upload.', 'global'));
+      if (Number(ask[1]) !== session.totalBytes)
+        return drainThen(req, res, record, googleError(400, 'badRequest', 'Content-Range total does not match the upload.', 'global'));
       return drainThen(req, res, record, session.videoId ? completed(session) : incomplete(session));
     }
     const part = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange);
-    if (!part) return drainThen(req, res, record, googleError(400, 'badRequest', 'Content-Range must be bytes a-b/total or bytes */total.', 'global'));
+    if (!part)
+      return drainThen(
+        req,
+        res,
+        record,
+        googleError(400, 'badRequest', 'Content-Range must be bytes a-b/total or bytes */total.', 'global'),
+      );
     const start = Number(part[1]);
     const end = Number(part[2]) + 1;
     const total = Number(part[3]);
     // A repeat after the video was made gets the video, never a second one.
     if (session.videoId) return drainThen(req, res, record, completed(session));
-    if (total !== session.totalBytes) return drainThen(req, res, record, googleError(400, 'badRequest', 'Content-Range total does not match X-Upload-Content-Length.', 'global'));
+    if (total !== session.totalBytes)
+      return drainThen(
+        req,
+        res,
+        record,
+        googleError(400, 'badRequest', 'Content-Range total does not match X-Upload-Content-Length.', 'global'),
+      );
     if (start !== session.received || end <= start || end > total) {
       return drainThen(req, res, record, googleError(400, 'badRequest', `The part must start at byte ${session.received}.`, 'global'));
     }
     const final = end === total;
     if (!final && (end - start) % UPLOAD_BLOCK !== 0) {
-      return drainThen(req, res, record, googleError(400, 'badRequest', 'Every part but the last must be a multiple of 256 KiB.', 'global'));
+      return drainThen(
+        req,
+        res,
+        record,
+        googleError(400, 'badRequest', 'Every part but the last must be a multiple of 256 KiB.', 'global'),
+      );
     }
 
     const hash = hashes.get(session.id)!;

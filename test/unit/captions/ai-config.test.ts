@@ -45,7 +45,14 @@ describe('AI caption configuration', () => {
       AI_MAX_TOKENS_PER_REQUEST: '1000',
       BRAND_VOICE: 'Friendly, plain words.',
     }).openai;
-    expect(config).toMatchObject({ baseUrl: 'http://localhost:11434/v1', model: 'llama3.2', suggestionsPerHour: 5, timeoutMs: 2500, maxTokensPerRequest: 1000, brandVoice: 'Friendly, plain words.' });
+    expect(config).toMatchObject({
+      baseUrl: 'http://localhost:11434/v1',
+      model: 'llama3.2',
+      suggestionsPerHour: 5,
+      timeoutMs: 2500,
+      maxTokensPerRequest: 1000,
+      brandVoice: 'Friendly, plain words.',
+    });
     expect(featureLines(loadConfig({ OPENAI_API_KEY: KEY, BRAND_VOICE: 'x' }), ['sandbox']).find((l) => l.includes('ai captions'))).toBe(
       'on   ai captions  model gpt-4.1-mini, 20 an hour per person, with a brand voice',
     );
@@ -54,7 +61,9 @@ describe('AI caption configuration', () => {
   it('reads BRAND_VOICE_FILE once at start', () => {
     const file = path.join(tmp.dir, 'voice.md');
     fs.writeFileSync(file, '\nWe are Acme Garden. Cheerful, never pushy.\n');
-    expect(loadConfig({ OPENAI_API_KEY: KEY, BRAND_VOICE_FILE: file }).openai?.brandVoice).toBe('We are Acme Garden. Cheerful, never pushy.');
+    expect(loadConfig({ OPENAI_API_KEY: KEY, BRAND_VOICE_FILE: file }).openai?.brandVoice).toBe(
+      'We are Acme Garden. Cheerful, never pushy.',
+    );
   });
 
   it.each([

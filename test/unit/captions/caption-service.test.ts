@@ -8,7 +8,8 @@ import type { CaptionSuggester } from '../../../src/workflows/captions/suggester
 import type { CaptionRequest } from '../../../src/workflows/captions/types.js';
 import { RecordingPublisher } from '../../support/rules-publisher.js';
 
-const person = (id: number): Person => ({ id, platform: 'slack', platformUserId: `U${id}`, displayName: `P${id}`, timezone: 'UTC' }) as Person;
+const person = (id: number): Person =>
+  ({ id, platform: 'slack', platformUserId: `U${id}`, displayName: `P${id}`, timezone: 'UTC' }) as Person;
 
 function setup(perHour = 2) {
   const clock = new ManualClock('2026-03-02T09:00:00Z');
@@ -18,7 +19,14 @@ function setup(perHour = 2) {
       asked.push(request);
       return {
         ok: true,
-        suggestions: request.networks.map((network) => ({ network, text: `for ${network}`, used: 7, limit: rules(network).limit, unit: 'characters', shortened: false })),
+        suggestions: request.networks.map((network) => ({
+          network,
+          text: `for ${network}`,
+          used: 7,
+          limit: rules(network).limit,
+          unit: 'characters',
+          shortened: false,
+        })),
       };
     },
   };
@@ -29,8 +37,16 @@ function setup(perHour = 2) {
 describe('caption service', () => {
   it('answers a request it cannot make at once, without asking the model or counting it', async () => {
     const { service, asked } = setup(1);
-    expect(await service.suggest(person(1), { text: '  ', networks: ['x'] })).toMatchObject({ ok: false, kind: 'input', message: expect.stringContaining('Write a first version') });
-    expect(await service.suggest(person(1), { text: 'Hi', networks: ['linkedin'] })).toMatchObject({ ok: false, kind: 'input', message: expect.stringContaining('Choose at least one network') });
+    expect(await service.suggest(person(1), { text: '  ', networks: ['x'] })).toMatchObject({
+      ok: false,
+      kind: 'input',
+      message: expect.stringContaining('Write a first version'),
+    });
+    expect(await service.suggest(person(1), { text: 'Hi', networks: ['linkedin'] })).toMatchObject({
+      ok: false,
+      kind: 'input',
+      message: expect.stringContaining('Choose at least one network'),
+    });
     expect(asked).toEqual([]);
     expect((await service.suggest(person(1), { text: 'Hi', networks: ['x'] })).ok).toBe(true);
   });

@@ -44,9 +44,20 @@ describe('draft dialog with caption suggestions', () => {
   });
 
   it('round-trips the text version and the suggestions state through private_metadata', () => {
-    for (const captions of [{ status: 'writing' }, { status: 'ready', batchId: 'abc' }, { status: 'failed', reason: 'busy' }, { status: 'notice', message: 'write first' }] as const) {
+    for (const captions of [
+      { status: 'writing' },
+      { status: 'ready', batchId: 'abc' },
+      { status: 'failed', reason: 'busy' },
+      { status: 'notice', message: 'write first' },
+    ] as const) {
       const modal = buildDraftModal({ ...base, textVersion: 'a1b2c3', aiAssisted: true, captions });
-      expect(decodeDraftState(modal.private_metadata!)).toEqual({ mode: 'create', timezone: 'Europe/Berlin', aiAssisted: true, textVersion: 'a1b2c3', captions });
+      expect(decodeDraftState(modal.private_metadata!)).toEqual({
+        mode: 'create',
+        timezone: 'Europe/Berlin',
+        aiAssisted: true,
+        textVersion: 'a1b2c3',
+        captions,
+      });
       expect(modal.blocks[0]).toMatchObject({ type: 'input', block_id: 'text_a1b2c3' });
     }
     // A text version that could not be a block id is ignored.
@@ -74,6 +85,9 @@ describe('draft dialog with caption suggestions', () => {
     // A dialog whose metadata lost the version still finds the text.
     expect(readDraftForm(values, { mode: 'create', timezone: 'UTC' }).text).toBe('From a suggestion');
     expect(readCaptionTone(values)).toBe('playful');
-    expect(errorsByBlock({ text: 'Too long', networks: 'Choose one' }, 'text_ff00aa')).toEqual({ text_ff00aa: 'Too long', networks: 'Choose one' });
+    expect(errorsByBlock({ text: 'Too long', networks: 'Choose one' }, 'text_ff00aa')).toEqual({
+      text_ff00aa: 'Too long',
+      networks: 'Choose one',
+    });
   });
 });

@@ -24,7 +24,14 @@ let suggester: CaptionSuggester;
 
 function makeSuggester(options: { timeoutMs?: number; brandVoice?: string; model?: string } = {}): CaptionSuggester {
   const timeoutMs = options.timeoutMs ?? 2000;
-  const model = openAIModel({ apiKey: API_KEY, baseUrl: fake.baseUrl, model: options.model ?? 'gpt-4.1-mini', maxTokensPerRequest: 1500, timeoutMs, logger });
+  const model = openAIModel({
+    apiKey: API_KEY,
+    baseUrl: fake.baseUrl,
+    model: options.model ?? 'gpt-4.1-mini',
+    maxTokensPerRequest: 1500,
+    timeoutMs,
+    logger,
+  });
   return createCaptionSuggester({ model, brandVoice: options.brandVoice, timeoutMs, logger });
 }
 
@@ -76,7 +83,10 @@ describe('caption suggester against an OpenAI-compatible server', () => {
   it('regenerates a caption over the limit once, stating the overshoot, and keeps a rewrite that fits', async () => {
     const long = `${'Spring is here and everything in the shop is twenty percent off for a week. '.repeat(5)}#Spring`;
     const fits = 'Spring sale: 20% off everything from Monday! https://shop.example.com #Spring';
-    fake.answerNext({ captions: { x: ['First fits #Sale', long, 'Third fits #Sale'] } }, { captions: { x: ['First fits #Sale', fits, 'Third fits #Sale'] } });
+    fake.answerNext(
+      { captions: { x: ['First fits #Sale', long, 'Third fits #Sale'] } },
+      { captions: { x: ['First fits #Sale', fits, 'Third fits #Sale'] } },
+    );
     const result = await suggester.suggest(request({ networks: ['x'] }), rules);
     expect(result.ok && result.suggestions.map((s) => [s.text, s.shortened])).toEqual([
       ['First fits #Sale', false],
@@ -110,15 +120,24 @@ describe('caption suggester against an OpenAI-compatible server', () => {
 
   it('reports malformed output as unavailable and keeps nothing', async () => {
     fake.answerNext({ content: '{"x": ["unterminated' });
-    expect(await suggester.suggest(request(), rules)).toEqual({ ok: false, reason: 'the AI model’s answer was not in the expected format. Try again.' });
+    expect(await suggester.suggest(request(), rules)).toEqual({
+      ok: false,
+      reason: 'the AI model’s answer was not in the expected format. Try again.',
+    });
     fake.answerNext({ content: JSON.stringify({ x: ['only x'] }) });
-    expect(await suggester.suggest(request(), rules)).toMatchObject({ ok: false, reason: expect.stringContaining('not in the expected format') });
+    expect(await suggester.suggest(request(), rules)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not in the expected format'),
+    });
     expect(logger.lines.some((l) => l.includes('did not match the schema') && l.includes('linkedin'))).toBe(true);
   });
 
   it('reports a refusal, an answer cut off at the token budget, and an empty answer', async () => {
     fake.answerNext({ refusal: 'I can’t help with that.' });
-    expect(await suggester.suggest(request(), rules)).toEqual({ ok: false, reason: 'the AI model declined to write captions for this text.' });
+    expect(await suggester.suggest(request(), rules)).toEqual({
+      ok: false,
+      reason: 'the AI model declined to write captions for this text.',
+    });
     fake.answerNext({ content: '{"x": ["cut', finishReason: 'length' });
     expect(await suggester.suggest(request(), rules)).toMatchObject({ ok: false, reason: expect.stringContaining('token budget') });
     fake.answerNext({ content: '  ' });
@@ -127,28 +146,54 @@ describe('caption suggester against an OpenAI-compatible server', () => {
 
   it('reports 429 with the wait the service asked for, without retrying', async () => {
     fake.failNext(RATE_LIMITED);
-    expect(await suggester.suggest(request(), rules)).toEqual({ ok: false, reason: 'the AI service is busy (too many requests). Try again in 20 seconds.' });
+    expect(await suggester.suggest(request(), rules)).toEqual({
+      ok: false,
+      reason: 'the AI service is busy (too many requests). Try again in 20 seconds.',
+    });
     expect(fake.server.requests).toHaveLength(1);
   });
 
   it('reports 5xx, a refused key and an unknown model in words an author can act on', async () => {
     fake.failNext({ kind: 'status', status: 503, json: { error: { message: 'overloaded', type: 'server_error' } } });
-    expect(await suggester.suggest(request(), rules)).toEqual({ ok: false, reason: 'the AI service had a problem (HTTP 503). Try again in a moment.' });
-    fake.failNext({ kind: 'status', status: 404, json: { error: { message: 'The model `gpt-9` does not exist', code: 'model_not_found' } } });
-    expect(await makeSuggester({ model: 'gpt-9' }).suggest(request(), rules)).toMatchObject({ ok: false, reason: expect.stringContaining('does not offer the model “gpt-9”') });
+    expect(await suggester.suggest(request(), rules)).toEqual({
+      ok: false,
+      reason: 'the AI service had a problem (HTTP 503). Try again in a moment.',
+    });
+    fake.failNext({
+      kind: 'status',
+      status: 404,
+      json: { error: { message: 'The model `gpt-9` does not exist', code: 'model_not_found' } },
+    });
+    expect(await makeSuggester({ model: 'gpt-9' }).suggest(request(), rules)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('does not offer the model “gpt-9”'),
+    });
     const wrongKey = createCaptionSuggester({
-      model: openAIModel({ apiKey: 'sk-wrong-key-000000000000', baseUrl: fake.baseUrl, model: 'm', maxTokensPerRequest: 100, timeoutMs: 1000, logger }),
+      model: openAIModel({
+        apiKey: 'sk-wrong-key-000000000000',
+        baseUrl: fake.baseUrl,
+        model: 'm',
+        maxTokensPerRequest: 100,
+        timeoutMs: 1000,
+        logger,
+      }),
       timeoutMs: 1000,
       logger,
     });
-    expect(await wrongKey.suggest(request(), rules)).toMatchObject({ ok: false, reason: expect.stringContaining('did not accept Greenlight’s key') });
+    expect(await wrongKey.suggest(request(), rules)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('did not accept Greenlight’s key'),
+    });
   });
 
   it('gives up on a slow answer at the timeout', async () => {
     suggester = makeSuggester({ timeoutMs: 200 });
     fake.failNext({ kind: 'delay', ms: 800 });
     const started = Date.now();
-    expect(await suggester.suggest(request(), rules)).toEqual({ ok: false, reason: 'the AI service took longer than 0.2 seconds. Try again in a moment.' });
+    expect(await suggester.suggest(request(), rules)).toEqual({
+      ok: false,
+      reason: 'the AI service took longer than 0.2 seconds. Try again in a moment.',
+    });
     expect(Date.now() - started).toBeLessThan(700);
   });
 

@@ -3,7 +3,11 @@ import { defaultRules } from '../../../src/platforms/rules/index.js';
 import { buildPrompt, buildRetryPrompt } from '../../../src/workflows/captions/prompt.js';
 import { captionTarget } from '../../../src/workflows/captions/targets.js';
 
-const targets = [captionTarget(defaultRules.x, 3000), captionTarget(defaultRules.instagram, 3000), captionTarget(defaultRules.facebook, 3000)];
+const targets = [
+  captionTarget(defaultRules.x, 3000),
+  captionTarget(defaultRules.instagram, 3000),
+  captionTarget(defaultRules.facebook, 3000),
+];
 
 describe('caption prompt', () => {
   it('holds the draft, the tone, each network’s limit and hashtag habits, and the brand voice', () => {

@@ -81,10 +81,18 @@ function readPng(png: Buffer): Image {
       const c = i >= bpp && y > 0 ? out[row - stride + i - bpp]! : 0;
       let predictor: number;
       switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) >> 1; break;
+        case 0:
+          predictor = 0;
+          break;
+        case 1:
+          predictor = a;
+          break;
+        case 2:
+          predictor = b;
+          break;
+        case 3:
+          predictor = (a + b) >> 1;
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -93,7 +101,8 @@ function readPng(png: Buffer): Image {
           predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad filter type ${filter} on row ${y}`);
+        default:
+          throw new Error(`bad filter type ${filter} on row ${y}`);
       }
       out[row + i] = (raw[src + i]! + predictor) & 0xff;
     }
@@ -104,7 +113,12 @@ function readPng(png: Buffer): Image {
 }
 
 type Rgb = readonly [number, number, number];
-interface Rect { x0: number; y0: number; x1: number; y1: number }
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 function count(img: Image, match: (r: number, g: number, b: number) => boolean, rect?: Rect): number {
   const { x0 = 0, y0 = 0, x1 = img.width, y1 = img.height } = rect ?? {};
@@ -118,7 +132,10 @@ function count(img: Image, match: (r: number, g: number, b: number) => boolean, 
   return n;
 }
 
-const exactly = ([r, g, b]: Rgb) => (pr: number, pg: number, pb: number) => pr === r && pg === g && pb === b;
+const exactly =
+  ([r, g, b]: Rgb) =>
+  (pr: number, pg: number, pb: number) =>
+    pr === r && pg === g && pb === b;
 /** Text and tick labels are neutral greys; series colours (bar black, unused below) are not. */
 const darkGrey = (r: number, g: number, b: number) => r === g && g === b && r <= 0x80;
 const white = exactly([255, 255, 255]);
@@ -162,7 +179,9 @@ describe('the test PNG reader', () => {
     // A 3×5 RGBA image, each row stored with a different filter type, built by hand.
     const w = 3;
     const bpp = 4;
-    const rows = Array.from({ length: 5 }, (_, y) => Uint8Array.from({ length: w * bpp }, (_, i) => (y * 53 + i * 29 + ((i * y) % 7) * 31) & 0xff));
+    const rows = Array.from({ length: 5 }, (_, y) =>
+      Uint8Array.from({ length: w * bpp }, (_, i) => (y * 53 + i * 29 + ((i * y) % 7) * 31) & 0xff),
+    );
     const paeth = (a: number, b: number, c: number) => {
       const p = a + b - c;
       const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
@@ -189,7 +208,12 @@ describe('the test PNG reader', () => {
       return Buffer.concat([head, body, crc]);
     };
     const ihdr = Buffer.from([0, 0, 0, w, 0, 0, 0, rows.length, 8, 6, 0, 0, 0]);
-    const png = Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from(raw))), chunk('IEND', Buffer.alloc(0))]);
+    const png = Buffer.concat([
+      Buffer.from(SIGNATURE),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(Buffer.from(raw))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
     const img = readPng(png);
     const expected = rows.flatMap((row) => [...row].filter((_, i) => i % bpp !== 3));
     expect([...img.rgb]).toEqual(expected);
@@ -241,7 +265,12 @@ describe('renderEngagementChart', () => {
     const img = readPng(renderEngagementChart(weekly()));
     expect(count(img, white) / (img.width * img.height)).toBeGreaterThan(0.8);
     // Corners are background.
-    for (const [x, y] of [[0, 0], [799, 0], [0, 399], [799, 399]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [799, 0],
+      [0, 399],
+      [799, 399],
+    ] as const) {
       expect(count(img, white, { x0: x, y0: y, x1: x + 1, y1: y + 1 })).toBe(1);
     }
   });
@@ -317,7 +346,10 @@ describe('renderEngagementChart', () => {
         width: 200,
         height: 200,
         days: month,
-        series: NETWORKS.map((label, k) => ({ label: `${label} — “business” page ✓ with a long name`, values: month.map((_, d) => d * k) })),
+        series: NETWORKS.map((label, k) => ({
+          label: `${label} — “business” page ✓ with a long name`,
+          values: month.map((_, d) => d * k),
+        })),
       },
     ];
     for (const input of cases) {
@@ -345,7 +377,11 @@ describe('renderEngagementChart', () => {
     // chart would then be byte-for-byte the one with a character the font certainly lacks in its place.
     const labels = ['Café', 'Ελλάδα', 'Москва'];
     const chart = (names: string[]) =>
-      renderEngagementChart({ title: 'Engagement', days: WEEK, series: names.map((label, k) => ({ label, values: WEEK.map((_, d) => (d + 1) * (k + 1)) })) });
+      renderEngagementChart({
+        title: 'Engagement',
+        days: WEEK,
+        series: names.map((label, k) => ({ label, values: WEEK.map((_, d) => (d + 1) * (k + 1)) })),
+      });
     const real = chart(labels);
     // The method can see a box: a CJK letter (not in the font) gives the same bytes as NOTDEF.
     expect(chart(['Café 中', ...labels.slice(1)]).equals(chart([`Café ${NOTDEF}`, ...labels.slice(1)]))).toBe(true);
@@ -415,8 +451,21 @@ describe('y-axis scale', () => {
 
   it('labels ticks compactly', () => {
     const cases: Array<[number, string]> = [
-      [0, '0'], [0.25, '0.25'], [7, '7'], [250, '250'], [1000, '1k'], [1200, '1.2k'], [2500, '2.5k'], [12_500, '12.5k'],
-      [750_000, '750k'], [999_999, '1M'], [3_000_000, '3M'], [2.5e9, '2.5B'], [1.5e12, '1.5T'], [2e18, '2e18'], [-2500, '-2.5k'],
+      [0, '0'],
+      [0.25, '0.25'],
+      [7, '7'],
+      [250, '250'],
+      [1000, '1k'],
+      [1200, '1.2k'],
+      [2500, '2.5k'],
+      [12_500, '12.5k'],
+      [750_000, '750k'],
+      [999_999, '1M'],
+      [3_000_000, '3M'],
+      [2.5e9, '2.5B'],
+      [1.5e12, '1.5T'],
+      [2e18, '2e18'],
+      [-2500, '-2.5k'],
     ];
     for (const [v, label] of cases) expect(formatCompact(v), String(v)).toBe(label);
   });

@@ -10,11 +10,19 @@ import { chartRenderOptions } from '../../../src/workflows/digest/chart-png.js';
 const WEEK = ['Mon 2', 'Tue 3', 'Wed 4', 'Thu 5', 'Fri 6', 'Sat 7', 'Sun 8'];
 const font = chartFontMetrics();
 const svgOf = (input: Partial<EngagementChartInput> = {}) =>
-  engagementChartSvg({ title: 'Engagement, last 7 days', days: WEEK, series: [{ label: 'LinkedIn', values: [1, 2, 3, 4, 5, 6, 7] }], ...input }, font);
+  engagementChartSvg(
+    { title: 'Engagement, last 7 days', days: WEEK, series: [{ label: 'LinkedIn', values: [1, 2, 3, 4, 5, 6, 7] }], ...input },
+    font,
+  );
 /** The text content of every <text> element, unescaped. */
 const texts = (svg: string) =>
   [...svg.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) =>
-    m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'),
+    m[1]!
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
   );
 
 /** A private-use character: the shipped font has no glyph for it, so it is drawn as the .notdef box. */
@@ -99,7 +107,9 @@ describe('chart text', () => {
 describe('engagementChartSvg (pure: data in, SVG out)', () => {
   it('is an SVG of the requested size, with the font named, the same for the same input', () => {
     const svg = svgOf({ width: 640, height: 320 });
-    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="640" height="320" viewBox="0 0 640 320" font-family="Noto Sans">/);
+    expect(svg).toMatch(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="640" height="320" viewBox="0 0 640 320" font-family="Noto Sans">/,
+    );
     expect(svg.endsWith('</svg>')).toBe(true);
     expect(svgOf({ width: 640, height: 320 })).toBe(svg);
     expect(new Resvg(svg, chartRenderOptions()).width).toBe(640);

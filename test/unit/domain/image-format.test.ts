@@ -35,8 +35,16 @@ describe('imageSize', () => {
 
   it('reports the EXIF orientation of a JPEG, in either byte order', () => {
     // A phone portrait: stored 4032×3024, shown turned a quarter (orientation 6).
-    expect(imageSize(jpeg(4032, 3024, { orientation: 6, byteOrder: 'MM' }), 'image/jpeg')).toEqual({ width: 4032, height: 3024, orientation: 6 });
-    expect(imageSize(jpeg(640, 480, { orientation: 3, byteOrder: 'II' }), 'image/jpeg')).toEqual({ width: 640, height: 480, orientation: 3 });
+    expect(imageSize(jpeg(4032, 3024, { orientation: 6, byteOrder: 'MM' }), 'image/jpeg')).toEqual({
+      width: 4032,
+      height: 3024,
+      orientation: 6,
+    });
+    expect(imageSize(jpeg(640, 480, { orientation: 3, byteOrder: 'II' }), 'image/jpeg')).toEqual({
+      width: 640,
+      height: 480,
+      orientation: 3,
+    });
   });
 
   it('reads all three WebP variants', () => {

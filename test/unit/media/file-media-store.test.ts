@@ -164,7 +164,9 @@ describe('FileMediaStore.put', () => {
     });
     const error = await rejection(store.put(chunked(png(300, 300), 50), limits));
     expect(error.reason).toBe('disk_full');
-    expect(error.userMessage).toBe('Greenlight’s storage for images is full, so the image was not kept; try again once an admin has freed space (MEDIA_DIR).');
+    expect(error.userMessage).toBe(
+      'Greenlight’s storage for images is full, so the image was not kept; try again once an admin has freed space (MEDIA_DIR).',
+    );
     expect(partWritten).toMatch(/[/\\]tmp[/\\][0-9a-f-]{36}\.part$/);
     expect(fs.existsSync(partWritten!)).toBe(false);
     expect(filesUnder()).toEqual([]);

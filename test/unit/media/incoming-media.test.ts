@@ -99,6 +99,8 @@ describe('IncomingMedia', () => {
   });
 
   it('words a known size against the limit in megabytes', () => {
-    expect(MediaRejected.tooLarge(25 * 1024 * 1024, 31 * 1024 * 1024).userMessage).toBe('That file is 31 MB; images can be at most 25 MB (MEDIA_MAX_MB).');
+    expect(MediaRejected.tooLarge(25 * 1024 * 1024, 31 * 1024 * 1024).userMessage).toBe(
+      'That file is 31 MB; images can be at most 25 MB (MEDIA_MAX_MB).',
+    );
   });
 });

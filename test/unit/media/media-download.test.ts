@@ -109,8 +109,12 @@ describe('downloadMedia', () => {
       asked.push({ url, authorization: init.headers.authorization });
       return new Response(null, { status: 302, headers: { location: 'http://files-origin.slack.com/photo.png' } });
     };
-    const error = await rejection(downloadMedia('https://files.slack.com/files-pri/T1-F1/photo.png', store, options({ allowHttp: false, fetch })));
-    expect(error.userMessage).toBe('The file at http://files-origin.slack.com/photo.png was not downloaded: Greenlight downloads files over https only, redirects included.');
+    const error = await rejection(
+      downloadMedia('https://files.slack.com/files-pri/T1-F1/photo.png', store, options({ allowHttp: false, fetch })),
+    );
+    expect(error.userMessage).toBe(
+      'The file at http://files-origin.slack.com/photo.png was not downloaded: Greenlight downloads files over https only, redirects included.',
+    );
     expect(asked).toEqual([{ url: 'https://files.slack.com/files-pri/T1-F1/photo.png', authorization: `Bearer ${TOKEN}` }]);
   });
 
@@ -185,7 +189,9 @@ describe('downloadMedia', () => {
     const server = await serve(() => undefined);
     const error = await rejection(downloadMedia(`${server.url}/silent.png`, store, options({ headersTimeoutMs: 200 })));
     expect(error.reason).toBe('timeout');
-    expect(error.userMessage).toBe(`The server at ${new URL(server.url).host} did not start sending the file within 0.2 seconds; try again.`);
+    expect(error.userMessage).toBe(
+      `The server at ${new URL(server.url).host} did not start sending the file within 0.2 seconds; try again.`,
+    );
   });
 
   it('names HTTP errors and connection failures without the token or the query string', async () => {
@@ -196,10 +202,22 @@ describe('downloadMedia', () => {
     const closed = await closedPortUrl();
     const query = `?t=${TOKEN}&sig=s3cr3t`;
     const cases: Array<[string, MediaDownloadOptions, RegExp]> = [
-      [`${statuses.url}/403/photo.png${query}`, options(), /^Greenlight was not allowed to download the file at .*\/403\/photo\.png\?… \(HTTP 403\)/],
+      [
+        `${statuses.url}/403/photo.png${query}`,
+        options(),
+        /^Greenlight was not allowed to download the file at .*\/403\/photo\.png\?… \(HTTP 403\)/,
+      ],
       [`${statuses.url}/404/photo.png${query}`, options(), /^The file at .*\/404\/photo\.png\?… is no longer there \(HTTP 404\)\.$/],
-      [`${statuses.url}/503/photo.png${query}`, options(), /^Could not download the file at .*\/503\/photo\.png\?… \(HTTP 503\); try again\.$/],
-      [`${closed}/photo.png${query}`, options(), /^Could not download the file from .*\/photo\.png\?… \(the connection failed\); try again\.$/],
+      [
+        `${statuses.url}/503/photo.png${query}`,
+        options(),
+        /^Could not download the file at .*\/503\/photo\.png\?… \(HTTP 503\); try again\.$/,
+      ],
+      [
+        `${closed}/photo.png${query}`,
+        options(),
+        /^Could not download the file from .*\/photo\.png\?… \(the connection failed\); try again\.$/,
+      ],
       [`${statuses.url}/200/photo.png${query}`, options({ allowHttp: false }), /over https only\.$/],
     ];
     for (const [link, opts, expected] of cases) {

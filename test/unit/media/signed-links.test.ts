@@ -18,7 +18,10 @@ describe('signed media links', () => {
   });
 
   it('names a video by its container, mp4 or mov, and lets it be fetched as such', () => {
-    for (const [container, type] of [['mp4', 'video/mp4'], ['mov', 'video/quicktime']] as const) {
+    for (const [container, type] of [
+      ['mp4', 'video/mp4'],
+      ['mov', 'video/quicktime'],
+    ] as const) {
       const { name, query } = parts(signedMediaPath(secret, { sha256: image.sha256, container }, new Date(t0.getTime() + 60_000)));
       expect(name).toBe(`${image.sha256}.${container}`);
       expect(checkSignedMedia(secret, name, query, t0)).toEqual({ ok: true, sha256: image.sha256, type });
@@ -38,6 +41,9 @@ describe('signed media links', () => {
     for (const bad of [`${image.sha256}.exe`, `${image.sha256}`, '../../etc/passwd', `${image.sha256.toUpperCase()}.jpg`]) {
       expect(checkSignedMedia(secret, bad, query, t0)).toEqual({ ok: false, reason: 'malformed' });
     }
-    expect(checkSignedMedia(secret, name, new URLSearchParams({ expires: query.get('expires')! }), t0)).toEqual({ ok: false, reason: 'malformed' });
+    expect(checkSignedMedia(secret, name, new URLSearchParams({ expires: query.get('expires')! }), t0)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 });

@@ -44,7 +44,15 @@ async function probe(fixture: VideoFixture) {
 describe('probeVideo', () => {
   it('an MP4 with H.264 and AAC: its length, size and codecs', async () => {
     const { facts } = await probe({ width: 1920, height: 1080, seconds: 12.5 });
-    expect(facts).toEqual({ container: 'mp4', durationSeconds: 12.5, width: 1920, height: 1080, rotation: 0, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2' });
+    expect(facts).toEqual({
+      container: 'mp4',
+      durationSeconds: 12.5,
+      width: 1920,
+      height: 1080,
+      rotation: 0,
+      videoCodec: 'avc1.640028',
+      audioCodec: 'mp4a.40.2',
+    });
   });
 
   it('a QuickTime MOV from a phone held upright: shown 1080×1920', async () => {

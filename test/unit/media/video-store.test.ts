@@ -21,7 +21,10 @@ afterEach(() => {
 });
 
 const MB = 1024 * 1024;
-const stored = (dir: string) => (fs.existsSync(path.join(dir, 'sha256')) ? fs.readdirSync(path.join(dir, 'sha256'), { recursive: true }).filter((f) => String(f).length > 10) : []);
+const stored = (dir: string) =>
+  fs.existsSync(path.join(dir, 'sha256'))
+    ? fs.readdirSync(path.join(dir, 'sha256'), { recursive: true }).filter((f) => String(f).length > 10)
+    : [];
 const parts = (dir: string) => (fs.existsSync(path.join(dir, 'tmp')) ? fs.readdirSync(path.join(dir, 'tmp')) : []);
 
 async function setUp() {
@@ -33,9 +36,26 @@ describe('videos in the media store', () => {
   it('stores a 20 MB MOV with its description at the end, and says what it is', async () => {
     const { store, dir } = await setUp();
     const file = tmp!.file('clip.mov');
-    const size = await writeVideoFixture(file, { width: 1920, height: 1080, seconds: 42, container: 'mov', rotation: 90, moovAtEnd: true, mediaBytes: 20 * MB });
+    const size = await writeVideoFixture(file, {
+      width: 1920,
+      height: 1080,
+      seconds: 42,
+      container: 'mov',
+      rotation: 90,
+      moovAtEnd: true,
+      mediaBytes: 20 * MB,
+    });
     const video = await store.putVideo(createReadStream(file, { highWaterMark: 256 * 1024 }), { maxBytes: 100 * MB });
-    expect(video).toMatchObject({ bytes: size, container: 'mov', durationSeconds: 42, width: 1080, height: 1920, rotation: 90, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2' });
+    expect(video).toMatchObject({
+      bytes: size,
+      container: 'mov',
+      durationSeconds: 42,
+      width: 1080,
+      height: 1920,
+      rotation: 90,
+      videoCodec: 'avc1.640028',
+      audioCodec: 'mp4a.40.2',
+    });
     expect(video.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(stored(dir)).toHaveLength(1);
     expect(parts(dir)).toEqual([]);

@@ -47,11 +47,21 @@ async function deliverSix(inFlight: number) {
   const chat = slowChat();
   const payload = (title: string) => encodeDigest({ kind: 'daily', title, generatedAt: new Date(), posts: [] } as unknown as Digest);
   await store.enqueueNews(
-    Array.from({ length: 6 }, (_, i) => ({ platform: 'slack' as const, lane: `slack:lane:${i}`, kind: 'digest', postId: null, payload: payload(`news ${i}`) })),
+    Array.from({ length: 6 }, (_, i) => ({
+      platform: 'slack' as const,
+      lane: `slack:lane:${i}`,
+      kind: 'digest',
+      postId: null,
+      payload: payload(`news ${i}`),
+    })),
     new Date(),
   );
   const foreground = { inFlight, quiet: () => Promise.resolve() };
-  const courier = new NewsCourier(store, chat.channel, systemClock, nodeScheduleTimers, createMemoryLogger('debug'), { ...DEFAULT_COURIER_OPTIONS, owner: 'test', foreground });
+  const courier = new NewsCourier(store, chat.channel, systemClock, nodeScheduleTimers, createMemoryLogger('debug'), {
+    ...DEFAULT_COURIER_OPTIONS,
+    owner: 'test',
+    foreground,
+  });
   courier.start();
   await courier.idle();
   await courier.stop();

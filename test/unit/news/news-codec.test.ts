@@ -9,16 +9,63 @@ const at = (iso: string) => new Date(iso);
 const ann: Person = { id: 1, platform: 'slack', platformUserId: 'U0ANN', displayName: 'ann', timezone: 'Europe/Berlin' };
 const bob: Person = { id: 2, platform: 'slack', platformUserId: 'U0BOB', displayName: 'bob', timezone: null };
 const decision = (id: number, approver: Person, revisionId = 10): Decision => ({
-  id, postId: 7, revisionId, approver, kind: 'approve', comment: null, platform: 'slack', createdAt: at('2026-03-02T09:00:00Z'),
+  id,
+  postId: 7,
+  revisionId,
+  approver,
+  kind: 'approve',
+  comment: null,
+  platform: 'slack',
+  createdAt: at('2026-03-02T09:00:00Z'),
 });
 const publication: Publication = {
-  id: 30, postId: 7, revisionId: 10, network: 'x', status: 'scheduled', dueAt: at('2026-03-02T12:00:00Z'), claimOwner: null, leaseUntil: null,
-  sendingAt: null, attempts: 1, nextAttemptAt: at('2026-03-02T12:05:00Z'), externalId: null, url: null, lastError: 'X is busy', publishedAt: null,
-  createdAt: at('2026-03-02T09:00:00Z'), updatedAt: at('2026-03-02T09:00:00Z'),
+  id: 30,
+  postId: 7,
+  revisionId: 10,
+  network: 'x',
+  status: 'scheduled',
+  dueAt: at('2026-03-02T12:00:00Z'),
+  claimOwner: null,
+  leaseUntil: null,
+  sendingAt: null,
+  attempts: 1,
+  nextAttemptAt: at('2026-03-02T12:05:00Z'),
+  externalId: null,
+  url: null,
+  lastError: 'X is busy',
+  publishedAt: null,
+  createdAt: at('2026-03-02T09:00:00Z'),
+  updatedAt: at('2026-03-02T09:00:00Z'),
 };
 const thenPost: PostAggregate = {
-  post: { id: 7, status: 'pending', authorId: 1, currentRevisionId: 10, publishAt: at('2026-03-02T12:00:00Z'), publishZone: 'Europe/Berlin', originPlatform: 'slack', remindedFor: null, createdAt: at('2026-03-02T08:00:00Z'), updatedAt: at('2026-03-02T09:00:00Z') },
-  revision: { id: 10, postId: 7, number: 1, text: '2026-03-02T09:00:00.000Z', networks: ['x'], mediaUrl: null, images: [], variants: {}, video: null, youtube: null, contentHash: 'h1', authorId: 1, aiAssisted: false, createdAt: at('2026-03-02T08:00:00Z') },
+  post: {
+    id: 7,
+    status: 'pending',
+    authorId: 1,
+    currentRevisionId: 10,
+    publishAt: at('2026-03-02T12:00:00Z'),
+    publishZone: 'Europe/Berlin',
+    originPlatform: 'slack',
+    remindedFor: null,
+    createdAt: at('2026-03-02T08:00:00Z'),
+    updatedAt: at('2026-03-02T09:00:00Z'),
+  },
+  revision: {
+    id: 10,
+    postId: 7,
+    number: 1,
+    text: '2026-03-02T09:00:00.000Z',
+    networks: ['x'],
+    mediaUrl: null,
+    images: [],
+    variants: {},
+    video: null,
+    youtube: null,
+    contentHash: 'h1',
+    authorId: 1,
+    aiAssisted: false,
+    createdAt: at('2026-03-02T08:00:00Z'),
+  },
   author: ann,
   decisions: [decision(20, bob)],
   publications: [publication],
@@ -29,7 +76,16 @@ const nowPost: PostAggregate = {
   post: { ...thenPost.post, status: 'approved', currentRevisionId: 11, publishAt: at('2026-03-02T15:00:00Z') },
   revision: { ...thenPost.revision, id: 11, number: 2, text: 'Edited' },
   decisions: [decision(20, bob), decision(21, { ...bob, id: 3, platformUserId: 'U0CAROL' }, 11)],
-  publications: [{ ...publication, status: 'published', url: 'https://x.example/p/30', lastError: null, nextAttemptAt: null, publishedAt: at('2026-03-02T12:06:00Z') }],
+  publications: [
+    {
+      ...publication,
+      status: 'published',
+      url: 'https://x.example/p/30',
+      lastError: null,
+      nextAttemptAt: null,
+      publishedAt: at('2026-03-02T12:06:00Z'),
+    },
+  ],
 };
 
 const roundTrip = (event: DomainEvent, current: PostAggregate) => {
@@ -40,7 +96,10 @@ const roundTrip = (event: DomainEvent, current: PostAggregate) => {
 
 describe('outbox news codec', () => {
   it('a decision, delivered after the post moved on, still shows the post as it was', () => {
-    const event = roundTrip({ type: 'post.decided', post: thenPost, decision: decision(20, bob), outcome: 'approval_recorded', remainingApprovals: 1 }, nowPost);
+    const event = roundTrip(
+      { type: 'post.decided', post: thenPost, decision: decision(20, bob), outcome: 'approval_recorded', remainingApprovals: 1 },
+      nowPost,
+    );
     expect(event.type).toBe('post.decided');
     if (event.type !== 'post.decided') return;
     expect(event.decision.approver.platformUserId).toBe('U0BOB');
@@ -68,12 +127,23 @@ describe('outbox news codec', () => {
   });
 
   it('is small: a decision is a few hundred bytes, not the whole post', () => {
-    const payload = encodeEvent({ type: 'post.decided', post: nowPost, decision: decision(21, bob, 11), outcome: 'approved', remainingApprovals: 0 });
+    const payload = encodeEvent({
+      type: 'post.decided',
+      post: nowPost,
+      decision: decision(21, bob, 11),
+      outcome: 'approved',
+      remainingApprovals: 0,
+    });
     expect(payload.length).toBeLessThan(400);
   });
 
   it('a digest keeps its dates as dates and text that looks like a date as text', () => {
-    const digest = { kind: 'daily', title: '2026-03-02T09:00:00.000Z', generatedAt: at('2026-03-03T08:00:00Z'), posts: [] } as unknown as Digest;
+    const digest = {
+      kind: 'daily',
+      title: '2026-03-02T09:00:00.000Z',
+      generatedAt: at('2026-03-03T08:00:00Z'),
+      posts: [],
+    } as unknown as Digest;
     const news = toChatNews(decodeNews(encodeDigest(digest)), undefined);
     if (news.kind !== 'digest') throw new Error(news.kind);
     expect(news.digest.title).toBe('2026-03-02T09:00:00.000Z');

@@ -18,10 +18,22 @@ describe('LOG_FORMAT=json', () => {
   it('writes one JSON object per record with time, level, msg, scope and the context fields', () => {
     const { logger, records } = jsonLogger();
     logger.info('listening on port 3000');
-    logger.child('networks').child('x').warn('rate limited', { retryAfterSeconds: 30, network: 'x', ok: false, nothing: null, skipped: undefined });
+    logger
+      .child('networks')
+      .child('x')
+      .warn('rate limited', { retryAfterSeconds: 30, network: 'x', ok: false, nothing: null, skipped: undefined });
     expect(records()).toEqual([
       { time: '2026-03-02T09:00:00.000Z', level: 'info', msg: 'listening on port 3000', scope: 'greenlight' },
-      { time: '2026-03-02T09:00:00.000Z', level: 'warn', msg: 'rate limited', scope: 'greenlight:networks:x', retryAfterSeconds: 30, network: 'x', ok: false, nothing: null },
+      {
+        time: '2026-03-02T09:00:00.000Z',
+        level: 'warn',
+        msg: 'rate limited',
+        scope: 'greenlight:networks:x',
+        retryAfterSeconds: 30,
+        network: 'x',
+        ok: false,
+        nothing: null,
+      },
     ]);
   });
 
@@ -54,7 +66,11 @@ describe('LOG_FORMAT=json', () => {
     const wrapped = new TypeError('fetch failed', { cause: socket });
     logger.error('publish failed', { error: new Error('could not publish', { cause: wrapped }) });
     const error = records()[0]!.error as Record<string, unknown>;
-    expect(error).toMatchObject({ name: 'Error', message: 'could not publish', cause: { name: 'TypeError', message: 'fetch failed', cause: { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' } } });
+    expect(error).toMatchObject({
+      name: 'Error',
+      message: 'could not publish',
+      cause: { name: 'TypeError', message: 'fetch failed', cause: { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' } },
+    });
     expect(error.stack).toMatch(/^Error: could not publish\n\s+at /);
     // Other properties of an error (a response, a request with its headers) stay out, as in text.
     expect(JSON.stringify(error)).not.toContain('cookie');
@@ -113,7 +129,17 @@ describe('LOG_FORMAT=json', () => {
       credentials: { refresh_token: '[redacted]', password: '[redacted]', apiKey: '[redacted]', count: 3 },
     });
     // Every value the text line masks is masked in the JSON line too.
-    for (const hidden of ['EAAB123secret456', 'abc123def', 'abc.def.ghi', 'xoxb-1234567890', 'sk-abcdef', 'plain-looking-value', 'rt-plain-value', 'pw-plain-value', 'key-plain-value']) {
+    for (const hidden of [
+      'EAAB123secret456',
+      'abc123def',
+      'abc.def.ghi',
+      'xoxb-1234567890',
+      'sk-abcdef',
+      'plain-looking-value',
+      'rt-plain-value',
+      'pw-plain-value',
+      'key-plain-value',
+    ]) {
       expect(text.lines[0]).not.toContain(hidden);
       expect(JSON.stringify(records()[0])).not.toContain(hidden);
     }
@@ -160,7 +186,12 @@ describe('LOG_FORMAT=json', () => {
 
   it('logs the message when reading the context throws', () => {
     const { logger, records } = jsonLogger();
-    const hostile = Object.defineProperty({}, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } });
+    const hostile = Object.defineProperty({}, 'boom', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter');
+      },
+    });
     expect(() => logger.error('still logged', { hostile })).not.toThrow();
     expect(records()[0]).toMatchObject({ level: 'error', msg: 'still logged', logError: expect.any(String) });
   });

@@ -145,7 +145,8 @@ describe('metrics', () => {
     ] as unknown as DomainEvent[];
     for (const event of events) await listener.notify(event);
     const m = await scrape(metrics);
-    const count = (network: string, outcome: string) => (m.has('greenlight_publications_total', { network, outcome }) ? m.value('greenlight_publications_total', { network, outcome }) : 0);
+    const count = (network: string, outcome: string) =>
+      m.has('greenlight_publications_total', { network, outcome }) ? m.value('greenlight_publications_total', { network, outcome }) : 0;
     expect(count('x', 'published')).toBe(1);
     expect(count('youtube', 'held')).toBe(1);
     expect(count('x', 'retry')).toBe(1);
@@ -163,7 +164,17 @@ describe('metrics', () => {
     const suggester: CaptionSuggester = {
       async suggest(request) {
         return answers.shift()
-          ? { ok: true, suggestions: request.networks.map((network) => ({ network, text: 'Hi', used: 2, limit: 500, unit: 'characters', shortened: false })) }
+          ? {
+              ok: true,
+              suggestions: request.networks.map((network) => ({
+                network,
+                text: 'Hi',
+                used: 2,
+                limit: 500,
+                unit: 'characters',
+                shortened: false,
+              })),
+            }
           : { ok: false, reason: 'the AI service had a problem (HTTP 500).' };
       },
     };
@@ -172,7 +183,10 @@ describe('metrics', () => {
     const person = { id: 1, platform: 'slack', platformUserId: 'U1', displayName: 'P', timezone: 'UTC' } as Person;
     expect((await service.suggest(person, { text: 'Hi', networks: ['sandbox'] })).ok).toBe(true);
     expect((await service.suggest(person, { text: 'Hi', networks: ['sandbox'] })).ok).toBe(false);
-    expect(await service.suggest(person, { text: 'Hi', networks: ['sandbox'] })).toMatchObject({ ok: false, reason: expect.stringContaining('the most allowed') });
+    expect(await service.suggest(person, { text: 'Hi', networks: ['sandbox'] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('the most allowed'),
+    });
     // Input the author must fix never reaches the model: not a suggestion call.
     expect(await service.suggest(person, { text: ' ', networks: ['sandbox'] })).toMatchObject({ ok: false, kind: 'input' });
     const m = await scrape(metrics);

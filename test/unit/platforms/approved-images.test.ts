@@ -13,7 +13,14 @@ describe('approved images as a publisher reads them', () => {
     const { images } = publishImages([{ bytes, alt: 'A red square' }]);
     const read = await readApprovedImage(images[0]!, 1, LIMITS);
     expect(sha256(read.bytes)).toBe(sha256(bytes));
-    expect(read).toMatchObject({ contentType: 'image/png', filename: 'image-1.png', width: 20, height: 10, alt: 'A red square', position: 1 });
+    expect(read).toMatchObject({
+      contentType: 'image/png',
+      filename: 'image-1.png',
+      width: 20,
+      height: 10,
+      alt: 'A red square',
+      position: 1,
+    });
   });
 
   it('a store that fails mid-read is retryable; bytes beyond what was recorded are permanent', async () => {
@@ -38,7 +45,10 @@ describe('approved images as a publisher reads them', () => {
   });
 
   it('counts a linked image with the uploaded ones, and none over the limit passes', () => {
-    const { images } = publishImages([{ bytes: png(8, 8), alt: null }, { bytes: png(9, 9), alt: null }]);
+    const { images } = publishImages([
+      { bytes: png(8, 8), alt: null },
+      { bytes: png(9, 9), alt: null },
+    ]);
     expect(approvedImages({ publicationId: 1, text: 't', mediaUrl: null, images }, 'x', 2)).toHaveLength(2);
     expect(() => approvedImages({ publicationId: 1, text: 't', mediaUrl: 'https://example.com/a.png', images }, 'x', 2)).toThrow(
       'X takes at most 2 images in a post, and this post has 3; nothing was posted.',

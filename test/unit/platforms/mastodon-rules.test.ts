@@ -7,7 +7,7 @@ const X23 = 'x'.repeat(23);
 
 describe('Mastodon counts as its StatusLengthValidator does', () => {
   it('counts every http(s) URL as 23, shorter or longer', () => {
-    expect(used('https://example.com/' + 'a'.repeat(100))).toBe(23);
+    expect(used(`https://example.com/${'a'.repeat(100)}`)).toBe(23);
     expect(used('http://a.co')).toBe(23);
     expect(used('Read https://example.com/post?id=1&ref=feed#top now')).toBe(5 + 23 + 4);
     expect(used('https://example.com/one https://example.com/two')).toBe(23 + 1 + 23);

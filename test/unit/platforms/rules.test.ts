@@ -15,9 +15,7 @@ describe('defaultRules', () => {
   });
 
   it('has each network’s limit and image requirement', () => {
-    const summary = Object.fromEntries(
-      NETWORK_IDS.map((id) => [id, [defaultRules[id].limit, defaultRules[id].requiresMedia]]),
-    );
+    const summary = Object.fromEntries(NETWORK_IDS.map((id) => [id, [defaultRules[id].limit, defaultRules[id].requiresMedia]]));
     expect(summary).toEqual({
       sandbox: [63_206, false],
       x: [280, false],
@@ -70,15 +68,15 @@ const limitCases: Array<{ network: NetworkId; atLimit: string; overLimit: string
   },
   {
     network: 'facebook',
-    atLimit: 'a'.repeat(63_204) + '👍',
-    overLimit: 'a'.repeat(63_205) + '👍',
+    atLimit: `${'a'.repeat(63_204)}👍`,
+    overLimit: `${'a'.repeat(63_205)}👍`,
     overUsed: 63207,
     message: 'Facebook: 63,207 of 63,206 characters',
   },
   {
     network: 'instagram',
     atLimit: 'a'.repeat(2200),
-    overLimit: 'a'.repeat(2199) + 'e\u0301',
+    overLimit: `${'a'.repeat(2199)}e\u0301`,
     overUsed: 2201,
     message: 'Instagram: 2,201 of 2,200 characters',
   },
@@ -173,7 +171,12 @@ describe('validateContent', () => {
 
   it('finds nothing wrong with a post every network that takes images accepts', () => {
     const content = { text: 'Our spring sale starts Monday! #spring https://example.com/sale', mediaUrl: IMAGE };
-    expect(validateContent(content, Object.values(defaultRules).filter((r) => !r.videoOnly))).toEqual([]);
+    expect(
+      validateContent(
+        content,
+        Object.values(defaultRules).filter((r) => !r.videoOnly),
+      ),
+    ).toEqual([]);
   });
 
   it('YouTube takes a video only: an image link alone is refused, a video with a plain description passes', () => {
@@ -182,11 +185,23 @@ describe('validateContent', () => {
       ['mediaUrl', 'YouTube takes an uploaded video, not an image link'],
       ['images', 'YouTube needs a video'],
     ]);
-    const video = { container: 'mp4' as const, durationSeconds: 30, width: 1920, height: 1080, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', bytes: 20e6 };
+    const video = {
+      container: 'mp4' as const,
+      durationSeconds: 30,
+      width: 1920,
+      height: 1080,
+      videoCodec: 'avc1.640028',
+      audioCodec: 'mp4a.40.2',
+      bytes: 20e6,
+    };
     expect(defaultRules.youtube.validate({ text: 'A tour of the new shop', mediaUrl: null, video })).toEqual([]);
-    expect(defaultRules.youtube.validate({ text: 'Sale <today>', mediaUrl: null, video }).map((v) => v.message)).toEqual(['YouTube descriptions cannot contain < or >']);
+    expect(defaultRules.youtube.validate({ text: 'Sale <today>', mediaUrl: null, video }).map((v) => v.message)).toEqual([
+      'YouTube descriptions cannot contain < or >',
+    ]);
     // 5,000 bytes, not characters: 1,700 three-byte characters are 5,100 bytes.
-    expect(defaultRules.youtube.validate({ text: '€'.repeat(1700), mediaUrl: null, video }).map((v) => v.message)).toEqual(['YouTube: 5,100 of 5,000 bytes']);
+    expect(defaultRules.youtube.validate({ text: '€'.repeat(1700), mediaUrl: null, video }).map((v) => v.message)).toEqual([
+      'YouTube: 5,100 of 5,000 bytes',
+    ]);
   });
 
   it('finds nothing when no network is given', () => {

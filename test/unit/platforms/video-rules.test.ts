@@ -9,12 +9,23 @@ import type { ContentVideo } from '../../../src/platforms/rules/types.js';
 import type { NetworkId } from '../../../src/domain/network.js';
 
 const MB = 1024 * 1024;
-const video = (facts: Partial<ContentVideo> = {}): ContentVideo => ({ container: 'mp4', durationSeconds: 30, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', bytes: 20 * MB, ...facts });
-const check = (network: NetworkId, facts: Partial<ContentVideo> = {}) => videoViolations(network, defaultRules[network].media.video, video(facts)).map((v) => v.message);
+const video = (facts: Partial<ContentVideo> = {}): ContentVideo => ({
+  container: 'mp4',
+  durationSeconds: 30,
+  width: 1080,
+  height: 1920,
+  videoCodec: 'avc1.640028',
+  audioCodec: 'mp4a.40.2',
+  bytes: 20 * MB,
+  ...facts,
+});
+const check = (network: NetworkId, facts: Partial<ContentVideo> = {}) =>
+  videoViolations(network, defaultRules[network].media.video, video(facts)).map((v) => v.message);
 
 describe('video rules per network', () => {
   it('a 30 s, 20 MB vertical H.264/AAC MP4 suits every network that takes video', () => {
-    for (const network of ['x', 'linkedin', 'facebook', 'instagram', 'mastodon', 'bluesky', 'sandbox'] as const) expect(check(network), network).toEqual([]);
+    for (const network of ['x', 'linkedin', 'facebook', 'instagram', 'mastodon', 'bluesky', 'sandbox'] as const)
+      expect(check(network), network).toEqual([]);
   });
 
   it('X: 140 s, 512 MB, H.264 and AAC, 1:3 to 3:1', () => {
@@ -29,7 +40,10 @@ describe('video rules per network', () => {
   it('Instagram Reels: 3 s to 15 min, 300 MB, HEVC allowed', () => {
     expect(check('instagram', { videoCodec: 'hvc1.1.6.L93.B0', container: 'mov' })).toEqual([]);
     expect(check('instagram', { durationSeconds: 2 })).toEqual(['Instagram takes videos of at least 3 s (this one is 2 s)']);
-    expect(check('instagram', { durationSeconds: 16 * 60, bytes: 301 * MB })).toEqual(['Instagram takes videos up to 15 min (this one is 16 min)', 'Instagram takes videos up to 300 MB (this one is 301 MB)']);
+    expect(check('instagram', { durationSeconds: 16 * 60, bytes: 301 * MB })).toEqual([
+      'Instagram takes videos up to 15 min (this one is 16 min)',
+      'Instagram takes videos up to 300 MB (this one is 301 MB)',
+    ]);
   });
 
   it('LinkedIn takes MP4 only; Bluesky up to 3 minutes and 100 MB; sound must be AAC', () => {

@@ -23,7 +23,9 @@ describe('keepServingOnStrayErrors', () => {
     child.stderr.on('data', (d) => (output += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(output).toMatch(/ERROR \[greenlight\] a promise failed and nothing handled it; carrying on error=Error: nobody awaited me/);
-    expect(output).toMatch(/ERROR \[greenlight\] an error escaped every handler; carrying on error=Error: thrown in a timer origin=uncaughtException/);
+    expect(output).toMatch(
+      /ERROR \[greenlight\] an error escaped every handler; carrying on error=Error: thrown in a timer origin=uncaughtException/,
+    );
     expect(output).toContain('still serving');
     expect(code).toBe(0);
   });

@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { timestampProblem } from '../../../src/bots/slack/request-gate.js';
-import { BodyBudget, BodyReadError, readBody, type BodyLimits } from '../../../src/server/request-body.js';
+import { BodyBudget, type BodyReadError, readBody, type BodyLimits } from '../../../src/server/request-body.js';
 
 let server: http.Server | undefined;
 afterEach(async () => {

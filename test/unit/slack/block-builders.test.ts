@@ -45,7 +45,14 @@ function view(overrides: Partial<PostView> = {}): PostView {
 }
 
 const decision = (approver: Person, kind: Decision['kind'], comment: string | null = null): Decision => ({
-  id: 1, postId: 7, revisionId: 11, approver, kind, comment, platform: 'slack', createdAt: new Date(),
+  id: 1,
+  postId: 7,
+  revisionId: 11,
+  approver,
+  kind,
+  comment,
+  platform: 'slack',
+  createdAt: new Date(),
 });
 
 describe('Block Kit builders', () => {
@@ -71,7 +78,9 @@ describe('Block Kit builders', () => {
   });
 
   it('says who decided, mentioning Slack users and naming (escaped) people from elsewhere', () => {
-    expect(statusLine(view({ status: 'rejected', verdict: decision(bob, 'reject', 'Off-brand') }))).toBe('⛔ *Rejected* by <@U2>: “Off-brand”');
+    expect(statusLine(view({ status: 'rejected', verdict: decision(bob, 'reject', 'Off-brand') }))).toBe(
+      '⛔ *Rejected* by <@U2>: “Off-brand”',
+    );
     expect(statusLine(view({ approvals: [decision(teamsPerson, 'approve')], remainingApprovals: 1, requiredApprovals: 2 }))).toBe(
       '⏳ *Approved by Tia &lt;Teams&gt;*: needs 1 more approval',
     );
@@ -106,7 +115,13 @@ describe('Block Kit builders', () => {
     expect(JSON.stringify(modal)).toContain('"initial_date_time":1772528400');
     const textInput = JSON.stringify(modal.blocks[0]);
     expect(textInput).toContain('"max_length":3000');
-    expect(decodeDraftState(modal.private_metadata!)).toEqual({ mode: 'edit', postId: 123456, revisionId: 9, timezone: 'Asia/Kolkata', aiAssisted: true });
+    expect(decodeDraftState(modal.private_metadata!)).toEqual({
+      mode: 'edit',
+      postId: 123456,
+      revisionId: 9,
+      timezone: 'Asia/Kolkata',
+      aiAssisted: true,
+    });
     expect(decodeDraftState('not json')).toBeUndefined();
   });
 

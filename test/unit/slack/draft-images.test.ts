@@ -8,17 +8,40 @@ import type { Person, PostImage } from '../../../src/domain/post.js';
 import type { PostView } from '../../../src/workflows/post-view.js';
 
 const ann: Person = { id: 1, platform: 'slack', platformUserId: 'U1', displayName: 'Ann', timezone: 'Europe/Berlin' };
-const image = (i: number, alt: string | null): PostImage => ({ sha256: String(i).padStart(64, '0'), type: 'image/png', bytes: 2048, width: 800, height: 600, alt });
+const image = (i: number, alt: string | null): PostImage => ({
+  sha256: String(i).padStart(64, '0'),
+  type: 'image/png',
+  bytes: 2048,
+  width: 800,
+  height: 600,
+  alt,
+});
 
 function view(overrides: Partial<PostView> = {}): PostView {
   return {
-    id: 7, status: 'pending', statusLabel: 'Waiting for approval', author: ann, revisionId: 11, revisionNumber: 1, text: 'Main text',
+    id: 7,
+    status: 'pending',
+    statusLabel: 'Waiting for approval',
+    author: ann,
+    revisionId: 11,
+    revisionNumber: 1,
+    text: 'Main text',
     networks: [{ network: 'x', label: 'X', used: 9, limit: 280, unit: 'characters', ok: true }],
-    mediaUrl: null, images: [], variants: [], publishAt: null, publishZone: 'Europe/Berlin', aiAssisted: false,
+    mediaUrl: null,
+    images: [],
+    variants: [],
+    publishAt: null,
+    publishZone: 'Europe/Berlin',
+    aiAssisted: false,
     video: null,
     youtube: null,
-    submittedAt: new Date('2026-03-02T09:00:00Z'), approvals: [], verdict: null, requiredApprovals: 1, remainingApprovals: 1,
-    decidable: true, publications: [],
+    submittedAt: new Date('2026-03-02T09:00:00Z'),
+    approvals: [],
+    verdict: null,
+    requiredApprovals: 1,
+    remainingApprovals: 1,
+    decidable: true,
+    publications: [],
     ...overrides,
   };
 }
@@ -26,20 +49,46 @@ const shown = (blocks: unknown) => JSON.stringify(blocks);
 
 describe('Slack draft dialog with images', () => {
   it('has a file input for images (JPEG, PNG, GIF, WebP; 10) or a video (MP4, MOV) and a “Customize for” text per configured network, within Slack’s limits', () => {
-    const modal = buildDraftModal({ mode: 'create', timezone: 'UTC', text: '', available: [...NETWORK_IDS], selected: [], publishAt: null, mediaUrl: null, usage: [], variants: { x: 'Short' } });
+    const modal = buildDraftModal({
+      mode: 'create',
+      timezone: 'UTC',
+      text: '',
+      available: [...NETWORK_IDS],
+      selected: [],
+      publishAt: null,
+      mediaUrl: null,
+      usage: [],
+      variants: { x: 'Short' },
+    });
     const files = modal.blocks.find((b) => b.block_id === 'files') as unknown as { element: Record<string, unknown> };
-    expect(files.element).toMatchObject({ type: 'file_input', filetypes: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'mp4', 'mov'], max_files: 10 });
+    expect(files.element).toMatchObject({
+      type: 'file_input',
+      filetypes: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'mp4', 'mov'],
+      max_files: 10,
+    });
     expect(shown(modal.blocks)).toContain('Customize for LinkedIn');
     expect(shown(modal.blocks)).toContain('"initial_value":"Short"');
     expect(modal.blocks.length).toBeLessThanOrEqual(100);
     // YouTube's own fields come with YouTube: title, tags, category, visibility, made for kids, thumbnail.
-    expect(modal.blocks.filter((b) => String(b.block_id).startsWith('youtube_')).map((b) => b.block_id)).toEqual(['youtube_title', 'youtube_tags', 'youtube_category', 'youtube_privacy', 'youtube_kids', 'youtube_thumbnail']);
+    expect(modal.blocks.filter((b) => String(b.block_id).startsWith('youtube_')).map((b) => b.block_id)).toEqual([
+      'youtube_title',
+      'youtube_tags',
+      'youtube_category',
+      'youtube_privacy',
+      'youtube_kids',
+      'youtube_thumbnail',
+    ]);
   });
 
   it('reads files, variants and alt texts from the state Slack sends', () => {
     const values = {
       text: { value: { type: 'plain_text_input', value: 'Hello' } },
-      files: { value: { type: 'file_input', files: [{ id: 'F1', name: 'a.png', mimetype: 'image/png', url_private: 'https://files.slack.com/a' }] } },
+      files: {
+        value: {
+          type: 'file_input',
+          files: [{ id: 'F1', name: 'a.png', mimetype: 'image/png', url_private: 'https://files.slack.com/a' }],
+        },
+      },
       variant_x: { value: { type: 'plain_text_input', value: 'For X' } },
       variant_bluesky: { value: { type: 'plain_text_input', value: null } },
       alt_0: { value: { type: 'plain_text_input', value: 'A cat' } },
@@ -51,14 +100,27 @@ describe('Slack draft dialog with images', () => {
 
   it('puts errors next to the file field, a network’s own text and an image’s alt text', () => {
     expect(errorsByBlock({ images: 'too many', variant_x: 'too long', alt_1: 'required', text: 'empty' })).toEqual({
-      files: 'too many', variant_x: 'too long', alt_1: 'required', text: 'empty',
+      files: 'too many',
+      variant_x: 'too long',
+      alt_1: 'required',
+      text: 'empty',
     });
     // In the second step only alt texts are shown: the rest goes to the first alt text.
-    expect(errorsByBlock({ text: 'too long', alt_0: 'bad' }, 'alt_0', { has: (b) => b === 'alt_0', fallback: 'alt_0' })).toEqual({ alt_0: 'too long\nbad' });
+    expect(errorsByBlock({ text: 'too long', alt_0: 'bad' }, 'alt_0', { has: (b) => b === 'alt_0', fallback: 'alt_0' })).toEqual({
+      alt_0: 'too long\nbad',
+    });
   });
 
   it('the second step lists each image with an alt text input and a thumbnail of the Slack file', () => {
-    const modal = buildImageAltModal({ key: 'k1', mode: 'create', requireAltText: false, images: [{ ...image(1, 'Old alt'), name: 'a.png', slackFileId: 'F1' }, { ...image(2, null), name: 'Image 2' }] });
+    const modal = buildImageAltModal({
+      key: 'k1',
+      mode: 'create',
+      requireAltText: false,
+      images: [
+        { ...image(1, 'Old alt'), name: 'a.png', slackFileId: 'F1' },
+        { ...image(2, null), name: 'Image 2' },
+      ],
+    });
     expect(modal.callback_id).toBe('gl_draft_images');
     expect(decodeImageAltState(modal.private_metadata!)).toEqual({ key: 'k1' });
     const json = shown(modal.blocks);
@@ -72,7 +134,9 @@ describe('Slack draft dialog with images', () => {
 
 describe('approval card with images and variants', () => {
   it('shows each network’s own text and each image with its alt text, warning where there is none', () => {
-    const card = buildApprovalCard(view({ images: [image(1, 'A <cat>'), image(2, null)], variants: [{ network: 'x', label: 'X', text: 'Short *X* text' }] }));
+    const card = buildApprovalCard(
+      view({ images: [image(1, 'A <cat>'), image(2, null)], variants: [{ network: 'x', label: 'X', text: 'Short *X* text' }] }),
+    );
     const json = shown(card);
     expect(json).toContain('X gets its own text:');
     expect(json).toContain('Short *X* text');

@@ -33,14 +33,26 @@ describe('ListenerTable', () => {
     const table = new ListenerTable();
     table.command('/draft', async ({ ack, command }) => (seen.push(`command ${command.text}`), ack()));
     table.action('gl_approve', async ({ ack, action }) => (seen.push(`button ${action.block_id}`), ack()));
-    table.action({ block_id: /^text(_\w+)?$/, action_id: 'value' }, async ({ ack, action }) => (seen.push(`input ${action.block_id}`), ack()));
+    table.action(
+      { block_id: /^text(_\w+)?$/, action_id: 'value' },
+      async ({ ack, action }) => (seen.push(`input ${action.block_id}`), ack()),
+    );
     table.view('gl_draft', async ({ ack, view }) => (seen.push(`dialog ${view.callback_id}`), ack()));
     const app = boltWith(table);
 
-    expect(await deliver(app, { command: '/draft', text: 'hello', team_id: 'T0TEAM', user_id: 'U0ANN', channel_id: 'C0', trigger_id: 't' })).toBe(true);
+    expect(
+      await deliver(app, { command: '/draft', text: 'hello', team_id: 'T0TEAM', user_id: 'U0ANN', channel_id: 'C0', trigger_id: 't' }),
+    ).toBe(true);
     expect(await deliver(app, blockAction('gl_approve', 'card'))).toBe(true);
     expect(await deliver(app, blockAction('value', 'text_2'))).toBe(true);
-    expect(await deliver(app, { type: 'view_submission', team: { id: 'T0TEAM' }, user: { id: 'U0ANN' }, view: { id: 'V0', callback_id: 'gl_draft', state: { values: {} } } })).toBe(true);
+    expect(
+      await deliver(app, {
+        type: 'view_submission',
+        team: { id: 'T0TEAM' },
+        user: { id: 'U0ANN' },
+        view: { id: 'V0', callback_id: 'gl_draft', state: { values: {} } },
+      }),
+    ).toBe(true);
     expect(seen).toEqual(['command hello', 'button card', 'input text_2', 'dialog gl_draft']);
   });
 
@@ -48,7 +60,9 @@ describe('ListenerTable', () => {
     const table = new ListenerTable();
     table.action({ block_id: 'networks', action_id: 'value' }, async ({ ack }) => ack());
     const app = boltWith(table);
-    expect(await deliver(app, { command: '/unknown', text: '', team_id: 'T0TEAM', user_id: 'U0ANN', channel_id: 'C0', trigger_id: 't' })).toBe(false);
+    expect(
+      await deliver(app, { command: '/unknown', text: '', team_id: 'T0TEAM', user_id: 'U0ANN', channel_id: 'C0', trigger_id: 't' }),
+    ).toBe(false);
     expect(await deliver(app, blockAction('value', 'media_url'))).toBe(false);
     expect(await deliver(app, blockAction('gl_unknown', 'card'))).toBe(false);
   });

@@ -58,7 +58,9 @@ describe('checkAdaptiveCard', () => {
 
   it('accepts the card as JSON text too', () => {
     expect(checkAdaptiveCard(JSON.stringify(draftForm)).errors).toEqual([]);
-    expect(checkAdaptiveCard('{"type":').errors).toEqual([{ phase: 'structure', event: 'InvalidJson', message: expect.stringMatching(/^not JSON: /) }]);
+    expect(checkAdaptiveCard('{"type":').errors).toEqual([
+      { phase: 'structure', event: 'InvalidJson', message: expect.stringMatching(/^not JSON: /) },
+    ]);
   });
 
   it('an unknown element type and missing required properties are errors, said where', () => {
@@ -70,13 +72,21 @@ describe('checkAdaptiveCard', () => {
         { type: 'Input.Text', label: 'No id' },
         { type: 'Input.ChoiceSet', id: 'networks', label: 'Networks', isMultiSelect: true, style: 'expanded' },
       ],
-      actions: [{ type: 'Action.OpenUrl', title: 'Open' }, { type: 'Action.ShowCard', title: 'More' }],
+      actions: [
+        { type: 'Action.OpenUrl', title: 'Open' },
+        { type: 'Action.ShowCard', title: 'More' },
+      ],
     });
     expect(check.errors).toEqual([
       { phase: 'parse', event: 'UnknownElementType', message: 'Unknown element type "Input.Txt". Fallback will be used if present.' },
       { phase: 'parse', event: 'PropertyCantBeNull', message: expect.stringMatching(/card/i), source: 'Action.ShowCard' },
       { phase: 'validation', event: 'PropertyCantBeNull', message: 'All inputs must have a unique Id.', source: 'Input.Text' },
-      { phase: 'validation', event: 'CollectionCantBeEmpty', message: 'An Input.ChoiceSet must have at least one choice defined.', source: 'Input.ChoiceSet#networks' },
+      {
+        phase: 'validation',
+        event: 'CollectionCantBeEmpty',
+        message: 'An Input.ChoiceSet must have at least one choice defined.',
+        source: 'Input.ChoiceSet#networks',
+      },
       { phase: 'validation', event: 'PropertyCantBeNull', message: 'Property "url" must be set.', source: 'Action.OpenUrl' },
     ]);
   });
@@ -115,20 +125,36 @@ describe('checkAdaptiveCard', () => {
     // Table is 1.5: a card declaring 1.4 cannot count on it.
     const table = { type: 'Table', columns: [{ width: 1 }], rows: [{ type: 'TableRow', cells: [{ type: 'TableCell', items: [] }] }] };
     expect(checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [table] }).errors).toEqual([]);
-    expect(checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.4', body: [table] }).errors.map((e) => e.event)).toEqual(['UnknownElementType']);
-    // label is 1.3
-    expect(checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.2', body: [{ type: 'Input.Text', id: 'a', label: 'A' }] }).errors).toEqual([
-      { phase: 'parse', event: 'UnsupportedProperty', message: 'Property "label" is supported in version 1.3, but you are using version 1.2.', source: 'Input.Text#a' },
-    ]);
-    // Carousel is 1.6
-    expect(checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Carousel', pages: [] }] }).errors.map((e) => e.event)).toEqual([
+    expect(checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.4', body: [table] }).errors.map((e) => e.event)).toEqual([
       'UnknownElementType',
     ]);
+    // label is 1.3
+    expect(checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.2', body: [{ type: 'Input.Text', id: 'a', label: 'A' }] }).errors).toEqual(
+      [
+        {
+          phase: 'parse',
+          event: 'UnsupportedProperty',
+          message: 'Property "label" is supported in version 1.3, but you are using version 1.2.',
+          source: 'Input.Text#a',
+        },
+      ],
+    );
+    // Carousel is 1.6
+    expect(
+      checkAdaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Carousel', pages: [] }] }).errors.map((e) => e.event),
+    ).toEqual(['UnknownElementType']);
   });
 
   it('sizes: UTF-8 bytes of the JSON, and the same without data: URIs', () => {
     const image = `data:image/png;base64,${'A'.repeat(30_000)}`;
-    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Image', url: image, altText: 'Engagement, last 7 days' }, { type: 'TextBlock', text: 'Grüße' }] };
+    const card = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'Image', url: image, altText: 'Engagement, last 7 days' },
+        { type: 'TextBlock', text: 'Grüße' },
+      ],
+    };
     const size = cardByteSize(card);
     expect(size.bytes).toBe(Buffer.byteLength(JSON.stringify(card)));
     expect(size.bytes - size.bytesWithoutDataUris).toBe(image.length);

@@ -42,7 +42,12 @@ function problemsOf(input: PackageSettingsInput): string[] {
 
 describe('packaging settings (MICROSOFT_APP_ID, PUBLIC_URL)', () => {
   it('the app id as given, the public URL reduced to its host', () => {
-    expect(readPackageSettings({ env: { MICROSOFT_APP_ID: ` ${APP_ID} `, PUBLIC_URL: 'https://greenlight.contoso.com/teams/' }, appVersion: '1.2.3' })).toEqual({
+    expect(
+      readPackageSettings({
+        env: { MICROSOFT_APP_ID: ` ${APP_ID} `, PUBLIC_URL: 'https://greenlight.contoso.com/teams/' },
+        appVersion: '1.2.3',
+      }),
+    ).toEqual({
       appId: APP_ID,
       publicHost: 'greenlight.contoso.com',
       appVersion: '1.2.3',
@@ -50,7 +55,8 @@ describe('packaging settings (MICROSOFT_APP_ID, PUBLIC_URL)', () => {
   });
 
   it('a port stays in the host unless it is https’s own', () => {
-    const host = (url: string) => readPackageSettings({ env: { MICROSOFT_APP_ID: APP_ID, PUBLIC_URL: url }, appVersion: '0.1.0' }).publicHost;
+    const host = (url: string) =>
+      readPackageSettings({ env: { MICROSOFT_APP_ID: APP_ID, PUBLIC_URL: url }, appVersion: '0.1.0' }).publicHost;
     expect(host('https://greenlight.contoso.com:8443')).toBe('greenlight.contoso.com:8443');
     expect(host('https://greenlight.contoso.com:443/x')).toBe('greenlight.contoso.com');
   });
@@ -72,14 +78,19 @@ describe('packaging settings (MICROSOFT_APP_ID, PUBLIC_URL)', () => {
   });
 
   it('wrong values: said plainly, with what was given', () => {
-    expect(problemsOf({ env: { MICROSOFT_APP_ID: '8f0c2a4e1b2c4d5e8f90123456789abc', PUBLIC_URL: 'http://greenlight.contoso.com' }, appVersion: '0.1' })).toEqual([
+    expect(
+      problemsOf({
+        env: { MICROSOFT_APP_ID: '8f0c2a4e1b2c4d5e8f90123456789abc', PUBLIC_URL: 'http://greenlight.contoso.com' },
+        appVersion: '0.1',
+      }),
+    ).toEqual([
       'MICROSOFT_APP_ID: must be a GUID like 00000000-0000-0000-0000-000000000000 (got "8f0c2a4e1b2c4d5e8f90123456789abc")',
       'PUBLIC_URL: must be an https URL, e.g. https://greenlight.example.com (got "http://greenlight.contoso.com")',
       'package.json version: must be MAJOR.MINOR.PATCH for the Teams manifest (got "0.1")',
     ]);
-    expect(problemsOf({ env: { MICROSOFT_APP_ID: APP_ID, PUBLIC_URL: 'https://user:secret@greenlight.contoso.com' }, appVersion: '0.1.0' })).toEqual([
-      'PUBLIC_URL: must not contain a user name or password',
-    ]);
+    expect(
+      problemsOf({ env: { MICROSOFT_APP_ID: APP_ID, PUBLIC_URL: 'https://user:secret@greenlight.contoso.com' }, appVersion: '0.1.0' }),
+    ).toEqual(['PUBLIC_URL: must not contain a user name or password']);
     expect(problemsOf({ env: { MICROSOFT_APP_ID: APP_ID, PUBLIC_URL: 'greenlight.contoso.com' }, appVersion: '0.1.0' })).toHaveLength(1);
   });
 });

@@ -65,7 +65,14 @@ describe('images and videos in a Teams message', () => {
 
   it('takes attached MP4, M4V and MOV files from their SharePoint link, without the token, by file type or by name', () => {
     const found = attachedMediaLinks(
-      activity([file('tour.mp4', SP), file('Clip.MOV', SP, 'MOV'), file('phone.m4v', SP), { ...file('untyped.mov', SP), content: { downloadUrl: SP } }, file('song.mp3', SP), file('movie.avi', SP)]),
+      activity([
+        file('tour.mp4', SP),
+        file('Clip.MOV', SP, 'MOV'),
+        file('phone.m4v', SP),
+        { ...file('untyped.mov', SP), content: { downloadUrl: SP } },
+        file('song.mp3', SP),
+        file('movie.avi', SP),
+      ]),
     );
     expect(found).toEqual({
       images: [],
@@ -82,8 +89,16 @@ describe('images and videos in a Teams message', () => {
   });
 
   it('never follows a video link elsewhere than OneDrive (or, in local mode, the service’s own host), and names the file', () => {
-    const local = { serviceUrl: 'http://127.0.0.1:3978/teams/', attachments: [file('here.mp4', 'http://127.0.0.1:3978/sharepoint/download.aspx?UniqueId=1'), file('other-port.mp4', 'http://127.0.0.1:9/x.mp4')] } as never;
-    expect(attachedMediaLinks(local).videos).toEqual([{ url: 'http://127.0.0.1:3978/sharepoint/download.aspx?UniqueId=1', name: 'here.mp4' }]);
+    const local = {
+      serviceUrl: 'http://127.0.0.1:3978/teams/',
+      attachments: [
+        file('here.mp4', 'http://127.0.0.1:3978/sharepoint/download.aspx?UniqueId=1'),
+        file('other-port.mp4', 'http://127.0.0.1:9/x.mp4'),
+      ],
+    } as never;
+    expect(attachedMediaLinks(local).videos).toEqual([
+      { url: 'http://127.0.0.1:3978/sharepoint/download.aspx?UniqueId=1', name: 'here.mp4' },
+    ]);
     const found = attachedMediaLinks(
       activity([
         file('a.mp4', 'http://169.254.169.254/latest/meta-data'),
@@ -94,7 +109,11 @@ describe('images and videos in a Teams message', () => {
       ]),
     );
     expect(found).toEqual({ images: [], videos: [], elsewhere: 0, videosElsewhere: ['a.mp4', 'b.mp4', 'c.mov', 'd.mp4'], notMedia: [] });
-    expect(untakenLines(found)).toEqual(['a.mp4', 'b.mp4', 'c.mov', 'd.mp4'].map((n) => `${n} was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.`));
+    expect(untakenLines(found)).toEqual(
+      ['a.mp4', 'b.mp4', 'c.mov', 'd.mp4'].map(
+        (n) => `${n} was not taken: Greenlight takes videos attached to your message with the paperclip, not links elsewhere.`,
+      ),
+    );
   });
 
   it('a message brings media when anything in it was meant to be: taken, elsewhere, or a file of another kind', () => {

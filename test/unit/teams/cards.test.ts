@@ -55,8 +55,23 @@ const clean = (card: unknown) => {
 };
 
 const publication: Publication = {
-  id: 30, postId: 7, revisionId: 11, network: 'x', status: 'needs_attention', dueAt: new Date('2026-03-03T09:00:00Z'), claimOwner: null, leaseUntil: null, sendingAt: null,
-  attempts: 1, nextAttemptAt: null, externalId: null, url: null, lastError: 'X did not answer', publishedAt: null, createdAt: new Date(), updatedAt: new Date(),
+  id: 30,
+  postId: 7,
+  revisionId: 11,
+  network: 'x',
+  status: 'needs_attention',
+  dueAt: new Date('2026-03-03T09:00:00Z'),
+  claimOwner: null,
+  leaseUntil: null,
+  sendingAt: null,
+  attempts: 1,
+  nextAttemptAt: null,
+  externalId: null,
+  url: null,
+  lastError: 'X did not answer',
+  publishedAt: null,
+  createdAt: new Date(),
+  updatedAt: new Date(),
 };
 
 describe('Teams cards', () => {
@@ -65,7 +80,12 @@ describe('Teams cards', () => {
       { sha256: 'a'.repeat(64), type: 'image/jpeg' as const, bytes: 1000, width: 1080, height: 1080, alt: 'Tulips' },
       { sha256: 'b'.repeat(64), type: 'image/png' as const, bytes: 1000, width: 800, height: 600, alt: null },
     ];
-    const withLinks = JSON.stringify(buildApprovalCard({ ...view(), images }, { canDecide: false, imageUrls: ['https://gl.example.com/media/a.jpg', 'https://gl.example.com/media/b.png'] }));
+    const withLinks = JSON.stringify(
+      buildApprovalCard(
+        { ...view(), images },
+        { canDecide: false, imageUrls: ['https://gl.example.com/media/a.jpg', 'https://gl.example.com/media/b.png'] },
+      ),
+    );
     expect(withLinks).toContain('{"type":"Image","url":"https://gl.example.com/media/a.jpg","altText":"Tulips","size":"Medium"}');
     expect(withLinks).toContain('"url":"https://gl.example.com/media/b.png","altText":"Image 2 of post #');
     expect(withLinks).toContain('⚠️ no alt text');
@@ -85,7 +105,11 @@ describe('Teams cards', () => {
     expect(JSON.stringify(whole)).toContain(`Alt text: “${alt}”`);
     expect((whole.actions ?? []).map((a) => a.title)).not.toContain('Show full text');
     // Short texts and alt texts are whole already: no button.
-    expect((buildApprovalCard({ ...view(), images: [{ ...images[0]!, alt: 'Tulips' }] }, { canDecide: false }).actions ?? []).map((a) => a.title)).not.toContain('Show full text');
+    expect(
+      (buildApprovalCard({ ...view(), images: [{ ...images[0]!, alt: 'Tulips' }] }, { canDecide: false }).actions ?? []).map(
+        (a) => a.title,
+      ),
+    ).not.toContain('Show full text');
   });
 
   it('escapes people’s text, so a post cannot become markup or a link on the card', () => {
@@ -99,13 +123,20 @@ describe('Teams cards', () => {
     const status = buildApprovalCard(view(), { canDecide: false }, ['29:alice', '29:bob']);
     clean(status);
     expect(status.actions).toBeUndefined();
-    expect(status.refresh).toMatchObject({ action: { verb: 'refreshCard', data: { postId: 7, revisionId: 11 } }, userIds: ['29:alice', '29:bob'] });
+    expect(status.refresh).toMatchObject({
+      action: { verb: 'refreshCard', data: { postId: 7, revisionId: 11 } },
+      userIds: ['29:alice', '29:bob'],
+    });
     const approver = buildApprovalCard(view(), { canDecide: true, problem: 'Say what should change: the author sees it.' });
     clean(approver);
     expect(approver.actions!.map((a) => a.title)).toEqual(['Approve', 'Request changes', 'Reject']);
     expect(JSON.stringify(approver)).toContain('Say what should change');
     // More approvers than Teams refreshes for: nobody is listed, everyone gets the manual refresh.
-    const many = buildApprovalCard(view(), { canDecide: false }, Array.from({ length: 61 }, (_, i) => `29:${i}`));
+    const many = buildApprovalCard(
+      view(),
+      { canDecide: false },
+      Array.from({ length: 61 }, (_, i) => `29:${i}`),
+    );
     expect(many.refresh).not.toHaveProperty('userIds');
   });
 
@@ -135,7 +166,10 @@ describe('Teams cards', () => {
       zoneSource: 'teams',
       usage: [],
       errors: { text: 'Write the text of the post.', mediaUrl: 'The image link must be a web address starting with https://.' },
-      captions: { enabled: true, suggestions: [{ id: 'b.1', network: 'x', text: 'Try *this*', used: 10, limit: 280, unit: 'characters', shortened: false }] },
+      captions: {
+        enabled: true,
+        suggestions: [{ id: 'b.1', network: 'x', text: 'Try *this*', used: 10, limit: 280, unit: 'characters', shortened: false }],
+      },
     });
     clean(form);
     const json = JSON.stringify(form);
@@ -146,14 +180,51 @@ describe('Teams cards', () => {
 
   it('queue and digest stay under 28 KB however many posts there are', () => {
     const views = Array.from({ length: 500 }, (_, i) => view({ id: i + 1, text: `Post ${i} `.repeat(40) }));
-    const queue = buildQueueCard({ isApprover: true, mine: views, pending: views, scheduled: views, totals: { mine: 500, pending: 500, scheduled: 500 }, now: new Date(), zone: 'UTC' });
+    const queue = buildQueueCard({
+      isApprover: true,
+      mine: views,
+      pending: views,
+      scheduled: views,
+      totals: { mine: 500, pending: 500, scheduled: 500 },
+      now: new Date(),
+      zone: 'UTC',
+    });
     expect(clean(queue).bytes).toBeLessThan(28_000);
-    const post = { postId: 1, network: 'x' as const, label: 'X', url: 'https://x.example/p/1', excerpt: 'Launch '.repeat(20), figures: { likes: 1, comments: 2, shares: 3, impressions: null }, change: { likes: 1, comments: 2, shares: 3, impressions: null }, engagement: 6 };
+    const post = {
+      postId: 1,
+      network: 'x' as const,
+      label: 'X',
+      url: 'https://x.example/p/1',
+      excerpt: 'Launch '.repeat(20),
+      figures: { likes: 1, comments: 2, shares: 3, impressions: null },
+      change: { likes: 1, comments: 2, shares: 3, impressions: null },
+      engagement: 6,
+    };
     const digest = {
-      kind: 'daily', title: 'Engagement digest for Mon 2 Mar', zone: 'UTC', from: new Date(), to: new Date(), generatedAt: new Date(),
-      posts: Array.from({ length: 300 }, () => post), totals: [], top: post,
-      waiting: Array.from({ length: 300 }, (_, i) => ({ postId: i, excerpt: 'Waiting '.repeat(20), author: ann, waitingMs: 3_600_000, publishAt: null })), waitingTotal: 300,
-      today: Array.from({ length: 300 }, (_, i) => ({ postId: i, network: 'x' as const, label: 'X', dueAt: new Date(), excerpt: 'Today '.repeat(20) })),
+      kind: 'daily',
+      title: 'Engagement digest for Mon 2 Mar',
+      zone: 'UTC',
+      from: new Date(),
+      to: new Date(),
+      generatedAt: new Date(),
+      posts: Array.from({ length: 300 }, () => post),
+      totals: [],
+      top: post,
+      waiting: Array.from({ length: 300 }, (_, i) => ({
+        postId: i,
+        excerpt: 'Waiting '.repeat(20),
+        author: ann,
+        waitingMs: 3_600_000,
+        publishAt: null,
+      })),
+      waitingTotal: 300,
+      today: Array.from({ length: 300 }, (_, i) => ({
+        postId: i,
+        network: 'x' as const,
+        label: 'X',
+        dueAt: new Date(),
+        excerpt: 'Today '.repeat(20),
+      })),
       chart: { title: 'Engagement, last 7 days', days: [], series: [] },
     } satisfies Digest;
     const card = buildDigestCard(digest, Buffer.from('png-bytes'));
@@ -163,8 +234,25 @@ describe('Teams cards', () => {
   });
 
   it('the approval card shows the video (name, format, length, size) and YouTube’s fields, people’s words escaped', () => {
-    const video = { sha256: 'c'.repeat(64), bytes: 21_075_000, container: 'mp4' as const, durationSeconds: 40, width: 1280, height: 720, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', name: 'shop *tour*.mp4' };
-    const youtube = { title: 'Our <new> shop', tags: ['shop', 'tour'], categoryId: '19', privacy: 'unlisted' as const, madeForKids: false, thumbnail: null };
+    const video = {
+      sha256: 'c'.repeat(64),
+      bytes: 21_075_000,
+      container: 'mp4' as const,
+      durationSeconds: 40,
+      width: 1280,
+      height: 720,
+      videoCodec: 'avc1.640028',
+      audioCodec: 'mp4a.40.2',
+      name: 'shop *tour*.mp4',
+    };
+    const youtube = {
+      title: 'Our <new> shop',
+      tags: ['shop', 'tour'],
+      categoryId: '19',
+      privacy: 'unlisted' as const,
+      madeForKids: false,
+      thumbnail: null,
+    };
     const posted = buildApprovalCard(view({ video, youtube }), { canDecide: true });
     clean(posted);
     const shown = JSON.stringify(posted);
@@ -176,14 +264,37 @@ describe('Teams cards', () => {
   });
 
   it('the draft form shows a waiting video instead of alt text fields, with the quota notice, and YouTube’s fields with their errors', () => {
-    const video = { sha256: 'd'.repeat(64), bytes: 5 * 1024 * 1024, container: 'mov' as const, durationSeconds: 72, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: null, name: 'reel.mov' };
+    const video = {
+      sha256: 'd'.repeat(64),
+      bytes: 5 * 1024 * 1024,
+      container: 'mov' as const,
+      durationSeconds: 72,
+      width: 1080,
+      height: 1920,
+      videoCodec: 'avc1.640028',
+      audioCodec: null,
+      name: 'reel.mov',
+    };
     const form = buildDraftForm({
-      values: { text: 'Tour', networks: ['youtube'], date: '', time: '', mediaUrl: '', tone: 'friendly', video, youtube: { title: '', tags: 'a, b', categoryId: '27', privacy: 'unlisted', madeForKids: '' } },
+      values: {
+        text: 'Tour',
+        networks: ['youtube'],
+        date: '',
+        time: '',
+        mediaUrl: '',
+        tone: 'friendly',
+        video,
+        youtube: { title: '', tags: 'a, b', categoryId: '27', privacy: 'unlisted', madeForKids: '' },
+      },
       available: ['sandbox', 'youtube'],
       zone: 'UTC',
       zoneSource: 'default',
       usage: [],
-      errors: { youtube_title: 'YouTube needs a title.', youtube_kids: 'Say whether the video is made for kids: YouTube requires an answer for every video.', images: 'This video is too long for X.' },
+      errors: {
+        youtube_title: 'YouTube needs a title.',
+        youtube_kids: 'Say whether the video is made for kids: YouTube requires an answer for every video.',
+        images: 'This video is too long for X.',
+      },
       captions: { enabled: false },
       notices: ['YouTube: upload 1 of the 6 its daily quota allows (it renews at 09:00).'],
     });
@@ -196,9 +307,9 @@ describe('Teams cards', () => {
     expect(json).toContain('This video is too long for X.');
     // Each of YouTube's inputs, its value kept, with its error right after it.
     const body = form.body as Array<Record<string, unknown>>;
-    const after = (id: string) => body[body.findIndex((e) => e.id === id) + 1]?.text;
-    expect(after('youtube_title')).toBe('YouTube needs a title.');
-    expect(after('youtube_kids')).toMatch(/^Say whether the video is made for kids/);
+    const textAfter = (id: string) => body[body.findIndex((e) => e.id === id) + 1]?.text;
+    expect(textAfter('youtube_title')).toBe('YouTube needs a title.');
+    expect(textAfter('youtube_kids')).toMatch(/^Say whether the video is made for kids/);
     expect(body.find((e) => e.id === 'youtube_tags')).toMatchObject({ value: 'a, b' });
     expect(body.find((e) => e.id === 'youtube_privacy')).toMatchObject({ style: 'expanded', value: 'unlisted' });
     const category = body.find((e) => e.id === 'youtube_category') as { value: string; choices: Array<{ title: string; value: string }> };

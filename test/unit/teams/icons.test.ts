@@ -6,8 +6,8 @@ import { encodePngRgba } from '../../../src/workflows/digest/chart/png.js';
 import { readPng } from '../../support/png-reader.js';
 
 const appPackage = fileURLToPath(new URL('../../../appPackage/', import.meta.url));
-const color = readPng(readFileSync(appPackage + 'color.png'));
-const outline = readPng(readFileSync(appPackage + 'outline.png'));
+const color = readPng(readFileSync(`${appPackage}color.png`));
+const outline = readPng(readFileSync(`${appPackage}outline.png`));
 
 function pixel(img: ReturnType<typeof readPng>, x: number, y: number): number[] {
   const p = (y * img.width + x) * img.channels;
@@ -17,7 +17,14 @@ function pixel(img: ReturnType<typeof readPng>, x: number, y: number): number[] 
 describe('Teams app icons (appPackage/color.png, appPackage/outline.png)', () => {
   it('colour icon: a 192×192 opaque RGB square, Greenlight green to the corners (Teams rounds them itself)', () => {
     expect([color.width, color.height, color.colourType, color.bitDepth]).toEqual([192, 192, 2, 8]);
-    for (const [x, y] of [[0, 0], [191, 0], [0, 191], [191, 191], [96, 10], [10, 96]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [191, 0],
+      [0, 191],
+      [191, 191],
+      [96, 10],
+      [10, 96],
+    ] as const) {
       expect(pixel(color, x, y), `(${x}, ${y})`).toEqual([...GREENLIGHT_GREEN]);
     }
   });

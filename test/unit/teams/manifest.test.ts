@@ -19,7 +19,11 @@ const icons = new Map<string, Uint8Array>([
   ['color.png', readFileSync(`${root}appPackage/color.png`)],
   ['outline.png', readFileSync(`${root}appPackage/outline.png`)],
 ]);
-const settings: PackageSettings = { appId: '8f0c2a4e-1b2c-4d5e-8f90-123456789abc', publicHost: 'greenlight.contoso.com', appVersion: '0.1.0' };
+const settings: PackageSettings = {
+  appId: '8f0c2a4e-1b2c-4d5e-8f90-123456789abc',
+  publicHost: 'greenlight.contoso.com',
+  appVersion: '0.1.0',
+};
 
 // Tests poke at the manifest freely, mistakes included, so its shape is left open.
 type Json = Record<string, any>;
@@ -118,7 +122,9 @@ describe('a manifest with a mistake fails with a message naming the field', () =
       { field: 'id', message: 'still holds the placeholder ${{MICROSOFT_APP_ID}}; package with npm run teams:package' },
     ]);
     expect(problemAt(problems, 'bots[0].botId')).toHaveLength(2);
-    expect(problemAt(problems, 'validDomains[0]').map((p) => p.message)).toContain('still holds the placeholder ${{PUBLIC_HOST}}; package with npm run teams:package');
+    expect(problemAt(problems, 'validDomains[0]').map((p) => p.message)).toContain(
+      'still holds the placeholder ${{PUBLIC_HOST}}; package with npm run teams:package',
+    );
   });
 
   it('a message extension command id with a space', () => {

@@ -9,8 +9,19 @@ import type { PostVideo } from '../../../src/domain/post.js';
 import type { StoredMedia } from '../../../src/media/media-store.js';
 import { checkAdaptiveCard } from '../../support/adaptive-cards.js';
 
-const image = (n: number): StoredMedia => ({ sha256: String(n).padStart(64, '0'), type: 'image/jpeg', bytes: 1000, width: 1080, height: 1080 }) as StoredMedia;
-const video = (name: string, sha = name): PostVideo => ({ sha256: sha.padEnd(64, 'v'), bytes: 21_075_000, container: 'mp4', durationSeconds: 40, width: 1280, height: 720, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', name });
+const image = (n: number): StoredMedia =>
+  ({ sha256: String(n).padStart(64, '0'), type: 'image/jpeg', bytes: 1000, width: 1080, height: 1080 }) as StoredMedia;
+const video = (name: string, sha = name): PostVideo => ({
+  sha256: sha.padEnd(64, 'v'),
+  bytes: 21_075_000,
+  container: 'mp4',
+  durationSeconds: 40,
+  width: 1280,
+  height: 720,
+  videoCodec: 'avc1.640028',
+  audioCodec: 'mp4a.40.2',
+  name,
+});
 const ANN = 1;
 const BOB = 2;
 
@@ -37,7 +48,11 @@ describe('Teams: what waits for the next draft', () => {
     inbox.placeVideo(ANN, inbox.expectVideo(ANN, 'a.mp4'), video('a.mp4'));
     expect(inbox.add(ANN, [])).toEqual({ waiting: 0, dropped: 0, replacedVideo: null });
     expect(inbox.waiting(ANN).video?.name).toBe('a.mp4');
-    expect(inbox.placeVideo(ANN, inbox.expectVideo(ANN, 'b.mp4'), video('b.mp4'))).toEqual({ placed: true, replacedImages: 0, replacedVideo: 'a.mp4' });
+    expect(inbox.placeVideo(ANN, inbox.expectVideo(ANN, 'b.mp4'), video('b.mp4'))).toEqual({
+      placed: true,
+      replacedImages: 0,
+      replacedVideo: 'a.mp4',
+    });
     expect(inbox.waiting(ANN).video?.name).toBe('b.mp4');
   });
 
@@ -79,7 +94,12 @@ describe('Teams: what waits for the next draft', () => {
   it('keeps at most ten images, and forgets after two hours', () => {
     let now = 0;
     const inbox = new MediaInbox(() => now);
-    expect(inbox.add(ANN, Array.from({ length: INBOX_MAX + 2 }, (_, i) => image(i)))).toEqual({ waiting: INBOX_MAX, dropped: 2, replacedVideo: null });
+    expect(
+      inbox.add(
+        ANN,
+        Array.from({ length: INBOX_MAX + 2 }, (_, i) => image(i)),
+      ),
+    ).toEqual({ waiting: INBOX_MAX, dropped: 2, replacedVideo: null });
     inbox.placeVideo(BOB, inbox.expectVideo(BOB, 'x.mp4'), video('x.mp4'));
     now = 2 * 3600_000 + 1;
     expect(inbox.waiting(ANN).images).toEqual([]);
@@ -92,7 +112,8 @@ describe('Teams: replies about images and videos sent in the chat', () => {
     expect(checkAdaptiveCard(reply.card).errors).toEqual([]);
     return JSON.stringify(reply.card);
   };
-  const buttons = (reply: { card: { actions?: Array<{ title?: unknown; data?: unknown }> } }) => (reply.card.actions ?? []).map((a) => [a.title, a.data]);
+  const buttons = (reply: { card: { actions?: Array<{ title?: unknown; data?: unknown }> } }) =>
+    (reply.card.actions ?? []).map((a) => [a.title, a.data]);
   const opensForm = { msteams: { type: 'task/fetch' }, commandId: 'draftPost', text: '' };
 
   it('receiving: at once, with what else in the message was not taken, and no button yet', () => {
@@ -120,13 +141,22 @@ describe('Teams: replies about images and videos sent in the chat', () => {
 
   it('a problem names the video and says why, with no button', () => {
     const reply = videoProblemReply('holiday.mp4', 'This file is not a video Greenlight can read (MP4 or MOV): no movie box.');
-    expect(reply.summary).toBe('Your video holiday.mp4 was not taken: This file is not a video Greenlight can read (MP4 or MOV): no movie box.');
+    expect(reply.summary).toBe(
+      'Your video holiday.mp4 was not taken: This file is not a video Greenlight can read (MP4 or MOV): no movie box.',
+    );
     expect(shown(reply)).toContain('can read \\\\(MP4 or MOV\\\\)');
     expect(buttons(reply)).toEqual([]);
   });
 
   it('images: how many wait, the video they replaced, what was not taken; a button only when something waits', () => {
-    const reply = imagesReply({ taken: 2, waiting: 2, dropped: 0, max: 10, replacedVideo: 'tour.mp4', untaken: ['plan.pdf was not taken: Greenlight takes JPEG, PNG, GIF and WebP images, and MP4 and MOV videos.'] });
+    const reply = imagesReply({
+      taken: 2,
+      waiting: 2,
+      dropped: 0,
+      max: 10,
+      replacedVideo: 'tour.mp4',
+      untaken: ['plan.pdf was not taken: Greenlight takes JPEG, PNG, GIF and WebP images, and MP4 and MOV videos.'],
+    });
     const json = shown(reply);
     expect(reply.summary).toBe('Got 2 images: 2 images are waiting for your next draft, where you can describe each one (alt text).');
     expect(json).toContain('They replace the video tour.mp4 that was waiting: a post has images or one video.');

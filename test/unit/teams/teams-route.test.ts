@@ -32,7 +32,10 @@ function response() {
 describe('the Teams route in local mode', () => {
   it('refuses a client that is not on this machine, and never runs the bot for it', async () => {
     let ran = false;
-    const route = teamsRoute(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), async () => void (ran = true), { localOnly: true, logger: createMemoryLogger() });
+    const route = teamsRoute(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), async () => void (ran = true), {
+      localOnly: true,
+      logger: createMemoryLogger(),
+    });
     const { res, sent } = response();
     await route(request('192.0.2.10'), res);
     expect(sent.status).toBe(403);

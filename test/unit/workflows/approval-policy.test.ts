@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Refusal } from '../../../db/store.js';
 import type { Decision, DecisionKind, Person, PostAggregate, PostStatus } from '../../../src/domain/post.js';
-import {
-  evaluateDecision,
-  remainingApprovals,
-  type ApprovalPolicy,
-  type DecisionCommand,
-} from '../../../src/workflows/approval-policy.js';
+import { evaluateDecision, remainingApprovals, type ApprovalPolicy, type DecisionCommand } from '../../../src/workflows/approval-policy.js';
 
 const now = new Date('2026-03-02T09:00:00Z');
 const person = (id: number, name: string): Person => ({
@@ -20,7 +15,9 @@ const author = person(1, 'Ann Author');
 const alice = person(2, 'Alice Approver');
 const bob = person(3, 'Bob Approver');
 
-function post(overrides: { status?: PostStatus; decisions?: Decision[]; publishAt?: Date | null; revisionId?: number } = {}): PostAggregate {
+function post(
+  overrides: { status?: PostStatus; decisions?: Decision[]; publishAt?: Date | null; revisionId?: number } = {},
+): PostAggregate {
   const revisionId = overrides.revisionId ?? 11;
   return {
     post: {
@@ -169,7 +166,9 @@ describe('approval policy', () => {
     const result = accepted(evaluateDecision(post(), command({ actor: author }), { requiredApprovals: 1, allowSelfApproval: true }));
     expect(result.outcome).toBe('approved');
     // Self-rejection is still not a review: the author cancels instead.
-    expect(refusal(evaluateDecision(post(), command({ actor: author, kind: 'reject' }), { requiredApprovals: 1, allowSelfApproval: true })).code).toBe('own_post');
+    expect(
+      refusal(evaluateDecision(post(), command({ actor: author, kind: 'reject' }), { requiredApprovals: 1, allowSelfApproval: true })).code,
+    ).toBe('own_post');
   });
 
   it('refuses a decision on an outdated revision', () => {
@@ -191,7 +190,10 @@ describe('approval policy', () => {
     'refuses any decision on a post that is %s',
     (status) => {
       const decided = status === 'approved' || status === 'rejected' || status === 'changes_requested';
-      const p = post({ status, decisions: decided ? [decision(bob, status === 'approved' ? 'approve' : status === 'rejected' ? 'reject' : 'request_changes')] : [] });
+      const p = post({
+        status,
+        decisions: decided ? [decision(bob, status === 'approved' ? 'approve' : status === 'rejected' ? 'reject' : 'request_changes')] : [],
+      });
       const r = refusal(evaluateDecision(p, command(), one));
       expect(r.code).toBe('not_pending');
       if (decided) expect(r.refused).toContain('Bob Approver');
@@ -206,7 +208,9 @@ describe('approval policy', () => {
 
   it('requires a comment when asking for changes', () => {
     expect(refusal(evaluateDecision(post(), command({ kind: 'request_changes', comment: '  ' }), one)).code).toBe('comment_required');
-    expect(refusal(evaluateDecision(post(), command({ kind: 'request_changes', comment: '\u200B\u0000\uFEFF' }), one)).code).toBe('comment_required');
+    expect(refusal(evaluateDecision(post(), command({ kind: 'request_changes', comment: '\u200B\u0000\uFEFF' }), one)).code).toBe(
+      'comment_required',
+    );
     const kept = accepted(evaluateDecision(post(), command({ kind: 'reject', comment: 'No\u0000 thanks' }), one));
     expect(kept.change.decision!.comment).toBe('No thanks');
   });

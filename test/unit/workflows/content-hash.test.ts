@@ -32,11 +32,20 @@ describe('content hash', () => {
   it('keeps the hash every revision had before uploads when there are no images and no variants', () => {
     // Computed by the code before images and variants existed: approvals stored then stay valid.
     expect(contentHash({ ...base, networks: ['x'] })).toBe(contentHash({ ...base, networks: ['x'], images: [], variants: {} }));
-    expect(contentHash({ text: 'Spring sale!', networks: ['x', 'linkedin'], mediaUrl: null })).toBe('d4f6999979eb8fe64797d7e46ac959c0e9039b32b35a1539b96808ac7c4e52f8');
+    expect(contentHash({ text: 'Spring sale!', networks: ['x', 'linkedin'], mediaUrl: null })).toBe(
+      'd4f6999979eb8fe64797d7e46ac959c0e9039b32b35a1539b96808ac7c4e52f8',
+    );
   });
 
   it("binds to each image's bytes, their order and alt text, and to each network's own text", () => {
-    const image = (sha: string, alt: string | null): PostImage => ({ sha256: sha.repeat(64), type: 'image/png', bytes: 10, width: 1, height: 1, alt });
+    const image = (sha: string, alt: string | null): PostImage => ({
+      sha256: sha.repeat(64),
+      type: 'image/png',
+      bytes: 10,
+      width: 1,
+      height: 1,
+      alt,
+    });
     const two = [image('a', 'A dog'), image('b', null)];
     const original = contentHash({ ...base, networks: ['x'], images: two });
     expect(original).not.toBe(contentHash({ ...base, networks: ['x'] }));

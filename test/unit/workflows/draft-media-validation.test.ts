@@ -78,7 +78,9 @@ describe('draft validation: uploaded images', () => {
     ['pinterest', 1],
   ] as const)('%s takes at most %i images', (network, max) => {
     expect(okDraft({ networks: [network], images: images(max) }).images).toHaveLength(max);
-    expect(errorsOf({ networks: [network], images: images(max + 1) }).images).toMatch(max === 1 ? /takes one image per post/ : new RegExp(`takes at most ${max} images`));
+    expect(errorsOf({ networks: [network], images: images(max + 1) }).images).toMatch(
+      max === 1 ? /takes one image per post/ : new RegExp(`takes at most ${max} images`),
+    );
   });
 
   it('Instagram and Pinterest need an image, by link or upload', () => {
@@ -87,11 +89,18 @@ describe('draft validation: uploaded images', () => {
   });
 
   it('Instagram takes JPEG only, from 4:5 to 1.91:1', () => {
-    expect(okDraft({ networks: ['instagram'], images: [image({ width: 1080, height: 1350 }), image({ width: 1910, height: 1000 })] }).images).toHaveLength(2);
-    const errors = errorsOf({ networks: ['instagram'], images: [image({ width: 1000, height: 3000 }), image({ type: 'image/gif' as ImageType })] });
+    expect(
+      okDraft({ networks: ['instagram'], images: [image({ width: 1080, height: 1350 }), image({ width: 1910, height: 1000 })] }).images,
+    ).toHaveLength(2);
+    const errors = errorsOf({
+      networks: ['instagram'],
+      images: [image({ width: 1000, height: 3000 }), image({ type: 'image/gif' as ImageType })],
+    });
     expect(errors.images).toContain('Instagram: image 1 is 1000×3000');
     expect(errors.images).toContain('Instagram does not take GIF (image 2)');
-    expect(errorsOf({ networks: ['instagram'], images: [image({ type: 'image/png' })] }).images).toContain('Instagram does not take PNG (image 1)');
+    expect(errorsOf({ networks: ['instagram'], images: [image({ type: 'image/png' })] }).images).toContain(
+      'Instagram does not take PNG (image 1)',
+    );
     // Other networks take the same shapes, and Mastodon a GIF.
     expect(okDraft({ networks: ['x', 'mastodon'], images: [image({ width: 1000, height: 3000 })] }).images).toHaveLength(1);
     expect(okDraft({ networks: ['mastodon'], images: [image({ type: 'image/gif' })] }).images).toHaveLength(1);
@@ -100,7 +109,9 @@ describe('draft validation: uploaded images', () => {
   it('each network takes files up to its own size, said next to the images', () => {
     const big = image({ bytes: 4.5 * 1024 * 1024 });
     expect(okDraft({ networks: ['x', 'linkedin'], images: [big] }).images).toHaveLength(1);
-    expect(errorsOf({ networks: ['facebook'], images: [image(), big] }).images).toContain('Facebook takes images up to 4 MB (image 2 is larger)');
+    expect(errorsOf({ networks: ['facebook'], images: [image(), big] }).images).toContain(
+      'Facebook takes images up to 4 MB (image 2 is larger)',
+    );
     expect(errorsOf({ networks: ['bluesky'], images: [big] }).images).toContain('Bluesky takes images up to');
   });
 
@@ -116,7 +127,9 @@ describe('draft validation: uploaded images', () => {
   });
 
   it('LinkedIn takes no WebP', () => {
-    expect(errorsOf({ networks: ['linkedin'], images: [image({ type: 'image/webp' })] }).images).toBe('LinkedIn does not take WebP (image 1)');
+    expect(errorsOf({ networks: ['linkedin'], images: [image({ type: 'image/webp' })] }).images).toBe(
+      'LinkedIn does not take WebP (image 1)',
+    );
   });
 
   it('states the media rules as data on every network', () => {
@@ -139,7 +152,9 @@ describe('draft validation: a text per network', () => {
   });
 
   it('takes variants only for chosen networks; an empty one means the main text', () => {
-    expect(errorsOf({ networks: ['sandbox'], variants: { x: 'For X' } })).toEqual({ variant_x: expect.stringContaining('X is not chosen') });
+    expect(errorsOf({ networks: ['sandbox'], variants: { x: 'For X' } })).toEqual({
+      variant_x: expect.stringContaining('X is not chosen'),
+    });
     expect(okDraft({ networks: ['sandbox'], variants: { x: '   ' } }).variants).toEqual({});
   });
 });

@@ -5,7 +5,12 @@ import { validateDraft, type DraftInput } from '../../../src/workflows/draft-val
 import { RecordingPublisher } from '../../support/rules-publisher.js';
 
 const now = new Date('2026-03-02T09:00:00Z');
-const catalog = createCatalog([new SandboxPublisher(), new RecordingPublisher('x'), new RecordingPublisher('instagram'), new RecordingPublisher('bluesky')]);
+const catalog = createCatalog([
+  new SandboxPublisher(),
+  new RecordingPublisher('x'),
+  new RecordingPublisher('instagram'),
+  new RecordingPublisher('bluesky'),
+]);
 const input = (overrides: Partial<DraftInput> = {}): DraftInput => ({
   text: 'Spring sale starts Monday',
   networks: ['x'],
@@ -22,7 +27,11 @@ const errorsOf = (overrides: Partial<DraftInput>) => {
 
 describe('draft validation', () => {
   it('accepts a good draft, trimming text and normalising networks', () => {
-    const result = validateDraft(input({ text: '  Hello  ', networks: ['X', 'x', 'sandbox'], mediaUrl: ' https://cdn.example.com/a.png ' }), catalog, now);
+    const result = validateDraft(
+      input({ text: '  Hello  ', networks: ['X', 'x', 'sandbox'], mediaUrl: ' https://cdn.example.com/a.png ' }),
+      catalog,
+      now,
+    );
     expect(result).toEqual({
       ok: true,
       draft: {
@@ -50,7 +59,9 @@ describe('draft validation', () => {
 
   it('refuses text that is empty once invisible characters are removed, and never keeps control characters', () => {
     for (const invisible of ['\u200B\u200C\u200D', '\u0000\u0000', '\uFEFF\u2060 \u00AD', '\u202E\u2066\u3164', '\u0001\u0085\u009F']) {
-      expect(errorsOf({ text: invisible }), JSON.stringify(invisible)).toEqual({ text: 'The text has no visible characters. Write the text of the post.' });
+      expect(errorsOf({ text: invisible }), JSON.stringify(invisible)).toEqual({
+        text: 'The text has no visible characters. Write the text of the post.',
+      });
     }
     const result = validateDraft(input({ text: 'Spring\u0000 sale\r\nstarts\u0007\tMonday 👨‍👩‍👧' }), catalog, now);
     expect(result.ok && result.draft.text).toBe('Spring sale\nstarts\tMonday 👨‍👩‍👧');

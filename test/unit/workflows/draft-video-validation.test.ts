@@ -11,12 +11,33 @@ const now = new Date('2026-03-02T09:00:00Z');
 class VideoPublisher extends RecordingPublisher {
   readonly publishesVideo = true;
 }
-const catalog = createCatalog([new SandboxPublisher(), new VideoPublisher('x'), new RecordingPublisher('linkedin'), new VideoPublisher('youtube')]);
+const catalog = createCatalog([
+  new SandboxPublisher(),
+  new VideoPublisher('x'),
+  new RecordingPublisher('linkedin'),
+  new VideoPublisher('youtube'),
+]);
 const video = (over: Partial<PostVideo> = {}): PostVideo => ({
-  sha256: 'a'.repeat(64), bytes: 20e6, container: 'mp4', durationSeconds: 30, width: 1920, height: 1080, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', name: 'tour.mp4', ...over,
+  sha256: 'a'.repeat(64),
+  bytes: 20e6,
+  container: 'mp4',
+  durationSeconds: 30,
+  width: 1920,
+  height: 1080,
+  videoCodec: 'avc1.640028',
+  audioCodec: 'mp4a.40.2',
+  name: 'tour.mp4',
+  ...over,
 });
 const image: PostImage = { sha256: 'b'.repeat(64), type: 'image/jpeg', bytes: 1000, width: 1080, height: 1080, alt: 'A bicycle' };
-const input = (over: Partial<DraftInput> = {}): DraftInput => ({ text: 'A tour of the new shop', networks: ['sandbox'], publishAt: null, timezone: 'UTC', mediaUrl: null, ...over });
+const input = (over: Partial<DraftInput> = {}): DraftInput => ({
+  text: 'A tour of the new shop',
+  networks: ['sandbox'],
+  publishAt: null,
+  timezone: 'UTC',
+  mediaUrl: null,
+  ...over,
+});
 const errors = (over: Partial<DraftInput>) => {
   const result = validateDraft(input(over), catalog, now);
   return result.ok ? {} : result.errors;
@@ -24,14 +45,23 @@ const errors = (over: Partial<DraftInput>) => {
 
 describe('draft validation: a video', () => {
   it('takes one video, checked against each chosen network’s video rules next to the uploads field', () => {
-    expect(validateDraft(input({ networks: ['sandbox', 'x'], video: video() }), catalog, now)).toMatchObject({ ok: true, draft: { video: video(), youtube: null } });
-    expect(errors({ networks: ['x'], video: video({ durationSeconds: 200 }) }).images).toBe('X takes videos up to 2 min 20 s (this one is 3 min 20 s)');
+    expect(validateDraft(input({ networks: ['sandbox', 'x'], video: video() }), catalog, now)).toMatchObject({
+      ok: true,
+      draft: { video: video(), youtube: null },
+    });
+    expect(errors({ networks: ['x'], video: video({ durationSeconds: 200 }) }).images).toBe(
+      'X takes videos up to 2 min 20 s (this one is 3 min 20 s)',
+    );
   });
 
   it('refuses a video with images or an image link, and a video for a network whose publisher cannot send it', () => {
     expect(errors({ video: video(), images: [image] }).images).toBe('A post takes images or one video, not both.');
-    expect(errors({ video: video(), mediaUrl: 'https://example.com/a.jpg' }).mediaUrl).toBe('Give either an image link or an uploaded video, not both.');
-    expect(errors({ networks: ['linkedin'], video: video() }).images).toBe('Greenlight does not publish videos to LinkedIn yet; choose images or leave LinkedIn out.');
+    expect(errors({ video: video(), mediaUrl: 'https://example.com/a.jpg' }).mediaUrl).toBe(
+      'Give either an image link or an uploaded video, not both.',
+    );
+    expect(errors({ networks: ['linkedin'], video: video() }).images).toBe(
+      'Greenlight does not publish videos to LinkedIn yet; choose images or leave LinkedIn out.',
+    );
   });
 });
 
@@ -43,10 +73,15 @@ describe('draft validation: Instagram without PUBLIC_URL', () => {
   }
   it('refuses uploads next to the field (an image link still works); with PUBLIC_URL they are Instagram’s own rules', () => {
     const check = (mediaLinks: boolean, over: Partial<DraftInput>) => {
-      const result = validateDraft(input({ networks: ['instagram'], ...over }), createCatalog([new LinkFetching('instagram')], { mediaLinks }), now);
+      const result = validateDraft(
+        input({ networks: ['instagram'], ...over }),
+        createCatalog([new LinkFetching('instagram')], { mediaLinks }),
+        now,
+      );
       return result.ok ? {} : result.errors;
     };
-    const message = 'Instagram takes uploaded images and videos only when Greenlight has a PUBLIC_URL (Instagram fetches them by link): ask an admin to set it, or give an image link.';
+    const message =
+      'Instagram takes uploaded images and videos only when Greenlight has a PUBLIC_URL (Instagram fetches them by link): ask an admin to set it, or give an image link.';
     expect(check(false, { images: [image] })).toEqual({ images: message });
     expect(check(false, { video: video({ width: 1080, height: 1920 }) })).toEqual({ images: message });
     expect(check(false, { mediaUrl: 'https://example.com/a.jpg' })).toEqual({});
@@ -60,12 +95,23 @@ describe('draft validation: YouTube’s fields', () => {
 
   it('keeps YouTube’s fields only when YouTube is chosen, tidied (tags without # or repeats)', () => {
     const ok = validateDraft(input({ networks: ['youtube'], video: video(), youtube }), catalog, now);
-    expect(ok).toMatchObject({ ok: true, draft: { youtube: { title: 'Shop tour', tags: ['shop', 'tour'], categoryId: '27', privacy: 'unlisted', madeForKids: false, thumbnail: null } } });
-    expect(validateDraft(input({ networks: ['sandbox'], video: video(), youtube }), catalog, now)).toMatchObject({ ok: true, draft: { youtube: null } });
+    expect(ok).toMatchObject({
+      ok: true,
+      draft: {
+        youtube: { title: 'Shop tour', tags: ['shop', 'tour'], categoryId: '27', privacy: 'unlisted', madeForKids: false, thumbnail: null },
+      },
+    });
+    expect(validateDraft(input({ networks: ['sandbox'], video: video(), youtube }), catalog, now)).toMatchObject({
+      ok: true,
+      draft: { youtube: null },
+    });
   });
 
   it('says what YouTube needs, next to each field', () => {
-    const e = errors({ networks: ['youtube'], youtube: { title: 'x'.repeat(101), tags: 'a'.repeat(501), categoryId: '99', privacy: 'private', madeForKids: null } });
+    const e = errors({
+      networks: ['youtube'],
+      youtube: { title: 'x'.repeat(101), tags: 'a'.repeat(501), categoryId: '99', privacy: 'private', madeForKids: null },
+    });
     expect(e).toMatchObject({
       images: 'YouTube needs a video',
       youtube_title: 'YouTube titles are at most 100 characters (this one is 101).',
@@ -74,12 +120,18 @@ describe('draft validation: YouTube’s fields', () => {
       youtube_privacy: 'Choose public or unlisted.',
     });
     expect(e.youtube_kids).toMatch(/^Say whether the video is made for kids/);
-    expect(errors({ networks: ['youtube'], video: video(), youtube: { ...youtube, title: '  ' } }).youtube_title).toBe('YouTube needs a title.');
-    const thumb = (over: Partial<PostImage>) => errors({ networks: ['youtube'], video: video(), youtube: { ...youtube, thumbnail: { ...image, width: 1280, height: 720, ...over } } }).youtube_thumbnail;
+    expect(errors({ networks: ['youtube'], video: video(), youtube: { ...youtube, title: '  ' } }).youtube_title).toBe(
+      'YouTube needs a title.',
+    );
+    const thumb = (over: Partial<PostImage>) =>
+      errors({ networks: ['youtube'], video: video(), youtube: { ...youtube, thumbnail: { ...image, width: 1280, height: 720, ...over } } })
+        .youtube_thumbnail;
     expect(thumb({})).toBeUndefined();
     expect(thumb({ type: 'image/webp' })).toBe('A YouTube thumbnail must be a JPEG, PNG or GIF image.');
     expect(thumb({ bytes: 3 * 1024 * 1024 })).toBe('A YouTube thumbnail can be at most 2 MB; this one is 3.0 MB.');
-    expect(thumb({ width: 320, height: 180 })).toBe('A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is 320×180.');
+    expect(thumb({ width: 320, height: 180 })).toBe(
+      'A YouTube thumbnail must be at least 640 pixels wide (1280×720 is best); this one is 320×180.',
+    );
   });
 });
 
@@ -90,7 +142,14 @@ describe('content hash: video and YouTube', () => {
     const hash = contentHash({ ...base, video: video(), youtube: details });
     expect(contentHash({ ...base, video: video({ name: 'renamed.mp4' }), youtube: details })).toBe(hash);
     expect(contentHash({ ...base, video: video({ sha256: 'c'.repeat(64) }), youtube: details })).not.toBe(hash);
-    for (const change of [{ title: 'Tour!' }, { tags: ['b'] }, { categoryId: '27' }, { privacy: 'unlisted' as const }, { madeForKids: true }, { thumbnail: image }]) {
+    for (const change of [
+      { title: 'Tour!' },
+      { tags: ['b'] },
+      { categoryId: '27' },
+      { privacy: 'unlisted' as const },
+      { madeForKids: true },
+      { thumbnail: image },
+    ]) {
       expect(contentHash({ ...base, video: video(), youtube: { ...details, ...change } }), JSON.stringify(change)).not.toBe(hash);
     }
     // A post without video keeps the hash it always had.

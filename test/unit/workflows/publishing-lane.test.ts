@@ -4,7 +4,8 @@ import { createMemoryLogger } from '../../../src/observability/logger.js';
 import { PublishingLane, type LaneWork } from '../../../src/workflows/publishing/lane.js';
 
 /** A claimed publication as the lane sees it (only its id matters here). */
-const claimedAs = (id: number) => ({ publication: { id }, content: { text: `Post ${id}`, mediaUrl: null }, checkpoint: null }) as unknown as ClaimedPublication;
+const claimedAs = (id: number) =>
+  ({ publication: { id }, content: { text: `Post ${id}`, mediaUrl: null }, checkpoint: null }) as unknown as ClaimedPublication;
 
 /** Work whose sends finish when the test says so; claims succeed unless `taken` has the id. */
 function scriptedWork() {

@@ -29,12 +29,18 @@ function imageBlocks(view: PostView, urls: readonly string[]): KnownBlock[] {
     context(
       `🖼 *Image ${i + 1}* · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeMrkdwn(truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`,
     ),
-    ...(urls[i] ? [{ type: 'image' as const, image_url: urls[i]!, alt_text: truncate(image.alt ?? `Image ${i + 1} of post #${view.id}`, 2000) }] : []),
+    ...(urls[i]
+      ? [{ type: 'image' as const, image_url: urls[i]!, alt_text: truncate(image.alt ?? `Image ${i + 1} of post #${view.id}`, 2000) }]
+      : []),
   ]);
   const more = view.images.length - shown.length;
   if (more > 0) {
     const missing = view.images.slice(CARD_IMAGES).filter((i) => !i.alt).length;
-    blocks.push(context(`…and ${more} more image${more === 1 ? '' : 's'}${missing ? ` (⚠️ ${missing} without alt text)` : ''}: *Images & alt text* shows them all`));
+    blocks.push(
+      context(
+        `…and ${more} more image${more === 1 ? '' : 's'}${missing ? ` (⚠️ ${missing} without alt text)` : ''}: *Images & alt text* shows them all`,
+      ),
+    );
   }
   return blocks;
 }
@@ -67,7 +73,10 @@ export function buildApprovalCard(view: PostView, options: { includeImage?: bool
   }
   blocks.push(...imageBlocks(view, options.includeImage === false ? [] : (options.imageUrls ?? [])));
   if (view.video) blocks.push(context(`🎬 *Video* · ${escapeMrkdwn(truncate(view.video.name, 120))} · ${videoFacts(view.video)}`));
-  if (view.youtube) blocks.push(context(`▶️ *YouTube:* ${escapeMrkdwn(truncate(youtubeFacts(view.youtube, YOUTUBE_CATEGORIES[view.youtube.categoryId]), 1500))}`));
+  if (view.youtube)
+    blocks.push(
+      context(`▶️ *YouTube:* ${escapeMrkdwn(truncate(youtubeFacts(view.youtube, YOUTUBE_CATEGORIES[view.youtube.categoryId]), 1500))}`),
+    );
   if (view.mediaUrl) {
     blocks.push(
       options.includeImage === false

@@ -26,7 +26,7 @@ export type AnyBlock = KnownBlock | Block;
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
 /** Slack mrkdwn treats &, < and > as control characters; user text must not become markup or mentions. */

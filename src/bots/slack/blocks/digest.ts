@@ -1,9 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import type { Digest } from '../../../workflows/digest/build-digest.js';
-import { digestPeriod, digestSubtitle, digestSummary, postLine, todayLine, totalLine, waitingLine } from '../../presentation/digest-lines.js';
+import {
+  digestPeriod,
+  digestSubtitle,
+  digestSummary,
+  postLine,
+  todayLine,
+  totalLine,
+  waitingLine,
+} from '../../presentation/digest-lines.js';
 import { capBlocks, context, divider, header, LIMITS, section } from './block-kit.js';
 import { SLACK_MARKUP as m } from './slack-markup.js';
-
 
 const MAX_POSTS = 20;
 const MAX_WAITING = 8;
@@ -46,5 +53,8 @@ export function buildDigestMessage(digest: Digest): { text: string; blocks: Know
   if (digest.today.length > MAX_TODAY) blocks.push(context(`…and ${digest.today.length - MAX_TODAY} more: see \`/queue\`.`));
 
   const text = digestSummary(digest);
-  return { text, blocks: capBlocks(blocks, LIMITS.messageBlocks, (hidden) => context(`${hidden} more lines: see \`/queue\`.`)) as KnownBlock[] };
+  return {
+    text,
+    blocks: capBlocks(blocks, LIMITS.messageBlocks, (hidden) => context(`${hidden} more lines: see \`/queue\`.`)) as KnownBlock[],
+  };
 }

@@ -100,9 +100,7 @@ function networkOption(network: NetworkId): Option {
 /** "X 212/280 · Bluesky 212/300 ✓" — the live limits shown under the text. */
 export function usageHint(usage: readonly NetworkUsage[]): string {
   if (!usage.length) return 'Choose networks below to see their limits.';
-  return usage
-    .map((u) => `${u.label} ${numbers.format(u.used)}/${numbers.format(u.limit)}${u.ok ? '' : ' ✗ too long'}`)
-    .join(' · ');
+  return usage.map((u) => `${u.label} ${numbers.format(u.used)}/${numbers.format(u.limit)}${u.ok ? '' : ' ✗ too long'}`).join(' · ');
 }
 
 type EncodedCaptions = ['w'] | ['r', string] | ['f', string] | ['n', string];
@@ -151,7 +149,17 @@ export function encodeDraftState(state: DraftModalState): string {
 
 export function decodeDraftState(metadata: string): DraftModalState | undefined {
   try {
-    const raw = JSON.parse(metadata) as { m?: string; p?: number; r?: number; tz?: string; ai?: number; tv?: unknown; c?: unknown; ni?: unknown; ev?: unknown };
+    const raw = JSON.parse(metadata) as {
+      m?: string;
+      p?: number;
+      r?: number;
+      tz?: string;
+      ai?: number;
+      tv?: unknown;
+      c?: unknown;
+      ni?: unknown;
+      ev?: unknown;
+    };
     if ((raw.m !== 'create' && raw.m !== 'edit') || typeof raw.tz !== 'string') return undefined;
     const textVersion = typeof raw.tv === 'string' && TEXT_BLOCK_PATTERN.test(textBlockId(raw.tv)) ? raw.tv : undefined;
     return {
@@ -300,7 +308,9 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
       ...(input.mediaUrl ? { initial_value: input.mediaUrl } : {}),
       placeholder: plain('https://…/image.jpg'),
     },
-    hint: plain('Instead of uploaded files. A link to an .mp4 or .mov is taken as the video (downloaded now, so approvers approve exactly it). Instagram and Pinterest need an image or a video.'),
+    hint: plain(
+      'Instead of uploaded files. A link to an .mp4 or .mov is taken as the video (downloaded now, so approvers approve exactly it). Instagram and Pinterest need an image or a video.',
+    ),
   };
 
   const files: InputBlock = {
@@ -331,10 +341,20 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
       max_length: LIMITS.plainTextInput,
       ...(input.variants?.[network] ? { initial_value: truncate(input.variants[network]!, LIMITS.plainTextInput) } : {}),
     },
-    hint: plain(`Leave empty to publish the text above on ${NETWORK_LABELS[network]}. Used only when ${NETWORK_LABELS[network]} is chosen.`),
+    hint: plain(
+      `Leave empty to publish the text above on ${NETWORK_LABELS[network]}. Used only when ${NETWORK_LABELS[network]} is chosen.`,
+    ),
   }));
 
-  let blocks: KnownBlock[] = [text, networks, publishAt, files, mediaUrl, ...variants, ...(input.available.includes('youtube') ? youtubeBlocks(input.youtube) : [])];
+  let blocks: KnownBlock[] = [
+    text,
+    networks,
+    publishAt,
+    files,
+    mediaUrl,
+    ...variants,
+    ...(input.available.includes('youtube') ? youtubeBlocks(input.youtube) : []),
+  ];
   if (input.ai) blocks.push(...captionBlocks(input.ai));
   else if (input.aiHint) blocks.push(context(input.aiHint));
   blocks = capBlocks(blocks, LIMITS.viewBlocks, (hidden) => context(`${hidden} more suggestions are not shown.`)) as KnownBlock[];
@@ -349,4 +369,3 @@ export function buildDraftModal(input: DraftModalInput): ModalView {
     blocks,
   };
 }
-

@@ -66,7 +66,15 @@ function toButton(a: LineAction): Button {
     value: buttonValue(a),
     ...(a.style ? { style: a.style } : {}),
     ...(a.confirm
-      ? { confirm: { title: a.confirm.title, text: a.confirm.text, confirm: a.confirm.confirm, deny: a.confirm.deny, ...(a.confirm.danger ? { style: 'danger' as const } : {}) } }
+      ? {
+          confirm: {
+            title: a.confirm.title,
+            text: a.confirm.text,
+            confirm: a.confirm.confirm,
+            deny: a.confirm.deny,
+            ...(a.confirm.danger ? { style: 'danger' as const } : {}),
+          },
+        }
       : {}),
   });
 }

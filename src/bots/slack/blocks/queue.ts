@@ -31,10 +31,7 @@ function when(view: PostView, zone: string): string {
 }
 
 function line(view: PostView, extra: string): string {
-  return (
-    `*#${view.id}* · ${view.statusLabel} · ${extra}\n` +
-    `> ${escapeMrkdwn(truncate(view.text.replace(/\s+/g, ' '), EXCERPT))}`
-  );
+  return `*#${view.id}* · ${view.statusLabel} · ${extra}\n` + `> ${escapeMrkdwn(truncate(view.text.replace(/\s+/g, ' '), EXCERPT))}`;
 }
 
 function item(view: PostView, model: QueueModel, extra: string): KnownBlock {
@@ -56,7 +53,13 @@ const decisionRow = (view: PostView): KnownBlock => actions(`home_decide_${view.
 function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[] {
   const zone = model.timezone;
   const blocks: KnownBlock[] = [
-    ...list('Your posts', model.mine, model.totals.mine, (v) => [item(v, model, `publishes ${when(v, zone)}`)], 'Nothing in progress. Start one with `/draft`.'),
+    ...list(
+      'Your posts',
+      model.mine,
+      model.totals.mine,
+      (v) => [item(v, model, `publishes ${when(v, zone)}`)],
+      'Nothing in progress. Start one with `/draft`.',
+    ),
   ];
   if (model.isApprover) {
     blocks.push(divider());
@@ -74,7 +77,15 @@ function sections(model: QueueModel, withDecisionButtons: boolean): KnownBlock[]
     );
   }
   blocks.push(divider());
-  blocks.push(...list('Scheduled next', model.scheduled, model.totals.scheduled, (v) => [item(v, model, `publishes ${when(v, zone)}`)], 'Nothing is scheduled.'));
+  blocks.push(
+    ...list(
+      'Scheduled next',
+      model.scheduled,
+      model.totals.scheduled,
+      (v) => [item(v, model, `publishes ${when(v, zone)}`)],
+      'Nothing is scheduled.',
+    ),
+  );
   return blocks;
 }
 
@@ -83,17 +94,15 @@ export function buildQueueMessage(model: QueueModel): { text: string; blocks: Kn
   const blocks = [header('Your queue'), ...sections(model, false)];
   return {
     text: `Your queue: ${model.mine.length} of yours${model.isApprover ? `, ${model.pending.length} waiting for approval` : ''}, ${model.scheduled.length} scheduled`,
-    blocks: capBlocks(blocks, LIMITS.messageBlocks, (hidden) => context(`${hidden} more lines: open Greenlight’s App Home.`)) as KnownBlock[],
+    blocks: capBlocks(blocks, LIMITS.messageBlocks, (hidden) =>
+      context(`${hidden} more lines: open Greenlight’s App Home.`),
+    ) as KnownBlock[],
   };
 }
 
 /** App Home: the same lists, and approvers can decide right there. */
 export function buildAppHome(model: QueueModel): HomeView {
-  const blocks = [
-    header('Greenlight'),
-    context('Draft a post with `/draft`, see your queue with `/queue`.'),
-    ...sections(model, true),
-  ];
+  const blocks = [header('Greenlight'), context('Draft a post with `/draft`, see your queue with `/queue`.'), ...sections(model, true)];
   return {
     type: 'home',
     blocks: capBlocks(blocks, LIMITS.viewBlocks, (hidden) => context(`${hidden} more lines not shown: use \`/queue\`.`)) as KnownBlock[],

@@ -36,4 +36,3 @@ export function decodeRescheduleState(metadata: string): { postId: number; timez
     return undefined;
   }
 }
-

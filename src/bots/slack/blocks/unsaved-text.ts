@@ -10,6 +10,9 @@ import type { Message } from './messages.js';
 export function unsavedTextNotice(why: string, text: string): Message {
   const intro = `${why} Here is what you wrote, so it is not lost:`;
   const pieces = splitForSections(text);
-  const blocks: KnownBlock[] = [section(escapeMrkdwn(intro)), ...pieces.map((piece): KnownBlock => ({ type: 'section', text: plain(piece) }))];
+  const blocks: KnownBlock[] = [
+    section(escapeMrkdwn(intro)),
+    ...pieces.map((piece): KnownBlock => ({ type: 'section', text: plain(piece) })),
+  ];
   return { text: `${intro}\n\n${text}`, blocks };
 }

@@ -59,7 +59,10 @@ export function buildVideoStepModal(input: VideoStepInput): ModalView {
     type: 'modal',
     callback_id: CALLBACK.draftVideo,
     external_id: videoStepExternalId(input.key),
-    title: plain(step.stage === 'ready' ? 'Your video' : step.stage === 'problem' ? 'Check your video' : 'Receiving your video', LIMITS.modalTitle),
+    title: plain(
+      step.stage === 'ready' ? 'Your video' : step.stage === 'problem' ? 'Check your video' : 'Receiving your video',
+      LIMITS.modalTitle,
+    ),
     ...(step.stage === 'ready' ? { submit: plain(input.mode === 'edit' ? 'Resubmit' : 'Submit for approval', LIMITS.modalTitle) } : {}),
     close: plain('Back', LIMITS.modalTitle),
     private_metadata: JSON.stringify({ k: input.key }),

@@ -26,15 +26,27 @@ export function youtubeBlocks(current: YouTubeDetails | null | undefined): Input
       block_id: YOUTUBE_BLOCK.title,
       label: plain('YouTube title'),
       optional: true,
-      element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 150, ...(current?.title ? { initial_value: truncate(current.title, 150) } : {}) },
-      hint: plain(`Required when YouTube is chosen: up to ${YOUTUBE_TITLE_MAX} characters, no < or >. The text above is the video's description.`),
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_ACTION,
+        max_length: 150,
+        ...(current?.title ? { initial_value: truncate(current.title, 150) } : {}),
+      },
+      hint: plain(
+        `Required when YouTube is chosen: up to ${YOUTUBE_TITLE_MAX} characters, no < or >. The text above is the video's description.`,
+      ),
     },
     {
       type: 'input',
       block_id: YOUTUBE_BLOCK.tags,
       label: plain('YouTube tags'),
       optional: true,
-      element: { type: 'plain_text_input', action_id: INPUT_ACTION, max_length: 600, ...(current?.tags.length ? { initial_value: current.tags.join(', ') } : {}) },
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_ACTION,
+        max_length: 600,
+        ...(current?.tags.length ? { initial_value: current.tags.join(', ') } : {}),
+      },
       hint: plain('Separated by commas, 500 characters in all.'),
     },
     {
@@ -66,7 +78,11 @@ export function youtubeBlocks(current: YouTubeDetails | null | undefined): Input
       label: plain('YouTube thumbnail'),
       optional: true,
       element: { type: 'file_input', action_id: INPUT_ACTION, filetypes: ['jpg', 'jpeg', 'png', 'gif'], max_files: 1 },
-      hint: plain(current?.thumbnail ? 'The post has its own thumbnail; it stays unless you pick another.' : 'Optional: JPEG, PNG or GIF up to 2 MB, 1280×720 is best. Without one YouTube picks a frame.'),
+      hint: plain(
+        current?.thumbnail
+          ? 'The post has its own thumbnail; it stays unless you pick another.'
+          : 'Optional: JPEG, PNG or GIF up to 2 MB, 1280×720 is best. Without one YouTube picks a frame.',
+      ),
     },
   ];
 }

@@ -20,7 +20,21 @@ import * as draftVideo from './views/draft-video.js';
 /** Every listener, one module each (commands, actions, views, events), mounted on Bolt as one table. */
 export function registerListeners(app: App, deps: SlackDeps): void {
   const listeners = new ListenerTable();
-  for (const listener of [draftCommand, queueCommand, decisionButtons, draftChanged, postButtons, draftSubmitted, draftImagesSubmitted, draftVideo, decisionComment, appHomeOpened, digestCommand, publishingButtons, reschedule]) {
+  for (const listener of [
+    draftCommand,
+    queueCommand,
+    decisionButtons,
+    draftChanged,
+    postButtons,
+    draftSubmitted,
+    draftImagesSubmitted,
+    draftVideo,
+    decisionComment,
+    appHomeOpened,
+    digestCommand,
+    publishingButtons,
+    reschedule,
+  ]) {
     listener.register(listeners, deps);
   }
   // The draft dialog's caption suggestions.

@@ -66,7 +66,8 @@ export class ListenerTable {
     });
     app.action<BlockAction>({ type: 'block_actions' }, async (args) => {
       const { action_id: actionId, block_id: blockId } = args.action;
-      const handler = this.#actions.get(actionId) ?? this.#inputs.find((i) => i.action_id === actionId && matches(i.block_id, blockId))?.handler;
+      const handler =
+        this.#actions.get(actionId) ?? this.#inputs.find((i) => i.action_id === actionId && matches(i.block_id, blockId))?.handler;
       if (!handler) return;
       if (!requests) return handler(args);
       // A click's answer carries nothing, so it is given at once and the memory asked after:

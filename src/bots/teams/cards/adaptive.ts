@@ -27,13 +27,23 @@ export function card(body: CardElement[], extra: Partial<Pick<AdaptiveCard, 'act
   };
 }
 
-export const text = (value: string, options: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: value, wrap: true, ...options });
+export const text = (value: string, options: Record<string, unknown> = {}): CardElement => ({
+  type: 'TextBlock',
+  text: value,
+  wrap: true,
+  ...options,
+});
 export const heading = (value: string): CardElement => text(value, { size: 'Medium', weight: 'Bolder' });
 export const subtle = (value: string): CardElement => text(value, { isSubtle: true, size: 'Small', spacing: 'None' });
 export const attention = (value: string): CardElement => text(value, { color: 'Attention', size: 'Small', spacing: 'None' });
 
 /** Action.Execute: the Universal Actions model; Teams sends an `adaptiveCard/action` invoke. */
-export function execute(title: string, verb: string, data: Record<string, unknown>, options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' } = {}): CardElement {
+export function execute(
+  title: string,
+  verb: string,
+  data: Record<string, unknown>,
+  options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' } = {},
+): CardElement {
   return {
     type: 'Action.Execute',
     title,
@@ -45,7 +55,11 @@ export function execute(title: string, verb: string, data: Record<string, unknow
 }
 
 /** Action.Submit, for dialogs (task modules): Teams sends a `composeExtension/submitAction`. */
-export function submit(title: string, data: Record<string, unknown>, options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' } = {}): CardElement {
+export function submit(
+  title: string,
+  data: Record<string, unknown>,
+  options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' } = {},
+): CardElement {
   return {
     type: 'Action.Submit',
     title,

@@ -47,12 +47,16 @@ const ALT_CHARS = 120;
 const chars = (s: string) => Array.from(s).length;
 /** Whether the card as posted leaves out part of any text (main, a variant, an alt text). */
 const cutsText = (view: PostView) =>
-  chars(view.text) > CARD_TEXT_CHARS || view.variants.some((v) => chars(v.text) > VARIANT_CHARS) || view.images.some((i) => i.alt !== null && chars(i.alt) > ALT_CHARS);
+  chars(view.text) > CARD_TEXT_CHARS ||
+  view.variants.some((v) => chars(v.text) > VARIANT_CHARS) ||
+  view.images.some((i) => i.alt !== null && chars(i.alt) > ALT_CHARS);
 
 /** Each uploaded image with its facts and alt text (or a warning that it has none), and the image where it has a link. */
 function imageLines(view: PostView, urls: readonly string[], fullText: boolean): CardElement[] {
   return view.images.flatMap((image, i): CardElement[] => [
-    subtle(`🖼 **Image ${i + 1}** · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeCardMarkdown(fullText ? image.alt : truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`),
+    subtle(
+      `🖼 **Image ${i + 1}** · ${imageFacts(image)} · ${image.alt ? `Alt text: “${escapeCardMarkdown(fullText ? image.alt : truncate(image.alt, ALT_CHARS))}”` : '⚠️ no alt text'}`,
+    ),
     ...(urls[i] ? [{ type: 'Image', url: urls[i]!, altText: image.alt ?? `Image ${i + 1} of post #${view.id}`, size: 'Medium' }] : []),
   ]);
 }
@@ -71,12 +75,20 @@ function body(view: PostView, fullText: boolean, imageUrls: readonly string[]): 
     subtle(usageLine(view) || 'No networks'),
   ];
   for (const variant of view.variants) {
-    elements.push(text(`**${escapeCardMarkdown(variant.label)} gets its own text:**`, { spacing: 'Medium' }), text(escapeCardMarkdown(fullText ? variant.text : truncate(variant.text, VARIANT_CHARS)), { spacing: 'None' }));
+    elements.push(
+      text(`**${escapeCardMarkdown(variant.label)} gets its own text:**`, { spacing: 'Medium' }),
+      text(escapeCardMarkdown(fullText ? variant.text : truncate(variant.text, VARIANT_CHARS)), { spacing: 'None' }),
+    );
   }
   if (view.mediaUrl) elements.push({ type: 'Image', url: view.mediaUrl, altText: `Image for post #${view.id}`, size: 'Large' });
   elements.push(...imageLines(view, imageUrls, fullText));
   if (view.video) elements.push(subtle(`🎬 **Video** · ${escapeCardMarkdown(truncate(view.video.name, 120))} · ${videoFacts(view.video)}`));
-  if (view.youtube) elements.push(subtle(`▶️ **YouTube:** ${escapeCardMarkdown(truncate(youtubeFacts(view.youtube, YOUTUBE_CATEGORIES[view.youtube.categoryId]), 1500))}`));
+  if (view.youtube)
+    elements.push(
+      subtle(
+        `▶️ **YouTube:** ${escapeCardMarkdown(truncate(youtubeFacts(view.youtube, YOUTUBE_CATEGORIES[view.youtube.categoryId]), 1500))}`,
+      ),
+    );
   elements.push(text(publishTimeLine(m, view), { spacing: 'Medium' }), text(statusLine(m, view)));
   for (const p of view.publications) elements.push(subtle(publicationLine(m, p, view.publishZone)));
   return elements;
@@ -96,7 +108,17 @@ export function buildApprovalCard(view: PostView, viewer: CardViewer, approverId
       execute('Approve', VERB.approve, data, { style: 'positive', associatedInputs: 'none' }),
       showCard(
         'Request changes',
-        [{ type: 'Input.Text', id: 'changes', label: 'What should change?', isMultiline: true, isRequired: true, errorMessage: 'Say what should change: the author sees it.', maxLength: 1000 }],
+        [
+          {
+            type: 'Input.Text',
+            id: 'changes',
+            label: 'What should change?',
+            isMultiline: true,
+            isRequired: true,
+            errorMessage: 'Say what should change: the author sees it.',
+            maxLength: 1000,
+          },
+        ],
         [execute('Send to the author', VERB.requestChanges, data, { associatedInputs: 'auto' })],
       ),
       showCard(
@@ -114,7 +136,10 @@ export function buildApprovalCard(view: PostView, viewer: CardViewer, approverId
   return card(elements, {
     actions,
     // Beyond the limit Teams shows everyone a manual refresh; every click is checked anyway.
-    refresh: { action: execute('Refresh', VERB.refresh, data), ...(ids.length && approverIds.length <= REFRESH_USERS_MAX ? { userIds: [...ids] } : {}) },
+    refresh: {
+      action: execute('Refresh', VERB.refresh, data),
+      ...(ids.length && approverIds.length <= REFRESH_USERS_MAX ? { userIds: [...ids] } : {}),
+    },
   });
 }
 

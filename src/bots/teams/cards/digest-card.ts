@@ -19,8 +19,18 @@ export function buildDigestCard(digest: Digest, chart: Buffer | null): AdaptiveC
   const zone = digest.zone;
   const period = digestPeriod(digest);
   const body: CardElement[] = [heading(`📊 ${digest.title}`), subtle(digestSubtitle(m, digest))];
-  if (chart) body.push({ type: 'Image', url: `data:image/png;base64,${chart.toString('base64')}`, altText: `Chart: ${digest.chart.title}`, size: 'Stretch' });
-  if (digest.totals.length) body.push(section('Totals per network (against the day before)'), ...digest.totals.map((t) => text(totalLine(m, t), { spacing: 'Small' })));
+  if (chart)
+    body.push({
+      type: 'Image',
+      url: `data:image/png;base64,${chart.toString('base64')}`,
+      altText: `Chart: ${digest.chart.title}`,
+      size: 'Stretch',
+    });
+  if (digest.totals.length)
+    body.push(
+      section('Totals per network (against the day before)'),
+      ...digest.totals.map((t) => text(totalLine(m, t), { spacing: 'Small' })),
+    );
   if (digest.top) body.push(text(`🏆 **Top post**: ${postLine(m, digest.top)}`, { spacing: 'Medium' }));
 
   body.push(section(`Published ${period}`));

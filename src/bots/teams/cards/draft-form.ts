@@ -10,7 +10,15 @@
 import { NETWORK_LABELS, type NetworkId } from '../../../domain/network.js';
 import type { ImageType } from '../../../domain/image-format.js';
 import type { PostVideo } from '../../../domain/post.js';
-import { DEFAULT_YOUTUBE_CATEGORY, MAX_ALT_TEXT, YOUTUBE_CATEGORIES, YOUTUBE_FIELDS, YOUTUBE_TITLE_MAX, type DraftErrors, type DraftField } from '../../../workflows/draft-validation.js';
+import {
+  DEFAULT_YOUTUBE_CATEGORY,
+  MAX_ALT_TEXT,
+  YOUTUBE_CATEGORIES,
+  YOUTUBE_FIELDS,
+  YOUTUBE_TITLE_MAX,
+  type DraftErrors,
+  type DraftField,
+} from '../../../workflows/draft-validation.js';
 import { imageFacts, videoFacts } from '../../presentation/image-lines.js';
 import type { NetworkUsage } from '../../../workflows/post-view.js';
 import type { CaptionSuggestion, Tone } from '../../../workflows/captions/types.js';
@@ -105,13 +113,29 @@ const fieldError = (message: string | undefined): CardElement[] => (message ? [a
 /** Each image with its facts, an alt text field and a switch to leave it out. */
 function imageInputs(images: readonly FormImage[], errors: DraftErrors, receiving: boolean): CardElement[] {
   if (!images.length) {
-    return receiving ? [] : [subtle('To add pictures or a video, send them in your chat with Greenlight first (paste images, or attach files with the paperclip): they wait there for your next draft.')];
+    return receiving
+      ? []
+      : [
+          subtle(
+            'To add pictures or a video, send them in your chat with Greenlight first (paste images, or attach files with the paperclip): they wait there for your next draft.',
+          ),
+        ];
   }
-  const out: CardElement[] = [text(`**Images** (${images.length}, published in this order)`, { spacing: 'Medium' }), ...fieldError(errors.images)];
+  const out: CardElement[] = [
+    text(`**Images** (${images.length}, published in this order)`, { spacing: 'Medium' }),
+    ...fieldError(errors.images),
+  ];
   images.forEach((image, n) => {
     out.push(
       subtle(`Image ${n + 1} · ${imageFacts(image)}`),
-      { type: 'Input.Text', id: formIds.alt(n), label: `Alt text for image ${n + 1}: what it shows, for people who cannot see it`, value: image.alt, maxLength: MAX_ALT_TEXT, isMultiline: true },
+      {
+        type: 'Input.Text',
+        id: formIds.alt(n),
+        label: `Alt text for image ${n + 1}: what it shows, for people who cannot see it`,
+        value: image.alt,
+        maxLength: MAX_ALT_TEXT,
+        isMultiline: true,
+      },
       ...fieldError(errors[`alt_${n}` as DraftField]),
       { type: 'Input.Toggle', id: formIds.keep(n), title: 'Include this image', value: 'true', valueOn: 'true', valueOff: 'false' },
     );
@@ -149,15 +173,47 @@ function youtubeInputs(youtube: YouTubeFormValues | undefined, errors: DraftErro
   const v = youtube ?? { title: '', tags: '', categoryId: DEFAULT_YOUTUBE_CATEGORY, privacy: 'public', madeForKids: '' };
   return [
     text('**YouTube** (when YouTube is chosen; the text above is the video’s description)', { spacing: 'Medium' }),
-    { type: 'Input.Text', id: YOUTUBE_INPUT.title, label: `YouTube title (required for YouTube: up to ${YOUTUBE_TITLE_MAX} characters, no < or >)`, value: v.title, maxLength: 150 },
+    {
+      type: 'Input.Text',
+      id: YOUTUBE_INPUT.title,
+      label: `YouTube title (required for YouTube: up to ${YOUTUBE_TITLE_MAX} characters, no < or >)`,
+      value: v.title,
+      maxLength: 150,
+    },
     ...fieldError(errors.youtube_title),
-    { type: 'Input.Text', id: YOUTUBE_INPUT.tags, label: 'YouTube tags (separated by commas, 500 characters in all)', value: v.tags, maxLength: 600 },
+    {
+      type: 'Input.Text',
+      id: YOUTUBE_INPUT.tags,
+      label: 'YouTube tags (separated by commas, 500 characters in all)',
+      value: v.tags,
+      maxLength: 600,
+    },
     ...fieldError(errors.youtube_tags),
-    { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.category, label: 'YouTube category', value: v.categoryId || DEFAULT_YOUTUBE_CATEGORY, choices: CATEGORY_CHOICES },
+    {
+      type: 'Input.ChoiceSet',
+      id: YOUTUBE_INPUT.category,
+      label: 'YouTube category',
+      value: v.categoryId || DEFAULT_YOUTUBE_CATEGORY,
+      choices: CATEGORY_CHOICES,
+    },
     ...fieldError(errors.youtube_category),
-    { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.privacy, label: 'YouTube visibility (it waits as private on YouTube until the publish time)', style: 'expanded', value: v.privacy || 'public', choices: PRIVACY_CHOICES },
+    {
+      type: 'Input.ChoiceSet',
+      id: YOUTUBE_INPUT.privacy,
+      label: 'YouTube visibility (it waits as private on YouTube until the publish time)',
+      style: 'expanded',
+      value: v.privacy || 'public',
+      choices: PRIVACY_CHOICES,
+    },
     ...fieldError(errors.youtube_privacy),
-    { type: 'Input.ChoiceSet', id: YOUTUBE_INPUT.kids, label: 'Made for kids? (YouTube requires an answer for every video)', style: 'expanded', ...(v.madeForKids ? { value: v.madeForKids } : {}), choices: KIDS_CHOICES },
+    {
+      type: 'Input.ChoiceSet',
+      id: YOUTUBE_INPUT.kids,
+      label: 'Made for kids? (YouTube requires an answer for every video)',
+      style: 'expanded',
+      ...(v.madeForKids ? { value: v.madeForKids } : {}),
+      choices: KIDS_CHOICES,
+    },
     ...fieldError(errors.youtube_kids),
     {
       type: 'Input.Text',
@@ -179,11 +235,20 @@ function variantInputs(available: readonly NetworkId[], variants: Partial<Record
   const hasError = networks.some((n) => errors[`variant_${n}` as DraftField]);
   const open = hasError || networks.some((n) => variants[n]);
   const fields: CardElement[] = networks.flatMap((n) => [
-    { type: 'Input.Text', id: formIds.variant(n), label: `Text for ${NETWORK_LABELS[n]} (empty: the text above)`, value: variants[n] ?? '', isMultiline: true },
+    {
+      type: 'Input.Text',
+      id: formIds.variant(n),
+      label: `Text for ${NETWORK_LABELS[n]} (empty: the text above)`,
+      value: variants[n] ?? '',
+      isMultiline: true,
+    },
     ...fieldError(errors[`variant_${n}` as DraftField]),
   ]);
   return [
-    { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: 'Customize the text per network', targetElements: ['variants'] }] },
+    {
+      type: 'ActionSet',
+      actions: [{ type: 'Action.ToggleVisibility', title: 'Customize the text per network', targetElements: ['variants'] }],
+    },
     { type: 'Container', id: 'variants', isVisible: open, items: fields },
   ];
 }
@@ -203,7 +268,14 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
     { type: 'Input.Text', id: 'text', label: 'Text', isMultiline: true, value: values.text, placeholder: 'What should go out?' },
     ...fieldError(errors.text),
   );
-  if (model.usage.length) body.push(subtle(model.usage.map((u) => `${u.ok ? '✓' : '✗'} ${u.label} ${u.used.toLocaleString('en-US')}/${u.limit.toLocaleString('en-US')}`).join('   ')));
+  if (model.usage.length)
+    body.push(
+      subtle(
+        model.usage
+          .map((u) => `${u.ok ? '✓' : '✗'} ${u.label} ${u.used.toLocaleString('en-US')}/${u.limit.toLocaleString('en-US')}`)
+          .join('   '),
+      ),
+    );
   body.push(
     {
       type: 'Input.ChoiceSet',
@@ -225,7 +297,11 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
   if (values.video) body.push(...videoInputs(values.video, errors, model.notices ?? []));
   else body.push(...imageInputs(values.images ?? [], errors, Boolean(model.receiving)));
   if (model.receiving) {
-    body.push(attention(`Your video ${escapeCardMarkdown(model.receiving)} is still arriving: Greenlight says in your chat when it is ready. Open the form again then to post it.`));
+    body.push(
+      attention(
+        `Your video ${escapeCardMarkdown(model.receiving)} is still arriving: Greenlight says in your chat when it is ready. Open the form again then to post it.`,
+      ),
+    );
   }
   if (model.available.includes('youtube')) body.push(...youtubeInputs(values.youtube, errors));
   body.push(...variantInputs(model.available, values.variants ?? {}, errors));
@@ -242,7 +318,9 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
     if (model.captions.message) body.push(attention(escapeCardMarkdown(model.captions.message)));
     for (const s of model.captions.suggestions ?? []) {
       body.push(
-        subtle(`${NETWORK_LABELS[s.network]} · ${s.used.toLocaleString('en-US')}/${s.limit.toLocaleString('en-US')} ${s.unit}${s.shortened ? ' · shortened' : ''}`),
+        subtle(
+          `${NETWORK_LABELS[s.network]} · ${s.used.toLocaleString('en-US')}/${s.limit.toLocaleString('en-US')} ${s.unit}${s.shortened ? ' · shortened' : ''}`,
+        ),
         text(escapeCardMarkdown(s.text), { spacing: 'None' }),
         { type: 'ActionSet', actions: [submit('Use this', { ...context, action: FORM_ACTION.use, suggestionId: s.id })] },
       );
@@ -251,6 +329,12 @@ export function buildDraftForm(model: DraftFormModel): AdaptiveCard {
   } else if (model.captions.hint) {
     body.push(subtle(escapeCardMarkdown(model.captions.hint)));
   }
-  actions.push(submit(model.editing ? 'Resubmit for approval' : 'Submit for approval', { ...context, action: FORM_ACTION.submit }, { style: 'positive' }));
+  actions.push(
+    submit(
+      model.editing ? 'Resubmit for approval' : 'Submit for approval',
+      { ...context, action: FORM_ACTION.submit },
+      { style: 'positive' },
+    ),
+  );
   return card(body, { actions });
 }

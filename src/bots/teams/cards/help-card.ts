@@ -17,8 +17,12 @@ export function buildHelpCard(options: { isApprover: boolean; approvalsChannelSe
     );
   }
   const body = [heading('Greenlight')];
-  if (options.unknown) body.push(subtle(`I did not understand “${escapeCardMarkdown(options.unknown.slice(0, 80))}”. This is what I can do:`));
+  if (options.unknown)
+    body.push(subtle(`I did not understand “${escapeCardMarkdown(options.unknown.slice(0, 80))}”. This is what I can do:`));
   body.push(...lines.map((l) => text(`• ${l}`, { spacing: 'Small' })));
-  if (!options.approvalsChannelSet) body.push(subtle('No approvals channel is set yet: an approver sets it with “@Greenlight use this channel for approvals” in a channel.'));
+  if (!options.approvalsChannelSet)
+    body.push(
+      subtle('No approvals channel is set yet: an approver sets it with “@Greenlight use this channel for approvals” in a channel.'),
+    );
   return card(body);
 }

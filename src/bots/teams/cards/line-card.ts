@@ -16,8 +16,13 @@ export interface TeamsMessage {
 export const EDIT_DRAFT_COMMAND = 'editDraft';
 
 function toAction(a: LineAction): CardElement {
-  const data = { postId: a.postId, ...(a.revisionId !== undefined ? { revisionId: a.revisionId } : {}), ...(a.publicationId !== undefined ? { publicationId: a.publicationId } : {}) };
-  if (a.kind === 'edit_draft') return { type: 'Action.Submit', title: a.label, data: { ...data, msteams: { type: 'task/fetch' }, commandId: EDIT_DRAFT_COMMAND } };
+  const data = {
+    postId: a.postId,
+    ...(a.revisionId !== undefined ? { revisionId: a.revisionId } : {}),
+    ...(a.publicationId !== undefined ? { publicationId: a.publicationId } : {}),
+  };
+  if (a.kind === 'edit_draft')
+    return { type: 'Action.Submit', title: a.label, data: { ...data, msteams: { type: 'task/fetch' }, commandId: EDIT_DRAFT_COMMAND } };
   if (a.kind === 'reschedule') {
     // The new time is entered in the card itself, in the clicker's own zone.
     return showCard(
@@ -30,7 +35,10 @@ function toAction(a: LineAction): CardElement {
     );
   }
   const style = a.style === 'primary' ? 'positive' : a.style === 'danger' ? 'destructive' : undefined;
-  const run = execute(a.confirm?.confirm ?? a.label, a.kind, data, { ...(style || a.confirm?.danger ? { style: a.confirm?.danger ? 'destructive' : style } : {}), associatedInputs: 'none' });
+  const run = execute(a.confirm?.confirm ?? a.label, a.kind, data, {
+    ...(style || a.confirm?.danger ? { style: a.confirm?.danger ? 'destructive' : style } : {}),
+    associatedInputs: 'none',
+  });
   // A confirm step is a card that opens under the button, with the real action inside.
   return a.confirm ? showCard(a.label, [text(`**${a.confirm.title}** ${a.confirm.text}`)], [run]) : run;
 }

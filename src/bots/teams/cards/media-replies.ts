@@ -31,12 +31,22 @@ const reply = (lines: readonly string[], options: { button?: string; fallback: s
 const images = (n: number) => (n === 1 ? 'the image' : `the ${n} images`);
 
 /** Images were sent: what was taken, how many wait, what they replaced, and what was not taken (`untaken`). */
-export function imagesReply(model: { taken: number; waiting: number; dropped: number; max: number; replacedVideo: string | null; untaken: readonly string[] }): MediaReply {
+export function imagesReply(model: {
+  taken: number;
+  waiting: number;
+  dropped: number;
+  max: number;
+  replacedVideo: string | null;
+  untaken: readonly string[];
+}): MediaReply {
   const lines: string[] = [];
   if (model.taken) {
-    lines.push(`Got ${model.taken === 1 ? 'the image' : `${model.taken} images`}: ${model.waiting === 1 ? 'it is' : `${model.waiting} images are`} waiting for your next draft, where you can describe each one (alt text).`);
+    lines.push(
+      `Got ${model.taken === 1 ? 'the image' : `${model.taken} images`}: ${model.waiting === 1 ? 'it is' : `${model.waiting} images are`} waiting for your next draft, where you can describe each one (alt text).`,
+    );
   }
-  if (model.taken && model.replacedVideo) lines.push(`They replace the video ${model.replacedVideo} that was waiting: a post has images or one video.`);
+  if (model.taken && model.replacedVideo)
+    lines.push(`They replace the video ${model.replacedVideo} that was waiting: a post has images or one video.`);
   if (model.dropped) lines.push(`A post takes at most ${model.max} images: ${model.dropped} more were not kept.`);
   lines.push(...model.untaken);
   return reply(lines, { ...(model.waiting ? { button: 'Draft a post with them' } : {}), fallback: 'Images' });
@@ -48,13 +58,24 @@ export function videoReceivingReply(name: string, notes: readonly string[]): Med
 }
 
 /** The video arrived and waits for the next draft (or something newer was sent meanwhile). */
-export function videoArrivedReply(video: PostVideo, placed: { placed: true; replacedImages: number; replacedVideo: string | null } | { placed: false }): MediaReply {
+export function videoArrivedReply(
+  video: PostVideo,
+  placed: { placed: true; replacedImages: number; replacedVideo: string | null } | { placed: false },
+): MediaReply {
   const name = video.name;
   if (!placed.placed) {
-    return reply([`Your video ${name} arrived, but you have sent something newer since: that waits for your next draft instead. Send the video again to use it.`], { fallback: 'Video' });
+    return reply(
+      [
+        `Your video ${name} arrived, but you have sent something newer since: that waits for your next draft instead. Send the video again to use it.`,
+      ],
+      { fallback: 'Video' },
+    );
   }
   const lines = [`Got your video ${name} (${videoFacts(video)}): it is waiting for your next draft.`];
-  if (placed.replacedImages) lines.push(`It replaces ${images(placed.replacedImages)} that ${placed.replacedImages === 1 ? 'was' : 'were'} waiting: a post has images or one video.`);
+  if (placed.replacedImages)
+    lines.push(
+      `It replaces ${images(placed.replacedImages)} that ${placed.replacedImages === 1 ? 'was' : 'were'} waiting: a post has images or one video.`,
+    );
   if (placed.replacedVideo) lines.push(`It replaces the video ${placed.replacedVideo} that was waiting: a post has one video.`);
   return reply(lines, { button: 'Draft a post with it', fallback: 'Video' });
 }

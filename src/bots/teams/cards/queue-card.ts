@@ -19,7 +19,10 @@ const PER_LIST = 10;
 const EXCERPT = 140;
 
 function item(view: PostView, extra: string): CardElement[] {
-  return [text(`**#${view.id}** · ${view.statusLabel} · ${extra}`, { spacing: 'Small' }), subtle(escapeCardMarkdown(truncate(view.text.replace(/\s+/g, ' '), EXCERPT)))];
+  return [
+    text(`**#${view.id}** · ${view.statusLabel} · ${extra}`, { spacing: 'Small' }),
+    subtle(escapeCardMarkdown(truncate(view.text.replace(/\s+/g, ' '), EXCERPT))),
+  ];
 }
 
 const when = (view: PostView, zone: string) => (view.publishAt ? formatInstant(view.publishAt, zone) : 'as soon as approved');
@@ -34,7 +37,11 @@ function list(title: string, views: PostView[], total: number, empty: string, li
 
 export function buildQueueCard(q: TeamsQueueModel): AdaptiveCard {
   const body: CardElement[] = [heading('Your queue'), subtle(`Times in ${escapeCardMarkdown(q.zone)}`)];
-  body.push(...list('Your posts', q.mine, q.totals.mine, 'You have no open posts. Draft one with “draft”.', (v) => item(v, `publishes ${when(v, q.zone)}`)));
+  body.push(
+    ...list('Your posts', q.mine, q.totals.mine, 'You have no open posts. Draft one with “draft”.', (v) =>
+      item(v, `publishes ${when(v, q.zone)}`),
+    ),
+  );
   if (q.isApprover) {
     body.push(
       ...list('Waiting for a decision', q.pending, q.totals.pending, 'Nothing is waiting for a decision.', (v) =>
@@ -42,6 +49,8 @@ export function buildQueueCard(q: TeamsQueueModel): AdaptiveCard {
       ),
     );
   }
-  body.push(...list('Scheduled next', q.scheduled, q.totals.scheduled, 'Nothing is scheduled.', (v) => item(v, `publishes ${when(v, q.zone)}`)));
+  body.push(
+    ...list('Scheduled next', q.scheduled, q.totals.scheduled, 'Nothing is scheduled.', (v) => item(v, `publishes ${when(v, q.zone)}`)),
+  );
   return card(body);
 }

@@ -34,7 +34,12 @@ const history: MethodHandler = (ctx) => {
   const inWindow = window(ctx);
   const all = ctx.state.messagesIn(channel).filter(inWindow).reverse();
   const limit = limitOf(ctx, 100);
-  return ok({ messages: all.slice(0, limit).map(shown(ctx)), has_more: all.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } });
+  return ok({
+    messages: all.slice(0, limit).map(shown(ctx)),
+    has_more: all.length > limit,
+    pin_count: 0,
+    response_metadata: { next_cursor: '' },
+  });
 };
 
 const replies: MethodHandler = (ctx) => {

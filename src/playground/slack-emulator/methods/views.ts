@@ -38,7 +38,11 @@ function externalIdTaken(ctx: MethodContext, externalId: unknown, exceptViewId?:
 }
 
 /** The view object Slack returns: the submitted definition plus server-side fields. */
-function materialize(ctx: MethodContext, input: ViewInput, identity: { id: string; root: string; previous: string | null; state?: FakeView['state'] }): FakeView {
+function materialize(
+  ctx: MethodContext,
+  input: ViewInput,
+  identity: { id: string; root: string; previous: string | null; state?: FakeView['state'] },
+): FakeView {
   const { workspace: w } = ctx;
   const text = (key: string) => (typeof input[key] === 'string' ? (input[key] as string) : '');
   return {
@@ -87,9 +91,8 @@ const update: MethodHandler = (ctx) => {
   if (viewId === undefined && externalId === undefined) {
     return invalidArguments([{ pointer: '/view_id', message: 'either view_id or external_id is required' }]);
   }
-  const current = viewId !== undefined
-    ? ctx.state.views.get(viewId)
-    : [...ctx.state.views.values()].find((v) => v.external_id === externalId);
+  const current =
+    viewId !== undefined ? ctx.state.views.get(viewId) : [...ctx.state.views.values()].find((v) => v.external_id === externalId);
   if (!current) return fail('not_found');
   const hash = stringArg(ctx.args, 'hash');
   if (hash !== undefined && hash !== current.hash) return fail('hash_conflict');
@@ -100,7 +103,12 @@ const update: MethodHandler = (ctx) => {
   // Keeps state (Slack preserves what was typed into inputs whose block/action ids survive)
   // and the external_id when the new definition leaves it out, so later lookups still work.
   const kept = input.external_id === undefined && current.external_id !== '' ? { ...input, external_id: current.external_id } : input;
-  const view = materialize(ctx, kept, { id: current.id, root: current.root_view_id, previous: current.previous_view_id, state: current.state });
+  const view = materialize(ctx, kept, {
+    id: current.id,
+    root: current.root_view_id,
+    previous: current.previous_view_id,
+    state: current.state,
+  });
   ctx.state.views.set(view.id, view);
   return ok({ view });
 };
@@ -141,7 +149,11 @@ export interface SubmissionAnswer {
  * `clear` closes the whole stack, and anything else closes the submitted view. Returns the
  * errors to show, or the problem Slack would report when the answer is not a valid view.
  */
-export function answerSubmission(ctx: MethodContext, viewId: string, answer: SubmissionAnswer): { errors?: Record<string, string>; invalid?: string } {
+export function answerSubmission(
+  ctx: MethodContext,
+  viewId: string,
+  answer: SubmissionAnswer,
+): { errors?: Record<string, string>; invalid?: string } {
   const stack = ctx.state.modalStacks.find((s) => s.includes(viewId));
   if (!stack) return { invalid: 'not_found' };
   switch (answer.response_action) {
@@ -154,7 +166,10 @@ export function answerSubmission(ctx: MethodContext, viewId: string, answer: Sub
       const input = answer.view as ViewInput;
       if (answer.response_action === 'update') {
         const current = ctx.state.views.get(viewId)!;
-        ctx.state.views.set(viewId, materialize(ctx, input, { id: viewId, root: current.root_view_id, previous: current.previous_view_id }));
+        ctx.state.views.set(
+          viewId,
+          materialize(ctx, input, { id: viewId, root: current.root_view_id, previous: current.previous_view_id }),
+        );
         return {};
       }
       if (stack.length >= MAX_STACK) return { invalid: 'push_limit_reached' };

@@ -46,7 +46,10 @@ const usergroupUsers: MethodHandler = ({ args, workspace: w }) => {
 };
 
 const conversationsOpen: MethodHandler = (ctx) => {
-  const users = (stringArg(ctx.args, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const users = (stringArg(ctx.args, 'users') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   const existing = stringArg(ctx.args, 'channel');
   if (existing !== undefined) return ok({ channel: { id: existing } });
   if (users.length === 0) return fail('users_list_not_supplied');

@@ -73,7 +73,14 @@ function n(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
-function text(content: string, x: number, baseline: number, size: number, fill: string, anchor: 'start' | 'middle' | 'end' = 'start'): string {
+function text(
+  content: string,
+  x: number,
+  baseline: number,
+  size: number,
+  fill: string,
+  anchor: 'start' | 'middle' | 'end' = 'start',
+): string {
   const anchorAttr = anchor === 'start' ? '' : ` text-anchor="${anchor}"`;
   return `<text x="${n(x)}" y="${n(baseline)}" font-size="${n(size)}" fill="${fill}"${anchorAttr}>${escapeXml(content)}</text>`;
 }
@@ -116,7 +123,9 @@ export function engagementChartSvg(input: EngagementChartInput, font: FontMetric
     if (entry.hasData) out.push(rect(entry.x, sy, swatch, swatch, colour));
     else {
       const t = Math.max(1, u / 2);
-      out.push(`<rect x="${n(entry.x + t / 2)}" y="${n(sy + t / 2)}" width="${n(swatch - t)}" height="${n(swatch - t)}" fill="none" stroke="${AXIS}" stroke-width="${n(t)}"/>`);
+      out.push(
+        `<rect x="${n(entry.x + t / 2)}" y="${n(sy + t / 2)}" width="${n(swatch - t)}" height="${n(swatch - t)}" fill="none" stroke="${AXIS}" stroke-width="${n(t)}"/>`,
+      );
     }
     out.push(text(entry.text, entry.x + swatch + 3 * u, entry.baseline, labelSize, entry.hasData ? TEXT : MUTED));
   }
@@ -192,7 +201,10 @@ export function engagementChartSvg(input: EngagementChartInput, font: FontMetric
     const colour = hex(CHART_PALETTE[i]!);
     const lines = runs
       .filter((r) => r.length > 1)
-      .map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${colour}" stroke-width="${n(lineW)}" stroke-linejoin="round" stroke-linecap="round"/>`);
+      .map(
+        (r) =>
+          `<polyline points="${r.join(' ')}" fill="none" stroke="${colour}" stroke-width="${n(lineW)}" stroke-linejoin="round" stroke-linecap="round"/>`,
+      );
     out.push(`<g fill="${colour}">${lines.join('')}${markers.join('')}</g>`);
   });
 
@@ -261,7 +273,10 @@ export function validateChartInput(input: EngagementChartInput): { width: number
   const width = input.width ?? 800;
   const height = input.height ?? 400;
   const { minSize, maxSize, maxDays, maxSeries } = CHART_LIMITS;
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(v) || v < minSize || v > maxSize) fail(`${name} must be an integer from ${minSize} to ${maxSize}, got ${v}`);
   }
   if (typeof input.title !== 'string') throw new TypeError('renderEngagementChart: title must be a string');
@@ -280,8 +295,10 @@ export function validateChartInput(input: EngagementChartInput): { width: number
     }
     one.values.forEach((v, d) => {
       if (v === null) return;
-      if (typeof v !== 'number') throw new TypeError(`renderEngagementChart: series[${i}] ("${one.label}") day ${d} is ${typeof v}, not a number or null`);
-      if (!Number.isFinite(v) || Math.abs(v) > 1e300) fail(`series[${i}] ("${one.label}") day ${d} is ${v}; values must be finite (|v| <= 1e300)`);
+      if (typeof v !== 'number')
+        throw new TypeError(`renderEngagementChart: series[${i}] ("${one.label}") day ${d} is ${typeof v}, not a number or null`);
+      if (!Number.isFinite(v) || Math.abs(v) > 1e300)
+        fail(`series[${i}] ("${one.label}") day ${d} is ${v}; values must be finite (|v| <= 1e300)`);
     });
   });
   return { width, height };

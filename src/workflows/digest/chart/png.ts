@@ -35,7 +35,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 /** 8-bit pixels, row-major, no padding: 3 bytes a pixel (RGB) or 4 (RGBA, not premultiplied). */
 function encode(pixels: Uint8Array, width: number, height: number, channels: 3 | 4, level: number): Buffer {
   const stride = width * channels;
-  if (pixels.length !== stride * height) throw new RangeError(`expected ${stride * height} bytes of ${channels === 3 ? 'RGB' : 'RGBA'}, got ${pixels.length}`);
+  if (pixels.length !== stride * height)
+    throw new RangeError(`expected ${stride * height} bytes of ${channels === 3 ? 'RGB' : 'RGBA'}, got ${pixels.length}`);
   const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     const src = y * stride;

@@ -34,7 +34,7 @@ export function niceScale(lo: number, hi: number, integers: boolean): NiceScale 
   }
   let step = niceStep((max - min) / 4);
   if (integers && step < 1) step = 1;
-  let below = Math.ceil(clean(-min / step));
+  const below = Math.ceil(clean(-min / step));
   let above = Math.ceil(clean(max / step));
   // At least two intervals, so there are at least three ticks.
   if (below + above < 2) above = 2 - below;

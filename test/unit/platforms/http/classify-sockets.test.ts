@@ -65,9 +65,7 @@ describe.concurrent.each(transports.map((transport) => [transport.name, transpor
   function clientFor(baseUrl: string, onFinished: OnFinished, options: { timeoutMs?: number; agent?: AgentOptions } = {}): HttpClient {
     const dispatcher = options.agent ? transport.agent(options.agent) : undefined;
     if (dispatcher) onFinished(() => dispatcher.destroy());
-    const fetch: FetchLike = dispatcher
-      ? (input, init) => transport.fetch(input, { ...init, dispatcher } as RequestInit)
-      : transport.fetch;
+    const fetch: FetchLike = dispatcher ? (input, init) => transport.fetch(input, { ...init, dispatcher } as RequestInit) : transport.fetch;
     return createHttpClient({ network: 'x', baseUrl, timeoutMs: options.timeoutMs ?? 10_000, logger: createMemoryLogger(), fetch });
   }
 
@@ -210,7 +208,10 @@ describe.concurrent.each(transports.map((transport) => [transport.name, transpor
       expect(error.kind).toBe('unknown');
     });
 
-    it('a TLS server that resets during the handshake: indistinguishable from a reset after the request', async ({ expect, onTestFinished }) => {
+    it('a TLS server that resets during the handshake: indistinguishable from a reset after the request', async ({
+      expect,
+      onTestFinished,
+    }) => {
       const server = await serve(behave.resetAfterRequest, onTestFinished);
       const error = await publish(clientFor(server.httpsUrl, onTestFinished));
       expect(requestReached(server)).toBe(false);

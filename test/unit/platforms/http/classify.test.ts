@@ -2,12 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearRegisteredSecrets, registerSecret } from '../../../../src/observability/redact.js';
-import {
-  classifyFetchError,
-  classifyResponse,
-  errorDetail,
-  findPublishError,
-} from '../../../../src/platforms/http/classify.js';
+import { classifyFetchError, classifyResponse, errorDetail, findPublishError } from '../../../../src/platforms/http/classify.js';
 import { PublishError } from '../../../../src/platforms/publisher.js';
 import { closedPortUrl, startServer, type LocalServer } from './local-server.js';
 
@@ -58,8 +53,7 @@ describe('classifyResponse', () => {
       headers: new Headers(),
       text: JSON.stringify({ detail: 'You are not allowed to create a Tweet with duplicate content.' }),
       now,
-      messageFromError: ({ json }) =>
-        /duplicate/.test(errorDetail(json) ?? '') ? 'X refused this post as duplicate content.' : undefined,
+      messageFromError: ({ json }) => (/duplicate/.test(errorDetail(json) ?? '') ? 'X refused this post as duplicate content.' : undefined),
     });
     expect(error.kind).toBe('permanent');
     expect(error.message).toBe('X refused this post as duplicate content.');
@@ -115,7 +109,7 @@ async function thrownBy(url: string, init?: RequestInit): Promise<unknown> {
   throw new Error(`fetch of ${url} did not fail`);
 }
 
-const causeCode = (error: unknown) => ((error as { cause?: { code?: unknown } }).cause?.code);
+const causeCode = (error: unknown) => (error as { cause?: { code?: unknown } }).cause?.code;
 
 describe('classifyFetchError with the errors fetch really throws', () => {
   let server: LocalServer | undefined;

@@ -33,7 +33,6 @@ function setup(baseUrl: string, overrides: Partial<HttpClientOptions> = {}) {
   return { client, clock, waits, logger, rateLimiter };
 }
 
-
 let server: LocalServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -59,7 +58,7 @@ describe('request: what is sent and what comes back', () => {
     expect(sent.method).toBe('POST');
     expect(sent.url).toBe('/proxy/2/tweets?expansions=author_id&ids=1&ids=2');
     expect(sent.headers['content-type']).toBe('application/json');
-    expect(sent.headers['accept']).toBe('application/json');
+    expect(sent.headers.accept).toBe('application/json');
     expect(sent.headers['linkedin-version']).toBe('202601');
     expect(sent.headers['idempotency-key']).toBe('pub-7');
     expect(JSON.parse(sent.body)).toEqual({ text: 'Spring sale!' });
@@ -72,7 +71,13 @@ describe('request: what is sent and what comes back', () => {
       res.end();
     });
     const { client } = setup(server.url);
-    const text = await client.request({ method: 'POST', path: '/text', form: { status: 'Hi & bye', 'media_ids[]': ['1', '2'] }, expect: 'text', retry: false });
+    const text = await client.request({
+      method: 'POST',
+      path: '/text',
+      form: { status: 'Hi & bye', 'media_ids[]': ['1', '2'] },
+      expect: 'text',
+      retry: false,
+    });
     expect(text.body).toBe('plain words');
     expect(server.requests[0]!.headers['content-type']).toContain('application/x-www-form-urlencoded');
     expect(server.requests[0]!.body).toBe('status=Hi+%26+bye&media_ids%5B%5D=1&media_ids%5B%5D=2');
@@ -137,7 +142,9 @@ describe('request: failures', () => {
   });
 
   it('503 is retried with backoff, then succeeds', async () => {
-    server = await startServer((_req, res, n) => (n < 3 ? sendJson(res, 503, { title: 'Service Unavailable' }) : sendJson(res, 200, { ok: true })));
+    server = await startServer((_req, res, n) =>
+      n < 3 ? sendJson(res, 503, { title: 'Service Unavailable' }) : sendJson(res, 200, { ok: true }),
+    );
     const { client, waits, logger } = setup(server.url);
     const response = await client.request({ method: 'GET', path: '/2/users/me', retry: true });
     expect(response.body).toEqual({ ok: true });
@@ -186,7 +193,9 @@ describe('request: failures', () => {
   it('a server that takes the request and destroys the socket gives unknown, never retried', async () => {
     server = await startServer((req) => req.socket.destroy());
     const { client } = setup(server.url);
-    const error = await failureOf(client.request({ method: 'POST', path: '/2/media/upload', body: new Uint8Array([1, 2, 3]), retry: true }));
+    const error = await failureOf(
+      client.request({ method: 'POST', path: '/2/media/upload', body: new Uint8Array([1, 2, 3]), retry: true }),
+    );
     expect(error.kind).toBe('unknown');
     expect(error.message).toContain('check the account before retrying');
     expect(server.requests).toHaveLength(1);
@@ -199,9 +208,7 @@ describe('request: failures', () => {
     const error = await failureOf(client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: true }));
     expect(performance.now() - started).toBeLessThan(1500);
     expect(error.kind).toBe('unknown');
-    expect(error.message).toBe(
-      'X did not answer within 1 second, so the request may have reached X: check the account before retrying.',
-    );
+    expect(error.message).toBe('X did not answer within 1 second, so the request may have reached X: check the account before retrying.');
     expect(server.requests).toHaveLength(1);
   });
 
@@ -246,7 +253,14 @@ describe('request: failures', () => {
         clock.advance(ms);
       },
     });
-    const client = createHttpClient({ network: 'mastodon', baseUrl: server.url, timeoutMs: 2000, rateLimiter, logger: createMemoryLogger(), clock });
+    const client = createHttpClient({
+      network: 'mastodon',
+      baseUrl: server.url,
+      timeoutMs: 2000,
+      rateLimiter,
+      logger: createMemoryLogger(),
+      clock,
+    });
     for (let i = 0; i < 3; i++) await client.request({ method: 'GET', path: '/api/v1/instance', retry: false });
     expect(limiterWaits).toEqual([500, 500]);
     expect(server.requests).toHaveLength(3);
@@ -267,7 +281,14 @@ describe('request: the last word before a post leaves (beforeSend)', () => {
         clock.advance(ms);
       },
     });
-    const client = createHttpClient({ network: 'x', baseUrl: server.url, timeoutMs: 2000, rateLimiter, logger: createMemoryLogger(), clock });
+    const client = createHttpClient({
+      network: 'x',
+      baseUrl: server.url,
+      timeoutMs: 2000,
+      rateLimiter,
+      logger: createMemoryLogger(),
+      clock,
+    });
     await client.request({ method: 'GET', path: '/2/users/me', retry: false });
     const beforeSend = async () => void order.push(`marked with ${server!.requests.length} request(s) at the network`);
     await client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, beforeSend });
@@ -279,7 +300,9 @@ describe('request: the last word before a post leaves (beforeSend)', () => {
     server = await startServer((_req, res) => sendJson(res, 201, {}));
     const { client } = setup(server.url);
     const lost = new Error('the claim was lost');
-    const error = await failureOf(client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, beforeSend: async () => Promise.reject(lost) }));
+    const error = await failureOf(
+      client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, beforeSend: async () => Promise.reject(lost) }),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.cause).toBe(lost);
     expect(server.requests).toHaveLength(0);
@@ -290,7 +313,14 @@ describe('request: the last word before a post leaves (beforeSend)', () => {
     const { client } = setup(server.url);
     const controller = new AbortController();
     const error = await failureOf(
-      client.request({ method: 'POST', path: '/2/tweets', json: {}, retry: false, signal: controller.signal, beforeSend: async () => controller.abort() }),
+      client.request({
+        method: 'POST',
+        path: '/2/tweets',
+        json: {},
+        retry: false,
+        signal: controller.signal,
+        beforeSend: async () => controller.abort(),
+      }),
     );
     expect(error.kind).toBe('retryable');
     expect(server.requests).toHaveLength(0);
@@ -301,7 +331,12 @@ describe('client.fetch for libraries', () => {
   it('returns responses as they came, logs them, and pauses the network on 429', async () => {
     server = await startServer((req, res) =>
       req.url === '/xrpc/limited'
-        ? sendJson(res, 429, { error: 'RateLimitExceeded' }, { 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(new Date(START).getTime() / 1000 + 60) })
+        ? sendJson(
+            res,
+            429,
+            { error: 'RateLimitExceeded' },
+            { 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(new Date(START).getTime() / 1000 + 60) },
+          )
         : sendJson(res, 200, { did: 'did:plc:abc' }),
     );
     const { client, rateLimiter, logger } = setup(server.url, { network: 'bluesky' as NetworkId });
@@ -374,7 +409,9 @@ describe('secrets never reach errors or logs', () => {
     registerSecret(TOKEN);
     server = await startServer((_req, res) => sendJson(res, 200, {}));
     const { client, logger } = setup(server.url);
-    await client.fetch(`${server.url}/api/v1/accounts/verify_credentials?token=${TOKEN}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await client.fetch(`${server.url}/api/v1/accounts/verify_credentials?token=${TOKEN}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(logger.lines.length).toBeGreaterThan(0);
     expect(logger.lines.join('\n')).not.toContain(TOKEN);
   });

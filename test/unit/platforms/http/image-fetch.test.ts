@@ -10,15 +10,26 @@ import { failureOf } from '../../../support/publish-failure.js';
 const MiB = 1024 * 1024;
 const ALL: ImageType[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 // These images come from local servers on 127.0.0.1 over http: opted in (see public-media.test.ts for the default).
-const instagram: FetchImageOptions = { network: 'instagram', maxBytes: 8 * MiB, acceptedTypes: ['image/jpeg'], timeoutMs: 2000, media: LOCAL_FAKE_MEDIA };
-const anyImage: FetchImageOptions = { network: 'mastodon', maxBytes: 8 * MiB, acceptedTypes: ALL, timeoutMs: 2000, media: LOCAL_FAKE_MEDIA };
+const instagram: FetchImageOptions = {
+  network: 'instagram',
+  maxBytes: 8 * MiB,
+  acceptedTypes: ['image/jpeg'],
+  timeoutMs: 2000,
+  media: LOCAL_FAKE_MEDIA,
+};
+const anyImage: FetchImageOptions = {
+  network: 'mastodon',
+  maxBytes: 8 * MiB,
+  acceptedTypes: ALL,
+  timeoutMs: 2000,
+  media: LOCAL_FAKE_MEDIA,
+};
 
 let server: LocalServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
 
 /** Serves `body` with the given headers at every path. */
 async function serve(status: number, body: Buffer | string, headers: Record<string, string> = {}) {
@@ -39,15 +50,18 @@ describe('fetchImage: the image itself', () => {
     ['WebP (VP8X)', webpExtended(2000, 1000), 'image/webp', 2000, 1000],
   ];
 
-  it.each(cases)('returns a %s with its real type and pixel size, whatever the server calls it', async (_name, bytes, type, width, height) => {
-    const url = await serve(200, bytes, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
-    const image = await fetchImage(`${url}/uploads/Spring%20Sale.bin?v=3`, anyImage);
-    expect(image.contentType).toBe(type);
-    expect(image.width).toBe(width);
-    expect(image.height).toBe(height);
-    expect(image.bytes.equals(bytes)).toBe(true);
-    expect(image.filename).toMatch(/^Spring-Sale\.(png|jpg|gif|webp)$/);
-  });
+  it.each(cases)(
+    'returns a %s with its real type and pixel size, whatever the server calls it',
+    async (_name, bytes, type, width, height) => {
+      const url = await serve(200, bytes, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
+      const image = await fetchImage(`${url}/uploads/Spring%20Sale.bin?v=3`, anyImage);
+      expect(image.contentType).toBe(type);
+      expect(image.width).toBe(width);
+      expect(image.height).toBe(height);
+      expect(image.bytes.equals(bytes)).toBe(true);
+      expect(image.filename).toMatch(/^Spring-Sale\.(png|jpg|gif|webp)$/);
+    },
+  );
 
   it('reads a body sent in chunks without Content-Length', async () => {
     const bytes = png(64, 48);
@@ -146,7 +160,9 @@ describe('fetchImage: plain-words failures', () => {
   it('refuses links that are not http(s) or not links at all, before any request', async () => {
     const notHttp = await failureOf(fetchImage('ftp://files.example.com/a.jpg', instagram));
     expect(notHttp.kind).toBe('permanent');
-    expect(notHttp.message).toBe('The image link ftp://files.example.com/a.jpg must start with https:// or http:// (in it or in a redirect).');
+    expect(notHttp.message).toBe(
+      'The image link ftp://files.example.com/a.jpg must start with https:// or http:// (in it or in a redirect).',
+    );
     const file = await failureOf(fetchImage('file:///etc/passwd', instagram));
     expect(file.kind).toBe('permanent');
     const nonsense = await failureOf(fetchImage('spring sale banner', instagram));

@@ -45,7 +45,6 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 const image = png(4, 3);
 const serveImage = () => serve((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(image));
 
-
 const options = (media: MediaLinkPolicy, extra: Partial<FetchImageOptions> = {}): FetchImageOptions => ({
   network: 'mastodon',
   maxBytes: 1024 * 1024,
@@ -55,22 +54,51 @@ const options = (media: MediaLinkPolicy, extra: Partial<FetchImageOptions> = {})
   ...extra,
 });
 /** http allowed, and exactly one local address and port treated as if it were public. */
-const onlyThis = (port: number): MediaLinkPolicy => ({ allowHttp: true, allowPrivate: (address, p) => address === '127.0.0.1' && p === port });
+const onlyThis = (port: number): MediaLinkPolicy => ({
+  allowHttp: true,
+  allowPrivate: (address, p) => address === '127.0.0.1' && p === port,
+});
 
 describe('which addresses are public', () => {
   it.each([
-    ['127.0.0.1', false], ['127.9.9.9', false], ['10.0.0.1', false], ['172.16.5.4', false], ['192.168.1.1', false],
-    ['169.254.169.254', false], ['100.64.0.1', false], ['0.0.0.0', false], ['224.0.0.1', false], ['255.255.255.255', false],
-    ['::1', false], ['::', false], ['fe80::1', false], ['fd00::1', false], ['ff02::1', false],
-    ['::ffff:127.0.0.1', false], ['::ffff:169.254.169.254', false], ['64:ff9b::7f00:1', false], ['2002:7f00:1::1', false],
-    ['[::1]', false], ['example.com', false],
-    ['93.184.216.34', true], ['8.8.8.8', true], ['2606:4700:4700::1111', true], ['::ffff:8.8.8.8', true],
+    ['127.0.0.1', false],
+    ['127.9.9.9', false],
+    ['10.0.0.1', false],
+    ['172.16.5.4', false],
+    ['192.168.1.1', false],
+    ['169.254.169.254', false],
+    ['100.64.0.1', false],
+    ['0.0.0.0', false],
+    ['224.0.0.1', false],
+    ['255.255.255.255', false],
+    ['::1', false],
+    ['::', false],
+    ['fe80::1', false],
+    ['fd00::1', false],
+    ['ff02::1', false],
+    ['::ffff:127.0.0.1', false],
+    ['::ffff:169.254.169.254', false],
+    ['64:ff9b::7f00:1', false],
+    ['2002:7f00:1::1', false],
+    ['[::1]', false],
+    ['example.com', false],
+    ['93.184.216.34', true],
+    ['8.8.8.8', true],
+    ['2606:4700:4700::1111', true],
+    ['::ffff:8.8.8.8', true],
   ])('%s → %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
   });
 
   it('reads a link as the URL parser does: numeric and hex hosts are the addresses they spell', () => {
-    for (const link of ['https://2130706433/a.png', 'https://0x7f.1/a.png', 'https://127.1/a.png', 'https://[::ffff:127.0.0.1]/a.png', 'https://localhost/a.png', 'https://cdn.localhost/a.png']) {
+    for (const link of [
+      'https://2130706433/a.png',
+      'https://0x7f.1/a.png',
+      'https://127.1/a.png',
+      'https://[::ffff:127.0.0.1]/a.png',
+      'https://localhost/a.png',
+      'https://cdn.localhost/a.png',
+    ]) {
       expect(checkMediaLink(link, PUBLIC_MEDIA_ONLY), link).toEqual({ ok: false, problem: 'not_public' });
     }
     expect(checkMediaLink('http://cdn.example.com/a.png', PUBLIC_MEDIA_ONLY)).toEqual({ ok: false, problem: 'scheme' });
@@ -112,7 +140,9 @@ describe('fetchImage from inside the network', () => {
     const fetched = await fetchImage(`http://cdn.example.test:${open.port}/a.png`, options(onlyThis(open.port), { resolve }));
     expect(fetched.width).toBe(4);
     // …one whose answers are all inside is not, and no connection is made.
-    const refused = await failureOf(fetchImage(`http://inside.example.test:${open.port}/a.png`, options({ allowHttp: true, allowPrivate: () => false }, { resolve })));
+    const refused = await failureOf(
+      fetchImage(`http://inside.example.test:${open.port}/a.png`, options({ allowHttp: true, allowPrivate: () => false }, { resolve })),
+    );
     expect(refused.message).toContain(NOT_PUBLIC);
     expect(open.hits).toEqual(['/a.png']);
   });
@@ -152,14 +182,18 @@ describe('fetchImage from inside the network', () => {
     expect((await failureOf(fetchImage(at('/with-password'), options(policy)))).message).toBe(
       `The image link ${at('/with-password')} must not contain a user name or password (in it or in a redirect).`,
     );
-    expect((await failureOf(fetchImage(at('/again'), options(policy)))).message).toBe(`The image at ${at('/again')} redirects too many times.`);
+    expect((await failureOf(fetchImage(at('/again'), options(policy)))).message).toBe(
+      `The image at ${at('/again')} redirects too many times.`,
+    );
   });
 
   it('takes only https by default, and no credentials in the link', async () => {
     const http = await failureOf(fetchImage('http://cdn.example.com/a.png', options(PUBLIC_MEDIA_ONLY)));
     expect(http.message).toBe('The image link http://cdn.example.com/a.png must start with https:// (in it or in a redirect).');
     const secret = await failureOf(fetchImage('https://user:secret@cdn.example.com/a.png', options(PUBLIC_MEDIA_ONLY)));
-    expect(secret.message).toBe('The image link https://cdn.example.com/a.png must not contain a user name or password (in it or in a redirect).');
+    expect(secret.message).toBe(
+      'The image link https://cdn.example.com/a.png must not contain a user name or password (in it or in a redirect).',
+    );
     expect(secret.message).not.toContain('secret');
   });
 });

@@ -52,17 +52,19 @@ export const behave = {
   /** Reads the request and never answers. */
   neverAnswer: (_socket: net.Socket) => undefined,
   /** Sends the status line, headers and the start of a body (100 bytes, or chunked), then `then` happens. */
-  startBody: (then: 'close' | 'reset' | 'stall', framing: 'length' | 'chunked' = 'length') => (socket: net.Socket) =>
-    socket.once('data', () => {
-      const start = '{"data":{"id":';
-      socket.write(
-        framing === 'length'
-          ? `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n${start}`
-          : `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${start.length.toString(16)}\r\n${start}\r\n`,
-      );
-      if (then === 'close') setTimeout(() => socket.destroy(), 20);
-      if (then === 'reset') setTimeout(() => socket.resetAndDestroy(), 20);
-    }),
+  startBody:
+    (then: 'close' | 'reset' | 'stall', framing: 'length' | 'chunked' = 'length') =>
+    (socket: net.Socket) =>
+      socket.once('data', () => {
+        const start = '{"data":{"id":';
+        socket.write(
+          framing === 'length'
+            ? `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n${start}`
+            : `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${start.length.toString(16)}\r\n${start}\r\n`,
+        );
+        if (then === 'close') setTimeout(() => socket.destroy(), 20);
+        if (then === 'reset') setTimeout(() => socket.resetAndDestroy(), 20);
+      }),
 };
 
 /** A port on 127.0.0.1 that was free a moment ago and has nobody listening now. */
@@ -101,7 +103,10 @@ export async function unacceptingListener(): Promise<{ url: string; close(): Pro
     const socket = net.connect(port, '127.0.0.1').on('error', () => undefined);
     fillers.push(socket);
     const connected = await Promise.race([
-      once(socket, 'connect').then(() => true, () => false),
+      once(socket, 'connect').then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100).unref()),
     ]);
     if (!connected) break;

@@ -56,10 +56,17 @@ describe('streamed request bodies', () => {
         .formData()
         .then(async (form) => {
           received.push(Buffer.from(await (form.get('file') as File).arrayBuffer()));
-          sendJson(res, 200, { description: form.get('description'), name: (form.get('file') as File).name, type: (form.get('file') as File).type });
+          sendJson(res, 200, {
+            description: form.get('description'),
+            name: (form.get('file') as File).name,
+            type: (form.get('file') as File).type,
+          });
         });
     });
-    const form = streamedForm({ description: 'A "quoted"\r\nname' }, { field: 'file', filename: 'clip "1".mp4', contentType: 'video/mp4', size: bytes.length, open: file.open });
+    const form = streamedForm(
+      { description: 'A "quoted"\r\nname' },
+      { field: 'file', filename: 'clip "1".mp4', contentType: 'video/mp4', size: bytes.length, open: file.open },
+    );
     const answer = await client(server.url).request({
       method: 'POST',
       path: '/api/v2/media',
@@ -97,9 +104,24 @@ describe('streamed request bodies', () => {
 
   it('a file that cannot be opened fails as itself, before anything is sent', async () => {
     server = await startServer((_req, res) => sendJson(res, 200, {}));
-    const form = streamedForm({}, { field: 'file', filename: 'a.mp4', contentType: 'video/mp4', size: 10, open: () => Promise.reject(new Error('EACCES: the store is unreadable')) });
+    const form = streamedForm(
+      {},
+      {
+        field: 'file',
+        filename: 'a.mp4',
+        contentType: 'video/mp4',
+        size: 10,
+        open: () => Promise.reject(new Error('EACCES: the store is unreadable')),
+      },
+    );
     await expect(
-      client(server.url).request({ method: 'POST', path: '/x', headers: { 'content-type': form.contentType }, body: form.body, retry: false }),
+      client(server.url).request({
+        method: 'POST',
+        path: '/x',
+        headers: { 'content-type': form.contentType },
+        body: form.body,
+        retry: false,
+      }),
     ).rejects.toThrow(/EACCES/);
     expect(server.requests).toHaveLength(0);
   });

@@ -29,21 +29,23 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     });
   });
 
-  const withComment = (kind: Extract<DecisionKind, 'reject' | 'request_changes'>) => async ({ ack, body }: { ack: () => Promise<void>; body: BlockAction }) => {
-    await ack();
-    const where = clickContext(body);
-    await afterAck(deps, where, 'opening the comment dialog', async () => {
-      const ref = decodeRef(buttonValue(body));
-      if (!ref) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice(STALE));
-      const person = await deps.people.identify(where.userId);
-      const refusal = await deps.gl.checkDecision(person, { ...ref, kind, platform: 'slack' });
-      if (refusal) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice(refusal.refused));
-      await deps.client.views.open({
-        trigger_id: where.triggerId,
-        view: buildDecisionModal({ ...ref, kind, channelId: where.fromHome ? undefined : where.channelId }),
+  const withComment =
+    (kind: Extract<DecisionKind, 'reject' | 'request_changes'>) =>
+    async ({ ack, body }: { ack: () => Promise<void>; body: BlockAction }) => {
+      await ack();
+      const where = clickContext(body);
+      await afterAck(deps, where, 'opening the comment dialog', async () => {
+        const ref = decodeRef(buttonValue(body));
+        if (!ref) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice(STALE));
+        const person = await deps.people.identify(where.userId);
+        const refusal = await deps.gl.checkDecision(person, { ...ref, kind, platform: 'slack' });
+        if (refusal) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice(refusal.refused));
+        await deps.client.views.open({
+          trigger_id: where.triggerId,
+          view: buildDecisionModal({ ...ref, kind, channelId: where.fromHome ? undefined : where.channelId }),
+        });
       });
-    });
-  };
+    };
   listeners.action(ACTION.requestChanges, withComment('request_changes'));
   listeners.action(ACTION.reject, withComment('reject'));
 }

@@ -10,7 +10,12 @@ const slackError = (error: unknown) => (error as { data?: { error?: string } }).
  * the hash. Nothing typed is lost by that: Slack keeps input values whose block and
  * action ids are unchanged. Returns the new hash, for the next update in the same flow.
  */
-export async function updateDraftView(deps: Pick<SlackDeps, 'client'>, viewId: string, hash: string | undefined, view: ModalView): Promise<string | undefined> {
+export async function updateDraftView(
+  deps: Pick<SlackDeps, 'client'>,
+  viewId: string,
+  hash: string | undefined,
+  view: ModalView,
+): Promise<string | undefined> {
   try {
     const result = await deps.client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
     return result.view?.hash;

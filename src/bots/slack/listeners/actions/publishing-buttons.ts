@@ -15,14 +15,18 @@ const STALE = 'That button is out of date; nothing was changed.';
  * A refused click changes nothing and is explained privately.
  */
 export function register(listeners: ListenerTable, deps: SlackDeps): void {
-  type Handler = (where: ReturnType<typeof clickContext>, body: BlockAction) => Promise<{ ok: boolean; refusal?: { refused: string } } | void>;
+  type Handler = (
+    where: ReturnType<typeof clickContext>,
+    body: BlockAction,
+  ) => Promise<{ ok: boolean; refusal?: { refused: string } } | void>;
   const on = (actionId: string, what: string, handle: Handler) =>
     listeners.action(actionId, async ({ ack, body }) => {
       await ack();
       const where = clickContext(body);
       await afterAck(deps, where, what, async () => {
         const result = await handle(where, body);
-        if (result && !result.ok) await deps.notices.ephemeral(where.userId, where.channelId, privateNotice(result.refusal?.refused ?? STALE));
+        if (result && !result.ok)
+          await deps.notices.ephemeral(where.userId, where.channelId, privateNotice(result.refusal?.refused ?? STALE));
       });
     });
   const stale = { ok: false, refusal: { refused: STALE } };
@@ -57,6 +61,9 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     if (!post) return stale;
     const person = await deps.people.identify(where.userId);
     if (!(await deps.gl.isApprover(person))) return { ok: false, refusal: { refused: 'Only approvers can reschedule a post.' } };
-    await deps.client.views.open({ trigger_id: where.triggerId, view: buildRescheduleModal(post.post.id, post.post.publishAt, SlackPeople.zoneOf(person)) });
+    await deps.client.views.open({
+      trigger_id: where.triggerId,
+      view: buildRescheduleModal(post.post.id, post.post.publishAt, SlackPeople.zoneOf(person)),
+    });
   });
 }

@@ -44,7 +44,11 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
       } catch (error) {
         // Never leave the dialog saying "Writing suggestions…" forever.
         deps.logger.error('caption suggestions failed', { user: body.user.id, error });
-        outcome = { ok: false, kind: 'unavailable', reason: 'something unexpected went wrong. Try again; the details are in Greenlight’s log.' };
+        outcome = {
+          ok: false,
+          kind: 'unavailable',
+          reason: 'something unexpected went wrong. Try again; the details are in Greenlight’s log.',
+        };
       }
       await updateDraftView(deps, view.id, hash, render(captionsState(outcome)));
     });

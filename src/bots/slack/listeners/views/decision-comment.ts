@@ -25,7 +25,8 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     await ack();
     const where = { userId: body.user.id, channelId: state?.channelId };
     await afterAck(deps, where, 'recording your decision', async () => {
-      if (!state) return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That dialog is out of date; nothing was changed.'));
+      if (!state)
+        return deps.notices.ephemeral(where.userId, where.channelId, privateNotice('That dialog is out of date; nothing was changed.'));
       const person = await deps.people.identify(body.user.id);
       let result;
       try {
@@ -39,7 +40,10 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
       } catch (error) {
         // The dialog is closed: a comment that could not be saved goes back to its writer.
         if (!comment) throw error;
-        deps.logger.error('could not record a decision after its dialog closed; its comment goes back to the approver', { user: where.userId, error });
+        deps.logger.error('could not record a decision after its dialog closed; its comment goes back to the approver', {
+          user: where.userId,
+          error,
+        });
         return deps.notices.direct(where.userId, unsavedTextNotice('Your decision could not be recorded, so nothing changed.', comment));
       }
       if (!result.ok) await deps.notices.ephemeral(where.userId, where.channelId, privateNotice(result.refusal.refused));

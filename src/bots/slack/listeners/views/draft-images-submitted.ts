@@ -6,7 +6,8 @@ import type { SlackDeps } from '../deps.js';
 import type { ListenerTable } from '../listener-table.js';
 import { saveDraftFromDialog } from './draft-save.js';
 
-const EXPIRED = 'This step has expired (Greenlight restarted or it was left open too long). Press Back and submit the post again; your text is still there.';
+const EXPIRED =
+  'This step has expired (Greenlight restarted or it was left open too long). Press Back and submit the post again; your text is still there.';
 
 /**
  * The draft dialog's second step: each image's alt text. Submitting it saves the draft with
@@ -26,8 +27,7 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     const alts = readAltTexts(view.state.values, pending.images.length);
     const input = { ...pending.input, images: pending.images.map((p, i) => ({ ...p.image, alt: alts[i] ?? null })) };
     const blocks = new Set(Object.keys(view.state.values ?? {}));
-    const errorsFor = (errors: DraftErrors) =>
-      errorsByBlock(errors, first, { has: (block) => blocks.has(block), fallback: first });
+    const errorsFor = (errors: DraftErrors) => errorsByBlock(errors, first, { has: (block) => blocks.has(block), fallback: first });
     await saveDraftFromDialog(deps, {
       ack,
       userId: body.user.id,

@@ -49,7 +49,10 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     const video = uploads.find(isVideoUpload);
     if (video) {
       if (uploads.length > 1) {
-        await ack({ response_action: 'errors', errors: { [BLOCK.files]: 'A post takes images or one video, not both: pick one video, or images only.' } });
+        await ack({
+          response_action: 'errors',
+          errors: { [BLOCK.files]: 'A post takes images or one video, not both: pick one video, or images only.' },
+        });
         return;
       }
       await startVideoStep(deps, { ack, userId, state, input, errorsFor, source: pickedVideo(deps, video) });

@@ -14,10 +14,15 @@ import { saveDraftFromDialog } from './draft-save.js';
 /** Where the video comes from: a file picked in the dialog, or a link. */
 export interface VideoSource {
   name: string;
-  receive(onBytes: (received: number, total: number | null) => void): Promise<{ ok: true; video: PostVideo } | { ok: false; message: string }>;
+  receive(
+    onBytes: (received: number, total: number | null) => void,
+  ): Promise<{ ok: true; video: PostVideo } | { ok: false; message: string }>;
 }
 
-export const pickedVideo = (deps: SlackDeps, upload: SlackUpload): VideoSource => ({ name: upload.name, receive: (onBytes) => receiveSlackVideo(deps.uploads, upload, onBytes) });
+export const pickedVideo = (deps: SlackDeps, upload: SlackUpload): VideoSource => ({
+  name: upload.name,
+  receive: (onBytes) => receiveSlackVideo(deps.uploads, upload, onBytes),
+});
 
 export function linkedVideo(deps: SlackDeps, link: string): VideoSource {
   let name = 'video';
@@ -32,13 +37,22 @@ export function linkedVideo(deps: SlackDeps, link: string): VideoSource {
 /** How often the step shows the video arriving: often enough to see it move, far inside Slack's rate limits. */
 export const VIDEO_PROGRESS_EVERY_MS = 2_000;
 
-const EXPIRED = 'This step has expired (Greenlight restarted or it was left open too long). Press Back and submit the post again; your text is still there.';
+const EXPIRED =
+  'This step has expired (Greenlight restarted or it was left open too long). Press Back and submit the post again; your text is still there.';
 
 /** Problems the video step cannot judge before the video has arrived: its own, and "needs an image or a video". */
 const beforeVideo = (errors: DraftErrors): DraftErrors =>
-  Object.fromEntries(Object.entries(errors).filter(([field, message]) => field !== 'images' && !field.startsWith('alt_') && !(field === 'mediaUrl' && / needs an image$/m.test(message ?? ''))));
+  Object.fromEntries(
+    Object.entries(errors).filter(
+      ([field, message]) =>
+        field !== 'images' && !field.startsWith('alt_') && !(field === 'mediaUrl' && / needs an image$/m.test(message ?? '')),
+    ),
+  );
 
-const messagesOf = (errors: DraftErrors): string[] => Object.values(errors).flatMap((m) => (m ?? '').split('\n')).filter(Boolean);
+const messagesOf = (errors: DraftErrors): string[] =>
+  Object.values(errors)
+    .flatMap((m) => (m ?? '').split('\n'))
+    .filter(Boolean);
 
 /**
  * The first step was submitted with a video. Everything but the video is checked now, next to
@@ -49,7 +63,14 @@ const messagesOf = (errors: DraftErrors): string[] => Object.values(errors).flat
  */
 export async function startVideoStep(
   deps: SlackDeps,
-  request: { ack: AckFn<ViewResponseAction>; userId: string; state: DraftModalState; input: DraftInput; errorsFor: (errors: DraftErrors) => Record<string, string>; source: VideoSource },
+  request: {
+    ack: AckFn<ViewResponseAction>;
+    userId: string;
+    state: DraftModalState;
+    input: DraftInput;
+    errorsFor: (errors: DraftErrors) => Record<string, string>;
+    source: VideoSource;
+  },
 ): Promise<void> {
   const { ack, userId, state, input, source } = request;
   const validation = deps.gl.validateDraft({ ...input, images: [] });
@@ -73,9 +94,11 @@ export async function startVideoStep(
       if (now - shownAt < VIDEO_PROGRESS_EVERY_MS) return;
       shownAt = now;
       // One update at a time, never awaited by the download: a slow Slack must not slow the file.
-      showing = showing.then(() => update({ stage: 'receiving', name: source.name, received: bytes, total })).catch((error: unknown) => {
-        deps.logger.warn('could not show a video arriving', { user: userId, error });
-      });
+      showing = showing
+        .then(() => update({ stage: 'receiving', name: source.name, received: bytes, total }))
+        .catch((error: unknown) => {
+          deps.logger.warn('could not show a video arriving', { user: userId, error });
+        });
     });
     await showing;
     const pending = deps.pending.get(key, userId);
@@ -85,7 +108,9 @@ export async function startVideoStep(
       return;
     }
     const checked = deps.gl.validateDraft({ ...input, images: [], video: received.video });
-    const problems = checked.ok ? [] : messagesOf(Object.fromEntries(Object.entries(checked.errors).filter(([f]) => !f.startsWith('alt_'))));
+    const problems = checked.ok
+      ? []
+      : messagesOf(Object.fromEntries(Object.entries(checked.errors).filter(([f]) => !f.startsWith('alt_'))));
     if (problems.length) {
       await update({ stage: 'problem', name: source.name, messages: problems });
       return;
@@ -104,7 +129,11 @@ export function register(listeners: ListenerTable, deps: SlackDeps): void {
     const pending = meta ? deps.pending.get(meta.key, body.user.id) : undefined;
     const problem = (messages: string[], name = pending?.video?.name ?? 'The video'): ViewResponseAction => ({
       response_action: 'update',
-      view: buildVideoStepModal({ key: meta?.key ?? 'expired', mode: pending?.state.mode ?? 'create', step: { stage: 'problem', name, messages } }),
+      view: buildVideoStepModal({
+        key: meta?.key ?? 'expired',
+        mode: pending?.state.mode ?? 'create',
+        step: { stage: 'problem', name, messages },
+      }),
     });
     if (!meta || !pending?.video) {
       await ack(problem([EXPIRED]));
