@@ -1,7 +1,7 @@
 /**
  * The whole configuration, read from the environment and validated once (the variables are in
- * config/env-schema.ts; the README lists them). An invalid value stops start-up with one line per
- * problem naming the variable.
+ * config/env-schema.ts; docs/configuration.md lists them). An invalid value stops start-up with
+ * one line per problem naming the variable.
  */
 import fs from 'node:fs';
 import { MiB } from './domain/megabytes.js';

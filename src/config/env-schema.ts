@@ -1,6 +1,7 @@
 /**
  * Every environment variable Greenlight reads, parsed with zod in one schema: the contract of
- * docs/architecture.md and the README's table. An invalid value is one problem naming it.
+ * docs/architecture.md and the table in docs/configuration.md. An invalid value is one problem
+ * naming it.
  */
 import cronParser from 'cron-parser';
 import { z } from 'zod';
@@ -174,5 +175,5 @@ export const EnvSchema = z.object({
 
 export type ParsedEnv = z.output<typeof EnvSchema>;
 
-/** Every variable Greenlight reads (the README table and .env.example list them all). */
+/** Every variable Greenlight reads (docs/configuration.md's table and .env.example list them all). */
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
