@@ -23,7 +23,7 @@ export async function quotaNotices(ctx: WorkflowContext, networks: readonly Netw
     const when = formatInstant(resets, zone);
     if (counted + 1 > allowed) {
       notices.push(
-        `⚠️ ${label}'s daily quota allows ${allowed} upload${allowed === 1 ? '' : 's'}, and ${counted} ${counted === 1 ? 'is' : 'are'} done or due before it renews at ${when}: one due sooner waits until then. An admin can ask ${label} for more (see the README).`,
+        `⚠️ ${label}'s daily quota allows ${allowed} upload${allowed === 1 ? '' : 's'}, and ${counted} ${counted === 1 ? 'is' : 'are'} done or due before it renews at ${when}: one due sooner waits until then. An admin can ask ${label} for more (see docs/networks.md).`,
       );
     } else {
       notices.push(`${label}: upload ${counted + 1} of the ${allowed} its daily quota allows (it renews at ${when}).`);

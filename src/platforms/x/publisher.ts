@@ -76,7 +76,7 @@ function checkToken(token: string): void {
   }
   if (token.startsWith('AAAAAAAAAAAAAAAAAAAAA')) {
     throw new UserFacingError(
-      'X_ACCESS_TOKEN: this is an app-only bearer token, which X does not accept for posting; use an OAuth 2.0 user access token (see the X section of the README).',
+      'X_ACCESS_TOKEN: this is an app-only bearer token, which X does not accept for posting; use an OAuth 2.0 user access token (see the X section of docs/networks.md).',
     );
   }
   if (/^\d+-[A-Za-z0-9]+$/.test(token)) {

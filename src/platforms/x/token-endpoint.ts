@@ -20,7 +20,7 @@ export const X_DEFAULT_EXPIRES_IN_S = 2 * 60 * 60;
 
 export const X_REFRESH_REFUSED_MESSAGE =
   'X no longer accepts the refresh token (it was revoked, or already used), so Greenlight cannot post to X: ' +
-  'authorise Greenlight on X again and set X_REFRESH_TOKEN to the new refresh token, then restart (see the X section of the README).';
+  'authorise Greenlight on X again and set X_REFRESH_TOKEN to the new refresh token, then restart (see the X section of docs/networks.md).';
 
 const Grant = z.object({
   access_token: z.string().min(1),

@@ -167,7 +167,7 @@ export function classifyTokenError(error: unknown, _now: () => Date): PublishErr
       kind: 'permanent',
       network: 'youtube',
       status,
-      message: `Google no longer accepts Greenlight's YouTube refresh token (invalid_grant): authorise Greenlight for the channel again and set ${YOUTUBE_REFRESH_TOKEN_SETTING} (see the README's YouTube section). Nothing was uploaded.`,
+      message: `Google no longer accepts Greenlight's YouTube refresh token (invalid_grant): authorise Greenlight for the channel again and set ${YOUTUBE_REFRESH_TOKEN_SETTING} (see the YouTube section of docs/networks.md). Nothing was uploaded.`,
       cause: new Error(redact(`token refresh: ${JSON.stringify(response?.data ?? '')}`)),
     });
   }
