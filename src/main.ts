@@ -1,6 +1,6 @@
 /**
  * `npm start [-- --init]`: read configuration, start Greenlight, stop cleanly on SIGTERM/SIGINT.
- * `--init` lets a new, empty database take the place of one that existed (see README).
+ * `--init` lets a new, empty database take the place of one that existed (see docs/operations.md).
  */
 import { parseArgs } from 'node:util';
 import { startApp } from './app.js';

@@ -1,7 +1,7 @@
 /**
  * `npm run backup -- FILE`: the real command, in its own process, copying the database of a
  * Greenlight that is running and writing in this one. The copy is then opened by the store
- * and restored the way the README says. Refusals leave nothing at FILE and no temporary file.
+ * and restored the way docs/operations.md says. Refusals leave nothing at FILE and no temporary file.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -194,7 +194,7 @@ describe('npm run backup', () => {
       await copy.close();
     }
 
-    // Restore as the README says: stop, copy the backup over the database, remove -wal/-shm, start.
+    // Restore as docs/operations.md says: stop, copy the backup over the database, remove -wal/-shm, start.
     await running.stop();
     app = undefined;
     fs.copyFileSync(target, dbFile);
