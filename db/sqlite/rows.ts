@@ -16,7 +16,7 @@ import type {
 } from '../../src/domain/post.js';
 import type { Publication, PublicationStatus } from '../../src/domain/publication.js';
 import { getTableColumns, type Table } from 'drizzle-orm';
-import type * as schema from './schema.js';
+import * as schema from './schema.js';
 
 /**
  * Reads a table's columns out of a raw row array (a prepared query's `.values()`), starting
@@ -37,6 +37,16 @@ export function columnReader<T extends Table>(table: T): (values: readonly unkno
 }
 
 export const width = (table: Table) => Object.keys(getTableColumns(table)).length;
+
+/** Raw-row readers for the compiled statements' rows (the post loader, people, chat messages). */
+export const read = {
+  post: columnReader(schema.posts),
+  revision: columnReader(schema.revisions),
+  person: columnReader(schema.people),
+  decision: columnReader(schema.decisions),
+  publication: columnReader(schema.publications),
+  chatMessage: columnReader(schema.chatMessages),
+};
 
 const date = (ms: number) => new Date(ms);
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(ms));
