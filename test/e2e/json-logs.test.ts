@@ -32,7 +32,8 @@ describe('npm start with LOG_FORMAT=json', () => {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': by then everything the process printed has been read from its pipes.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const deadline = Date.now() + 20_000;
     while (!stdout.includes(`"msg":"listening on port ${port}"`)) {
       if (Date.now() > deadline || child.exitCode !== null) {

@@ -19,7 +19,8 @@ function start(cwd: string, env: Record<string, string>) {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then everything the process printed has been read from its pipes.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const waitFor = async (text: string, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!output.includes(text)) {

@@ -23,7 +23,8 @@ export async function startGreenlightProcess(env: Record<string, string>, cwd?: 
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then everything the process printed has been read from its pipes.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const deadline = Date.now() + 20_000;
   while (!output.includes(`listening on port ${port}`)) {
     if (Date.now() > deadline || child.exitCode !== null) {

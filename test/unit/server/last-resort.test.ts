@@ -21,7 +21,8 @@ describe('keepServingOnStrayErrors', () => {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': by then everything the process printed has been read from its pipes.
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(output).toMatch(/ERROR \[greenlight\] a promise failed and nothing handled it; carrying on error=Error: nobody awaited me/);
     expect(output).toMatch(
       /ERROR \[greenlight\] an error escaped every handler; carrying on error=Error: thrown in a timer origin=uncaughtException/,
