@@ -5,7 +5,7 @@
  * database that existed is never silently replaced by an empty one; every refusal is one
  * line naming DATABASE_URL and the cause.
  */
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,10 @@ const tsx = import.meta.resolve('tsx');
 const unprivileged: SpawnOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 let tmp: ReturnType<typeof tempDir> | undefined;
+const children: ChildProcess[] = [];
 afterEach(() => {
+  // A test that failed half-way must not leave Greenlight running (it did, for an hour).
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   tmp?.cleanup();
   tmp = undefined;
 });
@@ -37,6 +40,7 @@ function run(cwd: string, env: Record<string, string>, args: string[] = [], extr
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     ...extra,
   });
+  children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
