@@ -38,15 +38,25 @@ export function startCheckpointer(file: string, options: { intervalMs?: number; 
     if (message && typeof message === 'object' && 'error' in message) options.onError?.(String((message as { error: unknown }).error));
   });
   worker.on('error', (error) => options.onError?.(String(error)));
+  // A worker that already died (it could not open the file: the folder was deleted first) sends
+  // nothing and exits no more: waiting for it would hold shutdown forever.
+  let exited = false;
+  worker.once('exit', () => (exited = true));
   return {
     stop: () =>
-      new Promise<void>((resolve) => {
-        const done = () => resolve();
-        worker.once('exit', done);
-        worker.once('message', (m) => {
-          if (m === 'stopped') void worker.terminate().then(done, done);
-        });
-        worker.postMessage('stop');
-      }),
+      exited
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => resolve();
+            worker.once('exit', done);
+            // Not `once`: an error reported just before 'stop' arrived must not take its place.
+            const stopped = (m: unknown) => {
+              if (m !== 'stopped') return;
+              worker.off('message', stopped);
+              void worker.terminate().then(done, done);
+            };
+            worker.on('message', stopped);
+            worker.postMessage('stop');
+          }),
   };
 }

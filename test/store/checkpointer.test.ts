@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCheckpointer } from '../../db/sqlite/checkpointer.js';
 import { SqliteStore } from '../../db/sqlite/store.js';
 import { tempDir } from '../support/temp-db.js';
 
@@ -39,5 +40,17 @@ describe('WAL checkpoints off the event loop', () => {
     const reopened = SqliteStore.open(file);
     expect(await reopened.listAudit({ limit: 5000 })).toHaveLength(2000);
     await reopened.close();
+  });
+
+  it('stopping a worker that already died (its folder was deleted before it opened the file) returns at once', async () => {
+    tmp = tempDir();
+    const file = tmp.file();
+    fs.rmSync(tmp.dir, { recursive: true, force: true });
+    let died!: (message: string) => void;
+    const error = new Promise<string>((resolve) => (died = resolve));
+    const checkpointer = startCheckpointer(file, { onError: (message) => died(message) });
+    expect(await error).toMatch(/directory does not exist|unable to open/i);
+    // Before, stop() waited for an 'exit' that had already happened: shutdown hung for good.
+    await expect(checkpointer.stop()).resolves.toBeUndefined();
   });
 });
