@@ -27,7 +27,7 @@ import { DatabaseWatch } from './server/database-watch.js';
 import { healthRoute } from './server/health.js';
 import { metricsRoute } from './server/metrics-route.js';
 import { timeAcknowledgements } from './server/ack-timing.js';
-import { createMetrics, NO_METRICS } from './observability/metrics.js';
+import { NO_METRICS } from './observability/metrics.js';
 import { countEvents } from './workflows/event-metrics.js';
 import { outboxCheck } from './server/outbox-check.js';
 import { startHttpServer, type HttpServer, type Route } from './server/http-server.js';
@@ -105,7 +105,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   try {
     const publishers: Publisher[] =
       options.publishers ??
-      buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store, media: config.media });
+      (await buildPublishers(config.networks, { logger: logger.child('networks'), clock, credentials: store, media: config.media }));
     for (const publisher of publishers) await publisher.init?.();
     const catalog = createCatalog(publishers, { mediaLinks: config.mediaStore.publicUrl !== null });
     const events = new EventBus(logger.child('events'));
@@ -129,12 +129,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Greenlight's own Slack front end, pointed at the emulator instead of slack.com.
       config = { ...config, slack: playground.slack, teams: config.teams ?? playground.teams ?? null };
     }
-    chats = buildFrontEnds(config, { logger, clock, work, ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
+    chats = await buildFrontEnds(config, { logger, clock, work, ...(options.teamsAuth ? { teamsAuth: options.teamsAuth } : {}) });
     const mediaStore = new FileMediaStore(config.mediaStore.dir);
     const mediaSecret = () => store.mediaLinkSecret();
     const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    // METRICS_ENABLED: kept in this app's own registry for GET /metrics; otherwise nothing is kept.
-    const prometheus = config.prometheus ? createMetrics({ store, logger: logger.child('metrics') }) : undefined;
+    // METRICS_ENABLED: kept in this app's own registry for GET /metrics; otherwise nothing is kept
+    // (and prom-client is never loaded).
+    const prometheus = config.prometheus
+      ? (await import('./observability/prometheus.js')).createMetrics({ store, logger: logger.child('metrics') })
+      : undefined;
     if (prometheus) events.subscribe(countEvents(prometheus));
     const greenlight = createGreenlight(
       {
@@ -156,7 +159,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         logger,
         metrics: prometheus ?? NO_METRICS,
       },
-      { captions: config.openai ? captionsFromConfig(config.openai, logger) : undefined },
+      { captions: config.openai ? await captionsFromConfig(config.openai, logger) : undefined },
     );
     const aiHint = config.openai ? undefined : 'AI caption suggestions are off (an admin can turn them on with OPENAI_API_KEY).';
     for (const chat of chats) {

@@ -3,9 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { WorkTracker } from '../server/work-tracker.js';
 import type { ChatFrontEnd } from './chat-front-end.js';
-import { createSlackBot } from './slack/slack-bot.js';
 import type { TeamsAuthOverrides } from './teams/teams-auth.js';
-import { createTeamsBot } from './teams/teams-bot.js';
 
 export interface FrontEndDeps {
   logger: Logger;
@@ -15,10 +13,16 @@ export interface FrontEndDeps {
   teamsAuth?: TeamsAuthOverrides;
 }
 
-/** The chats the configuration turns on, each built from its own part of it. */
-export function buildFrontEnds(config: Config, deps: FrontEndDeps): ChatFrontEnd[] {
+/**
+ * The chats the configuration turns on, each built from its own part of it. Each chat's module
+ * (Bolt; botbuilder, the heaviest of all) is imported only when that chat is on.
+ */
+export async function buildFrontEnds(config: Config, deps: FrontEndDeps): Promise<ChatFrontEnd[]> {
   const frontEnds: ChatFrontEnd[] = [];
-  if (config.slack) frontEnds.push(createSlackBot(config.slack, deps));
-  if (config.teams) frontEnds.push(createTeamsBot(config.teams, { ...deps, ...(deps.teamsAuth ? { auth: deps.teamsAuth } : {}) }));
+  if (config.slack) frontEnds.push((await import('./slack/slack-bot.js')).createSlackBot(config.slack, deps));
+  if (config.teams) {
+    const { createTeamsBot } = await import('./teams/teams-bot.js');
+    frontEnds.push(createTeamsBot(config.teams, { ...deps, ...(deps.teamsAuth ? { auth: deps.teamsAuth } : {}) }));
+  }
   return frontEnds;
 }

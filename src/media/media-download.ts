@@ -12,7 +12,6 @@
  * Messages show the link without its query string (signatures live there) and never the
  * token.
  */
-import { fetch as undiciFetch } from 'undici';
 import { redact } from '../observability/redact.js';
 import { MediaRejected } from './media-rejected.js';
 import type { MediaLimits, MediaSource, MediaStore, StoredMedia, StoredVideo } from './media-store.js';
@@ -23,7 +22,8 @@ export type MediaFetch = (
   init: { headers: Record<string, string>; redirect: 'manual'; signal: AbortSignal },
 ) => Promise<Response>;
 
-const defaultFetch: MediaFetch = (url, init) => undiciFetch(url, init) as unknown as Promise<Response>;
+// undici is loaded on the first download, not at start-up.
+const defaultFetch: MediaFetch = async (url, init) => (await import('undici')).fetch(url, init) as unknown as Promise<Response>;
 
 export interface MediaDownloadOptions {
   /** Sent as `Authorization: Bearer …` to the link's own origin only; empty: none (Teams local mode). */

@@ -8,7 +8,7 @@
  * from where the parser asks, so a movie box after gigabytes of media data costs a seek, not
  * the gigabytes, and memory stays bounded whatever the file's size.
  */
-import { createFile, MP4BoxBuffer, type Movie } from 'mp4box';
+import type { Movie } from 'mp4box';
 import { MediaRejected } from './media-rejected.js';
 
 export type VideoContainer = 'mp4' | 'mov';
@@ -70,6 +70,8 @@ function factsOf(movie: Movie): VideoFacts {
 }
 
 export async function probeVideo(source: VideoSource): Promise<VideoFacts> {
+  // Loaded on the first video, not at start-up.
+  const { createFile, MP4BoxBuffer } = await import('mp4box');
   const file = createFile();
   let movie: Movie | undefined;
   let failure: string | undefined;

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import type { PrometheusMetrics } from '../observability/metrics.js';
+import type { PrometheusMetrics } from '../observability/prometheus.js';
 import type { Route } from './http-server.js';
 import { sendJson } from './http-server.js';
 

@@ -71,9 +71,9 @@ describe('YouTube configuration', () => {
     );
   });
 
-  it('gives YouTube a publisher that publishes video and holds public videos until their time; the start-up line says it is on', () => {
+  it('gives YouTube a publisher that publishes video and holds public videos until their time; the start-up line says it is on', async () => {
     const config = loadConfig(YOUTUBE);
-    const publishers = buildPublishers(config.networks, { logger: createMemoryLogger() });
+    const publishers = await buildPublishers(config.networks, { logger: createMemoryLogger() });
     const youtube = publishers.find((p) => p.network === 'youtube');
     expect(youtube?.publishesVideo).toBe(true);
     expect(

@@ -6,7 +6,7 @@
  */
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import type { buildConnector } from 'undici';
 import { checkMediaLink, isAllowedAddress, type MediaLinkPolicy, type MediaLinkProblem } from '../../domain/media-links.js';
 import type { FetchLike } from './http-client.js';
 
@@ -37,8 +37,7 @@ export function refusedLinkIn(error: unknown): RefusedMediaLink | undefined {
  * connected to directly (the name still goes to TLS for the certificate check), so the
  * answer checked is the answer used; then the socket's own remote address is checked too.
  */
-function guardedConnector(policy: MediaLinkPolicy, resolve: ResolveHost): buildConnector.connector {
-  const connect = buildConnector({});
+function guardedConnector(connect: buildConnector.connector, policy: MediaLinkPolicy, resolve: ResolveHost): buildConnector.connector {
   return (options, callback) => {
     const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
     const allowed = (address: string) => isAllowedAddress(address, port, policy);
@@ -84,13 +83,17 @@ export interface PublicResponse {
 
 /** GETs `link` under `options.policy`, following at most MAX_REDIRECTS redirects; throws RefusedMediaLink. */
 export async function fetchPublic(link: string | URL, options: PublicFetchOptions): Promise<PublicResponse> {
-  const agent = options.fetch ? undefined : new Agent({ connect: guardedConnector(options.policy, options.resolve ?? systemResolve) });
+  // undici (for its connector hook) is loaded on the first link fetched, not at start-up.
+  const undici = options.fetch ? undefined : await import('undici');
+  const agent = undici
+    ? new undici.Agent({ connect: guardedConnector(undici.buildConnector({}), options.policy, options.resolve ?? systemResolve) })
+    : undefined;
   const close = async () => {
     await agent?.destroy().catch(() => undefined);
   };
   const get: FetchLike =
     options.fetch ??
-    ((input, init) => undiciFetch(input as string, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>);
+    ((input, init) => undici!.fetch(input as string, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>);
   let current: string | URL = link;
   try {
     for (let hop = 0; ; hop++) {

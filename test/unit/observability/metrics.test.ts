@@ -4,7 +4,7 @@ import { ManualClock } from '../../../src/domain/clock.js';
 import type { Person } from '../../../src/domain/post.js';
 import type { PublicationStatus } from '../../../src/domain/publication.js';
 import { createMemoryLogger } from '../../../src/observability/logger.js';
-import { ACK_BUCKETS, createMetrics } from '../../../src/observability/metrics.js';
+import { ACK_BUCKETS, createMetrics } from '../../../src/observability/prometheus.js';
 import { createCatalog } from '../../../src/platforms/catalog.js';
 import { SandboxPublisher } from '../../../src/platforms/sandbox/publisher.js';
 import { createCaptionService } from '../../../src/workflows/captions/caption-service.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../src/observability/logger.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
+import { createMetrics } from '../../../src/observability/prometheus.js';
 import { timeAcknowledgements } from '../../../src/server/ack-timing.js';
 import { startHttpServer, type HttpServer, type Route } from '../../../src/server/http-server.js';
 import { hasBearerToken, metricsRoute } from '../../../src/server/metrics-route.js';
