@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds dist/ from the sources: the tests that start Greenlight as a process run it.
+    globalSetup: ['test/support/build-once.ts'],
     // End-to-end tests start real HTTP servers and SQLite files; give slow CI machines room.
     testTimeout: 30_000,
     hookTimeout: 30_000,

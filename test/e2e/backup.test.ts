@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readIdentity } from '../../db/sqlite/identity.js';
@@ -19,9 +18,7 @@ import type { Person } from '../../src/domain/post.js';
 import { ManualTimers } from '../../src/domain/timers.js';
 import { createMemoryLogger } from '../../src/observability/logger.js';
 import { tempDir } from '../support/temp-db.js';
-
-const cli = fileURLToPath(new URL('../../src/cli/backup.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
+import { BUILT_BACKUP } from '../support/built.js';
 
 let app: RunningApp | undefined;
 let tmp: ReturnType<typeof tempDir> | undefined;
@@ -40,7 +37,7 @@ interface Run {
 
 /** The command as `npm run backup` runs it, with only the environment given (no .env: cwd is a temp folder). */
 function backup(args: string[], env: Record<string, string>, cwd: string): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
+  const child = spawn(process.execPath, [BUILT_BACKUP, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });

@@ -8,16 +8,13 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../db/open.js';
 import { eventually } from '../support/greenlight-process.js';
 import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/temp-db.js';
-
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
+import { BUILT_MAIN } from '../support/built.js';
 
 /**
  * Root ignores file modes, and tests may run as root: then the process runs as `nobody`, so
@@ -35,7 +32,7 @@ afterEach(() => {
 });
 
 function run(cwd: string, env: Record<string, string>, args: string[] = [], extra: SpawnOptions = {}) {
-  const child = spawn(process.execPath, ['--import', tsx, main, ...args], {
+  const child = spawn(process.execPath, [BUILT_MAIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     ...extra,

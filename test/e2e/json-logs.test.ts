@@ -1,11 +1,8 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/temp-db.js';
-
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
+import { BUILT_MAIN } from '../support/built.js';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => tmp?.cleanup());
@@ -15,7 +12,7 @@ describe('npm start with LOG_FORMAT=json', () => {
     tmp = tempDir();
     const port = await freePort();
     const apiKey = 'sk-jsonlogs-e2e-0123456789abcdef';
-    const child = spawn(process.execPath, ['--import', tsx, main], {
+    const child = spawn(process.execPath, [BUILT_MAIN], {
       cwd: tmp.dir,
       env: {
         PATH: process.env.PATH,

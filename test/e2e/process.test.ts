@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/temp-db.js';
-
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
+import { BUILT_MAIN } from '../support/built.js';
 
 /** Only PATH/HOME: the process must run on its embedded defaults, not on this machine's env. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -15,7 +12,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function start(cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', tsx, main], { cwd, env: cleanEnv(env) });
+  const child = spawn(process.execPath, [BUILT_MAIN], { cwd, env: cleanEnv(env) });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

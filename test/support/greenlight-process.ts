@@ -1,9 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { BUILT_MAIN } from './built.js';
 import { freePort } from './free-port.js';
-
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
 
 export interface GreenlightProcess {
   child: ChildProcess;
@@ -16,7 +13,7 @@ export interface GreenlightProcess {
 /** `npm start` as a real process (only PATH/HOME from this environment, plus `env`). */
 export async function startGreenlightProcess(env: Record<string, string>, cwd?: string): Promise<GreenlightProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', tsx, main], {
+  const child = spawn(process.execPath, [BUILT_MAIN], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env },
   });

@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportAudit } from '../../src/workflows/audit-export.js';
 import { workflowHarness, type Harness } from '../support/workflow-harness.js';
+import { BUILT_AUDIT } from '../support/built.js';
 
 const run = promisify(execFile);
-const cli = new URL('../../src/cli/audit.ts', import.meta.url).pathname;
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -64,15 +64,15 @@ describe('audit export', () => {
     h = await workflowHarness();
     await story(h);
     const env = { ...process.env, DATABASE_URL: `file:${h.dbFile}` };
-    const csv = await run(process.execPath, ['--import', 'tsx', cli, '--since', '2026-03-02', '--until', '2026-03-03'], { env });
+    const csv = await run(process.execPath, [BUILT_AUDIT, '--since', '2026-03-02', '--until', '2026-03-03'], { env });
     expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(4);
-    const jsonl = await run(process.execPath, ['--import', 'tsx', cli, '--format', 'jsonl', '--since', '2026-03-03'], { env });
+    const jsonl = await run(process.execPath, [BUILT_AUDIT, '--format', 'jsonl', '--since', '2026-03-03'], { env });
     expect(jsonl.stdout).toBe('');
-    await expect(run(process.execPath, ['--import', 'tsx', cli, '--format', 'xml'], { env })).rejects.toMatchObject({
+    await expect(run(process.execPath, [BUILT_AUDIT, '--format', 'xml'], { env })).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('--format: must be csv or jsonl'),
     });
-    await expect(run(process.execPath, ['--import', 'tsx', cli, '--since', 'yesterday'], { env })).rejects.toMatchObject({
+    await expect(run(process.execPath, [BUILT_AUDIT, '--since', 'yesterday'], { env })).rejects.toMatchObject({
       stderr: expect.stringContaining('--since: "yesterday" is not a date'),
     });
   });
