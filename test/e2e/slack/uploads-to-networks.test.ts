@@ -118,7 +118,8 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
     await expectPublicationsDone();
 
     // Once means once: later rounds of the scheduler send nothing more.
-    await new Promise((r) => setTimeout(r, 300));
+    // A scheduler round of its own (not a wait that may end before one): it must find nothing to send.
+    await h!.app.scheduler.kick();
     await h!.app.settled();
     expect(nets!.postRequests()).toEqual({ tweets: 1, statuses: 1, igPublishes: 1 });
     expect(shownText(h!.card(card.ts))).toContain('Published');
@@ -178,7 +179,8 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
     await h!.clickMessage(BOB, revisionOneCard, ACTION.approve);
     const stale = await h!.next('chat.postEphemeral', (c) => c.args.user === BOB, since);
     expect(String(stale.args.text)).toContain(`older version of post #${postId}`);
-    await new Promise((r) => setTimeout(r, 300));
+    // A scheduler round of its own (not a wait that may end before one): it must find nothing to send.
+    await h!.app.scheduler.kick();
     await h!.app.settled();
     expect((await h!.app.greenlight.ctx.store.getPost(postId))!.post.status).toBe('pending');
     expect(nets!.anythingSent()).toBe(0);
@@ -187,7 +189,8 @@ describe('Slack uploads, published by the X, Instagram and Mastodon publishers t
     await approveAndWaitForAll(card);
     nets!.expectPublishedExactly(newAlts);
     await expectPublicationsDone();
-    await new Promise((r) => setTimeout(r, 300));
+    // A scheduler round of its own (not a wait that may end before one): it must find nothing to send.
+    await h!.app.scheduler.kick();
     await h!.app.settled();
     expect(nets!.postRequests()).toEqual({ tweets: 1, statuses: 1, igPublishes: 1 });
   });
