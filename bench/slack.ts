@@ -88,7 +88,7 @@ try {
 
   const port = await freePort();
   const greenlight = await run(
-    [here('../src/main.ts')],
+    [here('../src/start.ts')],
     {
       PORT: String(port),
       DATABASE_URL: `file:${dbFile}`,

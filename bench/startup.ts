@@ -7,12 +7,14 @@
  * second after that, when start-up work has settled. Greenlight runs the compiled build
  * (dist/, built by `npm install`) as a Slack app talking to a fake Slack Web API, like the bare
  * app, on a database that exists (a restart: the first round, not counted, creates it). Also
- * shown, outside the budget: Greenlight with no configuration (the playground), and the
- * TypeScript sources run through tsx (`npm run dev`).
+ * shown, outside the budget: Greenlight with no configuration (the playground), the TypeScript
+ * sources run through tsx (`npm run dev`), and on Node 22.1+, where Greenlight turns on Node's
+ * compile cache (src/start.ts), the bare app with that cache on as well.
  * Budget: Greenlight (Slack) ready ≤ 1.5× the bare app, resident memory ≤ 2×.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { WORKSPACE_DEFAULTS } from '../test/fakes/slack/index.js';
 import { freePort } from '../test/support/free-port.js';
@@ -25,7 +27,7 @@ const SETTLE_MS = 1000;
 const SECRET = 'benchbenchbenchbenchbenchbench00';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const DIST_MAIN = here('../dist/main.js');
-const SRC_MAIN = here('../src/main.ts');
+const SRC_MAIN = here('../src/start.ts');
 
 interface Contender {
   name: string;
@@ -45,7 +47,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 async function startOnce(contender: Contender): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...contender.args, ...(contender.name === 'bare Bolt app' ? [String(port)] : [])], {
+  const child = spawn(process.execPath, [...contender.args, ...(contender.name.startsWith('bare Bolt app') ? [String(port)] : [])], {
     cwd: contender.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...contender.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -105,6 +107,18 @@ try {
       env: { DATABASE_URL: `file:${tmp.file('playground.db')}` },
       cwd: tmp.dir,
     },
+    // Greenlight turns on Node's compile cache (22.1+): so can any app, and this row shows the
+    // bare one with it too, for the fair comparison.
+    ...('enableCompileCache' in nodeModule
+      ? [
+          {
+            name: 'bare Bolt app, compile cache on',
+            args: [here('./support/bare-bolt-startup.mjs'), SECRET, WORKSPACE_DEFAULTS.botToken, fakeUrl],
+            env: { NODE_COMPILE_CACHE: tmp.file('bare-compile-cache') },
+            cwd: tmp.dir,
+          },
+        ]
+      : []),
     {
       name: 'Greenlight (Slack) through tsx',
       args: ['--import', 'tsx', SRC_MAIN],

@@ -104,7 +104,7 @@ try {
 
   const port = await freePort();
   const greenlight = await run(
-    [...(process.env.GL_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), here('../src/main.ts')],
+    [...(process.env.GL_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), here('../src/start.ts')],
     { PORT: String(port), DATABASE_URL: `file:${dbFile}`, TEAMS_APPROVERS: ALICE },
     (output) => (output.includes(`listening on port ${port}`) ? 'up' : undefined),
   );

@@ -17,13 +17,17 @@
  * migrations, the playground's page) are copied beside the chunks, where `import.meta.url`
  * points from there as it does from the sources.
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist');
+const dist = join(root, 'dist');
+// Built beside dist/ and swapped in at the end: whatever starts from dist/ meanwhile (a test, a
+// restart) finds the old build or the new one, never half of one, and a failed build leaves
+// the old one in place.
+const out = join(root, `.dist-${process.pid}`);
 
 /** Loaded from node_modules when used: native or reading their own files, or only for features that are off by default. */
 const EXTERNAL = [
@@ -44,29 +48,35 @@ const EXTERNAL = [
   'twitter-text',
 ];
 
-rmSync(out, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { main: 'src/main.ts', backup: 'src/cli/backup.ts', audit: 'src/cli/audit.ts' },
-  outdir: out,
-  // Chunks beside the entries: relative `import.meta.url` paths resolve the same from each.
-  chunkNames: 'chunk-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
-  // Bundled CommonJS packages call require() for Node's own modules; ESM has none of its own.
-  banner: {
-    js: "import { createRequire as __greenlightRequire } from 'node:module'; const require = __greenlightRequire(import.meta.url);",
-  },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // Names stay as written (errors, classes), for logs and for code that reads them.
-  keepNames: true,
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-cpSync(join(root, 'db/sqlite/migrations'), join(out, 'migrations'), { recursive: true });
-cpSync(join(root, 'src/playground/assets'), join(out, 'assets'), { recursive: true });
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'src/start.ts', backup: 'src/cli/backup.ts', audit: 'src/cli/audit.ts' },
+    outdir: out,
+    // Chunks beside the entries: relative `import.meta.url` paths resolve the same from each.
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    // Bundled CommonJS packages call require() for Node's own modules; ESM has none of its own.
+    banner: {
+      js: "import { createRequire as __greenlightRequire } from 'node:module'; const require = __greenlightRequire(import.meta.url);",
+    },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // Names stay as written (errors, classes), for logs and for code that reads them.
+    keepNames: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  cpSync(join(root, 'db/sqlite/migrations'), join(out, 'migrations'), { recursive: true });
+  cpSync(join(root, 'src/playground/assets'), join(out, 'assets'), { recursive: true });
+  rmSync(dist, { recursive: true, force: true });
+  renameSync(out, dist);
+} catch (error) {
+  rmSync(out, { recursive: true, force: true });
+  throw error;
+}

@@ -68,9 +68,12 @@ async function main(): Promise<void> {
   await starting;
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof UserFacingError ? error.userMessage : error instanceof Error ? (error.stack ?? error.message) : String(error);
-  console.error(`greenlight: ${message}`);
-  process.exit(1);
-});
+/** Runs Greenlight as this process (start.ts calls it; importing this module starts nothing). */
+export function runGreenlight(): void {
+  main().catch((error: unknown) => {
+    const message =
+      error instanceof UserFacingError ? error.userMessage : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`greenlight: ${message}`);
+    process.exit(1);
+  });
+}

@@ -181,10 +181,10 @@ export function classifyResponse(args: {
 
 // What fetch throws, provoked against local servers (classify-sockets.test.ts provokes each
 // again on whichever Node runs the tests). Node 20 ships undici 6.24, Node 22 undici 6.29,
-// Node 24 undici 7. The `undici` package (7.x, used by public-fetch.ts and media-download.ts)
-// also puts its own dispatcher under the built-in fetch when it is loaded before the first
-// request, as it is from main.ts, so even on Node 20 the built-in fetch can throw undici 7's
-// shapes. They agree except where noted; outer error TypeError 'fetch failed' unless noted:
+// Node 24 undici 7. The `undici` package (7.x, loaded by public-fetch.ts and media-download.ts
+// on the first link they fetch) also puts its own dispatcher under the built-in fetch when it
+// is loaded before the built-in fetch's first request, so even on Node 20 the built-in fetch
+// can throw undici 7's shapes. They agree except where noted; outer error TypeError 'fetch failed' unless noted:
 // - refused:            cause Error code ECONNREFUSED, syscall 'connect'; when a name has several
 //                       addresses and all refuse: cause AggregateError (code of the first, message
 //                       ''), its `errors` each with syscall 'connect'

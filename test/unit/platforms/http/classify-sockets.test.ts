@@ -22,7 +22,8 @@ interface Dispatcher {
 }
 
 // Node's fetch sets up its own undici's dispatcher on its first request, unless the `undici`
-// package was loaded before and installed its own (which main.ts does). So the first request
+// package was loaded before and installed its own (Greenlight loads it on the first media link
+// it fetches, which may come before any network request). So the first request
 // is made before that package is loaded, and each fetch below runs on its own undici.
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const globalDispatcher = () => (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
