@@ -9,8 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeSlackApi, startFakeSocketMode } from '../fakes/slack/index.js';
 import { BUILT_MAIN } from '../support/built.js';
-import { startGreenlightProcess, type GreenlightProcess } from '../support/greenlight-process.js';
+import { eventually, startGreenlightProcess, type GreenlightProcess } from '../support/greenlight-process.js';
+import { slashCommand } from '../support/slack-requests.js';
+import { SOCKET_MODE_USERS, socketModeEnv } from '../support/socket-mode-harness.js';
 import { tempDir } from '../support/temp-db.js';
 
 const run = promisify(execFile);
@@ -107,5 +110,26 @@ describe('the compiled build', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('greenlight_publications_total');
     expect(await app.stop()).toBe(0);
+  });
+
+  it('runs Slack over Socket Mode (Bolt’s receiver and its WebSocket client, bundled): /draft opens the dialog', async () => {
+    tmp = tempDir();
+    const fake = await startFakeSlackApi({ users: SOCKET_MODE_USERS });
+    const socket = await startFakeSocketMode(fake);
+    try {
+      app = await startGreenlightProcess({ ...socketModeEnv(fake, tmp.file()), PLAYGROUND: 'off' } as Record<string, string>, tmp.dir);
+      await socket.waitForConnection({ timeoutMs: 15_000 });
+      const [author] = SOCKET_MODE_USERS;
+      await socket.slashCommand(
+        slashCommand({ command: '/draft', text: 'From the build', userId: author!.id, channelId: 'C0GENERAL' }).payload,
+      );
+      await eventually(() => fake.calls.some((c) => c.method === 'views.open' && c.response.ok === true), 15_000, 'views.open');
+      expect(socket.problems).toEqual([]);
+      expect(await app.stop()).toBe(0);
+    } finally {
+      await app?.stop();
+      await socket.close();
+      await fake.close();
+    }
   });
 });
