@@ -30,7 +30,7 @@ export interface CourierOptions {
    * Requests being answered: lanes are claimed once none is, or after `yieldMs` anyway, so
    * in a burst of clicks each click's answer does not queue behind news of the ones before.
    */
-  foreground?: { quiet(maxMs: number): Promise<void>; readonly inFlight: number };
+  foreground?: { quiet(maxMs: number): Promise<void>; readonly busy: boolean };
   yieldMs: number;
 }
 
@@ -150,7 +150,7 @@ export class NewsCourier {
     if (this.#pausedUntil > now) return this.#wakeAt(this.#pausedUntil);
     // Still answering requests after the wait: one lane at a time, so news keeps moving
     // without taking the turns of the requests being answered.
-    const lanesAtOnce = foreground?.inFlight ? 1 : this.options.lanesAtOnce;
+    const lanesAtOnce = foreground?.busy ? 1 : this.options.lanesAtOnce;
     const free = lanesAtOnce - this.#active.size;
     if (free <= 0) return; // a lane finishing kicks again
     const lanes = await this.store.claimNews({

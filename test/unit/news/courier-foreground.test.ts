@@ -56,7 +56,7 @@ async function deliverSix(inFlight: number) {
     })),
     new Date(),
   );
-  const foreground = { inFlight, quiet: () => Promise.resolve() };
+  const foreground = { busy: inFlight > 0, quiet: () => Promise.resolve() };
   const courier = new NewsCourier(store, chat.channel, systemClock, nodeScheduleTimers, createMemoryLogger('debug'), {
     ...DEFAULT_COURIER_OPTIONS,
     owner: 'test',

@@ -13,7 +13,7 @@ const settledWithin = async (promise: Promise<unknown>, ms: number) =>
 
 describe('Foreground', () => {
   it('is quiet at once with nothing in flight, waits for the last request to leave, and gives up after its time', async () => {
-    const fg = new Foreground();
+    const fg = new Foreground(0);
     expect(await settledWithin(fg.quiet(1_000), 5)).toBe(true);
 
     const first = fg.enter();
@@ -30,6 +30,21 @@ describe('Foreground', () => {
     await fg.quiet(40);
     expect(performance.now() - start).toBeGreaterThanOrEqual(35);
     expect(fg.inFlight).toBe(1);
+  });
+
+  it('stays busy for a moment after the last answer, so a burst arriving one request at a time is one busy spell', async () => {
+    const fg = new Foreground(300);
+    fg.enter()();
+    expect(fg.inFlight).toBe(0);
+    expect(fg.busy).toBe(true);
+    const waiting = fg.quiet(5_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The next request of the burst comes within the moment: still not quiet, and the moment starts again.
+    fg.enter()();
+    expect(await settledWithin(waiting, 150)).toBe(false);
+    expect(await settledWithin(waiting, 1_000)).toBe(true);
+    expect(fg.busy).toBe(false);
+    expect(await settledWithin(fg.quiet(5_000), 5)).toBe(true);
   });
 
   it('stops counting a request held open past its limit', async () => {
