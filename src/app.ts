@@ -184,6 +184,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       owner,
       leaseMs: config.publishLeaseSeconds * 1000,
       graceMs: config.publishGraceMinutes * 60_000,
+      foreground,
     });
     events.subscribe(scheduler);
     jobs = [

@@ -40,6 +40,34 @@ describe('scheduled publishing (manual clock, no sleeps)', () => {
     expect(h.x.calls).toHaveLength(1);
   });
 
+  it('sends what an approval makes due once requests being answered are (or after its wait), and exactly once', async () => {
+    let answering: (() => void) | undefined;
+    const waits: number[] = [];
+    const foreground = {
+      quiet: (maxMs: number) => {
+        waits.push(maxMs);
+        return answering ? new Promise<void>((resolve) => (answering = resolve)) : Promise.resolve();
+      },
+    };
+    h = await schedulerHarness({ foreground, yieldMs: 50 });
+    h.scheduler.start();
+    await h.scheduler.idle();
+    answering = () => undefined; // a burst of clicks is being answered
+    const id = await h.pending({ publishAt: null });
+    const post = (await h.gl.getPost(id))!;
+    const decided = await h.gl.decide(h.approver, { postId: id, revisionId: post.revision.id, kind: 'approve' });
+    expect(decided.ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.x.calls).toHaveLength(0);
+    expect(waits.at(-1)).toBe(50);
+    const quiet = answering;
+    answering = undefined;
+    quiet();
+    await h.scheduler.idle();
+    expect(h.x.calls).toHaveLength(1);
+    expect((await pubOf(id)).status).toBe('published');
+  });
+
   it('an in-process listener slow to take an event never makes the next post late, nor holds idle() up', async () => {
     h = await schedulerHarness();
     // A listener that does not return from publication events until it is released.

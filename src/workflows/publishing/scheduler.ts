@@ -31,6 +31,9 @@ export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'owner' | 'leaseM
 
 export type InFlightBounds = { default: number } & Partial<Record<NetworkId, number>>;
 
+/** Longest a round waits for requests being answered (see `SchedulerOptions.foreground`). */
+const DEFAULT_YIELD_MS = 100;
+
 /** How soon after a change the window is reloaded (changes within it share one reload). */
 const REFILL_DEBOUNCE_MS = 250;
 
@@ -52,6 +55,14 @@ export interface SchedulerOptions {
   /** Sends in flight at once on each network (its lane). */
   inFlight: InFlightBounds;
   retry: RetryPolicy;
+  /**
+   * Requests being answered (the HTTP server's): each round waits until none is, for
+   * `yieldMs` at most, so the sends and checks an approval starts run after the burst of
+   * clicks it came in, together, instead of between the answers (bench:teams). A
+   * publication due now goes out at most `yieldMs` later.
+   */
+  foreground?: { quiet(maxMs: number): Promise<void> };
+  yieldMs?: number;
 }
 
 /**
@@ -221,6 +232,8 @@ export class Scheduler implements Notifier {
     this.#loop ??= (async () => {
       try {
         while (this.#running && (this.#needRun || this.#needRefill)) {
+          await this.options.foreground?.quiet(this.options.yieldMs ?? DEFAULT_YIELD_MS);
+          if (!this.#running) break;
           if (this.#needRefill) {
             this.#needRefill = false;
             await this.#refill();
