@@ -351,9 +351,12 @@ export class Scheduler implements Notifier {
       this.options.windowLimit,
       this.options.reminderLeadMs,
     );
-    // One timer per distinct instant: a thousand posts due at 09:00 are one wake-up.
+    // One timer per distinct instant: a thousand posts due at 09:00 are one wake-up. What is
+    // due already is one more round of this loop, not a timer each: a burst of approvals due
+    // at once, each at its own millisecond, made a round per approval (bench:teams).
     for (const at of new Set(upcoming.map((i) => i.at.getTime()))) {
-      this.#timers.push(this.timers.at(new Date(Math.max(at, now.getTime())), () => this.kick()));
+      if (at <= now.getTime()) this.#needRun = true;
+      else this.#timers.push(this.timers.at(new Date(at), () => this.kick()));
     }
     this.#refillTimer = this.timers.at(new Date(now.getTime() + this.options.refillEveryMs), () => {
       this.#needRefill = true;
