@@ -7,7 +7,8 @@
  * one request per new connection, each as the one before is answered, so between two of them
  * nothing may be in flight for a few ms. Background work started in such a gap holds up every
  * request still to come (bench:teams), so the foreground counts as busy for `lingerMs` after
- * its last answer, and is quiet only once no request has come for that long.
+ * its last answer, and is quiet only once no request has come for that long; the HTTP server
+ * also counts a connection just opened until its first request arrives.
  */
 export class Foreground {
   #inFlight = 0;
@@ -40,11 +41,17 @@ export class Foreground {
     // Quiet once nothing more has come for a moment (restarted by each answer).
     clearTimeout(this.#linger);
     if (this.lingerMs <= 0) return this.#quietNow();
-    this.#linger = setTimeout(() => {
-      this.#linger = undefined;
-      if (!this.#inFlight) this.#quietNow();
+    const linger = setTimeout(() => {
+      // Timers run before the loop looks at its sockets: requests that came while it was busy
+      // are read first (the check phase follows the poll phase), and count.
+      setImmediate(() => {
+        if (this.#linger !== linger) return; // a request came and left meanwhile: lingering again
+        this.#linger = undefined;
+        if (!this.#inFlight) this.#quietNow();
+      });
     }, this.lingerMs);
-    this.#linger.unref();
+    linger.unref();
+    this.#linger = linger;
   }
 
   #quietNow(): void {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../observability/logger.js';
 import type { Foreground } from './foreground.js';
 
@@ -26,6 +26,9 @@ export const SERVER_LIMITS = {
   maxConnections: 512,
 } as const;
 
+/** How long a new connection counts as a request on its way (see `startHttpServer`). */
+const OPENING_MS = 500;
+
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -46,11 +49,22 @@ export async function startHttpServer(options: {
   foreground?: Foreground;
 }): Promise<HttpServer> {
   const { routes, logger, foreground } = options;
+  // A connection just opened is a request on its way: a burst of clicks from one client opens
+  // connections one after another, each request following its connection a turn or more
+  // later. Counted as foreground from its accepting until its first request (or its end).
+  const opening = new WeakMap<Socket, () => void>();
+  const arrived = (socket: Socket) => {
+    const opened = opening.get(socket);
+    if (!opened) return;
+    opening.delete(socket);
+    opened();
+  };
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     // An exact route first, then one for everything under a folder (`GET /media/*`).
     const route = routes[`${req.method} ${path}`] ?? routes[`${req.method} ${path.slice(0, path.lastIndexOf('/') + 1)}*`];
     if (!route) {
+      arrived(req.socket);
       const allowed = Object.keys(routes).filter((k) => k.endsWith(` ${path}`));
       if (allowed.length) {
         res.setHeader('allow', allowed.map((k) => k.split(' ')[0]).join(', '));
@@ -58,7 +72,9 @@ export async function startHttpServer(options: {
       }
       return sendJson(res, 404, { error: 'not found' });
     }
+    // Counted as a request before it stops counting as a connection on its way.
     if (foreground) res.once('close', foreground.enter());
+    arrived(req.socket);
     Promise.resolve()
       .then(() => route(req, res))
       .catch((error: unknown) => {
@@ -77,6 +93,12 @@ export async function startHttpServer(options: {
   );
   // Slack retries after 3 s; keep-alive sockets must not hold shutdown open for long.
   server.keepAliveTimeout = 5_000;
+  if (foreground)
+    server.on('connection', (socket: Socket) => {
+      const leave = foreground.enter(OPENING_MS);
+      opening.set(socket, leave);
+      socket.once('close', leave);
+    });
   // Past the cap Node closes new connections at once; they cost nothing to refuse.
   server.maxConnections = SERVER_LIMITS.maxConnections;
   await new Promise<void>((resolve, reject) => {

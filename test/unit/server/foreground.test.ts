@@ -3,6 +3,7 @@
  * arrival until its answer is sent, and `quiet` waits for none to be left, or gives up.
  */
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Foreground } from '../../../src/server/foreground.js';
 import { startHttpServer, type HttpServer } from '../../../src/server/http-server.js';
@@ -59,6 +60,40 @@ describe('Foreground', () => {
 describe('the HTTP server and the foreground', () => {
   let server: HttpServer | undefined;
   afterEach(async () => server?.close());
+
+  it('counts a connection just opened as a request on its way, until its first request arrives', async () => {
+    const fg = new Foreground(0);
+    let answer: (() => void) | undefined;
+    server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      logger: createMemoryLogger('debug'),
+      foreground: fg,
+      routes: {
+        'POST /held': (_req, res) =>
+          new Promise<void>((resolve) => {
+            answer = () => {
+              res.end('ok');
+              resolve();
+            };
+          }),
+      },
+    });
+    const socket = net.connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    while (fg.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fg.inFlight).toBe(1);
+    expect(await settledWithin(fg.quiet(5_000), 20)).toBe(false);
+    socket.write('POST /held HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n');
+    while (!answer) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Now counted as the request only.
+    expect(fg.inFlight).toBe(1);
+    const quiet = fg.quiet(5_000);
+    answer();
+    expect(await settledWithin(quiet, 200)).toBe(true);
+    expect(fg.inFlight).toBe(0);
+    socket.destroy();
+  });
 
   it('counts a request from its arrival until its answer is sent, whatever the route does after', async () => {
     const fg = new Foreground();
