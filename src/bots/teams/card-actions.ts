@@ -8,7 +8,7 @@ import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { cardImageUrls } from '../card-image-urls.js';
 import { INBOX_MAX } from './media-inbox.js';
 import { z } from 'zod';
-import type { DecisionKind, Person } from '../../domain/post.js';
+import type { DecisionKind, Person, PostAggregate } from '../../domain/post.js';
 import { zonedToInstant } from '../../domain/zoned-time.js';
 import { buildApprovalCard, VERB, type CardViewer } from './cards/approval-card.js';
 import { zoneOf } from './draft-task.js';
@@ -89,17 +89,18 @@ export class CardActions {
       platform: 'teams',
     });
     if (!result.ok) return message(result.refusal.refused);
-    // The clicker sees the new card at once; everyone else's is updated from the outbox.
-    return this.#cardFor(person, data.postId);
+    // The clicker sees the new card at once, drawn from the post as the decision left it (no
+    // second read on the answer's way); everyone else's is updated from the outbox.
+    return this.#cardFor(person, result.post);
   }
 
   /** The card as `person` sees it now: buttons for an approver while the post can be decided. */
   async #cardFor(
     person: Person,
-    postId: number,
+    postOrId: number | PostAggregate,
     extra: Omit<CardViewer, 'canDecide'> & { fullText?: boolean } = {},
   ): Promise<AdaptiveCardInvokeResponse> {
-    const post = await this.deps.gl.getPost(postId);
+    const post = typeof postOrId === 'number' ? await this.deps.gl.getPost(postOrId) : postOrId;
     if (!post) return message(STALE);
     const view = this.deps.gl.describe(post);
     const canDecide = await this.deps.gl.isApprover(person);
