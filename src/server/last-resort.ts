@@ -15,10 +15,18 @@ export function keepServingOnStrayErrors(logger: Logger): () => void {
   const onException = (error: Error, origin: string) => {
     logger.error('an error escaped every handler; carrying on', { error, origin });
   };
+  // Output that can no longer be written (EPIPE: the reader went away) fails as an 'error' on
+  // the stream. Left unhandled it would come back as an uncaught exception here, whose log line
+  // fails the same way, for ever (see logger.ts); console output included, it is dropped.
+  const onOutputError = () => undefined;
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   return () => {
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtException', onException);
+    process.stdout.off('error', onOutputError);
+    process.stderr.off('error', onOutputError);
   };
 }

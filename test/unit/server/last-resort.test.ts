@@ -30,4 +30,38 @@ describe('keepServingOnStrayErrors', () => {
     expect(output).toContain('still serving');
     expect(code).toBe(0);
   });
+
+  it('keeps serving, quietly, when whatever read its output went away (writes fail with EPIPE)', async () => {
+    // Logs every few ms; the test closes the reading ends of its stdout and stderr. Each write
+    // then fails on the stream: before, the error reached the last-resort handler, whose own log
+    // line failed again, for ever (100% CPU, nothing else running).
+    const script = `
+      const { keepServingOnStrayErrors } = await import(${JSON.stringify(lastResort)});
+      const { createLogger } = await import(${JSON.stringify(logger)});
+      const logger = createLogger();
+      keepServingOnStrayErrors(logger);
+      let stray = 0;
+      process.on('uncaughtException', () => stray++);
+      process.on('unhandledRejection', () => stray++);
+      let lines = 0;
+      const timer = setInterval(() => { logger.info('line ' + ++lines); console.log('line ' + lines); }, 2);
+      process.on('message', () => { clearInterval(timer); process.send({ stray, lines }, () => process.exit(0)); });
+    `;
+    const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    await new Promise((resolve) => child.stderr!.once('data', resolve));
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    // Lines keep coming after the pipes are gone (counted by the child), then it is asked.
+    const report = await new Promise<{ stray: number; lines: number }>((resolve) => {
+      const ask = () => child.send('report?');
+      child.once('message', (m) => resolve(m as { stray: number; lines: number }));
+      setTimeout(ask, 300);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(report.lines).toBeGreaterThan(20);
+    expect(report.stray).toBe(0);
+    expect(code).toBe(0);
+  });
 });
