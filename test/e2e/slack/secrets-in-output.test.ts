@@ -108,6 +108,8 @@ describe('Slack: secrets never reach chat', () => {
     await h.command(MALLORY, '/digest');
     await h.next('response_url', () => true, since);
     await h.openHome(AUTHOR);
+    // The digest reaches its channel as news, after the commands are answered.
+    await h.app.settled();
 
     // The scan is not vacuous: it covers what people saw, the chart's bytes and the logs.
     const seen = everythingSlackSaw();
