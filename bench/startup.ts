@@ -47,7 +47,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 async function startOnce(contender: Contender): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...contender.args, ...(contender.name.startsWith('bare Bolt app') ? [String(port)] : [])], {
+  const child = spawn(process.execPath, contender.args, {
     cwd: contender.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...contender.env },
     stdio: ['ignore', 'ignore', 'pipe'],

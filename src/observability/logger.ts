@@ -18,36 +18,13 @@ export interface LogSink {
   write(line: string): void;
 }
 
-/**
- * Streams whose writes failed (EPIPE: whatever read Greenlight's output went away, such as a
- * closed terminal or a log collector that exited). The failure arrives as an 'error' event on
- * the stream; unhandled, it reaches the last-resort handler (server/last-resort.ts), whose own
- * log line fails the same way, and so on for ever: a process was found spinning at 100% CPU
- * doing nothing else. A stream that failed once gets no more lines; Greenlight keeps serving.
- */
-const brokenStreams = new WeakSet<NodeJS.WritableStream>();
-const watchedStreams = new WeakSet<NodeJS.WritableStream>();
-
-function streamSink(stream: () => NodeJS.WritableStream): LogSink {
-  return {
-    write(line) {
-      const out = stream();
-      if (!watchedStreams.has(out)) {
-        watchedStreams.add(out);
-        out.on('error', () => brokenStreams.add(out));
-      }
-      if (!brokenStreams.has(out)) out.write(`${line}\n`);
-    },
-  };
-}
-
-const stderrSink = streamSink(() => process.stderr);
+const stderrSink: LogSink = { write: (line) => process.stderr.write(`${line}\n`) };
 /**
  * JSON lines go to stdout, where collectors (Docker, systemd, Kubernetes) look for structured
  * logs; whatever is not the logger's (Node's own warnings, a crash before the logger exists)
  * stays on stderr, so stdout holds nothing but JSON.
  */
-const stdoutSink = streamSink(() => process.stdout);
+const stdoutSink: LogSink = { write: (line) => process.stdout.write(`${line}\n`) };
 
 function formatValue(value: unknown): string {
   if (value instanceof Error) {

@@ -15,9 +15,10 @@ export function keepServingOnStrayErrors(logger: Logger): () => void {
   const onException = (error: Error, origin: string) => {
     logger.error('an error escaped every handler; carrying on', { error, origin });
   };
-  // Output that can no longer be written (EPIPE: the reader went away) fails as an 'error' on
-  // the stream. Left unhandled it would come back as an uncaught exception here, whose log line
-  // fails the same way, for ever (see logger.ts); console output included, it is dropped.
+  // Output that can no longer be written (EPIPE: whatever read it went away, a closed terminal
+  // or a log collector that exited) fails as an 'error' on the stream. Left unhandled it came
+  // back as an uncaught exception here, whose own log line failed the same way, for ever: a
+  // process was found spinning at 100% CPU. Such output is dropped; Greenlight keeps serving.
   const onOutputError = () => undefined;
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);

@@ -45,13 +45,14 @@ export class CardActions {
     const person = await this.deps.people.identify(context);
     switch (verb) {
       case VERB.refresh:
-        return this.#cardFor(person, data.postId);
+        return this.#cardFor(person, await this.deps.gl.getPost(data.postId));
       case VERB.fullText:
-        return this.#cardFor(person, data.postId, { fullText: true });
+        return this.#cardFor(person, await this.deps.gl.getPost(data.postId), { fullText: true });
       case VERB.approve:
         return this.#decide(person, data, 'approve');
       case VERB.requestChanges:
-        if (!data.changes?.trim()) return this.#cardFor(person, data.postId, { problem: 'Say what should change: the author sees it.' });
+        if (!data.changes?.trim())
+          return this.#cardFor(person, await this.deps.gl.getPost(data.postId), { problem: 'Say what should change: the author sees it.' });
         return this.#decide(person, data, 'request_changes', data.changes);
       case VERB.reject:
         return this.#decide(person, data, 'reject', data.reason);
@@ -94,13 +95,12 @@ export class CardActions {
     return this.#cardFor(person, result.post);
   }
 
-  /** The card as `person` sees it now: buttons for an approver while the post can be decided. */
+  /** The card of `post` as `person` sees it: buttons for an approver while it can be decided. */
   async #cardFor(
     person: Person,
-    postOrId: number | PostAggregate,
+    post: PostAggregate | undefined,
     extra: Omit<CardViewer, 'canDecide'> & { fullText?: boolean } = {},
   ): Promise<AdaptiveCardInvokeResponse> {
-    const post = typeof postOrId === 'number' ? await this.deps.gl.getPost(postOrId) : postOrId;
     if (!post) return message(STALE);
     const view = this.deps.gl.describe(post);
     const canDecide = await this.deps.gl.isApprover(person);

@@ -59,12 +59,14 @@ describe('Foreground', () => {
 
 describe('the HTTP server and the foreground', () => {
   let server: HttpServer | undefined;
-  afterEach(async () => server?.close());
-
-  it('counts a connection just opened as a request on its way, until its first request arrives', async () => {
-    const fg = new Foreground(0);
-    let answer: (() => void) | undefined;
-    server = await startHttpServer({
+  /** `POST /held` is answered when the test calls `answer`. */
+  let answer: (() => void) | undefined;
+  afterEach(async () => {
+    answer = undefined;
+    await server?.close();
+  });
+  const heldServer = (fg: Foreground) =>
+    startHttpServer({
       port: 0,
       host: '127.0.0.1',
       logger: createMemoryLogger('debug'),
@@ -79,6 +81,10 @@ describe('the HTTP server and the foreground', () => {
           }),
       },
     });
+
+  it('counts a connection just opened as a request on its way, until its first request arrives', async () => {
+    const fg = new Foreground(0);
+    server = await heldServer(fg);
     const socket = net.connect(server.port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     while (fg.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -97,22 +103,7 @@ describe('the HTTP server and the foreground', () => {
 
   it('counts a request from its arrival until its answer is sent, whatever the route does after', async () => {
     const fg = new Foreground();
-    let answer: (() => void) | undefined;
-    server = await startHttpServer({
-      port: 0,
-      host: '127.0.0.1',
-      logger: createMemoryLogger('debug'),
-      foreground: fg,
-      routes: {
-        'POST /held': (_req, res) =>
-          new Promise<void>((resolve) => {
-            answer = () => {
-              res.end('ok');
-              resolve();
-            };
-          }),
-      },
-    });
+    server = await heldServer(fg);
     const response = new Promise<number>((resolve) => {
       const req = http.request(`${server!.url}/held`, { method: 'POST' }, (res) => resolve(res.statusCode ?? 0));
       req.end();
